@@ -1,0 +1,45 @@
+# The README's commands: `make demo` and `make test`. Each sets itself up.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+
+# Find a Python 3.12+ that really runs (a pyenv shim may exist and still fail).
+PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 python3; do \
+	  command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 \
+	  && { command -v $$c; exit 0; }; done; \
+	for c in $$(pyenv root 2>/dev/null)/versions/3.1[2-9]*/bin/python3 $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 /usr/local/bin/python3.1[2-9] /usr/bin/python3.1[2-9]; do \
+	  [ -x "$$c" ] && "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$c; exit 0; }; done)
+
+.PHONY: setup demo app test bench exercises lint clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then echo "make: no Python 3.12+ found (install one, or run 'make PYTHON=/path/to/python3.12')" >&2; exit 2; fi
+	@echo "Using $(PYTHON)"
+	@[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+demo: setup
+	$(BIN)/nieuwkomers compare --out results/compare
+
+app: setup
+	$(BIN)/nieuwkomers app
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+bench: setup
+	$(BIN)/python -m pytest -q -m slow
+	$(BIN)/python benchmarks/run_all.py
+
+exercises: setup
+	$(BIN)/python docs/exercises/generate_solutions.py
+
+lint: setup
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) results .pytest_cache

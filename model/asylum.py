@@ -1,0 +1,191 @@
+"""Asylum: arrival, waiting for a decision, relocations, permit, housing.
+
+Sources: waiting time seed note 54 (line 1879); relocations about once a year,
+each breaking off courses, activities and ties (note 56, lines 1870-1890);
+housing by municipal quota (taakstelling, population share).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.population import NO_COURSE, Education, Phase
+
+if TYPE_CHECKING:
+    from model.model import IntegrationModel
+
+WAIT_SHAPE = 3.0  # Gamma shape of the asylum wait: most wait about the mean, some far longer
+KANSRIJK_RECOGNITION = 0.95  # assumption: good prospects are nearly always granted
+RELOCATION_TIE_LOSS = 0.3  # share of tie strength kept after moving away
+RELOCATION_COURSE_GAP = 2  # months before lessons resume at the new centre
+HOUSING_WAIT_SHAPE = 2.0
+
+# Newcomer composition (SCP 2018, 'Syrische statushouders op weg in Nederland'; assumptions)
+EDUCATION_SHARES = (0.18, 0.34, 0.27, 0.21)  # none, low, middle, high
+ILLITERATE_SHARE = (0.6, 0.1, 0.02, 0.0)  # by education
+SHARE_FEMALE = 0.4
+CARE_DUTIES = {True: 0.45, False: 0.05}  # by female
+SHARE_NOT_COOPERATIVE = 0.08  # assumption: a small group does not co-operate without pressure
+AGE_RANGE = (18.0, 58.0)
+
+
+def recognition_chance(kansrijk: np.ndarray, recognition_rate: float, share_kansrijk: float) -> np.ndarray:
+    """Chance that each application is granted, by prospects.
+
+    Applicants with good prospects are granted with ``KANSRIJK_RECOGNITION``;
+    the others with the chance that makes the overall rate ``recognition_rate``.
+    """
+    high = min(KANSRIJK_RECOGNITION, recognition_rate / max(share_kansrijk, 1e-9))
+    low = (recognition_rate - share_kansrijk * high) / max(1.0 - share_kansrijk, 1e-9)
+    low = float(np.clip(low, 0.0, 1.0))
+    return np.where(kansrijk, high, low)
+
+
+def arrivals_this_month(model: IntegrationModel) -> int:
+    """How many newcomers arrive this month (drawn up front, see `schedule_arrivals`)."""
+    month = model.month
+    if model.arrival_pattern == "continuous":
+        per_month = model.n_newcomers / model.arrival_months
+        due = int(np.floor(per_month * (month + 1))) - int(np.floor(per_month * month))
+        return due
+    return int(model.arrival_schedule[month]) if month < len(model.arrival_schedule) else 0
+
+
+def schedule_arrivals(rng: np.random.Generator, n: int, months: int) -> np.ndarray:
+    """Number arriving in each of the first ``months`` months of a cohort."""
+    return np.bincount(rng.integers(0, months, n), minlength=months)
+
+
+def draw_newcomers(model: IntegrationModel, rows: slice) -> None:
+    """Give newly arrived newcomers their traits, wait and outcome."""
+    nc, rng = model.nc, model.rng
+    k = rows.stop - rows.start
+    nc.arrival_month[rows] = model.month
+    nc.phase[rows] = Phase.ASYLUM
+    nc.age_at_arrival[rows] = rng.uniform(*AGE_RANGE, k)
+    female = rng.random(k) < SHARE_FEMALE
+    nc.female[rows] = female
+    edu = rng.choice(4, size=k, p=EDUCATION_SHARES)
+    nc.education[rows] = edu
+    nc.literate[rows] = rng.random(k) >= np.take(ILLITERATE_SHARE, edu)
+    nc.care_duties[rows] = rng.random(k) < np.where(female, CARE_DUTIES[True], CARE_DUTIES[False])
+    nc.trauma[rows] = rng.random(k) < model.share_trauma
+    kansrijk = rng.random(k) < model.share_kansrijk
+    nc.kansrijk[rows] = kansrijk
+    chance = recognition_chance(kansrijk, model.recognition_rate, model.share_kansrijk)
+    nc.will_be_recognised[rows] = rng.random(k) < chance
+    nc.cooperative[rows] = rng.random(k) >= SHARE_NOT_COOPERATIVE
+    nc.diploma_recognised[rows] = (edu == Education.HIGH) & (rng.random(k) < model.diploma_recognition_rate)
+    wait = rng.gamma(WAIT_SHAPE, model.asylum_wait_months / WAIT_SHAPE, k)
+    nc.decision_month[rows] = model.month + np.maximum(1, np.rint(wait)).astype(np.int32)
+    nc.wellbeing[rows] = np.clip(rng.normal(0.6, 0.1, k) - 0.15 * nc.trauma[rows], 0.05, 1.0)
+    azc = rng.integers(0, len(model.world.azc_cells), k)
+    nc.azc[rows] = azc
+    xy = model.world.azc_cells[azc]
+    nc.x[rows], nc.y[rows] = xy[:, 0], xy[:, 1]
+    nc.extra_hours_left[rows] = model.extra_course_hours
+
+
+def decide(model: IntegrationModel) -> None:
+    """Applicants whose decision is due get a permit or leave."""
+    nc, month = model.nc, model.month
+    due = np.flatnonzero((nc.view("phase") == Phase.ASYLUM) & (nc.view("decision_month") <= month))
+    if due.size == 0:
+        return
+    granted = due[nc.will_be_recognised[due]]
+    rejected = due[~nc.will_be_recognised[due]]
+    nc.phase[granted] = Phase.AWAITING_HOUSING
+    nc.permit_month[granted] = month
+    nc.exam_deadline[granted] = month + model.exam_deadline_months
+    wait = model.rng.gamma(HOUSING_WAIT_SHAPE, max(model.housing_wait_months, 1e-9) / HOUSING_WAIT_SHAPE, granted.size)
+    nc.housed_month[granted] = month + np.rint(wait).astype(np.int32)
+    nc.municipality[granted] = model.rng.choice(len(model.municipality_quota), size=granted.size,
+                                                p=model.municipality_quota)
+    # Rejected applicants leave, taking what they learned with them (seed line ~2230).
+    nc.phase[rejected] = Phase.DEPARTED
+    nc.departure_month[rejected] = month
+    leave_everything(model, rejected)
+
+
+def relocate(model: IntegrationModel) -> np.ndarray:
+    """Move some residents of reception centres to another centre.
+
+    A move breaks off lessons (they resume after a gap), volunteering and
+    placements, and weakens ties with residents near the old centre.
+
+    Returns:
+        Indices of the newcomers who moved this month.
+    """
+    nc, rng = model.nc, model.rng
+    n_azc = len(model.world.azc_cells)
+    in_azc = np.flatnonzero(nc.view("phase") <= Phase.AWAITING_HOUSING)
+    if n_azc < 2 or in_azc.size == 0 or model.relocation_rate_per_year <= 0:
+        return np.zeros(0, dtype=np.int64)
+    monthly = 1.0 - np.exp(-model.relocation_rate_per_year / 12.0)
+    movers = in_azc[rng.random(in_azc.size) < monthly]
+    if movers.size == 0:
+        return movers
+    new = (nc.azc[movers] + rng.integers(1, n_azc, movers.size)) % n_azc
+    nc.azc[movers] = new
+    model.move_newcomers(movers, model.world.azc_cells[new])
+    nc.relocations[movers] += 1
+    in_course = movers[nc.course_kind[movers] != NO_COURSE]
+    nc.course_kind[in_course] = NO_COURSE
+    nc.course_start_month[in_course] = model.month + RELOCATION_COURSE_GAP
+    nc.volunteering[movers] = False
+    end_placements(model, movers)
+    nc.tie_strength[movers] *= RELOCATION_TIE_LOSS
+    return movers
+
+
+def house(model: IntegrationModel) -> np.ndarray:
+    """Permit holders whose house is ready move to their municipality.
+
+    Returns:
+        Indices of the newcomers housed this month.
+    """
+    nc = model.nc
+    ready = np.flatnonzero((nc.view("phase") == Phase.AWAITING_HOUSING) & (nc.view("housed_month") <= model.month))
+    if ready.size == 0:
+        return ready
+    nc.phase[ready] = Phase.HOUSED
+    nc.housed_month[ready] = model.month
+    nc.azc[ready] = -1
+    cells = np.zeros((ready.size, 2), dtype=int)
+    for m in np.unique(nc.municipality[ready]):
+        who = nc.municipality[ready] == m
+        cells[who] = model.world.sample_cells(model.rng, int(who.sum()), model.housing_weight[m])
+    model.move_newcomers(ready, cells)
+    # Leaving the azc ends azc lessons and activities; ties there fade.
+    azc_course = ready[nc.course_kind[ready] == 1]
+    nc.course_kind[azc_course] = NO_COURSE
+    nc.volunteering[ready] = False
+    end_placements(model, ready)
+    nc.tie_strength[ready] *= RELOCATION_TIE_LOSS
+    return ready
+
+
+def end_placements(model: IntegrationModel, who: np.ndarray) -> None:
+    """End the placements of ``who`` and free the employers' slots."""
+    nc = model.nc
+    placed = who[nc.placement_months[who] > 0]
+    if placed.size:
+        np.subtract.at(model.emp.placements_used, nc.placement_employer[placed], 1)
+        nc.placement_months[placed] = 0
+        nc.placement_employer[placed] = -1
+
+
+def leave_everything(model: IntegrationModel, who: np.ndarray) -> None:
+    """A departing newcomer leaves job, course, placement and ties behind."""
+    from model.labour import lose_jobs
+
+    nc = model.nc
+    lose_jobs(model, who[nc.employed[who]])
+    end_placements(model, who)
+    nc.course_kind[who] = NO_COURSE
+    nc.course_start_month[who] = -1
+    nc.volunteering[who] = False
+    nc.tie_resident[who] = -1
+    nc.tie_strength[who] = 0.0

@@ -1,0 +1,124 @@
+"""Contacts: ties between newcomers and residents, made in space and kept by meeting.
+
+Newcomers meet residents where they are: neighbours within ``contact_radius``,
+colleagues near the workplace, fellow volunteers, and other visitors of a
+startpunt. A meeting becomes a tie with a chance that grows with the
+resident's openness and the newcomer's Dutch ("language eases contact"). Ties
+fade without contact (``tie_decay``); a move weakens them (see `asylum`).
+A newcomer without an active tie is isolated (seed lines 2062-2080).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.population import MAX_TIES, Phase
+
+if TYPE_CHECKING:
+    from model.model import IntegrationModel
+
+ACTIVE_TIE = 0.2  # strength from which a tie counts as contact
+NEW_TIE_STRENGTH = 0.5
+REFRESH_GAIN = 0.3
+TIE_FORMATION = 0.45  # chance a meeting with a fully open resident becomes a tie (calibrated-ish assumption)
+REFRESH_CHANCE = 0.55  # monthly chance an existing tie is kept up, at full ease
+COLLEAGUE_RATE = 0.8  # meetings a month in a full-time job
+VOLUNTEER_RATE = 0.8  # meetings a month while volunteering
+PLACEMENT_RATE = 0.6
+STARTPUNT_MEETINGS = 2  # residents met per startpunt visit
+SHARED_ACTIVITY = 1.5  # a tie forms more easily over a shared activity
+WORKPLACE_RADIUS = 2  # colleagues live and work around the workplace
+
+
+def language_ease(score) -> np.ndarray:
+    """How much the newcomer's Dutch eases contact (0.3 with none, 1 from B1)."""
+    return 0.3 + 0.7 * np.minimum(1.0, np.asarray(score) / 3.0)
+
+
+def active_ties(model: IntegrationModel, who: np.ndarray | None = None) -> np.ndarray:
+    """Number of active ties with residents of each newcomer (or of ``who``)."""
+    strength = model.nc.tie_strength[: model.nc.n] if who is None else model.nc.tie_strength[who]
+    return (strength >= ACTIVE_TIE).sum(axis=1)
+
+
+def form_ties(model: IntegrationModel, newcomer: np.ndarray, resident: np.ndarray, boost: float = 1.0) -> int:
+    """Meetings between ``newcomer[i]`` and ``resident[i]`` that may become ties.
+
+    Returns:
+        Number of ties formed or refreshed.
+    """
+    nc, rng = model.nc, model.rng
+    met = resident >= 0
+    newcomer, resident = newcomer[met], resident[met]
+    if newcomer.size == 0:
+        return 0
+    p = TIE_FORMATION * boost * model.res.openness[resident] * language_ease(nc.language[newcomer])
+    ok = rng.random(newcomer.size) < np.clip(p, 0, 1)
+    newcomer, resident = newcomer[ok], resident[ok]
+    # one new tie per newcomer per call keeps the slot update simple and vectorised
+    newcomer, first = np.unique(newcomer, return_index=True)
+    resident = resident[first]
+    slots = nc.tie_resident[newcomer]
+    same = slots == resident[:, None]
+    known = same.any(axis=1)
+    slot = np.where(known, same.argmax(axis=1), nc.tie_strength[newcomer].argmin(axis=1))
+    old = nc.tie_strength[newcomer, slot]
+    nc.tie_strength[newcomer, slot] = np.where(known, np.minimum(1.0, old + REFRESH_GAIN),
+                                               np.maximum(old, NEW_TIE_STRENGTH))
+    replace = ~known & (old < NEW_TIE_STRENGTH)
+    nc.tie_resident[newcomer[replace], slot[replace]] = resident[replace]
+    return int(newcomer.size)
+
+
+def keep_up_ties(model: IntegrationModel) -> None:
+    """Ties fade by ``tie_decay`` a month unless the two meet again; weak ones end."""
+    nc, rng = model.nc, model.rng
+    n = nc.n
+    strength = nc.tie_strength[:n]
+    has = nc.tie_resident[:n] >= 0
+    ease = language_ease(nc.view("language"))[:, None]
+    refreshed = has & (rng.random((n, MAX_TIES)) < REFRESH_CHANCE * ease)
+    strength *= 1.0 - model.tie_decay
+    strength += np.where(refreshed, REFRESH_GAIN * 0.5, 0.0)
+    np.clip(strength, 0.0, 1.0, out=strength)
+    gone = has & (strength < 0.05)
+    nc.tie_resident[:n][gone] = -1
+    strength[gone] = 0.0
+
+
+def meet_people(model: IntegrationModel, startpunt_pairs: tuple[np.ndarray, np.ndarray]) -> None:
+    """This month's meetings: neighbours, colleagues, volunteers, placements, startpunten."""
+    nc, rng = model.nc, model.rng
+    present = np.flatnonzero(nc.view("phase") != Phase.DEPARTED)
+    if present.size == 0:
+        return
+    xy = np.column_stack([nc.x[present], nc.y[present]])
+    index, radius = model.resident_index, model.contact_radius
+
+    k = rng.poisson(model.encounter_rate, present.size)
+    who = np.repeat(present, k)
+    form_ties(model, who, index.random_resident_near(rng, np.repeat(xy, k, axis=0), radius))
+
+    employed = present[nc.employed[present]]
+    k = rng.poisson(COLLEAGUE_RATE * nc.hours[employed] / 38.0)
+    who = np.repeat(employed, k)
+    emp = nc.employer[who]
+    form_ties(model, who, index.random_resident_near(rng, np.column_stack([model.emp.x[emp], model.emp.y[emp]]),
+                                                     WORKPLACE_RADIUS), SHARED_ACTIVITY)
+
+    volunteers = present[nc.volunteering[present]]
+    k = rng.poisson(VOLUNTEER_RATE, volunteers.size)
+    who = np.repeat(volunteers, k)
+    form_ties(model, who, index.random_resident_near(rng, np.column_stack([nc.x[who], nc.y[who]]), radius + 2),
+              SHARED_ACTIVITY)
+
+    placed = present[nc.placement_months[present] > 0]
+    k = rng.poisson(PLACEMENT_RATE, placed.size)
+    who = np.repeat(placed, k)
+    emp = nc.placement_employer[who]
+    form_ties(model, who, index.random_resident_near(rng, np.column_stack([model.emp.x[emp], model.emp.y[emp]]),
+                                                     WORKPLACE_RADIUS), SHARED_ACTIVITY)
+
+    form_ties(model, *startpunt_pairs, boost=SHARED_ACTIVITY)

@@ -1,0 +1,151 @@
+"""Exam and sanctions: attendance, the civic-integration exam, the deadline, fines, loans and benefit cuts.
+
+2013 (seed lines 1843-1856, 1902-1912): pass the A2 exam within three years
+of the permit; the DUO loan becomes a gift only if you pass on time; missing
+the deadline brings a fine of up to EUR 1,250 and repayment, then a new term.
+Proposals (lines 2276-2283, 2488-2502): fines minimised in favour of positive
+incentives (a follow-up course, more time for those who work or study, a social
+loan instead of a debt); only proven non-co-operation by someone on welfare
+leads to a benefit cut.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.language import COURSE_PRICE_EUR_PER_HOUR
+from model.population import NO_COURSE, SUPERVISED_COURSE, Phase
+
+if TYPE_CHECKING:
+    from model.model import IntegrationModel
+
+EXAM_THRESHOLD = {"A2": 2.0, "B1": 3.0}  # language score needed, by exam level
+EXAM_SLOPE = 0.2  # pass chance rises over +/- this around the threshold
+EXAM_READY_MARGIN = 0.4  # learners sit the exam once this close to the level
+COOPERATIVE_ATTENDANCE = 0.85
+UNCOOPERATIVE_ATTENDANCE = 0.3
+DEADLINE_PRESSURE_MONTHS = 12  # the fine looms in the last year before the deadline
+DEADLINE_PRESSURE = 0.15  # extra attendance under a looming EUR 1,250 fine (assumption)
+INCENTIVE_MOTIVATION = 0.1  # extra attendance when passing brings a reward (assumption)
+NEW_TERM_MONTHS = 24  # after a fine, a new term to pass
+EXTENSION_MONTHS = 12  # more time for those who work or study (positive incentives)
+FOLLOWUP_MONTHS = 12  # follow-up course for those who pass on time (positive incentives)
+ABSENCE_BEFORE_SANCTION = 3  # months of absence that count as proven non-co-operation
+BENEFIT_CUT_MONTHS = 3
+BENEFIT_CUT_SHARE = 0.3  # share of the benefit withheld during a cut
+COMPLY_AFTER_CUT = 0.6  # chance a sanctioned person co-operates afterwards (assumption)
+COMPLY_AFTER_FINE = 0.3  # chance a fined person co-operates afterwards (assumption)
+DEBT_REPAYMENT_SHARE = 0.1  # share of earnings that goes to paying off debt
+
+
+def pass_probability(score, threshold) -> np.ndarray:
+    """Chance of passing an exam sat with this language score."""
+    return 1.0 / (1.0 + np.exp(-(np.asarray(score) - threshold) / EXAM_SLOPE))
+
+
+def attendance(model: IntegrationModel) -> np.ndarray:
+    """Share of course hours each newcomer attends this month (0-1).
+
+    Co-operative learners come to most classes, less when they feel bad; a
+    looming fine pushes a little in the last year; a reward for passing pulls.
+    """
+    nc, month = model.nc, model.month
+    att = np.where(nc.view("cooperative"), COOPERATIVE_ATTENDANCE, UNCOOPERATIVE_ATTENDANCE)
+    att = att * (0.6 + 0.4 * nc.view("wellbeing"))
+    deadline = nc.view("exam_deadline")
+    looming = (deadline >= 0) & (deadline - month <= DEADLINE_PRESSURE_MONTHS) & ~nc.view("exam_passed")
+    att = att * (1.0 + np.where(looming, DEADLINE_PRESSURE * min(1.0, model.fine_eur / 1250.0), 0.0))
+    if model.positive_incentives:
+        att = att * (1.0 + INCENTIVE_MOTIVATION)
+    return np.clip(att, 0.0, 1.0)
+
+
+def sit_exams(model: IntegrationModel) -> np.ndarray:
+    """Permit holders close to the level sit the exam now and then; some pass.
+
+    Returns:
+        Indices of newcomers who passed this month.
+    """
+    nc, rng, month = model.nc, model.rng, model.month
+    threshold = EXAM_THRESHOLD[model.exam_level]
+    phase = nc.view("phase")
+    ready = ((phase == Phase.AWAITING_HOUSING) | (phase == Phase.HOUSED)) & ~nc.view("exam_passed")
+    ready &= nc.view("language") >= threshold - EXAM_READY_MARGIN
+    sitting = np.flatnonzero(ready & (rng.random(nc.n) < model.exam_attempt_rate))
+    passed = sitting[rng.random(sitting.size) < pass_probability(nc.language[sitting], threshold)]
+    nc.exam_passed[passed] = True
+    nc.exam_pass_month[passed] = month
+    on_time = passed[month <= nc.exam_deadline[passed]]
+    # The DUO loan becomes a gift only when the exam is passed in time.
+    model.costs.loan_forgiven(nc.loan_hours[on_time] * COURSE_PRICE_EUR_PER_HOUR)
+    nc.loan_hours[on_time] = 0.0
+    if model.positive_incentives:
+        nc.followup_months[on_time] = FOLLOWUP_MONTHS
+        idle = on_time[nc.course_kind[on_time] == NO_COURSE]
+        nc.course_kind[idle] = SUPERVISED_COURSE
+        nc.course_quality[idle] = model.supervised_course_quality
+    return passed
+
+
+def face_deadlines(model: IntegrationModel) -> np.ndarray:
+    """Those whose deadline is up and who have not passed get a fine (or more time).
+
+    Returns:
+        Indices of newcomers fined this month.
+    """
+    nc, rng, month = model.nc, model.rng, model.month
+    phase = nc.view("phase")
+    due = (nc.view("exam_deadline") == month) & ~nc.view("exam_passed") & (phase != Phase.DEPARTED)
+    due = np.flatnonzero(due)
+    if due.size == 0:
+        return due
+    if model.positive_incentives:  # more time for those who work or study
+        busy = (nc.hours[due] >= 12) | (nc.course_kind[due] != NO_COURSE)
+        nc.exam_deadline[due[busy]] = month + EXTENSION_MONTHS
+        due = due[~busy]
+    nc.exam_deadline[due] = month + NEW_TERM_MONTHS
+    # Missing the deadline: the loan must be repaid; under positive incentives it
+    # becomes a social loan repaid from earnings over a long term, not a debt.
+    if not model.positive_incentives:
+        nc.debt[due] += nc.loan_hours[due] * COURSE_PRICE_EUR_PER_HOUR
+        nc.loan_hours[due] = 0.0
+    if model.fine_eur <= 0:
+        return np.zeros(0, dtype=np.int64)
+    nc.debt[due] += model.fine_eur
+    nc.fined_count[due] += 1
+    wake_up = due[~nc.cooperative[due] & (rng.random(due.size) < COMPLY_AFTER_FINE)]
+    nc.cooperative[wake_up] = True
+    return due
+
+
+def sanction_non_cooperation(model: IntegrationModel) -> np.ndarray:
+    """Cut the benefit of people on welfare who provably do not co-operate.
+
+    Only with ``benefit_sanction``: three months of staying away from a course
+    on welfare count as proof.
+
+    Returns:
+        Indices of newcomers whose benefit was cut this month.
+    """
+    nc, rng = model.nc, model.rng
+    n = nc.n
+    absent = ~nc.view("cooperative") & nc.view("on_welfare") & (nc.view("course_kind") != NO_COURSE)
+    nc.absent_months[:n] = np.where(absent, nc.view("absent_months") + 1, 0)
+    nc.benefit_cut_months[:n] = np.maximum(0, nc.view("benefit_cut_months") - 1)
+    if not model.benefit_sanction:
+        return np.zeros(0, dtype=np.int64)
+    cut = np.flatnonzero(nc.view("absent_months") >= ABSENCE_BEFORE_SANCTION)
+    nc.benefit_cut_months[cut] = BENEFIT_CUT_MONTHS
+    nc.absent_months[cut] = 0
+    comply = cut[rng.random(cut.size) < COMPLY_AFTER_CUT]
+    nc.cooperative[comply] = True
+    return cut
+
+
+def repay_debt(model: IntegrationModel, earnings: np.ndarray) -> None:
+    """People in work pay off part of their debt; debt never goes below zero."""
+    nc = model.nc
+    n = nc.n
+    nc.debt[:n] = np.maximum(0.0, nc.view("debt") - DEBT_REPAYMENT_SHARE * earnings)

@@ -1,0 +1,301 @@
+"""Labour: vacancies, job search within commuting distance, hiring, hours, job loss, placements.
+
+A job seeker applies to employers within ``commute_radius`` that have a
+vacancy at a level they can do. Whether the employer hires depends on the
+employer's willingness (and the wage-cost subsidy), the newcomer's Dutch
+against the job's language requirement, referrals through ties with employed
+residents, a broker (plan, municipal direction, startpunt) and the
+municipality's implementation quality. Hours are capped by course schedules
+(2013: three mornings a week, seed line 2052) and care duties; asylum seekers
+may work only from ``work_access_month`` and keep little of what they earn
+(kader 3.9, line 2582), so few look.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.population import MARKET_COURSE, NO_COURSE, Education, Phase
+
+if TYPE_CHECKING:
+    from model.model import IntegrationModel
+
+LEVEL_REQUIREMENT = np.array([1.3, 2.6, 3.6])  # score needed for low/middle/high-skill jobs (A1+, A2+, B1+)
+REQUIREMENT_SPREAD = 0.4  # employers differ in what they ask
+LANGUAGE_SLOPE = 0.35  # how sharply hiring falls below the requirement
+UNRECOGNISED_LEVEL = 1  # highly educated without recognised diplomas compete for middle jobs at most
+SUBSIDY_RESPONSE = 1.5  # hiring chance x (1 + response * subsidy); assumption
+REFERRAL_BOOST = 0.35  # per active tie with an employed resident, up to two
+BROKER_BOOST = 0.6  # plan / municipal job brokerage, times implementation quality
+STARTPUNT_GUIDANCE_BOOST = 0.4  # work guidance at a startpunt this month
+SKILLS_COURSE_BOOST = 0.2  # track-1 professional-skills course
+CARE_DUTY_SEARCH = 0.35  # search effort with young children and no childcare
+CHILDCARE_SEARCH = 0.8  # with the plan's childcare (line 2258)
+ASYLUM_WEEKS_LIMIT = 24 / 52  # 2013: asylum seekers may work 24 weeks a year
+PART_TIME_HOURS = (12.0, 32.0)
+FULL_TIME_HOURS = (36.0, 40.0)
+COURSE_HOURS_CAP = 24.0  # 2013 course three days a week leaves at most ~3 days of work
+CARE_HOURS_CAP = 24.0
+MORE_HOURS_RATE = 0.03  # monthly chance that an unconstrained part-timer gets a full-time contract
+WAGE_EUR_PER_HOUR = np.array([10.5, 13.0, 18.0])  # gross, by job level (assumption: CBS)
+PLACEMENT_MONTHS = 6
+PLACEMENT_HIRE_CHANCE = 0.35  # chance a placement turns into a job (assumption)
+DEMAND_FLOOR = 0.5
+
+
+def effective_level(education: np.ndarray, diploma_recognised: np.ndarray) -> np.ndarray:
+    """Highest job level (0 low, 1 middle, 2 high) a newcomer can compete for."""
+    level = np.clip(np.asarray(education) - 1, 0, 2)  # none/low -> low jobs, middle -> middle, high -> high
+    return np.where((np.asarray(education) == Education.HIGH) & ~np.asarray(diploma_recognised),
+                    UNRECOGNISED_LEVEL, level)
+
+
+def language_fit(score, requirement) -> np.ndarray:
+    """Chance factor 0-1 that the employer accepts this level of Dutch."""
+    return 1.0 / (1.0 + np.exp(-(np.asarray(score) - np.asarray(requirement)) / LANGUAGE_SLOPE))
+
+
+def hire_probability(base, willingness, subsidy, fit, referrals, broker) -> np.ndarray:
+    """Chance that one application leads to a job."""
+    p = base * willingness * (1.0 + SUBSIDY_RESPONSE * subsidy) * fit
+    p = p * (1.0 + REFERRAL_BOOST * np.minimum(referrals, 2)) * (1.0 + broker)
+    return np.clip(p, 0.0, 1.0)
+
+
+def setup_employers(model: IntegrationModel) -> None:
+    """Place employers where people live (more in the city) and give them jobs."""
+    emp, rng, world = model.emp, model.rng, model.world
+    demand = np.array([m.labour_demand for m in world.municipalities])
+    weight = world.density ** 1.3 * demand[world.region]
+    xy = world.sample_cells(rng, emp.n, weight)
+    emp.x[:], emp.y[:] = xy[:, 0], xy[:, 1]
+    emp.municipality[:] = world.region[emp.x, emp.y]
+    size = rng.lognormal(np.log(6.0), 0.8, emp.n) * demand[emp.municipality]
+    mix = rng.dirichlet([5.0, 3.0, 1.5], emp.n)  # most jobs open to newcomers are low-skill
+    emp.jobs[:] = np.maximum(0, np.rint(size[:, None] * mix)).astype(np.int32)
+    emp.vacancies[:] = rng.binomial(emp.jobs, 0.15)
+    emp.language_requirement[:] = LEVEL_REQUIREMENT + rng.uniform(-REQUIREMENT_SPREAD, REQUIREMENT_SPREAD, (emp.n, 3))
+    emp.willingness[:] = rng.beta(2.0, 2.0, emp.n)
+    emp.placement_slots[:] = rng.poisson(1.0, emp.n)
+
+
+def open_vacancies(model: IntegrationModel) -> None:
+    """Jobs open up with turnover and local labour demand, up to a share of all jobs."""
+    emp = model.emp
+    demand = model.labour_demand[emp.municipality][:, None]
+    new = model.rng.binomial(emp.jobs, np.clip(model.vacancy_rate * demand, 0, 1))
+    emp.vacancies[:] = np.minimum(emp.vacancies + new, np.maximum(1, emp.jobs // 3))
+
+
+def lose_jobs(model: IntegrationModel, who: np.ndarray) -> None:
+    """``who`` lose their jobs; the jobs become vacancies again."""
+    nc = model.nc
+    if who.size == 0:
+        return
+    emp = model.emp
+    np.add.at(emp.vacancies, (nc.employer[who], nc.job_level[who]), 1)
+    np.minimum(emp.vacancies, np.maximum(1, emp.jobs), out=emp.vacancies)
+    nc.employed[who] = False
+    nc.hours[who] = 0.0
+    nc.employer[who] = -1
+    nc.job_level[who] = -1
+    nc.job_matches[who] = False
+
+
+def job_loss(model: IntegrationModel) -> None:
+    """Some lose their job each month; more so with little Dutch."""
+    nc = model.nc
+    employed = np.flatnonzero(nc.view("employed"))
+    risk = model.job_loss_rate * np.where(nc.language[employed] < 2.0, 1.5, 1.0)
+    lose_jobs(model, employed[model.rng.random(employed.size) < risk])
+
+
+def may_work(model: IntegrationModel) -> np.ndarray:
+    """Who may hold a job this month (adults under 65 with a permit, or asylum access)."""
+    nc = model.nc
+    phase = nc.view("phase")
+    asylum_ok = (phase == Phase.ASYLUM) & (model.month - nc.view("arrival_month") >= model.work_access_month)
+    permit = (phase == Phase.AWAITING_HOUSING) | (phase == Phase.HOUSED)
+    return (asylum_ok | permit) & (model.ages() < 65.0)
+
+
+def search_effort(model: IntegrationModel, allowed: np.ndarray) -> np.ndarray:
+    """How hard each newcomer looks for work this month (0-1)."""
+    nc = model.nc
+    effort = np.where(allowed & ~nc.view("employed"), 1.0, 0.0)
+    care = np.where(nc.view("has_plan"), CHILDCARE_SEARCH, CARE_DUTY_SEARCH)
+    effort *= np.where(nc.view("care_duties"), care, 1.0)
+    effort *= 0.3 + 0.7 * nc.view("wellbeing")
+    asylum = nc.view("phase") == Phase.ASYLUM
+    # Little point in working when most of the pay goes to COA, for 24 weeks a year.
+    effort *= np.where(asylum, ASYLUM_WEEKS_LIMIT * (0.2 + 0.8 * model.asylum_earnings_kept), 1.0)
+    effort *= np.where(nc.view("phase") == Phase.AWAITING_HOUSING, 0.5, 1.0)  # about to move
+    return effort
+
+
+def search_and_hire(model: IntegrationModel, guided: np.ndarray) -> np.ndarray:
+    """Job seekers apply to employers within commuting distance; some are hired.
+
+    Args:
+        model: The model.
+        guided: Newcomers who had work guidance at a startpunt this month.
+
+    Returns:
+        Indices of newcomers hired this month.
+    """
+    nc, emp, rng = model.nc, model.emp, model.rng
+    allowed = may_work(model)
+    effort = search_effort(model, allowed)
+    tries = rng.binomial(model.applications_per_month, effort)
+    seekers = np.flatnonzero(tries > 0)
+    if seekers.size == 0 or emp.n == 0:
+        return seekers
+    level = effective_level(nc.education[seekers], nc.diploma_recognised[seekers])
+    reach = model.employers_within_commute(seekers)  # (seekers, employers) bool
+    # An application goes to an employer with a vacancy at the seeker's level or one below.
+    vac_own = emp.vacancies[:, level].T > 0
+    vac_below = emp.vacancies[:, np.maximum(level - 1, 0)].T > 0
+    weight = reach * (2.0 * vac_own + vac_below)
+    total = weight.sum(axis=1)
+    hired = []
+    has_option = total > 0
+    idx = np.flatnonzero(has_option)
+    if idx.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    cum = np.cumsum(weight[idx], axis=1)
+    u = rng.random(idx.size) * total[idx]
+    choice = np.minimum((cum < u[:, None]).sum(axis=1), emp.n - 1)
+    who = seekers[idx]
+    lvl = np.where(emp.vacancies[choice, level[idx]] > 0, level[idx], np.maximum(level[idx] - 1, 0))
+    fit = language_fit(nc.language[who], emp.language_requirement[choice, lvl])
+    broker = np.zeros(who.size)
+    quality = model.quality_of(nc.municipality[who])
+    brokered = nc.has_plan[who] | (model.municipal_direction & (nc.phase[who] == Phase.HOUSED))
+    broker += np.where(brokered, BROKER_BOOST * quality, 0.0)
+    # Without a plan, municipalities still run work reintegration for people on welfare.
+    broker += np.where(nc.on_welfare[who] & ~brokered, 0.5 * BROKER_BOOST * (quality - 1.0), 0.0)
+    broker += np.where(np.isin(who, guided), STARTPUNT_GUIDANCE_BOOST, 0.0)
+    broker += np.where(nc.skills_course[who], SKILLS_COURSE_BOOST, 0.0)
+    p = hire_probability(model.hire_rate, emp.willingness[choice], model.employer_subsidy, fit,
+                         model.employed_resident_ties(who), broker)
+    p_any = 1.0 - (1.0 - p) ** tries[who]
+    success = rng.random(who.size) < p_any
+    for i in np.flatnonzero(success):  # one by one: two seekers may want the last vacancy
+        e, lv = choice[i], lvl[i]
+        if emp.vacancies[e, lv] > 0:
+            emp.vacancies[e, lv] -= 1
+            hired.append(i)
+    hired = np.array(hired, dtype=np.int64)
+    start_jobs(model, who[hired], choice[hired], lvl[hired])
+    return who[hired]
+
+
+def start_jobs(model: IntegrationModel, who: np.ndarray, employer: np.ndarray, level: np.ndarray) -> None:
+    """``who`` start work at ``employer`` in a job of ``level``."""
+    nc, rng = model.nc, model.rng
+    if who.size == 0:
+        return
+    nc.employed[who] = True
+    nc.employer[who] = employer
+    nc.job_level[who] = level
+    nc.job_start_month[who] = model.month
+    first = who[nc.first_job_month[who] < 0]
+    nc.first_job_month[first] = model.month
+    nc.job_matches[who] = level == np.clip(nc.education[who] - 1, 0, 2)
+    np.add.at(model.emp.hires, employer, 1)
+    capped = hours_cap(model, who) < FULL_TIME_HOURS[0]
+    fulltime = ~capped & (rng.random(who.size) < model.share_fulltime_offers * (1 + 0.25 * level))
+    hours = np.where(fulltime, rng.uniform(*FULL_TIME_HOURS, who.size), rng.uniform(*PART_TIME_HOURS, who.size))
+    nc.hours[who] = np.minimum(hours, hours_cap(model, who))
+    end_placement_for_job(model, who)
+
+
+def hours_cap(model: IntegrationModel, who: np.ndarray) -> np.ndarray:
+    """Most hours a week each of ``who`` can work.
+
+    A 2013 course three times a week leaves no room for a full-time job (line
+    2052); a plan combines course and work (line 2253). Care duties without
+    childcare cap hours too.
+    """
+    nc = model.nc
+    cap = np.full(who.size, FULL_TIME_HOURS[1])
+    in_course = nc.course_kind[who] != NO_COURSE
+    rigid = in_course & ~nc.has_plan[who] & ((nc.course_kind[who] == MARKET_COURSE) | ~model.municipal_direction)
+    cap = np.where(rigid, COURSE_HOURS_CAP, cap)
+    cap = np.where(nc.care_duties[who] & ~nc.has_plan[who], np.minimum(cap, CARE_HOURS_CAP), cap)
+    return cap
+
+
+def adjust_hours(model: IntegrationModel) -> None:
+    """Part-timers with nothing holding them back move up to full time now and then;
+    hours above a new cap (a course started) come down."""
+    nc = model.nc
+    employed = np.flatnonzero(nc.view("employed"))
+    if employed.size == 0:
+        return
+    cap = hours_cap(model, employed)
+    hours = np.minimum(nc.hours[employed], cap)
+    up = (hours < FULL_TIME_HOURS[0]) & (cap >= FULL_TIME_HOURS[0])
+    up &= model.rng.random(employed.size) < MORE_HOURS_RATE
+    hours = np.where(up, model.rng.uniform(*FULL_TIME_HOURS, employed.size), hours)
+    nc.hours[employed] = hours
+
+
+def place(model: IntegrationModel, candidates: np.ndarray) -> None:
+    """Broker placements (work-experience places) with employers within reach.
+
+    A placement lasts ``PLACEMENT_MONTHS``; it gives practice and, at the end,
+    a chance of a job with that employer.
+    """
+    nc, emp, rng = model.nc, model.emp, model.rng
+    candidates = candidates[(nc.placement_months[candidates] == 0) & ~nc.employed[candidates]]
+    if candidates.size == 0:
+        return
+    reach = model.employers_within_commute(candidates)
+    free = (emp.placement_slots - emp.placements_used) > 0
+    weight = reach & free[None, :]
+    for i in np.flatnonzero(weight.any(axis=1)):
+        options = np.flatnonzero(weight[i] & ((emp.placement_slots - emp.placements_used) > 0))
+        if options.size == 0:
+            continue
+        e = options[rng.integers(options.size)]
+        emp.placements_used[e] += 1
+        nc.placement_months[candidates[i]] = PLACEMENT_MONTHS
+        nc.placement_employer[candidates[i]] = e
+
+
+def progress_placements(model: IntegrationModel) -> None:
+    """Placements run down; at the end some turn into a job at that employer."""
+    nc, emp = model.nc, model.emp
+    active = np.flatnonzero(nc.view("placement_months") > 0)
+    if active.size == 0:
+        return
+    nc.placement_months[active] -= 1
+    ending = active[nc.placement_months[active] == 0]
+    employer = nc.placement_employer[ending]
+    np.subtract.at(emp.placements_used, employer, 1)
+    nc.placement_employer[ending] = -1
+    level = effective_level(nc.education[ending], nc.diploma_recognised[ending])
+    hire = model.rng.random(ending.size) < PLACEMENT_HIRE_CHANCE * (1 + model.employer_subsidy)
+    hire &= may_work(model)[ending]
+    # The employer makes room for someone they have come to know.
+    start_jobs(model, ending[hire], employer[hire], level[hire])
+
+
+def end_placement_for_job(model: IntegrationModel, who: np.ndarray) -> None:
+    """A newcomer who finds a job leaves their placement."""
+    nc = model.nc
+    placed = who[nc.placement_months[who] > 0]
+    if placed.size:
+        np.subtract.at(model.emp.placements_used, nc.placement_employer[placed], 1)
+        nc.placement_months[placed] = 0
+        nc.placement_employer[placed] = -1
+
+
+def monthly_earnings(model: IntegrationModel) -> np.ndarray:
+    """Gross earnings this month of each newcomer (0 without a job)."""
+    nc = model.nc
+    level = np.maximum(nc.view("job_level"), 0)
+    return np.where(nc.view("employed"), nc.view("hours") * 4.33 * WAGE_EUR_PER_HOUR[level], 0.0)

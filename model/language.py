@@ -1,0 +1,207 @@
+"""Language: who is in which course, and how much Dutch a month of life adds.
+
+Language is a score on the CEFR scale: 0 = A0, 1 = A1, 2 = A2, 3 = B1, 4 = B2,
+5 = C1 (the level is the integer part). A month adds
+
+    course:   rate * effective course hours * learnability * exp(-score / LANGUAGE_SCALE)
+    practice: practice_rate * practice * learnability * exp(-score / LANGUAGE_SCALE)
+
+so hours count with diminishing returns; the rate is calibrated so that 100
+extra course hours give about +8.5% proficiency (Foged & van der Werf 2023).
+When courses start and how good they are depends on the regime:
+
+* 2013 (seed lines 1843-1856, 1893-1901): only after the permit and the house,
+  self-found on a market of uneven quality, paid with a DUO loan that runs out.
+* ``language_from_arrival``: lessons in the reception centre for kansrijk
+  asylum seekers (lines 2192-2215); a relocation breaks them off.
+* ``municipal_direction``: the municipality matches a course to the
+  newcomer's level soon after housing and supervises its quality (2450-2470).
+* ``personal_plan``: tailored from the permit on: literacy classes first for
+  those who cannot read, a fast track for the highly educated (2251-2290).
+* startpunten: a free course at every level for anyone who comes by (2350-2450).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.population import AZC_COURSE, MARKET_COURSE, NO_COURSE, SUPERVISED_COURSE, Education, Phase
+
+if TYPE_CHECKING:
+    from model.model import IntegrationModel
+
+LANGUAGE_SCALE = 3.0  # score at which gains have fallen to 1/e of a beginner's
+MAX_SCORE = 5.99
+EDUCATION_LEARNABILITY = np.array([0.6, 0.85, 1.0, 1.2])  # by education: none, low, middle, high
+ILLITERATE_LEARNABILITY = 0.35  # assumption: without reading, classes teach little
+AGE_SLOPE = 0.012  # learnability lost per year of age over 25 (assumption)
+AZC_COURSE_QUALITY = 0.65  # assumption: lessons by COA and volunteers, small groups
+MARKET_QUALITY_SPREAD = 0.3  # market quality is uniform in mean +/- this (uneven, line 1896)
+COURSE_PRICE_EUR_PER_HOUR = 10.0  # assumption: EUR 10,000 loan buys ~1,000 hours
+FAST_TRACK_FACTOR = 1.5  # plan: intensive course for the highly educated (line 2253)
+LITERACY_MONTHS = {"supervised": 9, "market": 30}  # months of classes to learn to read
+EXTRA_HOURS_PER_MONTH = 25.0  # how fast `extra_course_hours` are delivered
+SUPERVISED_OVERRUN_MONTHS = 12  # a supervised course runs until this long past the deadline
+
+
+def cefr_level(score: np.ndarray) -> np.ndarray:
+    """CEFR level index 0 (A0) .. 5 (C1) of each score."""
+    return np.clip(np.floor(score), 0, 5).astype(np.int8)
+
+
+def learnability(education, literate, age, wellbeing) -> np.ndarray:
+    """How much a learner takes from an hour of class or practice (1 = typical).
+
+    Higher education helps, not reading hurts a lot, age slows learning, and
+    low wellbeing (trauma, stress, debt) takes away up to half (the vicious
+    circle of seed lines 2062-2080).
+    """
+    edu = EDUCATION_LEARNABILITY[np.asarray(education, dtype=int)]
+    lit = np.where(literate, 1.0, ILLITERATE_LEARNABILITY)
+    age_factor = np.clip(1.0 - AGE_SLOPE * np.maximum(0.0, np.asarray(age) - 25.0), 0.5, 1.0)
+    return edu * lit * age_factor * (0.5 + 0.5 * np.asarray(wellbeing))
+
+
+def monthly_language_gain(score, effective_hours, practice, learn, rate, practice_rate) -> np.ndarray:
+    """Language gained in one month (score units).
+
+    Args:
+        score: Current language score.
+        effective_hours: Course hours attended times course quality.
+        practice: Everyday practice 0-1 (work, volunteering, ties).
+        learn: Learnability (see `learnability`).
+        rate: Score per effective course hour for a beginner.
+        practice_rate: Score per month of full practice for a beginner.
+    """
+    headroom = np.exp(-np.asarray(score) / LANGUAGE_SCALE)
+    return (rate * effective_hours + practice_rate * practice) * learn * headroom
+
+
+def enrol(model: IntegrationModel) -> None:
+    """Start the courses that are due this month, by regime."""
+    nc, month, rng = model.nc, model.month, model.rng
+    phase = nc.view("phase")
+    idle = (nc.view("course_kind") == NO_COURSE) & ~nc.view("exam_passed")
+    due = nc.view("course_start_month")
+    ready = idle & (due >= 0) & (due <= month)
+
+    in_azc = phase <= Phase.AWAITING_HOUSING
+    # Early language: lessons in the reception centre for those with good prospects,
+    # and for permit holders still waiting there.
+    if model.language_from_arrival:
+        eligible = in_azc & (nc.view("kansrijk") | (phase == Phase.AWAITING_HOUSING))
+        start = np.flatnonzero(idle & eligible & ((due < 0) | (due <= month)) & ~nc.view("has_plan"))
+        nc.course_kind[start] = AZC_COURSE
+        nc.course_quality[start] = AZC_COURSE_QUALITY
+        nc.course_start_month[start] = -1
+
+    # Courses after the permit: a plan's course, a supervised course, or the market.
+    start = np.flatnonzero(ready & (phase >= Phase.AWAITING_HOUSING) & (phase != Phase.DEPARTED))
+    start = start[(phase[start] == Phase.HOUSED) | nc.has_plan[start]]
+    if start.size:
+        supervised = model.municipal_direction | nc.has_plan[start]
+        quality = np.where(
+            supervised,
+            model.supervised_course_quality * model.quality_of(nc.municipality[start]),
+            model.market_course_quality + rng.uniform(-MARKET_QUALITY_SPREAD, MARKET_QUALITY_SPREAD, start.size),
+        )
+        nc.course_kind[start] = np.where(supervised, SUPERVISED_COURSE, MARKET_COURSE)
+        nc.course_quality[start] = np.clip(quality, 0.05, 1.0)
+        nc.course_start_month[start] = -1
+
+
+def schedule_course_after_housing(model: IntegrationModel, housed: np.ndarray) -> None:
+    """When a newly housed newcomer's course will start.
+
+    In 2013 they search the market themselves (months, information only in
+    Dutch); with municipal direction the municipality places them next month.
+    A plan's course already runs from the permit on.
+    """
+    nc = model.nc
+    who = housed[~nc.has_plan[housed] & ~nc.exam_passed[housed]]
+    if model.municipal_direction:
+        delay = np.ones(who.size)
+    else:
+        delay = model.rng.exponential(max(model.course_search_months, 1e-9), who.size)
+    nc.course_start_month[who] = model.month + np.rint(delay).astype(np.int32)
+
+
+def learn(model: IntegrationModel, attendance: np.ndarray, practice: np.ndarray) -> np.ndarray:
+    """One month of lessons and practice for everyone present.
+
+    Args:
+        model: The model.
+        attendance: Share of course hours each newcomer attends (0-1).
+        practice: Everyday practice 0-1 of each newcomer.
+
+    Returns:
+        Course hours each newcomer attended this month.
+    """
+    nc = model.nc
+    n = nc.n
+    kind = nc.view("course_kind")
+    hours = np.zeros(n)
+    hours[kind == AZC_COURSE] = model.azc_course_hours_per_month
+    regular = (kind == MARKET_COURSE) | (kind == SUPERVISED_COURSE)
+    hours[regular] = model.course_hours_per_month
+    fast = regular & nc.view("has_plan") & (nc.view("education") == Education.HIGH)
+    hours[fast] *= FAST_TRACK_FACTOR
+    extra = np.where(kind != NO_COURSE, np.minimum(nc.view("extra_hours_left"), EXTRA_HOURS_PER_MONTH), 0.0)
+    nc.extra_hours_left[:n] -= extra
+    attended = (hours + extra) * attendance
+    nc.course_hours[:n] += attended
+
+    # Market courses are paid with the loan; when it runs out, the course stops.
+    market = kind == MARKET_COURSE
+    nc.loan_hours[:n] += np.where(market, attended, 0.0)
+    spent = market & (nc.view("loan_hours") * COURSE_PRICE_EUR_PER_HOUR >= model.course_loan_eur)
+    nc.course_kind[:n][spent] = NO_COURSE
+
+    learn_to_read(model, kind, attendance)
+    age = model.ages()
+    gain = monthly_language_gain(
+        nc.view("language"),
+        attended * nc.view("course_quality") * (kind != NO_COURSE),
+        practice,
+        learnability(nc.view("education"), nc.view("literate"), age, nc.view("wellbeing")),
+        model.language_learning_rate,
+        model.practice_rate,
+    )
+    present = nc.view("phase") != Phase.DEPARTED
+    nc.language[:n] = np.minimum(MAX_SCORE, nc.view("language") + gain * present)
+    return attended
+
+
+def learn_to_read(model: IntegrationModel, kind: np.ndarray, attendance: np.ndarray) -> None:
+    """Literacy classes: supervised and plan courses teach reading first; the market slowly."""
+    nc = model.nc
+    n = nc.n
+    illiterate = ~nc.view("literate") & (kind != NO_COURSE)
+    step = np.where(kind == MARKET_COURSE, 1 / LITERACY_MONTHS["market"], 1 / LITERACY_MONTHS["supervised"])
+    nc.literacy_progress[:n] += np.where(illiterate, step * attendance, 0.0)
+    nc.literate[:n] |= nc.view("literacy_progress") >= 1.0
+
+
+def end_courses(model: IntegrationModel) -> None:
+    """Courses end when their goal is reached or their time is up.
+
+    A passed exam ends the course, unless a follow-up course (positive
+    incentives) or a plan aiming higher keeps it going; a supervised course
+    ends a year after the deadline.
+    """
+    nc, month = model.nc, model.month
+    kind = nc.view("course_kind")
+    running = kind != NO_COURSE
+    follow = nc.view("followup_months") > 0
+    nc.followup_months[: nc.n] -= follow
+    plan_aims_higher = nc.view("has_plan") & (nc.view("education") >= Education.MIDDLE) & (nc.view("language") < 3.0)
+    done = running & nc.view("exam_passed") & ~follow & ~plan_aims_higher
+    overrun = (
+        running
+        & (kind == SUPERVISED_COURSE)
+        & (nc.view("exam_deadline") >= 0)
+        & (month > nc.view("exam_deadline") + SUPERVISED_OVERRUN_MONTHS)
+    )
+    nc.course_kind[: nc.n][done | overrun] = NO_COURSE

@@ -1,0 +1,327 @@
+"""IntegrationModel: newcomers, residents, employers and municipalities on a grid, month by month."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import mesa
+import numpy as np
+import pandas as pd
+from mesa.discrete_space import OrthogonalMooreGrid
+
+from agents import Employer, Municipality, Newcomer, ReceptionCentre, Resident, Startpunt
+from model import activities, asylum, contacts, exam, labour, language, plans, startpunten, welfare, wellbeing
+from model.outcomes import METRICS, compute_metrics, newcomer_table
+from model.parameters import DEFAULTS, PARAMS, Value, validate_params
+from model.policies import POLICIES, unknown_policy_message
+from model.population import EmployerState, NewcomerState, ResidentState
+from model.welfare import Costs
+from model.world import SpatialIndex, build_world
+
+RESIDENT_OPENNESS = (2.0, 3.0)  # Beta parameters: most residents are somewhat open (assumption)
+
+
+def parse_seed(rng) -> int | None:
+    """Accept an int, a string of digits (a seed typed in the app), or None."""
+    if rng is None or isinstance(rng, bool):
+        if isinstance(rng, bool):
+            raise ValueError(f"rng={rng!r} is not allowed: expected an integer seed >= 0 or None")
+        return None
+    if isinstance(rng, np.integer):
+        rng = int(rng)
+    if isinstance(rng, str):
+        text = rng.strip()
+        if text == "":
+            return None
+        if not text.isdigit():
+            raise ValueError(f"rng={rng!r} is not allowed: expected an integer seed >= 0 (digits only)")
+        rng = int(text)
+    if not isinstance(rng, int) or rng < 0:
+        raise ValueError(f"rng={rng!r} is not allowed: expected an integer seed >= 0 or None")
+    return rng
+
+
+def _report(model: IntegrationModel, name: str) -> float:
+    return model.metrics[name]
+
+
+class IntegrationModel(mesa.Model):
+    """How refugees with a residence permit integrate, under an integration policy.
+
+    One step is one month. Newcomers arrive and wait for asylum in reception
+    centres, get a permit (or leave), are housed in a municipality by quota,
+    learn Dutch, look for work, meet residents, face the exam, and feel all of
+    it; a policy changes their opportunities and incentives, never their
+    outcomes directly.
+
+    Args:
+        policy: Name of a policy in `POLICIES`; its lever values are the
+            starting point, and any parameter given explicitly overrides them.
+        rng: Seed (an int, or a string of digits) or None for a random one.
+        **parameters: Every name in `model.parameters.PARAMS`, keyword only;
+            None means "the policy's value".
+
+    Raises:
+        ValueError: For an unknown policy, a bad seed, or a parameter value
+            of the wrong type or out of range (naming it and its allowed values).
+    """
+
+    def __init__(
+        self,
+        *,
+        policy: str = "baseline_2013",
+        rng: int | str | None = None,
+        n_newcomers: int | None = None,
+        n_residents: int | None = None,
+        n_employers: int | None = None,
+        n_municipalities: int | None = None,
+        grid_width: int | None = None,
+        grid_height: int | None = None,
+        n_reception_centres: int | None = None,
+        commute_radius: int | None = None,
+        contact_radius: int | None = None,
+        arrival_pattern: str | None = None,
+        arrival_months: int | None = None,
+        asylum_wait_months: float | None = None,
+        recognition_rate: float | None = None,
+        share_kansrijk: float | None = None,
+        housing_wait_months: float | None = None,
+        relocation_rate_per_year: float | None = None,
+        language_from_arrival: bool | None = None,
+        azc_activities: bool | None = None,
+        work_access_month: int | None = None,
+        asylum_earnings_kept: float | None = None,
+        personal_plan: bool | None = None,
+        municipal_direction: bool | None = None,
+        startpunten_per_municipality: int | None = None,
+        fine_eur: float | None = None,
+        positive_incentives: bool | None = None,
+        benefit_sanction: bool | None = None,
+        exam_deadline_months: int | None = None,
+        exam_level: str | None = None,
+        employer_subsidy: float | None = None,
+        municipality_quality_spread: float | None = None,
+        course_hours_per_month: float | None = None,
+        azc_course_hours_per_month: float | None = None,
+        market_course_quality: float | None = None,
+        supervised_course_quality: float | None = None,
+        course_search_months: float | None = None,
+        language_learning_rate: float | None = None,
+        practice_rate: float | None = None,
+        extra_course_hours: float | None = None,
+        hire_rate: float | None = None,
+        applications_per_month: int | None = None,
+        job_loss_rate: float | None = None,
+        vacancy_rate: float | None = None,
+        share_fulltime_offers: float | None = None,
+        diploma_recognition_rate: float | None = None,
+        course_loan_eur: float | None = None,
+        exam_attempt_rate: float | None = None,
+        encounter_rate: float | None = None,
+        tie_decay: float | None = None,
+        startpunt_distance_decay: float | None = None,
+        share_low_literate_residents: float | None = None,
+        share_unemployed_residents: float | None = None,
+        share_trauma: float | None = None,
+    ) -> None:
+        given = {name: value for name, value in locals().items() if name in PARAMS and value is not None}
+        if policy not in POLICIES:
+            raise ValueError(unknown_policy_message(policy))
+        seed = parse_seed(rng)
+        if seed is None:
+            seed = int(np.random.SeedSequence().generate_state(1)[0])
+        values = validate_params({**DEFAULTS, **POLICIES[policy], **given})
+        super().__init__(rng=seed)
+        self.policy = policy
+        self.seed = seed
+        self.params: dict[str, Value] = values
+        for name, value in values.items():
+            setattr(self, name, value)
+        self.month = 0
+
+        self._build_world()
+        self._place_residents()
+        self._place_employers()
+        self.nc = NewcomerState(self.n_newcomers)
+        self.newcomer_agents: list[Newcomer] = []
+        self.costs = Costs()
+        self.arrival_schedule = asylum.schedule_arrivals(self.rng, self.n_newcomers, self.arrival_months)
+        self._ages = np.zeros(0)
+
+        reporters = {"policy": "policy", "seed": "seed", "month": "month", "year": partial(_year)}
+        reporters.update({name: partial(_report, name=name) for name in METRICS})
+        self.datacollector = mesa.DataCollector(model_reporters=reporters)
+        self.metrics = compute_metrics(self)
+        self.datacollector.collect(self)
+
+    # --- building the world ------------------------------------------------
+
+    def _build_world(self) -> None:
+        self.world = build_world(
+            self.rng, self.grid_width, self.grid_height, self.n_municipalities,
+            self.n_reception_centres, self.startpunten_per_municipality, self.municipality_quality_spread,
+        )
+        self.grid = OrthogonalMooreGrid((self.grid_width, self.grid_height), torus=False, random=self.random)
+        layer = self.grid.create_property_layer("municipality", default_value=0, dtype=int)
+        layer.data[:] = self.world.region
+        self.municipality_names = _names([m.kind for m in self.world.municipalities])
+        for i, xy in enumerate(self.world.azc_cells):
+            ReceptionCentre(self, i, self.grid[tuple(int(v) for v in xy)])
+        for i, (xy, m) in enumerate(zip(self.world.startpunt_cells, self.world.startpunt_municipality, strict=True)):
+            Startpunt(self, i, int(m), self.grid[tuple(int(v) for v in xy)])
+        self.labour_demand = np.array([m.labour_demand for m in self.world.municipalities])
+        self.quality = np.array([m.quality for m in self.world.municipalities])
+        self.housing_weight = [np.where(self.world.region == m, self.world.density, 0.0)
+                               for m in range(self.n_municipalities)]
+
+    def _place_residents(self) -> None:
+        res = self.res = ResidentState(self.n_residents)
+        xy = self.world.sample_cells(self.rng, res.n, self.world.density)
+        res.x[:], res.y[:] = xy[:, 0], xy[:, 1]
+        res.municipality[:] = self.world.municipality_at(xy)
+        res.openness[:] = self.rng.beta(*RESIDENT_OPENNESS, res.n)
+        res.literate[:] = self.rng.random(res.n) >= self.share_low_literate_residents
+        res.seeking_work[:] = self.rng.random(res.n) < self.share_unemployed_residents
+        res.employed[:] = ~res.seeking_work & (self.rng.random(res.n) < 0.75)
+        self.resident_index = SpatialIndex(xy, self.grid_width, self.grid_height)
+        population = np.bincount(res.municipality, minlength=self.n_municipalities).astype(float)
+        self.municipality_quota = population / population.sum()
+        for m, plan in enumerate(self.world.municipalities):
+            plan.quota_share = float(self.municipality_quota[m])
+            Municipality(self, m, self.municipality_names[m], plan.kind, plan.labour_demand,
+                         plan.quality, plan.quota_share)
+        grid = self.grid
+        for i, x, y in zip(range(res.n), res.x.tolist(), res.y.tolist(), strict=True):
+            Resident(self, i, grid[(x, y)])
+        startpunten.setup_residents(self)
+
+    def _place_employers(self) -> None:
+        self.emp = EmployerState(self.n_employers)
+        labour.setup_employers(self)
+        for i, x, y in zip(range(self.emp.n), self.emp.x.tolist(), self.emp.y.tolist(), strict=True):
+            Employer(self, i, self.grid[(x, y)])
+
+    # --- one month ---------------------------------------------------------
+
+    def step(self) -> None:
+        """One month for everyone, in the order a month happens."""
+        self.month += 1
+        self._arrive()
+        self._ages = self.nc.view("age_at_arrival") + (self.month - self.nc.view("arrival_month")) / 12.0
+
+        new_permits = self._decide()
+        plans.start_plans(self, new_permits)
+        relocated = asylum.relocate(self)
+        housed = asylum.house(self)
+        language.schedule_course_after_housing(self, housed)
+
+        labour.open_vacancies(self)
+        visitors, met_at_startpunt = startpunten.open_doors(self)
+        language.enrol(self)
+        activities.volunteer_and_train(self)
+        plans.follow_plans(self)
+
+        labour.job_loss(self)
+        labour.progress_placements(self)
+        labour.search_and_hire(self, guided=visitors)
+        labour.adjust_hours(self)
+
+        contacts.meet_people(self, met_at_startpunt)
+        contacts.keep_up_ties(self)
+        ties = contacts.active_ties(self)
+
+        attended = language.learn(self, exam.attendance(self), self._practice(ties))
+        language.end_courses(self)
+        exam.sit_exams(self)
+        fined = exam.face_deadlines(self)
+        exam.sanction_non_cooperation(self)
+
+        earnings = labour.monthly_earnings(self)
+        exam.repay_debt(self, earnings)
+        welfare.pay_and_count(self, earnings, attended)
+        wellbeing.feel(self, relocated, fined, ties == 0)
+
+        self.metrics = compute_metrics(self)
+        self.datacollector.collect(self)
+
+    def _arrive(self) -> None:
+        k = asylum.arrivals_this_month(self)
+        if k == 0:
+            return
+        rows = self.nc.add(k)
+        asylum.draw_newcomers(self, rows)
+        for i in range(rows.start, rows.stop):
+            agent = Newcomer(self, i, self.grid[(int(self.nc.x[i]), int(self.nc.y[i]))])
+            self.nc.uid[i] = agent.unique_id
+            self.newcomer_agents.append(agent)
+
+    def _decide(self) -> np.ndarray:
+        before = self.nc.view("permit_month") >= 0
+        asylum.decide(self)
+        return np.flatnonzero((self.nc.view("permit_month") >= 0) & ~before)
+
+    def _practice(self, ties: np.ndarray) -> np.ndarray:
+        """Everyday practice 0-1: work, placements, volunteering and ties with residents."""
+        nc = self.nc
+        practice = (0.6 * nc.view("hours") / 38.0 + 0.3 * nc.view("volunteering")
+                    + 0.3 * (nc.view("placement_months") > 0) + 0.1 * ties)
+        return np.minimum(1.0, practice)
+
+    # --- helpers the submodels share ----------------------------------------
+
+    def ages(self) -> np.ndarray:
+        """Current age of every newcomer (years)."""
+        if self._ages.size != self.nc.n:
+            self._ages = self.nc.view("age_at_arrival") + (self.month - self.nc.view("arrival_month")) / 12.0
+        return self._ages
+
+    def quality_of(self, municipality: np.ndarray) -> np.ndarray:
+        """Implementation quality of each municipality index (1.0 for none, -1)."""
+        municipality = np.asarray(municipality)
+        return np.where(municipality >= 0, self.quality[np.maximum(municipality, 0)], 1.0)
+
+    def move_newcomers(self, who: np.ndarray, cells: np.ndarray) -> None:
+        """Move newcomers who to grid cells cells (rows of x, y)."""
+        self.nc.x[who], self.nc.y[who] = cells[:, 0], cells[:, 1]
+        for i, (x, y) in zip(who.tolist(), cells.tolist(), strict=True):
+            self.newcomer_agents[i].cell = self.grid[(x, y)]
+
+    def employers_within_commute(self, who: np.ndarray) -> np.ndarray:
+        """Which employers each of who can reach (bool, shape (len(who), n_employers))."""
+        dx = self.nc.x[who, None] - self.emp.x[None, :]
+        dy = self.nc.y[who, None] - self.emp.y[None, :]
+        return dx * dx + dy * dy <= self.commute_radius**2
+
+    def employed_resident_ties(self, who: np.ndarray) -> np.ndarray:
+        """Active ties of each of who with residents who have a job (for referrals)."""
+        resident = self.nc.tie_resident[who]
+        active = (self.nc.tie_strength[who] >= contacts.ACTIVE_TIE) & (resident >= 0)
+        return (active & self.res.employed[np.maximum(resident, 0)]).sum(axis=1)
+
+    # --- outputs ----------------------------------------------------------------
+
+    def newcomer_table(self) -> pd.DataFrame:
+        """One row per newcomer who has arrived, as they are now (see `model.outcomes`)."""
+        return newcomer_table(self)
+
+    def model_table(self) -> pd.DataFrame:
+        """The DataCollector's model table, one row per month, with plain column order."""
+        df = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+        return df[["policy", "seed", "month", "year", *METRICS]]
+
+
+def _year(model: IntegrationModel) -> float:
+    return model.month / 12.0
+
+
+def _names(kinds: list[str]) -> list[str]:
+    """Readable municipality names: 'city', 'town 1', 'town 2', 'rural'."""
+    n_towns = kinds.count("town")
+    names, town = [], 0
+    for kind in kinds:
+        if kind == "town":
+            town += 1
+            names.append(f"town {town}" if n_towns > 1 else "town")
+        else:
+            names.append(kind)
+    return names

@@ -1,0 +1,196 @@
+"""Every outcome, declared once: the metric registry and the newcomer table.
+
+`METRICS` drives the DataCollector's model reporters, the compare report's
+columns, figure labels and units, and the app's charts. Shares use as
+denominator the adults 18-64 holding a permit (housed or waiting for a house),
+unless the name says otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from model.contacts import ACTIVE_TIE
+from model.language import cefr_level
+from model.population import CEFR_NAMES, EDUCATION_NAMES, Phase
+
+if TYPE_CHECKING:
+    from model.model import IntegrationModel
+
+FULL_TIME_HOURS = 35.0  # CBS definition of full-time work
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One model-level outcome.
+
+    Attributes:
+        name: Column name in the model table.
+        label: Plain-language label for reports, figures and the app.
+        unit: "share", "count", "EUR", "score 0-5", "ties", "0-1".
+        key: Shown in the headline report and the app's charts.
+        better: +1 if higher is better, -1 if lower is better, 0 if neither.
+    """
+
+    name: str
+    label: str
+    unit: str
+    key: bool = False
+    better: int = 0
+
+    @property
+    def is_share(self) -> bool:
+        """True for shares (between 0 and 1)."""
+        return self.unit == "share"
+
+
+METRICS: dict[str, Metric] = {
+    m.name: m
+    for m in [
+        Metric("n_asylum", "Asylum seekers waiting for a decision", "count"),
+        Metric("n_awaiting_housing", "Permit holders waiting for a house", "count"),
+        Metric("n_housed", "Permit holders housed in a municipality", "count"),
+        Metric("n_departed", "Rejected applicants who left", "count"),
+        Metric("share_employed", "Employed (any hours)", "share", True, +1),
+        Metric("share_fulltime", "Employed full-time (35+ h/week)", "share", True, +1),
+        Metric("share_parttime", "Employed part-time (< 35 h/week)", "share", False, 0),
+        Metric("share_job_matches_education", "In a job that matches their education", "share", True, +1),
+        Metric("share_volunteering", "Volunteering", "share", False, +1),
+        Metric("share_on_welfare", "On welfare (bijstand)", "share", True, -1),
+        Metric("mean_language_score", "Mean language score (0 = A0 ... 5 = C1)", "score 0-5", False, +1),
+        Metric("share_a2_plus", "Dutch at A2 or higher", "share", True, +1),
+        Metric("share_b1_plus", "Dutch at B1 or higher", "share", True, +1),
+        Metric("share_exam_passed", "Passed the civic-integration exam", "share", True, +1),
+        Metric("share_fined", "Fined at least once", "share", False, -1),
+        Metric("mean_debt_eur", "Mean debt from fines and loans", "EUR", True, -1),
+        Metric("share_isolated", "Isolated (no active tie with a resident)", "share", True, -1),
+        Metric("mean_resident_ties", "Mean active ties with residents", "ties", False, +1),
+        Metric("mean_wellbeing", "Mean wellbeing", "0-1", True, +1),
+        Metric("public_cost_eur", "Public cost, cumulative", "EUR", True, -1),
+        Metric("fiscal_return_eur", "Taxes and premiums from newcomers' earnings, cumulative", "EUR", True, +1),
+        Metric("residents_in_course", "Residents in a startpunt course", "count", False, +1),
+        Metric("residents_placed", "Residents placed through a startpunt, cumulative", "count", False, +1),
+    ]
+}
+
+KEY_METRICS: tuple[str, ...] = tuple(name for name, m in METRICS.items() if m.key)
+
+NEWCOMER_TABLE_COLUMNS: tuple[str, ...] = (
+    "policy", "seed", "month", "id", "status", "months_in_asylum", "months_since_permit",
+    "age", "gender", "education", "literate", "municipality", "language_score", "cefr",
+    "employed", "hours_per_week", "job_matches_education", "volunteering", "on_welfare",
+    "exam_passed", "fined_count", "debt_eur", "resident_ties", "wellbeing", "has_plan",
+    "used_startpunt",
+    # beyond DESIGN.md's list: what validation and the app's story need
+    "relocations", "months_in_azc", "months_to_first_job", "course_hours", "kansrijk", "care_duties",
+)
+
+
+def _share(numerator: np.ndarray, denominator: np.ndarray) -> float:
+    n = int(np.count_nonzero(denominator))
+    return float(np.count_nonzero(numerator & denominator)) / n if n else float("nan")
+
+
+def _mean(values: np.ndarray, denominator: np.ndarray) -> float:
+    return float(values[denominator].mean()) if np.any(denominator) else float("nan")
+
+
+def compute_metrics(model: IntegrationModel) -> dict[str, float]:
+    """All model-level metrics for the current month, in one pass over the state."""
+    nc = model.nc
+    phase = nc.view("phase")
+    age = model.ages()
+    permit = ((phase == Phase.AWAITING_HOUSING) | (phase == Phase.HOUSED)) & (age >= 18) & (age < 65)
+    employed = nc.view("employed")
+    hours = nc.view("hours")
+    language = nc.view("language")
+    ties = (nc.tie_strength[: nc.n] >= ACTIVE_TIE).sum(axis=1)
+    costs = model.costs
+    return {
+        "n_asylum": int(np.count_nonzero(phase == Phase.ASYLUM)),
+        "n_awaiting_housing": int(np.count_nonzero(phase == Phase.AWAITING_HOUSING)),
+        "n_housed": int(np.count_nonzero(phase == Phase.HOUSED)),
+        "n_departed": int(np.count_nonzero(phase == Phase.DEPARTED)),
+        "share_employed": _share(employed, permit),
+        "share_fulltime": _share(employed & (hours >= FULL_TIME_HOURS), permit),
+        "share_parttime": _share(employed & (hours < FULL_TIME_HOURS), permit),
+        "share_job_matches_education": _share(employed & nc.view("job_matches"), permit),
+        "share_volunteering": _share(nc.view("volunteering"), permit),
+        "share_on_welfare": _share(nc.view("on_welfare"), permit),
+        "mean_language_score": _mean(language, permit),
+        "share_a2_plus": _share(language >= 2.0, permit),
+        "share_b1_plus": _share(language >= 3.0, permit),
+        "share_exam_passed": _share(nc.view("exam_passed"), permit),
+        "share_fined": _share(nc.view("fined_count") > 0, permit),
+        "mean_debt_eur": _mean(nc.view("debt"), permit),
+        "share_isolated": _share(ties == 0, permit),
+        "mean_resident_ties": _mean(ties, permit),
+        "mean_wellbeing": _mean(nc.view("wellbeing"), permit),
+        "public_cost_eur": costs.public_cost,
+        "fiscal_return_eur": costs.fiscal_return,
+        "residents_in_course": int(np.count_nonzero(model.res.course_months > 0)),
+        "residents_placed": int(np.count_nonzero(model.res.placed)),
+    }
+
+
+STATUS_NAMES = np.array(["asylum", "permit", "permit", "departed"])
+
+
+def newcomer_table(model: IntegrationModel) -> pd.DataFrame:
+    """One row per newcomer who has arrived, as they are this month.
+
+    Columns are `NEWCOMER_TABLE_COLUMNS`; ``months_since_permit`` and
+    ``months_to_first_job`` are empty (NaN) where they do not apply.
+    """
+    nc, month = model.nc, model.month
+    n = nc.n
+    phase = nc.view("phase")
+    permit_month = nc.view("permit_month").astype(float)
+    has_permit = permit_month >= 0
+    decision = nc.view("decision_month")
+    decided = phase != Phase.ASYLUM
+    end_asylum = np.where(decided, np.minimum(decision, month), month)
+    left_azc = np.where(phase == Phase.HOUSED, nc.view("housed_month"),
+                        np.where(phase == Phase.DEPARTED, nc.view("departure_month"), month))
+    first_job = nc.view("first_job_month").astype(float)
+    names = np.array(model.municipality_names + [""], dtype=object)
+    municipality = names[nc.view("municipality")]  # -1 picks the empty name
+    ties = (nc.tie_strength[:n] >= ACTIVE_TIE).sum(axis=1)
+    return pd.DataFrame({
+        "policy": model.policy,
+        "seed": model.seed,
+        "month": month,
+        "id": nc.view("uid").copy(),
+        "status": STATUS_NAMES[phase],
+        "months_in_asylum": (end_asylum - nc.view("arrival_month")).astype(np.int32),
+        "months_since_permit": np.where(has_permit, month - permit_month, np.nan),
+        "age": np.round(model.ages(), 2),
+        "gender": np.where(nc.view("female"), "female", "male"),
+        "education": np.array(EDUCATION_NAMES)[nc.view("education")],
+        "literate": nc.view("literate").copy(),
+        "municipality": municipality,
+        "language_score": nc.view("language").copy(),
+        "cefr": np.array(CEFR_NAMES)[cefr_level(nc.view("language"))],
+        "employed": nc.view("employed").copy(),
+        "hours_per_week": nc.view("hours").copy(),
+        "job_matches_education": nc.view("job_matches").copy(),
+        "volunteering": nc.view("volunteering").copy(),
+        "on_welfare": nc.view("on_welfare").copy(),
+        "exam_passed": nc.view("exam_passed").copy(),
+        "fined_count": nc.view("fined_count").copy(),
+        "debt_eur": nc.view("debt").copy(),
+        "resident_ties": ties.astype(np.int32),
+        "wellbeing": nc.view("wellbeing").copy(),
+        "has_plan": nc.view("has_plan").copy(),
+        "used_startpunt": nc.view("used_startpunt").copy(),
+        "relocations": nc.view("relocations").copy(),
+        "months_in_azc": (left_azc - nc.view("arrival_month")).astype(np.int32),
+        "months_to_first_job": np.where(has_permit & (first_job >= 0), first_job - permit_month, np.nan),
+        "course_hours": nc.view("course_hours").copy(),
+        "kansrijk": nc.view("kansrijk").copy(),
+        "care_duties": nc.view("care_duties").copy(),
+    }, columns=list(NEWCOMER_TABLE_COLUMNS))

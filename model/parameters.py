@@ -1,0 +1,382 @@
+"""Every model parameter, declared once.
+
+`PARAMS` is the single source of truth for each parameter's default, type,
+bounds, unit, plain-language label and source. Validation, ``--set`` parsing,
+sweep-key checks, the app's widgets and the parameter table in ``docs/ODD.md``
+are all generated from it.
+
+Policy levers (``lever=True``) are what a policy changes; they are never
+calibrated. Parameters marked ``calibrated=True`` were tuned so that
+``baseline_2013`` reproduces ``model/data/targets.csv`` (see ``docs/ODD.md``).
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Any
+
+Value = bool | int | float | str
+
+
+@dataclass(frozen=True)
+class Param:
+    """One model parameter.
+
+    Attributes:
+        name: Keyword argument of ``IntegrationModel``.
+        default: Default value; its Python type is the parameter's type.
+        bounds: ``(low, high)`` for numbers, a tuple of allowed values for
+            strings, ``None`` for booleans.
+        unit: Unit in plain words ("months", "EUR", "share 0-1", ...).
+        label: Plain-language label, shown in the app.
+        source: Where the default comes from (seed line, publication, or
+            "assumption: ..." with a reason).
+        group: Which part of the model it belongs to (for docs and the app).
+        lever: True for policy levers.
+        calibrated: True if tuned to the calibration targets.
+    """
+
+    name: str
+    default: Value
+    bounds: tuple | None
+    unit: str
+    label: str
+    source: str
+    group: str
+    lever: bool = False
+    calibrated: bool = False
+
+    @property
+    def kind(self) -> type:
+        """The parameter's type: bool, int, float or str."""
+        return type(self.default)
+
+    def allowed(self) -> str:
+        """The allowed values in words, for error messages."""
+        if self.kind is bool:
+            return "true or false"
+        if self.kind is str:
+            return " | ".join(repr(v) for v in self.bounds)
+        low, high = self.bounds
+        kind = "an integer" if self.kind is int else "a number"
+        return f"{kind} in [{low}, {high}]"
+
+    def validate(self, value: Any) -> Value:
+        """Check a value and return it in the parameter's type.
+
+        Args:
+            value: The value given by a user or a caller.
+
+        Returns:
+            The value converted to the parameter's type (an int given for a
+            float parameter becomes a float).
+
+        Raises:
+            ValueError: If the type is wrong or the value is out of range,
+                naming the parameter and its allowed values.
+        """
+        kind = self.kind
+        bad = ValueError(f"{self.name}={value!r} is not allowed: expected {self.allowed()}")
+        if kind is bool:
+            if isinstance(value, bool | int) and not isinstance(value, float) and value in (0, 1):
+                return bool(value)
+            raise bad
+        if kind is str:
+            if isinstance(value, str) and value in self.bounds:
+                return value
+            raise bad
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            try:  # numpy scalars
+                import numpy as np
+
+                if isinstance(value, np.integer | np.floating) and not isinstance(value, np.bool_):
+                    value = value.item()
+                else:
+                    raise bad
+            except ImportError:  # pragma: no cover
+                raise bad from None
+        if kind is int:
+            if isinstance(value, float):
+                if not value.is_integer():
+                    raise bad
+                value = int(value)
+        else:
+            value = float(value)
+        if value != value:  # NaN
+            raise bad
+        low, high = self.bounds
+        if not low <= value <= high:
+            raise bad
+        return value
+
+    def parse(self, text: str) -> Value:
+        """Parse a value typed as text (``--set key=value``, sweep files, the app).
+
+        Raises:
+            ValueError: If the text is not a valid value for this parameter.
+        """
+        text = text.strip()
+        if self.kind is bool:
+            word = text.lower()
+            if word in ("true", "yes", "1", "on"):
+                return True
+            if word in ("false", "no", "0", "off"):
+                return False
+            raise ValueError(f"{self.name}={text!r} is not allowed: expected {self.allowed()}")
+        if self.kind is str:
+            return self.validate(text)
+        try:
+            number = int(text) if self.kind is int else float(text)
+        except ValueError:
+            raise ValueError(
+                f"{self.name}={text!r} is not allowed: expected {self.allowed()}"
+            ) from None
+        return self.validate(number)
+
+
+def _p(*args, **kwargs) -> Param:
+    return Param(*args, **kwargs)
+
+
+PARAMS: dict[str, Param] = {
+    p.name: p
+    for p in [
+        # --- Size and world -------------------------------------------------
+        _p("n_newcomers", 1000, (1, 200_000), "persons",
+           "Newcomers (adults arriving to seek asylum)",
+           "assumption: a cohort large enough for stable shares; DESIGN.md default size",
+           "world"),
+        _p("n_residents", 10_000, (50, 2_000_000), "agents",
+           "Resident agents (each stands for several inhabitants)",
+           "assumption: one agent per ~100 adult inhabitants of four mid-size municipalities",
+           "world"),
+        _p("n_employers", 200, (1, 50_000), "employers",
+           "Employers with jobs newcomers could do",
+           "assumption: DESIGN.md default size", "world"),
+        _p("n_municipalities", 4, (1, 16), "municipalities",
+           "Municipalities (a city, towns, rural areas)",
+           "assumption: the smallest set with a city, towns and a rural area", "world"),
+        _p("grid_width", 100, (20, 2000), "cells", "Grid width",
+           "assumption: one cell ~ 500 m, a region of 50 x 50 km", "world"),
+        _p("grid_height", 100, (20, 2000), "cells", "Grid height",
+           "assumption: as grid_width", "world"),
+        _p("n_reception_centres", 5, (1, 100), "centres", "Reception centres (azc)",
+           "assumption: several centres so that relocations move people between towns",
+           "world"),
+        _p("commute_radius", 20, (1, 500), "cells", "Commuting distance for work",
+           "assumption: ~10 km, the median Dutch commute (CBS)", "labour"),
+        _p("contact_radius", 3, (1, 20), "cells", "Radius of everyday neighbourhood contact",
+           "assumption: ~1.5 km, walking distance", "contacts"),
+        # --- Arrival and asylum ----------------------------------------------
+        _p("arrival_pattern", "cohort", ("cohort", "continuous"), "",
+           "Arrival pattern",
+           "DESIGN.md: one cohort over 12 months by default; 'continuous' keeps the "
+           "same monthly inflow for the whole run", "asylum"),
+        _p("arrival_months", 12, (1, 240), "months",
+           "Months over which n_newcomers arrive",
+           "assumption: one year's cohort, like the 2015-2016 peak", "asylum"),
+        _p("asylum_wait_months", 10.0, (1.0, 36.0), "months",
+           "Mean time from arrival to asylum decision",
+           "seed note 54 (line 1879): 7 months before the procedure (2016) plus a "
+           "decision term up to 6 months", "asylum"),
+        _p("recognition_rate", 0.75, (0.0, 1.0), "share 0-1",
+           "Share of asylum applications granted",
+           "assumption: IND 2015-2016, most applicants came from Syria and Eritrea "
+           "and about three quarters were granted", "asylum"),
+        _p("share_kansrijk", 0.6, (0.0, 1.0), "share 0-1",
+           "Share of applicants with good prospects (kansrijk)",
+           "seed note 55 (line 1881): applicants from countries marked unsafe; "
+           "assumption on the share", "asylum"),
+        _p("housing_wait_months", 5.0, (0.0, 36.0), "months",
+           "Mean wait for a house after the permit",
+           "assumption: statushouders waited months in the azc in 2016 (COA); "
+           "seed line 1862 on delays after the permit", "asylum"),
+        _p("relocation_rate_per_year", 1.0, (0.0, 6.0), "moves per year",
+           "Moves between reception centres per year",
+           "seed note 56 (line 1890): asylum children move about once a year", "asylum"),
+        # --- Policy levers ---------------------------------------------------
+        _p("language_from_arrival", False, None, "",
+           "Language lessons in the reception centre from arrival (kansrijk)",
+           "lever; seed lines 2192-2215 and kader 3.5 (line 2296)", "levers", lever=True),
+        _p("azc_activities", False, None, "",
+           "Track 1: skills courses and volunteering in the reception centre",
+           "lever; seed lines 2216-2250 (track 1)", "levers", lever=True),
+        _p("work_access_month", 6, (0, 60), "months",
+           "Months after arrival before an asylum seeker may work",
+           "lever; 2013 rules: after 6 months, 24 weeks a year, earnings largely "
+           "handed to COA (seed kader 3.9, line 2582)", "levers", lever=True),
+        _p("asylum_earnings_kept", 0.25, (0.0, 1.0), "share 0-1",
+           "Share of earnings an asylum seeker may keep",
+           "lever; 2013 rules hand most earnings to COA (seed kader 3.9, line 2582)",
+           "levers", lever=True),
+        _p("personal_plan", False, None, "",
+           "Track 2: a personal integration plan from the permit on",
+           "lever; seed lines 2251-2290, capacity scan kader 3.6 (line 2330)",
+           "levers", lever=True),
+        _p("municipal_direction", False, None, "",
+           "Municipality matches and supervises courses (no self-arranged market)",
+           "lever; seed Probleem 3 (lines 1999-2030) and lines 2450-2530",
+           "levers", lever=True),
+        _p("startpunten_per_municipality", 0, (0, 10), "hubs",
+           "Startpunten per municipality (open to everyone)",
+           "lever; seed lines 2350-2450, kader 3.7 (line 2431)", "levers", lever=True),
+        _p("fine_eur", 1250.0, (0.0, 5000.0), "EUR",
+           "Fine for missing the exam deadline",
+           "lever; Wet inburgering 2013: up to EUR 1,250 (seed lines 1848-1856)",
+           "levers", lever=True),
+        _p("positive_incentives", False, None, "",
+           "Positive incentives: follow-up course and longer deadline for workers",
+           "lever; seed lines 2276-2283 and 2488-2502", "levers", lever=True),
+        _p("benefit_sanction", False, None, "",
+           "Benefit cut, only for proven non-co-operation",
+           "lever; seed lines 2488-2502", "levers", lever=True),
+        _p("exam_deadline_months", 36, (6, 120), "months",
+           "Months after the permit to pass the exam",
+           "lever; Wet inburgering 2013: three years (seed line 1843)",
+           "levers", lever=True),
+        _p("exam_level", "A2", ("A2", "B1"), "", "Language level of the exam",
+           "lever; A2 under the 2013 law (seed line 1902), B1 since 2022",
+           "levers", lever=True),
+        _p("employer_subsidy", 0.0, (0.0, 1.0), "share of wage cost",
+           "Wage-cost subsidy to employers who hire a newcomer",
+           "lever; seed lines 2500-2530 (subsidise employers who offer a workplace)",
+           "levers", lever=True),
+        _p("municipality_quality_spread", 0.45, (0.0, 1.0), "share 0-1",
+           "How much municipalities differ in implementation quality",
+           "calibrated to seed kader 3.8 (line 2548): up to twice as fast to work "
+           "in one municipality as in another", "world", calibrated=True),
+        # --- Courses and language --------------------------------------------
+        _p("course_hours_per_month", 40.0, (0.0, 160.0), "hours/month",
+           "Hours of a regular integration course",
+           "seed line 2052: courses three times a week (~9-10 hours a week)", "language"),
+        _p("azc_course_hours_per_month", 24.0, (0.0, 160.0), "hours/month",
+           "Hours of language lessons in the reception centre (when offered)",
+           "assumption: kader 3.5 (line 2296) part-time lessons by volunteers and teachers",
+           "language"),
+        _p("market_course_quality", 0.6, (0.05, 1.0), "0-1",
+           "Mean quality of a self-arranged market course",
+           "seed lines 1893-1901 (uneven quality, large classes with constant intake); "
+           "assumption on the number", "language"),
+        _p("supervised_course_quality", 0.85, (0.05, 1.0), "0-1",
+           "Quality of a course matched and supervised by the municipality",
+           "assumption: small, level-matched classes (seed lines 2450-2470)", "language"),
+        _p("course_search_months", 5.0, (0.0, 24.0), "months",
+           "Mean months to find and start a course on the market",
+           "seed lines 1893-1901: information only in Dutch, much confusion; "
+           "assumption on the number", "language", calibrated=True),
+        _p("language_learning_rate", 0.0029, (0.0, 0.05), "score per effective hour",
+           "Language gained per effective course hour at the start",
+           "calibrated: +100 course hours -> +8.5% proficiency (Foged & van der Werf "
+           "2023, Labour Economics 84:102366)", "language", calibrated=True),
+        _p("practice_rate", 0.02, (0.0, 0.5), "score per month",
+           "Language gained per month from full everyday practice (work, ties)",
+           "assumption: practice matters as much as classes in the long run "
+           "(seed lines 2062-2080)", "language", calibrated=True),
+        _p("extra_course_hours", 0.0, (0.0, 1000.0), "hours",
+           "Extra course hours added to everyone's first course (for the Foged check)",
+           "assumption: 0 in every policy; used only by `validate` to measure the "
+           "effect of +100 hours", "language"),
+        # --- Labour ------------------------------------------------------------
+        _p("hire_rate", 0.13, (0.0, 1.0), "probability",
+           "Chance an application to a willing employer with a vacancy succeeds",
+           "calibrated to half employed five years after the permit (seed lines 2057-2059)",
+           "labour", calibrated=True),
+        _p("applications_per_month", 2, (0, 20), "applications",
+           "Applications a full-time job seeker sends per month",
+           "assumption", "labour"),
+        _p("job_loss_rate", 0.018, (0.0, 0.5), "per month",
+           "Monthly chance of losing a job",
+           "calibrated; newcomers mostly have temporary contracts (SCP 2018)",
+           "labour", calibrated=True),
+        _p("vacancy_rate", 0.03, (0.0, 1.0), "per month",
+           "Share of an employer's jobs that open up each month",
+           "assumption: Dutch labour turnover of ~3% a month (CBS)", "labour"),
+        _p("share_fulltime_offers", 0.45, (0.0, 1.0), "share 0-1",
+           "Share of job offers that are full-time when nothing limits hours",
+           "calibrated to 'mostly part-time' (seed line 2059)", "labour", calibrated=True),
+        _p("diploma_recognition_rate", 0.25, (0.0, 1.0), "share 0-1",
+           "Share of higher diplomas recognised without help",
+           "assumption: few refugees get their diplomas recognised (SER 2016)", "labour"),
+        # --- Exam and sanctions --------------------------------------------------
+        _p("course_loan_eur", 10_000.0, (0.0, 20_000.0), "EUR",
+           "DUO loan for the course (forgiven only if passed on time)",
+           "seed lines 1844-1848: up to EUR 10,000, a gift only if passed in 3 years",
+           "exam"),
+        _p("exam_attempt_rate", 0.25, (0.0, 1.0), "per month",
+           "Monthly chance a learner near the level sits the exam",
+           "assumption", "exam"),
+        # --- Contacts and wellbeing ---------------------------------------------
+        _p("encounter_rate", 0.6, (0.0, 10.0), "per month",
+           "Neighbourhood encounters with a resident per month",
+           "calibrated; assumption that a few encounters a month are possible", "contacts",
+           calibrated=True),
+        _p("tie_decay", 0.12, (0.0, 1.0), "per month",
+           "Monthly loss of tie strength without contact",
+           "assumption: a tie not refreshed fades within about a year", "contacts"),
+        _p("startpunt_distance_decay", 8.0, (0.5, 100.0), "cells",
+           "Distance over which startpunt visits halve",
+           "assumption; seed line 2431: they must be where people regularly come",
+           "contacts"),
+        _p("share_low_literate_residents", 0.18, (0.0, 1.0), "share 0-1",
+           "Share of residents who are low-literate",
+           "seed note 76: ~2.5 million low-literate adults in NL", "contacts"),
+        _p("share_unemployed_residents", 0.08, (0.0, 1.0), "share 0-1",
+           "Share of residents looking for work",
+           "assumption: CBS unemployed plus inactive job seekers", "contacts"),
+        _p("share_trauma", 0.3, (0.0, 1.0), "share 0-1",
+           "Share of newcomers with mental-health problems (trauma)",
+           "assumption: Pharos (2016) on Syrian refugees", "wellbeing"),
+    ]
+}
+
+LEVERS: tuple[str, ...] = tuple(name for name, p in PARAMS.items() if p.lever)
+DEFAULTS: dict[str, Value] = {name: p.default for name, p in PARAMS.items()}
+
+
+def close_matches(name: str) -> list[str]:
+    """Parameter names close to a misspelt one, best first."""
+    return difflib.get_close_matches(name, PARAMS, n=3, cutoff=0.6)
+
+
+def unknown_parameter_message(name: str) -> str:
+    """One line naming an unknown parameter and its close matches."""
+    hint = close_matches(name)
+    tail = f"; did you mean {', '.join(hint)}?" if hint else "; run `nieuwkomers policies` to list them"
+    return f"unknown parameter {name!r}{tail}"
+
+
+def validate_params(values: dict[str, Any]) -> dict[str, Value]:
+    """Validate a dict of parameter values.
+
+    Args:
+        values: Parameter name to value.
+
+    Returns:
+        The validated, typed values.
+
+    Raises:
+        ValueError: For an unknown name (with close matches) or a bad value.
+    """
+    clean = {}
+    for name, value in values.items():
+        if name not in PARAMS:
+            raise ValueError(unknown_parameter_message(name))
+        clean[name] = PARAMS[name].validate(value)
+    return clean
+
+
+def parse_assignment(text: str) -> tuple[str, Value]:
+    """Parse ``key=value`` into a validated (name, value) pair.
+
+    Raises:
+        ValueError: If the text has no '=', names an unknown parameter, or has
+            a bad value.
+    """
+    if "=" not in text:
+        raise ValueError(f"--set expects key=value, got {text!r}")
+    name, _, raw = text.partition("=")
+    name = name.strip()
+    if name not in PARAMS:
+        raise ValueError(unknown_parameter_message(name))
+    return name, PARAMS[name].parse(raw)

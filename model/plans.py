@@ -1,0 +1,53 @@
+"""The personal integration plan (track 2, seed lines 2251-2290, kader 3.6 line 2330).
+
+From the permit on, the municipality makes a plan with each newcomer after a
+capacity scan. The plan combines language, work and education at the same
+time: its course starts at once and does not cap working hours; the highly
+educated get a fast-track course, help to have their diplomas recognised and a
+placement; those who cannot read start with literacy classes and volunteering;
+women with care duties get childcare. The rules for each part live where the
+mechanism is (`language`, `labour`, `activities`); this module starts plans
+and runs the steps that only a plan takes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.population import Education, Phase
+
+if TYPE_CHECKING:
+    from model.model import IntegrationModel
+
+RECOGNITION_MONTHS = 6  # months from plan to diploma decision (assumption)
+RECOGNITION_WITH_HELP = 0.75  # share of higher diplomas recognised with the plan's help (assumption)
+PLACEMENT_AFTER_MONTHS = 4  # plan offers a placement after a few months without work
+
+
+def start_plans(model: IntegrationModel, new_permits: np.ndarray) -> None:
+    """New permit holders get a plan and their course starts next month."""
+    if not model.personal_plan or new_permits.size == 0:
+        return
+    nc = model.nc
+    nc.has_plan[new_permits] = True
+    nc.course_start_month[new_permits] = model.month + 1
+    model.costs.plans_started(new_permits.size)
+
+
+def follow_plans(model: IntegrationModel) -> None:
+    """Diploma recognition and placements for plan holders."""
+    if not model.personal_plan:
+        return
+    nc, rng, month = model.nc, model.rng, model.month
+    since = month - nc.view("permit_month")
+    plan = nc.view("has_plan") & (nc.view("phase") != Phase.DEPARTED)
+    deciding = plan & (since == RECOGNITION_MONTHS) & (nc.view("education") == Education.HIGH)
+    who = np.flatnonzero(deciding & ~nc.view("diploma_recognised"))
+    nc.diploma_recognised[who] = rng.random(who.size) < RECOGNITION_WITH_HELP
+    ready = plan & (nc.view("phase") == Phase.HOUSED) & ~nc.view("employed")
+    ready &= (month - nc.view("housed_month")) >= PLACEMENT_AFTER_MONTHS
+    from model.labour import place
+
+    place(model, np.flatnonzero(ready))

@@ -1,0 +1,124 @@
+"""Startpunten: low-threshold local hubs open to every inhabitant (seed lines 2350-2450, kader 3.7).
+
+Each month, residents and newcomers visit the nearest startpunt of their
+municipality with a chance that halves every ``startpunt_distance_decay``
+cells ("they must be where people regularly come", line 2431). Residents come
+more when they have a need: low-literate residents (note 76) take a course,
+unemployed residents get work guidance and placements. Newcomers who come
+find a free course at their level, work guidance, the volunteer portal and
+residents to meet.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.population import NO_COURSE, SUPERVISED_COURSE, Phase
+
+if TYPE_CHECKING:
+    from model.model import IntegrationModel
+
+NEWCOMER_VISIT = 0.5  # monthly chance of a visit next door
+RESIDENT_BASE_VISIT = 0.02  # anyone may drop by
+RESIDENT_NEED_VISIT = 0.25  # extra for a low-literate or unemployed resident
+RESIDENT_COURSE_MONTHS = 6
+RESIDENT_PLACEMENT_CHANCE = 0.04  # a visiting job seeker finds a placement or job (assumption)
+VOLUNTEER_PORTAL = 0.15  # a visiting newcomer starts volunteering
+PLACEMENT_BROKERING = 0.1  # a visiting job seeker is offered a placement
+
+
+def visit_chance(distance, base: float, decay: float) -> np.ndarray:
+    """Monthly chance of a visit: ``base`` next door, halving every ``decay`` cells."""
+    return base * 0.5 ** (np.asarray(distance, dtype=float) / decay)
+
+
+def nearest_startpunt(model: IntegrationModel, x, y, municipality) -> tuple[np.ndarray, np.ndarray]:
+    """Index of and distance (cells, Chebyshev) to the nearest startpunt in one's municipality."""
+    cells = model.world.startpunt_cells
+    owner = model.world.startpunt_municipality
+    x, y, municipality = np.asarray(x), np.asarray(y), np.asarray(municipality)
+    if len(cells) == 0:
+        return np.full(x.size, -1), np.full(x.size, np.inf)
+    d = np.maximum(np.abs(x[:, None] - cells[None, :, 0]), np.abs(y[:, None] - cells[None, :, 1])).astype(float)
+    d[owner[None, :] != municipality[:, None]] = np.inf
+    best = d.argmin(axis=1)
+    dist = d[np.arange(x.size), best]
+    return np.where(np.isfinite(dist), best, -1), dist
+
+
+def setup_residents(model: IntegrationModel) -> None:
+    """Each resident's nearest startpunt (fixed: residents do not move)."""
+    res = model.res
+    res.startpunt[:], res.startpunt_distance[:] = nearest_startpunt(model, res.x, res.y, res.municipality)
+    need = ~res.literate | res.seeking_work
+    model.resident_visit_chance = visit_chance(
+        res.startpunt_distance, RESIDENT_BASE_VISIT + RESIDENT_NEED_VISIT * need, model.startpunt_distance_decay
+    )
+
+
+def open_doors(model: IntegrationModel) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """One month at the startpunten.
+
+    Returns:
+        The newcomers who came (for work guidance), and pairs (newcomer,
+        resident) who met there.
+    """
+    nc, res, rng = model.nc, model.res, model.rng
+    nc.visited_startpunt[: nc.n] = False
+    res.course_months[:] = np.maximum(0, res.course_months - 1)
+    empty = np.zeros(0, dtype=np.int64)
+    if len(model.world.startpunt_cells) == 0:
+        return empty, (empty, empty)
+
+    res.visiting[:] = rng.random(res.n) < model.resident_visit_chance
+    learners = res.visiting & ~res.literate & (res.course_months == 0)
+    res.course_months[learners] = RESIDENT_COURSE_MONTHS
+    res.ever_in_course |= learners
+    seekers = np.flatnonzero(res.visiting & res.seeking_work)
+    found = seekers[rng.random(seekers.size) < RESIDENT_PLACEMENT_CHANCE]
+    res.placed[found] = True
+    res.seeking_work[found] = False
+
+    present = np.flatnonzero(nc.view("phase") != Phase.DEPARTED)
+    municipality = np.where(nc.municipality[present] >= 0, nc.municipality[present],
+                            model.world.region[nc.x[present], nc.y[present]])
+    where, dist = nearest_startpunt(model, nc.x[present], nc.y[present], municipality)
+    came = rng.random(present.size) < visit_chance(dist, NEWCOMER_VISIT, model.startpunt_distance_decay)
+    visitors, hub = present[came], where[came]
+    nc.visited_startpunt[visitors] = True
+    nc.used_startpunt[visitors] = True
+
+    idle = visitors[(nc.course_kind[visitors] == NO_COURSE) & ~nc.exam_passed[visitors]]
+    nc.course_kind[idle] = SUPERVISED_COURSE
+    nc.course_quality[idle] = model.supervised_course_quality * model.quality_of(
+        np.where(nc.municipality[idle] >= 0, nc.municipality[idle], 0))
+    nc.course_start_month[idle] = -1
+    nc.volunteering[visitors] |= rng.random(visitors.size) < VOLUNTEER_PORTAL
+    jobless = visitors[~nc.employed[visitors]]
+    from model.labour import place
+
+    place(model, jobless[rng.random(jobless.size) < PLACEMENT_BROKERING])
+    return visitors, _pairs_at_startpunten(model, visitors, hub)
+
+
+def _pairs_at_startpunten(model, visitors, hub):
+    """Each visiting newcomer meets a few residents who came to the same startpunt."""
+    res, rng = model.res, model.rng
+    resident_visitors = np.flatnonzero(res.visiting)
+    if resident_visitors.size == 0 or visitors.size == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    by_hub = res.startpunt[resident_visitors]
+    order = np.argsort(by_hub, kind="stable")
+    sorted_res, sorted_hub = resident_visitors[order], by_hub[order]
+    n_hubs = len(model.world.startpunt_cells)
+    start = np.searchsorted(sorted_hub, np.arange(n_hubs))
+    count = np.searchsorted(sorted_hub, np.arange(n_hubs), side="right") - start
+    who = np.repeat(visitors, STARTPUNT_MEETINGS)
+    h = np.repeat(hub, STARTPUNT_MEETINGS)
+    c = count[h]
+    pick = (rng.random(who.size) * c).astype(np.int64)
+    met = np.where(c > 0, sorted_res[np.minimum(start[h] + pick, len(sorted_res) - 1)], -1)
+    return who, met

@@ -1,0 +1,91 @@
+"""Welfare and public money: bijstand, reception, courses, plans, startpunten, subsidies; tax returned.
+
+Bijstand tops up a housed permit holder's own net income to the social
+minimum; any top-up counts as being on welfare (CBS). Public cost and fiscal
+return are cumulative euros for the whole cohort; their difference between
+policies is what an analyst compares.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.population import AZC_COURSE, SUPERVISED_COURSE, Phase
+
+if TYPE_CHECKING:
+    from model.model import IntegrationModel
+
+BIJSTAND_NORM_EUR = 1050.0  # monthly, single adult, net (2016, rounded)
+NET_SHARE = 0.75  # net of gross for low wages (assumption)
+FISCAL_SHARE = 0.30  # taxes and premiums on gross earnings (assumption)
+RECEPTION_EUR_PER_MONTH = 2000.0  # COA cost per occupant (COA annual report 2016: ~EUR 24,000 a year)
+AZC_COURSE_EUR_PER_HOUR = 8.0
+SUPERVISED_COURSE_EUR_PER_HOUR = 10.0
+PLAN_INTAKE_EUR = 1500.0  # capacity scan and plan (assumption)
+PLAN_CASE_EUR_PER_MONTH = 100.0  # case management per plan holder (assumption)
+STARTPUNT_EUR_PER_MONTH = 15000.0  # rent, staff and courses of one hub (assumption)
+PLACEMENT_EUR_PER_MONTH = 300.0  # coaching a placement (assumption)
+SUBSIDY_MONTHS = 12  # the wage-cost subsidy runs for the first year of a job
+
+
+def welfare_top_up(earnings, housed, adult, cut) -> np.ndarray:
+    """Bijstand paid this month to each newcomer (0 if not entitled)."""
+    net = NET_SHARE * np.asarray(earnings)
+    top_up = np.where(np.asarray(housed) & np.asarray(adult), np.maximum(0.0, BIJSTAND_NORM_EUR - net), 0.0)
+    return top_up * np.where(cut, 1.0 - 0.3, 1.0)
+
+
+@dataclass
+class Costs:
+    """Cumulative public cost and fiscal return, by item (EUR)."""
+
+    reception: float = 0.0
+    bijstand: float = 0.0
+    courses: float = 0.0
+    loans_forgiven: float = 0.0
+    plans: float = 0.0
+    startpunten: float = 0.0
+    placements: float = 0.0
+    subsidies: float = 0.0
+    fiscal_return: float = 0.0
+
+    @property
+    def public_cost(self) -> float:
+        """Everything the public pays, cumulative."""
+        return (self.reception + self.bijstand + self.courses + self.loans_forgiven + self.plans
+                + self.startpunten + self.placements + self.subsidies)
+
+    def loan_forgiven(self, amounts: np.ndarray) -> None:
+        """DUO loans turned into gifts."""
+        self.loans_forgiven += float(np.sum(amounts))
+
+    def plans_started(self, n: int) -> None:
+        """Intakes and capacity scans."""
+        self.plans += PLAN_INTAKE_EUR * n
+
+
+def pay_and_count(model: IntegrationModel, earnings: np.ndarray, attended_hours: np.ndarray) -> None:
+    """Decide who is on welfare and add this month's public cost and return."""
+    nc, costs = model.nc, model.costs
+    phase = nc.view("phase")
+    adult = model.ages() < 65.0
+    housed = phase == Phase.HOUSED
+    cut = nc.view("benefit_cut_months") > 0
+    top_up = welfare_top_up(earnings, housed, adult, cut)
+    nc.on_welfare[: nc.n] = top_up > 0
+    costs.bijstand += float(top_up.sum())
+    costs.reception += RECEPTION_EUR_PER_MONTH * int(np.count_nonzero(phase <= Phase.AWAITING_HOUSING))
+    kind = nc.view("course_kind")
+    costs.courses += float(attended_hours[kind == AZC_COURSE].sum()) * AZC_COURSE_EUR_PER_HOUR
+    costs.courses += float(attended_hours[kind == SUPERVISED_COURSE].sum()) * SUPERVISED_COURSE_EUR_PER_HOUR
+    costs.plans += PLAN_CASE_EUR_PER_MONTH * int(np.count_nonzero(nc.view("has_plan") & housed))
+    costs.startpunten += STARTPUNT_EUR_PER_MONTH * len(model.world.startpunt_cells)
+    costs.placements += PLACEMENT_EUR_PER_MONTH * int(np.count_nonzero(nc.view("placement_months") > 0))
+    new_job = nc.view("employed") & (model.month - nc.view("job_start_month") < SUBSIDY_MONTHS)
+    costs.subsidies += model.employer_subsidy * float(earnings[new_job].sum())
+    asylum = phase == Phase.ASYLUM
+    handed_to_coa = np.where(asylum, (1.0 - model.asylum_earnings_kept) * NET_SHARE, 0.0)
+    costs.fiscal_return += float(((FISCAL_SHARE + handed_to_coa) * earnings).sum())

@@ -1,0 +1,68 @@
+"""Wellbeing: waiting, moves, debt, isolation and work move it; it feeds back into learning and search.
+
+Wellbeing (0-1) moves each month a step towards a target set by the
+newcomer's situation, plus shocks when something happens (a relocation, a
+fine, a benefit cut). Low wellbeing slows learning (`language.learnability`)
+and job search (`labour.search_effort`): the vicious circle of seed lines
+2062-2080 and Probleem 2 (from line 1941).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.population import Phase
+
+if TYPE_CHECKING:
+    from model.model import IntegrationModel
+
+ADJUSTMENT = 0.15  # share of the gap to the target closed each month
+BASE = 0.65
+TRAUMA = -0.15
+ASYLUM_WAIT = -0.12  # uncertainty while waiting for a decision
+AWAITING_HOUSE = -0.05
+DEBT = -0.15  # at EUR 3,000 of debt or more
+DEBT_SCALE_EUR = 3000.0
+ISOLATED = -0.1
+EMPLOYED = 0.12
+VOLUNTEERING = 0.05
+PASSED = 0.04
+BENEFIT_CUT = -0.08
+RELOCATION_SHOCK = -0.06
+FINE_SHOCK = -0.06
+
+
+def wellbeing_target(trauma, asylum, awaiting, debt, isolated, employed, volunteering, passed, cut) -> np.ndarray:
+    """Where wellbeing tends to, given one's situation."""
+    target = (
+        BASE
+        + TRAUMA * np.asarray(trauma)
+        + ASYLUM_WAIT * np.asarray(asylum)
+        + AWAITING_HOUSE * np.asarray(awaiting)
+        + DEBT * np.minimum(1.0, np.asarray(debt) / DEBT_SCALE_EUR)
+        + ISOLATED * np.asarray(isolated)
+        + EMPLOYED * np.asarray(employed)
+        + VOLUNTEERING * np.asarray(volunteering)
+        + PASSED * np.asarray(passed)
+        + BENEFIT_CUT * np.asarray(cut)
+    )
+    return np.clip(target, 0.0, 1.0)
+
+
+def feel(model: IntegrationModel, relocated: np.ndarray, fined: np.ndarray, isolated: np.ndarray) -> None:
+    """Move everyone's wellbeing a month towards their target, after this month's shocks."""
+    nc = model.nc
+    n = nc.n
+    phase = nc.view("phase")
+    target = wellbeing_target(
+        nc.view("trauma"), phase == Phase.ASYLUM, phase == Phase.AWAITING_HOUSING, nc.view("debt"),
+        isolated, nc.view("employed"), nc.view("volunteering"), nc.view("exam_passed"),
+        nc.view("benefit_cut_months") > 0,
+    )
+    w = nc.view("wellbeing")
+    w += ADJUSTMENT * (target - w)
+    w[relocated] += RELOCATION_SHOCK
+    w[fined] += FINE_SHOCK
+    np.clip(w, 0.0, 1.0, out=nc.wellbeing[:n])

@@ -1,0 +1,203 @@
+"""The world: a grid split into municipalities, where people live, work and meet.
+
+Municipalities are regions of the grid around a centre (a weighted Voronoi
+split, so the city is larger). Residents live with a density that falls off
+from each municipality's centre; employers cluster where labour demand is;
+reception centres (azc) stand outside the centres; startpunten stand where
+residents regularly come (the densest spots, seed line 2431).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+# Kinds of municipality, in the order they are created: one city, towns, a rural area.
+# (size weight of the region, population weight, density fall-off in cells, labour demand)
+CITY = ("city", 2.2, 3.0, 9.0, 1.25)
+TOWN = ("town", 1.3, 1.0, 6.0, 1.0)
+RURAL = ("rural", 1.0, 0.45, 14.0, 0.7)
+
+STARTPUNT_MIN_SEPARATION = 8  # cells; two startpunten of one municipality are not side by side
+
+
+@dataclass
+class MunicipalityPlan:
+    """What the world builder decides about one municipality."""
+
+    index: int
+    kind: str
+    centre: tuple[int, int]
+    labour_demand: float
+    quality: float
+    quota_share: float = 0.0
+
+
+@dataclass
+class World:
+    """The static geography of one model run.
+
+    Attributes:
+        width: Grid width in cells.
+        height: Grid height in cells.
+        region: Municipality index of every cell, shape (width, height).
+        density: Relative resident density of every cell, shape (width, height).
+        municipalities: One plan per municipality.
+        azc_cells: (x, y) of each reception centre, shape (n, 2).
+        startpunt_cells: (x, y) of each startpunt, shape (k, 2).
+        startpunt_municipality: Municipality of each startpunt, shape (k,).
+    """
+
+    width: int
+    height: int
+    region: np.ndarray
+    density: np.ndarray
+    municipalities: list[MunicipalityPlan]
+    azc_cells: np.ndarray
+    startpunt_cells: np.ndarray
+    startpunt_municipality: np.ndarray
+
+    def sample_cells(self, rng: np.random.Generator, n: int, weight: np.ndarray) -> np.ndarray:
+        """Draw ``n`` cells with probability proportional to ``weight``; returns (n, 2)."""
+        flat = weight.ravel() / weight.sum()
+        idx = rng.choice(flat.size, size=n, p=flat)
+        return np.column_stack(np.unravel_index(idx, weight.shape))
+
+    def municipality_at(self, xy: np.ndarray) -> np.ndarray:
+        """Municipality of each (x, y) row."""
+        return self.region[xy[:, 0], xy[:, 1]]
+
+
+def municipality_kinds(n: int) -> list[tuple]:
+    """The kinds of ``n`` municipalities: a city first, a rural area last, towns between."""
+    if n == 1:
+        return [CITY]
+    if n == 2:
+        return [CITY, RURAL]
+    return [CITY] + [TOWN] * (n - 2) + [RURAL]
+
+
+def _place_centres(rng: np.random.Generator, n: int, width: int, height: int) -> np.ndarray:
+    """Municipality centres spread over the grid (best of many random candidates)."""
+    margin_x, margin_y = width * 0.15, height * 0.15
+    centres = [np.array([width / 2, height / 2])]  # the city sits in the middle
+    for _ in range(n - 1):
+        cand = np.column_stack(
+            [rng.uniform(margin_x, width - margin_x, 40), rng.uniform(margin_y, height - margin_y, 40)]
+        )
+        dist = np.min(np.linalg.norm(cand[:, None, :] - np.array(centres)[None], axis=2), axis=1)
+        centres.append(cand[np.argmax(dist)])
+    return np.array(centres)
+
+
+def build_world(
+    rng: np.random.Generator,
+    width: int,
+    height: int,
+    n_municipalities: int,
+    n_reception_centres: int,
+    startpunten_per_municipality: int,
+    quality_spread: float,
+) -> World:
+    """Build the geography of one run.
+
+    Args:
+        rng: The model's random generator.
+        width: Grid width.
+        height: Grid height.
+        n_municipalities: Number of municipalities.
+        n_reception_centres: Number of reception centres.
+        startpunten_per_municipality: Startpunten in every municipality.
+        quality_spread: Municipalities' implementation quality lies evenly in
+            ``1 +/- quality_spread`` (shuffled, so the city is not always best).
+
+    Returns:
+        The world.
+    """
+    kinds = municipality_kinds(n_municipalities)
+    centres = _place_centres(rng, n_municipalities, width, height)
+    xs, ys = np.meshgrid(np.arange(width), np.arange(height), indexing="ij")
+    dist = np.sqrt((xs[None] - centres[:, 0, None, None]) ** 2 + (ys[None] - centres[:, 1, None, None]) ** 2)
+    size_weight = np.array([k[1] for k in kinds])[:, None, None]
+    region = np.argmin(dist / size_weight, axis=0)
+
+    density = np.full((width, height), 0.02)
+    for i, kind in enumerate(kinds):
+        _, _, pop, falloff, _ = kind
+        density += np.where(region == i, pop * np.exp(-dist[i] / falloff), 0.0)
+
+    offsets = np.linspace(-1.0, 1.0, n_municipalities) if n_municipalities > 1 else np.zeros(1)
+    quality = 1.0 + quality_spread * rng.permutation(offsets)
+    municipalities = [
+        MunicipalityPlan(i, kinds[i][0], (int(centres[i, 0]), int(centres[i, 1])), kinds[i][4], float(quality[i]))
+        for i in range(n_municipalities)
+    ]
+
+    world = World(width, height, region, density, municipalities,
+                  np.zeros((0, 2), int), np.zeros((0, 2), int), np.zeros(0, int))
+    # Reception centres stand on the edge of towns: moderate density, not the centre.
+    azc_weight = np.sqrt(density) * (density < np.quantile(density, 0.9))
+    world.azc_cells = world.sample_cells(rng, n_reception_centres, azc_weight)
+    world.startpunt_cells, world.startpunt_municipality = _place_startpunten(
+        region, density, n_municipalities, startpunten_per_municipality
+    )
+    return world
+
+
+def _place_startpunten(region, density, n_municipalities, per_municipality):
+    """Startpunten at each municipality's busiest spots, a minimum distance apart."""
+    cells, owners = [], []
+    for m in range(n_municipalities):
+        own = np.where(region == m, density, -1.0)
+        order = np.argsort(own.ravel())[::-1]
+        chosen: list[tuple[int, int]] = []
+        for flat in order:
+            if len(chosen) == per_municipality or own.ravel()[flat] < 0:
+                break
+            xy = np.unravel_index(flat, own.shape)
+            if all(max(abs(xy[0] - c[0]), abs(xy[1] - c[1])) >= STARTPUNT_MIN_SEPARATION for c in chosen):
+                chosen.append((int(xy[0]), int(xy[1])))
+        cells += chosen
+        owners += [m] * len(chosen)
+    return np.array(cells, dtype=int).reshape(-1, 2), np.array(owners, dtype=int)
+
+
+class SpatialIndex:
+    """Residents by cell, for fast 'who lives in this cell' look-ups.
+
+    Mesa's ``cell.get_neighborhood(radius)`` walks Python objects; for tens of
+    thousands of encounters a month we keep a compressed index instead:
+    residents sorted by cell, with each cell's start and count.
+    """
+
+    def __init__(self, xy: np.ndarray, width: int, height: int):
+        self.width, self.height = width, height
+        cell_id = xy[:, 0] * height + xy[:, 1]
+        self.order = np.argsort(cell_id, kind="stable")
+        counts = np.bincount(cell_id, minlength=width * height)
+        self.count = counts
+        self.start = np.concatenate([[0], np.cumsum(counts)[:-1]])
+
+    def random_resident_near(
+        self, rng: np.random.Generator, xy: np.ndarray, radius: int
+    ) -> np.ndarray:
+        """For each (x, y) row, a random resident in a random cell within ``radius``.
+
+        Returns resident indices, -1 where the drawn cell is empty (so sparse
+        areas give fewer encounters, as they should).
+        """
+        n = len(xy)
+        if n == 0:
+            return np.zeros(0, dtype=np.int64)
+        dx = rng.integers(-radius, radius + 1, n)
+        dy = rng.integers(-radius, radius + 1, n)
+        x = np.clip(xy[:, 0] + dx, 0, self.width - 1)
+        y = np.clip(xy[:, 1] + dy, 0, self.height - 1)
+        cell = x * self.height + y
+        count = self.count[cell]
+        pick = (rng.random(n) * count).astype(np.int64)
+        found = count > 0
+        out = np.full(n, -1, dtype=np.int64)
+        out[found] = self.order[self.start[cell[found]] + pick[found]]
+        return out
