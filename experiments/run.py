@@ -1,0 +1,103 @@
+"""`nieuwkomers run`: one policy, one or more seeds, written as Parquet tables and a run record."""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import sys
+import time
+from importlib import metadata
+
+import pandas as pd
+from tqdm import tqdm
+
+from experiments.cli import UsageError
+from experiments.runner import run_simulation
+from experiments.store import prepare_out_dir, write_json, write_parquet
+from model.parameters import parse_assignment
+from model.policies import POLICIES, unknown_policy_message
+
+HELP = "Run one policy for one or more seeds; write model.parquet, newcomers.parquet and run.json."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of `run`."""
+    parser.add_argument("--policy", required=True, help=f"one of: {', '.join(POLICIES)}")
+    seeds = parser.add_mutually_exclusive_group()
+    seeds.add_argument("--seeds", type=int, help="run seeds 0..N-1 (default: 1 seed)")
+    seeds.add_argument("--seed", type=int, help="run this one seed (default 0)")
+    parser.add_argument("--years", type=float, default=10.0, help="horizon in years (default 10)")
+    parser.add_argument("--snapshot-months", type=int, default=12,
+                        help="months between newcomer snapshots (default 12)")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="override a parameter (repeatable), e.g. --set n_newcomers=500")
+    parser.add_argument("--out", required=True, help="output directory")
+
+
+def parse_overrides(assignments: list[str]) -> dict:
+    """``--set`` assignments to validated parameter values."""
+    overrides = {}
+    for text in assignments:
+        name, value = parse_assignment(text)
+        overrides[name] = value
+    return overrides
+
+
+def check_common(args: argparse.Namespace) -> None:
+    """Checks shared by commands that run models."""
+    if not 0 < args.years <= 50:
+        raise UsageError(f"--years {args.years} is not allowed: expected a number in (0, 50]")
+
+
+def main(args: argparse.Namespace) -> int:
+    """Run and write the tables."""
+    if args.policy not in POLICIES:
+        raise UsageError(unknown_policy_message(args.policy))
+    check_common(args)
+    if args.seeds is not None and not 1 <= args.seeds <= 10_000:
+        raise UsageError(f"--seeds {args.seeds} is not allowed: expected an integer in [1, 10000]")
+    if args.seed is not None and args.seed < 0:
+        raise UsageError(f"--seed {args.seed} is not allowed: expected an integer >= 0")
+    if args.snapshot_months < 0:
+        raise UsageError(f"--snapshot-months {args.snapshot_months} is not allowed: expected an integer >= 0")
+    overrides = parse_overrides(args.set)
+    seeds = list(range(args.seeds)) if args.seeds else [args.seed or 0]
+    out = prepare_out_dir(args.out)
+
+    started = time.time()
+    models, newcomers, timings = [], [], {}
+    for seed in tqdm(seeds, desc=f"run {args.policy}", unit="run", file=sys.stderr, disable=len(seeds) == 1):
+        result = run_simulation(args.policy, seed, args.years, overrides, args.snapshot_months)
+        models.append(result.model)
+        newcomers.append(result.newcomers)
+        timings[seed] = round(result.seconds, 3)
+    write_parquet(pd.concat(models, ignore_index=True), out / "model.parquet")
+    write_parquet(pd.concat(newcomers, ignore_index=True), out / "newcomers.parquet")
+    write_json({
+        "command": "run",
+        "policy": args.policy,
+        "seeds": seeds,
+        "years": args.years,
+        "snapshot_months": args.snapshot_months,
+        "overrides": overrides,
+        "parameters": {**_policy_values(args.policy), **overrides},
+        "versions": {"nieuwkomers": _version("nieuwkomers"), "mesa": _version("mesa"),
+                     "numpy": _version("numpy"), "python": platform.python_version()},
+        "seconds_per_run": timings,
+        "wall_seconds": round(time.time() - started, 3),
+    }, out / "run.json")
+    print(f"wrote {out / 'model.parquet'}, {out / 'newcomers.parquet'} and {out / 'run.json'}")
+    return 0
+
+
+def _policy_values(policy: str) -> dict:
+    from model.policies import POLICY_INFO
+
+    return POLICY_INFO[policy].values()
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "unknown"
