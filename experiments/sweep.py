@@ -1,0 +1,528 @@
+"""`nieuwkomers sweep`: many runs over a grid or a sample of parameters, stored as they finish.
+
+``nieuwkomers sweep CONFIG.toml --out DIR [--workers N | --scheduler ADDRESS] [--resume]``
+writes:
+
+- ``DIR/points.csv``: ``point_id`` and the swept values of every point;
+- ``DIR/results/``: a Parquet dataset (``pd.read_parquet(DIR / "results")``),
+  one row per point x replicate x kept month: ``point_id``, ``replicate``, the
+  swept values and the model-table columns (``policy, seed, month, year`` and
+  the kept metrics);
+- ``DIR/failures.csv``: one row per run that raised (its parameters and error);
+- ``DIR/sweep.toml`` (a copy of the sweep file) and ``DIR/sweep.json`` (what
+  ran, where, versions, counts).
+
+Runs are written in parts as they finish (``results/part-NNNNN.parquet``, each
+written under a hidden temporary name and renamed), so a sweep killed at any
+moment, even with SIGKILL, keeps every part already written and never leaves a
+corrupt one; ``--resume`` then runs only the (point, replicate) pairs not
+stored. See ``docs/sweeps.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures as cf
+import contextlib
+import csv
+import fcntl
+import io
+import json
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+from tqdm import tqdm
+
+from experiments.cli import UsageError
+from experiments.executors import Backend, open_backend
+from experiments.store import atomic_write, prepare_out_dir, write_json, write_text
+from experiments.sweep_spec import SweepSpec, read_spec
+from experiments.sweep_task import RunOutcome, run_task, versions
+
+HELP = ("Run a grid or sample of parameters (from a TOML sweep file) on local cores or a Dask "
+        "cluster; results are stored as they finish and a killed sweep can --resume.")
+MAX_POOL_RESTARTS = 5
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of `sweep`."""
+    parser.add_argument("config", metavar="CONFIG.toml", help="the sweep file (see docs/sweeps.md)")
+    parser.add_argument("--out", required=True, help="output directory")
+    add_backend_arguments(parser)
+
+
+def add_backend_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--workers`` / ``--scheduler`` / ``--resume``, shared with `sensitivity`."""
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int, metavar="N",
+                       help="local worker processes (default: all cores; 1 runs in this process)")
+    where.add_argument("--scheduler", metavar="ADDRESS",
+                       help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786 (see docs/sweeps.md)")
+    parser.add_argument("--resume", action="store_true",
+                        help="continue a sweep in --out: run only the (point, seed) pairs not yet stored")
+
+
+def main(args: argparse.Namespace) -> int:
+    """Check the sweep file, then run it."""
+    spec = read_spec(args.config)
+    summary = run_sweep(spec, args.out, workers=args.workers, scheduler=args.scheduler,
+                        resume=args.resume)
+    print(summary.line())
+    return 1 if summary.failed else 0
+
+
+# --- the sweep ------------------------------------------------------------------------
+
+
+@dataclass
+class SweepSummary:
+    """What a sweep did.
+
+    Attributes:
+        out: The output directory.
+        total: Runs in the sweep (points x seeds).
+        already: Runs stored before this invocation (``--resume``).
+        stored: Runs stored by this invocation.
+        failed: Runs that raised in this invocation.
+        seconds: Wall-clock time.
+        backend: Where the runs executed.
+    """
+
+    out: Path
+    total: int
+    already: int = 0
+    stored: int = 0
+    failed: int = 0
+    seconds: float = 0.0
+    backend: str = ""
+
+    def line(self) -> str:
+        """One line for the terminal."""
+        text = (f"sweep: {self.already + self.stored} of {self.total} runs stored in "
+                f"{self.out / 'results'} ({self.stored} now, {self.already} before) in "
+                f"{self.seconds:.1f} s on {self.backend}")
+        if self.failed:
+            text += f"; {self.failed} failed: see {self.out / 'failures.csv'}"
+        return text
+
+
+def run_sweep(
+    spec: SweepSpec,
+    out: str | os.PathLike,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    resume: bool = False,
+    run: Callable[..., RunOutcome] = run_task,
+    progress: bool = True,
+) -> SweepSummary:
+    """Run every (point, replicate) pair of ``spec`` not yet stored in ``out``.
+
+    Args:
+        spec: The checked sweep file.
+        out: Output directory.
+        workers: Local worker processes (None: all cores; 1: this process).
+        scheduler: Dask scheduler address (instead of local workers).
+        resume: Continue the sweep already in ``out``.
+        run: The worker function (``run_task`` or a partial of it).
+        progress: Show a progress bar on stderr.
+
+    Returns:
+        Counts and timing.
+
+    Raises:
+        UsageError: If ``out`` holds another sweep, holds this one without
+            ``resume``, is being written by another sweep, or the backend
+            cannot be opened.
+    """
+    started = time.perf_counter()
+    out = prepare_out_dir(out)
+    with _exclusive(out):
+        store = ResultStore(out, spec)
+        done = store.prepare(resume)
+        summary = SweepSummary(out, spec.n_runs, already=len(done))
+        todo = spec.n_runs - len(done)
+        if todo == 0:
+            summary.backend = "nothing to run"
+            store.finish(summary, "complete")
+            summary.seconds = time.perf_counter() - started
+            return summary
+        backend = open_backend(workers, scheduler)
+        summary.backend = backend.description
+        store.begin(summary)
+        bar = tqdm(total=spec.n_runs, initial=len(done), unit="run", desc="sweep", file=sys.stderr,
+                   disable=not progress, smoothing=0.05, mininterval=0.5, dynamic_ncols=True)
+        status = "interrupted"
+        cancel = True
+        try:
+            with _sigterm_as_interrupt():
+                for outcome in execute(backend, spec.tasks(skip=done), run, store.flush_if_due):
+                    if outcome.table is not None:
+                        store.add(outcome)
+                        summary.stored += 1
+                    else:
+                        store.add_failure(outcome)
+                        summary.failed += 1
+                        bar.set_postfix(failed=summary.failed, refresh=False)
+                    bar.update(1)
+            status = "complete" if not summary.failed else "complete with failures"
+            cancel = False
+        finally:
+            bar.close()
+            store.flush()
+            summary.seconds = time.perf_counter() - started
+            store.finish(summary, status)
+            backend.close(cancel=cancel)
+    return summary
+
+
+def execute(
+    backend: Backend,
+    tasks: Iterator,
+    run: Callable[..., RunOutcome],
+    tick: Callable[[], None] = lambda: None,
+) -> Iterator[RunOutcome]:
+    """Run ``tasks`` on ``backend``, yielding outcomes as they finish.
+
+    At most about twice as many runs as the backend has slots are submitted at
+    once, so memory stays flat however many runs there are. A worker process
+    that dies (out of memory, a crash) fails the runs it took down with it;
+    the pool is restarted and the sweep goes on.
+
+    Args:
+        backend: Where to run.
+        tasks: `RunTask` objects, consumed lazily.
+        run: The worker function.
+        tick: Called about once a second while waiting (to write parts on time).
+    """
+    pending: dict[cf.Future, object] = {}
+    tasks = iter(tasks)
+    exhausted = False
+    window, window_checked = 2 * backend.slots(), time.monotonic()
+    while True:
+        if backend.client is not None and time.monotonic() - window_checked > 10:
+            window, window_checked = 2 * backend.slots(), time.monotonic()  # clusters grow
+        while not exhausted and len(pending) < window:
+            task = next(tasks, None)
+            if task is None:
+                exhausted = True
+                break
+            pending[backend.executor.submit(run, task)] = task
+        if not pending:
+            return
+        finished, _ = cf.wait(pending, timeout=1.0, return_when=cf.FIRST_COMPLETED)
+        broken = False
+        for future in finished:
+            task = pending.pop(future)
+            try:
+                yield future.result()
+            except cf.process.BrokenProcessPool as err:
+                broken = True
+                yield _lost(task, err)
+            except cf.CancelledError as err:
+                yield _lost(task, err)
+            except Exception as err:  # noqa: BLE001 - e.g. Dask's KilledWorker
+                yield _lost(task, err)
+        if broken:
+            for task in pending.values():
+                yield _lost(task, RuntimeError("worker process died (the pool was restarted)"))
+            pending.clear()
+            if backend.restarts >= MAX_POOL_RESTARTS:
+                raise RuntimeError(f"worker processes died {backend.restarts + 1} times "
+                                   "(out of memory?); stopping the sweep")
+            backend.restart()
+        tick()
+
+
+def _lost(task, err: BaseException) -> RunOutcome:
+    name = type(err).__name__
+    text = str(err) or "the worker running it stopped"
+    return RunOutcome(task.point_id, task.replicate, None, f"{name}: {text}", "worker")
+
+
+# --- storage -------------------------------------------------------------------------
+
+
+@dataclass
+class ResultStore:
+    """The output folder of one sweep: parts, points, failures and the sweep record.
+
+    Attributes:
+        out: Output directory.
+        spec: The sweep.
+    """
+
+    out: Path
+    spec: SweepSpec
+    _buffer: list[pa.Table] = field(default_factory=list)
+    _buffer_runs: int = 0
+    _last_flush: float = field(default_factory=time.monotonic)
+    _next_part: int = 0
+    _schema: pa.Schema | None = None
+    _failures: dict[tuple[int, int], dict] = field(default_factory=dict)
+    _failures_dirty: bool = False
+    _record: dict = field(default_factory=dict)
+
+    @property
+    def results(self) -> Path:
+        """The Parquet dataset folder."""
+        return self.out / "results"
+
+    def prepare(self, resume: bool) -> set[tuple[int, int]]:
+        """Check the folder against the sweep and return the (point, replicate) pairs stored.
+
+        Raises:
+            UsageError: If the folder holds another sweep, or this one without ``resume``.
+        """
+        record_path = self.out / "sweep.json"
+        has_parts = self.results.is_dir() and any(self.results.glob("part-*.parquet"))
+        if record_path.exists():
+            try:
+                old = json.loads(record_path.read_text(encoding="utf-8"))
+            except (OSError, json.JSONDecodeError) as err:
+                raise UsageError(f"{record_path} is unreadable ({err}); use a new --out") from None
+            if old.get("fingerprint") != self.spec.fingerprint():
+                raise UsageError(f"--out {self.out} holds a different sweep (made from "
+                                 f"{old.get('config', '?')}); use a new --out")
+            if not resume and (has_parts or self.out.joinpath("failures.csv").exists()):
+                raise UsageError(f"--out {self.out} already holds this sweep; add --resume to "
+                                 "continue it, or use a new --out")
+        elif has_parts:
+            raise UsageError(f"--out {self.out} holds results but no sweep.json; use a new --out")
+        self.results.mkdir(exist_ok=True)
+        for stale in self.results.glob(".part-*.tmp"):  # a part being written when killed
+            stale.unlink(missing_ok=True)
+        done: set[tuple[int, int]] = set()
+        if has_parts:
+            dataset = ds.dataset(self.results, format="parquet")
+            self._schema = dataset.schema
+            pairs = dataset.to_table(columns=["point_id", "replicate"]).group_by(
+                ["point_id", "replicate"]).aggregate([])
+            done = set(zip(pairs["point_id"].to_pylist(), pairs["replicate"].to_pylist(), strict=True))
+            done = {(p, r) for p, r in done if p < self.spec.n_points and r < self.spec.seeds}
+            numbers = [int(p.stem.split("-")[1]) for p in self.results.glob("part-*.parquet")]
+            self._next_part = max(numbers) + 1
+        failures = self.out / "failures.csv"
+        if resume and failures.exists():
+            with failures.open(newline="", encoding="utf-8") as f:
+                for row in csv.DictReader(f):
+                    key = (int(row["point_id"]), int(row["replicate"]))
+                    if key not in done:
+                        self._failures[key] = row
+        return done
+
+    def begin(self, summary: SweepSummary) -> None:
+        """Write the sweep record, the points and a copy of the sweep file before any run."""
+        spec = self.spec
+        write_text(spec.text, self.out / "sweep.toml")
+        points = self.out / "points.csv"
+        atomic_write(points, lambda tmp: spec.points.to_csv(tmp, index=False))
+        if spec.design is not None:
+            design = pd.DataFrame(spec.design, columns=spec.problem["names"])
+            design.insert(0, "point_id", range(len(design)))
+            atomic_write(self.out / "design.csv", lambda tmp: design.to_csv(tmp, index=False))
+        self._write_failures()
+        self._record = {
+            "command": "sweep",
+            "config": str(spec.path),
+            "fingerprint": spec.fingerprint(),
+            "method": spec.method,
+            "policy": spec.policy,
+            "years": spec.years,
+            "seeds": spec.seeds,
+            "root_seed": spec.root_seed,
+            "common_seeds": spec.common_seeds,
+            "swept": list(spec.swept),
+            "parameters": spec.parameters,
+            "metrics": list(spec.metrics),
+            "months_kept": list(spec.months) if spec.months is not None else "all",
+            "points": spec.n_points,
+            "runs": spec.n_runs,
+            "versions": versions(),
+            "backend": summary.backend,
+            "started": _now(),
+            "status": "running",
+        }
+        if spec.problem is not None:
+            self._record["problem"] = spec.problem
+            self._record["sample"] = spec.sample
+        write_json(self._record, self.out / "sweep.json")
+
+    def add(self, outcome: RunOutcome) -> None:
+        """Buffer one run's rows; write a part when enough have gathered."""
+        table = outcome.table
+        if self._schema is None:
+            self._schema = table.schema
+        elif table.schema != self._schema:
+            table = table.select(self._schema.names).cast(self._schema)
+        self._buffer.append(table)
+        self._buffer_runs += 1
+        key = (outcome.point_id, outcome.replicate)
+        if self._failures.pop(key, None) is not None:
+            self._failures_dirty = True
+        self.flush_if_due()
+
+    def add_failure(self, outcome: RunOutcome) -> None:
+        """Record one failed run (written to failures.csv with the next part)."""
+        task = self.spec.task(outcome.point_id, outcome.replicate)
+        self._failures[(outcome.point_id, outcome.replicate)] = {
+            "point_id": outcome.point_id, "replicate": outcome.replicate, "seed": task.seed,
+            "policy": task.policy, **{k: v for k, v in task.swept.items() if k != "policy"},
+            "error": outcome.error, "where": outcome.where,
+        }
+        self._failures_dirty = True
+        self.flush_if_due()
+
+    def flush_if_due(self) -> None:
+        """Write a part if the buffer is full or ``part_seconds`` have passed."""
+        due = time.monotonic() - self._last_flush >= self.spec.part_seconds
+        if self._buffer_runs >= self.spec.part_runs or (due and (self._buffer or self._failures_dirty)):
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the buffered runs as one part (and failures.csv if it changed)."""
+        if self._buffer:
+            table = pa.concat_tables(self._buffer)
+            path = self.results / f"part-{self._next_part:05d}.parquet"
+            atomic_write(path, lambda tmp: pq.write_table(table, tmp))
+            self._next_part += 1
+            self._buffer, self._buffer_runs = [], 0
+        if self._failures_dirty:
+            self._write_failures()
+        self._last_flush = time.monotonic()
+
+    def _write_failures(self) -> None:
+        columns = ["point_id", "replicate", "seed", "policy",
+                   *[k for k in self.spec.swept if k != "policy"], "error", "where"]
+        rows = sorted(self._failures.values(), key=lambda r: (int(r["point_id"]), int(r["replicate"])))
+        text = io.StringIO()
+        writer = csv.DictWriter(text, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        write_text(text.getvalue(), self.out / "failures.csv")
+        self._failures_dirty = False
+
+    def finish(self, summary: SweepSummary, status: str) -> None:
+        """Update the sweep record at the end (complete, or interrupted)."""
+        record = self._record or json.loads((self.out / "sweep.json").read_text(encoding="utf-8"))
+        record.update({
+            "status": status,
+            "finished": _now(),
+            "seconds_this_session": round(summary.seconds, 3),
+            "runs_stored": summary.already + summary.stored,
+            "runs_failed": len(self._failures),
+            "parts": self._next_part,
+        })
+        write_json(record, self.out / "sweep.json")
+
+
+@contextlib.contextmanager
+def _exclusive(out: Path):
+    """Refuse a second sweep writing to the same folder at the same time."""
+    lock = (out / ".sweep.lock").open("a+")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock.close()
+        raise UsageError(f"--out {out} is being written by another sweep right now") from None
+    try:
+        yield
+    finally:
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        lock.close()
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt():
+    """Treat SIGTERM (a cluster job's time limit, `kill`) like Ctrl-C: write what is done, then stop."""
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+# --- reading a sweep back ----------------------------------------------------------------
+
+
+def load_sweep(
+    out: str | os.PathLike,
+    metrics: list[str] | None = None,
+    years: list[float] | None = None,
+    tidy: bool = True,
+) -> pd.DataFrame:
+    """A stored sweep as one DataFrame.
+
+    Args:
+        out: The sweep's output directory.
+        metrics: Metrics to keep (default: every stored one).
+        years: Years to keep (default: every stored month).
+        tidy: One row per point x replicate x month x metric, with columns
+            ``metric`` and ``value`` (for seaborn); if False, one column per metric.
+
+    Returns:
+        ``point_id``, ``replicate``, the swept parameters, ``policy``, ``seed``,
+        ``month``, ``year`` and the metrics (tidy: ``metric``, ``value``),
+        sorted by point, replicate and month.
+
+    Raises:
+        UsageError: If ``out`` holds no results or a metric is not stored.
+    """
+    results = Path(out) / "results"
+    if not results.is_dir() or not any(results.glob("part-*.parquet")):
+        raise UsageError(f"{out} holds no sweep results (expected {results}/part-*.parquet)")
+    dataset = ds.dataset(results, format="parquet")
+    record = json.loads((Path(out) / "sweep.json").read_text(encoding="utf-8"))
+    stored = record["metrics"]
+    metrics = list(metrics) if metrics is not None else stored
+    for name in metrics:
+        if name not in stored:
+            raise UsageError(f"metric {name!r} is not stored in {out} (stored: {', '.join(stored)})")
+    keys = [c for c in dataset.schema.names if c not in stored]
+    condition = None
+    if years is not None:
+        months = [int(round(12 * y)) for y in years]
+        condition = ds.field("month").isin(months)
+    df = dataset.to_table(columns=[*keys, *metrics], filter=condition).to_pandas()
+    df = df.sort_values(["point_id", "replicate", "month"], kind="stable").reset_index(drop=True)
+    if not tidy:
+        return df
+    return df.melt(id_vars=keys, value_vars=metrics, var_name="metric", value_name="value")
+
+
+def point_means(out: str | os.PathLike, metric: str, year: float) -> pd.DataFrame:
+    """Mean of one metric at one year over each point's replicates (for sensitivity analysis).
+
+    Returns:
+        One row per stored point: ``point_id``, the swept values, ``mean``, ``replicates``.
+    """
+    df = load_sweep(out, [metric], [year], tidy=False)
+    if df.empty:
+        raise UsageError(f"no stored rows at year {year:g} in {out}")
+    swept = json.loads((Path(out) / "sweep.json").read_text(encoding="utf-8"))["swept"]
+    group = ["point_id", *[c for c in swept if c in df.columns]]
+    means = df.groupby(group, sort=True)[metric].agg(["mean", "count"]).reset_index()
+    return means.rename(columns={"count": "replicates"})
+
+
+__all__ = ["ResultStore", "SweepSummary", "execute", "load_sweep", "point_means", "run_sweep"]

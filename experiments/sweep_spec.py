@@ -1,0 +1,540 @@
+"""The sweep file: reading a TOML sweep, checking every key, and expanding it into points and runs.
+
+A sweep file fixes a base policy, a horizon, a number of seeds per point and
+either a ``[grid]`` (every combination of listed values) or a ``[sample]``
+(Latin hypercube, Sobol or Morris design over ``[sample.ranges]``)::
+
+    policy = "baseline_2013"
+    years = 5
+    seeds = 4
+
+    [parameters]            # held fixed at every point
+    n_newcomers = 500
+
+    [grid]
+    fine_eur = [0, 625, 1250]
+    personal_plan = [false, true]
+
+Everything is checked against the model's parameter spec (`model.parameters`)
+before anything runs; a mistake raises `UsageError` with one line naming the
+file, the key and, for a misspelt name, its close matches. ``docs/sweeps.md``
+describes every key.
+
+Seeds: the seed of (point, replicate) is drawn from
+``numpy.random.SeedSequence(root_seed, spawn_key=(point_id, replicate))``, so a
+run's seed depends only on the sweep file, never on the backend, the number of
+workers or the order in which runs finish.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import itertools
+import json
+import math
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from experiments.cli import UsageError
+from model.outcomes import METRICS
+from model.parameters import PARAMS, Value, unknown_parameter_message
+from model.policies import POLICIES, unknown_policy_message
+
+METHODS = ("lhs", "sobol", "morris")
+TOP_KEYS = ("description", "policy", "years", "seeds", "root_seed", "common_seeds", "metrics",
+            "years_to_keep", "parameters", "grid", "sample", "storage")
+SAMPLE_KEYS = ("method", "n", "ranges", "levels", "second_order")
+STORAGE_KEYS = ("part_runs", "part_seconds")
+MAX_POINTS = 10_000_000
+MAX_SEEDS = 100_000
+POLICY = "policy"  # the one swept name that is not a model parameter
+
+
+@dataclass(frozen=True)
+class RunTask:
+    """One (point, replicate) pair: everything a worker needs to run it.
+
+    Attributes:
+        point_id: Row of ``points.csv``.
+        replicate: 0 .. seeds-1 within the point.
+        seed: The model's seed (derived from the root seed).
+        policy: Policy name.
+        years: Horizon in years.
+        params: Parameter values passed to the model (fixed and swept).
+        swept: The swept values of this point, stored as columns.
+        metrics: Metric columns to keep.
+        months: Months to keep (None: every month).
+    """
+
+    point_id: int
+    replicate: int
+    seed: int
+    policy: str
+    years: float
+    params: dict[str, Value]
+    swept: dict[str, Value]
+    metrics: tuple[str, ...]
+    months: tuple[int, ...] | None
+
+
+@dataclass(frozen=True)
+class SweepSpec:
+    """A checked sweep file, expanded into its points.
+
+    Attributes:
+        path: The sweep file.
+        text: Its text (copied into the output folder).
+        policy: Base policy.
+        years: Horizon in years.
+        seeds: Replicates per point.
+        root_seed: Root of every run's seed.
+        common_seeds: If True, replicate r has the same seed at every point
+            (common random numbers); otherwise each (point, replicate) has its own.
+        parameters: Values held fixed at every point.
+        method: "grid", "lhs", "sobol" or "morris".
+        swept: Names of the swept parameters (may include "policy").
+        points: One row per point: ``point_id`` and the swept values.
+        design: Sample methods only: the raw design in SALib's problem space
+            (one row per point), before rounding integers and booleans.
+        problem: Sample methods only: the SALib problem (names and bounds).
+        sample: Sample methods only: ``n``, ``levels``, ``second_order``.
+        metrics: Metrics stored per run.
+        months: Months stored per run (None: all).
+        part_runs: At most this many runs per Parquet part.
+        part_seconds: A part is written at least this often while runs finish.
+    """
+
+    path: Path
+    text: str
+    policy: str
+    years: float
+    seeds: int
+    root_seed: int
+    common_seeds: bool
+    parameters: dict[str, Value]
+    method: str
+    swept: tuple[str, ...]
+    points: pd.DataFrame
+    design: np.ndarray | None
+    problem: dict | None
+    sample: dict = field(default_factory=dict)
+    metrics: tuple[str, ...] = tuple(METRICS)
+    months: tuple[int, ...] | None = None
+    part_runs: int = 200
+    part_seconds: float = 5.0
+
+    @property
+    def n_points(self) -> int:
+        """Number of points."""
+        return len(self.points)
+
+    @property
+    def n_runs(self) -> int:
+        """Number of (point, replicate) pairs."""
+        return self.n_points * self.seeds
+
+    def fingerprint(self) -> str:
+        """A hash of what determines the stored results (not ``seeds`` or storage settings).
+
+        A resumed sweep must have the same fingerprint; raising ``seeds`` only
+        adds replicates, so it is allowed.
+        """
+        content = {
+            "policy": self.policy, "years": self.years, "root_seed": self.root_seed,
+            "common_seeds": self.common_seeds, "parameters": self.parameters,
+            "method": self.method, "swept": self.swept,
+            "points": self.points.to_dict(orient="split"),
+            "metrics": self.metrics, "months": self.months,
+        }
+        blob = json.dumps(content, sort_keys=True, default=_plain)
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+    def seed(self, point_id: int, replicate: int) -> int:
+        """The model seed of one (point, replicate) pair."""
+        return derive_seed(self.root_seed, point_id, replicate, self.common_seeds)
+
+    def task(self, point_id: int, replicate: int) -> RunTask:
+        """The run of one (point, replicate) pair."""
+        row = self._rows[point_id]
+        policy = row.get(POLICY, self.policy)
+        params = {**self.parameters, **{k: v for k, v in row.items() if k != POLICY}}
+        return RunTask(point_id, replicate, self.seed(point_id, replicate), policy, self.years,
+                       params, dict(row), self.metrics, self.months)
+
+    def tasks(self, skip: set[tuple[int, int]] = frozenset()) -> Iterator[RunTask]:
+        """Every run not in ``skip``, replicate by replicate (seed 0 of every point first).
+
+        Replicate-major order means an interrupted sweep has covered all points
+        with fewer seeds rather than a few points with all seeds.
+        """
+        for replicate in range(self.seeds):
+            for point_id in range(self.n_points):
+                if (point_id, replicate) not in skip:
+                    yield self.task(point_id, replicate)
+
+    @property
+    def _rows(self) -> list[dict[str, Value]]:
+        rows = self.__dict__.get("_rows_cache")
+        if rows is None:
+            rows = [{k: _plain(v) for k, v in rec.items() if k != "point_id"}
+                    for rec in self.points.to_dict(orient="records")]
+            object.__setattr__(self, "_rows_cache", rows)
+        return rows
+
+
+def derive_seed(root_seed: int, point_id: int, replicate: int, common: bool = False) -> int:
+    """The model seed of (point, replicate), from one root seed (63 bits, fits int64).
+
+    Args:
+        root_seed: The sweep's root seed.
+        point_id: The point.
+        replicate: The replicate within the point.
+        common: If True, the seed depends on the replicate only (common random numbers).
+    """
+    key = (replicate,) if common else (point_id, replicate)
+    state = np.random.SeedSequence(root_seed, spawn_key=key).generate_state(1, dtype=np.uint64)
+    return int(state[0] >> np.uint64(1))
+
+
+# --- reading and checking ------------------------------------------------------------
+
+
+def read_spec(path: str | Path) -> SweepSpec:
+    """Read and check a sweep file, and expand it into points.
+
+    Raises:
+        UsageError: For a missing file, bad TOML, an unknown key or a bad value,
+            as one line naming the file and the key.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such sweep file") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise UsageError(f"{path}: cannot read the sweep file ({err})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise UsageError(f"{path}: not valid TOML: {err}") from None
+    return spec_from_dict(data, path=path, text=text)
+
+
+def spec_from_dict(data: dict[str, Any], path: str | Path = "<sweep>", text: str = "") -> SweepSpec:
+    """Check a parsed sweep file and expand it (see `read_spec`)."""
+    path = Path(path)
+
+    def fail(message: str) -> UsageError:
+        return UsageError(f"{path.name}: {message}")
+
+    for key in data:
+        if key not in TOP_KEYS:
+            raise fail(_unknown_top_key(key))
+
+    policy = data.get("policy", "baseline_2013")
+    if not isinstance(policy, str) or policy not in POLICIES:
+        raise fail(f"policy: {unknown_policy_message(str(policy))}")
+    years = data.get("years", 10)
+    if isinstance(years, bool) or not isinstance(years, int | float) or not 0 < years <= 50:
+        raise fail(f"years = {years!r} is not allowed: expected a number in (0, 50]")
+    months_total = int(round(12 * years))
+    if months_total < 1:
+        raise fail(f"years = {years!r} is shorter than one month")
+    seeds = _integer(data.get("seeds", 1), "seeds", 1, MAX_SEEDS, fail)
+    root_seed = _integer(data.get("root_seed", 0), "root_seed", 0, 2**63 - 1, fail)
+    common_seeds = data.get("common_seeds", False)
+    if not isinstance(common_seeds, bool):
+        raise fail(f"common_seeds = {common_seeds!r} is not allowed: expected true or false")
+    description = data.get("description", "")
+    if not isinstance(description, str):
+        raise fail("description must be a string")
+
+    metrics = _metrics(data.get("metrics"), fail)
+    months = _months(data.get("years_to_keep"), years, months_total, fail)
+    part_runs, part_seconds = _storage(data.get("storage", {}), fail)
+
+    parameters = _fixed_parameters(data.get("parameters", {}), fail)
+
+    has_grid, has_sample = "grid" in data, "sample" in data
+    if has_grid and has_sample:
+        raise fail("has both [grid] and [sample]: a sweep is one or the other")
+    if not has_grid and not has_sample:
+        raise fail("needs a [grid] table (values to combine) or a [sample] table "
+                   "(method, n and ranges)")
+    if has_grid:
+        points, swept = _grid(data["grid"], fail)
+        method, design, problem, sample = "grid", None, None, {}
+    else:
+        method, points, swept, design, problem, sample = _sample(data["sample"], root_seed, fail)
+    for name in swept:
+        if name in parameters:
+            raise fail(f"{name} is both fixed in [parameters] and swept; keep one")
+
+    return SweepSpec(path=path, text=text, policy=policy, years=float(years), seeds=seeds,
+                     root_seed=root_seed, common_seeds=common_seeds, parameters=parameters,
+                     method=method, swept=swept, points=points, design=design, problem=problem,
+                     sample=sample, metrics=metrics, months=months, part_runs=part_runs,
+                     part_seconds=part_seconds)
+
+
+def _unknown_top_key(key: str) -> str:
+    if key in PARAMS:
+        return (f"{key!r} at the top level: put it under [parameters] (fixed), [grid] or "
+                "[sample.ranges] (swept)")
+    hint = difflib.get_close_matches(key, TOP_KEYS, n=3, cutoff=0.6)
+    if hint:
+        return f"unknown key {key!r}; did you mean {', '.join(hint)}?"
+    return f"unknown key {key!r}; expected one of: {', '.join(TOP_KEYS)}"
+
+
+def _integer(value: Any, name: str, low: int, high: int, fail) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise fail(f"{name} = {value!r} is not allowed: expected an integer in [{low}, {high}]")
+    return value
+
+
+def _table(value: Any, name: str, fail) -> dict:
+    if not isinstance(value, dict):
+        raise fail(f"{name} must be a table ([{name}] with key = value lines)")
+    return value
+
+
+def _parameter(name: str, where: str, fail):
+    if name == POLICY:
+        return None
+    if name not in PARAMS:
+        raise fail(f"[{where}] {unknown_parameter_message(name)}")
+    return PARAMS[name]
+
+
+def _check_value(name: str, value: Any, where: str, fail) -> Value:
+    """One value of a parameter (or a policy name), typed, or a clear error."""
+    if name == POLICY:
+        if not isinstance(value, str) or value not in POLICIES:
+            raise fail(f"[{where}] {unknown_policy_message(str(value))}")
+        return value
+    try:
+        return PARAMS[name].validate(value)
+    except ValueError as err:
+        raise fail(f"[{where}] {err}") from None
+
+
+def _fixed_parameters(table: Any, fail) -> dict[str, Value]:
+    table = _table(table, "parameters", fail)
+    fixed = {}
+    for name, value in table.items():
+        if name == POLICY:
+            raise fail("[parameters] policy: set the base policy at the top level (policy = ...)")
+        _parameter(name, "parameters", fail)
+        fixed[name] = _check_value(name, value, "parameters", fail)
+    return fixed
+
+
+def _metrics(value: Any, fail) -> tuple[str, ...]:
+    if value is None:
+        return tuple(METRICS)
+    if not isinstance(value, list) or not value:
+        raise fail("metrics must be a non-empty list of metric names, e.g. "
+                   "metrics = [\"share_employed\"]")
+    for name in value:
+        if not isinstance(name, str) or name not in METRICS:
+            hint = difflib.get_close_matches(str(name), METRICS, n=3, cutoff=0.6)
+            tail = f"; did you mean {', '.join(hint)}?" if hint else ""
+            raise fail(f"metrics: unknown metric {name!r}{tail}")
+    if len(set(value)) != len(value):
+        raise fail("metrics: a metric is listed twice")
+    return tuple(m for m in METRICS if m in value)  # the model table's order
+
+
+def _months(value: Any, years: float, months_total: int, fail) -> tuple[int, ...] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list) or not value:
+        raise fail("years_to_keep must be a non-empty list of years, e.g. years_to_keep = [1, 5, 10]")
+    months = set()
+    for year in value:
+        if isinstance(year, bool) or not isinstance(year, int | float):
+            raise fail(f"years_to_keep: {year!r} is not a number")
+        month = 12 * year
+        if not math.isclose(month, round(month)) or not 0 <= round(month) <= months_total:
+            raise fail(f"years_to_keep: {year!r} is not allowed: expected whole months "
+                       f"between 0 and years = {years:g}")
+        months.add(int(round(month)))
+    return tuple(sorted(months))
+
+
+def _storage(table: Any, fail) -> tuple[int, float]:
+    table = _table(table, "storage", fail)
+    for key in table:
+        if key not in STORAGE_KEYS:
+            hint = difflib.get_close_matches(key, STORAGE_KEYS, n=2, cutoff=0.6)
+            tail = f"; did you mean {', '.join(hint)}?" if hint else f"; expected {', '.join(STORAGE_KEYS)}"
+            raise fail(f"[storage] unknown key {key!r}{tail}")
+    part_runs = _integer(table.get("part_runs", 200), "[storage] part_runs", 1, 100_000, fail)
+    part_seconds = table.get("part_seconds", 5.0)
+    if isinstance(part_seconds, bool) or not isinstance(part_seconds, int | float) or not 0 <= part_seconds <= 3600:
+        raise fail(f"[storage] part_seconds = {part_seconds!r} is not allowed: expected a number in [0, 3600]")
+    return part_runs, float(part_seconds)
+
+
+def _grid(table: Any, fail) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    table = _table(table, "grid", fail)
+    if not table:
+        raise fail("[grid] is empty: list at least one parameter with its values, "
+                   "e.g. fine_eur = [0, 1250]")
+    axes = {}
+    for name, values in table.items():
+        _parameter(name, "grid", fail)
+        if not isinstance(values, list):
+            raise fail(f"[grid] {name} must be a list of values, e.g. {name} = [{_example(name)}]")
+        if not values:
+            raise fail(f"[grid] {name} = [] is empty: list at least one value")
+        typed = [_check_value(name, v, "grid", fail) for v in values]
+        if len(set(typed)) != len(typed):
+            raise fail(f"[grid] {name} lists a value twice")
+        axes[name] = typed
+    n_points = math.prod(len(v) for v in axes.values())
+    if n_points > MAX_POINTS:
+        raise fail(f"[grid] has {n_points:,} points; at most {MAX_POINTS:,} are allowed")
+    names = tuple(axes)
+    rows = itertools.product(*axes.values())
+    points = pd.DataFrame(list(rows), columns=list(names))
+    return _with_types(points, names), names
+
+
+def _example(name: str) -> str:
+    if name == POLICY:
+        return '"baseline_2013", "two_track"'
+    p = PARAMS[name]
+    if p.kind is bool:
+        return "false, true"
+    if p.kind is str:
+        return ", ".join(f'"{v}"' for v in p.bounds)
+    return f"{p.bounds[0]}, {p.bounds[1]}"
+
+
+def _sample(table: Any, root_seed: int, fail):
+    table = _table(table, "sample", fail)
+    for key in table:
+        if key not in SAMPLE_KEYS:
+            hint = difflib.get_close_matches(key, SAMPLE_KEYS, n=2, cutoff=0.6)
+            if key in PARAMS:
+                tail = "; parameter ranges go under [sample.ranges]"
+            elif hint:
+                tail = f"; did you mean {', '.join(hint)}?"
+            else:
+                tail = f"; expected {', '.join(SAMPLE_KEYS)}"
+            raise fail(f"[sample] unknown key {key!r}{tail}")
+    method = table.get("method")
+    if method not in METHODS:
+        raise fail(f"[sample] method = {method!r} is not allowed: expected one of "
+                   f"{', '.join(repr(m) for m in METHODS)}")
+    if "n" not in table:
+        raise fail("[sample] needs n (the number of points for lhs, base samples for sobol, "
+                   "trajectories for morris)")
+    n = _integer(table["n"], "[sample] n", 2 if method != "lhs" else 1, 1_000_000, fail)
+    if method == "sobol" and n & (n - 1):
+        raise fail(f"[sample] n = {n} must be a power of 2 for sobol (e.g. {1 << n.bit_length()})")
+    levels = table.get("levels", 4)
+    if "levels" in table and method != "morris":
+        raise fail("[sample] levels applies to method = \"morris\" only")
+    levels = _integer(levels, "[sample] levels", 2, 100, fail)
+    second_order = table.get("second_order", False)
+    if "second_order" in table and method != "sobol":
+        raise fail("[sample] second_order applies to method = \"sobol\" only")
+    if not isinstance(second_order, bool):
+        raise fail(f"[sample] second_order = {second_order!r} is not allowed: expected true or false")
+
+    ranges = _table(table.get("ranges", {}), "sample.ranges", fail)
+    if not ranges:
+        raise fail("[sample.ranges] is empty: give at least one parameter as name = [low, high]")
+    if method == "sobol" and len(ranges) < 2:
+        raise fail("[sample.ranges] sobol needs at least two parameters")
+    names, bounds, decoders = [], [], []
+    for name, value in ranges.items():
+        _parameter(name, "sample.ranges", fail)
+        low, high, decode = _range(name, value, fail)
+        names.append(name)
+        bounds.append([low, high])
+        decoders.append(decode)
+    problem = {"num_vars": len(names), "names": names, "bounds": bounds}
+    design = _draw(method, problem, n, levels, second_order, root_seed)
+    points = pd.DataFrame({name: [decode(x) for x in design[:, i]]
+                           for i, (name, decode) in enumerate(zip(names, decoders, strict=True))})
+    sample = {"n": n, "levels": levels, "second_order": second_order}
+    return method, _with_types(points, tuple(names)), tuple(names), design, problem, sample
+
+
+def _range(name: str, value: Any, fail):
+    """SALib bounds for one parameter and the function that turns a draw into a value.
+
+    Numbers take ``[low, high]``. Integers are drawn on ``[low, high + 1)`` and
+    rounded down, so every integer is equally likely. Booleans take
+    ``[false, true]`` (a draw of 0.5 or more is true); strings and policies
+    take the list of values to choose among.
+    """
+    where = "sample.ranges"
+    kind = str if name == POLICY else PARAMS[name].kind
+    if not isinstance(value, list):
+        raise fail(f"[{where}] {name} must be a list [low, high], e.g. {name} = [{_example(name)}]")
+    if kind is str:
+        if len(value) < 2:
+            raise fail(f"[{where}] {name} must list at least two values to choose among")
+        choices = [_check_value(name, v, where, fail) for v in value]
+        if len(set(choices)) != len(choices):
+            raise fail(f"[{where}] {name} lists a value twice")
+        return 0.0, float(len(choices)), lambda x: choices[min(int(math.floor(x)), len(choices) - 1)]
+    if len(value) != 2:
+        raise fail(f"[{where}] {name} must be [low, high], got {len(value)} values")
+    low, high = (_check_value(name, v, where, fail) for v in value)
+    if kind is bool:
+        if low is not False or high is not True:
+            raise fail(f"[{where}] {name} is a boolean: write {name} = [false, true]")
+        return 0.0, 1.0, lambda x: bool(x >= 0.5)
+    if low > high:
+        raise fail(f"[{where}] {name}: low {low!r} > high {high!r}")
+    if low == high:
+        raise fail(f"[{where}] {name}: low and high are both {low!r}; fix it under [parameters] instead")
+    if kind is int:
+        return float(low), float(high + 1), lambda x: min(int(math.floor(x)), high)
+    return float(low), float(high), lambda x: min(max(float(x), low), high)
+
+
+def _draw(method: str, problem: dict, n: int, levels: int, second_order: bool, root_seed: int) -> np.ndarray:
+    """The raw design from SALib, seeded from the root seed."""
+    seed = root_seed % 2**32
+    if method == "lhs":
+        from SALib.sample import latin
+
+        return latin.sample(problem, n, seed=seed)
+    if method == "sobol":
+        from SALib.sample import sobol
+
+        return sobol.sample(problem, n, calc_second_order=second_order, seed=seed)
+    from SALib.sample import morris
+
+    return morris.sample(problem, n, num_levels=levels, seed=seed)
+
+
+def _with_types(points: pd.DataFrame, names: tuple[str, ...]) -> pd.DataFrame:
+    """Give each column its parameter's dtype and put ``point_id`` first."""
+    dtypes = {bool: "bool", int: "int64", float: "float64", str: "str"}
+    for name in names:
+        kind = str if name == POLICY else PARAMS[name].kind
+        points[name] = points[name].astype(dtypes[kind])
+    points.insert(0, "point_id", np.arange(len(points), dtype="int64"))
+    return points
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars to Python ones (for JSON and for the model)."""
+    if isinstance(value, np.generic):
+        return value.item()
+    return value

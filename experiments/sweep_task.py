@@ -1,0 +1,100 @@
+"""The worker's side of a sweep: run one (point, replicate) pair and return its rows.
+
+This module is what worker processes and Dask workers import, so it stays
+small: the model, pandas and pyarrow, nothing from the command line.
+"""
+
+from __future__ import annotations
+
+import platform
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+
+from model import IntegrationModel
+
+MODEL_TABLE_KEYS = ("policy", "seed", "month", "year")
+
+
+@dataclass
+class RunOutcome:
+    """What came back from one run.
+
+    Attributes:
+        point_id: The point.
+        replicate: The replicate.
+        table: The kept rows (None if the run failed).
+        error: ``"ExceptionType: message"`` if the run raised.
+        where: ``file:line in function`` where it raised.
+        seconds: Wall-clock time of the run.
+    """
+
+    point_id: int
+    replicate: int
+    table: pa.Table | None
+    error: str | None = None
+    where: str | None = None
+    seconds: float = 0.0
+
+
+def simulate(task) -> pd.DataFrame:
+    """Build the model of ``task``, run it for its horizon and return the model table."""
+    model = IntegrationModel(policy=task.policy, rng=task.seed, **task.params)
+    model.run_for(int(round(12 * task.years)))
+    return model.model_table()
+
+
+def run_task(task, simulate: Callable = simulate) -> RunOutcome:
+    """Run one task; never raises for an error inside the run (it is reported instead).
+
+    Args:
+        task: An `experiments.sweep_spec.RunTask`.
+        simulate: Runs the model and returns its model table (tests swap in
+            one that fails on purpose; it must be importable by workers).
+
+    Returns:
+        The rows to store: ``point_id``, ``replicate``, the swept values, then
+        the model-table columns restricted to the task's metrics and months.
+    """
+    start = time.perf_counter()
+    try:
+        df = simulate(task)
+        if task.months is not None:
+            df = df[df["month"].isin(task.months)]
+        df = df[[*MODEL_TABLE_KEYS, *task.metrics]].reset_index(drop=True)
+        front = {"point_id": task.point_id, "replicate": task.replicate}
+        front.update({k: v for k, v in task.swept.items() if k not in df.columns})
+        for position, (name, value) in enumerate(front.items()):
+            df.insert(position, name, value)
+        table = pa.Table.from_pandas(df, preserve_index=False).replace_schema_metadata(None)
+    except Exception as err:  # noqa: BLE001 - a failing run is data, not a crash
+        return RunOutcome(task.point_id, task.replicate, None, f"{type(err).__name__}: {err}",
+                          _where(err), time.perf_counter() - start)
+    return RunOutcome(task.point_id, task.replicate, table, seconds=time.perf_counter() - start)
+
+
+def _where(err: BaseException) -> str:
+    frames = traceback.extract_tb(err.__traceback__)
+    if not frames:
+        return ""
+    frame = frames[-1]
+    path = Path(frame.filename)
+    short = "/".join(path.parts[-2:]) if len(path.parts) >= 2 else path.name
+    return f"{short}:{frame.lineno} in {frame.name}"
+
+
+def versions() -> dict[str, str]:
+    """Versions that must match between the sweeping machine and its workers."""
+    found = {"python": platform.python_version()}
+    for name in ("nieuwkomers", "mesa", "numpy", "pandas"):
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "missing"
+    return found
