@@ -1,10 +1,14 @@
-"""Activities besides courses and jobs: volunteering and track-1 skills courses.
+"""Activities besides courses and jobs: volunteering, regular education, and track-1 skills courses.
 
 Volunteering gives practice, ties and purpose. In the reception centre it
 exists only as small, often interrupted projects (seed lines 1867-1874);
 track 1 (``azc_activities``) organises it together with professional-skills
 courses (lines 2192-2215). After the permit some find volunteering work
 themselves; a plan or a startpunt's volunteer portal brings more to it.
+
+Young permit holders may go (back) to school: a transition year and then
+vocational or higher education, on student finance instead of bijstand. A
+plan combines language with education (seed line 2253) and so sends more.
 """
 
 from __future__ import annotations
@@ -23,6 +27,10 @@ PERMIT_VOLUNTEER_START = 0.01
 PLAN_VOLUNTEER_START = 0.08  # the plan pairs volunteering with literacy classes (line 2255)
 VOLUNTEER_STOP = 0.05
 SKILLS_COURSE_START = 0.08  # monthly, in the azc under track 1
+STUDY_MAX_AGE = 30.0
+STUDY_START = 0.03  # monthly chance for an eligible young permit holder (assumption)
+PLAN_STUDY_START = 0.05
+STUDY_MONTHS = 36
 
 
 def volunteer_and_train(model: IntegrationModel) -> None:
@@ -38,6 +46,27 @@ def volunteer_and_train(model: IntegrationModel) -> None:
     starting = ~nc.view("volunteering") & ~busy & (rng.random(n) < start)
     stopping = nc.view("volunteering") & (busy | (rng.random(n) < VOLUNTEER_STOP))
     nc.volunteering[:n] = (nc.view("volunteering") | starting) & ~stopping
+    go_to_school(model)
     if model.azc_activities:
         trained = in_azc & (rng.random(n) < SKILLS_COURSE_START)
         nc.skills_course[:n] |= trained
+
+
+def go_to_school(model: IntegrationModel) -> None:
+    """Young permit holders start regular education (a transition year first); students finish.
+
+    Finishing gives a Dutch diploma one level up (recognised by employers).
+    """
+    nc, rng = model.nc, model.rng
+    n = nc.n
+    studying = nc.view("studying_months") > 0
+    nc.studying_months[:n] -= studying
+    finished = np.flatnonzero(studying & (nc.view("studying_months") == 0))
+    nc.education[finished] = np.minimum(nc.education[finished] + 1, 3)
+    nc.diploma_recognised[finished] = True
+    eligible = (nc.view("phase") == Phase.HOUSED) & ~studying & ~nc.view("employed")
+    eligible &= model.ages() < STUDY_MAX_AGE
+    eligible &= (nc.view("education") < 3) | ~nc.view("diploma_recognised")
+    chance = np.where(nc.view("has_plan"), PLAN_STUDY_START, STUDY_START)
+    start = np.flatnonzero(eligible & (rng.random(n) < chance))
+    nc.studying_months[start] = STUDY_MONTHS

@@ -26,7 +26,8 @@ HOUSING_WAIT_SHAPE = 2.0
 EDUCATION_SHARES = (0.18, 0.34, 0.27, 0.21)  # none, low, middle, high
 ILLITERATE_SHARE = (0.6, 0.1, 0.02, 0.0)  # by education
 SHARE_FEMALE = 0.4
-CARE_DUTIES = {True: 0.45, False: 0.05}  # by female
+SHARE_WOMEN_IN_COUPLE = 0.7  # assumption: most adult women arrive with a partner (or join one)
+CARE_DUTIES = {"woman in couple": 0.6, "single woman": 0.3, "man": 0.05}  # young children at home
 SHARE_NOT_COOPERATIVE = 0.08  # assumption: a small group does not co-operate without pressure
 AGE_RANGE = (18.0, 58.0)
 
@@ -70,7 +71,12 @@ def draw_newcomers(model: IntegrationModel, rows: slice) -> None:
     edu = rng.choice(4, size=k, p=EDUCATION_SHARES)
     nc.education[rows] = edu
     nc.literate[rows] = rng.random(k) >= np.take(ILLITERATE_SHARE, edu)
-    nc.care_duties[rows] = rng.random(k) < np.where(female, CARE_DUTIES[True], CARE_DUTIES[False])
+    partner = pair_couples(rng, female) + rows.start
+    in_couple = partner >= rows.start
+    nc.partner[rows] = np.where(in_couple, partner, -1)
+    care = np.where(female, np.where(in_couple, CARE_DUTIES["woman in couple"], CARE_DUTIES["single woman"]),
+                    CARE_DUTIES["man"])
+    nc.care_duties[rows] = rng.random(k) < care
     nc.trauma[rows] = rng.random(k) < model.share_trauma
     kansrijk = rng.random(k) < model.share_kansrijk
     nc.kansrijk[rows] = kansrijk
@@ -85,7 +91,33 @@ def draw_newcomers(model: IntegrationModel, rows: slice) -> None:
     nc.azc[rows] = azc
     xy = model.world.azc_cells[azc]
     nc.x[rows], nc.y[rows] = xy[:, 0], xy[:, 1]
-    nc.extra_hours_left[rows] = model.extra_course_hours
+    # A built-in experiment: a random half is offered extra course hours (0 unless validating).
+    # Stratified by education, literacy and trauma so the halves are alike.
+    order = np.lexsort((rng.random(k), nc.trauma[rows], nc.literate[rows], edu))
+    treated = np.zeros(k, dtype=bool)
+    treated[order[rng.integers(2)::2]] = True
+    nc.extra_hours_offered[rows] = np.where(treated, model.extra_course_hours, 0.0)
+    nc.extra_hours_left[rows] = nc.extra_hours_offered[rows]
+    # A couple goes through one procedure together and lives in one centre.
+    follow = np.flatnonzero(in_couple & (np.arange(k) + rows.start > partner)) + rows.start
+    lead = nc.partner[follow]
+    for column in ("decision_month", "will_be_recognised", "kansrijk", "azc", "x", "y"):
+        getattr(nc, column)[follow] = getattr(nc, column)[lead]
+
+
+def pair_couples(rng: np.random.Generator, female: np.ndarray) -> np.ndarray:
+    """Pair women with men who arrive in the same month.
+
+    Returns:
+        For each arrival, the position (within the arrivals) of their partner, or -1.
+    """
+    partner = np.full(female.size, -1 - 10**9, dtype=np.int64)
+    women = np.flatnonzero(female)
+    men = rng.permutation(np.flatnonzero(~female))
+    women = women[rng.random(women.size) < SHARE_WOMEN_IN_COUPLE][: men.size]
+    men = men[: women.size]
+    partner[women], partner[men] = men, women
+    return partner
 
 
 def decide(model: IntegrationModel) -> None:
@@ -103,6 +135,11 @@ def decide(model: IntegrationModel) -> None:
     nc.housed_month[granted] = month + np.rint(wait).astype(np.int32)
     nc.municipality[granted] = model.rng.choice(len(model.municipality_quota), size=granted.size,
                                                 p=model.municipality_quota)
+    # Partners are housed together, in one municipality.
+    partner = nc.partner[granted]
+    follow = granted[np.isin(partner, granted) & (partner < granted)]
+    nc.municipality[follow] = nc.municipality[nc.partner[follow]]
+    nc.housed_month[follow] = nc.housed_month[nc.partner[follow]]
     # Rejected applicants leave, taking what they learned with them (seed line ~2230).
     nc.phase[rejected] = Phase.DEPARTED
     nc.departure_month[rejected] = month
@@ -124,11 +161,19 @@ def relocate(model: IntegrationModel) -> np.ndarray:
     if n_azc < 2 or in_azc.size == 0 or model.relocation_rate_per_year <= 0:
         return np.zeros(0, dtype=np.int64)
     monthly = 1.0 - np.exp(-model.relocation_rate_per_year / 12.0)
-    movers = in_azc[rng.random(in_azc.size) < monthly]
+    # A couple moves together: the first of the two draws the move.
+    partner = nc.partner[in_azc]
+    couple_in_azc = np.isin(partner, in_azc)
+    leads = in_azc[~couple_in_azc | (partner > in_azc)]
+    movers = leads[rng.random(leads.size) < monthly]
     if movers.size == 0:
         return movers
-    new = (nc.azc[movers] + rng.integers(1, n_azc, movers.size)) % n_azc
-    nc.azc[movers] = new
+    nc.azc[movers] = (nc.azc[movers] + rng.integers(1, n_azc, movers.size)) % n_azc
+    partner = nc.partner[movers]
+    along = np.isin(partner, in_azc)
+    nc.azc[partner[along]] = nc.azc[movers[along]]
+    movers = np.concatenate([movers, partner[along]])
+    new = nc.azc[movers]
     model.move_newcomers(movers, model.world.azc_cells[new])
     nc.relocations[movers] += 1
     in_course = movers[nc.course_kind[movers] != NO_COURSE]
@@ -157,6 +202,12 @@ def house(model: IntegrationModel) -> np.ndarray:
     for m in np.unique(nc.municipality[ready]):
         who = nc.municipality[ready] == m
         cells[who] = model.world.sample_cells(model.rng, int(who.sum()), model.housing_weight[m])
+    # Partners share a house.
+    position = {int(i): j for j, i in enumerate(ready)}
+    for j, i in enumerate(ready):
+        partner = int(nc.partner[i])
+        if partner in position and partner < i:
+            cells[j] = cells[position[partner]]
     model.move_newcomers(ready, cells)
     # Leaving the azc ends azc lessons and activities; ties there fade.
     azc_course = ready[nc.course_kind[ready] == 1]

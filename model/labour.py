@@ -31,15 +31,19 @@ REFERRAL_BOOST = 0.35  # per active tie with an employed resident, up to two
 BROKER_BOOST = 0.6  # plan / municipal job brokerage, times implementation quality
 STARTPUNT_GUIDANCE_BOOST = 0.4  # work guidance at a startpunt this month
 SKILLS_COURSE_BOOST = 0.2  # track-1 professional-skills course
+STUDENT_SEARCH = 0.2
+REINTEGRATION_EFFECT = 0.8  # municipal work reintegration for people on welfare, times (quality - 1)
 CARE_DUTY_SEARCH = 0.35  # search effort with young children and no childcare
 CHILDCARE_SEARCH = 0.8  # with the plan's childcare (line 2258)
 ASYLUM_WEEKS_LIMIT = 24 / 52  # 2013: asylum seekers may work 24 weeks a year
-PART_TIME_HOURS = (12.0, 32.0)
+PART_TIME_HOURS = (14.0, 32.0)
 FULL_TIME_HOURS = (36.0, 40.0)
 COURSE_HOURS_CAP = 24.0  # 2013 course three days a week leaves at most ~3 days of work
 CARE_HOURS_CAP = 24.0
-MORE_HOURS_RATE = 0.03  # monthly chance that an unconstrained part-timer gets a full-time contract
-WAGE_EUR_PER_HOUR = np.array([10.5, 13.0, 18.0])  # gross, by job level (assumption: CBS)
+MORE_HOURS_RATE = 0.04  # monthly chance that an unconstrained part-timer gets a full-time contract
+WAGE_EUR_PER_HOUR = np.array([11.0, 14.0, 19.0])  # gross starting wage, by job level (assumption: CBS)
+WAGE_GROWTH_PER_YEAR = 0.03  # pay rises with Dutch work experience ...
+WAGE_GROWTH_CAP = 0.3  # ... up to +30% (assumption)
 PLACEMENT_MONTHS = 6
 PLACEMENT_HIRE_CHANCE = 0.35  # chance a placement turns into a job (assumption)
 DEMAND_FLOOR = 0.5
@@ -132,6 +136,7 @@ def search_effort(model: IntegrationModel, allowed: np.ndarray) -> np.ndarray:
     # Little point in working when most of the pay goes to COA, for 24 weeks a year.
     effort *= np.where(asylum, ASYLUM_WEEKS_LIMIT * (0.2 + 0.8 * model.asylum_earnings_kept), 1.0)
     effort *= np.where(nc.view("phase") == Phase.AWAITING_HOUSING, 0.5, 1.0)  # about to move
+    effort *= np.where(nc.view("studying_months") > 0, STUDENT_SEARCH, 1.0)  # a side job at most
     return effort
 
 
@@ -175,7 +180,7 @@ def search_and_hire(model: IntegrationModel, guided: np.ndarray) -> np.ndarray:
     brokered = nc.has_plan[who] | (model.municipal_direction & (nc.phase[who] == Phase.HOUSED))
     broker += np.where(brokered, BROKER_BOOST * quality, 0.0)
     # Without a plan, municipalities still run work reintegration for people on welfare.
-    broker += np.where(nc.on_welfare[who] & ~brokered, 0.5 * BROKER_BOOST * (quality - 1.0), 0.0)
+    broker += np.where(nc.on_welfare[who] & ~brokered, REINTEGRATION_EFFECT * (quality - 1.0), 0.0)
     broker += np.where(np.isin(who, guided), STARTPUNT_GUIDANCE_BOOST, 0.0)
     broker += np.where(nc.skills_course[who], SKILLS_COURSE_BOOST, 0.0)
     p = hire_probability(model.hire_rate, emp.willingness[choice], model.employer_subsidy, fit,
@@ -294,8 +299,16 @@ def end_placement_for_job(model: IntegrationModel, who: np.ndarray) -> None:
         nc.placement_employer[placed] = -1
 
 
+def hourly_wage(job_level, months_worked) -> np.ndarray:
+    """Gross hourly wage by job level, rising with Dutch work experience."""
+    growth = np.minimum(WAGE_GROWTH_CAP, WAGE_GROWTH_PER_YEAR * np.asarray(months_worked) / 12.0)
+    return WAGE_EUR_PER_HOUR[np.maximum(job_level, 0)] * (1.0 + growth)
+
+
 def monthly_earnings(model: IntegrationModel) -> np.ndarray:
-    """Gross earnings this month of each newcomer (0 without a job)."""
+    """Gross earnings this month of each newcomer (0 without a job); counts the month as experience."""
     nc = model.nc
-    level = np.maximum(nc.view("job_level"), 0)
-    return np.where(nc.view("employed"), nc.view("hours") * 4.33 * WAGE_EUR_PER_HOUR[level], 0.0)
+    employed = nc.view("employed")
+    nc.months_worked[: nc.n] += employed
+    wage = hourly_wage(nc.view("job_level"), nc.view("months_worked"))
+    return np.where(employed, nc.view("hours") * 4.33 * wage, 0.0)

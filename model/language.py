@@ -42,7 +42,7 @@ MARKET_QUALITY_SPREAD = 0.3  # market quality is uniform in mean +/- this (uneve
 COURSE_PRICE_EUR_PER_HOUR = 10.0  # assumption: EUR 10,000 loan buys ~1,000 hours
 FAST_TRACK_FACTOR = 1.5  # plan: intensive course for the highly educated (line 2253)
 LITERACY_MONTHS = {"supervised": 9, "market": 30}  # months of classes to learn to read
-EXTRA_HOURS_PER_MONTH = 25.0  # how fast `extra_course_hours` are delivered
+EXTRA_HOURS_PER_MONTH = 50.0  # how fast `extra_course_hours` are delivered
 SUPERVISED_OVERRUN_MONTHS = 12  # a supervised course runs until this long past the deadline
 
 

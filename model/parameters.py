@@ -242,7 +242,7 @@ PARAMS: dict[str, Param] = {
            "Wage-cost subsidy to employers who hire a newcomer",
            "lever; seed lines 2500-2530 (subsidise employers who offer a workplace)",
            "levers", lever=True),
-        _p("municipality_quality_spread", 0.45, (0.0, 1.0), "share 0-1",
+        _p("municipality_quality_spread", 0.85, (0.0, 1.0), "share 0-1",
            "How much municipalities differ in implementation quality",
            "calibrated to seed kader 3.8 (line 2548): up to twice as fast to work "
            "in one municipality as in another", "world", calibrated=True),
@@ -265,20 +265,20 @@ PARAMS: dict[str, Param] = {
            "Mean months to find and start a course on the market",
            "seed lines 1893-1901: information only in Dutch, much confusion; "
            "assumption on the number", "language", calibrated=True),
-        _p("language_learning_rate", 0.0029, (0.0, 0.05), "score per effective hour",
+        _p("language_learning_rate", 0.011, (0.0, 0.05), "score per effective hour",
            "Language gained per effective course hour at the start",
            "calibrated: +100 course hours -> +8.5% proficiency (Foged & van der Werf "
            "2023, Labour Economics 84:102366)", "language", calibrated=True),
-        _p("practice_rate", 0.02, (0.0, 0.5), "score per month",
+        _p("practice_rate", 0.01, (0.0, 0.5), "score per month",
            "Language gained per month from full everyday practice (work, ties)",
            "assumption: practice matters as much as classes in the long run "
            "(seed lines 2062-2080)", "language", calibrated=True),
         _p("extra_course_hours", 0.0, (0.0, 1000.0), "hours",
-           "Extra course hours added to everyone's first course (for the Foged check)",
-           "assumption: 0 in every policy; used only by `validate` to measure the "
-           "effect of +100 hours", "language"),
+           "Extra course hours offered to a random half of newcomers in their first course",
+           "assumption: 0 in every policy; a built-in experiment used only by `validate` "
+           "to measure the effect of +100 hours (Foged & van der Werf 2023)", "language"),
         # --- Labour ------------------------------------------------------------
-        _p("hire_rate", 0.13, (0.0, 1.0), "probability",
+        _p("hire_rate", 0.2, (0.0, 1.0), "probability",
            "Chance an application to a willing employer with a vacancy succeeds",
            "calibrated to half employed five years after the permit (seed lines 2057-2059)",
            "labour", calibrated=True),
@@ -307,11 +307,11 @@ PARAMS: dict[str, Param] = {
            "Monthly chance a learner near the level sits the exam",
            "assumption", "exam"),
         # --- Contacts and wellbeing ---------------------------------------------
-        _p("encounter_rate", 0.6, (0.0, 10.0), "per month",
+        _p("encounter_rate", 0.3, (0.0, 10.0), "per month",
            "Neighbourhood encounters with a resident per month",
            "calibrated; assumption that a few encounters a month are possible", "contacts",
            calibrated=True),
-        _p("tie_decay", 0.12, (0.0, 1.0), "per month",
+        _p("tie_decay", 0.15, (0.0, 1.0), "per month",
            "Monthly loss of tie strength without contact",
            "assumption: a tie not refreshed fades within about a year", "contacts"),
         _p("startpunt_distance_decay", 8.0, (0.5, 100.0), "cells",

@@ -48,6 +48,7 @@ NEWCOMER_COLUMNS: dict[str, tuple[type, object]] = {
     "permit_month": (np.int32, -1),
     "housed_month": (np.int32, -1),
     "departure_month": (np.int32, -1),
+    "partner": (np.int64, -1),  # row of the partner who arrived with them, -1 if single
     "age_at_arrival": (np.float64, 30.0),
     "female": (np.bool_, False),
     "education": (np.int8, 0),
@@ -70,6 +71,7 @@ NEWCOMER_COLUMNS: dict[str, tuple[type, object]] = {
     "course_start_month": (np.int32, -1),  # month a pending course starts (-1: none pending)
     "course_hours": (np.float64, 0.0),  # cumulative course hours attended
     "loan_hours": (np.float64, 0.0),  # market-course hours paid with the DUO loan
+    "extra_hours_offered": (np.float64, 0.0),  # built-in experiment: see parameter extra_course_hours
     "extra_hours_left": (np.float64, 0.0),
     "literacy_progress": (np.float64, 0.0),
     "followup_months": (np.int32, 0),  # months left of an incentive follow-up course
@@ -81,10 +83,12 @@ NEWCOMER_COLUMNS: dict[str, tuple[type, object]] = {
     "job_matches": (np.bool_, False),
     "job_start_month": (np.int32, -1),
     "first_job_month": (np.int32, -1),
+    "months_worked": (np.int32, 0),  # work experience in the Netherlands
     "placement_months": (np.int32, 0),
     "placement_employer": (np.int32, -1),
     "skills_course": (np.bool_, False),  # took a track-1 professional-skills course
     "volunteering": (np.bool_, False),
+    "studying_months": (np.int32, 0),  # months left in regular education (student finance)
     # exam and sanctions
     "exam_passed": (np.bool_, False),
     "exam_pass_month": (np.int32, -1),

@@ -13,13 +13,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.exam import BENEFIT_CUT_SHARE
 from model.population import AZC_COURSE, SUPERVISED_COURSE, Phase
 
 if TYPE_CHECKING:
     from model.model import IntegrationModel
 
 BIJSTAND_NORM_EUR = 1050.0  # monthly, single adult, net (2016, rounded)
-NET_SHARE = 0.75  # net of gross for low wages (assumption)
+BIJSTAND_COUPLE_NORM_EUR = 1450.0  # monthly, a couple together, net (2016, rounded)
+NET_SHARE = 0.85  # net of gross for low wages, with the work tax credit (assumption)
+STUDENT_FINANCE_EUR_PER_MONTH = 800.0  # DUO student finance and school, public cost (assumption)
 FISCAL_SHARE = 0.30  # taxes and premiums on gross earnings (assumption)
 RECEPTION_EUR_PER_MONTH = 2000.0  # COA cost per occupant (COA annual report 2016: ~EUR 24,000 a year)
 AZC_COURSE_EUR_PER_HOUR = 8.0
@@ -31,11 +34,18 @@ PLACEMENT_EUR_PER_MONTH = 300.0  # coaching a placement (assumption)
 SUBSIDY_MONTHS = 12  # the wage-cost subsidy runs for the first year of a job
 
 
-def welfare_top_up(earnings, housed, adult, cut) -> np.ndarray:
-    """Bijstand paid this month to each newcomer (0 if not entitled)."""
-    net = NET_SHARE * np.asarray(earnings)
-    top_up = np.where(np.asarray(housed) & np.asarray(adult), np.maximum(0.0, BIJSTAND_NORM_EUR - net), 0.0)
-    return top_up * np.where(cut, 1.0 - 0.3, 1.0)
+def welfare_top_up(earnings, partner_earnings, in_couple, housed, adult, cut) -> np.ndarray:
+    """Bijstand paid this month to each newcomer's household, per adult (0 if not entitled).
+
+    Bijstand is a household benefit: a couple gets the couple norm minus both
+    incomes, split between the two; a single adult the single norm minus theirs.
+    """
+    in_couple = np.asarray(in_couple)
+    net = NET_SHARE * (np.asarray(earnings) + np.where(in_couple, partner_earnings, 0.0))
+    norm = np.where(in_couple, BIJSTAND_COUPLE_NORM_EUR, BIJSTAND_NORM_EUR)
+    per_adult = np.maximum(0.0, norm - net) / np.where(in_couple, 2.0, 1.0)
+    top_up = np.where(np.asarray(housed) & np.asarray(adult), per_adult, 0.0)
+    return top_up * np.where(cut, 1.0 - BENEFIT_CUT_SHARE, 1.0)
 
 
 @dataclass
@@ -50,13 +60,14 @@ class Costs:
     startpunten: float = 0.0
     placements: float = 0.0
     subsidies: float = 0.0
+    student_finance: float = 0.0
     fiscal_return: float = 0.0
 
     @property
     def public_cost(self) -> float:
         """Everything the public pays, cumulative."""
         return (self.reception + self.bijstand + self.courses + self.loans_forgiven + self.plans
-                + self.startpunten + self.placements + self.subsidies)
+                + self.startpunten + self.placements + self.subsidies + self.student_finance)
 
     def loan_forgiven(self, amounts: np.ndarray) -> None:
         """DUO loans turned into gifts."""
@@ -73,8 +84,12 @@ def pay_and_count(model: IntegrationModel, earnings: np.ndarray, attended_hours:
     phase = nc.view("phase")
     adult = model.ages() < 65.0
     housed = phase == Phase.HOUSED
+    students = nc.view("studying_months") > 0
+    costs.student_finance += STUDENT_FINANCE_EUR_PER_MONTH * int(np.count_nonzero(students))
     cut = nc.view("benefit_cut_months") > 0
-    top_up = welfare_top_up(earnings, housed, adult, cut)
+    partner = nc.view("partner")
+    in_couple = (partner >= 0) & housed & (nc.phase[np.maximum(partner, 0)] == Phase.HOUSED)
+    top_up = welfare_top_up(earnings, earnings[np.maximum(partner, 0)], in_couple, housed & ~students, adult, cut)
     nc.on_welfare[: nc.n] = top_up > 0
     costs.bijstand += float(top_up.sum())
     costs.reception += RECEPTION_EUR_PER_MONTH * int(np.count_nonzero(phase <= Phase.AWAITING_HOUSING))
