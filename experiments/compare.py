@@ -1,0 +1,790 @@
+"""`nieuwkomers compare`: every policy side by side, with honest uncertainty.
+
+Runs each policy for the same seeds (common random numbers: run ``i`` uses seed
+``i`` in every policy, so every policy starts from the same newcomers,
+residents, employers and map), spread over all cores, and writes to ``--out``:
+
+- ``model.parquet``, ``newcomers.parquet``: the raw tables of every run
+  (newcomer snapshots every 12 months), with ``policy`` and ``seed`` columns;
+- ``summary.csv``: policy × metric × year, mean with 95% CI across seeds;
+- ``differences.csv``: the same for each policy minus ``baseline_2013``, paired by seed;
+- ``by_years_since_permit.csv``: outcomes by years since the permit (how CBS reports);
+- ``summary.md``: the report; ``figures/*.png``: the figures; ``compare.json``: settings.
+
+Everything is built in a hidden folder inside ``--out`` and renamed into place
+at the end, so an interrupted or failed compare leaves no half-written file.
+
+Python API: `compare` returns a `ComparisonResult` with the same tables;
+`experiments.summary.by_years_since_permit` summarises any newcomer table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import multiprocessing
+import os
+import platform
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+from tqdm import tqdm
+
+from experiments import summary as S
+from experiments.cli import UsageError
+from experiments.run import check_common, parse_overrides
+from experiments.runner import run_simulation
+from experiments.store import atomic_write, prepare_out_dir, write_json, write_parquet, write_text
+from model import METRICS, PARAMS, POLICIES, POLICY_INFO, IntegrationModel
+from model.outcomes import Metric
+from model.policies import unknown_policy_message
+
+HELP = ("Compare policies side by side over the same seeds: summary.csv, summary.md, "
+        "figures and the raw tables.")
+
+DEFAULT_SEEDS = 20
+DEFAULT_YEARS = 10.0
+REPORT_YEARS = (1, 3, 5, 10)
+PERMIT_YEARS = (1, 2, 3, 5, 7)
+SNAPSHOT_EVERY = 12
+MIN_COVERAGE = 0.5  # show a years-since-permit bin only if it holds at least half the largest bin
+SUBGROUP_METRICS = ("share_employed", "share_fulltime", "share_on_welfare",
+                    "share_a2_plus", "share_isolated", "mean_wellbeing")
+README_START, README_END = "<!-- compare:start -->", "<!-- compare:end -->"
+README_FIGURE = "overview.png"
+
+
+# --- settings and results ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a comparison runs.
+
+    Attributes:
+        policies: Policy names, in report order.
+        seeds: Seeds; seed ``i`` is used by every policy (common random numbers).
+        years: Horizon in years.
+        params: Parameter overrides, the same for every policy.
+        by: Subgroup breakdown ("education", "gender", "municipality") or None.
+        metrics: Headline metrics of the report and figures (report names).
+        reference: The policy others are compared with.
+    """
+
+    policies: tuple[str, ...]
+    seeds: tuple[int, ...]
+    years: float
+    params: dict = field(default_factory=dict)
+    by: str | None = None
+    metrics: tuple[str, ...] = S.REPORT_KEY_METRICS
+    reference: str = S.REFERENCE_POLICY
+
+    @property
+    def n_newcomers(self) -> int:
+        """Newcomers per run: the divisor of the per-newcomer costs."""
+        return int(self.params.get("n_newcomers", PARAMS["n_newcomers"].default))
+
+    @property
+    def months(self) -> int:
+        """Horizon in months."""
+        return int(round(12 * self.years))
+
+    def report_months(self) -> list[int]:
+        """Months of the report's columns: years 1, 3, 5, 10 within the horizon, and the horizon."""
+        months = [12 * y for y in REPORT_YEARS if 12 * y <= self.months]
+        return sorted(set(months) | {self.months})
+
+    def year_months(self) -> list[int]:
+        """Months of summary.csv: every whole year, and the horizon."""
+        return sorted(set(range(12, self.months + 1, 12)) | {self.months})
+
+
+@dataclass
+class ComparisonResult:
+    """The tables of a comparison.
+
+    Attributes:
+        settings: What was run.
+        model: Model tables of every run (one row per policy, seed and month),
+            with the per-newcomer cost columns added.
+        summary: ``policy, metric, year, mean, ci_low, ci_high, n_seeds`` per whole year.
+        differences: The same for each policy minus the reference, paired by seed.
+        over_time: Like ``summary`` but monthly, for the report's metrics (figures).
+        by_permit: ``policy, metric, years_since_permit, mean, ci_low, ci_high,
+            n_seeds, n_newcomers``.
+        subgroups: ``policy, metric, group, mean, ...`` at the last snapshot (with ``by``).
+        newcomers: Newcomer snapshots of every run (only from `compare`, not the CLI).
+        seconds: Wall time of the runs; run_seconds: per-run times.
+    """
+
+    settings: Settings
+    model: pd.DataFrame
+    summary: pd.DataFrame
+    differences: pd.DataFrame
+    over_time: pd.DataFrame
+    by_permit: pd.DataFrame
+    subgroups: pd.DataFrame | None = None
+    newcomers: pd.DataFrame | None = None
+    seconds: float = 0.0
+    run_seconds: list[float] = field(default_factory=list)
+
+    def cell(self, table: str, policy: str, metric: str, year: float) -> pd.Series:
+        """One row of ``summary`` or ``differences``."""
+        df = getattr(self, table)
+        row = df[(df["policy"] == policy) & (df["metric"] == metric) & (df["year"] == year)]
+        return row.iloc[0]
+
+
+def compare(policies: list[str] | None = None, seeds: int = DEFAULT_SEEDS, years: float = DEFAULT_YEARS,
+            params: dict | None = None, by: str | None = None, workers: int | None = None,
+            progress: bool = False) -> ComparisonResult:
+    """Run every policy for seeds ``0..seeds-1`` and summarise.
+
+    Args:
+        policies: Policy names (default: all, in `POLICIES` order).
+        seeds: Number of seeds; seed ``i`` is used by every policy.
+        years: Horizon in years.
+        params: Parameter overrides for every policy (e.g. ``{"n_newcomers": 500}``).
+        by: Also summarise by "education", "gender" or "municipality".
+        workers: Processes (default: every core; 1 runs in this process).
+        progress: Show a progress bar on stderr.
+
+    Returns:
+        The tables, the newcomer snapshots included.
+
+    Example:
+        >>> result = compare(["baseline_2013", "two_track"], seeds=3, years=3,
+        ...                  params={"n_newcomers": 200})            # doctest: +SKIP
+        >>> result.summary.query("metric == 'share_employed' and year == 3")  # doctest: +SKIP
+    """
+    settings = make_settings(policies, seeds, years, params or {}, by)
+    with tempfile.TemporaryDirectory(prefix="nieuwkomers-compare-") as tmp:
+        result = run_comparison(settings, Path(tmp), workers=workers, progress=progress)
+        result.newcomers = pd.read_parquet(Path(tmp) / "newcomers.parquet")
+    return result
+
+
+def make_settings(policies: list[str] | None, seeds: int, years: float, params: dict,
+                  by: str | None, metrics: list[str] | None = None) -> Settings:
+    """Check the inputs of a comparison and return its settings.
+
+    Raises:
+        ValueError: Naming the bad policy, metric, subgroup or parameter.
+    """
+    policies = list(dict.fromkeys(policies or POLICIES))
+    for p in policies:
+        if p not in POLICIES:
+            raise ValueError(unknown_policy_message(p))
+    if not isinstance(seeds, int) or not 1 <= seeds <= 10_000:
+        raise ValueError(f"seeds={seeds!r} is not allowed: expected an integer in [1, 10000]")
+    if not 0 < years <= 50:
+        raise ValueError(f"years={years!r} is not allowed: expected a number in (0, 50]")
+    if by is not None and by not in S.SUBGROUPS:
+        raise ValueError(f"by={by!r} is not allowed; choose one of: {', '.join(S.SUBGROUPS)}")
+    metrics = list(dict.fromkeys(metrics or S.REPORT_KEY_METRICS))
+    for m in metrics:
+        if m not in S.REPORT_METRICS:
+            hint = difflib.get_close_matches(m, S.REPORT_METRICS, n=3)
+            tail = f"; did you mean {', '.join(hint)}?" if hint else f"; choose from: {', '.join(S.REPORT_METRICS)}"
+            raise ValueError(f"unknown metric {m!r}{tail}")
+    reference = S.REFERENCE_POLICY if S.REFERENCE_POLICY in policies else policies[0]
+    return Settings(tuple(policies), tuple(range(seeds)), float(years), dict(params), by,
+                    tuple(metrics), reference)
+
+
+# --- running ------------------------------------------------------------------------
+
+
+@dataclass
+class _RunOutput:
+    policy: str
+    seed: int
+    model: pd.DataFrame
+    by_permit: pd.DataFrame
+    subgroups: pd.DataFrame | None
+    seconds: float
+
+
+def _part_path(parts: Path, settings: Settings, policy: str, seed: int) -> Path:
+    return parts / f"newcomers-{settings.policies.index(policy):03d}-{seed:06d}.parquet"
+
+
+def _run_one(settings: Settings, policy: str, seed: int, parts: Path) -> _RunOutput:
+    """One run: write its newcomer snapshots as a Parquet part, return the small tables."""
+    result = run_simulation(policy, seed, settings.years, settings.params, SNAPSHOT_EVERY)
+    newcomers = result.newcomers
+    by_permit = S.per_run_by_years_since_permit(newcomers, S.NEWCOMER_MEASURES)
+    subgroups = (S.per_run_by_subgroup(newcomers, settings.by, S.NEWCOMER_MEASURES)
+                 if settings.by else None)
+    write_parquet(newcomers, _part_path(parts, settings, policy, seed))
+    return _RunOutput(policy, seed, result.model, by_permit, subgroups, result.seconds)
+
+
+def _ignore_sigint() -> None:
+    """Workers leave Ctrl-C to the parent, which stops them cleanly."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def default_workers() -> int:
+    """Every core this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_ignore_sigint)
+
+
+def run_comparison(settings: Settings, staging: Path, workers: int | None = None,
+                   progress: bool = True) -> ComparisonResult:
+    """Run every (policy, seed) and summarise; newcomer snapshots end up in ``staging/newcomers.parquet``.
+
+    Each run's newcomer snapshots are written to ``staging/parts/`` as it
+    finishes and combined at the end. Results do not depend on ``workers``: every
+    run is seeded, and tables are put in policy, seed order.
+    """
+    started = time.perf_counter()
+    workers = max(1, min(workers or default_workers(), len(settings.policies) * len(settings.seeds)))
+    parts = staging / "parts"
+    parts.mkdir(parents=True, exist_ok=True)
+    tasks = [(p, s) for s in settings.seeds for p in settings.policies]  # seed-major: early partial results cover every policy
+    outputs: list[_RunOutput] = []
+    bar = tqdm(total=len(tasks), desc="compare", unit="run", file=sys.stderr, disable=not progress,
+               dynamic_ncols=True)
+    try:
+        if workers == 1:
+            for policy, seed in tasks:
+                outputs.append(_run_one(settings, policy, seed, parts))
+                bar.update()
+        else:
+            outputs = _run_in_pool(settings, tasks, parts, workers, bar)
+    finally:
+        bar.close()
+    order = {p: i for i, p in enumerate(settings.policies)}
+    outputs.sort(key=lambda o: (order[o.policy], o.seed))
+    _combine_parts([_part_path(parts, settings, o.policy, o.seed) for o in outputs],
+                   staging / "newcomers.parquet")
+    shutil.rmtree(parts, ignore_errors=True)
+    result = summarise(settings, outputs)
+    result.seconds = time.perf_counter() - started
+    result.run_seconds = [o.seconds for o in outputs]
+    return result
+
+
+def _run_in_pool(settings: Settings, tasks: list, parts: Path, workers: int, bar) -> list[_RunOutput]:
+    outputs = []
+    pool = _pool(workers)
+    try:
+        pending: set[Future] = {pool.submit(_run_one, settings, p, s, parts) for p, s in tasks}
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                outputs.append(future.result())
+                bar.update()
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)  # running runs finish (< 1 s), queued ones never start
+        raise
+    pool.shutdown(wait=True)
+    return outputs
+
+
+def _combine_parts(paths: list[Path], target: Path) -> None:
+    """Concatenate Parquet parts (same schema) into one file, atomically."""
+
+    def write(tmp: Path) -> None:
+        writer = None
+        try:
+            for path in paths:
+                table = pq.read_table(path)
+                if writer is None:
+                    writer = pq.ParquetWriter(tmp, table.schema)
+                writer.write_table(table)
+        finally:
+            if writer is not None:
+                writer.close()
+
+    atomic_write(target, write)
+
+
+# --- summarising ----------------------------------------------------------------------
+
+
+def summarise(settings: Settings, outputs: list[_RunOutput]) -> ComparisonResult:
+    """The comparison's tables from the runs' small tables."""
+    model = pd.concat([o.model for o in outputs], ignore_index=True)
+    model = S.add_per_newcomer(model, settings.n_newcomers)
+    all_metrics = list(S.REPORT_METRICS)
+    year_months = settings.year_months()
+    summary = S.summarise_over_time(model, all_metrics, year_months)
+    summary["year"] = summary["month"] / 12
+    differences = S.paired_differences(model, all_metrics, settings.reference, year_months)
+    shown = list(dict.fromkeys([*settings.metrics, *S.REPORT_KEY_METRICS, S.NET_COST.name]))
+    over_time = S.summarise_over_time(model, shown)
+    by_permit = S.summarise_by_years_since_permit(pd.concat([o.by_permit for o in outputs], ignore_index=True))
+    subgroups = None
+    if settings.by:
+        subgroups = S.summarise_by_subgroup(pd.concat([o.subgroups for o in outputs], ignore_index=True))
+    cols = ["policy", "metric", "year", "mean", "ci_low", "ci_high", "n_seeds"]
+    return ComparisonResult(
+        settings=settings,
+        model=model,
+        summary=_in_order(summary, settings)[cols],
+        differences=_in_order(differences, settings)[cols],
+        over_time=_in_order(over_time, settings),
+        by_permit=_in_order(by_permit, settings),
+        subgroups=_in_order(subgroups, settings) if subgroups is not None else None,
+    )
+
+
+def _in_order(df: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """Rows in policy order, then metric order, then time."""
+    policy_rank = {p: i for i, p in enumerate(settings.policies)}
+    metric_rank = {m: i for i, m in enumerate(S.REPORT_METRICS)}
+    keys = [c for c in ("month", "years_since_permit", "group") if c in df.columns]
+    return (df.assign(_p=df["policy"].map(policy_rank), _m=df["metric"].map(metric_rank))
+            .sort_values(["_p", "_m", *keys], kind="stable").drop(columns=["_p", "_m"])
+            .reset_index(drop=True))
+
+
+def permit_years_shown(by_permit: pd.DataFrame) -> pd.DataFrame:
+    """Years-since-permit bins that hold at least half the largest bin's permit holders."""
+    size = by_permit.groupby("years_since_permit")["n_newcomers"].mean()
+    keep = size.index[size >= MIN_COVERAGE * size.max()]
+    return by_permit[by_permit["years_since_permit"].isin(keep)]
+
+
+# --- formatting -------------------------------------------------------------------------
+
+
+def format_value(metric: Metric, value: float, difference: bool = False) -> str:
+    """A value in its unit: 38.7%, +1.4 pp, €12,345, 0.52."""
+    if pd.isna(value):
+        return "–"
+    sign = "+" if difference else ""
+    if metric.is_share:
+        return f"{100 * value:{sign}.1f} pp" if difference else f"{100 * value:.1f}%"
+    if metric.unit == "EUR":
+        text = f"€{abs(value):,.0f}"
+        return ("−" if value < 0 else ("+" if difference else "")) + text
+    if metric.unit == "count":
+        return f"{value:{sign},.0f}"
+    return f"{value:{sign}.2f}"
+
+
+def format_ci(metric: Metric, row: pd.Series, difference: bool = False) -> str:
+    """``mean [ci_low, ci_high]`` in the metric's unit (interval without units)."""
+    mean = format_value(metric, row["mean"], difference)
+    if pd.isna(row["ci_low"]):
+        return mean
+    scale = 100 if metric.is_share else 1
+    if metric.unit == "EUR":
+        lo, hi = f"{row['ci_low']:,.0f}", f"{row['ci_high']:,.0f}"
+    else:
+        digits = 1 if metric.is_share else 2
+        lo, hi = f"{scale * row['ci_low']:.{digits}f}", f"{scale * row['ci_high']:.{digits}f}"
+    return f"{mean} [{lo}, {hi}]"
+
+
+def _significant(row: pd.Series) -> bool:
+    return bool(row["ci_low"] > 0 or row["ci_high"] < 0)
+
+
+def _md_table(header: list[str], rows: list[list[str]], align: str | None = None) -> str:
+    align = align or "l" + "r" * (len(header) - 1)
+    rule = ["---:" if a == "r" else "---" for a in align]
+    lines = [header, rule, *rows]
+    return "\n".join("| " + " | ".join(cells) + " |" for cells in lines)
+
+
+def _year_label(year: float) -> str:
+    return f"year {year:g}"
+
+
+def report_markdown(result: ComparisonResult, figures: list[str]) -> str:
+    """The readable report, ``summary.md``."""
+    st = result.settings
+    metrics = S.REPORT_METRICS
+    years = [m / 12 for m in st.report_months()]
+    summary = result.summary.set_index(["policy", "metric", "year"])
+    diffs = result.differences.set_index(["policy", "metric", "year"])
+    overrides = ", ".join(f"`{k}={v}`" for k, v in st.params.items()) or "none"
+    out = [
+        "# Policy comparison",
+        "",
+        f"{len(st.policies)} policies × {len(st.seeds)} seeds × {st.years:g} years, "
+        f"{st.n_newcomers:,} newcomers per run; parameter overrides: {overrides}.",
+        "",
+        f"**Common random numbers.** Run *i* of every policy uses seed *i* "
+        f"(seeds {st.seeds[0]}–{st.seeds[-1]}), so every policy starts from the same newcomers, "
+        "residents, employers and map; differences between policies are not noise from "
+        "different populations.",
+        "",
+        f"**Uncertainty.** Each cell is the mean across seeds with its 95% confidence interval "
+        f"(Student t, n = {len(st.seeds)}) in brackets. A difference from `{st.reference}` is "
+        "taken seed by seed (paired) and then averaged, with its own 95% interval; **bold** "
+        "differences have an interval that excludes zero. Shares are of permit holders aged "
+        "18–64 (housed or waiting for a house); costs are cumulative from the first arrival "
+        "and divided by the number of newcomers. The intervals show simulation noise only, "
+        "not uncertainty in the model's assumptions (see `docs/ODD.md`).",
+        "",
+        "## Policies",
+        "",
+    ]
+    for p in st.policies:
+        out.append(f"- `{p}`: {POLICY_INFO[p].title}.")
+    out += ["", f"## Key outcomes by year (difference from `{st.reference}`)", ""]
+    for name in st.metrics:
+        m = metrics[name]
+        out += [f"### {m.label}", ""]
+        header = ["policy"]
+        for y in years:
+            header += [_year_label(y), f"Δ {_year_label(y)}"]
+        rows = []
+        for p in st.policies:
+            row = [f"`{p}`"]
+            for y in years:
+                row.append(format_ci(m, summary.loc[(p, name, y)]))
+                if p == st.reference:
+                    row.append("")
+                else:
+                    d = diffs.loc[(p, name, y)]
+                    text = format_ci(m, d, difference=True)
+                    row.append(f"**{text}**" if _significant(d) else text)
+            rows.append(row)
+        out += [_md_table(header, rows), ""]
+
+    shown = permit_years_shown(result.by_permit)
+    permit_years = [y for y in PERMIT_YEARS if y in set(shown["years_since_permit"])]
+    bp = result.by_permit.set_index(["policy", "metric", "years_since_permit"])
+    out += [
+        "## By years since permit",
+        "",
+        "The way CBS reports it: each newcomer counted at the snapshot (every 12 months) "
+        "nearest to *k* whole years after their residence permit (so year 5 is 4.5–5.5 years "
+        "after it); permit holders aged 18–64; mean across seeds with 95% CI. Years in which "
+        "fewer than half of the permit holders can be observed within the horizon are left out.",
+        "",
+    ]
+    if permit_years:
+        header = ["policy", *[f"{y} y after permit" for y in permit_years]]
+        for name in [n for n in st.metrics if n in S.NEWCOMER_MEASURES]:
+            m = metrics[name]
+            rows = [[f"`{p}`", *[format_ci(m, bp.loc[(p, name, y)]) if (p, name, y) in bp.index else "–"
+                                 for y in permit_years]] for p in st.policies]
+            out += [f"### {m.label}", "", _md_table(header, rows), ""]
+    else:
+        out += ["(The horizon is too short to report outcomes by years since permit.)", ""]
+
+    if result.subgroups is not None:
+        sub = result.subgroups
+        groups = S.subgroup_order(st.by, sub["group"])
+        idx = sub.set_index(["policy", "metric", "group"])
+        out += [f"## By {st.by} at year {st.years:g}", "",
+                "Permit holders aged 18–64 at the last snapshot; mean across seeds with 95% CI.", ""]
+        for name in SUBGROUP_METRICS:
+            m = metrics[name]
+            rows = [[f"`{p}`", *[format_ci(m, idx.loc[(p, name, g)]) if (p, name, g) in idx.index else "–"
+                                 for g in groups]] for p in st.policies]
+            out += [f"### {m.label}", "", _md_table(["policy", *groups], rows), ""]
+
+    out += ["## Figures", ""]
+    for f in figures:
+        out.append(f"- [`figures/{f}`](figures/{f})")
+    out += ["", "![Key outcomes over time](figures/overview.png)", "",
+            "Files: `summary.csv` (every metric, every year), `differences.csv`, "
+            "`by_years_since_permit.csv`, `model.parquet`, `newcomers.parquet`, `compare.json`.", ""]
+    return "\n".join(out)
+
+
+def _short(name: str) -> str:
+    """A column header from a metric name: ``share_job_matches_education`` -> ``job matches education``."""
+    for prefix in ("share_", "mean_"):
+        name = name.removeprefix(prefix)
+    return name.removesuffix("_eur").replace("_per_newcomer", "/newcomer").replace("_", " ")
+
+
+def headline_text(result: ComparisonResult, year: float | None = None) -> str:
+    """The headline table for the terminal: key outcomes at the horizon, by policy."""
+    st = result.settings
+    year = st.years if year is None else year
+    summary = result.summary.set_index(["policy", "metric", "year"])
+    diffs = result.differences.set_index(["policy", "metric", "year"])
+    names = list(st.metrics)
+    header = ["policy", *[_short(n) for n in names]]
+    rows = []
+    for p in st.policies:
+        row = [p]
+        for n in names:
+            m = S.REPORT_METRICS[n]
+            text = format_value(m, summary.loc[(p, n, year), "mean"])
+            if p != st.reference:
+                d = diffs.loc[(p, n, year)]
+                text += "*" if _significant(d) else " "
+            row.append(text)
+        rows.append(row)
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = [f"Key outcomes at year {year:g}: mean of {len(st.seeds)} seeds "
+             f"(* = differs from {st.reference}, 95% CI of the paired difference excludes 0)"]
+    for r in [header, *rows]:
+        lines.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))))
+    return "\n".join(lines)
+
+
+def readme_block(result: ComparisonResult, image: str) -> str:
+    """The README section: one figure and a few lines of the headline table."""
+    st = result.settings
+    year = st.years
+    summary = result.summary.set_index(["policy", "metric", "year"])
+    diffs = result.differences.set_index(["policy", "metric", "year"])
+    names = ["share_employed", "share_fulltime", "share_on_welfare", "share_a2_plus", "share_isolated",
+             S.NET_COST.name]
+    names = [n for n in names if n in S.REPORT_METRICS]
+    rows = []
+    for p in st.policies:
+        row = [f"`{p}`"]
+        for n in names:
+            m = S.REPORT_METRICS[n]
+            text = format_value(m, summary.loc[(p, n, year), "mean"])
+            if p != st.reference:
+                d = diffs.loc[(p, n, year)]
+                delta = format_value(m, d["mean"], difference=True)
+                text += f" ({'**' + delta + '**' if _significant(d) else delta})"
+            row.append(text)
+        rows.append(row)
+    header = ["policy", *[S.REPORT_METRICS[n].label for n in names]]
+    return "\n".join([
+        README_START,
+        "## What the comparison shows",
+        "",
+        f"`make demo` runs every policy for {len(st.seeds)} seeds over {st.years:g} years "
+        "(the same seeds in every policy) and writes a report with 95% confidence intervals and "
+        f"figures to `results/compare/`. At year {year:g} (mean across seeds; in brackets the "
+        f"difference from `{st.reference}`, **bold** where its 95% CI excludes zero):",
+        "",
+        _md_table(header, rows),
+        "",
+        f"![Key outcomes over time by policy]({image})",
+        "",
+        "Generated by `nieuwkomers compare --out results/compare --readme README.md`, "
+        "which rewrites this section and the figure; the model is being calibrated, so the numbers "
+        "move until it is.",
+        README_END,
+    ])
+
+
+# --- figures ------------------------------------------------------------------------------
+
+
+def figure_jobs(result: ComparisonResult) -> list[tuple[str, str, dict]]:
+    """(file name, function name in `viz.figures`, keyword arguments) for every figure."""
+    st = result.settings
+    metrics = S.REPORT_METRICS
+    n = len(st.seeds)
+    jobs = []
+    for name in st.metrics:
+        data = result.over_time[result.over_time["metric"] == name]
+        jobs.append((f"over_time_{name}.png", "over_time",
+                     {"over_time": data, "metric": name, "metrics": metrics, "n_seeds": n}))
+    jobs.append(("overview.png", "overview",
+                 {"over_time": result.over_time[result.over_time["metric"].isin(st.metrics)],
+                  "metric_names": list(st.metrics), "metrics": metrics}))
+    permit_metrics = [m for m in st.metrics if m in S.NEWCOMER_MEASURES]
+    shown = permit_years_shown(result.by_permit)
+    if permit_metrics and not shown.empty:
+        jobs.append(("by_years_since_permit.png", "by_years_since_permit",
+                     {"by_permit": shown[shown["metric"].isin(permit_metrics)],
+                      "metric_names": permit_metrics, "metrics": metrics}))
+    if len(st.policies) > 1:
+        wanted = ["share_employed", S.NET_COST.name]
+        jobs.append(("cost_vs_employment.png", "cost_against_employment",
+                     {"differences": result.differences[result.differences["metric"].isin(wanted)],
+                      "year": st.years, "employment": "share_employed", "cost": S.NET_COST.name,
+                      "metrics": metrics, "reference": st.reference}))
+    if result.subgroups is not None:
+        groups = S.subgroup_order(st.by, result.subgroups["group"])
+        jobs.append((f"by_{st.by}.png", "by_subgroup",
+                     {"subgroups": result.subgroups, "by": st.by, "metric_names": list(SUBGROUP_METRICS),
+                      "groups": groups, "metrics": metrics, "year": st.years}))
+    return jobs
+
+
+def _render(function: str, kwargs: dict, path: Path) -> None:
+    from viz import figures
+
+    fig = getattr(figures, function)(**kwargs)
+    atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=110))
+
+
+def render_figures(result: ComparisonResult, folder: Path, workers: int = 1) -> list[str]:
+    """Draw every figure into ``folder``; returns the file names."""
+    folder.mkdir(parents=True, exist_ok=True)
+    jobs = figure_jobs(result)
+    if workers <= 1:
+        for name, fn, kwargs in jobs:
+            _render(fn, kwargs, folder / name)
+    else:
+        pool = _pool(min(workers, len(jobs)))
+        try:
+            for future in [pool.submit(_render, fn, kwargs, folder / name) for name, fn, kwargs in jobs]:
+                future.result()
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
+    return [name for name, _, _ in jobs]
+
+
+# --- the command ------------------------------------------------------------------------
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of `compare`."""
+    parser.add_argument("--policies", help=f"comma-separated (default: all): {','.join(POLICIES)}")
+    parser.add_argument("--seeds", type=int, default=DEFAULT_SEEDS,
+                        help=f"seeds 0..N-1, the same in every policy (default {DEFAULT_SEEDS})")
+    parser.add_argument("--years", type=float, default=DEFAULT_YEARS,
+                        help=f"horizon in years (default {DEFAULT_YEARS:g})")
+    parser.add_argument("--by", choices=S.SUBGROUPS, help="also break outcomes down by this subgroup")
+    parser.add_argument("--metrics", help="comma-separated headline metrics (default: the key outcomes)")
+    parser.add_argument("--workers", type=int, help="processes (default: every core)")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="override a parameter for every policy (repeatable)")
+    parser.add_argument("--readme", metavar="README.md",
+                        help=f"rewrite the block between {README_START} and {README_END} in this "
+                             "file with the headline table and a figure")
+    parser.add_argument("--out", required=True, help="output directory")
+
+
+def _split(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    items = [t.strip() for t in text.split(",") if t.strip()]
+    if not items:
+        raise UsageError(f"expected a comma-separated list, got {text!r}")
+    return items
+
+
+def _check_readme(path: str) -> Path:
+    readme = Path(path)
+    try:
+        text = readme.read_text(encoding="utf-8")
+    except OSError as err:
+        raise UsageError(f"--readme {path!r} cannot be read ({err.strerror or err})") from None
+    if README_START not in text or README_END not in text:
+        raise UsageError(f"--readme {path!r} has no {README_START} ... {README_END} block")
+    if not os.access(readme.parent, os.W_OK):
+        raise UsageError(f"--readme {path!r}: its folder is not writable")
+    return readme
+
+
+def update_readme(readme: Path, result: ComparisonResult, figures_dir: Path) -> Path:
+    """Rewrite the README's compare block and copy its figure to ``docs/img/`` beside it."""
+    image_dir = readme.parent / "docs" / "img"
+    image_dir.mkdir(parents=True, exist_ok=True)
+    image = image_dir / "compare_overview.png"
+    atomic_write(image, lambda tmp: shutil.copyfile(figures_dir / README_FIGURE, tmp))
+    text = readme.read_text(encoding="utf-8")
+    head, rest = text.split(README_START, 1)
+    _, tail = rest.split(README_END, 1)
+    block = readme_block(result, image.relative_to(readme.parent).as_posix())
+    write_text(head + block + tail, readme)
+    return image
+
+
+def main(args: argparse.Namespace) -> int:
+    """Run the comparison and write the report, figures and tables."""
+    check_common(args)
+    if args.workers is not None and not 1 <= args.workers <= 256:
+        raise UsageError(f"--workers {args.workers} is not allowed: expected an integer in [1, 256]")
+    settings = make_settings(_split(args.policies), args.seeds, args.years, parse_overrides(args.set),
+                             args.by, _split(args.metrics))
+    IntegrationModel(policy=settings.policies[0], rng=0, **settings.params)  # parameters that clash fail now
+    readme = _check_readme(args.readme) if args.readme else None
+    out = prepare_out_dir(args.out)
+    workers = args.workers or default_workers()
+
+    staging = Path(tempfile.mkdtemp(dir=out, prefix=".compare-"))
+    try:
+        result = run_comparison(settings, staging, workers=workers, progress=True)
+        started = time.perf_counter()
+        write_parquet(result.model[["policy", "seed", "month", "year", *METRICS]], staging / "model.parquet")
+        _whole_years(result.summary).to_csv(staging / "summary.csv", index=False)
+        _whole_years(result.differences).assign(reference=settings.reference).to_csv(
+            staging / "differences.csv", index=False)
+        result.by_permit.to_csv(staging / "by_years_since_permit.csv", index=False)
+        if result.subgroups is not None:
+            result.subgroups.assign(by=settings.by).to_csv(staging / f"by_{settings.by}.csv", index=False)
+        figures = render_figures(result, staging / "figures", workers)
+        (staging / "summary.md").write_text(report_markdown(result, figures), encoding="utf-8")
+        write_json(_record(settings, result, workers, time.perf_counter() - started), staging / "compare.json")
+        _move_into_place(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    if readme is not None:
+        image = update_readme(readme, result, out / "figures")
+        print(f"updated {readme} and {image}", file=sys.stderr)
+
+    print(headline_text(result))
+    print()
+    print(f"Report:  {out / 'summary.md'}")
+    print(f"Figures: {out / 'figures'}/ ({len(figures)} PNG)")
+    print(f"Tables:  {out / 'summary.csv'}, {out / 'model.parquet'}, {out / 'newcomers.parquet'}")
+    return 0
+
+
+def _whole_years(df: pd.DataFrame) -> pd.DataFrame:
+    """Years as integers in the CSV when they all are whole."""
+    year = df["year"]
+    return df.assign(year=year.astype(int)) if (year == year.round()).all() else df
+
+
+def _move_into_place(staging: Path, out: Path) -> None:
+    """Rename every finished file from the staging folder into ``out`` (figures/ as a whole)."""
+    for item in sorted(staging.iterdir()):
+        if item.is_file():
+            os.replace(item, out / item.name)
+    new_figures, figures = staging / "figures", out / "figures"
+    if figures.is_dir():
+        os.replace(figures, staging / "old-figures")
+    os.replace(new_figures, figures)
+
+
+def _record(settings: Settings, result: ComparisonResult, workers: int, report_seconds: float) -> dict:
+    def version(name: str) -> str:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return "unknown"
+
+    return {
+        "command": "compare",
+        "policies": list(settings.policies),
+        "seeds": list(settings.seeds),
+        "common_random_numbers": True,
+        "years": settings.years,
+        "snapshot_months": SNAPSHOT_EVERY,
+        "overrides": settings.params,
+        "n_newcomers": settings.n_newcomers,
+        "reference": settings.reference,
+        "by": settings.by,
+        "metrics": list(settings.metrics),
+        "workers": workers,
+        "versions": {"nieuwkomers": version("nieuwkomers"), "mesa": version("mesa"),
+                     "numpy": version("numpy"), "python": platform.python_version()},
+        "run_seconds_total": round(sum(result.run_seconds), 3),
+        "wall_seconds_runs": round(result.seconds, 3),
+        "wall_seconds_report": round(report_seconds, 3),
+    }

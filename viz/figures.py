@@ -1,0 +1,277 @@
+"""Seaborn figures of a policy comparison.
+
+Every function takes tidy summary DataFrames (as written by ``nieuwkomers
+compare``: ``policy, metric, ..., mean, ci_low, ci_high``) and returns a
+matplotlib `Figure`; it does not run models or write files. Each policy has one
+colour in every figure (`POLICY_COLOURS`), the 2013 baseline is black. Labels
+and units come from the metric registry (`model.METRICS`, or the report's
+extension of it passed in as ``metrics``).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
+
+from model import METRICS, POLICIES
+from model.outcomes import Metric
+
+_PALETTE = sns.color_palette("colorblind", 10)
+POLICY_COLOURS: dict[str, tuple] = {
+    name: (0.1, 0.1, 0.1) if i == 0 else _PALETTE[[0, 1, 2, 4, 3, 9, 5, 6, 7, 8][(i - 1) % 10]]
+    for i, name in enumerate(POLICIES)
+}
+"""One colour per policy, the same in every figure; ``baseline_2013`` is near-black."""
+
+REFERENCE_POLICY = "baseline_2013"
+
+_UNIT_AXIS = {
+    "share": "% of permit holders aged 18–64",
+    "EUR": "EUR",
+    "score 0-5": "score (0 = A0 … 5 = C1)",
+    "0-1": "0 (worst) – 1 (best)",
+    "ties": "active ties",
+    "count": "people",
+}
+_STYLE = {"axes.titlesize": 11, "axes.titleweight": "bold", "axes.labelsize": 10,
+          "legend.fontsize": 9, "xtick.labelsize": 9, "ytick.labelsize": 9}
+
+
+def unit_axis_label(metric: Metric) -> str:
+    """Axis label for a metric's unit."""
+    return _UNIT_AXIS.get(metric.unit, metric.unit)
+
+
+def _eur(value: float, _pos=None) -> str:
+    sign = "−" if value < 0 else ""
+    value = abs(value)
+    if value >= 1e6:
+        return f"{sign}€{value / 1e6:.1f}M"
+    if value >= 1e3:
+        return f"{sign}€{value / 1e3:.0f}k"
+    return f"{sign}€{value:.0f}"
+
+
+def format_axis(ax, metric: Metric, axis: str = "y", difference: bool = False) -> None:
+    """Percent for shares (percentage points for differences), euros for money."""
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    if metric.is_share:
+        if difference:
+            target.set_major_formatter(FuncFormatter(lambda v, _p: f"{100 * v:+.0f} pp" if v else "0"))
+        else:
+            target.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    elif metric.unit == "EUR":
+        target.set_major_formatter(FuncFormatter(_eur))
+
+
+def _colour(policy: str):
+    return POLICY_COLOURS.get(policy, (0.5, 0.5, 0.5))
+
+
+def _ordered_policies(frame: pd.DataFrame) -> list[str]:
+    present = list(dict.fromkeys(frame["policy"]))
+    return [p for p in POLICIES if p in present] + [p for p in present if p not in POLICIES]
+
+
+def _draw_lines(ax, data: pd.DataFrame, x: str, policies: list[str], markers: bool = False) -> None:
+    for policy in policies:
+        d = data[data["policy"] == policy].sort_values(x)
+        if d.empty:
+            continue
+        colour = _colour(policy)
+        ax.plot(d[x], d["mean"], color=colour, label=policy,
+                lw=2.2 if policy == REFERENCE_POLICY else 1.7,
+                marker="o" if markers else None, ms=3.5, zorder=3 if policy == REFERENCE_POLICY else 2)
+        ax.fill_between(d[x], d["ci_low"], d["ci_high"], color=colour, alpha=0.15, lw=0)
+
+
+def _year_axis(ax, last_year: float, label: str) -> None:
+    ax.set_xlim(0, last_year)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=11))
+    ax.set_xlabel(label)
+
+
+def over_time(over_time: pd.DataFrame, metric: str, metrics: Mapping[str, Metric] = METRICS,
+              n_seeds: int | None = None) -> Figure:
+    """One outcome over the years, one line per policy with its 95% CI band.
+
+    Args:
+        over_time: ``policy, metric, year, mean, ci_low, ci_high`` (monthly rows).
+        metric: The metric to show.
+        metrics: The registry with its label and unit.
+        n_seeds: Shown in the subtitle.
+    """
+    m = metrics[metric]
+    data = over_time[over_time["metric"] == metric]
+    with sns.axes_style("whitegrid"), sns.plotting_context("notebook", rc=_STYLE):
+        fig = Figure(figsize=(8.5, 4.8), layout="constrained")
+        ax = fig.add_subplot()
+        _draw_lines(ax, data, "year", _ordered_policies(data))
+        _year_axis(ax, float(data["year"].max()), "Years since the first newcomers arrived")
+        format_axis(ax, m)
+        ax.set_ylabel(unit_axis_label(m))
+        ax.set_title(m.label, loc="left")
+        seeds = f"{n_seeds} seeds, " if n_seeds else ""
+        fig.suptitle(f"Mean over {seeds}bands: 95% confidence interval", x=0.99, ha="right",
+                     fontsize=8, color="0.4")
+        ax.legend(title="policy", loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
+    return fig
+
+
+def overview(over_time: pd.DataFrame, metric_names: Iterable[str],
+             metrics: Mapping[str, Metric] = METRICS, ncols: int = 4) -> Figure:
+    """Small multiples: every key outcome over the years, one panel each."""
+    names = list(metric_names)
+    nrows = int(np.ceil(len(names) / ncols))
+    policies = _ordered_policies(over_time)
+    with sns.axes_style("whitegrid"), sns.plotting_context("notebook", rc=_STYLE):
+        fig = Figure(figsize=(4.0 * ncols, 2.9 * nrows + 0.8), layout="constrained")
+        axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+        last_year = float(over_time["year"].max())
+        for ax, name in zip(axes, names, strict=False):
+            m = metrics[name]
+            _draw_lines(ax, over_time[over_time["metric"] == name], "year", policies)
+            _year_axis(ax, last_year, "years")
+            format_axis(ax, m)
+            ax.set_title(_wrap(m.label, 38), loc="left", fontsize=10)
+            ax.set_ylabel("")
+        for ax in axes[len(names):]:
+            ax.set_visible(False)
+        handles, labels = axes[0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 7), frameon=False)
+        fig.suptitle("Key outcomes over ten years by policy (mean and 95% CI across seeds)",
+                     fontsize=13, fontweight="bold")
+    return fig
+
+
+def by_years_since_permit(by_permit: pd.DataFrame, metric_names: Iterable[str],
+                          metrics: Mapping[str, Metric] = METRICS, ncols: int = 5) -> Figure:
+    """Outcomes by whole years since the permit (as CBS reports them), one panel per outcome.
+
+    Args:
+        by_permit: ``policy, metric, years_since_permit, mean, ci_low, ci_high``.
+        metric_names: Outcomes to show.
+    """
+    names = [n for n in metric_names if n in set(by_permit["metric"])]
+    nrows = int(np.ceil(len(names) / ncols))
+    policies = _ordered_policies(by_permit)
+    with sns.axes_style("whitegrid"), sns.plotting_context("notebook", rc=_STYLE):
+        fig = Figure(figsize=(3.6 * ncols, 3.0 * nrows + 0.9), layout="constrained")
+        axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+        for ax, name in zip(axes, names, strict=False):
+            m = metrics[name]
+            _draw_lines(ax, by_permit[by_permit["metric"] == name], "years_since_permit", policies,
+                        markers=True)
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.set_xlabel("years since permit")
+            format_axis(ax, m)
+            ax.set_title(_wrap(m.label, 34), loc="left", fontsize=10)
+        for ax in axes[len(names):]:
+            ax.set_visible(False)
+        handles, labels = axes[0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 7), frameon=False)
+        fig.suptitle("Outcomes by years since the residence permit (permit holders aged 18–64; "
+                     "mean and 95% CI across seeds)", fontsize=13, fontweight="bold")
+    return fig
+
+
+def cost_against_employment(differences: pd.DataFrame, year: float, employment: str, cost: str,
+                            metrics: Mapping[str, Metric] = METRICS,
+                            reference: str = REFERENCE_POLICY) -> Figure:
+    """What each policy costs against the employment it gains, relative to the reference.
+
+    Args:
+        differences: Paired differences from the reference: ``policy, metric,
+            year, mean, ci_low, ci_high``.
+        year: The year to show (e.g. the horizon).
+        employment: Metric on the x axis (a share).
+        cost: Metric on the y axis (EUR per newcomer).
+        reference: The policy at the origin.
+    """
+    d = differences[differences["year"] == year].set_index(["policy", "metric"])
+    policies = [p for p in _ordered_policies(differences.reset_index()) if p != reference]
+    mx, my = metrics[employment], metrics[cost]
+    with sns.axes_style("whitegrid"), sns.plotting_context("notebook", rc=_STYLE):
+        fig = Figure(figsize=(8.5, 6.0), layout="constrained")
+        ax = fig.add_subplot()
+        ax.axhline(0, color="0.3", lw=1)
+        ax.axvline(0, color="0.3", lw=1)
+        ax.plot([0], [0], "o", color=_colour(reference), ms=9, zorder=4)
+        ax.annotate(reference, (0, 0), xytext=(6, -12), textcoords="offset points", fontsize=9,
+                    color=_colour(reference))
+        for policy in policies:
+            if (policy, employment) not in d.index or (policy, cost) not in d.index:
+                continue
+            x, y = d.loc[(policy, employment)], d.loc[(policy, cost)]
+            colour = _colour(policy)
+            ax.errorbar(x["mean"], y["mean"],
+                        xerr=[[x["mean"] - x["ci_low"]], [x["ci_high"] - x["mean"]]],
+                        yerr=[[y["mean"] - y["ci_low"]], [y["ci_high"] - y["mean"]]],
+                        fmt="o", color=colour, ms=9, capsize=3, lw=1.5, zorder=3)
+            ax.annotate(policy, (x["mean"], y["mean"]), xytext=(7, 6), textcoords="offset points",
+                        fontsize=10, color=colour, fontweight="bold")
+        format_axis(ax, mx, "x", difference=True)
+        format_axis(ax, my, "y", difference=True)
+        ax.margins(0.15)
+        ax.set_xlabel(f"{mx.label}: difference from {reference} (percentage points)")
+        ax.set_ylabel(f"difference from {reference} (EUR per newcomer)")
+        ax.set_title(f"{_wrap(my.label, 70)}\nagainst employment gained, year {year:g}", loc="left")
+        ax.text(0.99, 0.02, "right and down: more work for less money", transform=ax.transAxes,
+                ha="right", va="bottom", fontsize=8, color="0.4")
+        fig.suptitle("Mean paired difference across seeds; bars: 95% CI", x=0.99, ha="right",
+                     fontsize=8, color="0.4")
+    return fig
+
+
+def by_subgroup(subgroups: pd.DataFrame, by: str, metric_names: Iterable[str], groups: list[str],
+                metrics: Mapping[str, Metric] = METRICS, year: float | None = None,
+                ncols: int = 3) -> Figure:
+    """Outcomes per subgroup (bars per policy with 95% CI), one panel per outcome.
+
+    Args:
+        subgroups: ``policy, metric, group, mean, ci_low, ci_high``.
+        by: What the groups are ("education", "gender", "municipality").
+        metric_names: Outcomes to show.
+        groups: Group names in display order.
+        year: Shown in the title.
+    """
+    names = [n for n in metric_names if n in set(subgroups["metric"])]
+    policies = _ordered_policies(subgroups)
+    nrows = int(np.ceil(len(names) / ncols))
+    width = 0.8 / max(len(policies), 1)
+    with sns.axes_style("whitegrid"), sns.plotting_context("notebook", rc=_STYLE):
+        fig = Figure(figsize=(max(4.2, 0.55 * len(groups) * len(policies) / 2.2) * ncols,
+                              3.3 * nrows + 0.9), layout="constrained")
+        axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+        x = np.arange(len(groups))
+        for ax, name in zip(axes, names, strict=False):
+            m = metrics[name]
+            sub = subgroups[subgroups["metric"] == name].set_index(["policy", "group"])
+            for i, policy in enumerate(policies):
+                rows = sub.reindex([(policy, g) for g in groups])
+                mean = rows["mean"].to_numpy(float)
+                err = np.vstack([mean - rows["ci_low"].to_numpy(float), rows["ci_high"].to_numpy(float) - mean])
+                ax.bar(x - 0.4 + width * (i + 0.5), mean, width, color=_colour(policy), label=policy,
+                       yerr=np.nan_to_num(err), error_kw={"elinewidth": 0.8, "capsize": 1.5, "ecolor": "0.25"})
+            ax.set_xticks(x, [_wrap(g, 14) for g in groups])
+            format_axis(ax, m)
+            ax.set_title(_wrap(m.label, 40), loc="left", fontsize=10)
+            ax.grid(axis="x", visible=False)
+        for ax in axes[len(names):]:
+            ax.set_visible(False)
+        handles, labels = axes[0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 7), frameon=False)
+        when = f" at year {year:g}" if year is not None else ""
+        fig.suptitle(f"Outcomes by {by}{when} (permit holders aged 18–64; mean and 95% CI across seeds)",
+                     fontsize=13, fontweight="bold")
+    return fig
+
+
+def _wrap(text: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(text, width)) or text
