@@ -92,7 +92,10 @@ class Backend:
     def close(self, cancel: bool = False) -> None:
         """Shut the executor down (cancelling queued runs if ``cancel``) and disconnect."""
         try:
-            self.executor.shutdown(wait=not cancel, cancel_futures=cancel)
+            if self.client is not None:  # Dask's executor has no cancel_futures
+                self.executor.shutdown(wait=not cancel)
+            else:
+                self.executor.shutdown(wait=not cancel, cancel_futures=cancel)
         finally:
             if self.client is not None:
                 self.client.close()

@@ -182,6 +182,8 @@ def run_sweep(
             summary.seconds = time.perf_counter() - started
             store.finish(summary, status)
             backend.close(cancel=cancel)
+    if spec.figures:
+        draw_figures(spec, out)
     return summary
 
 
@@ -460,6 +462,24 @@ def _sigterm_as_interrupt():
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def draw_figures(spec: SweepSpec, out: Path) -> list[Path]:
+    """Draw the sweep file's ``[[figures]]`` into ``out/figures/`` (PNG)."""
+    from viz.sweep_figures import metric_over_parameters
+
+    folder = out / "figures"
+    folder.mkdir(exist_ok=True)
+    written = []
+    for fig_spec in spec.figures:
+        df = load_sweep(out, [fig_spec["metric"]], [fig_spec["year"]], tidy=False)
+        fig = metric_over_parameters(df, fig_spec["metric"], fig_spec["x"], fig_spec["y"],
+                                     year=fig_spec["year"], kind=fig_spec["kind"])
+        axes = "-".join(a for a in (fig_spec["x"], fig_spec["y"]) if a)
+        path = folder / f"{fig_spec['metric']}-year{fig_spec['year']:g}-{axes}.png"
+        atomic_write(path, lambda tmp, fig=fig: fig.savefig(tmp, format="png", dpi=130))
+        written.append(path)
+    return written
 
 
 # --- reading a sweep back ----------------------------------------------------------------

@@ -49,9 +49,10 @@ from model.policies import POLICIES, unknown_policy_message
 
 METHODS = ("lhs", "sobol", "morris")
 TOP_KEYS = ("description", "policy", "years", "seeds", "root_seed", "common_seeds", "metrics",
-            "years_to_keep", "parameters", "grid", "sample", "storage")
+            "years_to_keep", "parameters", "grid", "sample", "storage", "figures")
 SAMPLE_KEYS = ("method", "n", "ranges", "levels", "second_order")
 STORAGE_KEYS = ("part_runs", "part_seconds")
+FIGURE_KEYS = ("metric", "x", "y", "year", "kind")
 MAX_POINTS = 10_000_000
 MAX_SEEDS = 100_000
 POLICY = "policy"  # the one swept name that is not a model parameter
@@ -109,6 +110,8 @@ class SweepSpec:
         months: Months stored per run (None: all).
         part_runs: At most this many runs per Parquet part.
         part_seconds: A part is written at least this often while runs finish.
+        figures: Figures drawn when the sweep completes: dicts with ``metric``,
+            ``x``, optional ``y``, ``year`` and ``kind`` (``[[figures]]`` tables).
     """
 
     path: Path
@@ -129,6 +132,7 @@ class SweepSpec:
     months: tuple[int, ...] | None = None
     part_runs: int = 200
     part_seconds: float = 5.0
+    figures: tuple[dict, ...] = ()
 
     @property
     def n_points(self) -> int:
@@ -276,12 +280,13 @@ def spec_from_dict(data: dict[str, Any], path: str | Path = "<sweep>", text: str
     for name in swept:
         if name in parameters:
             raise fail(f"{name} is both fixed in [parameters] and swept; keep one")
+    figures = _figures(data.get("figures", []), swept, metrics, months, years, months_total, fail)
 
     return SweepSpec(path=path, text=text, policy=policy, years=float(years), seeds=seeds,
                      root_seed=root_seed, common_seeds=common_seeds, parameters=parameters,
                      method=method, swept=swept, points=points, design=design, problem=problem,
                      sample=sample, metrics=metrics, months=months, part_runs=part_runs,
-                     part_seconds=part_seconds)
+                     part_seconds=part_seconds, figures=figures)
 
 
 def _unknown_top_key(key: str) -> str:
@@ -382,6 +387,45 @@ def _storage(table: Any, fail) -> tuple[int, float]:
     if isinstance(part_seconds, bool) or not isinstance(part_seconds, int | float) or not 0 <= part_seconds <= 3600:
         raise fail(f"[storage] part_seconds = {part_seconds!r} is not allowed: expected a number in [0, 3600]")
     return part_runs, float(part_seconds)
+
+
+def _figures(value: Any, swept: tuple[str, ...], metrics: tuple[str, ...],
+             months: tuple[int, ...] | None, years: float, months_total: int, fail) -> tuple[dict, ...]:
+    """``[[figures]]``: a metric over one or two swept parameters, drawn when the sweep completes."""
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise fail("figures must be [[figures]] tables with metric, x (and optionally y, year, kind)")
+    figures = []
+    for i, fig in enumerate(value, start=1):
+        where = f"[[figures]] #{i}"
+        for key in fig:
+            if key not in FIGURE_KEYS:
+                hint = difflib.get_close_matches(key, FIGURE_KEYS, n=2, cutoff=0.6)
+                tail = f"; did you mean {', '.join(hint)}?" if hint else f"; expected {', '.join(FIGURE_KEYS)}"
+                raise fail(f"{where}: unknown key {key!r}{tail}")
+        metric = fig.get("metric")
+        if metric not in metrics:
+            hint = difflib.get_close_matches(str(metric), metrics, n=3, cutoff=0.6)
+            tail = f"; did you mean {', '.join(hint)}?" if hint else f"; stored metrics: {', '.join(metrics)}"
+            raise fail(f"{where}: metric {metric!r} is not stored by this sweep{tail}")
+        for axis in ("x", "y"):
+            name = fig.get(axis)
+            if (axis == "x" or name is not None) and name not in swept:
+                raise fail(f"{where}: {axis} = {name!r} is not a swept parameter "
+                           f"(swept: {', '.join(swept)})")
+        if fig.get("y") is not None and fig["y"] == fig["x"]:
+            raise fail(f"{where}: x and y are the same parameter")
+        year = fig.get("year", years)
+        month = 12 * year if isinstance(year, int | float) and not isinstance(year, bool) else -1
+        if month < 0 or not math.isclose(month, round(month)) or not 0 <= round(month) <= months_total \
+                or (months is not None and int(round(month)) not in months):
+            raise fail(f"{where}: year = {year!r} is not a stored year")
+        kind = fig.get("kind", "heatmap" if fig.get("y") else "line")
+        if kind not in ("line", "heatmap") or (kind == "heatmap" and not fig.get("y")):
+            raise fail(f"{where}: kind = {kind!r} is not allowed: expected \"line\", or "
+                       "\"heatmap\" with both x and y")
+        figures.append({"metric": metric, "x": fig["x"], "y": fig.get("y"), "year": float(year),
+                        "kind": kind})
+    return tuple(figures)
 
 
 def _grid(table: Any, fail) -> tuple[pd.DataFrame, tuple[str, ...]]:
