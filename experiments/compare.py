@@ -57,6 +57,7 @@ REPORT_YEARS = (1, 3, 5, 10)
 PERMIT_YEARS = (1, 2, 3, 5, 7)
 SNAPSHOT_EVERY = 12
 MIN_COVERAGE = 0.5  # show a years-since-permit bin only if it holds at least half the largest bin
+MIN_PERMIT_SHARE = 0.1  # plot averages over permit holders once this share of newcomers holds a permit
 SUBGROUP_METRICS = ("share_employed", "share_fulltime", "share_on_welfare",
                     "share_a2_plus", "share_isolated", "mean_wellbeing")
 README_START, README_END = "<!-- compare:start -->", "<!-- compare:end -->"
@@ -332,7 +333,7 @@ def summarise(settings: Settings, outputs: list[_RunOutput]) -> ComparisonResult
     summary["year"] = summary["month"] / 12
     differences = S.paired_differences(model, all_metrics, settings.reference, year_months)
     shown = list(dict.fromkeys([*settings.metrics, *S.REPORT_KEY_METRICS, S.NET_COST.name]))
-    over_time = S.summarise_over_time(model, shown)
+    over_time = _from_enough_permits(S.summarise_over_time(model, shown), model, settings)
     by_permit = S.summarise_by_years_since_permit(pd.concat([o.by_permit for o in outputs], ignore_index=True))
     subgroups = None
     if settings.by:
@@ -347,6 +348,14 @@ def summarise(settings: Settings, outputs: list[_RunOutput]) -> ComparisonResult
         by_permit=_in_order(by_permit, settings),
         subgroups=_in_order(subgroups, settings) if subgroups is not None else None,
     )
+
+
+def _from_enough_permits(over_time: pd.DataFrame, model: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """Drop the first months, when averages over permit holders rest on a handful of people."""
+    permits = (model["n_awaiting_housing"] + model["n_housed"]).groupby(model["month"]).mean()
+    early = set(permits.index[permits < MIN_PERMIT_SHARE * settings.n_newcomers])
+    per_permit_holder = over_time["metric"].isin(list(S.NEWCOMER_MEASURES))
+    return over_time[~(per_permit_holder & over_time["month"].isin(early))]
 
 
 def _in_order(df: pd.DataFrame, settings: Settings) -> pd.DataFrame:
@@ -516,30 +525,48 @@ def _short(name: str) -> str:
     return name.removesuffix("_eur").replace("_per_newcomer", "/newcomer").replace("_", " ")
 
 
+def _header_lines(name: str, width: int = 11) -> list[str]:
+    """A policy name split after underscores into lines of about ``width`` characters."""
+    lines: list[str] = []
+    for word in name.split("_"):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += "_" + word
+        elif lines:
+            lines[-1] += "_"
+            lines.append(word)
+        else:
+            lines.append(word)
+    return lines
+
+
 def headline_text(result: ComparisonResult, year: float | None = None) -> str:
-    """The headline table for the terminal: key outcomes at the horizon, by policy."""
+    """The headline table for the terminal: key outcomes at the horizon, one column per policy."""
     st = result.settings
     year = st.years if year is None else year
     summary = result.summary.set_index(["policy", "metric", "year"])
     diffs = result.differences.set_index(["policy", "metric", "year"])
-    names = list(st.metrics)
-    header = ["policy", *[_short(n) for n in names]]
-    rows = []
-    for p in st.policies:
-        row = [p]
-        for n in names:
+    heads = [_header_lines(p) for p in st.policies]
+    depth = max(len(h) for h in heads)
+    columns = []
+    for p, head in zip(st.policies, heads, strict=True):
+        cells = []
+        for n in st.metrics:
             m = S.REPORT_METRICS[n]
             text = format_value(m, summary.loc[(p, n, year), "mean"])
             if p != st.reference:
-                d = diffs.loc[(p, n, year)]
-                text += "*" if _significant(d) else " "
-            row.append(text)
-        rows.append(row)
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    lines = [f"Key outcomes at year {year:g}: mean of {len(st.seeds)} seeds "
-             f"(* = differs from {st.reference}, 95% CI of the paired difference excludes 0)"]
-    for r in [header, *rows]:
-        lines.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))))
+                text += "*" if _significant(diffs.loc[(p, n, year)]) else " "
+            cells.append(text)
+        columns.append((head + [""] * (depth - len(head)), cells))
+    labels = [_short(n) for n in st.metrics]
+    first = max(len(x) for x in labels)
+    widths = [max(len(x) for x in head + cells) for head, cells in columns]
+    lines = [f"Key outcomes at year {year:g}, mean of {len(st.seeds)} seeds per policy "
+             f"(* = differs from {st.reference}: the 95% CI of the paired difference excludes 0)", ""]
+    for i in range(depth):
+        lines.append(" " * first + "".join("  " + head[i].rjust(w) for (head, _), w in zip(columns, widths, strict=True)))
+    for j, label in enumerate(labels):
+        lines.append(label.ljust(first) + "".join("  " + cells[j].rjust(w)
+                                                  for (_, cells), w in zip(columns, widths, strict=True)))
     return "\n".join(lines)
 
 

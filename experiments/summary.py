@@ -132,6 +132,27 @@ def mean_ci(frame: pd.DataFrame, by: list[str], value: str = "value") -> pd.Data
     return out[[*by, "mean", "ci_low", "ci_high", "n_seeds"]]
 
 
+_RANGES = {"share": (0.0, 1.0), "0-1": (0.0, 1.0), "score 0-5": (0.0, 5.0), "count": (0.0, None),
+           "ties": (0.0, None)}
+
+
+def clip_to_range(summary: pd.DataFrame, metrics: dict[str, Metric] | None = None) -> pd.DataFrame:
+    """Confidence limits clipped to what a metric can be (a share stays within 0-100%).
+
+    The Student-t interval is symmetric and, with few seeds or a share near 0
+    or 1, can reach past the possible range; the mean always stays inside.
+    """
+    metrics = metrics or REPORT_METRICS
+    out = summary.copy()
+    units = out["metric"].map(lambda name: metrics[name].unit)
+    for unit, (low, high) in _RANGES.items():
+        rows = units == unit
+        out.loc[rows, "ci_low"] = out.loc[rows, "ci_low"].clip(lower=low)
+        if high is not None:
+            out.loc[rows, "ci_high"] = out.loc[rows, "ci_high"].clip(upper=high)
+    return out
+
+
 def long_model_table(model_table: pd.DataFrame, metrics: Iterable[str]) -> pd.DataFrame:
     """One row per policy, seed, month and metric (column ``value``)."""
     return model_table.melt(id_vars=["policy", "seed", "month", "year"], value_vars=list(metrics),
@@ -152,7 +173,7 @@ def summarise_over_time(model_table: pd.DataFrame, metrics: Iterable[str],
     """
     table = model_table if months is None else model_table[model_table["month"].isin(list(months))]
     long = long_model_table(table, metrics)
-    return mean_ci(long, ["policy", "metric", "month", "year"])
+    return clip_to_range(mean_ci(long, ["policy", "metric", "month", "year"]))
 
 
 def paired_differences(model_table: pd.DataFrame, metrics: Iterable[str], reference: str,
@@ -219,7 +240,7 @@ def summarise_by_years_since_permit(per_run: pd.DataFrame) -> pd.DataFrame:
     ``n_newcomers`` is the mean number of permit holders per seed behind each value.
     """
     keys = ["policy", "metric", "years_since_permit"]
-    out = mean_ci(per_run, keys)
+    out = clip_to_range(mean_ci(per_run, keys))
     n = per_run.groupby(keys, sort=False, observed=True)["n_newcomers"].mean().rename("n_newcomers")
     return out.merge(n.reset_index(), on=keys, how="left")
 
@@ -295,7 +316,7 @@ def per_run_by_subgroup(newcomers: pd.DataFrame, by: str, metrics: Iterable[str]
 def summarise_by_subgroup(per_run: pd.DataFrame) -> pd.DataFrame:
     """Across seeds: ``policy, metric, group, mean, ci_low, ci_high, n_seeds, n_newcomers``."""
     keys = ["policy", "metric", "group"]
-    out = mean_ci(per_run, keys)
+    out = clip_to_range(mean_ci(per_run, keys))
     n = per_run.groupby(keys, sort=False, observed=True)["n_newcomers"].mean().rename("n_newcomers")
     return out.merge(n.reset_index(), on=keys, how="left")
 

@@ -22,12 +22,20 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 from model import METRICS, POLICIES
 from model.outcomes import Metric
 
-_PALETTE = sns.color_palette("colorblind", 10)
-POLICY_COLOURS: dict[str, tuple] = {
-    name: (0.1, 0.1, 0.1) if i == 0 else _PALETTE[[0, 1, 2, 4, 3, 9, 5, 6, 7, 8][(i - 1) % 10]]
-    for i, name in enumerate(POLICIES)
+_OKABE_ITO = {"black": "#1a1a1a", "blue": "#0173b2", "sky": "#56b4e9", "green": "#029e73",
+              "purple": "#cc78bc", "vermillion": "#d55e00", "tan": "#ca9161", "orange": "#de8f05",
+              "grey": "#949494", "yellow": "#ece133"}
+_BY_POLICY = {"baseline_2013": "black", "early_language": "sky", "two_track": "blue",
+              "startpunten": "green", "reduced_fines": "purple", "all_proposals": "vermillion",
+              "wet_inburgering_2021": "tan"}
+_SPARE = [c for c in _OKABE_ITO if c not in _BY_POLICY.values()]
+POLICY_COLOURS: dict[str, str] = {
+    name: _OKABE_ITO[_BY_POLICY.get(name) or _SPARE[i % len(_SPARE)]] for i, name in enumerate(POLICIES)
 }
-"""One colour per policy, the same in every figure; ``baseline_2013`` is near-black."""
+"""One colour per policy, the same in every figure (colour-blind safe, Okabe-Ito).
+
+The 2013 baseline is near-black; early language is a lighter blue than the two-track
+policy it is part of; the full package is the strongest colour."""
 
 REFERENCE_POLICY = "baseline_2013"
 
@@ -39,6 +47,7 @@ _UNIT_AXIS = {
     "ties": "active ties",
     "count": "people",
 }
+_LABEL_BOX = {"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75}
 _STYLE = {"axes.titlesize": 11, "axes.titleweight": "bold", "axes.labelsize": 10,
           "legend.fontsize": 9, "xtick.labelsize": 9, "ytick.labelsize": 9}
 
@@ -48,26 +57,30 @@ def unit_axis_label(metric: Metric) -> str:
     return _UNIT_AXIS.get(metric.unit, metric.unit)
 
 
-def _eur(value: float, _pos=None) -> str:
-    sign = "−" if value < 0 else ""
-    value = abs(value)
-    if value >= 1e6:
-        return f"{sign}€{value / 1e6:.1f}M"
-    if value >= 1e3:
-        return f"{sign}€{value / 1e3:.0f}k"
-    return f"{sign}€{value:.0f}"
+def _eur(value: float, _pos=None, sign: bool = False) -> str:
+    if abs(value) < 0.5:
+        return "€0"
+    return ("−" if value < 0 else "+" if sign else "") + f"€{abs(value):,.0f}"
 
 
 def format_axis(ax, metric: Metric, axis: str = "y", difference: bool = False) -> None:
-    """Percent for shares (percentage points for differences), euros for money."""
+    """Percent for shares (percentage points for differences), euros for money.
+
+    Levels of shares and money start at zero, so that a small gap does not look large.
+    """
     target = ax.yaxis if axis == "y" else ax.xaxis
     if metric.is_share:
         if difference:
-            target.set_major_formatter(FuncFormatter(lambda v, _p: f"{100 * v:+.0f} pp" if v else "0"))
+            target.set_major_formatter(FuncFormatter(lambda v, _p: f"{100 * v:+.0f} pp" if round(100 * v) else "0"))
         else:
             target.set_major_formatter(PercentFormatter(1.0, decimals=0))
     elif metric.unit == "EUR":
-        target.set_major_formatter(FuncFormatter(_eur))
+        target.set_major_formatter(FuncFormatter(lambda v, _p: _eur(v, sign=difference)))
+    if not difference and axis == "y" and (metric.is_share or metric.unit == "EUR") and ax.has_data():
+        low, high = ax.dataLim.y0, ax.dataLim.y1
+        if low >= -1e-9:
+            top = high * 1.05 if high > 1e-9 else (1.0 if metric.is_share else 100.0)
+            ax.set_ylim(0, min(top, 1.02) if metric.is_share else top)
 
 
 def _colour(policy: str):
@@ -145,7 +158,7 @@ def overview(over_time: pd.DataFrame, metric_names: Iterable[str],
             ax.set_visible(False)
         handles, labels = axes[0].get_legend_handles_labels()
         fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 7), frameon=False)
-        fig.suptitle("Key outcomes over ten years by policy (mean and 95% CI across seeds)",
+        fig.suptitle(f"Key outcomes over {last_year:g} years by policy (mean and 95% CI across seeds)",
                      fontsize=13, fontweight="bold")
     return fig
 
@@ -203,8 +216,8 @@ def cost_against_employment(differences: pd.DataFrame, year: float, employment: 
         ax.axhline(0, color="0.3", lw=1)
         ax.axvline(0, color="0.3", lw=1)
         ax.plot([0], [0], "o", color=_colour(reference), ms=9, zorder=4)
-        ax.annotate(reference, (0, 0), xytext=(6, -12), textcoords="offset points", fontsize=9,
-                    color=_colour(reference))
+        labels = [ax.annotate(reference, (0, 0), xytext=(7, -14), textcoords="offset points", fontsize=9,
+                              color=_colour(reference))]
         for policy in policies:
             if (policy, employment) not in d.index or (policy, cost) not in d.index:
                 continue
@@ -214,24 +227,43 @@ def cost_against_employment(differences: pd.DataFrame, year: float, employment: 
                         xerr=[[x["mean"] - x["ci_low"]], [x["ci_high"] - x["mean"]]],
                         yerr=[[y["mean"] - y["ci_low"]], [y["ci_high"] - y["mean"]]],
                         fmt="o", color=colour, ms=9, capsize=3, lw=1.5, zorder=3)
-            ax.annotate(policy, (x["mean"], y["mean"]), xytext=(7, 6), textcoords="offset points",
-                        fontsize=10, color=colour, fontweight="bold")
+            labels.append(ax.annotate(policy, (x["mean"], y["mean"]), xytext=(7, 6),
+                                      textcoords="offset points", fontsize=10, color=colour,
+                                      fontweight="bold", bbox=_LABEL_BOX))
         format_axis(ax, mx, "x", difference=True)
         format_axis(ax, my, "y", difference=True)
         ax.margins(0.15)
-        ax.set_xlabel(f"{mx.label}: difference from {reference} (percentage points)")
-        ax.set_ylabel(f"difference from {reference} (EUR per newcomer)")
-        ax.set_title(f"{_wrap(my.label, 70)}\nagainst employment gained, year {year:g}", loc="left")
+        ax.set_xlabel(f"{mx.label}: difference from {reference}")
+        ax.set_ylabel(f"{_wrap(my.label, 50)}:\ndifference from {reference}")
+        ax.set_title(f"Cost against employment gained by year {year:g}", loc="left")
         ax.text(0.99, 0.02, "right and down: more work for less money", transform=ax.transAxes,
                 ha="right", va="bottom", fontsize=8, color="0.4")
         fig.suptitle("Mean paired difference across seeds; bars: 95% CI", x=0.99, ha="right",
                      fontsize=8, color="0.4")
+        _separate_labels(fig, labels)
     return fig
+
+
+def _separate_labels(fig: Figure, labels: list, step: float = 6.0, tries: int = 16) -> None:
+    """Nudge point labels up or down, a little at a time, until none overlaps another."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()  # runs the layout, so that extents are final
+    renderer = canvas.get_renderer()
+    placed = []
+    for label in labels:
+        x0, y0 = label.xyann
+        for i in range(tries):
+            if not any(label.get_window_extent(renderer).overlaps(other) for other in placed):
+                break
+            label.xyann = (x0, y0 + step * (i // 2 + 1) * (-1 if i % 2 == 0 else 1))
+        placed.append(label.get_window_extent(renderer))
 
 
 def by_subgroup(subgroups: pd.DataFrame, by: str, metric_names: Iterable[str], groups: list[str],
                 metrics: Mapping[str, Metric] = METRICS, year: float | None = None,
-                ncols: int = 3) -> Figure:
+                ncols: int = 2) -> Figure:
     """Outcomes per subgroup (bars per policy with 95% CI), one panel per outcome.
 
     Args:
@@ -245,9 +277,9 @@ def by_subgroup(subgroups: pd.DataFrame, by: str, metric_names: Iterable[str], g
     policies = _ordered_policies(subgroups)
     nrows = int(np.ceil(len(names) / ncols))
     width = 0.8 / max(len(policies), 1)
+    panel = min(9.0, max(4.5, 0.3 * len(groups) * len(policies)))
     with sns.axes_style("whitegrid"), sns.plotting_context("notebook", rc=_STYLE):
-        fig = Figure(figsize=(max(4.2, 0.55 * len(groups) * len(policies) / 2.2) * ncols,
-                              3.3 * nrows + 0.9), layout="constrained")
+        fig = Figure(figsize=(panel * ncols, 3.2 * nrows + 0.9), layout="constrained")
         axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
         x = np.arange(len(groups))
         for ax, name in zip(axes, names, strict=False):
