@@ -235,8 +235,12 @@ def execute(
             except Exception as err:  # noqa: BLE001 - e.g. Dask's KilledWorker
                 yield _lost(task, err)
         if broken:
-            for task in pending.values():
-                yield _lost(task, RuntimeError("worker process died (the pool was restarted)"))
+            cf.wait(pending, timeout=5.0)  # the pool marks every queued run as failed
+            for future, task in pending.items():
+                if future.done() and not future.cancelled() and future.exception() is None:
+                    yield future.result()  # finished just before the pool broke
+                else:
+                    yield _lost(task, RuntimeError("a worker process died; the pool was restarted"))
             pending.clear()
             if backend.restarts >= MAX_POOL_RESTARTS:
                 raise RuntimeError(f"worker processes died {backend.restarts + 1} times "
