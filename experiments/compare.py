@@ -30,12 +30,13 @@ import signal
 import sys
 import tempfile
 import time
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
@@ -168,10 +169,19 @@ def compare(policies: list[str] | None = None, seeds: int = DEFAULT_SEEDS, years
         >>> result.summary.query("metric == 'share_employed' and year == 3")  # doctest: +SKIP
     """
     settings = make_settings(policies, seeds, years, params or {}, by)
-    with tempfile.TemporaryDirectory(prefix="nieuwkomers-compare-") as tmp:
-        result = run_comparison(settings, Path(tmp), workers=workers, progress=progress)
-        result.newcomers = pd.read_parquet(Path(tmp) / "newcomers.parquet")
+    pool = make_pool(_worker_count(workers, settings))
+    try:
+        with tempfile.TemporaryDirectory(prefix="nieuwkomers-compare-") as tmp:
+            result = run_comparison(settings, Path(tmp), pool, progress=progress)
+            result.newcomers = pd.read_parquet(Path(tmp) / "newcomers.parquet")
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     return result
+
+
+def _worker_count(workers: int | None, settings: Settings) -> int:
+    return max(1, min(workers or default_workers(), len(settings.policies) * len(settings.seeds)))
 
 
 def make_settings(policies: list[str] | None, seeds: int, years: float, params: dict,
@@ -212,22 +222,19 @@ class _RunOutput:
     model: pd.DataFrame
     by_permit: pd.DataFrame
     subgroups: pd.DataFrame | None
+    newcomers: pa.Table | None
     seconds: float
 
 
-def _part_path(parts: Path, settings: Settings, policy: str, seed: int) -> Path:
-    return parts / f"newcomers-{settings.policies.index(policy):03d}-{seed:06d}.parquet"
-
-
-def _run_one(settings: Settings, policy: str, seed: int, parts: Path) -> _RunOutput:
-    """One run: write its newcomer snapshots as a Parquet part, return the small tables."""
+def _run_one(settings: Settings, policy: str, seed: int) -> _RunOutput:
+    """One run: its model table, its newcomer snapshots (as Arrow) and their small summaries."""
     result = run_simulation(policy, seed, settings.years, settings.params, SNAPSHOT_EVERY)
     newcomers = result.newcomers
     by_permit = S.per_run_by_years_since_permit(newcomers, S.NEWCOMER_MEASURES)
     subgroups = (S.per_run_by_subgroup(newcomers, settings.by, S.NEWCOMER_MEASURES)
                  if settings.by else None)
-    write_parquet(newcomers, _part_path(parts, settings, policy, seed))
-    return _RunOutput(policy, seed, result.model, by_permit, subgroups, result.seconds)
+    table = pa.Table.from_pandas(newcomers, preserve_index=False)
+    return _RunOutput(policy, seed, result.model, by_permit, subgroups, table, result.seconds)
 
 
 def _ignore_sigint() -> None:
@@ -243,81 +250,95 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def _pool(workers: int) -> ProcessPoolExecutor:
+def make_pool(workers: int) -> ProcessPoolExecutor | None:
+    """A process pool of ``workers`` processes (None for 1: run in this process).
+
+    On Linux the workers are forked, which is fast and inherits the imported
+    model; the pool forks all its workers at the first submit, before any
+    thread of ours (the progress bar's) exists.
+    """
+    if workers <= 1:
+        return None
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_ignore_sigint)
 
 
-def run_comparison(settings: Settings, staging: Path, workers: int | None = None,
-                   progress: bool = True) -> ComparisonResult:
-    """Run every (policy, seed) and summarise; newcomer snapshots end up in ``staging/newcomers.parquet``.
+class _OrderedParquetWriter:
+    """Append each run's newcomer table to one Parquet file, in task order, as runs finish."""
 
-    Each run's newcomer snapshots are written to ``staging/parts/`` as it
-    finishes and combined at the end. Results do not depend on ``workers``: every
-    run is seeded, and tables are put in policy, seed order.
+    def __init__(self, path: Path):
+        self.path = path
+        self.pending: dict[int, pa.Table] = {}
+        self.next = 0
+        self.writer: pq.ParquetWriter | None = None
+
+    def add(self, index: int, table: pa.Table) -> None:
+        self.pending[index] = table
+        while self.next in self.pending:
+            table = self.pending.pop(self.next)
+            if self.writer is None:
+                self.writer = pq.ParquetWriter(self.path, table.schema)
+            self.writer.write_table(table.cast(self.writer.schema))
+            self.next += 1
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
+def run_comparison(settings: Settings, staging: Path, pool: ProcessPoolExecutor | None = None,
+                   progress: bool = True) -> ComparisonResult:
+    """Run every (policy, seed) and summarise; the newcomer snapshots go to ``staging/newcomers.parquet``.
+
+    Runs are spread over ``pool`` (None: one after the other in this process).
+    Newcomer snapshots are appended to the Parquet file as runs finish, in
+    policy, seed order; results do not depend on the number of workers, since
+    every run is seeded and every table is put in that order.
     """
     started = time.perf_counter()
-    workers = max(1, min(workers or default_workers(), len(settings.policies) * len(settings.seeds)))
-    parts = staging / "parts"
-    parts.mkdir(parents=True, exist_ok=True)
-    tasks = [(p, s) for s in settings.seeds for p in settings.policies]  # seed-major: early partial results cover every policy
-    outputs: list[_RunOutput] = []
-    bar = tqdm(total=len(tasks), desc="compare", unit="run", file=sys.stderr, disable=not progress,
-               dynamic_ncols=True)
+    tasks = [(p, s) for p in settings.policies for s in settings.seeds]
+    writer = _OrderedParquetWriter(staging / "newcomers.parquet")
+    outputs: list[_RunOutput | None] = [None] * len(tasks)
+    bar = None
     try:
-        if workers == 1:
-            for policy, seed in tasks:
-                outputs.append(_run_one(settings, policy, seed, parts))
-                bar.update()
+        if pool is None:
+            bar = _progress_bar(len(tasks), progress)
+            for i, (policy, seed) in enumerate(tasks):
+                outputs[i] = _collect(_run_one(settings, policy, seed), i, writer, bar)
         else:
-            outputs = _run_in_pool(settings, tasks, parts, workers, bar)
+            futures = {pool.submit(_run_one, settings, p, s): i for i, (p, s) in enumerate(tasks)}
+            bar = _progress_bar(len(tasks), progress)  # after the submits: workers fork before its thread
+            pending = set(futures)
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    i = futures[future]
+                    outputs[i] = _collect(future.result(), i, writer, bar)
+    except BaseException:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)  # running runs finish (about a second), queued ones never start
+        raise
     finally:
-        bar.close()
-    order = {p: i for i, p in enumerate(settings.policies)}
-    outputs.sort(key=lambda o: (order[o.policy], o.seed))
-    _combine_parts([_part_path(parts, settings, o.policy, o.seed) for o in outputs],
-                   staging / "newcomers.parquet")
-    shutil.rmtree(parts, ignore_errors=True)
+        writer.close()
+        if bar is not None:
+            bar.close()
     result = summarise(settings, outputs)
     result.seconds = time.perf_counter() - started
     result.run_seconds = [o.seconds for o in outputs]
     return result
 
 
-def _run_in_pool(settings: Settings, tasks: list, parts: Path, workers: int, bar) -> list[_RunOutput]:
-    outputs = []
-    pool = _pool(workers)
-    try:
-        pending: set[Future] = {pool.submit(_run_one, settings, p, s, parts) for p, s in tasks}
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                outputs.append(future.result())
-                bar.update()
-    except BaseException:
-        pool.shutdown(wait=True, cancel_futures=True)  # running runs finish (< 1 s), queued ones never start
-        raise
-    pool.shutdown(wait=True)
-    return outputs
+def _progress_bar(total: int, progress: bool) -> tqdm:
+    return tqdm(total=total, desc="compare", unit="run", file=sys.stderr, disable=not progress,
+                dynamic_ncols=True)
 
 
-def _combine_parts(paths: list[Path], target: Path) -> None:
-    """Concatenate Parquet parts (same schema) into one file, atomically."""
-
-    def write(tmp: Path) -> None:
-        writer = None
-        try:
-            for path in paths:
-                table = pq.read_table(path)
-                if writer is None:
-                    writer = pq.ParquetWriter(tmp, table.schema)
-                writer.write_table(table)
-        finally:
-            if writer is not None:
-                writer.close()
-
-    atomic_write(target, write)
+def _collect(output: _RunOutput, index: int, writer: _OrderedParquetWriter, bar: tqdm) -> _RunOutput:
+    writer.add(index, output.newcomers)
+    output.newcomers = None
+    bar.update()
+    return output
 
 
 # --- summarising ----------------------------------------------------------------------
@@ -655,22 +676,17 @@ def _render(function: str, kwargs: dict, path: Path) -> None:
     atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=110))
 
 
-def render_figures(result: ComparisonResult, folder: Path, workers: int = 1) -> list[str]:
-    """Draw every figure into ``folder``; returns the file names."""
+def render_figures(result: ComparisonResult, folder: Path, pool: ProcessPoolExecutor | None = None) -> list[str]:
+    """Draw every figure into ``folder`` (in parallel on ``pool`` if given); returns the file names."""
     folder.mkdir(parents=True, exist_ok=True)
     jobs = figure_jobs(result)
-    if workers <= 1:
+    if pool is None:
         for name, fn, kwargs in jobs:
             _render(fn, kwargs, folder / name)
     else:
-        pool = _pool(min(workers, len(jobs)))
-        try:
-            for future in [pool.submit(_render, fn, kwargs, folder / name) for name, fn, kwargs in jobs]:
-                future.result()
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
-        pool.shutdown(wait=True)
+        slow_first = sorted(jobs, key=lambda job: job[1] == "over_time")  # small multiples take longest
+        for future in [pool.submit(_render, fn, kwargs, folder / name) for name, fn, kwargs in slow_first]:
+            future.result()
     return [name for name, _, _ in jobs]
 
 
@@ -741,11 +757,12 @@ def main(args: argparse.Namespace) -> int:
     IntegrationModel(policy=settings.policies[0], rng=0, **settings.params)  # parameters that clash fail now
     readme = _check_readme(args.readme) if args.readme else None
     out = prepare_out_dir(args.out)
-    workers = args.workers or default_workers()
+    workers = _worker_count(args.workers, settings)
 
     staging = Path(tempfile.mkdtemp(dir=out, prefix=".compare-"))
+    pool = make_pool(workers)
     try:
-        result = run_comparison(settings, staging, workers=workers, progress=True)
+        result = run_comparison(settings, staging, pool, progress=True)
         started = time.perf_counter()
         write_parquet(result.model[["policy", "seed", "month", "year", *METRICS]], staging / "model.parquet")
         _whole_years(result.summary).to_csv(staging / "summary.csv", index=False)
@@ -754,11 +771,13 @@ def main(args: argparse.Namespace) -> int:
         result.by_permit.to_csv(staging / "by_years_since_permit.csv", index=False)
         if result.subgroups is not None:
             result.subgroups.assign(by=settings.by).to_csv(staging / f"by_{settings.by}.csv", index=False)
-        figures = render_figures(result, staging / "figures", workers)
+        figures = render_figures(result, staging / "figures", pool)
         (staging / "summary.md").write_text(report_markdown(result, figures), encoding="utf-8")
         write_json(_record(settings, result, workers, time.perf_counter() - started), staging / "compare.json")
         _move_into_place(staging, out)
     finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(staging, ignore_errors=True)
     if readme is not None:
         image = update_readme(readme, result, out / "figures")
