@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 AZC_VOLUNTEER_START = {True: 0.12, False: 0.02}  # by azc_activities
 PERMIT_VOLUNTEER_START = 0.01
-PLAN_VOLUNTEER_START = 0.08  # the plan pairs volunteering with literacy classes (line 2255)
+PLAN_VOLUNTEER_START = 0.05  # the plan pairs volunteering with literacy classes (line 2255)
 VOLUNTEER_STOP = 0.05
 SKILLS_COURSE_START = 0.08  # monthly, in the azc under track 1
 STUDY_MAX_AGE = 30.0

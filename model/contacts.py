@@ -27,7 +27,6 @@ REFRESH_CHANCE = 0.4  # monthly chance an existing tie is kept up, at full ease
 COLLEAGUE_RATE = 0.8  # meetings a month in a full-time job
 VOLUNTEER_RATE = 0.8  # meetings a month while volunteering
 PLACEMENT_RATE = 0.6
-STARTPUNT_MEETINGS = 2  # residents met per startpunt visit
 SHARED_ACTIVITY = 1.5  # a tie forms more easily over a shared activity
 WORKPLACE_RADIUS = 2  # colleagues live and work around the workplace
 

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.language import COURSE_PRICE_EUR_PER_HOUR
 from model.population import NO_COURSE, SUPERVISED_COURSE, Phase
 
 if TYPE_CHECKING:
@@ -79,8 +78,8 @@ def sit_exams(model: IntegrationModel) -> np.ndarray:
     nc.exam_pass_month[passed] = month
     on_time = passed[month <= nc.exam_deadline[passed]]
     # The DUO loan becomes a gift only when the exam is passed in time.
-    model.costs.loan_forgiven(nc.loan_hours[on_time] * COURSE_PRICE_EUR_PER_HOUR)
-    nc.loan_hours[on_time] = 0.0
+    model.costs.loan_forgiven(nc.loan_eur[on_time])
+    nc.loan_eur[on_time] = 0.0
     if model.positive_incentives:
         nc.followup_months[on_time] = FOLLOWUP_MONTHS
         idle = on_time[nc.course_kind[on_time] == NO_COURSE]
@@ -109,8 +108,8 @@ def face_deadlines(model: IntegrationModel) -> np.ndarray:
     # Missing the deadline: the loan must be repaid; under positive incentives it
     # becomes a social loan repaid from earnings over a long term, not a debt.
     if not model.positive_incentives:
-        nc.debt[due] += nc.loan_hours[due] * COURSE_PRICE_EUR_PER_HOUR
-        nc.loan_hours[due] = 0.0
+        nc.debt[due] += nc.loan_eur[due]
+        nc.loan_eur[due] = 0.0
     if model.fine_eur <= 0:
         return np.zeros(0, dtype=np.int64)
     nc.debt[due] += model.fine_eur

@@ -22,30 +22,31 @@ from model.population import MARKET_COURSE, NO_COURSE, Education, Phase
 if TYPE_CHECKING:
     from model.model import IntegrationModel
 
-LEVEL_REQUIREMENT = np.array([1.3, 2.6, 3.6])  # score needed for low/middle/high-skill jobs (A1+, A2+, B1+)
+LEVEL_REQUIREMENT = np.array([1.0, 2.5, 3.5])  # score needed for low/middle/high-skill jobs (A1+, A2+, B1+)
 REQUIREMENT_SPREAD = 0.4  # employers differ in what they ask
-LANGUAGE_SLOPE = 0.35  # how sharply hiring falls below the requirement
+LANGUAGE_SLOPE = 0.6  # how sharply hiring falls below the requirement
 UNRECOGNISED_LEVEL = 1  # highly educated without recognised diplomas compete for middle jobs at most
 SUBSIDY_RESPONSE = 1.5  # hiring chance x (1 + response * subsidy); assumption
-REFERRAL_BOOST = 0.35  # per active tie with an employed resident, up to two
-BROKER_BOOST = 0.6  # plan / municipal job brokerage, times implementation quality
-STARTPUNT_GUIDANCE_BOOST = 0.4  # work guidance at a startpunt this month
+REFERRAL_BOOST = 0.2  # per active tie with an employed resident, up to two
+BROKER_BOOST = 0.25  # plan / municipal job brokerage, times implementation quality
+STARTPUNT_GUIDANCE_BOOST = 0.2  # work guidance at a startpunt this month
 SKILLS_COURSE_BOOST = 0.2  # track-1 professional-skills course
 STUDENT_SEARCH = 0.2
 REINTEGRATION_EFFECT = 0.8  # municipal work reintegration for people on welfare, times (quality - 1)
 CARE_DUTY_SEARCH = 0.35  # search effort with young children and no childcare
-CHILDCARE_SEARCH = 0.8  # with the plan's childcare (line 2258)
+CHILDCARE_SEARCH = 0.6  # with the plan's childcare (line 2258)
 ASYLUM_WEEKS_LIMIT = 24 / 52  # 2013: asylum seekers may work 24 weeks a year
 PART_TIME_HOURS = (14.0, 32.0)
 FULL_TIME_HOURS = (36.0, 40.0)
 COURSE_HOURS_CAP = 24.0  # 2013 course three days a week leaves at most ~3 days of work
 CARE_HOURS_CAP = 24.0
-MORE_HOURS_RATE = 0.04  # monthly chance that an unconstrained part-timer gets a full-time contract
+MORE_HOURS_RATE = 0.025  # monthly chance that an unconstrained part-timer gets a full-time contract
 WAGE_EUR_PER_HOUR = np.array([11.0, 14.0, 19.0])  # gross starting wage, by job level (assumption: CBS)
-WAGE_GROWTH_PER_YEAR = 0.03  # pay rises with Dutch work experience ...
-WAGE_GROWTH_CAP = 0.3  # ... up to +30% (assumption)
+WAGE_GROWTH_PER_YEAR = 0.05  # pay rises with Dutch work experience ...
+WAGE_GROWTH_CAP = 0.4  # ... up to +30% (assumption)
 PLACEMENT_MONTHS = 6
-PLACEMENT_HIRE_CHANCE = 0.35  # chance a placement turns into a job (assumption)
+PLACEMENT_SLOTS_PER_EMPLOYER = 0.3  # mean work-experience places an employer offers (assumption)
+PLACEMENT_HIRE_CHANCE = 0.25  # chance a placement turns into a job (assumption)
 DEMAND_FLOOR = 0.5
 
 
@@ -82,7 +83,7 @@ def setup_employers(model: IntegrationModel) -> None:
     emp.vacancies[:] = rng.binomial(emp.jobs, 0.15)
     emp.language_requirement[:] = LEVEL_REQUIREMENT + rng.uniform(-REQUIREMENT_SPREAD, REQUIREMENT_SPREAD, (emp.n, 3))
     emp.willingness[:] = rng.beta(2.0, 2.0, emp.n)
-    emp.placement_slots[:] = rng.poisson(1.0, emp.n)
+    emp.placement_slots[:] = rng.poisson(PLACEMENT_SLOTS_PER_EMPLOYER, emp.n)
 
 
 def open_vacancies(model: IntegrationModel) -> None:

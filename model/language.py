@@ -3,10 +3,12 @@
 Language is a score on the CEFR scale: 0 = A0, 1 = A1, 2 = A2, 3 = B1, 4 = B2,
 5 = C1 (the level is the integer part). A month adds
 
-    course:   rate * effective course hours * learnability * exp(-score / LANGUAGE_SCALE)
+    course:   rate * effective hours * learnability * exp(-score / LANGUAGE_SCALE)
     practice: practice_rate * practice * learnability * exp(-score / LANGUAGE_SCALE)
 
-so hours count with diminishing returns; the rate is calibrated so that 100
+where effective hours are attended hours, with diminishing returns to
+intensity within a month, times course quality. Hours count with diminishing
+returns over time too (the exp term); the rate is calibrated so that 100
 extra course hours give about +8.5% proficiency (Foged & van der Werf 2023).
 When courses start and how good they are depends on the regime:
 
@@ -27,12 +29,19 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.population import AZC_COURSE, MARKET_COURSE, NO_COURSE, SUPERVISED_COURSE, Education, Phase
+from model.population import (
+    AZC_COURSE,
+    MARKET_COURSE,
+    NO_COURSE,
+    SUPERVISED_COURSE,
+    Education,
+    Phase,
+)
 
 if TYPE_CHECKING:
     from model.model import IntegrationModel
 
-LANGUAGE_SCALE = 3.0  # score at which gains have fallen to 1/e of a beginner's
+LANGUAGE_SCALE = 2.0  # score at which gains have fallen to 1/e of a beginner's
 MAX_SCORE = 5.99
 EDUCATION_LEARNABILITY = np.array([0.6, 0.85, 1.0, 1.2])  # by education: none, low, middle, high
 ILLITERATE_LEARNABILITY = 0.35  # assumption: without reading, classes teach little
@@ -43,6 +52,8 @@ COURSE_PRICE_EUR_PER_HOUR = 10.0  # assumption: EUR 10,000 loan buys ~1,000 hour
 FAST_TRACK_FACTOR = 1.5  # plan: intensive course for the highly educated (line 2253)
 LITERACY_MONTHS = {"supervised": 9, "market": 30}  # months of classes to learn to read
 EXTRA_HOURS_PER_MONTH = 50.0  # how fast `extra_course_hours` are delivered
+INTENSITY_EXPONENT = 0.9  # within a month, hours beyond a regular course count less (fatigue)
+REFERENCE_HOURS = 40.0  # hours/month at which an hour counts fully
 SUPERVISED_OVERRUN_MONTHS = 12  # a supervised course runs until this long past the deadline
 
 
@@ -77,6 +88,12 @@ def monthly_language_gain(score, effective_hours, practice, learn, rate, practic
     """
     headroom = np.exp(-np.asarray(score) / LANGUAGE_SCALE)
     return (rate * effective_hours + practice_rate * practice) * learn * headroom
+
+
+def intensity_adjusted(hours) -> np.ndarray:
+    """Hours in a month as they count for learning: fully up to a regular course, less beyond."""
+    hours = np.asarray(hours, dtype=float)
+    return REFERENCE_HOURS ** (1 - INTENSITY_EXPONENT) * hours**INTENSITY_EXPONENT
 
 
 def enrol(model: IntegrationModel) -> None:
@@ -155,7 +172,9 @@ def learn(model: IntegrationModel, attendance: np.ndarray, practice: np.ndarray)
 
     # Market courses are paid with the loan; when it runs out, the course stops.
     market = kind == MARKET_COURSE
-    nc.loan_hours[:n] += np.where(market, attended, 0.0)
+    bought = np.where(market, attended, 0.0)
+    nc.loan_hours[:n] += bought
+    nc.loan_eur[:n] += bought * COURSE_PRICE_EUR_PER_HOUR
     spent = market & (nc.view("loan_hours") * COURSE_PRICE_EUR_PER_HOUR >= model.course_loan_eur)
     nc.course_kind[:n][spent] = NO_COURSE
 
@@ -163,7 +182,7 @@ def learn(model: IntegrationModel, attendance: np.ndarray, practice: np.ndarray)
     age = model.ages()
     gain = monthly_language_gain(
         nc.view("language"),
-        attended * nc.view("course_quality") * (kind != NO_COURSE),
+        intensity_adjusted(attended) * nc.view("course_quality") * (kind != NO_COURSE),
         practice,
         learnability(nc.view("education"), nc.view("literate"), age, nc.view("wellbeing")),
         model.language_learning_rate,

@@ -10,7 +10,18 @@ import pandas as pd
 from mesa.discrete_space import OrthogonalMooreGrid
 
 from agents import Employer, Municipality, Newcomer, ReceptionCentre, Resident, Startpunt
-from model import activities, asylum, contacts, exam, labour, language, plans, startpunten, welfare, wellbeing
+from model import (
+    activities,
+    asylum,
+    contacts,
+    exam,
+    labour,
+    language,
+    plans,
+    startpunten,
+    welfare,
+    wellbeing,
+)
 from model.outcomes import METRICS, compute_metrics, newcomer_table
 from model.parameters import DEFAULTS, PARAMS, Value, validate_params
 from model.policies import POLICIES, unknown_policy_message

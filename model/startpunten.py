@@ -20,13 +20,14 @@ from model.population import NO_COURSE, SUPERVISED_COURSE, Phase
 if TYPE_CHECKING:
     from model.model import IntegrationModel
 
-NEWCOMER_VISIT = 0.5  # monthly chance of a visit next door
+NEWCOMER_VISIT = 0.35  # monthly chance of a visit next door
 RESIDENT_BASE_VISIT = 0.02  # anyone may drop by
-RESIDENT_NEED_VISIT = 0.25  # extra for a low-literate or unemployed resident
+RESIDENT_NEED_VISIT = 0.1  # extra for a low-literate or unemployed resident
 RESIDENT_COURSE_MONTHS = 6
 RESIDENT_PLACEMENT_CHANCE = 0.04  # a visiting job seeker finds a placement or job (assumption)
 VOLUNTEER_PORTAL = 0.15  # a visiting newcomer starts volunteering
 PLACEMENT_BROKERING = 0.1  # a visiting job seeker is offered a placement
+STARTPUNT_MEETINGS = 2  # residents met per visit
 
 
 def visit_chance(distance, base: float, decay: float) -> np.ndarray:
