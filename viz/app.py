@@ -1,0 +1,129 @@
+"""The nieuwkomers app: watch integration happen, and compare a policy with the 2013 law, live.
+
+Run it with ``nieuwkomers app`` (or ``make app``, or ``solara run viz/app.py``).
+
+The page is built from Mesa 3.5's SolaraViz parts and a few components of
+its own where SolaraViz falls short:
+
+* Mesa's `ModelController` gives Reset / Play / Step, the play interval and
+  "months per frame" (SolaraViz's ``render_interval``); Reset rebuilds the
+  run from the settings with ``LiveRun(settings=...)``, as SolaraViz does.
+  Components follow Mesa's ``update_counter``.
+* The settings panel (`viz.controls`) replaces SolaraViz's ModelCreator,
+  whose widgets cannot be set from code: choosing a policy here loads its
+  lever values into the widgets.
+* A `LiveRun` (`viz.live`) steps the chosen policy and, in compare mode,
+  ``baseline_2013`` with the same seed, together.
+* The map (`viz.map`) and charts (`viz.charts`) are drawn as SVG: Mesa's
+  matplotlib space and plot components are too slow at the default size
+  (about 0.4 s a frame), and its Altair ones need Vega from a CDN, which an
+  offline page cannot load.
+"""
+
+from __future__ import annotations
+
+import solara
+import solara.server.settings
+from mesa.visualization.solara_viz import ModelController
+from mesa.visualization.utils import update_counter
+
+from viz.charts import Charts
+from viz.controls import CaptionedSlider, ParameterPanel
+from viz.explain import ExplainPanel
+from viz.live import BASELINE, HORIZON_MONTHS, LiveRun, Settings
+from viz.map import SpaceMap
+from viz.story import StoryPanel
+
+# The app must work offline and should not phone home: no usage telemetry.
+solara.server.settings.telemetry.mixpanel_enable = False
+
+PLAY_INTERVAL_MS = 100  # pause between frames while playing
+TITLE = "nieuwkomers: how refugees with a permit integrate, and what policy does to that"
+
+CSS = """
+.nk-caption { font-size: 12px; color: #555; margin-top: 6px; }
+.nk-setting { margin-top: 2px; }
+.nk-card { margin-bottom: 10px !important; }
+.nk-status { font-size: 15px; padding: 4px 2px 10px 2px; }
+.nk-status b { color: #111; }
+.nk-legend { display: flex; flex-wrap: wrap; gap: 2px 12px; font-size: 12px; margin-top: 6px; max-width: 470px; }
+.nk-legend-item { display: inline-flex; align-items: center; gap: 4px; }
+.nk-charts { display: flex; flex-wrap: wrap; gap: 12px 18px; }
+.nk-chart-block { width: 300px; }
+.nk-chart-legend { max-width: 300px; }
+.nk-facts th { text-align: left; font-weight: normal; color: #555; padding-right: 12px; vertical-align: top; }
+.nk-facts td { font-weight: 500; }
+.nk-events { font-size: 13px; max-height: 320px; overflow-y: auto; padding-left: 20px; }
+.nk-explain details { margin: 6px 0; }
+.nk-explain summary { cursor: pointer; }
+.nk-explain .nk-chosen summary { color: #0072B2; }
+.nk-explain p, .nk-explain ul { font-size: 13px; max-width: 760px; }
+"""
+
+
+def status_html(live: LiveRun) -> str:
+    """One line saying where the run is: month, policy, seed and where the newcomers are."""
+    m, s = live.main, live.settings
+    metrics = m.metrics
+    versus = f" compared with <b>{BASELINE}</b>" if live.baseline is not None else ""
+    return (f'<div class="nk-status" data-month="{m.month}">Month <b class="nk-month">{m.month}</b> '
+            f"(year {m.month / 12:.1f} of {HORIZON_MONTHS // 12}) · policy <b>{s.title}</b>{versus} · "
+            f"seed {m.seed} · {s.n_newcomers:,} newcomers: {metrics['n_asylum']:,} waiting for asylum, "
+            f"{metrics['n_awaiting_housing']:,} waiting for a house, {metrics['n_housed']:,} housed, "
+            f"{metrics['n_departed']:,} refused and left"
+            + ("" if live.running else " · <b>ten years done</b>: press Reset to start again") + "</div>")
+
+
+@solara.component
+def LiveView(live: LiveRun, picked: solara.Reactive[int | None], policy: str):
+    """Everything that changes each month: status, map, charts, story; and the Explain panel.
+
+    Args:
+        live: The run shown.
+        picked: The newcomer whose story is shown.
+        policy: The policy chosen in the settings panel (opened in Explain).
+    """
+    update_counter.get()  # re-render after every Step, like SolaraViz's components
+    month = live.month
+    solara.HTML(tag="div", unsafe_innerHTML=status_html(live))
+    with solara.Row(gap="16px", style={"flex-wrap": "wrap", "align-items": "flex-start"}):
+        with solara.Card(f"Map: {live.settings.title}", margin=0, style={"flex": "0 0 auto"}):
+            SpaceMap(live.main, live.history, picked, month)
+        with solara.Card("Over time", margin=0, style={"flex": "1 1 640px"}):
+            Charts(live.main, live.baseline, month)
+    with solara.Row(gap="16px", style={"flex-wrap": "wrap", "align-items": "flex-start", "margin-top": "16px"}):
+        with solara.Card("One newcomer's story", margin=0, style={"flex": "1 1 420px"}):
+            StoryPanel(live.history, picked, month)
+        with solara.Card("Explain: the policies and the study's argument", margin=0, style={"flex": "1 1 420px"}):
+            ExplainPanel(policy)
+
+
+@solara.component
+def Page():
+    """The app's page: controls and settings in the sidebar, the run in the main area."""
+    first = solara.use_memo(lambda: LiveRun(settings=Settings()), [])
+    live = solara.use_reactive(first)
+    settings = solara.use_reactive(first.settings)
+    picked = solara.use_reactive(None)
+    play_interval = solara.use_reactive(PLAY_INTERVAL_MS)
+    months_per_frame = solara.use_reactive(1)
+    use_threads = solara.use_reactive(False)  # Mesa's controller reads .value: it must be reactive
+
+    solara.Title("nieuwkomers")
+    solara.Style(CSS)
+    with solara.AppBar():
+        solara.AppBarTitle(TITLE)
+    with solara.Sidebar():
+        with solara.Card("Run", margin=0, classes=["nk-card"]):
+            ModelController(live, model_parameters={"settings": settings.value},
+                            play_interval=play_interval, render_interval=months_per_frame,
+                            use_threads=use_threads)
+            CaptionedSlider(f"Months per Step and per frame while playing: {months_per_frame.value}",
+                            months_per_frame.value, months_per_frame.set, 1, 12, 1, "nk-months-per-frame", int)
+            CaptionedSlider(f"Pause between frames while playing: {play_interval.value} ms",
+                            play_interval.value, play_interval.set, 0, 1000, 50, "nk-play-interval", int)
+        ParameterPanel(settings, live.value.settings)
+    LiveView(live.value, picked, settings.value.policy)
+
+
+page = Page

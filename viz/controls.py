@@ -1,0 +1,131 @@
+"""The settings panel: policy, compare mode, seed, population and every lever, generated from the spec.
+
+Every widget takes its label, unit and bounds from `model.PARAMS` (the app
+only narrows the population sizes, see `viz.live.APP_LIMITS`), so a new
+lever shows up here by itself. Choosing a policy loads its lever values into
+the widgets; a widget change is held in `Settings` until Reset rebuilds the
+model with exactly those values. Nothing typed is evaluated: the seed is
+checked to be digits and passed on as text, which the model parses.
+"""
+
+from __future__ import annotations
+
+import math
+
+import solara
+from solara.alias import rv
+
+from model import LEVERS, PARAMS, POLICY_INFO
+from viz.live import BASELINE, POPULATION, Settings, bounds
+
+
+def slider_step(name: str) -> float:
+    """A round step giving about a hundred positions between a float parameter's bounds."""
+    low, high = bounds(name)
+    if PARAMS[name].kind is int:
+        span = high - low
+        return max(1, 10 ** max(0, math.floor(math.log10(span)) - 2)) if span > 200 else 1
+    raw = (high - low) / 100
+    power = 10 ** math.floor(math.log10(raw))
+    return next(step * power for step in (1, 2, 5, 10) if step * power >= raw)
+
+
+def describe(name: str, value) -> str:
+    """A parameter's label with its current value and unit, for the caption above its widget."""
+    p = PARAMS[name]
+    if p.kind is bool:
+        return f"{p.label}: {'yes' if value else 'no'}"
+    if p.kind is float:
+        digits = max(0, -math.floor(math.log10(slider_step(name))))
+        shown = f"{value:,.{digits}f}"
+    elif p.kind is int:
+        shown = f"{value:,}"
+    else:
+        shown = str(value)
+    unit = f" {p.unit}" if p.unit else ""
+    return f"{p.label}: {shown}{unit}"
+
+
+@solara.component
+def CaptionedSlider(caption: str, value, on_value, low, high, step, css: str, cast=float):
+    """A bounded slider under a caption that shows its current value in words."""
+    solara.Text(caption, classes=["nk-caption"])
+    rv.Slider(v_model=value, on_v_model=lambda v: on_value(cast(v)), min=low, max=high, step=step,
+              class_=css, dense=True, hide_details=True, thumb_label=False)
+
+
+@solara.component
+def ParameterWidget(name: str, value, on_value):
+    """One parameter's widget, built from its spec: a checkbox, a choice or a bounded slider."""
+    p = PARAMS[name]
+    css = f"nk-setting nk-{name}"
+    if p.kind is bool:
+        rv.Checkbox(v_model=bool(value), on_v_model=on_value, label=p.label, class_=css, dense=True,
+                    hide_details=True)
+        return
+    if p.kind is str:
+        rv.Select(v_model=value, on_v_model=on_value, items=list(p.bounds), label=p.label, class_=css,
+                  dense=True, hide_details=True)
+        return
+    low, high = bounds(name)
+    CaptionedSlider(describe(name, value), value, on_value, low, high, slider_step(name), css,
+                    int if p.kind is int else float)
+
+
+@solara.component
+def SeedField(settings: solara.Reactive[Settings]):
+    """The seed, typed as text: digits only, empty for a random seed."""
+    text, set_text = solara.use_state(settings.value.seed)
+    error, set_error = solara.use_state("")
+
+    def typed(value) -> None:
+        value = "" if value is None else str(value)
+        set_text(value)
+        try:
+            settings.set(settings.value.with_value("seed", value))
+            set_error("")
+        except ValueError as err:
+            set_error(f"{err}; Reset keeps seed {settings.value.seed or '(random)'}")
+
+    rv.TextField(v_model=text, on_v_model=typed, label="Seed (a whole number; empty = random)",
+                 class_="nk-setting nk-seed", dense=True, error_messages=[error] if error else [],
+                 hide_details="auto", maxlength=40)
+
+
+@solara.component
+def ParameterPanel(settings: solara.Reactive[Settings], applied: Settings):
+    """Policy, compare mode, seed, population and every lever.
+
+    Args:
+        settings: What the widgets show; Reset builds the model from it.
+        applied: The settings of the model now running (to show what Reset would change).
+    """
+    s = settings.value
+
+    def change(name: str):
+        def set_value(value) -> None:
+            settings.set(settings.value.with_value(name, value))
+        return set_value
+
+    def choose_policy(policy) -> None:
+        if policy in POLICY_INFO:
+            settings.set(settings.value.with_policy(policy))
+
+    with solara.Card("Scenario", margin=0, classes=["nk-card"]):
+        rv.Select(v_model=s.policy, on_v_model=choose_policy, label="Policy (loads its levers below)",
+                  items=[{"text": f"{name}: {info.title}", "value": name} for name, info in POLICY_INFO.items()],
+                  class_="nk-setting nk-policy", dense=True, hide_details=True)
+        rv.Switch(v_model=s.compare, on_v_model=change("compare"), label=f"Compare with {BASELINE} (same seed)",
+                  class_="nk-setting nk-compare", dense=True, hide_details=True, style_="margin-bottom: 14px")
+        SeedField(settings)
+        for name in POPULATION:
+            ParameterWidget(name, getattr(s, name), change(name))
+        if s != applied:
+            solara.Info("Changed: press Reset to rebuild the model with these values.", dense=True,
+                        classes=["nk-pending"])
+    with solara.Card("Policy levers", margin=0, classes=["nk-card"]):
+        edited = s.edited
+        solara.Text(f"{s.policy}: {len(edited)} lever(s) changed by hand" if edited
+                    else f"The levers of {s.policy}", classes=["nk-caption"])
+        for name in LEVERS:
+            ParameterWidget(name, s.levers[name], change(name))

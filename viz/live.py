@@ -1,0 +1,173 @@
+"""What the app runs: the settings a user chose, and the models built from them.
+
+`Settings` holds every value the app's widgets set (policy, seed, population
+sizes, every lever, compare mode); it validates each value against the
+parameter spec (`model.PARAMS`) as it is set, so the app can only ever hold
+valid settings. `LiveRun` builds the chosen policy's model from them and, in
+compare mode, `baseline_2013` with the same seed and population, and steps
+both together; it also records every newcomer's month (`NewcomerHistory`) so
+that the app can tell one newcomer's story.
+
+Mesa's `ModelController` (Reset / Play / Step) rebuilds a `LiveRun` with
+``LiveRun(settings=...)`` when Reset is pressed, exactly as SolaraViz rebuilds
+a model from its parameters.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+from model import LEVERS, PARAMS, POLICIES, IntegrationModel
+from model.parameters import DEFAULTS, Value
+from viz.story import NewcomerHistory
+
+BASELINE = "baseline_2013"
+HORIZON_MONTHS = 120  # ten years, the model's default horizon (DESIGN.md)
+MAX_SEED_DIGITS = 12
+
+# The app narrows two spec bounds so that the map and the charts stay
+# responsive in a browser; larger populations are for `nieuwkomers run`.
+APP_LIMITS: dict[str, tuple[int, int]] = {
+    "n_newcomers": (10, 5_000),
+    "n_residents": (100, 50_000),
+}
+POPULATION = ("n_newcomers", "n_residents")
+
+
+def bounds(name: str) -> tuple:
+    """A widget's bounds: the spec's, narrowed by `APP_LIMITS` where the app needs it."""
+    spec = PARAMS[name].bounds
+    if name not in APP_LIMITS:
+        return spec
+    low, high = APP_LIMITS[name]
+    return max(spec[0], low), min(spec[1], high)
+
+
+def check_seed(text: str) -> str:
+    """A seed typed in the app, checked (never evaluated): digits only, or empty for a random seed.
+
+    Raises:
+        ValueError: If the text is not empty and not a short string of digits.
+    """
+    text = text.strip()
+    if text and not (text.isascii() and text.isdigit() and len(text) <= MAX_SEED_DIGITS):
+        raise ValueError(f"seed: type a whole number of at most {MAX_SEED_DIGITS} digits, or leave it empty")
+    return text
+
+
+def policy_levers(policy: str) -> dict[str, Value]:
+    """Every lever's value under a policy (the defaults overridden by the preset)."""
+    values = {**DEFAULTS, **POLICIES[policy]}
+    return {name: values[name] for name in LEVERS}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the app's widgets set; every value is valid by construction.
+
+    Attributes:
+        policy: The policy whose preset the levers were loaded from.
+        seed: The seed as typed (digits), or "" for a random one.
+        n_newcomers: Newcomers to simulate.
+        n_residents: Resident agents.
+        compare: Also run `baseline_2013` with the same seed and population.
+        levers: The value of every lever.
+    """
+
+    policy: str = BASELINE
+    seed: str = "42"
+    n_newcomers: int = PARAMS["n_newcomers"].default
+    n_residents: int = PARAMS["n_residents"].default
+    compare: bool = False
+    levers: dict[str, Value] = field(default_factory=lambda: policy_levers(BASELINE))
+
+    def with_policy(self, policy: str) -> Settings:
+        """The same settings with a policy chosen and its lever values loaded."""
+        if policy not in POLICIES:
+            raise ValueError(f"policy: {policy!r} is not one of {', '.join(POLICIES)}")
+        return dataclasses.replace(self, policy=policy, levers=policy_levers(policy))
+
+    def with_value(self, name: str, value) -> Settings:
+        """The same settings with one value changed, after checking it.
+
+        Args:
+            name: "seed", "compare", a population size or a lever name.
+            value: The new value, as a widget gives it.
+
+        Raises:
+            ValueError: If the name is unknown or the value is not allowed.
+        """
+        if name == "seed":
+            return dataclasses.replace(self, seed=check_seed(str(value)))
+        if name == "compare":
+            return dataclasses.replace(self, compare=bool(value))
+        if name in POPULATION:
+            checked = PARAMS[name].validate(value)
+            low, high = bounds(name)
+            if not low <= checked <= high:
+                raise ValueError(f"{name}={value!r} is not allowed in the app: expected {low}..{high}")
+            return dataclasses.replace(self, **{name: checked})
+        if name in LEVERS:
+            return dataclasses.replace(self, levers={**self.levers, name: PARAMS[name].validate(value)})
+        raise ValueError(f"unknown setting {name!r}")
+
+    @property
+    def edited(self) -> tuple[str, ...]:
+        """Levers that differ from the chosen policy's preset."""
+        preset = policy_levers(self.policy)
+        return tuple(name for name in LEVERS if self.levers[name] != preset[name])
+
+    @property
+    def title(self) -> str:
+        """The policy's name, marked when levers were changed by hand."""
+        return f"{self.policy} (edited)" if self.edited else self.policy
+
+    def model_kwargs(self) -> dict:
+        """Keyword arguments of the chosen policy's `IntegrationModel`: exactly these settings."""
+        return {"policy": self.policy, "rng": self.seed or None, "n_newcomers": self.n_newcomers,
+                "n_residents": self.n_residents, **self.levers}
+
+    def baseline_kwargs(self, seed: int) -> dict:
+        """Keyword arguments of the baseline model: same seed and population, the 2013 levers."""
+        return {"policy": BASELINE, "rng": seed, "n_newcomers": self.n_newcomers,
+                "n_residents": self.n_residents}
+
+
+class LiveRun:
+    """The models the app shows, stepping together one month at a time.
+
+    Attributes:
+        settings: What the models were built from.
+        main: The chosen policy's model.
+        baseline: `baseline_2013` with the same seed and population, in compare
+            mode; otherwise None.
+        history: Every newcomer's month in ``main``, for the story panel.
+        running: False once the ten-year horizon is reached (Mesa's controls
+            then disable Play and Step).
+    """
+
+    def __init__(self, *, settings: Settings | None = None) -> None:
+        """Build the models (the model re-validates every value)."""
+        self.settings = settings or Settings()
+        self.main = IntegrationModel(**self.settings.model_kwargs())
+        self.baseline = (IntegrationModel(**self.settings.baseline_kwargs(self.main.seed))
+                         if self.settings.compare else None)
+        self.history = NewcomerHistory()
+        self.history.record(self.main)
+        self.running = True
+
+    @property
+    def month(self) -> int:
+        """Months simulated so far."""
+        return self.main.month
+
+    def step(self) -> None:
+        """One month for both models."""
+        if not self.running:
+            return
+        self.main.step()
+        if self.baseline is not None:
+            self.baseline.step()
+        self.history.record(self.main)
+        self.running = self.main.month < HORIZON_MONTHS

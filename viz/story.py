@@ -1,0 +1,204 @@
+"""One newcomer's story: a month-by-month record of every newcomer, and the story it tells.
+
+The model keeps only each newcomer's current state, so the app records it
+every month (`NewcomerHistory`, from `IntegrationModel.newcomer_table` and the
+agents' positions and paths). `story_events` turns one newcomer's record into
+plain sentences ("month 14: got a residence permit after 13 months"), and
+`StoryPanel` shows them with the facts that matter: months waiting,
+relocations, courses, language level, job, ties and fines.
+"""
+
+from __future__ import annotations
+
+import html
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import solara
+
+# Where a newcomer is on the path (`Newcomer.path`), in the map's order.
+PATHS = ("waiting for asylum", "permit, no work", "in a course", "volunteering", "employed", "departed")
+PATH_CODE = {name: code for code, name in enumerate(PATHS)}
+
+# Columns of the newcomer table recorded every month, with a compact dtype.
+RECORDED: dict[str, type] = {
+    "status": object, "municipality": object, "cefr": object,
+    "language_score": np.float32, "employed": bool, "hours_per_week": np.float32,
+    "job_matches_education": bool, "volunteering": bool, "on_welfare": bool,
+    "exam_passed": bool, "fined_count": np.int16, "debt_eur": np.float32,
+    "resident_ties": np.int16, "wellbeing": np.float32, "has_plan": bool,
+    "used_startpunt": bool, "relocations": np.int16, "months_in_asylum": np.int16,
+    "course_hours": np.float32,
+}
+# Who the newcomer is: read from the latest month only.
+PERSON = ("age", "gender", "education", "literate", "kansrijk", "care_duties")
+
+
+class NewcomerHistory:
+    """Every newcomer's state, month by month, for the map and the story panel.
+
+    Attributes:
+        months: The month of each record.
+        frames: One dict of column arrays per month (rows in arrival order;
+            later months have as many rows or more). Besides `RECORDED`:
+            ``id``, ``x``, ``y`` (grid cell) and ``path`` (code into `PATHS`).
+        person: Who each newcomer is (`PERSON` columns), indexed by id.
+    """
+
+    def __init__(self) -> None:
+        """Start an empty history."""
+        self.months: list[int] = []
+        self.frames: list[dict[str, np.ndarray]] = []
+        self.person = pd.DataFrame(columns=PERSON)
+        self._row: dict[int, int] = {}
+
+    def record(self, model) -> None:
+        """Record every newcomer of ``model`` as they are this month."""
+        table = model.newcomer_table()
+        agents = model.newcomer_agents
+        frame = {name: table[name].to_numpy(dtype=dtype) for name, dtype in RECORDED.items()}
+        frame["id"] = table["id"].to_numpy(dtype=np.int64)
+        coords = np.array([a.cell.coordinate for a in agents], dtype=np.int16).reshape(-1, 2)
+        frame["x"], frame["y"] = coords[:, 0], coords[:, 1]
+        frame["path"] = np.array([PATH_CODE[a.path] for a in agents], dtype=np.int8)
+        for row in range(len(self._row), len(frame["id"])):
+            self._row[int(frame["id"][row])] = row
+        self.person = table.set_index("id")[list(PERSON)]
+        self.months.append(model.month)
+        self.frames.append(frame)
+
+    @property
+    def latest(self) -> dict[str, np.ndarray]:
+        """This month's frame."""
+        return self.frames[-1]
+
+    @property
+    def ids(self) -> np.ndarray:
+        """Ids of everyone who has arrived, in arrival order."""
+        return self.latest["id"]
+
+    def first_with_permit(self) -> int:
+        """The first newcomer to arrive who has a permit now (else the first to arrive): a default story."""
+        frame = self.latest
+        with_permit = np.flatnonzero(frame["status"] == "permit")
+        return int(frame["id"][with_permit[0] if len(with_permit) else 0])
+
+    def __contains__(self, newcomer_id: int) -> bool:
+        return newcomer_id in self._row
+
+    def of(self, newcomer_id: int) -> pd.DataFrame:
+        """One newcomer's record: a row per month since they arrived.
+
+        Raises:
+            KeyError: If no newcomer with this id has arrived.
+        """
+        row = self._row[newcomer_id]
+        months = [m for m, f in zip(self.months, self.frames, strict=True) if len(f["id"]) > row]
+        frames = self.frames[len(self.frames) - len(months):]
+        data = {name: [f[name][row] for f in frames] for name in (*RECORDED, "path")}
+        return pd.DataFrame({"month": months, **data})
+
+
+def _cefr_rank(level: str) -> int:
+    return int(level[1]) + (3 if level[0] == "B" else 5 if level[0] == "C" else 0)
+
+
+def story_events(record: pd.DataFrame) -> list[tuple[int, str]]:
+    """What happened to one newcomer, as (month, sentence) pairs in order.
+
+    Args:
+        record: One newcomer's record from `NewcomerHistory.of`.
+    """
+    events: list[tuple[int, str]] = []
+    if record.empty:
+        return events
+    rows = [SimpleNamespace(**row) for row in record.to_dict("records")]
+    events.append((int(rows[0].month), "arrived and waits for the asylum decision in a reception centre"))
+    previous = rows[0]
+    for now in rows[1:]:
+        m = int(now.month)
+        if now.relocations > previous.relocations:
+            events.append((m, "moved to another reception centre: course, volunteering and local contacts broken off"))
+        if previous.status == "asylum" and now.status == "permit":
+            events.append((m, f"got a residence permit after {int(now.months_in_asylum)} months of waiting"))
+        if previous.status != "departed" and now.status == "departed":
+            events.append((m, "was refused asylum and left"))
+        if now.municipality and now.municipality != previous.municipality:
+            events.append((m, f"got a house in {now.municipality}"))
+        if now.has_plan and not previous.has_plan:
+            events.append((m, "made a personal integration plan with the municipality"))
+        if now.path == PATH_CODE["in a course"] and previous.path != PATH_CODE["in a course"]:
+            events.append((m, "started a language course"))
+        if _cefr_rank(now.cefr) > _cefr_rank(previous.cefr):
+            events.append((m, f"reached Dutch level {now.cefr}"))
+        if now.exam_passed and not previous.exam_passed:
+            events.append((m, "passed the civic-integration exam"))
+        if now.fined_count > previous.fined_count:
+            events.append((m, f"was fined for missing the exam deadline (debt now EUR {now.debt_eur:,.0f})"))
+        if now.volunteering and not previous.volunteering:
+            events.append((m, "started volunteering"))
+        if now.employed and not previous.employed:
+            matched = "matching their education" if now.job_matches_education else "below their education"
+            events.append((m, f"found a job of {now.hours_per_week:.0f} hours a week, {matched}"))
+        if previous.employed and not now.employed:
+            events.append((m, "lost their job"))
+        if now.resident_ties > 0 and previous.resident_ties == 0:
+            events.append((m, "made a first lasting contact with a resident"))
+        if now.resident_ties == 0 and previous.resident_ties > 0:
+            events.append((m, "lost touch with every resident: isolated"))
+        previous = now
+    return events
+
+
+def story_facts(record: pd.DataFrame, person: pd.Series) -> list[tuple[str, str]]:
+    """The facts of one newcomer's path so far, as (label, value) pairs."""
+    now = record.iloc[-1]
+    in_course = int((record.path == PATH_CODE["in a course"]).sum())
+    job = (f"yes, {now.hours_per_week:.0f} h/week" + (", matches education" if now.job_matches_education else "")
+           if now.employed else "no")
+    return [
+        ("Who", f"{person.gender}, {person.age:.0f} years, education: {person.education}"
+                + ("" if person.literate else ", cannot read yet") + (", care duties" if person.care_duties else "")),
+        ("Now", PATHS[int(now.path)] + (f" in {now.municipality}" if now.municipality else "")),
+        ("Months waiting for asylum", f"{int(now.months_in_asylum)}"),
+        ("Relocations between reception centres", f"{int(now.relocations)}"),
+        ("Courses", f"{in_course} months in a course, {now.course_hours:.0f} course hours"),
+        ("Dutch", f"{now.cefr} (score {now.language_score:.2f} of 5)"
+                  + (", exam passed" if now.exam_passed else "")),
+        ("Job", job),
+        ("Ties with residents", f"{int(now.resident_ties)}" + (" (isolated)" if now.resident_ties == 0 else "")),
+        ("Fines", f"{int(now.fined_count)}, debt EUR {now.debt_eur:,.0f}"),
+        ("Wellbeing", f"{now.wellbeing:.2f} (0-1)"),
+    ]
+
+
+@solara.component
+def StoryPanel(history: NewcomerHistory, picked: solara.Reactive[int | None], month: int):
+    """Pick a newcomer (here or by clicking the map) and read their path.
+
+    Args:
+        history: The run's newcomer history.
+        picked: The id of the newcomer shown (None: the first to arrive).
+        month: The current month (re-renders the panel every step).
+    """
+    ids = history.ids
+    if len(ids) == 0:
+        solara.Text(f"Month {month}: no newcomer has arrived yet. Press Step.")
+        return
+    chosen = picked.value if picked.value in history else history.first_with_permit()
+    labels = [f"#{i}" for i in ids.tolist()]
+
+    def choose(label: str) -> None:
+        picked.set(int(label.lstrip("#")))
+
+    solara.Select("Newcomer (or click one on the map)", values=labels, value=f"#{chosen}", on_value=choose)
+    record = history.of(chosen)
+    facts = story_facts(record, history.person.loc[chosen])
+    rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in facts)
+    events = story_events(record)
+    items = "".join(f"<li><b>month {m}</b> (year {m / 12:.1f}): {html.escape(text)}</li>" for m, text in events)
+    solara.HTML(tag="div", unsafe_innerHTML=(
+        f'<div class="nk-story" data-newcomer="{chosen}">'
+        f'<table class="nk-facts">{rows}</table>'
+        f'<div class="nk-caption">What happened</div><ol class="nk-events">{items}</ol></div>'))
