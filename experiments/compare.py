@@ -125,6 +125,8 @@ class ComparisonResult:
             n_seeds, n_newcomers``.
         subgroups: ``policy, metric, group, mean, ...`` at the last snapshot (with ``by``).
         newcomers: Newcomer snapshots of every run (only from `compare`, not the CLI).
+        same_population: True if, for every seed, every policy started from the
+            same newcomers (checked on their fingerprints at the first snapshot).
         seconds: Wall time of the runs; run_seconds: per-run times.
     """
 
@@ -136,6 +138,7 @@ class ComparisonResult:
     by_permit: pd.DataFrame
     subgroups: pd.DataFrame | None = None
     newcomers: pd.DataFrame | None = None
+    same_population: bool = True
     seconds: float = 0.0
     run_seconds: list[float] = field(default_factory=list)
 
@@ -223,7 +226,22 @@ class _RunOutput:
     by_permit: pd.DataFrame
     subgroups: pd.DataFrame | None
     newcomers: pa.Table | None
+    population: int
     seconds: float
+
+
+POPULATION_COLUMNS = ("id", "gender", "education", "literate", "care_duties", "kansrijk", "age")
+
+
+def population_fingerprint(newcomers: pd.DataFrame) -> int:
+    """A hash of who the newcomers are (not what happens to them), at the first snapshot.
+
+    Equal fingerprints for a seed in every policy confirm the common random
+    numbers: the policies start from the same people.
+    """
+    first = newcomers[newcomers["month"] == newcomers["month"].min()]
+    hashes = pd.util.hash_pandas_object(first[list(POPULATION_COLUMNS)], index=False)
+    return int(hashes.to_numpy().sum(dtype="uint64"))
 
 
 def _run_one(settings: Settings, policy: str, seed: int) -> _RunOutput:
@@ -234,7 +252,8 @@ def _run_one(settings: Settings, policy: str, seed: int) -> _RunOutput:
     subgroups = (S.per_run_by_subgroup(newcomers, settings.by, S.NEWCOMER_MEASURES)
                  if settings.by else None)
     table = pa.Table.from_pandas(newcomers, preserve_index=False)
-    return _RunOutput(policy, seed, result.model, by_permit, subgroups, table, result.seconds)
+    return _RunOutput(policy, seed, result.model, by_permit, subgroups, table,
+                      population_fingerprint(newcomers), result.seconds)
 
 
 def _ignore_sigint() -> None:
@@ -355,12 +374,16 @@ def summarise(settings: Settings, outputs: list[_RunOutput]) -> ComparisonResult
     differences = S.paired_differences(model, all_metrics, settings.reference, year_months)
     shown = list(dict.fromkeys([*settings.metrics, *S.REPORT_KEY_METRICS, S.NET_COST.name]))
     over_time = _from_enough_permits(S.summarise_over_time(model, shown), model, settings)
-    by_permit = S.summarise_by_years_since_permit(pd.concat([o.by_permit for o in outputs], ignore_index=True))
+    by_permit = S.summarise_by_years_since_permit(pd.concat([o.by_permit for o in outputs], ignore_index=True),
+                                                  settings.reference)
     subgroups = None
     if settings.by:
         subgroups = S.summarise_by_subgroup(pd.concat([o.subgroups for o in outputs], ignore_index=True))
     cols = ["policy", "metric", "year", "mean", "ci_low", "ci_high", "n_seeds"]
+    fingerprints = pd.DataFrame([(o.seed, o.population) for o in outputs], columns=["seed", "population"])
+    same_population = bool((fingerprints.groupby("seed")["population"].nunique() == 1).all())
     return ComparisonResult(
+        same_population=same_population,
         settings=settings,
         model=model,
         summary=_in_order(summary, settings)[cols],
@@ -408,7 +431,7 @@ def format_value(metric: Metric, value: float, difference: bool = False) -> str:
         return f"{100 * value:{sign}.1f} pp" if difference else f"{100 * value:.1f}%"
     if metric.unit == "EUR":
         text = f"€{abs(value):,.0f}"
-        return ("−" if value < 0 else ("+" if difference else "")) + text
+        return ("-" if value < 0 else ("+" if difference else "")) + text
     if metric.unit == "count":
         return f"{value:{sign},.0f}"
     return f"{value:{sign}.2f}"
@@ -426,6 +449,11 @@ def format_ci(metric: Metric, row: pd.Series, difference: bool = False) -> str:
         digits = 1 if metric.is_share else 2
         lo, hi = f"{scale * row['ci_low']:.{digits}f}", f"{scale * row['ci_high']:.{digits}f}"
     return f"{mean} [{lo}, {hi}]"
+
+
+def _diff_row(row: pd.Series) -> pd.Series:
+    """The paired-difference columns of a by-years-since-permit row, named like a summary row."""
+    return pd.Series({"mean": row["diff_mean"], "ci_low": row["diff_ci_low"], "ci_high": row["diff_ci_high"]})
 
 
 def _significant(row: pd.Series) -> bool:
@@ -457,10 +485,7 @@ def report_markdown(result: ComparisonResult, figures: list[str]) -> str:
         f"{len(st.policies)} policies × {len(st.seeds)} seeds × {st.years:g} years, "
         f"{st.n_newcomers:,} newcomers per run; parameter overrides: {overrides}.",
         "",
-        f"**Common random numbers.** Run *i* of every policy uses seed *i* "
-        f"(seeds {st.seeds[0]}–{st.seeds[-1]}), so every policy starts from the same newcomers, "
-        "residents, employers and map; differences between policies are not noise from "
-        "different populations.",
+        _crn_text(result),
         "",
         f"**Uncertainty.** Each cell is the mean across seeds with its 95% confidence interval "
         f"(Student t, n = {len(st.seeds)}) in brackets. A difference from `{st.reference}` is "
@@ -509,11 +534,27 @@ def report_markdown(result: ComparisonResult, figures: list[str]) -> str:
         "",
     ]
     if permit_years:
-        header = ["policy", *[f"{y} y after permit" for y in permit_years]]
+        header = ["policy"]
+        for y in permit_years:
+            header += [f"{y} y after permit", f"Δ {y} y"]
         for name in [n for n in st.metrics if n in S.NEWCOMER_MEASURES]:
             m = metrics[name]
-            rows = [[f"`{p}`", *[format_ci(m, bp.loc[(p, name, y)]) if (p, name, y) in bp.index else "–"
-                                 for y in permit_years]] for p in st.policies]
+            rows = []
+            for p in st.policies:
+                row = [f"`{p}`"]
+                for y in permit_years:
+                    if (p, name, y) not in bp.index:
+                        row += ["–", ""]
+                        continue
+                    cell = bp.loc[(p, name, y)]
+                    row.append(format_ci(m, cell))
+                    if p == st.reference:
+                        row.append("")
+                    else:
+                        d = _diff_row(cell)
+                        text = format_ci(m, d, difference=True)
+                        row.append(f"**{text}**" if _significant(d) else text)
+                rows.append(row)
             out += [f"### {m.label}", "", _md_table(header, rows), ""]
     else:
         out += ["(The horizon is too short to report outcomes by years since permit.)", ""]
@@ -537,6 +578,19 @@ def report_markdown(result: ComparisonResult, figures: list[str]) -> str:
             "Files: `summary.csv` (every metric, every year), `differences.csv`, "
             "`by_years_since_permit.csv`, `model.parquet`, `newcomers.parquet`, `compare.json`.", ""]
     return "\n".join(out)
+
+
+def _crn_text(result: ComparisonResult) -> str:
+    st = result.settings
+    seeds = f"seeds {st.seeds[0]}–{st.seeds[-1]}" if len(st.seeds) > 1 else f"seed {st.seeds[0]}"
+    text = (f"**Common random numbers.** Run *i* of every policy uses seed *i* ({seeds}), so that "
+            "every policy starts from the same newcomers, residents, employers and map, and "
+            "differences between policies are not noise from different populations. ")
+    if result.same_population:
+        return text + ("Checked: for each seed, the newcomers (age, gender, education, literacy, care "
+                       "duties, prospects) are identical in every policy.")
+    return text + ("**Warning:** for at least one seed the newcomers differ between policies, so the "
+                   "differences below also include noise from different populations.")
 
 
 def _short(name: str) -> str:
@@ -783,6 +837,9 @@ def main(args: argparse.Namespace) -> int:
         image = update_readme(readme, result, out / "figures")
         print(f"updated {readme} and {image}", file=sys.stderr)
 
+    if not result.same_population:
+        print("nieuwkomers compare: warning: for some seed the newcomers differ between policies "
+              "(common random numbers do not hold; see summary.md)", file=sys.stderr)
     print(headline_text(result))
     print()
     print(f"Report:  {out / 'summary.md'}")
@@ -819,7 +876,8 @@ def _record(settings: Settings, result: ComparisonResult, workers: int, report_s
         "command": "compare",
         "policies": list(settings.policies),
         "seeds": list(settings.seeds),
-        "common_random_numbers": True,
+        "common_random_numbers": {"same_seeds_in_every_policy": True,
+                                  "same_newcomers_in_every_policy": result.same_population},
         "years": settings.years,
         "snapshot_months": SNAPSHOT_EVERY,
         "overrides": settings.params,

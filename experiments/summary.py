@@ -176,6 +176,23 @@ def summarise_over_time(model_table: pd.DataFrame, metrics: Iterable[str],
     return clip_to_range(mean_ci(long, ["policy", "metric", "month", "year"]))
 
 
+def paired(per_run: pd.DataFrame, keys: list[str], reference: str) -> pd.DataFrame:
+    """Each policy minus ``reference`` seed by seed, then mean and 95% CI across seeds.
+
+    Args:
+        per_run: One row per policy, seed and ``keys`` with a ``value`` column.
+        keys: What identifies a value within a run (e.g. metric and month).
+        reference: The policy subtracted.
+
+    Returns:
+        ``policy, *keys, mean, ci_low, ci_high, n_seeds`` for every other policy.
+    """
+    ref = per_run[per_run["policy"] == reference][["seed", *keys, "value"]].rename(columns={"value": "ref"})
+    other = per_run[per_run["policy"] != reference].merge(ref, on=["seed", *keys], how="inner")
+    other["value"] = other["value"] - other["ref"]
+    return mean_ci(other, ["policy", *keys])
+
+
 def paired_differences(model_table: pd.DataFrame, metrics: Iterable[str], reference: str,
                        months: Iterable[int] | None = None) -> pd.DataFrame:
     """Each policy minus ``reference``, seed by seed, summarised across seeds.
@@ -185,12 +202,7 @@ def paired_differences(model_table: pd.DataFrame, metrics: Iterable[str], refere
         policy other than the reference.
     """
     table = model_table if months is None else model_table[model_table["month"].isin(list(months))]
-    long = long_model_table(table, metrics)
-    keys = ["seed", "month", "metric"]
-    ref = long[long["policy"] == reference][[*keys, "value"]].rename(columns={"value": "ref"})
-    other = long[long["policy"] != reference].merge(ref, on=keys, how="inner")
-    other["value"] = other["value"] - other["ref"]
-    return mean_ci(other, ["policy", "metric", "month", "year"])
+    return paired(long_model_table(table, metrics), ["metric", "month", "year"], reference)
 
 
 # --- by years since permit and by subgroup (from newcomer snapshots) ---------------
@@ -234,15 +246,22 @@ def per_run_by_years_since_permit(newcomers: pd.DataFrame, metrics: Iterable[str
     return out[[*keys, "metric", "value", "n_newcomers"]]
 
 
-def summarise_by_years_since_permit(per_run: pd.DataFrame) -> pd.DataFrame:
+def summarise_by_years_since_permit(per_run: pd.DataFrame, reference: str | None = None) -> pd.DataFrame:
     """Across seeds: ``policy, metric, years_since_permit, mean, ci_low, ci_high, n_seeds, n_newcomers``.
 
-    ``n_newcomers`` is the mean number of permit holders per seed behind each value.
+    ``n_newcomers`` is the mean number of permit holders per seed behind each
+    value. With a ``reference`` policy, ``diff_mean, diff_ci_low, diff_ci_high``
+    hold the paired difference from it (empty for the reference itself).
     """
     keys = ["policy", "metric", "years_since_permit"]
     out = clip_to_range(mean_ci(per_run, keys))
     n = per_run.groupby(keys, sort=False, observed=True)["n_newcomers"].mean().rename("n_newcomers")
-    return out.merge(n.reset_index(), on=keys, how="left")
+    out = out.merge(n.reset_index(), on=keys, how="left")
+    if reference is not None:
+        diff = paired(per_run, keys[1:], reference).drop(columns="n_seeds")
+        diff = diff.rename(columns={"mean": "diff_mean", "ci_low": "diff_ci_low", "ci_high": "diff_ci_high"})
+        out = out.merge(diff, on=keys, how="left")
+    return out
 
 
 def by_years_since_permit(newcomers: pd.DataFrame, metric: str | Iterable[str]) -> pd.DataFrame:
