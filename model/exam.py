@@ -21,8 +21,8 @@ if TYPE_CHECKING:
     from model.model import IntegrationModel
 
 EXAM_THRESHOLD = {"A2": 2.0, "B1": 3.0}  # language score needed, by exam level
-EXAM_SLOPE = 0.2  # pass chance rises over +/- this around the threshold
-EXAM_READY_MARGIN = 0.4  # learners sit the exam once this close to the level
+EXAM_SLOPE = 0.1  # pass chance rises over +/- this around the threshold
+EXAM_READY_MARGIN = 0.15  # learners sit the exam once this close to the level
 COOPERATIVE_ATTENDANCE = 0.85
 UNCOOPERATIVE_ATTENDANCE = 0.3
 DEADLINE_PRESSURE_MONTHS = 12  # the fine looms in the last year before the deadline

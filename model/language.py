@@ -4,7 +4,7 @@ Language is a score on the CEFR scale: 0 = A0, 1 = A1, 2 = A2, 3 = B1, 4 = B2,
 5 = C1 (the level is the integer part). A month adds
 
     course:   rate * effective hours * learnability * exp(-score / LANGUAGE_SCALE)
-    practice: practice_rate * practice * learnability * exp(-score / LANGUAGE_SCALE)
+    practice: practice_rate * practice * learnability * exp(-score / PRACTICE_SCALE)
 
 where effective hours are attended hours, with diminishing returns to
 intensity within a month, times course quality. Hours count with diminishing
@@ -41,7 +41,8 @@ from model.population import (
 if TYPE_CHECKING:
     from model.model import IntegrationModel
 
-LANGUAGE_SCALE = 2.0  # score at which gains have fallen to 1/e of a beginner's
+LANGUAGE_SCALE = 2.0  # score at which course gains have fallen to 1/e of a beginner's
+PRACTICE_SCALE = 5.0  # the same for everyday practice: immersion keeps paying at higher levels
 MAX_SCORE = 5.99
 EDUCATION_LEARNABILITY = np.array([0.6, 0.85, 1.0, 1.2])  # by education: none, low, middle, high
 ILLITERATE_LEARNABILITY = 0.35  # assumption: without reading, classes teach little
@@ -86,8 +87,10 @@ def monthly_language_gain(score, effective_hours, practice, learn, rate, practic
         rate: Score per effective course hour for a beginner.
         practice_rate: Score per month of full practice for a beginner.
     """
-    headroom = np.exp(-np.asarray(score) / LANGUAGE_SCALE)
-    return (rate * effective_hours + practice_rate * practice) * learn * headroom
+    score = np.asarray(score)
+    course = rate * effective_hours * np.exp(-score / LANGUAGE_SCALE)
+    everyday = practice_rate * practice * np.exp(-score / PRACTICE_SCALE)
+    return (course + everyday) * learn
 
 
 def intensity_adjusted(hours) -> np.ndarray:
