@@ -29,6 +29,7 @@ DEADLINE_PRESSURE_MONTHS = 12  # the fine looms in the last year before the dead
 DEADLINE_PRESSURE = 0.15  # extra attendance under a looming EUR 1,250 fine (assumption)
 INCENTIVE_MOTIVATION = 0.1  # extra attendance when passing brings a reward (assumption)
 NEW_TERM_MONTHS = 24  # after a fine, a new term to pass
+EFFORT_HOURS = 600.0  # course hours that count as demonstrable effort (Besluit inburgering 2013)
 EXTENSION_MONTHS = 12  # more time for those who work or study (positive incentives)
 FOLLOWUP_MONTHS = 12  # follow-up course for those who pass on time (positive incentives)
 ABSENCE_BEFORE_SANCTION = 3  # months of absence that count as proven non-co-operation
@@ -100,6 +101,10 @@ def face_deadlines(model: IntegrationModel) -> np.ndarray:
     due = np.flatnonzero(due)
     if due.size == 0:
         return due
+    # 2013 rules: who has demonstrably tried (enough course hours) gets a new term without a fine.
+    tried = nc.course_hours[due] >= EFFORT_HOURS
+    nc.exam_deadline[due[tried]] = month + NEW_TERM_MONTHS
+    due = due[~tried]
     if model.positive_incentives:  # more time for those who work or study
         busy = (nc.hours[due] >= 12) | (nc.course_kind[due] != NO_COURSE)
         nc.exam_deadline[due[busy]] = month + EXTENSION_MONTHS
