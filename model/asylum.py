@@ -45,13 +45,16 @@ def recognition_chance(kansrijk: np.ndarray, recognition_rate: float, share_kans
 
 
 def arrivals_this_month(model: IntegrationModel) -> int:
-    """How many newcomers arrive this month (drawn up front, see `schedule_arrivals`)."""
-    month = model.month
+    """How many newcomers arrive this month.
+
+    A cohort's arrivals are drawn up front (`schedule_arrivals`); a continuous
+    inflow brings ``n_newcomers`` every ``arrival_months`` months, for ever.
+    """
+    month = model.month  # 1 in the first step
     if model.arrival_pattern == "continuous":
         per_month = model.n_newcomers / model.arrival_months
-        due = int(np.floor(per_month * (month + 1))) - int(np.floor(per_month * month))
-        return due
-    return int(model.arrival_schedule[month]) if month < len(model.arrival_schedule) else 0
+        return int(np.floor(per_month * month)) - int(np.floor(per_month * (month - 1)))
+    return int(model.arrival_schedule[month - 1]) if month <= len(model.arrival_schedule) else 0
 
 
 def schedule_arrivals(rng: np.random.Generator, n: int, months: int) -> np.ndarray:

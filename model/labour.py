@@ -228,7 +228,7 @@ def hours_cap(model: IntegrationModel, who: np.ndarray) -> np.ndarray:
     nc = model.nc
     cap = np.full(who.size, FULL_TIME_HOURS[1])
     in_course = nc.course_kind[who] != NO_COURSE
-    rigid = in_course & ~nc.has_plan[who] & ((nc.course_kind[who] == MARKET_COURSE) | ~model.municipal_direction)
+    rigid = in_course & ~nc.has_plan[who] & ((nc.course_kind[who] == MARKET_COURSE) | (not model.municipal_direction))
     cap = np.where(rigid, COURSE_HOURS_CAP, cap)
     cap = np.where(nc.care_duties[who] & ~nc.has_plan[who], np.minimum(cap, CARE_HOURS_CAP), cap)
     return cap

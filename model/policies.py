@@ -122,7 +122,8 @@ _POLICY_LIST = [
         "migrants); the target level is B1; fines of up to EUR 1,250 remain; the "
         "municipality may cut welfare for non-co-operation. Not modelled: the 'Z-route' "
         "for those who cannot reach B1 and the pre-integration that COA offers after the "
-        "permit. It adopts track 2 of the study, but not track 1, startpunten or fewer fines.",
+        "permit. It adopts track 2 of the study (lines 2216-2290) and its call for local direction "
+        "(lines 2450-2470), but not track 1, startpunten or fewer fines (lines 2192-2215, 2350-2450, 2276-2283).",
     ),
 ]
 

@@ -152,12 +152,15 @@ def _place_startpunten(region, density, n_municipalities, per_municipality):
         own = np.where(region == m, density, -1.0)
         order = np.argsort(own.ravel())[::-1]
         chosen: list[tuple[int, int]] = []
-        for flat in order:
-            if len(chosen) == per_municipality or own.ravel()[flat] < 0:
-                break
-            xy = np.unravel_index(flat, own.shape)
-            if all(max(abs(xy[0] - c[0]), abs(xy[1] - c[1])) >= STARTPUNT_MIN_SEPARATION for c in chosen):
-                chosen.append((int(xy[0]), int(xy[1])))
+        separation = STARTPUNT_MIN_SEPARATION
+        while len(chosen) < per_municipality and separation >= 1:  # small regions: relax the spacing
+            for flat in order:
+                if len(chosen) == per_municipality or own.ravel()[flat] < 0:
+                    break
+                xy = (int(flat // own.shape[1]), int(flat % own.shape[1]))
+                if all(max(abs(xy[0] - c[0]), abs(xy[1] - c[1])) >= separation for c in chosen):
+                    chosen.append(xy)
+            separation //= 2
         cells += chosen
         owners += [m] * len(chosen)
     return np.array(cells, dtype=int).reshape(-1, 2), np.array(owners, dtype=int)

@@ -1,0 +1,182 @@
+"""The model as a whole: API, tables, reproducibility, Mesa's own tools driving it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from model import METRICS, NEWCOMER_TABLE_COLUMNS, IntegrationModel
+
+MODEL_COLUMNS = """policy seed month year n_asylum n_awaiting_housing n_housed n_departed share_employed
+share_fulltime share_parttime share_job_matches_education share_volunteering share_on_welfare
+mean_language_score share_a2_plus share_b1_plus share_exam_passed share_fined mean_debt_eur
+share_isolated mean_resident_ties mean_wellbeing public_cost_eur fiscal_return_eur
+residents_in_course residents_placed""".split()
+
+NEWCOMER_COLUMNS = """policy seed month id status months_in_asylum months_since_permit age gender
+education literate municipality language_score cefr employed hours_per_week job_matches_education
+volunteering on_welfare exam_passed fined_count debt_eur resident_ties wellbeing has_plan
+used_startpunt""".split()
+
+
+def test_model_table_has_the_design_columns_one_row_per_month(small):
+    m = IntegrationModel(policy="startpunten", rng=3, **small)
+    m.run_for(24)
+    df = m.model_table()
+    assert list(df.columns) == MODEL_COLUMNS
+    assert list(df["month"]) == list(range(25))
+    assert (df["policy"] == "startpunten").all() and (df["seed"] == 3).all()
+    assert np.allclose(df["year"], df["month"] / 12)
+    assert set(METRICS) <= set(m.datacollector.get_model_vars_dataframe().columns)
+
+
+def test_newcomer_table_has_the_design_columns(small):
+    m = IntegrationModel(rng=1, **small)
+    m.run_for(30)
+    df = m.newcomer_table()
+    assert list(df.columns) == list(NEWCOMER_TABLE_COLUMNS)
+    assert set(NEWCOMER_COLUMNS) <= set(df.columns)
+    assert len(df) == small["n_newcomers"]
+    assert set(df["status"]) <= {"asylum", "permit", "departed"}
+    assert set(df["gender"]) <= {"female", "male"}
+    assert set(df["education"]) <= {"none", "low", "middle", "high"}
+    assert set(df["cefr"]) <= {"A0", "A1", "A2", "B1", "B2", "C1"}
+    assert df.loc[df["status"] == "asylum", "months_since_permit"].isna().all()
+    assert (df.loc[df["status"] == "permit", "months_since_permit"] >= 0).all()
+    assert df["id"].is_unique
+
+
+def test_same_seed_gives_identical_tables(small):
+    def run(seed):
+        m = IntegrationModel(policy="all_proposals", rng=seed, **small)
+        m.run_for(36)
+        return m.model_table(), m.newcomer_table()
+
+    a, b, c = run(11), run(11), run(12)
+    pd.testing.assert_frame_equal(a[0], b[0])
+    pd.testing.assert_frame_equal(a[1], b[1])
+    assert not a[0].equals(c[0])
+
+
+def test_seed_as_text_equals_seed_as_int(small):
+    a = IntegrationModel(rng="7", **small)
+    b = IntegrationModel(rng=7, **small)
+    a.run_for(12)
+    b.run_for(12)
+    assert a.seed == b.seed == 7
+    pd.testing.assert_frame_equal(a.model_table(), b.model_table())
+
+
+@pytest.mark.parametrize("seed", ["abc", "-1", -3, 1.5, True])
+def test_bad_seed_is_refused(seed, small):
+    with pytest.raises(ValueError, match="rng="):
+        IntegrationModel(rng=seed, **small)
+
+
+def test_no_seed_draws_one_and_records_it(small):
+    m = IntegrationModel(**small)
+    assert isinstance(m.seed, int)
+    again = IntegrationModel(rng=m.seed, **small)
+    m.run_for(6)
+    again.run_for(6)
+    pd.testing.assert_frame_equal(m.model_table(), again.model_table())
+
+
+def test_policy_values_can_be_overridden(small):
+    m = IntegrationModel(policy="startpunten", startpunten_per_municipality=3, **small)
+    assert m.startpunten_per_municipality == 3
+    assert len(m.world.startpunt_cells) == 3 * m.n_municipalities
+
+
+def test_agents_are_views_of_the_state(small):
+    from agents import Employer, Municipality, Newcomer, ReceptionCentre, Resident
+
+    m = IntegrationModel(rng=2, **small)
+    m.run_for(20)
+    newcomers = m.agents_by_type[Newcomer]
+    assert len(newcomers) == m.nc.n == small["n_newcomers"]
+    agent = m.newcomer_agents[5]
+    assert agent.language == m.nc.language[5]
+    agent.language = 1.5
+    assert m.nc.language[5] == 1.5
+    assert (agent.cell.coordinate[0], agent.cell.coordinate[1]) == (m.nc.x[5], m.nc.y[5])
+    assert len(m.agents_by_type[Resident]) == small["n_residents"]
+    assert len(m.agents_by_type[Employer]) == small["n_employers"]
+    assert len(m.agents_by_type[Municipality]) == m.n_municipalities
+    assert len(m.agents_by_type[ReceptionCentre]) == m.n_reception_centres
+    employed = m.agents_by_type[Newcomer].select(lambda a: a.employed)
+    assert len(employed) == int(m.nc.view("employed").sum())
+    assert agent.path in {"waiting for asylum", "permit, no work", "in a course", "volunteering",
+                          "employed", "departed"}
+
+
+def test_municipalities_are_regions_of_the_grid(small):
+    m = IntegrationModel(rng=4, **small)
+    layer = m.grid.municipality.data
+    assert layer.shape == (small["grid_width"], small["grid_height"])
+    assert set(np.unique(layer)) == set(range(m.n_municipalities))
+    assert m.municipality_names == ["city", "town 1", "town 2", "rural"]
+    assert np.isclose(m.municipality_quota.sum(), 1.0)
+
+
+def test_continuous_arrivals_keep_coming(small):
+    m = IntegrationModel(arrival_pattern="continuous", arrival_months=12, rng=1, **small)
+    m.run_for(36)
+    assert m.nc.n == 3 * small["n_newcomers"]
+    arrivals = np.bincount(m.nc.view("arrival_month"))
+    assert arrivals[1:].min() >= small["n_newcomers"] // 12 - 1
+
+
+def test_mesa_batch_run_drives_the_model_as_is(small):
+    from mesa.batchrunner import batch_run
+
+    results = batch_run(
+        IntegrationModel,
+        parameters={"policy": ["baseline_2013", "two_track"], **small},
+        rng=[1, 2],
+        max_steps=6,
+        number_processes=1,
+        data_collection_period=-1,
+        display_progress=False,
+    )
+    df = pd.DataFrame(results)
+    assert len(df) == 4
+    assert set(df["policy"]) == {"baseline_2013", "two_track"}
+    assert (df["month"] == 6).all()
+
+
+def test_solara_viz_reset_rebuilds_with_a_seed_typed_as_text(small):
+    """SolaraViz's own controls (the sidebar's ModelCreator and ModelController) drive the model."""
+    import ipyvuetify as v
+    import solara
+    from mesa.visualization.solara_viz import ModelController, ModelCreator, SolaraViz
+
+    model = solara.reactive(IntegrationModel(rng=1, **small))
+    params = {"rng": {"type": "InputText", "value": "1", "label": "Seed"},
+              "policy": {"type": "Select", "value": "baseline_2013", "values": ["baseline_2013", "two_track"],
+                         "label": "Policy"},
+              **small}
+    solara.render(SolaraViz(model, components=[], model_params=params), handle_error=False)
+
+    model_parameters = solara.reactive({})
+
+    @solara.component
+    def Sidebar():
+        with solara.Column():
+            ModelController(model, model_parameters=model_parameters, play_interval=solara.reactive(100),
+                            render_interval=solara.reactive(1), use_threads=solara.reactive(False))
+            ModelCreator(model, params, model_parameters=model_parameters)
+
+    _, rc = solara.render(Sidebar(), handle_error=False)
+    assert model_parameters.value["rng"] == "1"  # the seed box holds text
+    seed_box = rc.find(v.TextField, label="Seed").widget
+    seed_box.v_model = "42"
+    seed_box.fire_event("focusout")  # typed text is committed when the box loses focus
+    rc.find(v.Select, label="Policy").widget.v_model = "two_track"
+    rc.find(v.Btn, children=["Reset"]).widget.click()
+    assert model.value.seed == 42
+    assert model.value.policy == "two_track" and model.value.personal_plan
+    assert model.value.n_newcomers == small["n_newcomers"]
+    rc.find(v.Btn, children=["Step"]).widget.click()
+    assert model.value.month == 1
