@@ -804,6 +804,8 @@ def update_readme(readme: Path, result: ComparisonResult, figures_dir: Path) -> 
 def main(args: argparse.Namespace) -> int:
     """Run the comparison and write the report, figures and tables."""
     check_common(args)
+    if not 1 <= args.seeds <= 10_000:
+        raise UsageError(f"--seeds {args.seeds} is not allowed: expected an integer in [1, 10000]")
     if args.workers is not None and not 1 <= args.workers <= 256:
         raise UsageError(f"--workers {args.workers} is not allowed: expected an integer in [1, 256]")
     settings = make_settings(_split(args.policies), args.seeds, args.years, parse_overrides(args.set),
