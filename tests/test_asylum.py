@@ -1,0 +1,59 @@
+"""Asylum: waiting, recognition by prospects, relocations, couples, housing by quota."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model import IntegrationModel, asylum
+from model.population import Phase
+
+
+def test_recognition_by_prospects_averages_to_the_rate():
+    kansrijk = np.array([True] * 60 + [False] * 40)
+    chance = asylum.recognition_chance(kansrijk, 0.75, 0.6)
+    assert np.isclose(chance.mean(), 0.75)
+    assert chance[0] > chance[-1]
+
+
+def test_rejected_applicants_leave_with_what_they_learned(small):
+    m = IntegrationModel(policy="early_language", rng=1, recognition_rate=0.5, **small)
+    m.run_for(36)
+    departed = m.nc.view("phase") == Phase.DEPARTED
+    assert departed.any()
+    assert m.nc.view("language")[departed].max() > 0
+    assert not m.nc.view("employed")[departed].any()
+    assert (m.nc.tie_resident[: m.nc.n][departed] == -1).all()
+
+
+def test_relocations_happen_about_as_often_as_set(small):
+    m = IntegrationModel(rng=2, relocation_rate_per_year=2.0, asylum_wait_months=24.0,
+                         housing_wait_months=0.0, **small)
+    m.run_for(36)
+    table = m.newcomer_table()
+    rate = table["relocations"].sum() / (table["months_in_azc"].sum() / 12)
+    assert 1.5 < rate < 2.5
+
+
+def test_couples_share_procedure_centre_and_house(small):
+    m = IntegrationModel(rng=3, **small)
+    m.run_for(40)
+    nc = m.nc
+    partner = nc.view("partner")
+    couples = np.flatnonzero(partner > np.arange(nc.n))
+    assert couples.size > 0
+    other = partner[couples]
+    assert (nc.decision_month[couples] == nc.decision_month[other]).all()
+    assert (nc.phase[couples] == nc.phase[other]).all()
+    housed = couples[nc.phase[couples] == Phase.HOUSED]
+    assert (nc.x[housed] == nc.x[partner[housed]]).all() and (nc.y[housed] == nc.y[partner[housed]]).all()
+    assert (nc.female[couples] != nc.female[other]).all()
+
+
+def test_housing_follows_the_quota(small):
+    m = IntegrationModel(rng=4, n_newcomers=600, **{k: v for k, v in small.items() if k != "n_newcomers"})
+    m.run_for(60)
+    housed = m.nc.view("phase") == Phase.HOUSED
+    shares = np.bincount(m.nc.view("municipality")[housed], minlength=m.n_municipalities) / housed.sum()
+    assert np.abs(shares - m.municipality_quota).max() < 0.08
+    region = m.world.region[m.nc.view("x")[housed], m.nc.view("y")[housed]]
+    assert (region == m.nc.view("municipality")[housed]).all()

@@ -1,0 +1,53 @@
+"""Welfare, costs and wellbeing: household bijstand, public money, the vicious circle."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model import IntegrationModel, welfare, wellbeing
+
+
+def test_bijstand_tops_up_a_household_to_the_norm():
+    top = welfare.welfare_top_up(np.array([0.0, 0.0, 2000.0]), np.array([0.0, 2000.0, 0.0]),
+                                 np.array([False, True, True]), True, True, False)
+    assert top[0] == welfare.BIJSTAND_NORM_EUR
+    assert top[1] == top[2] == 0.0  # a partner's full-time job lifts the household off welfare
+    cut = welfare.welfare_top_up(np.array([0.0]), np.array([0.0]), np.array([False]), True, True, True)
+    assert cut[0] < welfare.BIJSTAND_NORM_EUR
+    assert welfare.welfare_top_up(np.array([0.0]), np.array([0.0]), np.array([False]), False, True, False)[0] == 0
+
+
+def test_wellbeing_falls_with_waiting_debt_and_isolation_and_rises_with_work():
+    target = wellbeing.wellbeing_target
+    neutral = target(False, False, False, 0, False, False, False, False, False)
+    assert target(False, True, False, 0, False, False, False, False, False) < neutral
+    assert target(False, False, False, 4000, False, False, False, False, False) < neutral
+    assert target(False, False, False, 0, True, False, False, False, False) < neutral
+    assert target(False, False, False, 0, False, True, False, False, False) > neutral
+    assert target(True, False, False, 0, False, False, False, False, False) < neutral
+
+
+def test_public_cost_and_return_accumulate(small):
+    m = IntegrationModel(policy="all_proposals", rng=1, **small)
+    m.run_for(60)
+    df = m.model_table()
+    assert (df["public_cost_eur"].diff().dropna() >= 0).all()
+    assert (df["fiscal_return_eur"].diff().dropna() >= 0).all()
+    c = m.costs
+    assert c.reception > 0 and c.bijstand > 0 and c.startpunten > 0 and c.plans > 0 and c.courses > 0
+    assert np.isclose(df["public_cost_eur"].iloc[-1], c.public_cost)
+
+
+def test_low_wellbeing_slows_learning_and_search(small):
+    from model import labour, language
+
+    assert language.learnability(2, True, 30, 0.1) < language.learnability(2, True, 30, 0.9)
+    m = IntegrationModel(rng=2, **small)
+    m.run_for(40)
+    allowed = np.ones(m.nc.n, bool)
+    m.nc.employed[: m.nc.n] = False
+    m.nc.wellbeing[: m.nc.n] = 0.9
+    high = labour.search_effort(m, allowed)
+    m.nc.wellbeing[: m.nc.n] = 0.1
+    low = labour.search_effort(m, allowed)
+    assert (low <= high).all() and (low < high).any()
