@@ -132,6 +132,14 @@ def _dask_backend(address: str) -> Backend:
         from distributed import Client
     except ImportError:  # pragma: no cover - a dependency of the project
         raise UsageError("--scheduler needs dask.distributed: pip install 'dask[distributed]'") from None
+    if address.startswith("tls://"):
+        import dask
+
+        tls = dask.config.get("distributed.comm.tls")
+        if not (tls.get("ca-file") and tls.get("client", {}).get("cert")):
+            raise UsageError(f"--scheduler {address}: no TLS certificates configured for this client; "
+                             "set distributed.comm.tls.ca-file and .client.cert/.key in Dask's config "
+                             "(see docs/sweeps.md)")
     try:
         client = Client(address, timeout="15s", set_as_default=False)
     except (OSError, TimeoutError) as err:

@@ -124,6 +124,7 @@ def run_sweep(
     resume: bool = False,
     run: Callable[..., RunOutcome] = run_task,
     progress: bool = True,
+    backend: Backend | None = None,
 ) -> SweepSummary:
     """Run every (point, replicate) pair of ``spec`` not yet stored in ``out``.
 
@@ -135,6 +136,8 @@ def run_sweep(
         resume: Continue the sweep already in ``out``.
         run: The worker function (``run_task`` or a partial of it).
         progress: Show a progress bar on stderr.
+        backend: An open backend to reuse (from `experiments.executors.open_backend`),
+            left open afterwards; ``workers`` and ``scheduler`` are then ignored.
 
     Returns:
         Counts and timing.
@@ -145,42 +148,45 @@ def run_sweep(
             cannot be opened.
     """
     started = time.perf_counter()
-    out = prepare_out_dir(out)
-    with _exclusive(out):
-        store = ResultStore(out, spec)
-        done = store.prepare(resume)
-        summary = SweepSummary(out, spec.n_runs, already=len(done))
-        todo = spec.n_runs - len(done)
-        if todo == 0:
-            summary.backend = "nothing to run"
-            store.finish(summary, "complete")
-            summary.seconds = time.perf_counter() - started
-            return summary
+    owned = backend is None
+    if owned:  # first, so that a wrong address or worker count writes nothing
         backend = open_backend(workers, scheduler)
-        summary.backend = backend.description
-        store.begin(summary)
-        bar = tqdm(total=spec.n_runs, initial=len(done), unit="run", desc="sweep", file=sys.stderr,
-                   disable=not progress, smoothing=0.05, mininterval=0.5, dynamic_ncols=True)
-        status = "interrupted"
-        cancel = True
-        try:
-            with _sigterm_as_interrupt():
-                for outcome in execute(backend, spec.tasks(skip=done), run, store.flush_if_due):
-                    if outcome.table is not None:
-                        store.add(outcome)
-                        summary.stored += 1
-                    else:
-                        store.add_failure(outcome)
-                        summary.failed += 1
-                        bar.set_postfix(failed=summary.failed, refresh=False)
-                    bar.update(1)
-            status = "complete" if not summary.failed else "complete with failures"
-            cancel = False
-        finally:
-            bar.close()
-            store.flush()
-            summary.seconds = time.perf_counter() - started
-            store.finish(summary, status)
+    cancel = True
+    try:
+        out = prepare_out_dir(out)
+        with _exclusive(out):
+            store = ResultStore(out, spec)
+            done = store.prepare(resume)
+            summary = SweepSummary(out, spec.n_runs, already=len(done), backend=backend.description)
+            if len(done) == spec.n_runs:
+                store.finish(summary, "complete")
+                summary.seconds = time.perf_counter() - started
+                cancel = False
+                return summary
+            store.begin(summary)
+            bar = tqdm(total=spec.n_runs, initial=len(done), unit="run", desc="sweep", file=sys.stderr,
+                       disable=not progress, smoothing=0.05, mininterval=0.5, dynamic_ncols=True)
+            status = "interrupted"
+            try:
+                with _sigterm_as_interrupt():
+                    for outcome in execute(backend, spec.tasks(skip=done), run, store.flush_if_due):
+                        if outcome.table is not None:
+                            store.add(outcome)
+                            summary.stored += 1
+                        else:
+                            store.add_failure(outcome)
+                            summary.failed += 1
+                            bar.set_postfix(failed=summary.failed, refresh=False)
+                        bar.update(1)
+                status = "complete" if not summary.failed else "complete with failures"
+                cancel = False
+            finally:
+                bar.close()
+                store.flush()
+                summary.seconds = time.perf_counter() - started
+                store.finish(summary, status)
+    finally:
+        if owned:
             backend.close(cancel=cancel)
     if spec.figures:
         draw_figures(spec, out)

@@ -379,3 +379,10 @@ def test_runs_reproduce_the_model_run_alone(tmp_path):
     model.run_for(6)
     alone = model.model_table()
     np.testing.assert_allclose(row["share_employed"].to_numpy(), alone["share_employed"].to_numpy())
+
+
+@pytest.mark.parametrize("example", sorted((Path(__file__).parent.parent / "docs" / "sweeps").glob("*.toml")),
+                         ids=lambda p: p.name)
+def test_example_sweep_files_in_the_docs_are_valid(example):
+    spec = read_spec(example)
+    assert spec.n_runs > 0 and spec.swept

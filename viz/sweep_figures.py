@@ -180,16 +180,19 @@ def _line(ax, data: pd.DataFrame, x: str, y: str | None) -> None:
         sns.move_legend(ax, "best", title=y, title_fontsize=9, fontsize=9)
 
 
-def _binned(series: pd.Series) -> pd.Series:
+def _binned(series: pd.Series, n_bins: int) -> pd.Series:
+    """A many-valued numeric column cut into ``n_bins`` equal-width bins labelled 'low–high'."""
     if not _is_fine_numeric(series):
         return series
-    bins = pd.cut(series, 8)
-    return bins.map(lambda b: f"{b.left:.3g}–{b.right:.3g}").astype(
-        pd.CategoricalDtype([f"{b.left:.3g}–{b.right:.3g}" for b in bins.cat.categories], ordered=True))
+    bins = pd.cut(series, n_bins)
+    labels = [f"{b.left:.2g}–{b.right:.2g}" for b in bins.cat.categories]
+    return bins.cat.rename_categories(labels)
 
 
 def _heatmap(ax, data: pd.DataFrame, metric: str, x: str, y: str) -> None:
-    data = data.assign(**{x: _binned(data[x]), y: _binned(data[y])})
+    # About two points per cell when both axes are sampled, never fewer than 3 or more than 8 bins.
+    n_bins = int(np.clip(np.sqrt(data["point_id"].nunique() / 2), 3, 8))
+    data = data.assign(**{x: _binned(data[x], n_bins), y: _binned(data[y], n_bins)})
     table = data.pivot_table(index=y, columns=x, values="value", aggfunc="mean", observed=False)
     table = table.sort_index(ascending=False)  # larger y at the top, like a chart
     m = METRICS.get(metric)
