@@ -75,13 +75,19 @@ def status_html(live: LiveRun) -> str:
 
 
 @solara.component
-def LiveView(live: LiveRun, picked: solara.Reactive[int | None], policy: str):
+def ExplainChosen(settings: solara.Reactive[Settings]):
+    """The Explain panel, opened at the policy chosen in the settings panel (re-rendered only when it changes)."""
+    ExplainPanel(settings.value.policy)
+
+
+@solara.component
+def LiveView(live: LiveRun, picked: solara.Reactive[int | None], settings: solara.Reactive[Settings]):
     """Everything that changes each month: status, map, charts, story; and the Explain panel.
 
     Args:
         live: The run shown.
         picked: The newcomer whose story is shown.
-        policy: The policy chosen in the settings panel (opened in Explain).
+        settings: The settings panel's values (the Explain panel follows its policy).
     """
     update_counter.get()  # re-render after every Step, like SolaraViz's components
     month = live.month
@@ -95,35 +101,50 @@ def LiveView(live: LiveRun, picked: solara.Reactive[int | None], policy: str):
         with solara.Card("One newcomer's story", margin=0, style={"flex": "1 1 420px"}):
             StoryPanel(live.history, picked, month)
         with solara.Card("Explain: the policies and the study's argument", margin=0, style={"flex": "1 1 420px"}):
-            ExplainPanel(policy)
+            ExplainChosen(settings)
 
 
 @solara.component
-def Page():
-    """The app's page: controls and settings in the sidebar, the run in the main area."""
-    first = solara.use_memo(lambda: LiveRun(settings=Settings()), [])
-    live = solara.use_reactive(first)
+def Controls(live: solara.Reactive[LiveRun], settings: solara.Reactive[Settings],
+             play_interval: solara.Reactive[int], months_per_frame: solara.Reactive[int]):
+    """The sidebar: Mesa's Reset / Play / Step with its speed, then the settings panel.
+
+    Reading the settings here, not in `Page`, keeps a widget change from redrawing the map and charts.
+    """
+    use_threads = solara.use_reactive(False)  # Mesa's controller reads .value: it must be reactive
+    with solara.Card("Run", margin=0, classes=["nk-card"]):
+        ModelController(live, model_parameters={"settings": settings.value},
+                        play_interval=play_interval, render_interval=months_per_frame, use_threads=use_threads)
+        CaptionedSlider(f"Months per Step and per frame while playing: {months_per_frame.value}",
+                        months_per_frame.value, months_per_frame.set, 1, 12, 1, "nk-months-per-frame", int)
+        CaptionedSlider(f"Pause between frames while playing: {play_interval.value} ms",
+                        play_interval.value, play_interval.set, 0, 1000, 50, "nk-play-interval", int)
+    ParameterPanel(settings, live.value.settings)
+
+
+@solara.component
+def Page(run: solara.Reactive[LiveRun] | None = None):
+    """The app's page: controls and settings in the sidebar, the run in the main area.
+
+    Args:
+        run: Where the page keeps its `LiveRun` (tests pass one to look inside);
+            by default the page makes its own, with the default settings.
+    """
+    first = solara.use_memo(lambda: run.value if run is not None else LiveRun(settings=Settings()), [])
+    own = solara.use_reactive(first)
+    live = run if run is not None else own
     settings = solara.use_reactive(first.settings)
     picked = solara.use_reactive(None)
     play_interval = solara.use_reactive(PLAY_INTERVAL_MS)
     months_per_frame = solara.use_reactive(1)
-    use_threads = solara.use_reactive(False)  # Mesa's controller reads .value: it must be reactive
 
     solara.Title("nieuwkomers")
     solara.Style(CSS)
     with solara.AppBar():
         solara.AppBarTitle(TITLE)
-    with solara.Sidebar():
-        with solara.Card("Run", margin=0, classes=["nk-card"]):
-            ModelController(live, model_parameters={"settings": settings.value},
-                            play_interval=play_interval, render_interval=months_per_frame,
-                            use_threads=use_threads)
-            CaptionedSlider(f"Months per Step and per frame while playing: {months_per_frame.value}",
-                            months_per_frame.value, months_per_frame.set, 1, 12, 1, "nk-months-per-frame", int)
-            CaptionedSlider(f"Pause between frames while playing: {play_interval.value} ms",
-                            play_interval.value, play_interval.set, 0, 1000, 50, "nk-play-interval", int)
-        ParameterPanel(settings, live.value.settings)
-    LiveView(live.value, picked, settings.value.policy)
+    with solara.Sidebar(), solara.Column(gap="0px", style={"width": "376px"}):  # the drawer's 400 px
+        Controls(live, settings, play_interval, months_per_frame)
+    LiveView(live.value, picked, settings)
 
 
 page = Page

@@ -191,32 +191,42 @@ def difference_svg(spec: ChartSpec, data: dict, x_max: float, unit: str) -> str:
     points = "pp" if unit == "share" else "points"
     frame, x, y = _frame(WIDTH, DIFF_HEIGHT, x_max, -top, top, [-top, 0.0, top],
                          lambda t: f"{t:+g}" if t else "0", True)
-    lines, labels = [], []
+    lines = []
     for k, metric in enumerate(spec.metrics):
         colour = SERIES_COLOURS[k % len(SERIES_COLOURS)]
         years, diff = diffs[metric]
         lines.append(f'<path class="nk-line" data-metric="{metric}" data-run="difference" '
                      f'd="{_path(years, diff, x, y)}" fill="none" stroke="{colour}" stroke-width="1.6"/>')
-        last = _last(diff)
-        if last is not None:
-            better = METRICS[metric].better * last
-            mark = " better" if better > 0 else " worse" if better < 0 else ""
-            labels.append(f'<text x="{WIDTH - RIGHT + 4}" y="{TOP + 10 + 11 * k}" fill="{colour}" '
-                          f'font-weight="bold">{last:+.1f}{mark}</text>')
+    unit_words = "percentage points" if points == "pp" else "points"
     head = (f'<text x="4" y="14" font-weight="bold" fill="#222">Difference: policy minus baseline_2013</text>'
-            f'<text x="4" y="27" fill="#666">in {"percentage points" if points == "pp" else "points"}</text>')
+            f'<text x="4" y="27" fill="#666">in {unit_words} (the legend says which is better)</text>')
     return (f'<svg xmlns="http://www.w3.org/2000/svg" class="nk-diff" data-chart="{spec.key}" width="{WIDTH}" '
             f'height="{DIFF_HEIGHT}" viewBox="0 0 {WIDTH} {DIFF_HEIGHT}" font-family="sans-serif" font-size="10">'
-            f'{head}{frame}{"".join(lines)}{"".join(labels)}</svg>')
+            f'{head}{frame}{"".join(lines)}</svg>')
 
 
-def legend_html(spec: ChartSpec, compare: bool) -> str:
-    """The chart's legend: one entry per metric, and the line styles in compare mode."""
+def difference_now(metric: str, model, baseline) -> str:
+    """This month's difference policy minus baseline in words, e.g. "+5.2 pp, better"."""
+    m = METRICS[metric]
+    policy, base = _last(series(model, metric)[1]), _last(series(baseline, metric)[1])
+    if policy is None or base is None:
+        return "no difference yet"
+    diff = (policy - base) * _scale(m.unit)
+    number = f"{diff:+.1f} pp" if m.unit == "share" else f"{diff:+.2f}"
+    judged = m.better * diff
+    verdict = "" if m.better == 0 else ", better" if judged > 0 else ", worse" if judged < 0 else ", the same"
+    return f"now {number}{verdict}"
+
+
+def legend_html(spec: ChartSpec, model=None, baseline=None) -> str:
+    """The chart's legend: one entry per metric, and in compare mode the line styles and the difference now."""
+    compare = baseline is not None
     items = []
     for k, metric in enumerate(spec.metrics):
         colour = SERIES_COLOURS[k % len(SERIES_COLOURS)]
+        now = f" ({difference_now(metric, model, baseline)})" if compare else ""
         items.append(f'<span class="nk-legend-item"><svg width="18" height="8"><line x1="0" y1="4" x2="18" y2="4" '
-                     f'stroke="{colour}" stroke-width="3"/></svg>{html.escape(METRICS[metric].label)}</span>')
+                     f'stroke="{colour}" stroke-width="3"/></svg>{html.escape(METRICS[metric].label + now)}</span>')
     if compare:
         items.append('<span class="nk-legend-item"><svg width="18" height="8"><line x1="0" y1="4" x2="18" y2="4" '
                      'stroke="#555" stroke-width="2"/></svg>policy</span>'
@@ -235,5 +245,5 @@ def Charts(model, baseline, month: int):
         month: The current month (re-renders the charts every step).
     """
     blocks = "".join(f'<div class="nk-chart-block">{chart_svg(spec, model, baseline)}'
-                     f'{legend_html(spec, baseline is not None)}</div>' for spec in CHARTS)
+                     f'{legend_html(spec, model, baseline)}</div>' for spec in CHARTS)
     solara.HTML(tag="div", unsafe_innerHTML=f'<div class="nk-charts" data-month="{month}">{blocks}</div>')

@@ -58,7 +58,7 @@ def CaptionedSlider(caption: str, value, on_value, low, high, step, css: str, ca
 def ParameterWidget(name: str, value, on_value):
     """One parameter's widget, built from its spec: a checkbox, a choice or a bounded slider."""
     p = PARAMS[name]
-    css = f"nk-setting nk-{name}"
+    css = f"nk-setting nk-set-{name}"
     if p.kind is bool:
         rv.Checkbox(v_model=bool(value), on_v_model=on_value, label=p.label, class_=css, dense=True,
                     hide_details=True)
@@ -88,7 +88,7 @@ def SeedField(settings: solara.Reactive[Settings]):
             set_error(f"{err}; Reset keeps seed {settings.value.seed or '(random)'}")
 
     rv.TextField(v_model=text, on_v_model=typed, label="Seed (a whole number; empty = random)",
-                 class_="nk-setting nk-seed", dense=True, error_messages=[error] if error else [],
+                 class_="nk-setting nk-set-seed", dense=True, error_messages=[error] if error else [],
                  hide_details="auto", maxlength=40)
 
 
@@ -114,9 +114,9 @@ def ParameterPanel(settings: solara.Reactive[Settings], applied: Settings):
     with solara.Card("Scenario", margin=0, classes=["nk-card"]):
         rv.Select(v_model=s.policy, on_v_model=choose_policy, label="Policy (loads its levers below)",
                   items=[{"text": f"{name}: {info.title}", "value": name} for name, info in POLICY_INFO.items()],
-                  class_="nk-setting nk-policy", dense=True, hide_details=True)
+                  class_="nk-setting nk-set-policy", dense=True, hide_details=True)
         rv.Switch(v_model=s.compare, on_v_model=change("compare"), label=f"Compare with {BASELINE} (same seed)",
-                  class_="nk-setting nk-compare", dense=True, hide_details=True, style_="margin-bottom: 14px")
+                  class_="nk-setting nk-set-compare", dense=True, hide_details=True, style_="margin-bottom: 14px")
         SeedField(settings)
         for name in POPULATION:
             ParameterWidget(name, getattr(s, name), change(name))

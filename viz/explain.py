@@ -17,7 +17,7 @@ def policy_html(name: str, chosen: bool) -> str:
     levers = ("".join(f"<li>{html.escape(describe(k, v))}</li>" for k, v in changes.items())
               if changes else "<li>no lever changed: this is the 2013 law</li>")
     mark = " nk-chosen" if chosen else ""
-    return (f'<details class="nk-policy{mark}" data-policy="{name}"{" open" if chosen else ""}>'
+    return (f'<details class="nk-policy-info{mark}" data-policy="{name}"{" open" if chosen else ""}>'
             f"<summary><b>{html.escape(name)}</b>: {html.escape(info.title)}</summary>"
             f'<div class="nk-caption">Levers changed from baseline_2013</div><ul>{levers}</ul>'
             f"<p>{html.escape(info.description)}</p></details>")

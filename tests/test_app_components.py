@@ -1,0 +1,188 @@
+"""The app's page rendered with `solara.render` (no browser): widgets, policy loading, Reset, Step, fuzz."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import ipyvuetify as v
+import pytest
+import solara
+
+from model import LEVERS, PARAMS, POLICIES
+from model.parameters import DEFAULTS
+from viz.app import Page
+from viz.live import BASELINE, LiveRun, Settings, bounds
+from viz.map import MapWidget
+
+SMALL = Settings(n_newcomers=60, n_residents=300)
+
+
+class App:
+    """The page rendered in a layout like `solara run` gives it, with handles on its widgets."""
+
+    def __init__(self, settings: Settings = SMALL):
+        self.run = solara.reactive(LiveRun(settings=settings))
+        _, self.rc = solara.render(solara.AppLayout(children=[Page(run=self.run)]), handle_error=False)
+
+    def widget(self, name: str):
+        """The widget of a setting (a lever, a population size, policy, seed or compare)."""
+        kinds = {"policy": v.Select, "compare": v.Switch, "seed": v.TextField}
+        if name in PARAMS:
+            kinds[name] = {bool: v.Checkbox, str: v.Select}.get(PARAMS[name].kind, v.Slider)
+        return self.rc.find(kinds[name], class_=f"nk-setting nk-set-{name}").widget
+
+    def set(self, name: str, value) -> None:
+        self.widget(name).v_model = value
+
+    def press(self, label: str) -> None:
+        self.rc.find(v.Btn, children=[label]).widget.click()
+
+    def html(self) -> str:
+        return "".join(w.unsafe_innerHTML for w in self.rc.find(solara.widgets.HTML).widgets)
+
+    @property
+    def month(self) -> int:
+        return int(re.search(r'class="nk-status" data-month="(\d+)"', self.html()).group(1))
+
+
+@pytest.fixture
+def app() -> App:
+    return App()
+
+
+def test_every_lever_population_size_and_the_seed_have_a_widget(app):
+    for name in (*LEVERS, "n_newcomers", "n_residents", "policy", "seed", "compare"):
+        app.widget(name)
+    for name in LEVERS:
+        widget, p = app.widget(name), PARAMS[name]
+        if p.kind in (int, float):
+            assert (widget.min, widget.max) == bounds(name), name
+        elif p.kind is str:
+            assert widget.items == list(p.bounds)
+        assert widget.v_model == DEFAULTS[name], name
+    assert app.widget("n_newcomers").max == bounds("n_newcomers")[1] < PARAMS["n_newcomers"].bounds[1]
+
+
+def test_every_lever_is_labelled_in_plain_words_with_its_unit(app):
+    texts = [w.children[0] for w in app.rc.find(v.Html, tag="span").widgets if w.children]
+    labels = [w.label for kind in (v.Checkbox, v.Select) for w in app.rc.find(kind).widgets]
+    shown = " | ".join(map(str, texts + labels))
+    for name in LEVERS:
+        assert PARAMS[name].label in shown, name
+        assert PARAMS[name].unit in shown, name
+
+
+@pytest.mark.parametrize("policy", list(POLICIES))
+def test_choosing_a_policy_sets_the_lever_widgets(app, policy):
+    app.set("policy", policy)
+    values = {**DEFAULTS, **POLICIES[policy]}
+    for name in LEVERS:
+        assert app.widget(name).v_model == values[name], (policy, name)
+
+
+def test_reset_builds_the_model_with_exactly_the_widget_values(app):
+    app.set("policy", "two_track")
+    app.set("fine_eur", 400.0)
+    app.set("exam_level", "B1")
+    app.set("startpunten_per_municipality", 3)
+    app.set("positive_incentives", True)
+    app.set("n_newcomers", 80)
+    assert "press Reset" in str(app.rc.find(v.Alert).widgets[0].children)
+    app.press("Reset")
+    model = app.run.value.main
+    assert model.policy == "two_track"
+    for name in LEVERS:
+        assert model.params[name] == app.widget(name).v_model, name
+    assert (model.params["fine_eur"], model.params["exam_level"]) == (400.0, "B1")
+    assert model.params["startpunten_per_municipality"] == 3 and model.params["positive_incentives"] is True
+    assert model.params["n_newcomers"] == 80
+    assert app.rc.find(v.Alert).widgets == []
+    assert "two_track (edited)" in app.html()
+
+
+def test_a_seed_typed_as_text_reaches_the_model(app):
+    app.set("seed", "2024")
+    app.press("Reset")
+    assert app.run.value.main.seed == 2024
+    app.press("Step")
+    again = App(Settings(n_newcomers=60, n_residents=300, seed="2024"))
+    again.press("Step")
+    assert app.run.value.main.model_table().equals(again.run.value.main.model_table())
+
+
+def test_a_seed_that_is_not_digits_is_refused_and_reset_keeps_the_last_good_one(app):
+    app.set("seed", "7")
+    app.set("seed", "7; import os")
+    assert app.widget("seed").error_messages
+    app.press("Reset")
+    assert app.run.value.main.seed == 7
+
+
+def test_step_advances_the_month_and_redraws_map_and_charts(app):
+    before = app.html()
+    for month in (1, 2, 3):
+        app.press("Step")
+        assert app.month == month == app.run.value.month
+    assert app.html() != before
+    overlay = app.rc.find(MapWidget).widget.overlay
+    assert overlay.count("<circle data-id=") > 0
+
+
+def test_compare_mode_runs_the_baseline_and_draws_both_series(app):
+    app.set("policy", "all_proposals")
+    app.set("compare", True)
+    app.press("Reset")
+    for _ in range(12):
+        app.press("Step")
+    live = app.run.value
+    assert live.baseline.policy == BASELINE and live.baseline.seed == live.main.seed
+    assert live.baseline.month == live.main.month == 12
+    html = app.html()
+    assert html.count('data-run="policy"') == html.count('data-run="baseline"') == html.count('data-run="difference"')
+    assert html.count('class="nk-diff"') == 6
+
+
+def test_clicking_a_newcomer_on_the_map_tells_their_story(app):
+    for _ in range(10):
+        app.press("Step")
+    newcomer = int(app.run.value.history.ids[-1])
+    app.rc.find(MapWidget).widget.vue_pick(str(newcomer))
+    assert f'data-newcomer="{newcomer}"' in app.html()
+    app.rc.find(MapWidget).widget.vue_pick(None)  # a click beside the newcomers changes nothing
+    assert f'data-newcomer="{newcomer}"' in app.html()
+
+
+def random_value(name: str, rnd: random.Random):
+    p = PARAMS[name]
+    if p.kind is bool:
+        return rnd.random() < 0.5
+    if p.kind is str:
+        return rnd.choice(p.bounds)
+    low, high = bounds(name)
+    if p.kind is int:
+        return rnd.randint(low, high)
+    return round(rnd.uniform(low, high), 3)
+
+
+def test_fuzz_random_valid_widget_values_reset_and_step_without_crashing():
+    app = App()
+    rnd = random.Random(20240501)
+    for trial in range(6):
+        chosen = {"policy": rnd.choice(list(POLICIES)), "compare": rnd.random() < 0.5,
+                  "seed": str(rnd.randint(0, 10**9)), "n_newcomers": rnd.randint(10, 120),
+                  "n_residents": rnd.randint(100, 600)}
+        for name, value in chosen.items():
+            app.set(name, value)
+        for name in rnd.sample(LEVERS, k=5):
+            chosen[name] = random_value(name, rnd)
+            app.set(name, chosen[name])
+        app.press("Reset")
+        for _ in range(4):
+            app.press("Step")
+        live = app.run.value
+        assert live.month == 4 and app.month == 4, (trial, chosen)
+        assert (live.baseline is not None) == chosen["compare"], (trial, chosen)
+        for name in LEVERS:
+            assert live.main.params[name] == app.widget(name).v_model, (trial, name)
+        assert not app.rc.find(v.Alert, type="error").widgets, (trial, chosen)
