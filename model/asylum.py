@@ -63,8 +63,12 @@ def schedule_arrivals(rng: np.random.Generator, n: int, months: int) -> np.ndarr
 
 
 def draw_newcomers(model: IntegrationModel, rows: slice) -> None:
-    """Give newly arrived newcomers their traits, wait and outcome."""
-    nc, rng = model.nc, model.rng
+    """Give newly arrived newcomers their traits, wait and outcome.
+
+    Drawn from the model's population stream, so that seed i brings the same
+    people under every policy (common random numbers).
+    """
+    nc, rng = model.nc, model.population_rng
     k = rows.stop - rows.start
     nc.arrival_month[rows] = model.month
     nc.phase[rows] = Phase.ASYLUM

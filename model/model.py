@@ -156,7 +156,11 @@ class IntegrationModel(mesa.Model):
         self.nc = NewcomerState(self.n_newcomers)
         self.newcomer_agents: list[Newcomer] = []
         self.costs = Costs()
-        self.arrival_schedule = asylum.schedule_arrivals(self.rng, self.n_newcomers, self.arrival_months)
+        # Who arrives, and when, comes from a stream of its own, split off before any
+        # policy-dependent draw: seed i brings the same people under every policy.
+        self.population_rng = self.rng.spawn(1)[0]
+        self.arrival_schedule = asylum.schedule_arrivals(self.population_rng, self.n_newcomers,
+                                                         self.arrival_months)
         self._ages = np.zeros(0)
 
         reporters = {"policy": "policy", "seed": "seed", "month": "month", "year": partial(_year)}

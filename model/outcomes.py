@@ -164,7 +164,7 @@ def newcomer_table(model: IntegrationModel) -> pd.DataFrame:
         "policy": model.policy,
         "seed": model.seed,
         "month": month,
-        "id": nc.view("uid").copy(),
+        "id": np.arange(n),  # arrival order: the same person under every policy
         "status": STATUS_NAMES[phase],
         "months_in_asylum": (end_asylum - nc.view("arrival_month")).astype(np.int32),
         "months_since_permit": np.where(has_permit, month - permit_month, np.nan),
