@@ -814,6 +814,7 @@ def main(args: argparse.Namespace) -> int:
     readme = _check_readme(args.readme) if args.readme else None
     out = prepare_out_dir(args.out)
     workers = _worker_count(args.workers, settings)
+    import viz.figures  # noqa: F401  (imported once here, inherited by the forked workers that draw)
 
     staging = Path(tempfile.mkdtemp(dir=out, prefix=".compare-"))
     pool = make_pool(workers)

@@ -1,0 +1,66 @@
+"""The default compare: 7 policies x 20 seeds x 10 years at default size, in under 60 s.
+
+Runs ``nieuwkomers compare --out benchmarks/out/compare`` as a user would (a
+fresh process, every core) and prints the wall time, where it went (the runs,
+the report and figures, starting up), the mean seconds per run and the load
+average: other processes on the machine take CPU from the runs, so read the
+time together with the load.
+
+Run: ``.venv/bin/python benchmarks/bench_compare.py [--strict]`` (part of ``make bench``).
+``--strict`` exits 1 when the target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "benchmarks" / "out" / "compare"
+TARGET_SECONDS = 60.0
+NIEUWKOMERS = [sys.executable, "-c", "import sys; from experiments.cli import main; sys.exit(main())"]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--strict", action="store_true", help="exit 1 if the target is missed")
+    parser.add_argument("--seeds", type=int, default=20)
+    args = parser.parse_args()
+
+    shutil.rmtree(OUT, ignore_errors=True)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    load_before = os.getloadavg()[0]
+    started = time.perf_counter()
+    done = subprocess.run([*NIEUWKOMERS, "compare", "--seeds", str(args.seeds), "--out", str(OUT)],
+                          cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    wall = time.perf_counter() - started
+    load_after = os.getloadavg()[0]
+    if done.returncode != 0:
+        print(done.stderr[-2000:], file=sys.stderr)
+        return done.returncode
+
+    record = json.loads((OUT / "compare.json").read_text())
+    runs = len(record["policies"]) * len(record["seeds"])
+    per_run = record["run_seconds_total"] / runs
+    met = wall < TARGET_SECONDS
+    print(f"default compare: {len(record['policies'])} policies x {len(record['seeds'])} seeds x "
+          f"{record['years']:g} years, {record['n_newcomers']} newcomers, {record['workers']} workers "
+          f"on {cores} cores")
+    print(f"  wall time            {wall:6.1f} s   (target < {TARGET_SECONDS:.0f} s: {'met' if met else 'NOT met'})")
+    print(f"  runs (pool)          {record['wall_seconds_runs']:6.1f} s   "
+          f"({runs} runs, {per_run:.2f} s per run inside a worker)")
+    print(f"  report and figures   {record['wall_seconds_report']:6.1f} s")
+    print(f"  start-up and rest    {wall - record['wall_seconds_runs'] - record['wall_seconds_report']:6.1f} s")
+    print(f"  load average         {load_before:.1f} before, {load_after:.1f} after "
+          f"(above {cores} means other processes competed for the cores)")
+    return 1 if args.strict and not met else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
