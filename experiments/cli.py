@@ -21,11 +21,9 @@ COMMANDS: dict[str, str] = {
     "app": "viz.launch",
 }
 
+from experiments.errors import UsageError
+
 EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT = 0, 1, 2
-
-
-class UsageError(Exception):
-    """Bad input from the user: reported as one line, exit code 2."""
 
 
 class _Parser(argparse.ArgumentParser):

@@ -11,7 +11,7 @@ from importlib import metadata
 import pandas as pd
 from tqdm import tqdm
 
-from experiments.cli import UsageError
+from experiments.errors import UsageError
 from experiments.runner import run_simulation
 from experiments.store import prepare_out_dir, write_json, write_parquet
 from model.parameters import parse_assignment

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from experiments.cli import UsageError
+from experiments.errors import UsageError
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)

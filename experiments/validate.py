@@ -18,7 +18,7 @@ import pandas as pd
 from scipy import stats
 from tqdm import tqdm
 
-from experiments.cli import UsageError
+from experiments.errors import UsageError
 from experiments.runner import run_simulation
 from experiments.store import prepare_out_dir, write_text
 from model import IntegrationModel

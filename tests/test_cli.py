@@ -1,0 +1,102 @@
+"""The command line end to end: policies, run, validate; bad input is one line and exit 2."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import SMALL
+
+SMALL_SET = [arg for k, v in SMALL.items() for arg in ("--set", f"{k}={v}")]
+
+
+def nieuwkomers(*args: str, check: bool = False) -> subprocess.CompletedProcess:
+    result = subprocess.run([sys.executable, "-m", "experiments.cli", *args],
+                            capture_output=True, text=True, timeout=600)
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_policies_lists_every_policy_as_a_difference_from_the_baseline():
+    out = nieuwkomers("policies", "--levers", check=True).stdout
+    for name in ("baseline_2013", "early_language", "two_track", "startpunten", "reduced_fines",
+                 "all_proposals", "wet_inburgering_2021"):
+        assert f"{name}:" in out
+    assert "language_from_arrival = True  (baseline False" in out
+    assert "fine_eur = 0.0  (baseline 1250.0" in out
+
+
+def test_run_writes_tables_and_a_run_record(tmp_path: Path):
+    out = tmp_path / "run"
+    nieuwkomers("run", "--policy", "two_track", "--seeds", "2", "--years", "2", "--snapshot-months", "6",
+                *SMALL_SET, "--set", "personal_plan=no", "--out", str(out), check=True)
+    model = pd.read_parquet(out / "model.parquet")
+    newcomers = pd.read_parquet(out / "newcomers.parquet")
+    record = json.loads((out / "run.json").read_text())
+    assert len(model) == 2 * 25 and set(model["seed"]) == {0, 1}
+    assert sorted(newcomers["month"].unique()) == [6, 12, 18, 24]
+    assert set(newcomers["policy"]) == {"two_track"}
+    assert record["overrides"]["personal_plan"] is False
+    assert record["parameters"]["municipal_direction"] is True
+    assert record["seeds"] == [0, 1] and "mesa" in record["versions"]
+    assert not newcomers["has_plan"].any()
+
+
+def test_run_with_one_seed(tmp_path: Path):
+    nieuwkomers("run", "--policy", "startpunten", "--seed", "9", "--years", "1", *SMALL_SET,
+                "--out", str(tmp_path), check=True)
+    assert set(pd.read_parquet(tmp_path / "model.parquet")["seed"]) == {9}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["run", "--policy", "nope"], "unknown policy 'nope'; choose one of: baseline_2013"),
+        (["run", "--policy", "baseline_2013", "--set", "n_newcomrs=5"], "did you mean n_newcomers?"),
+        (["run", "--policy", "baseline_2013", "--set", "fine_eur=-1"], "fine_eur=-1.0 is not allowed: expected a number in [0.0, 5000.0]"),
+        (["run", "--policy", "baseline_2013", "--set", "personal_plan=perhaps"], "expected true or false"),
+        (["run", "--policy", "baseline_2013", "--set", "exam_level=C1"], "expected 'A2' | 'B1'"),
+        (["run", "--policy", "baseline_2013", "--set", "n_newcomers"], "--set expects key=value"),
+        (["run", "--policy", "baseline_2013", "--years", "0"], "--years 0.0 is not allowed"),
+        (["run", "--policy", "baseline_2013", "--seeds", "0"], "--seeds 0 is not allowed"),
+        (["run", "--policy", "baseline_2013", "--seeds", "x"], "invalid int value: 'x'"),
+        (["run", "--policy", "baseline_2013", "--bogus"], "unrecognized arguments: --bogus"),
+        (["validate", "--seeds", "1"], "--seeds 1 is not allowed"),
+        (["frobnicate"], "invalid choice: 'frobnicate'"),
+    ],
+)
+def test_bad_input_is_one_clear_line_exit_2_and_nothing_written(tmp_path: Path, args, message):
+    out = tmp_path / "out"
+    if args[0] == "run":
+        args = [*args, "--out", str(out)]
+    result = nieuwkomers(*args)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_unwritable_out_is_refused(tmp_path: Path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    result = nieuwkomers("run", "--policy", "baseline_2013", "--out", str(blocker / "sub"))
+    assert result.returncode == 2 and "is not a writable directory" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_validate_reproduces_every_calibration_target(tmp_path: Path):
+    """The calibration check: baseline_2013 over 20 seeds at default size lands in every band."""
+    result = nieuwkomers("validate", "--seeds", "20", "--out", str(tmp_path), check=True)
+    assert "9 of 9 targets inside their band" in result.stdout
+    table = pd.read_csv(tmp_path / "validation.csv")
+    assert table["inside"].all()
+    assert (table["ci_low"] <= table["model_mean"]).all() and (table["model_mean"] <= table["ci_high"]).all()
+    assert set(table["id"]) == {"wait", "relocations", "exam36", "employed60", "parttime60", "welfare_early",
+                                "welfare_long", "municipal_spread", "language_hours"}
