@@ -114,9 +114,58 @@ def main(args) -> int:
               "can open the app and use its CPU. Stop it (Ctrl-C) after the class; see docs/app.md.",
               file=sys.stderr)
     os.environ["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"  # no usage telemetry, also offline
+    os.environ.setdefault("SOLARA_KERNEL_CULL_TIMEOUT", "20m")  # free the runs of vanished tabs (docs/app.md)
     from solara.__main__ import cli
 
     print("nieuwkomers app: press Ctrl-C to stop", file=sys.stderr)
     cli.main(args=solara_arguments(host, port, open_browser), prog_name="nieuwkomers app",
              standalone_mode=False)
     return 0
+
+
+def free_port(host: str = DEFAULT_HOST) -> int:
+    """A TCP port that is free on ``host`` right now (for tests and benchmarks)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
+def spawn(port: int, host: str = DEFAULT_HOST, timeout: float = 120.0, log=None):
+    """Start `nieuwkomers app` as a child process and wait until the page answers.
+
+    Used by the browser tests and benchmarks/bench_app.py; stop it with
+    ``process.terminate()`` (its PID is ``process.pid``).
+
+    Args:
+        port: Port to serve on.
+        host: Address to serve on.
+        timeout: Seconds to wait for the first answer.
+        log: A file for the server's output (default: discarded).
+
+    Returns:
+        The running `subprocess.Popen`.
+
+    Raises:
+        RuntimeError: If the server exits or does not answer in time.
+    """
+    import subprocess
+    import time
+    import urllib.request
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "experiments.cli", "app", "--host", host, "--port", str(port), "--no-open"],
+        stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT if log else subprocess.DEVNULL)
+    url = f"http://{host}:{port}/"
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # local: never via a proxy
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"nieuwkomers app exited with code {process.returncode}")
+        try:
+            with opener.open(url, timeout=5) as response:
+                if response.status == 200:
+                    return process
+        except OSError:
+            time.sleep(0.3)
+    process.terminate()
+    raise RuntimeError(f"nieuwkomers app did not answer at {url} within {timeout:.0f} s")

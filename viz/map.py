@@ -180,13 +180,14 @@ def newcomers_svg(frame: dict[str, np.ndarray], height: int, unit: float, picked
     return "".join(parts)
 
 
-def overlay_svg(model, frame: dict[str, np.ndarray], picked: int | None, places: tuple[str, str]) -> str:
+def overlay_svg(model, frame: dict[str, np.ndarray], picked: int | None, places: tuple[str, str],
+                month: int = 0) -> str:
     """The whole overlay: employers, newcomers, then the places and names on top."""
     width, height = model.grid.width, model.grid.height
     unit = max(width, height) / 100.0
     w, h = map_size(model)
     employers, above = places
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="nk-map-svg" width="{w}" height="{h}" '
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="nk-map-svg" data-month="{month}" width="{w}" height="{h}" '
             f'viewBox="0 0 {width} {height}" style="display:block;cursor:pointer">'
             f'{employers}<g class="nk-newcomers">{newcomers_svg(frame, height, unit, picked)}</g>{above}</svg>')
 
@@ -265,6 +266,6 @@ def SpaceMap(model, history: NewcomerHistory, picked: solara.Reactive[int | None
     places = solara.use_memo(lambda: places_svg(model), [model])
     frame = history.latest
     w, h = map_size(model)
-    MapWidget.element(background=background, overlay=overlay_svg(model, frame, picked.value, places),
+    MapWidget.element(background=background, overlay=overlay_svg(model, frame, picked.value, places, month),
                       width=w, height=h, on_pick=picked.set)
     solara.HTML(tag="div", unsafe_innerHTML=legend_html(frame))

@@ -160,7 +160,7 @@ def story_facts(record: pd.DataFrame, person: pd.Series) -> list[tuple[str, str]
     return [
         ("Who", f"{person.gender}, {person.age:.0f} years, education: {person.education}"
                 + ("" if person.literate else ", cannot read yet") + (", care duties" if person.care_duties else "")),
-        ("Now", PATHS[int(now.path)] + (f" in {now.municipality}" if now.municipality else "")),
+        ("Now", PATHS[int(now.path)] + (f" (lives in {now.municipality})" if now.municipality else "")),
         ("Months waiting for asylum", f"{int(now.months_in_asylum)}"),
         ("Relocations between reception centres", f"{int(now.relocations)}"),
         ("Courses", f"{in_course} months in a course, {now.course_hours:.0f} course hours"),
