@@ -47,6 +47,7 @@ from experiments.runner import run_simulation
 from experiments.store import atomic_write, prepare_out_dir, write_json, write_parquet, write_text
 from model import METRICS, PARAMS, POLICIES, POLICY_INFO, IntegrationModel
 from model.outcomes import Metric
+from model.parameters import validate_params
 from model.policies import unknown_policy_message
 
 HELP = ("Compare policies side by side over the same seeds: summary.csv, summary.md, "
@@ -100,6 +101,11 @@ class Settings:
         """Horizon in months."""
         return int(round(12 * self.years))
 
+    @property
+    def last_year(self) -> float:
+        """The horizon as the ``year`` of the tables (month / 12)."""
+        return self.months / 12
+
     def report_months(self) -> list[int]:
         """Months of the report's columns: years 1, 3, 5, 10 within the horizon, and the horizon."""
         months = [12 * y for y in REPORT_YEARS if 12 * y <= self.months]
@@ -142,16 +148,10 @@ class ComparisonResult:
     seconds: float = 0.0
     run_seconds: list[float] = field(default_factory=list)
 
-    def cell(self, table: str, policy: str, metric: str, year: float) -> pd.Series:
-        """One row of ``summary`` or ``differences``."""
-        df = getattr(self, table)
-        row = df[(df["policy"] == policy) & (df["metric"] == metric) & (df["year"] == year)]
-        return row.iloc[0]
-
 
 def compare(policies: list[str] | None = None, seeds: int = DEFAULT_SEEDS, years: float = DEFAULT_YEARS,
-            params: dict | None = None, by: str | None = None, workers: int | None = None,
-            progress: bool = False) -> ComparisonResult:
+            params: dict | None = None, by: str | None = None, metrics: list[str] | None = None,
+            workers: int | None = None, progress: bool = False) -> ComparisonResult:
     """Run every policy for seeds ``0..seeds-1`` and summarise.
 
     Args:
@@ -160,6 +160,7 @@ def compare(policies: list[str] | None = None, seeds: int = DEFAULT_SEEDS, years
         years: Horizon in years.
         params: Parameter overrides for every policy (e.g. ``{"n_newcomers": 500}``).
         by: Also summarise by "education", "gender" or "municipality".
+        metrics: Headline metrics (default: the key outcomes, costs per newcomer).
         workers: Processes (default: every core; 1 runs in this process).
         progress: Show a progress bar on stderr.
 
@@ -171,7 +172,7 @@ def compare(policies: list[str] | None = None, seeds: int = DEFAULT_SEEDS, years
         ...                  params={"n_newcomers": 200})            # doctest: +SKIP
         >>> result.summary.query("metric == 'share_employed' and year == 3")  # doctest: +SKIP
     """
-    settings = make_settings(policies, seeds, years, params or {}, by)
+    settings = make_settings(policies, seeds, years, params or {}, by, metrics)
     pool = make_pool(_worker_count(workers, settings))
     try:
         with tempfile.TemporaryDirectory(prefix="nieuwkomers-compare-") as tmp:
@@ -211,7 +212,7 @@ def make_settings(policies: list[str] | None, seeds: int, years: float, params: 
             tail = f"; did you mean {', '.join(hint)}?" if hint else f"; choose from: {', '.join(S.REPORT_METRICS)}"
             raise ValueError(f"unknown metric {m!r}{tail}")
     reference = S.REFERENCE_POLICY if S.REFERENCE_POLICY in policies else policies[0]
-    return Settings(tuple(policies), tuple(range(seeds)), float(years), dict(params), by,
+    return Settings(tuple(policies), tuple(range(seeds)), float(years), validate_params(params), by,
                     tuple(metrics), reference)
 
 
@@ -563,7 +564,7 @@ def report_markdown(result: ComparisonResult, figures: list[str]) -> str:
         sub = result.subgroups
         groups = S.subgroup_order(st.by, sub["group"])
         idx = sub.set_index(["policy", "metric", "group"])
-        out += [f"## By {st.by} at year {st.years:g}", "",
+        out += [f"## By {st.by} at year {st.last_year:g}", "",
                 "Permit holders aged 18–64 at the last snapshot; mean across seeds with 95% CI.", ""]
         for name in SUBGROUP_METRICS:
             m = metrics[name]
@@ -617,7 +618,7 @@ def _header_lines(name: str, width: int = 11) -> list[str]:
 def headline_text(result: ComparisonResult, year: float | None = None) -> str:
     """The headline table for the terminal: key outcomes at the horizon, one column per policy."""
     st = result.settings
-    year = st.years if year is None else year
+    year = st.last_year if year is None else year
     summary = result.summary.set_index(["policy", "metric", "year"])
     diffs = result.differences.set_index(["policy", "metric", "year"])
     heads = [_header_lines(p) for p in st.policies]
@@ -648,7 +649,7 @@ def headline_text(result: ComparisonResult, year: float | None = None) -> str:
 def readme_block(result: ComparisonResult, image: str) -> str:
     """The README section: one figure and a few lines of the headline table."""
     st = result.settings
-    year = st.years
+    year = st.last_year
     summary = result.summary.set_index(["policy", "metric", "year"])
     diffs = result.differences.set_index(["policy", "metric", "year"])
     names = ["share_employed", "share_fulltime", "share_on_welfare", "share_a2_plus", "share_isolated",
@@ -680,9 +681,9 @@ def readme_block(result: ComparisonResult, image: str) -> str:
         "",
         f"![Key outcomes over time by policy]({image})",
         "",
-        "Generated by `nieuwkomers compare --out results/compare --readme README.md`, "
-        "which rewrites this section and the figure; the model is being calibrated, so the numbers "
-        "move until it is.",
+        "Generated, not typed: `nieuwkomers compare --out results/compare --readme README.md` "
+        "reruns the comparison and rewrites this section and its figure "
+        "(`docs/img/compare_overview.png`); the full report is `results/compare/summary.md`.",
         README_END,
     ])
 
@@ -713,13 +714,13 @@ def figure_jobs(result: ComparisonResult) -> list[tuple[str, str, dict]]:
         wanted = ["share_employed", S.NET_COST.name]
         jobs.append(("cost_vs_employment.png", "cost_against_employment",
                      {"differences": result.differences[result.differences["metric"].isin(wanted)],
-                      "year": st.years, "employment": "share_employed", "cost": S.NET_COST.name,
+                      "year": st.last_year, "employment": "share_employed", "cost": S.NET_COST.name,
                       "metrics": metrics, "reference": st.reference}))
     if result.subgroups is not None:
         groups = S.subgroup_order(st.by, result.subgroups["group"])
         jobs.append((f"by_{st.by}.png", "by_subgroup",
                      {"subgroups": result.subgroups, "by": st.by, "metric_names": list(SUBGROUP_METRICS),
-                      "groups": groups, "metrics": metrics, "year": st.years}))
+                      "groups": groups, "metrics": metrics, "year": st.last_year}))
     return jobs
 
 

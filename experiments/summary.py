@@ -133,7 +133,8 @@ def mean_ci(frame: pd.DataFrame, by: list[str], value: str = "value") -> pd.Data
 
 
 _RANGES = {"share": (0.0, 1.0), "0-1": (0.0, 1.0), "score 0-5": (0.0, 5.0), "count": (0.0, None),
-           "ties": (0.0, None)}
+           "ties": (0.0, None), "EUR >= 0": (0.0, None)}
+_SIGNED = {NET_COST.name}  # money that can be negative
 
 
 def clip_to_range(summary: pd.DataFrame, metrics: dict[str, Metric] | None = None) -> pd.DataFrame:
@@ -144,7 +145,8 @@ def clip_to_range(summary: pd.DataFrame, metrics: dict[str, Metric] | None = Non
     """
     metrics = metrics or REPORT_METRICS
     out = summary.copy()
-    units = out["metric"].map(lambda name: metrics[name].unit)
+    units = out["metric"].map(lambda name: "EUR >= 0" if metrics[name].unit == "EUR" and name not in _SIGNED
+                              else metrics[name].unit)
     for unit, (low, high) in _RANGES.items():
         rows = units == unit
         out.loc[rows, "ci_low"] = out.loc[rows, "ci_low"].clip(lower=low)

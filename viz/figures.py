@@ -147,10 +147,11 @@ def overview(over_time: pd.DataFrame, metric_names: Iterable[str],
         fig = Figure(figsize=(4.0 * ncols, 2.9 * nrows + 0.8), layout="constrained")
         axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
         last_year = float(over_time["year"].max())
-        for ax, name in zip(axes, names, strict=False):
+        for i, (ax, name) in enumerate(zip(axes, names, strict=False)):
             m = metrics[name]
             _draw_lines(ax, over_time[over_time["metric"] == name], "year", policies)
-            _year_axis(ax, last_year, "years")
+            bottom = i + ncols >= len(names)
+            _year_axis(ax, last_year, "years since the first arrivals" if bottom else "")
             format_axis(ax, m)
             ax.set_title(_wrap(m.label, 38), loc="left", fontsize=10)
             ax.set_ylabel("")
@@ -232,7 +233,7 @@ def cost_against_employment(differences: pd.DataFrame, year: float, employment: 
                                       fontweight="bold", bbox=_LABEL_BOX))
         format_axis(ax, mx, "x", difference=True)
         format_axis(ax, my, "y", difference=True)
-        ax.margins(0.15)
+        ax.margins(x=0.2, y=0.15)
         ax.set_xlabel(f"{mx.label}: difference from {reference}")
         ax.set_ylabel(f"{_wrap(my.label, 50)}:\ndifference from {reference}")
         ax.set_title(f"Cost against employment gained by year {year:g}", loc="left")
