@@ -41,7 +41,7 @@ import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from experiments import summary as S
-from experiments.cli import UsageError
+from experiments.errors import UsageError
 from experiments.run import check_common, parse_overrides
 from experiments.runner import run_simulation
 from experiments.store import atomic_write, prepare_out_dir, write_json, write_parquet, write_text
