@@ -301,7 +301,7 @@ def by_subgroup(subgroups: pd.DataFrame, by: str, metric_names: Iterable[str], g
         handles, labels = axes[0].get_legend_handles_labels()
         fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 7), frameon=False)
         when = f" at year {year:g}" if year is not None else ""
-        fig.suptitle(f"Outcomes by {by}{when} (permit holders aged 18–64; mean and 95% CI across seeds)",
+        fig.suptitle(f"Outcomes by {by}{when}\n(permit holders aged 18–64; mean and 95% CI across seeds)",
                      fontsize=13, fontweight="bold")
     return fig
 
