@@ -209,9 +209,6 @@ def test_readme_block_is_rewritten_with_a_table_and_a_figure(small: Path):
 # --- common random numbers and determinism ------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="core: newcomers are drawn month by month from the model's "
-                   "shared random stream, so a policy that uses it differently in year 1 meets other "
-                   "people; remove this mark when the cohort gets its own stream")
 def test_same_seed_gives_the_same_initial_population_in_every_policy(small: Path):
     newcomers = pd.read_parquet(small / "newcomers.parquet")
     first = newcomers[newcomers["month"] == 12]
