@@ -231,7 +231,9 @@ class _RunOutput:
     seconds: float
 
 
-POPULATION_COLUMNS = ("id", "gender", "education", "literate", "care_duties", "kansrijk", "age")
+# Who the newcomers are, as opposed to what happens to them: education and literacy are left
+# out because courses and schooling change them.
+POPULATION_COLUMNS = ("id", "gender", "age", "care_duties", "kansrijk")
 
 
 def population_fingerprint(newcomers: pd.DataFrame) -> int:
@@ -588,8 +590,8 @@ def _crn_text(result: ComparisonResult) -> str:
             "every policy starts from the same newcomers, residents, employers and map, and "
             "differences between policies are not noise from different populations. ")
     if result.same_population:
-        return text + ("Checked: for each seed, the newcomers (age, gender, education, literacy, care "
-                       "duties, prospects) are identical in every policy.")
+        return text + ("Checked: for each seed, the newcomers (who arrives when, their age, gender, care "
+                       "duties and prospects) are identical in every policy.")
     return text + ("**Warning:** for at least one seed the newcomers differ between policies, so the "
                    "differences below also include noise from different populations.")
 
