@@ -752,20 +752,22 @@ def render_figures(result: ComparisonResult, folder: Path, pool: ProcessPoolExec
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `compare`."""
-    parser.add_argument("--policies", help=f"comma-separated (default: all): {','.join(POLICIES)}")
-    parser.add_argument("--seeds", type=int, default=DEFAULT_SEEDS,
+    parser.add_argument("--policies", metavar="A,B,..",
+                        help=f"policies to compare (default: all): {', '.join(POLICIES)}")
+    parser.add_argument("--seeds", type=int, default=DEFAULT_SEEDS, metavar="N",
                         help=f"seeds 0..N-1, the same in every policy (default {DEFAULT_SEEDS})")
-    parser.add_argument("--years", type=float, default=DEFAULT_YEARS,
+    parser.add_argument("--years", type=float, default=DEFAULT_YEARS, metavar="Y",
                         help=f"horizon in years (default {DEFAULT_YEARS:g})")
     parser.add_argument("--by", choices=S.SUBGROUPS, help="also break outcomes down by this subgroup")
-    parser.add_argument("--metrics", help="comma-separated headline metrics (default: the key outcomes)")
-    parser.add_argument("--workers", type=int, help="processes (default: every core)")
+    parser.add_argument("--metrics", metavar="M,N,..",
+                        help="headline metrics of the report and figures (default: the key outcomes)")
+    parser.add_argument("--workers", type=int, metavar="N", help="processes (default: every core)")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="override a parameter for every policy (repeatable)")
     parser.add_argument("--readme", metavar="README.md",
                         help=f"rewrite the block between {README_START} and {README_END} in this "
                              "file with the headline table and a figure")
-    parser.add_argument("--out", required=True, help="output directory")
+    parser.add_argument("--out", required=True, metavar="DIR", help="output directory")
 
 
 def _split(text: str | None) -> list[str] | None:
