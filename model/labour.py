@@ -47,7 +47,7 @@ WAGE_GROWTH_CAP = 0.4  # ... up to +30% (assumption)
 PLACEMENT_MONTHS = 6
 PLACEMENT_SLOTS_PER_EMPLOYER = 0.3  # mean work-experience places an employer offers (assumption)
 PLACEMENT_HIRE_CHANCE = 0.25  # chance a placement turns into a job (assumption)
-DEMAND_FLOOR = 0.5
+EMPLOYER_TRIES = 3  # employers within reach a seeker looks at each month
 
 
 def effective_level(education: np.ndarray, diploma_recognised: np.ndarray) -> np.ndarray:
@@ -159,22 +159,20 @@ def search_and_hire(model: IntegrationModel, guided: np.ndarray) -> np.ndarray:
     if seekers.size == 0 or emp.n == 0:
         return seekers
     level = effective_level(nc.education[seekers], nc.diploma_recognised[seekers])
-    reach = model.employers_within_commute(seekers)  # (seekers, employers) bool
-    # An application goes to an employer with a vacancy at the seeker's level or one below.
-    vac_own = emp.vacancies[:, level].T > 0
-    vac_below = emp.vacancies[:, np.maximum(level - 1, 0)].T > 0
-    weight = reach * (2.0 * vac_own + vac_below)
-    total = weight.sum(axis=1)
-    hired = []
-    has_option = total > 0
-    idx = np.flatnonzero(has_option)
+    # Each application goes to an employer within reach with a vacancy at the
+    # seeker's level or, failing that, one level below (a few tries to find one).
+    options = model.employers_within_reach(seekers, EMPLOYER_TRIES)
+    safe = np.maximum(options, 0)
+    own = (options >= 0) & (emp.vacancies[safe, level[:, None]] > 0)
+    below = (options >= 0) & (emp.vacancies[safe, np.maximum(level - 1, 0)[:, None]] > 0)
+    pick_own, pick_below = own.any(axis=1), below.any(axis=1)
+    idx = np.flatnonzero(pick_own | pick_below)
     if idx.size == 0:
         return np.zeros(0, dtype=np.int64)
-    cum = np.cumsum(weight[idx], axis=1)
-    u = rng.random(idx.size) * total[idx]
-    choice = np.minimum((cum < u[:, None]).sum(axis=1), emp.n - 1)
+    column = np.where(pick_own[idx], own[idx].argmax(axis=1), below[idx].argmax(axis=1))
+    choice = options[idx, column]
     who = seekers[idx]
-    lvl = np.where(emp.vacancies[choice, level[idx]] > 0, level[idx], np.maximum(level[idx] - 1, 0))
+    lvl = np.where(pick_own[idx], level[idx], np.maximum(level[idx] - 1, 0))
     fit = language_fit(nc.language[who], emp.language_requirement[choice, lvl])
     broker = np.zeros(who.size)
     quality = model.quality_of(nc.municipality[who])
@@ -188,6 +186,7 @@ def search_and_hire(model: IntegrationModel, guided: np.ndarray) -> np.ndarray:
                          model.employed_resident_ties(who), broker)
     p_any = 1.0 - (1.0 - p) ** tries[who]
     success = rng.random(who.size) < p_any
+    hired = []
     for i in np.flatnonzero(success):  # one by one: two seekers may want the last vacancy
         e, lv = choice[i], lvl[i]
         if emp.vacancies[e, lv] > 0:
@@ -255,21 +254,21 @@ def place(model: IntegrationModel, candidates: np.ndarray) -> None:
     A placement lasts ``PLACEMENT_MONTHS``; it gives practice and, at the end,
     a chance of a job with that employer.
     """
-    nc, emp, rng = model.nc, model.emp, model.rng
+    nc, emp = model.nc, model.emp
     candidates = candidates[(nc.placement_months[candidates] == 0) & ~nc.employed[candidates]]
     if candidates.size == 0:
         return
-    reach = model.employers_within_commute(candidates)
-    free = (emp.placement_slots - emp.placements_used) > 0
-    weight = reach & free[None, :]
-    for i in np.flatnonzero(weight.any(axis=1)):
-        options = np.flatnonzero(weight[i] & ((emp.placement_slots - emp.placements_used) > 0))
-        if options.size == 0:
+    options = model.employers_within_reach(candidates, EMPLOYER_TRIES)
+    safe = np.maximum(options, 0)
+    open_slot = (options >= 0) & (emp.placements_used[safe] < emp.placement_slots[safe])
+    for i in np.flatnonzero(open_slot.any(axis=1)):  # one by one: slots are few and run out
+        row = options[i][open_slot[i]]
+        row = row[emp.placements_used[row] < emp.placement_slots[row]]
+        if row.size == 0:
             continue
-        e = options[rng.integers(options.size)]
-        emp.placements_used[e] += 1
+        emp.placements_used[row[0]] += 1
         nc.placement_months[candidates[i]] = PLACEMENT_MONTHS
-        nc.placement_employer[candidates[i]] = e
+        nc.placement_employer[candidates[i]] = row[0]
 
 
 def progress_placements(model: IntegrationModel) -> None:

@@ -53,7 +53,7 @@ COURSE_PRICE_EUR_PER_HOUR = 10.0  # assumption: EUR 10,000 loan buys ~1,000 hour
 FAST_TRACK_FACTOR = 1.5  # plan: intensive course for the highly educated (line 2253)
 LITERACY_MONTHS = {"supervised": 9, "market": 30}  # months of classes to learn to read
 EXTRA_HOURS_PER_MONTH = 50.0  # how fast `extra_course_hours` are delivered
-INTENSITY_EXPONENT = 0.9  # within a month, hours beyond a regular course count less (fatigue)
+INTENSITY_EXPONENT = 0.95  # within a month, hours beyond a regular course count less (fatigue)
 REFERENCE_HOURS = 40.0  # hours/month at which an hour counts fully
 SUPERVISED_OVERRUN_MONTHS = 12  # a supervised course runs until this long past the deadline
 

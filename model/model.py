@@ -27,7 +27,7 @@ from model.parameters import DEFAULTS, PARAMS, Value, validate_params
 from model.policies import POLICIES, unknown_policy_message
 from model.population import EmployerState, NewcomerState, ResidentState
 from model.welfare import Costs
-from model.world import SpatialIndex, build_world
+from model.world import CommuteIndex, SpatialIndex, build_world
 
 RESIDENT_OPENNESS = (2.0, 3.0)  # Beta parameters: most residents are somewhat open (assumption)
 
@@ -213,6 +213,8 @@ class IntegrationModel(mesa.Model):
     def _place_employers(self) -> None:
         self.emp = EmployerState(self.n_employers)
         labour.setup_employers(self)
+        self.commute_index = CommuteIndex(np.column_stack([self.emp.x, self.emp.y]), self.grid_width,
+                                          self.grid_height, self.commute_radius)
         for i, x, y in zip(range(self.emp.n), self.emp.x.tolist(), self.emp.y.tolist(), strict=True):
             Employer(self, i, self.grid[(x, y)])
 
@@ -301,11 +303,10 @@ class IntegrationModel(mesa.Model):
         for i, (x, y) in zip(who.tolist(), cells.tolist(), strict=True):
             self.newcomer_agents[i].cell = self.grid[(x, y)]
 
-    def employers_within_commute(self, who: np.ndarray) -> np.ndarray:
-        """Which employers each of who can reach (bool, shape (len(who), n_employers))."""
-        dx = self.nc.x[who, None] - self.emp.x[None, :]
-        dy = self.nc.y[who, None] - self.emp.y[None, :]
-        return dx * dx + dy * dy <= self.commute_radius**2
+    def employers_within_reach(self, who: np.ndarray, k: int) -> np.ndarray:
+        """``k`` random employers within commuting distance of each of ``who`` (-1: none)."""
+        xy = np.column_stack([self.nc.x[who], self.nc.y[who]])
+        return self.commute_index.draw(self.rng, xy, k)
 
     def employed_resident_ties(self, who: np.ndarray) -> np.ndarray:
         """Active ties of each of who with residents who have a job (for referrals)."""

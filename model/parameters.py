@@ -242,7 +242,7 @@ PARAMS: dict[str, Param] = {
            "Wage-cost subsidy to employers who hire a newcomer",
            "lever; seed lines 2500-2530 (subsidise employers who offer a workplace)",
            "levers", lever=True),
-        _p("municipality_quality_spread", 0.6, (0.0, 1.0), "share 0-1",
+        _p("municipality_quality_spread", 0.75, (0.0, 1.0), "share 0-1",
            "How much municipalities differ in implementation quality",
            "calibrated to seed kader 3.8 (line 2548): up to twice as fast to work "
            "in one municipality as in another", "world", calibrated=True),
@@ -265,7 +265,7 @@ PARAMS: dict[str, Param] = {
            "Mean months to find and start a course on the market",
            "seed lines 1893-1901: information only in Dutch, much confusion; "
            "assumption on the number", "language", calibrated=True),
-        _p("language_learning_rate", 0.0115, (0.0, 0.05), "score per effective hour",
+        _p("language_learning_rate", 0.0125, (0.0, 0.05), "score per effective hour",
            "Language gained per effective course hour at the start",
            "calibrated: +100 course hours -> +8.5% proficiency (Foged & van der Werf "
            "2023, Labour Economics 84:102366)", "language", calibrated=True),

@@ -204,3 +204,39 @@ class SpatialIndex:
         out = np.full(n, -1, dtype=np.int64)
         out[found] = self.order[self.start[cell[found]] + pick[found]]
         return out
+
+
+class CommuteIndex:
+    """Employers within commuting distance, by block of cells.
+
+    The grid is cut into square blocks of ``block`` cells; each block lists
+    the employers within ``radius`` of its centre (so distances are exact up
+    to half a block). Looking up "an employer I could commute to" is then a
+    constant-time draw from a short list, which keeps the cost of job search
+    linear in the number of people, whatever the size of the country.
+    """
+
+    def __init__(self, employer_xy: np.ndarray, width: int, height: int, radius: float):
+        from scipy.spatial import cKDTree
+
+        self.block = max(1, int(radius) // 4)
+        self.blocks_y = -(-height // self.block)
+        bx, by = np.meshgrid(np.arange(-(-width // self.block)), np.arange(self.blocks_y), indexing="ij")
+        centres = np.column_stack([bx.ravel(), by.ravel()]) * self.block + (self.block - 1) / 2
+        if len(employer_xy):
+            lists = cKDTree(employer_xy).query_ball_point(centres, r=radius)
+        else:
+            lists = [[] for _ in range(len(centres))]
+        self.count = np.array([len(x) for x in lists], dtype=np.int64)
+        self.start = np.concatenate([[0], np.cumsum(self.count)[:-1]])
+        self.employers = np.array([e for x in lists for e in sorted(x)], dtype=np.int64)
+
+    def draw(self, rng: np.random.Generator, xy: np.ndarray, k: int) -> np.ndarray:
+        """For each (x, y) row, ``k`` random employers within reach (-1 where there is none)."""
+        block = (xy[:, 0] // self.block) * self.blocks_y + xy[:, 1] // self.block
+        count = self.count[block][:, None]
+        pick = (rng.random((len(xy), k)) * count).astype(np.int64)
+        out = np.full((len(xy), k), -1, dtype=np.int64)
+        found = np.broadcast_to(count > 0, out.shape)
+        out[found] = self.employers[(self.start[block][:, None] + pick)[found]]
+        return out

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from conftest import SMALL
 
 SMALL_SET = [arg for k, v in SMALL.items() for arg in ("--set", f"{k}={v}")]

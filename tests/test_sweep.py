@@ -308,6 +308,29 @@ def test_sweep_killed_with_sigkill_then_resumed_equals_an_uninterrupted_sweep(tm
     assert not list((killed / "results").glob(".*")), "no temporary file left"
 
 
+def test_sigterm_writes_what_finished_and_marks_the_sweep_interrupted(tmp_path):
+    config = write_sweep(tmp_path, KILLABLE.replace("seeds = 5", "seeds = 50"))
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "experiments.cli", "sweep", str(config), "--out", str(out), "--workers", "1"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not list((out / "results").glob("part-*.parquet")):
+            assert process.poll() is None and time.monotonic() < deadline, "no part written"
+            time.sleep(0.01)
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    assert process.returncode == 130 and b"interrupted" in err
+    record = (out / "sweep.json").read_text()
+    assert '"status": "interrupted"' in record
+    assert 1 <= len(pd.read_parquet(out / "results")) < 400 * 13
+
+
 # --- failures ----------------------------------------------------------------------------
 
 
@@ -386,3 +409,14 @@ def test_runs_reproduce_the_model_run_alone(tmp_path):
 def test_example_sweep_files_in_the_docs_are_valid(example):
     spec = read_spec(example)
     assert spec.n_runs > 0 and spec.swept
+
+
+@pytest.mark.slow
+def test_default_size_sweep_is_identical_on_local_workers_and_on_a_cluster(tmp_path, dask_cluster):
+    config = tmp_path / "default.toml"
+    config.write_text('years = 10\nseeds = 2\n[grid]\npersonal_plan = [false, true]\n', encoding="utf-8")
+    spec = read_spec(config)
+    run_sweep(spec, tmp_path / "pool", workers=2, progress=False)
+    run_sweep(spec, tmp_path / "dask", scheduler=dask_cluster, progress=False)
+    pd.testing.assert_frame_equal(sorted_results(tmp_path / "pool"), sorted_results(tmp_path / "dask"))
+    assert len(sorted_results(tmp_path / "pool")) == 4 * 121
