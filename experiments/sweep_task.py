@@ -89,9 +89,29 @@ def _where(err: BaseException) -> str:
     return f"{short}:{frame.lineno} in {frame.name}"
 
 
+def code_hash() -> str:
+    """A hash of the simulation's source (``model/``, ``agents/``), to tell two checkouts apart.
+
+    Two machines (or a worker started before an edit) with the same package
+    version but different model code would give different results; this catches it.
+    """
+    import hashlib
+
+    import agents
+    import model
+
+    digest = hashlib.sha256()
+    for package in (model, agents):
+        root = Path(package.__file__).parent
+        for path in sorted(root.rglob("*.py")) + sorted(root.rglob("*.csv")):
+            digest.update(str(path.relative_to(root.parent)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def versions() -> dict[str, str]:
-    """Versions that must match between the sweeping machine and its workers."""
-    found = {"python": platform.python_version()}
+    """Versions that must match between the sweeping machine and its workers (and the model code's hash)."""
+    found = {"python": platform.python_version(), "model_code": code_hash()}
     for name in ("nieuwkomers", "mesa", "numpy", "pandas"):
         try:
             found[name] = metadata.version(name)
