@@ -17,7 +17,7 @@ def test_a_course_raises_language_and_more_hours_raise_it_more():
 def test_returns_diminish_with_level_and_with_intensity():
     low, high = language.monthly_language_gain(np.array([0.0, 3.0]), 30.0, 0.0, 1.0, 0.01, 0.0)
     assert high < low
-    assert language.intensity_adjusted(40.0) == 40.0
+    assert np.isclose(language.intensity_adjusted(40.0), 40.0)
     assert language.intensity_adjusted(80.0) < 80.0
 
 
