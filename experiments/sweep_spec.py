@@ -153,12 +153,12 @@ class SweepSpec:
         content = {
             "policy": self.policy, "years": self.years, "root_seed": self.root_seed,
             "common_seeds": self.common_seeds, "parameters": self.parameters,
-            "method": self.method, "swept": self.swept,
-            "points": self.points.to_dict(orient="split"),
+            "method": self.method, "swept": self.swept, "columns": list(self.points.columns),
             "metrics": self.metrics, "months": self.months,
         }
-        blob = json.dumps(content, sort_keys=True, default=_plain)
-        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+        digest = hashlib.sha256(json.dumps(content, sort_keys=True, default=_plain).encode())
+        digest.update(self.points.to_csv(index=False, float_format="%.17g").encode())  # stable across versions
+        return digest.hexdigest()[:16]
 
     def seed(self, point_id: int, replicate: int) -> int:
         """The model seed of one (point, replicate) pair."""
@@ -166,7 +166,7 @@ class SweepSpec:
 
     def task(self, point_id: int, replicate: int) -> RunTask:
         """The run of one (point, replicate) pair."""
-        row = self._rows[point_id]
+        row = self.row(point_id)
         policy = row.get(POLICY, self.policy)
         params = {**self.parameters, **{k: v for k, v in row.items() if k != POLICY}}
         return RunTask(point_id, replicate, self.seed(point_id, replicate), policy, self.years,
@@ -183,14 +183,13 @@ class SweepSpec:
                 if (point_id, replicate) not in skip:
                     yield self.task(point_id, replicate)
 
-    @property
-    def _rows(self) -> list[dict[str, Value]]:
-        rows = self.__dict__.get("_rows_cache")
-        if rows is None:
-            rows = [{k: _plain(v) for k, v in rec.items() if k != "point_id"}
-                    for rec in self.points.to_dict(orient="records")]
-            object.__setattr__(self, "_rows_cache", rows)
-        return rows
+    def row(self, point_id: int) -> dict[str, Value]:
+        """The swept values of one point, as plain Python values."""
+        columns = self.__dict__.get("_columns")
+        if columns is None:  # numpy columns: light even for millions of points
+            columns = {name: self.points[name].to_numpy() for name in self.swept}
+            object.__setattr__(self, "_columns", columns)
+        return {name: _plain(values[point_id]) for name, values in columns.items()}
 
 
 def derive_seed(root_seed: int, point_id: int, replicate: int, common: bool = False) -> int:
