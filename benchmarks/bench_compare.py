@@ -48,15 +48,21 @@ def main() -> int:
     record = json.loads((OUT / "compare.json").read_text())
     runs = len(record["policies"]) * len(record["seeds"])
     per_run = record["run_seconds_total"] / runs
+    per_run_cpu = record["run_cpu_seconds_total"] / runs
+    rest = wall - record["wall_seconds_runs"] - record["wall_seconds_report"]
+    # the runs as they would go with the cores to ourselves: their CPU time spread over the workers
+    idle_runs = record["run_cpu_seconds_total"] / record["workers"]
     met = wall < TARGET_SECONDS
     print(f"default compare: {len(record['policies'])} policies x {len(record['seeds'])} seeds x "
           f"{record['years']:g} years, {record['n_newcomers']} newcomers, {record['workers']} workers "
           f"on {cores} cores")
     print(f"  wall time            {wall:6.1f} s   (target < {TARGET_SECONDS:.0f} s: {'met' if met else 'NOT met'})")
     print(f"  runs (pool)          {record['wall_seconds_runs']:6.1f} s   "
-          f"({runs} runs, {per_run:.2f} s per run inside a worker)")
+          f"({runs} runs: {per_run:.2f} s wall, {per_run_cpu:.2f} s CPU per run inside a worker)")
     print(f"  report and figures   {record['wall_seconds_report']:6.1f} s")
-    print(f"  start-up and rest    {wall - record['wall_seconds_runs'] - record['wall_seconds_report']:6.1f} s")
+    print(f"  start-up and rest    {rest:6.1f} s")
+    print(f"  runs on idle cores   {idle_runs:6.1f} s   (their CPU time / {record['workers']} workers); "
+          f"whole compare about {idle_runs + record['wall_seconds_report'] + rest:.0f} s")
     print(f"  load average         {load_before:.1f} before, {load_after:.1f} after "
           f"(above {cores} means other processes competed for the cores)")
     return 1 if args.strict and not met else 0

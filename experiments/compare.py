@@ -133,7 +133,8 @@ class ComparisonResult:
         newcomers: Newcomer snapshots of every run (only from `compare`, not the CLI).
         same_population: True if, for every seed, every policy started from the
             same newcomers (checked on their fingerprints at the first snapshot).
-        seconds: Wall time of the runs; run_seconds: per-run times.
+        seconds: Wall time of the runs; run_seconds, run_cpu_seconds: per-run wall
+            and CPU times (they differ when other processes compete for the cores).
     """
 
     settings: Settings
@@ -147,6 +148,7 @@ class ComparisonResult:
     same_population: bool = True
     seconds: float = 0.0
     run_seconds: list[float] = field(default_factory=list)
+    run_cpu_seconds: list[float] = field(default_factory=list)
 
 
 def compare(policies: list[str] | None = None, seeds: int = DEFAULT_SEEDS, years: float = DEFAULT_YEARS,
@@ -229,6 +231,7 @@ class _RunOutput:
     newcomers: pa.Table | None
     population: int
     seconds: float
+    cpu_seconds: float
 
 
 # Who the newcomers are, as opposed to what happens to them: education and literacy are left
@@ -249,14 +252,16 @@ def population_fingerprint(newcomers: pd.DataFrame) -> int:
 
 def _run_one(settings: Settings, policy: str, seed: int) -> _RunOutput:
     """One run: its model table, its newcomer snapshots (as Arrow) and their small summaries."""
+    cpu = time.process_time()
     result = run_simulation(policy, seed, settings.years, settings.params, SNAPSHOT_EVERY)
     newcomers = result.newcomers
     by_permit = S.per_run_by_years_since_permit(newcomers, S.NEWCOMER_MEASURES)
     subgroups = (S.per_run_by_subgroup(newcomers, settings.by, S.NEWCOMER_MEASURES)
                  if settings.by else None)
     table = pa.Table.from_pandas(newcomers, preserve_index=False)
-    return _RunOutput(policy, seed, result.model, by_permit, subgroups, table,
-                      population_fingerprint(newcomers), result.seconds)
+    population = population_fingerprint(newcomers)
+    return _RunOutput(policy, seed, result.model, by_permit, subgroups, table, population,
+                      result.seconds, time.process_time() - cpu)
 
 
 def _ignore_sigint() -> None:
@@ -348,6 +353,7 @@ def run_comparison(settings: Settings, staging: Path, pool: ProcessPoolExecutor 
     result = summarise(settings, outputs)
     result.seconds = time.perf_counter() - started
     result.run_seconds = [o.seconds for o in outputs]
+    result.run_cpu_seconds = [o.cpu_seconds for o in outputs]
     return result
 
 
@@ -897,6 +903,7 @@ def _record(settings: Settings, result: ComparisonResult, workers: int, report_s
         "versions": {"nieuwkomers": version("nieuwkomers"), "mesa": version("mesa"),
                      "numpy": version("numpy"), "python": platform.python_version()},
         "run_seconds_total": round(sum(result.run_seconds), 3),
+        "run_cpu_seconds_total": round(sum(result.run_cpu_seconds), 3),
         "wall_seconds_runs": round(result.seconds, 3),
         "wall_seconds_report": round(report_seconds, 3),
     }
