@@ -158,10 +158,12 @@ def run_sweep(
             store = ResultStore(out, spec)
             done = store.prepare(resume)
             summary = SweepSummary(out, spec.n_runs, already=len(done), backend=backend.description)
-            if len(done) == spec.n_runs:
+            if len(done) == spec.n_runs:  # a resumed sweep that was already complete
                 store.finish(summary, "complete")
                 summary.seconds = time.perf_counter() - started
                 cancel = False
+                if spec.figures:
+                    draw_figures(spec, out)
                 return summary
             store.begin(summary)
             bar = tqdm(total=spec.n_runs, initial=len(done), unit="run", desc="sweep", file=sys.stderr,
