@@ -208,7 +208,7 @@ def house(model: IntegrationModel) -> np.ndarray:
     cells = np.zeros((ready.size, 2), dtype=int)
     for m in np.unique(nc.municipality[ready]):
         who = nc.municipality[ready] == m
-        cells[who] = model.world.sample_cells(model.rng, int(who.sum()), model.housing_weight[m])
+        cells[who] = model.housing[m].draw(model.rng, int(who.sum()))
     # Partners share a house.
     position = {int(i): j for j, i in enumerate(ready)}
     for j, i in enumerate(ready):

@@ -42,7 +42,8 @@ def active_ties(model: IntegrationModel, who: np.ndarray | None = None) -> np.nd
     return (strength >= ACTIVE_TIE).sum(axis=1)
 
 
-def form_ties(model: IntegrationModel, newcomer: np.ndarray, resident: np.ndarray, boost: float = 1.0) -> int:
+def form_ties(model: IntegrationModel, newcomer: np.ndarray, resident: np.ndarray,
+              boost: float | np.ndarray = 1.0) -> int:
     """Meetings between ``newcomer[i]`` and ``resident[i]`` that may become ties.
 
     Returns:
@@ -51,6 +52,7 @@ def form_ties(model: IntegrationModel, newcomer: np.ndarray, resident: np.ndarra
     nc, rng = model.nc, model.rng
     met = resident >= 0
     newcomer, resident = newcomer[met], resident[met]
+    boost = np.broadcast_to(boost, met.shape)[met]
     if newcomer.size == 0:
         return 0
     p = TIE_FORMATION * boost * model.res.openness[resident] * language_ease(nc.language[newcomer])
@@ -88,36 +90,36 @@ def keep_up_ties(model: IntegrationModel) -> None:
 
 
 def meet_people(model: IntegrationModel, startpunt_pairs: tuple[np.ndarray, np.ndarray]) -> None:
-    """This month's meetings: neighbours, colleagues, volunteers, placements, startpunten."""
-    nc, rng = model.nc, model.rng
+    """This month's meetings: neighbours, colleagues, volunteers, placements, startpunten.
+
+    Each channel gives a number of meetings (Poisson) near a place: home,
+    the workplace, the volunteering spot. All meetings of the month are then
+    drawn and turned into ties in one pass.
+    """
+    nc, rng, emp = model.nc, model.rng, model.emp
     present = np.flatnonzero(nc.view("phase") != Phase.DEPARTED)
     if present.size == 0:
         return
-    xy = np.column_stack([nc.x[present], nc.y[present]])
-    index, radius = model.resident_index, model.contact_radius
-
-    k = rng.poisson(model.encounter_rate, present.size)
-    who = np.repeat(present, k)
-    form_ties(model, who, index.random_resident_near(rng, np.repeat(xy, k, axis=0), radius))
-
     employed = present[nc.employed[present]]
-    k = rng.poisson(COLLEAGUE_RATE * nc.hours[employed] / 38.0)
-    who = np.repeat(employed, k)
-    emp = nc.employer[who]
-    form_ties(model, who, index.random_resident_near(rng, np.column_stack([model.emp.x[emp], model.emp.y[emp]]),
-                                                     WORKPLACE_RADIUS), SHARED_ACTIVITY)
-
     volunteers = present[nc.volunteering[present]]
-    k = rng.poisson(VOLUNTEER_RATE, volunteers.size)
-    who = np.repeat(volunteers, k)
-    form_ties(model, who, index.random_resident_near(rng, np.column_stack([nc.x[who], nc.y[who]]), radius + 2),
-              SHARED_ACTIVITY)
-
     placed = present[nc.placement_months[present] > 0]
-    k = rng.poisson(PLACEMENT_RATE, placed.size)
-    who = np.repeat(placed, k)
-    emp = nc.placement_employer[who]
-    form_ties(model, who, index.random_resident_near(rng, np.column_stack([model.emp.x[emp], model.emp.y[emp]]),
-                                                     WORKPLACE_RADIUS), SHARED_ACTIVITY)
-
-    form_ties(model, *startpunt_pairs, boost=SHARED_ACTIVITY)
+    channels = [  # (who, meetings each, place x, place y, radius, boost)
+        (present, rng.poisson(model.encounter_rate, present.size),
+         nc.x[present], nc.y[present], model.contact_radius, 1.0),
+        (employed, rng.poisson(COLLEAGUE_RATE * nc.hours[employed] / 38.0),
+         emp.x[nc.employer[employed]], emp.y[nc.employer[employed]], WORKPLACE_RADIUS, SHARED_ACTIVITY),
+        (volunteers, rng.poisson(VOLUNTEER_RATE, volunteers.size),
+         nc.x[volunteers], nc.y[volunteers], model.contact_radius + 2, SHARED_ACTIVITY),
+        (placed, rng.poisson(PLACEMENT_RATE, placed.size),
+         emp.x[nc.placement_employer[placed]], emp.y[nc.placement_employer[placed]], WORKPLACE_RADIUS,
+         SHARED_ACTIVITY),
+    ]
+    who = np.concatenate([np.repeat(c[0], c[1]) for c in channels])
+    xy = np.column_stack([np.concatenate([np.repeat(c[2], c[1]) for c in channels]),
+                          np.concatenate([np.repeat(c[3], c[1]) for c in channels])])
+    radius = np.concatenate([np.full(c[1].sum(), c[4]) for c in channels])
+    boost = np.concatenate([np.full(c[1].sum(), c[5]) for c in channels])
+    met = model.resident_index.random_resident_near(rng, xy, radius)
+    at_hub, hub_resident = startpunt_pairs
+    form_ties(model, np.concatenate([who, at_hub]), np.concatenate([met, hub_resident]),
+              np.concatenate([boost, np.full(at_hub.size, SHARED_ACTIVITY)]))

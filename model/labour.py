@@ -141,12 +141,13 @@ def search_effort(model: IntegrationModel, allowed: np.ndarray) -> np.ndarray:
     return effort
 
 
-def search_and_hire(model: IntegrationModel, guided: np.ndarray) -> np.ndarray:
+def search_and_hire(model: IntegrationModel) -> np.ndarray:
     """Job seekers apply to employers within commuting distance; some are hired.
+
+    Those who came to a startpunt this month had work guidance there.
 
     Args:
         model: The model.
-        guided: Newcomers who had work guidance at a startpunt this month.
 
     Returns:
         Indices of newcomers hired this month.
@@ -180,7 +181,7 @@ def search_and_hire(model: IntegrationModel, guided: np.ndarray) -> np.ndarray:
     broker += np.where(brokered, BROKER_BOOST * quality, 0.0)
     # Without a plan, municipalities still run work reintegration for people on welfare.
     broker += np.where(nc.on_welfare[who] & ~brokered, REINTEGRATION_EFFECT * (quality - 1.0), 0.0)
-    broker += np.where(np.isin(who, guided), STARTPUNT_GUIDANCE_BOOST, 0.0)
+    broker += np.where(nc.visited_startpunt[who], STARTPUNT_GUIDANCE_BOOST, 0.0)
     broker += np.where(nc.skills_course[who], SKILLS_COURSE_BOOST, 0.0)
     p = hire_probability(model.hire_rate, emp.willingness[choice], model.employer_subsidy, fit,
                          model.employed_resident_ties(who), broker)

@@ -27,7 +27,7 @@ from model.parameters import DEFAULTS, PARAMS, Value, validate_params
 from model.policies import POLICIES, unknown_policy_message
 from model.population import EmployerState, NewcomerState, ResidentState
 from model.welfare import Costs
-from model.world import CommuteIndex, SpatialIndex, build_world
+from model.world import CellSampler, CommuteIndex, SpatialIndex, build_world
 
 RESIDENT_OPENNESS = (2.0, 3.0)  # Beta parameters: most residents are somewhat open (assumption)
 
@@ -186,8 +186,8 @@ class IntegrationModel(mesa.Model):
             Startpunt(self, i, int(m), self.grid[tuple(int(v) for v in xy)])
         self.labour_demand = np.array([m.labour_demand for m in self.world.municipalities])
         self.quality = np.array([m.quality for m in self.world.municipalities])
-        self.housing_weight = [np.where(self.world.region == m, self.world.density, 0.0)
-                               for m in range(self.n_municipalities)]
+        self.housing = [CellSampler(np.where(self.world.region == m, self.world.density, 0.0))
+                        for m in range(self.n_municipalities)]
 
     def _place_residents(self) -> None:
         res = self.res = ResidentState(self.n_residents)
@@ -233,14 +233,14 @@ class IntegrationModel(mesa.Model):
         language.schedule_course_after_housing(self, housed)
 
         labour.open_vacancies(self)
-        visitors, met_at_startpunt = startpunten.open_doors(self)
+        met_at_startpunt = startpunten.open_doors(self)
         language.enrol(self)
         activities.volunteer_and_train(self)
         plans.follow_plans(self)
 
         labour.job_loss(self)
         labour.progress_placements(self)
-        labour.search_and_hire(self, guided=visitors)
+        labour.search_and_hire(self)
         labour.adjust_hours(self)
 
         contacts.meet_people(self, met_at_startpunt)

@@ -59,19 +59,20 @@ def setup_residents(model: IntegrationModel) -> None:
     )
 
 
-def open_doors(model: IntegrationModel) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+def open_doors(model: IntegrationModel) -> tuple[np.ndarray, np.ndarray]:
     """One month at the startpunten.
 
+    Newcomers who come are marked (``visited_startpunt``) for work guidance.
+
     Returns:
-        The newcomers who came (for work guidance), and pairs (newcomer,
-        resident) who met there.
+        Pairs (newcomer, resident) who met there.
     """
     nc, res, rng = model.nc, model.res, model.rng
     nc.visited_startpunt[: nc.n] = False
     res.course_months[:] = np.maximum(0, res.course_months - 1)
     empty = np.zeros(0, dtype=np.int64)
     if len(model.world.startpunt_cells) == 0:
-        return empty, (empty, empty)
+        return empty, empty
 
     res.visiting[:] = rng.random(res.n) < model.resident_visit_chance
     learners = res.visiting & ~res.literate & (res.course_months == 0)
@@ -101,7 +102,7 @@ def open_doors(model: IntegrationModel) -> tuple[np.ndarray, tuple[np.ndarray, n
     from model.labour import place
 
     place(model, jobless[rng.random(jobless.size) < PLACEMENT_BROKERING])
-    return visitors, _pairs_at_startpunten(model, visitors, hub)
+    return _pairs_at_startpunten(model, visitors, hub)
 
 
 def _pairs_at_startpunten(model, visitors, hub):

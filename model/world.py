@@ -60,9 +60,7 @@ class World:
 
     def sample_cells(self, rng: np.random.Generator, n: int, weight: np.ndarray) -> np.ndarray:
         """Draw ``n`` cells with probability proportional to ``weight``; returns (n, 2)."""
-        flat = weight.ravel() / weight.sum()
-        idx = rng.choice(flat.size, size=n, p=flat)
-        return np.column_stack(np.unravel_index(idx, weight.shape))
+        return CellSampler(weight).draw(rng, n)
 
     def municipality_at(self, xy: np.ndarray) -> np.ndarray:
         """Municipality of each (x, y) row."""
@@ -166,6 +164,20 @@ def _place_startpunten(region, density, n_municipalities, per_municipality):
     return np.array(cells, dtype=int).reshape(-1, 2), np.array(owners, dtype=int)
 
 
+class CellSampler:
+    """Draws cells with probability proportional to a weight, many times, cheaply."""
+
+    def __init__(self, weight: np.ndarray):
+        self.shape = weight.shape
+        self.cumulative = np.cumsum(weight.ravel(), dtype=float)
+
+    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """``n`` cells as rows of (x, y)."""
+        u = rng.random(n) * self.cumulative[-1]
+        flat = np.minimum(np.searchsorted(self.cumulative, u, side="right"), self.cumulative.size - 1)
+        return np.column_stack(np.unravel_index(flat, self.shape))
+
+
 class SpatialIndex:
     """Residents by cell, for fast 'who lives in this cell' look-ups.
 
@@ -183,7 +195,7 @@ class SpatialIndex:
         self.start = np.concatenate([[0], np.cumsum(counts)[:-1]])
 
     def random_resident_near(
-        self, rng: np.random.Generator, xy: np.ndarray, radius: int
+        self, rng: np.random.Generator, xy: np.ndarray, radius: int | np.ndarray
     ) -> np.ndarray:
         """For each (x, y) row, a random resident in a random cell within ``radius``.
 
@@ -193,8 +205,9 @@ class SpatialIndex:
         n = len(xy)
         if n == 0:
             return np.zeros(0, dtype=np.int64)
-        dx = rng.integers(-radius, radius + 1, n)
-        dy = rng.integers(-radius, radius + 1, n)
+        span = 2 * np.asarray(radius) + 1
+        dx = (rng.random(n) * span).astype(np.int64) - radius
+        dy = (rng.random(n) * span).astype(np.int64) - radius
         x = np.clip(xy[:, 0] + dx, 0, self.width - 1)
         y = np.clip(xy[:, 1] + dy, 0, self.height - 1)
         cell = x * self.height + y
