@@ -23,16 +23,14 @@ if TYPE_CHECKING:
     from model.model import IntegrationModel
 
 AZC_VOLUNTEER_START = {True: 0.12, False: 0.02}  # by azc_activities
-PERMIT_VOLUNTEER_START = 0.01
+PERMIT_VOLUNTEER_START = 0.01  # monthly, finding volunteering work on one's own (assumption)
 PLAN_VOLUNTEER_START = 0.05  # the plan pairs volunteering with literacy classes (line 2255)
-VOLUNTEER_STOP = 0.05
+VOLUNTEER_STOP = 0.05  # monthly chance of stopping (assumption)
 SKILLS_COURSE_START = 0.08  # monthly, in the azc under track 1
-STUDY_MAX_AGE = 30.0
+STUDY_MAX_AGE = 30.0  # student finance and school mostly for the young (assumption)
 STUDY_START = 0.03  # monthly chance for an eligible young permit holder (assumption)
-PLAN_STUDY_START = 0.05
-STUDY_MONTHS = 36
-
-
+PLAN_STUDY_START = 0.05  # monthly, with a plan that combines language and education (line 2253)
+STUDY_MONTHS = 36  # a transition year plus a vocational programme (assumption)
 def volunteer_and_train(model: IntegrationModel) -> None:
     """Some start or stop volunteering; under track 1 some take a skills course."""
     nc, rng = model.nc, model.rng

@@ -20,18 +20,15 @@ WAIT_SHAPE = 3.0  # Gamma shape of the asylum wait: most wait about the mean, so
 KANSRIJK_RECOGNITION = 0.95  # assumption: good prospects are nearly always granted
 RELOCATION_TIE_LOSS = 0.3  # share of tie strength kept after moving away
 RELOCATION_COURSE_GAP = 2  # months before lessons resume at the new centre
-HOUSING_WAIT_SHAPE = 2.0
-
+HOUSING_WAIT_SHAPE = 2.0  # Gamma shape of the wait for a house: a long right tail (assumption)
 # Newcomer composition (SCP 2018, 'Syrische statushouders op weg in Nederland'; assumptions)
 EDUCATION_SHARES = (0.18, 0.34, 0.27, 0.21)  # none, low, middle, high
 ILLITERATE_SHARE = (0.6, 0.1, 0.02, 0.0)  # by education
-SHARE_FEMALE = 0.4
+SHARE_FEMALE = 0.4  # adult women among asylum migrants 2014-2016, incl. family reunification (CBS)
 SHARE_WOMEN_IN_COUPLE = 0.7  # assumption: most adult women arrive with a partner (or join one)
 CARE_DUTIES = {"woman in couple": 0.6, "single woman": 0.3, "man": 0.05}  # young children at home
 SHARE_NOT_COOPERATIVE = 0.08  # assumption: a small group does not co-operate without pressure
-AGE_RANGE = (18.0, 58.0)
-
-
+AGE_RANGE = (18.0, 58.0)  # adults at arrival, uniform (assumption; mostly young adults)
 def recognition_chance(kansrijk: np.ndarray, recognition_rate: float, share_kansrijk: float) -> np.ndarray:
     """Chance that each application is granted, by prospects.
 

@@ -20,13 +20,13 @@ if TYPE_CHECKING:
     from model.model import IntegrationModel
 
 ACTIVE_TIE = 0.2  # strength from which a tie counts as contact
-NEW_TIE_STRENGTH = 0.5
-REFRESH_GAIN = 0.3
+NEW_TIE_STRENGTH = 0.5  # strength of a new tie: active, but fades within months unless kept up
+REFRESH_GAIN = 0.3  # strength added when two who know each other meet again (assumption)
 TIE_FORMATION = 0.45  # chance a meeting with a fully open resident becomes a tie (calibrated-ish assumption)
 REFRESH_CHANCE = 0.4  # monthly chance an existing tie is kept up, at full ease
 COLLEAGUE_RATE = 0.8  # meetings a month in a full-time job
 VOLUNTEER_RATE = 0.8  # meetings a month while volunteering
-PLACEMENT_RATE = 0.6
+PLACEMENT_RATE = 0.6  # meetings a month during a placement (assumption)
 SHARED_ACTIVITY = 1.5  # a tie forms more easily over a shared activity
 WORKPLACE_RADIUS = 2  # colleagues live and work around the workplace
 

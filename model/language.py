@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 LANGUAGE_SCALE = 2.0  # score at which course gains have fallen to 1/e of a beginner's
 PRACTICE_SCALE = 5.0  # the same for everyday practice: immersion keeps paying at higher levels
-MAX_SCORE = 5.99
+MAX_SCORE = 5.99  # top of C1: the scale ends there
 EDUCATION_LEARNABILITY = np.array([0.6, 0.85, 1.0, 1.2])  # by education: none, low, middle, high
 ILLITERATE_LEARNABILITY = 0.35  # assumption: without reading, classes teach little
 AGE_SLOPE = 0.012  # learnability lost per year of age over 25 (assumption)

@@ -33,9 +33,8 @@ class Education(IntEnum):
     HIGH = 3
 
 
-EDUCATION_NAMES = ("none", "low", "middle", "high")
-CEFR_NAMES = ("A0", "A1", "A2", "B1", "B2", "C1")
-
+EDUCATION_NAMES = ("none", "low", "middle", "high")  # names used in the tables
+CEFR_NAMES = ("A0", "A1", "A2", "B1", "B2", "C1")  # level k is score in [k, k+1)
 # Course kinds (what a newcomer is enrolled in, if anything)
 NO_COURSE, AZC_COURSE, MARKET_COURSE, SUPERVISED_COURSE = 0, 1, 2, 3
 

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 NEWCOMER_VISIT = 0.35  # monthly chance of a visit next door
 RESIDENT_BASE_VISIT = 0.02  # anyone may drop by
 RESIDENT_NEED_VISIT = 0.1  # extra for a low-literate or unemployed resident
-RESIDENT_COURSE_MONTHS = 6
+RESIDENT_COURSE_MONTHS = 6  # a literacy course for a resident (assumption)
 RESIDENT_PLACEMENT_CHANCE = 0.04  # a visiting job seeker finds a placement or job (assumption)
 VOLUNTEER_PORTAL = 0.15  # a visiting newcomer starts volunteering
 PLACEMENT_BROKERING = 0.1  # a visiting job seeker is offered a placement

@@ -19,21 +19,19 @@ if TYPE_CHECKING:
     from model.model import IntegrationModel
 
 ADJUSTMENT = 0.15  # share of the gap to the target closed each month
-BASE = 0.65
-TRAUMA = -0.15
+BASE = 0.65  # target wellbeing of someone settled but without work (assumption)
+TRAUMA = -0.15  # mental-health problems lower it (Pharos 2016)
 ASYLUM_WAIT = -0.12  # uncertainty while waiting for a decision
-AWAITING_HOUSE = -0.05
+AWAITING_HOUSE = -0.05  # permit but still in the azc (seed line 1862)
 DEBT = -0.15  # at EUR 3,000 of debt or more
-DEBT_SCALE_EUR = 3000.0
-ISOLATED = -0.1
-EMPLOYED = 0.12
-VOLUNTEERING = 0.05
-PASSED = 0.04
-BENEFIT_CUT = -0.08
-RELOCATION_SHOCK = -0.06
-FINE_SHOCK = -0.06
-
-
+DEBT_SCALE_EUR = 3000.0  # debt at which the full weight of DEBT applies (assumption)
+ISOLATED = -0.1  # no contact with residents (seed lines 2062-2080)
+EMPLOYED = 0.12  # work gives income, purpose and contact (seed line 2057)
+VOLUNTEERING = 0.05  # purpose and contact (assumption)
+PASSED = 0.04  # relief of having passed the exam (assumption)
+BENEFIT_CUT = -0.08  # while the benefit is cut (assumption)
+RELOCATION_SHOCK = -0.06  # a move breaks off what one had built (seed lines 1870-1878)
+FINE_SHOCK = -0.06  # a fine and status uncertainty (seed lines 1909-1912)
 def wellbeing_target(trauma, asylum, awaiting, debt, isolated, employed, volunteering, passed, cut) -> np.ndarray:
     """Where wellbeing tends to, given one's situation."""
     target = (

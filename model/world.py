@@ -15,10 +15,9 @@ import numpy as np
 
 # Kinds of municipality, in the order they are created: one city, towns, a rural area.
 # (size weight of the region, population weight, density fall-off in cells, labour demand)
-CITY = ("city", 2.2, 3.0, 9.0, 1.25)
-TOWN = ("town", 1.3, 1.0, 6.0, 1.0)
-RURAL = ("rural", 1.0, 0.45, 14.0, 0.7)
-
+CITY = ("city", 2.2, 3.0, 9.0, 1.25)  # large, dense, most jobs (assumption)
+TOWN = ("town", 1.3, 1.0, 6.0, 1.0)  # average (assumption)
+RURAL = ("rural", 1.0, 0.45, 14.0, 0.7)  # spread out, fewer jobs (assumption)
 STARTPUNT_MIN_SEPARATION = 8  # cells; two startpunten of one municipality are not side by side
 
 

@@ -1,0 +1,94 @@
+"""Regenerate the tables in docs/ODD.md from the model's own declarations.
+
+The parameter table comes from `model.parameters.PARAMS`, the outcome table
+from `model.outcomes.METRICS`, and the table of submodel constants from the
+``NAME = value  # why`` lines of each submodel module, so the documentation
+cannot drift from the code. ``tests/test_docs.py`` fails when ODD.md is stale.
+
+Usage: ``python docs/odd_tables.py`` (rewrites the marked blocks in place).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ODD = ROOT / "docs" / "ODD.md"
+SUBMODELS = ("asylum", "language", "labour", "exam", "contacts", "startpunten", "wellbeing", "welfare",
+             "plans", "activities", "world", "population")
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def parameter_table() -> str:
+    """Markdown table of every parameter: group, name, default, allowed, unit, meaning, source."""
+    from model.parameters import PARAMS
+
+    lines = ["| group | parameter | default | allowed | unit | meaning | source |",
+             "|---|---|---|---|---|---|---|"]
+    for p in sorted(PARAMS.values(), key=lambda p: (p.group, p.name)):
+        kind = " (lever)" if p.lever else " (calibrated)" if p.calibrated else ""
+        lines.append(f"| {p.group} | `{p.name}`{kind} | {p.default!r} | {_cell(p.allowed())} | {_cell(p.unit)} "
+                     f"| {_cell(p.label)} | {_cell(p.source)} |")
+    return "\n".join(lines)
+
+
+def metric_table() -> str:
+    """Markdown table of every model-level outcome."""
+    from model.outcomes import METRICS
+
+    lines = ["| column | meaning | unit | headline |", "|---|---|---|---|"]
+    for m in METRICS.values():
+        lines.append(f"| `{m.name}` | {_cell(m.label)} | {m.unit} | {'yes' if m.key else ''} |")
+    return "\n".join(lines)
+
+
+def constant_table() -> str:
+    """Markdown table of the submodels' named constants and the comment that gives their reason."""
+    lines = ["| module | constant | value | why (assumption unless a source is named) |", "|---|---|---|---|"]
+    for name in SUBMODELS:
+        source = (ROOT / "model" / f"{name}.py").read_text(encoding="utf-8")
+        tree = ast.parse(source)
+        text_lines = source.splitlines()
+        for node in tree.body:
+            if not (isinstance(node, ast.Assign) and len(node.targets) == 1
+                    and isinstance(node.targets[0], ast.Name) and node.targets[0].id.isupper()):
+                continue
+            line = text_lines[node.lineno - 1]
+            comment = line.split("#", 1)[1].strip() if "#" in line else ""
+            value = ast.get_source_segment(source, node.value) or ""
+            value = re.sub(r"\s+", " ", value)
+            if len(value) > 60:
+                value = value[:57] + "..."
+            lines.append(f"| `{name}` | `{node.targets[0].id}` | `{_cell(value)}` | {_cell(comment)} |")
+    return "\n".join(lines)
+
+
+BLOCKS = {"parameters": parameter_table, "outcomes": metric_table, "constants": constant_table}
+
+
+def render(text: str) -> str:
+    """``text`` with every ``<!-- NAME:start -->...<!-- NAME:end -->`` block regenerated."""
+    for name, make in BLOCKS.items():
+        pattern = re.compile(rf"(<!-- {name}:start -->\n)(?:.*?\n)?(<!-- {name}:end -->)", re.S)
+        if not pattern.search(text):
+            raise SystemExit(f"docs/ODD.md has no <!-- {name}:start --> block")
+        text = pattern.sub(lambda m, make=make: m.group(1) + make() + "\n" + m.group(2), text)
+    return text
+
+
+def main() -> int:
+    """Rewrite docs/ODD.md's generated blocks."""
+    sys.path.insert(0, str(ROOT))
+    ODD.write_text(render(ODD.read_text(encoding="utf-8")), encoding="utf-8")
+    print(f"regenerated the tables in {ODD}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
