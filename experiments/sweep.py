@@ -47,7 +47,7 @@ from experiments.cli import UsageError
 from experiments.executors import Backend, open_backend
 from experiments.store import atomic_write, prepare_out_dir, write_json, write_text
 from experiments.sweep_spec import SweepSpec, read_spec
-from experiments.sweep_task import RunOutcome, run_task, versions
+from experiments.sweep_task import MODEL_CODE, RunOutcome, run_task, versions
 
 HELP = ("Run a grid or sample of parameters (from a TOML sweep file) on local cores or a Dask "
         "cluster; results are stored as they finish and a killed sweep can --resume.")
@@ -96,6 +96,8 @@ class SweepSummary:
         failed: Runs that raised in this invocation.
         seconds: Wall-clock time.
         backend: Where the runs executed.
+        other_code: Runs computed by a worker whose model code differs from
+            this process's (edited during the sweep, or another checkout).
     """
 
     out: Path
@@ -105,6 +107,7 @@ class SweepSummary:
     failed: int = 0
     seconds: float = 0.0
     backend: str = ""
+    other_code: int = 0
 
     def line(self) -> str:
         """One line for the terminal."""
@@ -113,6 +116,8 @@ class SweepSummary:
                 f"{self.seconds:.1f} s on {self.backend}")
         if self.failed:
             text += f"; {self.failed} failed: see {self.out / 'failures.csv'}"
+        if self.other_code:
+            text += f"; {self.other_code} ran on other model code"
         return text
 
 
@@ -172,6 +177,12 @@ def run_sweep(
             try:
                 with _sigterm_as_interrupt():
                     for outcome in execute(backend, spec.tasks(skip=done), run, store.flush_if_due):
+                        if outcome.code and outcome.code != MODEL_CODE:
+                            if not summary.other_code:
+                                tqdm.write(f"warning: run ({outcome.point_id}, {outcome.replicate}) "
+                                           "ran on model code that differs from this process's (edited "
+                                           "since the workers started, or another checkout)", file=sys.stderr)
+                            summary.other_code += 1
                         if outcome.table is not None:
                             store.add(outcome)
                             summary.stored += 1
@@ -434,6 +445,7 @@ class ResultStore:
             "seconds_this_session": round(summary.seconds, 3),
             "runs_stored": summary.already + summary.stored,
             "runs_failed": len(self._failures),
+            "runs_on_other_model_code": summary.other_code,
             "parts": self._next_part,
         })
         write_json(record, self.out / "sweep.json")

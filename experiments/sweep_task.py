@@ -33,6 +33,7 @@ class RunOutcome:
         error: ``"ExceptionType: message"`` if the run raised.
         where: ``file:line in function`` where it raised.
         seconds: Wall-clock time of the run.
+        code: Hash of the model code the worker imported (`MODEL_CODE`).
     """
 
     point_id: int
@@ -41,6 +42,7 @@ class RunOutcome:
     error: str | None = None
     where: str | None = None
     seconds: float = 0.0
+    code: str = ""
 
 
 def simulate(task) -> pd.DataFrame:
@@ -75,8 +77,9 @@ def run_task(task, simulate: Callable = simulate) -> RunOutcome:
         table = pa.Table.from_pandas(df, preserve_index=False).replace_schema_metadata(None)
     except Exception as err:  # noqa: BLE001 - a failing run is data, not a crash
         return RunOutcome(task.point_id, task.replicate, None, f"{type(err).__name__}: {err}",
-                          _where(err), time.perf_counter() - start)
-    return RunOutcome(task.point_id, task.replicate, table, seconds=time.perf_counter() - start)
+                          _where(err), time.perf_counter() - start, MODEL_CODE)
+    return RunOutcome(task.point_id, task.replicate, table, seconds=time.perf_counter() - start,
+                      code=MODEL_CODE)
 
 
 def _where(err: BaseException) -> str:
@@ -109,9 +112,13 @@ def code_hash() -> str:
     return digest.hexdigest()[:12]
 
 
+MODEL_CODE = code_hash()
+"""The hash of the model code as this process imported it (read right after the import)."""
+
+
 def versions() -> dict[str, str]:
     """Versions that must match between the sweeping machine and its workers (and the model code's hash)."""
-    found = {"python": platform.python_version(), "model_code": code_hash()}
+    found = {"python": platform.python_version(), "model_code": MODEL_CODE}
     for name in ("nieuwkomers", "mesa", "numpy", "pandas"):
         try:
             found[name] = metadata.version(name)
