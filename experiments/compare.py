@@ -870,9 +870,12 @@ def _whole_years(df: pd.DataFrame) -> pd.DataFrame:
 
 def _move_into_place(staging: Path, out: Path) -> None:
     """Rename every finished file from the staging folder into ``out`` (figures/ as a whole)."""
-    for item in sorted(staging.iterdir()):
-        if item.is_file():
-            os.replace(item, out / item.name)
+    files = sorted(item for item in staging.iterdir() if item.is_file())
+    for by in S.SUBGROUPS:  # a breakdown left by an earlier compare would not match this one
+        if staging / f"by_{by}.csv" not in files:
+            (out / f"by_{by}.csv").unlink(missing_ok=True)
+    for item in files:
+        os.replace(item, out / item.name)
     new_figures, figures = staging / "figures", out / "figures"
     if figures.is_dir():
         os.replace(figures, staging / "old-figures")
