@@ -9,13 +9,21 @@ residents, employers and map), spread over all cores, and writes to ``--out``:
 - ``summary.csv``: policy × metric × year, mean with 95% CI across seeds;
 - ``differences.csv``: the same for each policy minus ``baseline_2013``, paired by seed;
 - ``by_years_since_permit.csv``: outcomes by years since the permit (how CBS reports);
-- ``summary.md``: the report; ``figures/*.png``: the figures; ``compare.json``: settings.
+- ``by_<group>.csv`` with ``--by``: outcomes per education level, gender (women
+  split by care duties) or municipality at the horizon;
+- ``summary.md``: the report; ``figures/*.png``: the figures; ``compare.json``:
+  settings, versions and timings.
 
 Everything is built in a hidden folder inside ``--out`` and renamed into place
 at the end, so an interrupted or failed compare leaves no half-written file.
 
 Python API: `compare` returns a `ComparisonResult` with the same tables;
-`experiments.summary.by_years_since_permit` summarises any newcomer table.
+`experiments.summary.by_years_since_permit` (also importable from here)
+summarises any newcomer table::
+
+    from experiments.compare import compare, by_years_since_permit
+    result = compare(["baseline_2013", "two_track"], seeds=5, years=5)
+    by_years_since_permit(result.newcomers, "share_employed")
 """
 
 from __future__ import annotations
@@ -45,6 +53,7 @@ from experiments.errors import UsageError
 from experiments.run import check_common, parse_overrides
 from experiments.runner import run_simulation
 from experiments.store import atomic_write, prepare_out_dir, write_json, write_parquet, write_text
+from experiments.summary import by_years_since_permit  # noqa: F401  (part of this module's API)
 from model import METRICS, PARAMS, POLICIES, POLICY_INFO, IntegrationModel
 from model.outcomes import Metric
 from model.parameters import validate_params
