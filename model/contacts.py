@@ -114,12 +114,15 @@ def meet_people(model: IntegrationModel, startpunt_pairs: tuple[np.ndarray, np.n
          emp.x[nc.placement_employer[placed]], emp.y[nc.placement_employer[placed]], WORKPLACE_RADIUS,
          SHARED_ACTIVITY),
     ]
-    who = np.concatenate([np.repeat(c[0], c[1]) for c in channels])
-    xy = np.column_stack([np.concatenate([np.repeat(c[2], c[1]) for c in channels]),
-                          np.concatenate([np.repeat(c[3], c[1]) for c in channels])])
-    radius = np.concatenate([np.full(c[1].sum(), c[4]) for c in channels])
-    boost = np.concatenate([np.full(c[1].sum(), c[5]) for c in channels])
-    met = model.resident_index.random_resident_near(rng, xy, radius)
+    meetings = np.concatenate([c[1] for c in channels])
+    rows = np.column_stack([
+        np.concatenate([c[0] for c in channels]),
+        np.concatenate([c[2] for c in channels]),
+        np.concatenate([c[3] for c in channels]),
+        np.concatenate([np.full(c[0].size, c[4]) for c in channels]),
+    ]).repeat(meetings, axis=0)
+    boost = np.concatenate([np.full(c[0].size, c[5]) for c in channels]).repeat(meetings)
+    met = model.resident_index.random_resident_near(rng, rows[:, 1:3], rows[:, 3])
     at_hub, hub_resident = startpunt_pairs
-    form_ties(model, np.concatenate([who, at_hub]), np.concatenate([met, hub_resident]),
+    form_ties(model, np.concatenate([rows[:, 0], at_hub]), np.concatenate([met, hub_resident]),
               np.concatenate([boost, np.full(at_hub.size, SHARED_ACTIVITY)]))

@@ -126,18 +126,17 @@ def may_work(model: IntegrationModel) -> np.ndarray:
     return (asylum_ok | permit) & (model.ages() < 65.0)
 
 
-def search_effort(model: IntegrationModel, allowed: np.ndarray) -> np.ndarray:
-    """How hard each newcomer looks for work this month (0-1)."""
+def search_effort(model: IntegrationModel, who: np.ndarray) -> np.ndarray:
+    """How hard each of ``who`` (allowed to work, without a job) looks for work this month (0-1)."""
     nc = model.nc
-    effort = np.where(allowed & ~nc.view("employed"), 1.0, 0.0)
-    care = np.where(nc.view("has_plan"), CHILDCARE_SEARCH, CARE_DUTY_SEARCH)
-    effort *= np.where(nc.view("care_duties"), care, 1.0)
-    effort *= 0.3 + 0.7 * nc.view("wellbeing")
-    asylum = nc.view("phase") == Phase.ASYLUM
+    care = np.where(nc.has_plan[who], CHILDCARE_SEARCH, CARE_DUTY_SEARCH)
+    effort = np.where(nc.care_duties[who], care, 1.0)
+    effort *= 0.3 + 0.7 * nc.wellbeing[who]
+    phase = nc.phase[who]
     # Little point in working when most of the pay goes to COA, for 24 weeks a year.
-    effort *= np.where(asylum, ASYLUM_WEEKS_LIMIT * (0.2 + 0.8 * model.asylum_earnings_kept), 1.0)
-    effort *= np.where(nc.view("phase") == Phase.AWAITING_HOUSING, 0.5, 1.0)  # about to move
-    effort *= np.where(nc.view("studying_months") > 0, STUDENT_SEARCH, 1.0)  # a side job at most
+    effort *= np.where(phase == Phase.ASYLUM, ASYLUM_WEEKS_LIMIT * (0.2 + 0.8 * model.asylum_earnings_kept), 1.0)
+    effort *= np.where(phase == Phase.AWAITING_HOUSING, 0.5, 1.0)  # about to move
+    effort *= np.where(nc.studying_months[who] > 0, STUDENT_SEARCH, 1.0)  # a side job at most
     return effort
 
 
@@ -153,10 +152,9 @@ def search_and_hire(model: IntegrationModel) -> np.ndarray:
         Indices of newcomers hired this month.
     """
     nc, emp, rng = model.nc, model.emp, model.rng
-    allowed = may_work(model)
-    effort = search_effort(model, allowed)
-    tries = rng.binomial(model.applications_per_month, effort)
-    seekers = np.flatnonzero(tries > 0)
+    looking = np.flatnonzero(may_work(model) & ~nc.view("employed"))
+    tries = rng.binomial(model.applications_per_month, search_effort(model, looking))
+    seekers, tries = looking[tries > 0], tries[tries > 0]
     if seekers.size == 0 or emp.n == 0:
         return seekers
     level = effective_level(nc.education[seekers], nc.diploma_recognised[seekers])
@@ -172,7 +170,7 @@ def search_and_hire(model: IntegrationModel) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     column = np.where(pick_own[idx], own[idx].argmax(axis=1), below[idx].argmax(axis=1))
     choice = options[idx, column]
-    who = seekers[idx]
+    who, tries = seekers[idx], tries[idx]
     lvl = np.where(pick_own[idx], level[idx], np.maximum(level[idx] - 1, 0))
     fit = language_fit(nc.language[who], emp.language_requirement[choice, lvl])
     broker = np.zeros(who.size)
@@ -185,15 +183,17 @@ def search_and_hire(model: IntegrationModel) -> np.ndarray:
     broker += np.where(nc.skills_course[who], SKILLS_COURSE_BOOST, 0.0)
     p = hire_probability(model.hire_rate, emp.willingness[choice], model.employer_subsidy, fit,
                          model.employed_resident_ties(who), broker)
-    p_any = 1.0 - (1.0 - p) ** tries[who]
-    success = rng.random(who.size) < p_any
-    hired = []
-    for i in np.flatnonzero(success):  # one by one: two seekers may want the last vacancy
-        e, lv = choice[i], lvl[i]
-        if emp.vacancies[e, lv] > 0:
-            emp.vacancies[e, lv] -= 1
-            hired.append(i)
-    hired = np.array(hired, dtype=np.int64)
+    p_any = 1.0 - (1.0 - p) ** tries
+    success = np.flatnonzero(rng.random(who.size) < p_any)
+    # Two seekers may want the last vacancy: in each (employer, level), the
+    # first successful applicants (in random order) take what is open.
+    slot = choice[success] * 3 + lvl[success]
+    order = np.argsort(slot, kind="stable")
+    slot_sorted = slot[order]
+    first = np.searchsorted(slot_sorted, slot_sorted, side="left")
+    taken = (np.arange(slot_sorted.size) - first) < emp.vacancies.ravel()[slot_sorted]
+    hired = np.sort(success[order[taken]])
+    np.subtract.at(emp.vacancies.ravel(), choice[hired] * 3 + lvl[hired], 1)
     start_jobs(model, who[hired], choice[hired], lvl[hired])
     return who[hired]
 
@@ -211,10 +211,10 @@ def start_jobs(model: IntegrationModel, who: np.ndarray, employer: np.ndarray, l
     nc.first_job_month[first] = model.month
     nc.job_matches[who] = level == np.clip(nc.education[who] - 1, 0, 2)
     np.add.at(model.emp.hires, employer, 1)
-    capped = hours_cap(model, who) < FULL_TIME_HOURS[0]
-    fulltime = ~capped & (rng.random(who.size) < model.share_fulltime_offers * (1 + 0.25 * level))
+    cap = hours_cap(model, who)
+    fulltime = (cap >= FULL_TIME_HOURS[0]) & (rng.random(who.size) < model.share_fulltime_offers * (1 + 0.25 * level))
     hours = np.where(fulltime, rng.uniform(*FULL_TIME_HOURS, who.size), rng.uniform(*PART_TIME_HOURS, who.size))
-    nc.hours[who] = np.minimum(hours, hours_cap(model, who))
+    nc.hours[who] = np.minimum(hours, cap)
     end_placement_for_job(model, who)
 
 

@@ -162,6 +162,7 @@ class IntegrationModel(mesa.Model):
         self.arrival_schedule = asylum.schedule_arrivals(self.population_rng, self.n_newcomers,
                                                          self.arrival_months)
         self._ages = np.zeros(0)
+        self.ties = np.zeros(0, dtype=np.int64)  # active ties of each newcomer, as of this month
 
         reporters = {"policy": "policy", "seed": "seed", "month": "month", "year": partial(_year)}
         reporters.update({name: partial(_report, name=name) for name in METRICS})
@@ -245,7 +246,7 @@ class IntegrationModel(mesa.Model):
 
         contacts.meet_people(self, met_at_startpunt)
         contacts.keep_up_ties(self)
-        ties = contacts.active_ties(self)
+        self.ties = ties = contacts.active_ties(self)
 
         attended = language.learn(self, exam.attendance(self), self._practice(ties))
         language.end_courses(self)

@@ -108,7 +108,7 @@ def compute_metrics(model: IntegrationModel) -> dict[str, float]:
     employed = nc.view("employed")
     hours = nc.view("hours")
     language = nc.view("language")
-    ties = (nc.tie_strength[: nc.n] >= ACTIVE_TIE).sum(axis=1)
+    ties = model.ties if model.ties.size == nc.n else (nc.tie_strength[: nc.n] >= ACTIVE_TIE).sum(axis=1)
     costs = model.costs
     return {
         "n_asylum": int(np.count_nonzero(phase == Phase.ASYLUM)),
