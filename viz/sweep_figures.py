@@ -35,7 +35,7 @@ def metric_label(metric: str) -> str:
     if m is None:
         return metric
     unit = {"share": "%", "EUR": "EUR"}.get(m.unit, m.unit)
-    return f"{m.label} ({unit})" if unit and unit != "count" else m.label
+    return f"{m.label} [{unit}]" if unit and unit != "count" else m.label
 
 
 def parameter_label(name: str, width: int = 40) -> str:
