@@ -11,15 +11,15 @@ in every policy) and then summarised the same way.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from model import KEY_METRICS, METRICS
-from model.outcomes import FULL_TIME_HOURS, Metric
-from model.population import CEFR_NAMES, EDUCATION_NAMES
+from model.outcomes import NEWCOMER_MEASURES, Metric
+from model.population import EDUCATION_NAMES
 
 REFERENCE_POLICY = "baseline_2013"
 CONFIDENCE = 0.95
@@ -68,29 +68,6 @@ def add_per_newcomer(model_table: pd.DataFrame, n_newcomers: int) -> pd.DataFram
 
 # --- the same outcomes, one newcomer at a time ------------------------------------
 
-_A2, _B1 = CEFR_NAMES.index("A2"), CEFR_NAMES.index("B1")
-
-NEWCOMER_MEASURES: dict[str, Callable[[pd.DataFrame], pd.Series]] = {
-    "share_employed": lambda t: t["employed"],
-    "share_fulltime": lambda t: t["employed"] & (t["hours_per_week"] >= FULL_TIME_HOURS),
-    "share_parttime": lambda t: t["employed"] & (t["hours_per_week"] < FULL_TIME_HOURS),
-    "share_job_matches_education": lambda t: t["employed"] & t["job_matches_education"],
-    "share_volunteering": lambda t: t["volunteering"],
-    "share_on_welfare": lambda t: t["on_welfare"],
-    "mean_language_score": lambda t: t["language_score"],
-    "share_a2_plus": lambda t: t["language_score"] >= _A2,
-    "share_b1_plus": lambda t: t["language_score"] >= _B1,
-    "share_exam_passed": lambda t: t["exam_passed"],
-    "share_fined": lambda t: t["fined_count"] > 0,
-    "mean_debt_eur": lambda t: t["debt_eur"],
-    "share_isolated": lambda t: t["resident_ties"] == 0,
-    "mean_resident_ties": lambda t: t["resident_ties"],
-    "mean_wellbeing": lambda t: t["wellbeing"],
-}
-"""For each metric that is an average over permit holders: its value for one newcomer.
-
-The mean over the permit holders aged 18-64 in a newcomer snapshot equals the
-model-table metric of that month (a test checks this)."""
 
 assert set(NEWCOMER_MEASURES) <= set(METRICS), set(NEWCOMER_MEASURES) - set(METRICS)
 

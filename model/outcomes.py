@@ -8,6 +8,7 @@ unless the name says otherwise.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -90,13 +91,29 @@ NEWCOMER_TABLE_COLUMNS: tuple[str, ...] = (
 )
 
 
-def _share(numerator: np.ndarray, denominator: np.ndarray) -> float:
-    n = int(np.count_nonzero(denominator))
-    return float(np.count_nonzero(numerator & denominator)) / n if n else float("nan")
+A2, B1 = 2.0, 3.0  # language scores at which A2 and B1 begin
 
-
-def _mean(values: np.ndarray, denominator: np.ndarray) -> float:
-    return float(values[denominator].mean()) if np.any(denominator) else float("nan")
+#: Each metric that is an average over adult permit holders, as a rule for one
+#: newcomer, written over the newcomer table's column names. The same rule runs
+#: on this month's state arrays (`compute_metrics`) and on the newcomer table
+#: (the compare report's "by years since permit"), so the two cannot disagree.
+NEWCOMER_MEASURES: dict[str, Callable[[Mapping], object]] = {
+    "share_employed": lambda t: t["employed"],
+    "share_fulltime": lambda t: t["employed"] & (t["hours_per_week"] >= FULL_TIME_HOURS),
+    "share_parttime": lambda t: t["employed"] & (t["hours_per_week"] < FULL_TIME_HOURS),
+    "share_job_matches_education": lambda t: t["employed"] & t["job_matches_education"],
+    "share_volunteering": lambda t: t["volunteering"],
+    "share_on_welfare": lambda t: t["on_welfare"],
+    "mean_language_score": lambda t: t["language_score"],
+    "share_a2_plus": lambda t: t["language_score"] >= A2,
+    "share_b1_plus": lambda t: t["language_score"] >= B1,
+    "share_exam_passed": lambda t: t["exam_passed"],
+    "share_fined": lambda t: t["fined_count"] > 0,
+    "mean_debt_eur": lambda t: t["debt_eur"],
+    "share_isolated": lambda t: t["resident_ties"] == 0,
+    "mean_resident_ties": lambda t: t["resident_ties"],
+    "mean_wellbeing": lambda t: t["wellbeing"],
+}
 
 
 def compute_metrics(model: IntegrationModel) -> dict[str, float]:
@@ -105,36 +122,30 @@ def compute_metrics(model: IntegrationModel) -> dict[str, float]:
     phase = nc.view("phase")
     age = model.ages()
     permit = ((phase == Phase.AWAITING_HOUSING) | (phase == Phase.HOUSED)) & (age >= 18) & (age < 65)
-    employed = nc.view("employed")
-    hours = nc.view("hours")
-    language = nc.view("language")
     ties = model.ties if model.ties.size == nc.n else (nc.tie_strength[: nc.n] >= ACTIVE_TIE).sum(axis=1)
-    costs = model.costs
-    return {
+    columns = {
+        "employed": nc.view("employed"), "hours_per_week": nc.view("hours"),
+        "job_matches_education": nc.view("job_matches"), "volunteering": nc.view("volunteering"),
+        "on_welfare": nc.view("on_welfare"), "language_score": nc.view("language"),
+        "exam_passed": nc.view("exam_passed"), "fined_count": nc.view("fined_count"),
+        "debt_eur": nc.view("debt"), "resident_ties": ties, "wellbeing": nc.view("wellbeing"),
+    }
+    n_permit = int(np.count_nonzero(permit))
+    metrics: dict[str, float] = {
         "n_asylum": int(np.count_nonzero(phase == Phase.ASYLUM)),
         "n_awaiting_housing": int(np.count_nonzero(phase == Phase.AWAITING_HOUSING)),
         "n_housed": int(np.count_nonzero(phase == Phase.HOUSED)),
         "n_departed": int(np.count_nonzero(phase == Phase.DEPARTED)),
-        "share_employed": _share(employed, permit),
-        "share_fulltime": _share(employed & (hours >= FULL_TIME_HOURS), permit),
-        "share_parttime": _share(employed & (hours < FULL_TIME_HOURS), permit),
-        "share_job_matches_education": _share(employed & nc.view("job_matches"), permit),
-        "share_volunteering": _share(nc.view("volunteering"), permit),
-        "share_on_welfare": _share(nc.view("on_welfare"), permit),
-        "mean_language_score": _mean(language, permit),
-        "share_a2_plus": _share(language >= 2.0, permit),
-        "share_b1_plus": _share(language >= 3.0, permit),
-        "share_exam_passed": _share(nc.view("exam_passed"), permit),
-        "share_fined": _share(nc.view("fined_count") > 0, permit),
-        "mean_debt_eur": _mean(nc.view("debt"), permit),
-        "share_isolated": _share(ties == 0, permit),
-        "mean_resident_ties": _mean(ties, permit),
-        "mean_wellbeing": _mean(nc.view("wellbeing"), permit),
-        "public_cost_eur": costs.public_cost,
-        "fiscal_return_eur": costs.fiscal_return,
+    }
+    for name, rule in NEWCOMER_MEASURES.items():
+        metrics[name] = float(rule(columns)[permit].mean()) if n_permit else float("nan")
+    metrics.update({
+        "public_cost_eur": model.costs.public_cost,
+        "fiscal_return_eur": model.costs.fiscal_return,
         "residents_in_course": int(np.count_nonzero(model.res.course_months > 0)),
         "residents_placed": int(np.count_nonzero(model.res.placed)),
-    }
+    })
+    return {name: metrics[name] for name in METRICS}
 
 
 STATUS_NAMES = np.array(["asylum", "permit", "permit", "departed"])
