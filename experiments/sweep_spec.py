@@ -131,7 +131,7 @@ class SweepSpec:
     metrics: tuple[str, ...] = tuple(METRICS)
     months: tuple[int, ...] | None = None
     part_runs: int = 200
-    part_seconds: float = 5.0
+    part_seconds: float = 0.0
     figures: tuple[dict, ...] = ()
 
     @property
@@ -382,7 +382,7 @@ def _storage(table: Any, fail) -> tuple[int, float]:
             tail = f"; did you mean {', '.join(hint)}?" if hint else f"; expected {', '.join(STORAGE_KEYS)}"
             raise fail(f"[storage] unknown key {key!r}{tail}")
     part_runs = _integer(table.get("part_runs", 200), "[storage] part_runs", 1, 100_000, fail)
-    part_seconds = table.get("part_seconds", 5.0)
+    part_seconds = table.get("part_seconds", 0.0)
     if isinstance(part_seconds, bool) or not isinstance(part_seconds, int | float) or not 0 <= part_seconds <= 3600:
         raise fail(f"[storage] part_seconds = {part_seconds!r} is not allowed: expected a number in [0, 3600]")
     return part_runs, float(part_seconds)
