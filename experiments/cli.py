@@ -11,6 +11,8 @@ import argparse
 import importlib
 import sys
 
+from experiments.errors import UsageError
+
 COMMANDS: dict[str, str] = {
     "policies": "experiments.policies_command",
     "run": "experiments.run",
@@ -20,8 +22,6 @@ COMMANDS: dict[str, str] = {
     "sensitivity": "experiments.sensitivity",
     "app": "viz.launch",
 }
-
-from experiments.errors import UsageError
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT = 0, 1, 2
 

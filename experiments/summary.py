@@ -212,11 +212,16 @@ def per_run_by_years_since_permit(newcomers: pd.DataFrame, metrics: Iterable[str
     """
     metrics = check_newcomer_metrics(metrics)
     sel = newcomers[permit_adults(newcomers)]
+    return _means_per_run(sel, metrics, years_since_permit=years_since_permit(sel["months_since_permit"]))
+
+
+def _means_per_run(sel: pd.DataFrame, metrics: list[str], **groups: pd.Series) -> pd.DataFrame:
+    """Mean of each per-newcomer measure in ``sel`` per policy, seed and ``groups``, in long form."""
     frame = _measures(sel, metrics)
-    frame["policy"] = sel["policy"]
-    frame["seed"] = sel["seed"]
-    frame["years_since_permit"] = years_since_permit(sel["months_since_permit"])
-    keys = ["policy", "seed", "years_since_permit"]
+    frame["policy"], frame["seed"] = sel["policy"], sel["seed"]
+    for name, values in groups.items():
+        frame[name] = values
+    keys = ["policy", "seed", *groups]
     g = frame.groupby(keys, sort=True, observed=True)
     means = g[metrics].mean()
     means["n_newcomers"] = g.size()
@@ -299,16 +304,7 @@ def per_run_by_subgroup(newcomers: pd.DataFrame, by: str, metrics: Iterable[str]
     metrics = check_newcomer_metrics(metrics)
     last = newcomers.groupby(["policy", "seed"], observed=True)["month"].transform("max")
     sel = newcomers[permit_adults(newcomers) & (newcomers["month"] == last)]
-    frame = _measures(sel, metrics)
-    keys = ["policy", "seed", "month", "group"]
-    frame["policy"], frame["seed"], frame["month"] = sel["policy"], sel["seed"], sel["month"]
-    frame["group"] = subgroup_of(sel, by)
-    g = frame.groupby(keys, sort=True, observed=True)
-    means = g[metrics].mean()
-    means["n_newcomers"] = g.size()
-    out = means.reset_index().melt(id_vars=[*keys, "n_newcomers"], value_vars=metrics,
-                                   var_name="metric", value_name="value")
-    return out[[*keys, "metric", "value", "n_newcomers"]]
+    return _means_per_run(sel, metrics, month=sel["month"], group=subgroup_of(sel, by))
 
 
 def summarise_by_subgroup(per_run: pd.DataFrame) -> pd.DataFrame:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.labour import end_placements, lose_jobs
 from model.population import NO_COURSE, Education, Phase
 
 if TYPE_CHECKING:
@@ -222,20 +223,8 @@ def house(model: IntegrationModel) -> np.ndarray:
     return ready
 
 
-def end_placements(model: IntegrationModel, who: np.ndarray) -> None:
-    """End the placements of ``who`` and free the employers' slots."""
-    nc = model.nc
-    placed = who[nc.placement_months[who] > 0]
-    if placed.size:
-        np.subtract.at(model.emp.placements_used, nc.placement_employer[placed], 1)
-        nc.placement_months[placed] = 0
-        nc.placement_employer[placed] = -1
-
-
 def leave_everything(model: IntegrationModel, who: np.ndarray) -> None:
     """A departing newcomer leaves job, course, placement and ties behind."""
-    from model.labour import lose_jobs
-
     nc = model.nc
     lose_jobs(model, who[nc.employed[who]])
     end_placements(model, who)

@@ -215,7 +215,7 @@ def start_jobs(model: IntegrationModel, who: np.ndarray, employer: np.ndarray, l
     fulltime = (cap >= FULL_TIME_HOURS[0]) & (rng.random(who.size) < model.share_fulltime_offers * (1 + 0.25 * level))
     hours = np.where(fulltime, rng.uniform(*FULL_TIME_HOURS, who.size), rng.uniform(*PART_TIME_HOURS, who.size))
     nc.hours[who] = np.minimum(hours, cap)
-    end_placement_for_job(model, who)
+    end_placements(model, who)
 
 
 def hours_cap(model: IntegrationModel, who: np.ndarray) -> np.ndarray:
@@ -290,8 +290,8 @@ def progress_placements(model: IntegrationModel) -> None:
     start_jobs(model, ending[hire], employer[hire], level[hire])
 
 
-def end_placement_for_job(model: IntegrationModel, who: np.ndarray) -> None:
-    """A newcomer who finds a job leaves their placement."""
+def end_placements(model: IntegrationModel, who: np.ndarray) -> None:
+    """End the placements of ``who`` (found a job, moved, left) and free the employers' slots."""
     nc = model.nc
     placed = who[nc.placement_months[who] > 0]
     if placed.size:

@@ -18,3 +18,14 @@ SMALL = {
 def small() -> dict:
     """Keyword arguments for a small model."""
     return dict(SMALL)
+
+
+#: The smallest world a sweep test needs, as a sweep file's [parameters] table.
+TINY_SWEEP_PARAMETERS = """
+[parameters]
+n_newcomers = 60
+n_residents = 300
+n_employers = 10
+grid_width = 20
+grid_height = 20
+"""

@@ -7,19 +7,13 @@ import textwrap
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import TINY_SWEEP_PARAMETERS
 
 from experiments import cli
 from experiments.sensitivity import analyse
 from experiments.sweep_spec import spec_from_dict
 
-TINY = """
-[parameters]
-n_newcomers = 60
-n_residents = 300
-n_employers = 10
-grid_width = 20
-grid_height = 20
-"""
+TINY = TINY_SWEEP_PARAMETERS
 
 RANGES = """
 [sample.ranges]

@@ -17,20 +17,14 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from conftest import TINY_SWEEP_PARAMETERS
 
 from experiments import cli
 from experiments.sweep import load_sweep, run_sweep
 from experiments.sweep_spec import derive_seed, read_spec, spec_from_dict
 from experiments.sweep_task import MODEL_CODE, run_task, simulate
 
-TINY = """
-[parameters]
-n_newcomers = 60
-n_residents = 300
-n_employers = 10
-grid_width = 20
-grid_height = 20
-"""
+TINY = TINY_SWEEP_PARAMETERS
 KEYS = ["point_id", "replicate", "month"]
 
 
