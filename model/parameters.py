@@ -258,7 +258,7 @@ PARAMS: dict[str, Param] = {
            "Mean quality of a self-arranged market course",
            "seed lines 1893-1901 (uneven quality, large classes with constant intake); "
            "assumption on the number", "language"),
-        _p("supervised_course_quality", 0.75, (0.05, 1.0), "0-1",
+        _p("supervised_course_quality", 0.7, (0.05, 1.0), "0-1",
            "Quality of a course matched and supervised by the municipality",
            "assumption: small, level-matched classes (seed lines 2450-2470)", "language"),
         _p("course_search_months", 5.0, (0.0, 24.0), "months",

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from model.model import IntegrationModel
 
 RECOGNITION_MONTHS = 6  # months from plan to diploma decision (assumption)
-RECOGNITION_WITH_HELP = 0.75  # share of higher diplomas recognised with the plan's help (assumption)
+RECOGNITION_WITH_HELP = 0.6  # share of higher diplomas recognised with the plan's help (assumption)
 PLACEMENT_AFTER_MONTHS = 4  # plan offers a placement after a few months without work
 
 
