@@ -55,6 +55,7 @@ LITERACY_MONTHS = {"supervised": 9, "market": 30}  # months of classes to learn 
 EXTRA_HOURS_PER_MONTH = 50.0  # how fast `extra_course_hours` are delivered
 INTENSITY_EXPONENT = 0.95  # within a month, hours beyond a regular course count less (fatigue)
 REFERENCE_HOURS = 40.0  # hours/month at which an hour counts fully
+COURSE_QUALITY_EFFECT = 0.3  # how much a municipality's implementation quality shows in its courses
 SUPERVISED_OVERRUN_MONTHS = 12  # a supervised course runs until this long past the deadline
 
 
@@ -93,6 +94,12 @@ def monthly_language_gain(score, effective_hours, practice, learn, rate, practic
     return (course + everyday) * learn
 
 
+def supervised_quality(model: IntegrationModel, municipality: np.ndarray) -> np.ndarray:
+    """Quality of courses a municipality buys and supervises: better where it implements well."""
+    quality = model.quality_of(municipality)
+    return np.clip(model.supervised_course_quality * (1.0 + COURSE_QUALITY_EFFECT * (quality - 1.0)), 0.05, 1.0)
+
+
 def intensity_adjusted(hours) -> np.ndarray:
     """Hours in a month as they count for learning: fully up to a regular course, less beyond."""
     hours = np.asarray(hours, dtype=float)
@@ -124,7 +131,7 @@ def enrol(model: IntegrationModel) -> None:
         supervised = model.municipal_direction | nc.has_plan[start]
         quality = np.where(
             supervised,
-            model.supervised_course_quality * model.quality_of(nc.municipality[start]),
+            supervised_quality(model, nc.municipality[start]),
             model.market_course_quality + rng.uniform(-MARKET_QUALITY_SPREAD, MARKET_QUALITY_SPREAD, start.size),
         )
         nc.course_kind[start] = np.where(supervised, SUPERVISED_COURSE, MARKET_COURSE)

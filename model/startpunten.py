@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.language import supervised_quality
 from model.population import NO_COURSE, SUPERVISED_COURSE, Phase
 
 if TYPE_CHECKING:
@@ -94,8 +95,7 @@ def open_doors(model: IntegrationModel) -> tuple[np.ndarray, np.ndarray]:
 
     idle = visitors[(nc.course_kind[visitors] == NO_COURSE) & ~nc.exam_passed[visitors]]
     nc.course_kind[idle] = SUPERVISED_COURSE
-    nc.course_quality[idle] = model.supervised_course_quality * model.quality_of(
-        np.where(nc.municipality[idle] >= 0, nc.municipality[idle], 0))
+    nc.course_quality[idle] = supervised_quality(model, nc.municipality[idle])
     nc.course_start_month[idle] = -1
     nc.volunteering[visitors] |= rng.random(visitors.size) < VOLUNTEER_PORTAL
     jobless = visitors[~nc.employed[visitors]]
