@@ -3,12 +3,13 @@
 Language is a score on the CEFR scale: 0 = A0, 1 = A1, 2 = A2, 3 = B1, 4 = B2,
 5 = C1 (the level is the integer part). A month adds
 
-    course:   rate * effective hours * learnability * exp(-score / LANGUAGE_SCALE)
+    course:   rate * effective hours * learnability * exp(-score / (LANGUAGE_SCALE * schooling))
     practice: practice_rate * practice * learnability * exp(-score / PRACTICE_SCALE)
 
 where effective hours are attended hours, with diminishing returns to
 intensity within a month, times course quality. Hours count with diminishing
-returns over time too (the exp term); the rate is calibrated so that 100
+returns over time too (the exp term), sooner for those with little schooling
+(``schooling`` is the education factor of `learnability`); the rate is calibrated so that 100
 extra course hours give about +8.5% proficiency (Foged & van der Werf 2023).
 When courses start and how good they are depends on the regime:
 
@@ -52,11 +53,11 @@ MARKET_QUALITY_SPREAD = 0.3  # market quality is uniform in mean +/- this (uneve
 COURSE_PRICE_EUR_PER_HOUR = 10.0  # assumption: EUR 10,000 loan buys ~1,000 hours
 FAST_TRACK_FACTOR = 1.5  # plan: intensive course for the highly educated (line 2253)
 LITERACY_MONTHS = {"supervised": 9, "market": 30}  # months of classes to learn to read
-EXTRA_HOURS_PER_MONTH = 50.0  # how fast `extra_course_hours` are delivered
+EXTRA_HOURS_PER_MONTH = 25.0  # how fast `extra_course_hours` are delivered
 INTENSITY_EXPONENT = 0.95  # within a month, hours beyond a regular course count less (fatigue)
 REFERENCE_HOURS = 40.0  # hours/month at which an hour counts fully
 COURSE_QUALITY_EFFECT = 0.3  # how much a municipality's implementation quality shows in its courses
-SUPERVISED_OVERRUN_MONTHS = 12  # a supervised course runs until this long past the deadline
+SUPERVISED_OVERRUN_MONTHS = 12  # public course funding lasts the exam term plus this, per person
 
 
 def cefr_level(score: np.ndarray) -> np.ndarray:
@@ -77,7 +78,8 @@ def learnability(education, literate, age, wellbeing) -> np.ndarray:
     return edu * lit * age_factor * (0.5 + 0.5 * np.asarray(wellbeing))
 
 
-def monthly_language_gain(score, effective_hours, practice, learn, rate, practice_rate) -> np.ndarray:
+def monthly_language_gain(score, effective_hours, practice, learn, rate, practice_rate,
+                          ceiling=1.0) -> np.ndarray:
     """Language gained in one month (score units).
 
     Args:
@@ -87,9 +89,13 @@ def monthly_language_gain(score, effective_hours, practice, learn, rate, practic
         learn: Learnability (see `learnability`).
         rate: Score per effective course hour for a beginner.
         practice_rate: Score per month of full practice for a beginner.
+        ceiling: How far classes carry this learner (1 = typical): the
+            course term's scale is ``LANGUAGE_SCALE * ceiling``, so with little
+            schooling classes stop paying sooner (B1 is out of reach for many,
+            the reason the 2021 law has a Z-route).
     """
     score = np.asarray(score)
-    course = rate * effective_hours * np.exp(-score / LANGUAGE_SCALE)
+    course = rate * effective_hours * np.exp(-score / (LANGUAGE_SCALE * np.asarray(ceiling)))
     everyday = practice_rate * practice * np.exp(-score / PRACTICE_SCALE)
     return (course + everyday) * learn
 
@@ -98,6 +104,12 @@ def supervised_quality(model: IntegrationModel, municipality: np.ndarray) -> np.
     """Quality of courses a municipality buys and supervises: better where it implements well."""
     quality = model.quality_of(municipality)
     return np.clip(model.supervised_course_quality * (1.0 + COURSE_QUALITY_EFFECT * (quality - 1.0)), 0.05, 1.0)
+
+
+def supervised_budget_left(model: IntegrationModel) -> np.ndarray:
+    """Who still has publicly paid course months (the exam term plus a year, per person)."""
+    budget = model.exam_deadline_months + SUPERVISED_OVERRUN_MONTHS
+    return model.nc.view("supervised_months") < budget
 
 
 def intensity_adjusted(hours) -> np.ndarray:
@@ -127,6 +139,8 @@ def enrol(model: IntegrationModel) -> None:
     # Courses after the permit: a plan's course, a supervised course, or the market.
     start = np.flatnonzero(ready & (phase >= Phase.AWAITING_HOUSING) & (phase != Phase.DEPARTED))
     start = start[(phase[start] == Phase.HOUSED) | nc.has_plan[start]]
+    supervised = model.municipal_direction | nc.has_plan[start]
+    start = start[~supervised | supervised_budget_left(model)[start]]
     if start.size:
         supervised = model.municipal_direction | nc.has_plan[start]
         quality = np.where(
@@ -179,6 +193,7 @@ def learn(model: IntegrationModel, attendance: np.ndarray, practice: np.ndarray)
     nc.extra_hours_left[:n] -= extra
     attended = (hours + extra) * attendance
     nc.course_hours[:n] += attended
+    nc.supervised_months[:n] += kind == SUPERVISED_COURSE
 
     # Market courses are paid with the loan; when it runs out, the course stops.
     market = kind == MARKET_COURSE
@@ -197,6 +212,7 @@ def learn(model: IntegrationModel, attendance: np.ndarray, practice: np.ndarray)
         learnability(nc.view("education"), nc.view("literate"), age, nc.view("wellbeing")),
         model.language_learning_rate,
         model.practice_rate,
+        EDUCATION_LEARNABILITY[nc.view("education")],
     )
     present = nc.view("phase") != Phase.DEPARTED
     nc.language[:n] = np.minimum(MAX_SCORE, nc.view("language") + gain * present)
@@ -217,20 +233,15 @@ def end_courses(model: IntegrationModel) -> None:
     """Courses end when their goal is reached or their time is up.
 
     A passed exam ends the course, unless a follow-up course (positive
-    incentives) or a plan aiming higher keeps it going; a supervised course
-    ends a year after the deadline.
+    incentives) or a plan aiming higher keeps it going; supervised courses
+    end when the person's public course funding is used up.
     """
-    nc, month = model.nc, model.month
+    nc = model.nc
     kind = nc.view("course_kind")
     running = kind != NO_COURSE
     follow = nc.view("followup_months") > 0
     nc.followup_months[: nc.n] -= follow
     plan_aims_higher = nc.view("has_plan") & (nc.view("education") >= Education.MIDDLE) & (nc.view("language") < 3.0)
     done = running & nc.view("exam_passed") & ~follow & ~plan_aims_higher
-    overrun = (
-        running
-        & (kind == SUPERVISED_COURSE)
-        & (nc.view("exam_deadline") >= 0)
-        & (month > nc.view("exam_deadline") + SUPERVISED_OVERRUN_MONTHS)
-    )
-    nc.course_kind[: nc.n][done | overrun] = NO_COURSE
+    spent = running & (kind == SUPERVISED_COURSE) & ~supervised_budget_left(model)
+    nc.course_kind[: nc.n][done | spent] = NO_COURSE

@@ -265,7 +265,7 @@ PARAMS: dict[str, Param] = {
            "Mean months to find and start a course on the market",
            "seed lines 1893-1901: information only in Dutch, much confusion; "
            "assumption on the number", "language", calibrated=True),
-        _p("language_learning_rate", 0.0125, (0.0, 0.05), "score per effective hour",
+        _p("language_learning_rate", 0.0135, (0.0, 0.05), "score per effective hour",
            "Language gained per effective course hour at the start",
            "calibrated: +100 course hours -> +8.5% proficiency (Foged & van der Werf "
            "2023, Labour Economics 84:102366)", "language", calibrated=True),

@@ -69,6 +69,7 @@ NEWCOMER_COLUMNS: dict[str, tuple[type, object]] = {
     "course_quality": (np.float64, 0.0),
     "course_start_month": (np.int32, -1),  # month a pending course starts (-1: none pending)
     "course_hours": (np.float64, 0.0),  # cumulative course hours attended
+    "supervised_months": (np.int32, 0),  # months of publicly paid, supervised courses so far
     "loan_hours": (np.float64, 0.0),  # market-course hours bought with the DUO loan (never reset)
     "loan_eur": (np.float64, 0.0),  # loan outstanding: forgiven if passed on time, else repayable
     "extra_hours_offered": (np.float64, 0.0),  # built-in experiment: see parameter extra_course_hours

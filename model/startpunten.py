@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.language import supervised_quality
+from model.language import supervised_budget_left, supervised_quality
 from model.population import NO_COURSE, SUPERVISED_COURSE, Phase
 
 if TYPE_CHECKING:
@@ -93,7 +93,8 @@ def open_doors(model: IntegrationModel) -> tuple[np.ndarray, np.ndarray]:
     nc.visited_startpunt[visitors] = True
     nc.used_startpunt[visitors] = True
 
-    idle = visitors[(nc.course_kind[visitors] == NO_COURSE) & ~nc.exam_passed[visitors]]
+    idle = visitors[(nc.course_kind[visitors] == NO_COURSE) & ~nc.exam_passed[visitors]
+                    & supervised_budget_left(model)[visitors]]
     nc.course_kind[idle] = SUPERVISED_COURSE
     nc.course_quality[idle] = supervised_quality(model, nc.municipality[idle])
     nc.course_start_month[idle] = -1
