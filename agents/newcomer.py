@@ -6,6 +6,7 @@ from mesa.discrete_space import CellAgent
 
 from agents.state import Column
 from model.language import cefr_level
+from model.outcomes import PATHS, path_codes
 from model.population import CEFR_NAMES, EDUCATION_NAMES, NO_COURSE, Phase
 
 
@@ -85,14 +86,6 @@ class Newcomer(CellAgent):
     @property
     def path(self) -> str:
         """Where this newcomer is on the path, in words (for the map's colours)."""
-        if self.phase is Phase.DEPARTED:
-            return "departed"
-        if self.phase is Phase.ASYLUM:
-            return "waiting for asylum"
-        if self.employed:
-            return "employed"
-        if self.volunteering or self.placement_months > 0:
-            return "volunteering"
-        if self.in_course:
-            return "in a course"
-        return "permit, no work"
+        code = path_codes(self.phase, self.employed, self.volunteering or self.placement_months > 0,
+                          self.in_course)
+        return PATHS[int(code)]

@@ -86,8 +86,8 @@ NEWCOMER_TABLE_COLUMNS: tuple[str, ...] = (
     "employed", "hours_per_week", "job_matches_education", "volunteering", "on_welfare",
     "exam_passed", "fined_count", "debt_eur", "resident_ties", "wellbeing", "has_plan",
     "used_startpunt",
-    # beyond DESIGN.md's list: what validation and the app's story need
-    "relocations", "months_in_azc", "months_to_first_job", "course_hours", "kansrijk", "care_duties",
+    # beyond DESIGN.md's list: what validation and the app need
+    "path", "x", "y", "relocations", "months_in_azc", "months_to_first_job", "course_hours", "kansrijk", "care_duties",
 )
 
 
@@ -150,6 +150,19 @@ def compute_metrics(model: IntegrationModel) -> dict[str, float]:
 
 STATUS_NAMES = np.array(["asylum", "permit", "permit", "departed"])
 
+#: Where a newcomer is on the path, in the order the map and the app use.
+PATHS = ("waiting for asylum", "permit, no work", "in a course", "volunteering", "employed", "departed")
+
+
+def path_codes(phase, employed, volunteering_or_placed, in_course) -> np.ndarray:
+    """Index into `PATHS` of each newcomer (works on scalars and arrays alike)."""
+    phase = np.asarray(phase)
+    return np.select(
+        [phase == Phase.DEPARTED, phase == Phase.ASYLUM, np.asarray(employed),
+         np.asarray(volunteering_or_placed), np.asarray(in_course)],
+        [5, 0, 4, 3, 2], default=1,
+    ).astype(np.int8)
+
 
 def newcomer_table(model: IntegrationModel) -> pd.DataFrame:
     """One row per newcomer who has arrived, as they are this month.
@@ -198,6 +211,11 @@ def newcomer_table(model: IntegrationModel) -> pd.DataFrame:
         "wellbeing": nc.view("wellbeing").copy(),
         "has_plan": nc.view("has_plan").copy(),
         "used_startpunt": nc.view("used_startpunt").copy(),
+        "path": np.array(PATHS)[path_codes(phase, nc.view("employed"),
+                                           nc.view("volunteering") | (nc.view("placement_months") > 0),
+                                           nc.view("course_kind") != 0)],
+        "x": nc.view("x").copy(),
+        "y": nc.view("y").copy(),
         "relocations": nc.view("relocations").copy(),
         "months_in_azc": (left_azc - nc.view("arrival_month")).astype(np.int32),
         "months_to_first_job": np.where(has_permit & (first_job >= 0), first_job - permit_month, np.nan),

@@ -109,6 +109,9 @@ def test_agents_are_views_of_the_state(small):
     assert len(employed) == int(m.nc.view("employed").sum())
     assert agent.path in {"waiting for asylum", "permit, no work", "in a course", "volunteering",
                           "employed", "departed"}
+    table = m.newcomer_table()
+    assert list(table["path"]) == [a.path for a in m.newcomer_agents]
+    assert list(zip(table["x"], table["y"], strict=True)) == [a.cell.coordinate for a in m.newcomer_agents]
 
 
 def test_municipalities_are_regions_of_the_grid(small):

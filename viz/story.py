@@ -1,8 +1,8 @@
 """One newcomer's story: a month-by-month record of every newcomer, and the story it tells.
 
 The model keeps only each newcomer's current state, so the app records it
-every month (`NewcomerHistory`, from `IntegrationModel.newcomer_table` and the
-agents' positions and paths). `story_events` turns one newcomer's record into
+every month (`NewcomerHistory`, from `IntegrationModel.newcomer_table`, which
+carries each newcomer's position and path). `story_events` turns one newcomer's record into
 plain sentences ("month 14: got a residence permit after 13 months"), and
 `StoryPanel` shows them with the facts that matter: months waiting,
 relocations, courses, language level, job, ties and fines.
@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 import solara
 
-# Where a newcomer is on the path (`Newcomer.path`), in the map's order.
-PATHS = ("waiting for asylum", "permit, no work", "in a course", "volunteering", "employed", "departed")
+from model.outcomes import PATHS  # where a newcomer is on the path, in the map's order
+
 PATH_CODE = {name: code for code, name in enumerate(PATHS)}
 
 # Columns of the newcomer table recorded every month, with a compact dtype.
@@ -56,12 +56,11 @@ class NewcomerHistory:
     def record(self, model) -> None:
         """Record every newcomer of ``model`` as they are this month."""
         table = model.newcomer_table()
-        agents = model.newcomer_agents
         frame = {name: table[name].to_numpy(dtype=dtype) for name, dtype in RECORDED.items()}
         frame["id"] = table["id"].to_numpy(dtype=np.int64)
-        coords = np.array([a.cell.coordinate for a in agents], dtype=np.int16).reshape(-1, 2)
-        frame["x"], frame["y"] = coords[:, 0], coords[:, 1]
-        frame["path"] = np.array([PATH_CODE[a.path] for a in agents], dtype=np.int8)
+        frame["x"] = table["x"].to_numpy(dtype=np.int16)
+        frame["y"] = table["y"].to_numpy(dtype=np.int16)
+        frame["path"] = table["path"].map(PATH_CODE).to_numpy(dtype=np.int8)
         for row in range(len(self._row), len(frame["id"])):
             self._row[int(frame["id"][row])] = row
         self.person = table.set_index("id")[list(PERSON)]
