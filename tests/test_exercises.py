@@ -21,6 +21,7 @@ import importlib.util
 import json
 import os
 import re
+import select
 import shlex
 import subprocess
 import sys
@@ -192,8 +193,9 @@ def serve_app_once(where: Block) -> None:
     try:
         deadline, url = time.monotonic() + 90, None
         while url is None and time.monotonic() < deadline:
-            line = app.stdout.readline()
-            if not line and app.poll() is not None:
+            ready, _, _ = select.select([app.stdout], [], [], max(0.0, deadline - time.monotonic()))
+            line = app.stdout.readline() if ready else ""
+            if not line and (not ready or app.poll() is not None):
                 break
             found = re.search(r"http://127\.0\.0\.1:\d+", line)
             url = found.group(0) if found else None
