@@ -87,7 +87,7 @@ NEWCOMER_TABLE_COLUMNS: tuple[str, ...] = (
     "exam_passed", "fined_count", "debt_eur", "resident_ties", "wellbeing", "has_plan",
     "used_startpunt",
     # beyond DESIGN.md's list: what validation and the app need
-    "path", "x", "y", "relocations", "months_in_azc", "months_to_first_job", "course_hours", "kansrijk", "care_duties",
+    "housed", "path", "x", "y", "relocations", "months_in_azc", "months_to_first_job", "course_hours", "kansrijk", "care_duties",
 )
 
 
@@ -211,6 +211,7 @@ def newcomer_table(model: IntegrationModel) -> pd.DataFrame:
         "wellbeing": nc.view("wellbeing").copy(),
         "has_plan": nc.view("has_plan").copy(),
         "used_startpunt": nc.view("used_startpunt").copy(),
+        "housed": phase == Phase.HOUSED,
         "path": np.array(PATHS)[path_codes(phase, nc.view("employed"),
                                            nc.view("volunteering") | (nc.view("placement_months") > 0),
                                            nc.view("course_kind") != 0)],

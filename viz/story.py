@@ -28,7 +28,7 @@ RECORDED: dict[str, type] = {
     "job_matches_education": bool, "volunteering": bool, "on_welfare": bool,
     "exam_passed": bool, "fined_count": np.int16, "debt_eur": np.float32,
     "resident_ties": np.int16, "wellbeing": np.float32, "has_plan": bool,
-    "used_startpunt": bool, "relocations": np.int16, "months_in_asylum": np.int16,
+    "used_startpunt": bool, "housed": bool, "relocations": np.int16, "months_in_asylum": np.int16,
     "course_hours": np.float32,
 }
 # Who the newcomer is: read from the latest month only.
@@ -123,7 +123,9 @@ def story_events(record: pd.DataFrame) -> list[tuple[int, str]]:
             events.append((m, f"got a residence permit after {int(now.months_in_asylum)} months of waiting"))
         if previous.status != "departed" and now.status == "departed":
             events.append((m, "was refused asylum and left"))
-        if now.municipality and now.municipality != previous.municipality:
+        if now.municipality and now.municipality != previous.municipality and not now.housed:
+            events.append((m, f"was assigned to {now.municipality}; waits in the reception centre for a house"))
+        if now.housed and not previous.housed:
             events.append((m, f"got a house in {now.municipality}"))
         if now.has_plan and not previous.has_plan:
             events.append((m, "made a personal integration plan with the municipality"))

@@ -172,9 +172,9 @@ def _line(ax, data: pd.DataFrame, x: str, y: str | None) -> None:
         means = data.groupby(["point_id", x, *([y] if y else [])], as_index=False)["value"].mean()
         sns.scatterplot(means, x=x, y="value", ax=ax, s=28, alpha=0.8, **hue_kwargs)
     elif pd.api.types.is_numeric_dtype(data[x]) and not pd.api.types.is_bool_dtype(data[x]):
-        sns.lineplot(data, x=x, y="value", ax=ax, marker="o", errorbar=("ci", 95), **hue_kwargs)
+        sns.lineplot(data, x=x, y="value", ax=ax, marker="o", errorbar=("se", 1.96), **hue_kwargs)
     else:
-        sns.pointplot(data, x=x, y="value", ax=ax, errorbar=("ci", 95), dodge=0.3 if y else False,
+        sns.pointplot(data, x=x, y="value", ax=ax, errorbar=("se", 1.96), dodge=0.3 if y else False,
                       **hue_kwargs)
     if y is not None and ax.get_legend() is not None:
         sns.move_legend(ax, "best", title=y, title_fontsize=9, fontsize=9)
