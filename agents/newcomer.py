@@ -5,6 +5,7 @@ from __future__ import annotations
 from mesa.discrete_space import CellAgent
 
 from agents.state import Column
+from model.contacts import active_ties
 from model.language import cefr_level
 from model.outcomes import PATHS, path_codes
 from model.population import CEFR_NAMES, EDUCATION_NAMES, NO_COURSE, Phase
@@ -69,8 +70,6 @@ class Newcomer(CellAgent):
     @property
     def resident_ties(self) -> int:
         """Active ties with residents."""
-        from model.contacts import active_ties
-
         return int(active_ties(self.model, [self.index])[0])
 
     @property

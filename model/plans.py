@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.labour import place
 from model.population import Education, Phase
 
 if TYPE_CHECKING:
@@ -48,6 +49,4 @@ def follow_plans(model: IntegrationModel) -> None:
     nc.diploma_recognised[who] = rng.random(who.size) < RECOGNITION_WITH_HELP
     ready = plan & (nc.view("phase") == Phase.HOUSED) & ~nc.view("employed")
     ready &= (month - nc.view("housed_month")) >= PLACEMENT_AFTER_MONTHS
-    from model.labour import place
-
     place(model, np.flatnonzero(ready))

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.labour import place
 from model.language import supervised_budget_left, supervised_quality
 from model.population import NO_COURSE, SUPERVISED_COURSE, Phase
 
@@ -100,8 +101,6 @@ def open_doors(model: IntegrationModel) -> tuple[np.ndarray, np.ndarray]:
     nc.course_start_month[idle] = -1
     nc.volunteering[visitors] |= rng.random(visitors.size) < VOLUNTEER_PORTAL
     jobless = visitors[~nc.employed[visitors]]
-    from model.labour import place
-
     place(model, jobless[rng.random(jobless.size) < PLACEMENT_BROKERING])
     return _pairs_at_startpunten(model, visitors, hub)
 
