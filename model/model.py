@@ -161,7 +161,7 @@ class IntegrationModel(mesa.Model):
         self.population_rng = self.rng.spawn(1)[0]
         self.arrival_schedule = asylum.schedule_arrivals(self.population_rng, self.n_newcomers,
                                                          self.arrival_months)
-        self._ages = np.zeros(0)
+        self._ages, self._ages_at = np.zeros(0), (-1, -1)
         self.ties = np.zeros(0, dtype=np.int64)  # active ties of each newcomer, as of this month
 
         reporters = {"policy": "policy", "seed": "seed", "month": "month", "year": partial(_year)}
@@ -225,7 +225,6 @@ class IntegrationModel(mesa.Model):
         """One month for everyone, in the order a month happens."""
         self.month += 1
         self._arrive()
-        self._ages = self.nc.view("age_at_arrival") + (self.month - self.nc.view("arrival_month")) / 12.0
 
         new_permits = self._decide()
         plans.start_plans(self, new_permits)
@@ -288,9 +287,10 @@ class IntegrationModel(mesa.Model):
     # --- helpers the submodels share ----------------------------------------
 
     def ages(self) -> np.ndarray:
-        """Current age of every newcomer (years)."""
-        if self._ages.size != self.nc.n:
+        """Current age of every newcomer (years), computed once a month."""
+        if self._ages_at != (self.month, self.nc.n):
             self._ages = self.nc.view("age_at_arrival") + (self.month - self.nc.view("arrival_month")) / 12.0
+            self._ages_at = (self.month, self.nc.n)
         return self._ages
 
     def quality_of(self, municipality: np.ndarray) -> np.ndarray:
