@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 
 #: A small but complete world: every mechanism runs, in a fraction of the default's time.
@@ -29,3 +31,13 @@ n_employers = 10
 grid_width = 20
 grid_height = 20
 """
+
+
+def stop(process: subprocess.Popen, timeout: float = 15) -> None:
+    """Stop a process this test started: politely first, then for good."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

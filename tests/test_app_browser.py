@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from conftest import stop
 
 from viz.launch import free_port, spawn
 
@@ -40,11 +41,7 @@ def server():
         try:
             yield f"http://127.0.0.1:{port}/"
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except Exception:
-                process.kill()
+            stop(process)
     (ARTIFACTS / "app_browser_timings.json").write_text(json.dumps(TIMINGS, indent=2))
 
 

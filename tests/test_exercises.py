@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import stop
 
 import model.parameters as parameters
 from experiments import cli
@@ -209,12 +210,7 @@ def serve_app_once(where: Block) -> None:
                 time.sleep(0.2)
         raise AssertionError(f"{where}: {url} did not answer")
     finally:
-        app.terminate()
-        try:
-            app.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            app.kill()
-            app.wait()
+        stop(app, timeout=20)
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from conftest import TINY_SWEEP_PARAMETERS
+from conftest import TINY_SWEEP_PARAMETERS, stop
 
 from experiments import cli
 from experiments.sweep import load_sweep, run_sweep
@@ -206,12 +206,7 @@ def dask_cluster(tmp_path_factory):
         yield address
     finally:
         for process in reversed(processes):  # the worker first, then the scheduler
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
 
 
 def test_same_sweep_gives_identical_results_serially_on_two_workers_and_on_a_dask_cluster(
