@@ -1,19 +1,31 @@
-"""The facts `baseline_2013` must reproduce, and how each is measured from the model's tables.
+"""The facts the model must reproduce, and how each is measured from the model's tables.
 
 Targets come from ``model/data/targets.csv`` (a copy of the project's
-calibration targets, with sources). Each target has a measurement function
-that reads one run's tables; `experiments.validate` averages them over seeds.
+calibration targets and of the measured policy effects, with sources). There
+are two kinds:
+
+* ``fact``: the Dutch record under the 2013 regime (CBS trajectory of the 2014
+  cohort, waiting times, the exam, welfare), measured on `baseline_2013`;
+* ``effect``: what evaluations measured a programme or a rule to do (an RCT,
+  a natural experiment), measured as the difference between a scenario and
+  `baseline_2013` run with the same seed (common random numbers).
+
+Each target has a measurement function that reads the newcomer tables of one
+seed's scenarios; `experiments.validate` runs the scenarios and averages the
+measurements over seeds.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from model.policies import POLICIES
 from model.population import Phase
 
 if TYPE_CHECKING:
@@ -22,6 +34,7 @@ if TYPE_CHECKING:
 VALIDATION_MONTHS = 150  # long enough for everyone to reach 9 years after the permit
 SNAPSHOT_EVERY = 3  # months between newcomer snapshots used for the windows
 FOGED_EXTRA_HOURS = 100.0
+YEAR_10 = 120  # model month of the "year 10" figures in the README's table
 
 
 @dataclass(frozen=True)
@@ -29,6 +42,7 @@ class Target:
     """One calibration target (a row of targets.csv)."""
 
     id: str
+    kind: str
     what: str
     measured_as: str
     low: float
@@ -45,8 +59,55 @@ def load_targets() -> list[Target]:
     """The calibration targets, in file order."""
     with resources.files("model").joinpath("data/targets.csv").open(encoding="utf-8") as f:
         df = pd.read_csv(f)
-    return [Target(r.id, r.what, r.measured_as, float(r.low), float(r.high), float(r.point), r.source)
+    return [Target(r.id, r.kind, r.what, r.measured_as, float(r.low), float(r.high), float(r.point), r.source)
             for r in df.itertuples()]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A run that validation needs: a policy, and changes relative to the parameters in force.
+
+    Attributes:
+        policy: Policy name.
+        set: Parameters set to a value.
+        shift: Parameters shifted by an amount (added to the value in force).
+        extra_months: Months to run beyond `VALIDATION_MONTHS` (a longer wait needs them).
+    """
+
+    policy: str = "baseline_2013"
+    set: Mapping[str, object] = field(default_factory=dict)
+    shift: Mapping[str, float] = field(default_factory=dict)
+    extra_months: int = 0
+
+    def params(self, base: Mapping[str, object]) -> dict[str, object]:
+        """The parameters of this scenario, given the overrides ``base`` used for every scenario."""
+        from model.parameters import DEFAULTS
+
+        values = {**base, **self.set}
+        for name, amount in self.shift.items():
+            current = values.get(name, POLICIES[self.policy].get(name, DEFAULTS[name]))
+            values[name] = type(DEFAULTS[name])(current + amount)
+        return values
+
+    @property
+    def months(self) -> int:
+        """How long the scenario runs."""
+        return VALIDATION_MONTHS + self.extra_months
+
+
+LONGER_WAIT_MONTHS = 12  # one more year of asylum wait (Hainmueller et al. 2016 measure per year)
+LATER_ACCESS_MONTHS = 7  # seven more months of employment ban (Marbach et al. 2018)
+
+#: Every run validation needs, by name. Each effect compares one with "baseline".
+SCENARIOS: dict[str, Scenario] = {
+    "baseline": Scenario(),
+    "plan": Scenario(set={"personal_plan": True}),
+    "longer_wait": Scenario(shift={"asylum_wait_months": LONGER_WAIT_MONTHS}, extra_months=LONGER_WAIT_MONTHS),
+    "later_work_access": Scenario(shift={"work_access_month": LATER_ACCESS_MONTHS}),
+    **{name: Scenario(policy=name) for name in POLICIES if name != "baseline_2013"},
+}
+
+Tables = Mapping[str, pd.DataFrame]  # scenario name -> newcomer snapshots of one seed
 
 
 def _adults_with_permit(newcomers: pd.DataFrame) -> pd.DataFrame:
@@ -60,31 +121,38 @@ def _window(newcomers: pd.DataFrame, low: int, high: int) -> pd.DataFrame:
     return adults[(msp >= low) & (msp <= high)]
 
 
+def _last(newcomers: pd.DataFrame) -> pd.DataFrame:
+    return newcomers[newcomers["month"] == newcomers["month"].max()]
+
+
 def mean_wait(newcomers: pd.DataFrame) -> float:
     """Mean months from arrival to the decision, among those decided by the last snapshot."""
-    last = newcomers[newcomers["month"] == newcomers["month"].max()]
+    last = _last(newcomers)
     return float(last.loc[last["status"] != "asylum", "months_in_asylum"].mean())
 
 
 def relocations_per_year(newcomers: pd.DataFrame) -> float:
     """Moves between reception centres per year spent in them (asylum and waiting for a house)."""
-    last = newcomers[newcomers["month"] == newcomers["month"].max()]
+    last = _last(newcomers)
     years = last["months_in_azc"].sum() / 12.0
     return float(last["relocations"].sum() / years) if years else float("nan")
 
 
-def share_in_window(column: str, low: int, high: int):
-    """A measurement: share of ``column`` among adult permit holders in a months-since-permit window."""
-    def measure(newcomers: pd.DataFrame) -> float:
-        return float(_window(newcomers, low, high)[column].mean())
-    return measure
+def share_in_window(newcomers: pd.DataFrame, column: str, low: int, high: int) -> float:
+    """Share of ``column`` among adult permit holders in a months-since-permit window."""
+    return float(_window(newcomers, low, high)[column].mean())
 
 
-def parttime_share_60(newcomers: pd.DataFrame) -> float:
-    """Share working < 35 hours among the employed 54-66 months after the permit."""
-    employed = _window(newcomers, 54, 66)
+def parttime_share(newcomers: pd.DataFrame, low: int = 54, high: int = 66) -> float:
+    """Share working < 35 hours among the employed ``low``-``high`` months after the permit."""
+    employed = _window(newcomers, low, high)
     employed = employed[employed["employed"]]
     return float((employed["hours_per_week"] < 35).mean())
+
+
+def employed_at_month(newcomers: pd.DataFrame, month: int = YEAR_10) -> float:
+    """Share employed among adult permit holders in model month ``month`` (the README's year 10)."""
+    return float(_adults_with_permit(newcomers[newcomers["month"] == month])["employed"].mean())
 
 
 def municipal_spread(newcomers: pd.DataFrame) -> float:
@@ -93,7 +161,7 @@ def municipal_spread(newcomers: pd.DataFrame) -> float:
     Those who never worked count as later than everyone (the median is taken
     over everyone housed in the municipality).
     """
-    last = newcomers[newcomers["month"] == newcomers["month"].max()]
+    last = _last(newcomers)
     housed = last[(last["status"] == "permit") & (last["municipality"] != "")]
     medians = []
     for _, group in housed.groupby("municipality"):
@@ -134,13 +202,73 @@ def language_gain(model: IntegrationModel, low: int = 33, high: int = 39) -> flo
     return float((extra[0] / control[0] - 1.0) / hours) if hours > 0 else float("nan")
 
 
-MEASURES = {
-    "wait": mean_wait,
-    "relocations": relocations_per_year,
-    "exam36": share_in_window("exam_passed", 33, 39),
-    "employed60": share_in_window("employed", 54, 66),
-    "parttime60": parttime_share_60,
-    "welfare_early": share_in_window("on_welfare", 12, 36),
-    "welfare_long": share_in_window("on_welfare", 90, 108),
-    "municipal_spread": municipal_spread,
+# --- the measurements, by target id ------------------------------------------------
+
+
+def _fact(measure: Callable[[pd.DataFrame], float]) -> Callable[[Tables], float]:
+    """A fact about the Dutch record: measured on the baseline run."""
+    return lambda runs: measure(runs["baseline"])
+
+
+def _employed(low: int, high: int) -> Callable[[Tables], float]:
+    return _fact(lambda t: share_in_window(t, "employed", low, high))
+
+
+def _welfare(low: int, high: int) -> Callable[[Tables], float]:
+    return _fact(lambda t: share_in_window(t, "on_welfare", low, high))
+
+
+def employment_effect(runs: Tables, scenario: str, low: int, high: int) -> float:
+    """Employment in ``scenario`` minus baseline, adult permit holders ``low``-``high`` months after the permit."""
+    return (share_in_window(runs[scenario], "employed", low, high)
+            - share_in_window(runs["baseline"], "employed", low, high))
+
+
+def _effect(scenario: str, low: int, high: int) -> Callable[[Tables], float]:
+    return lambda runs: employment_effect(runs, scenario, low, high)
+
+
+def _late_minus_early(scenario: str, early: tuple[int, int], late: tuple[int, int]) -> Callable[[Tables], float]:
+    """How the employment effect of ``scenario`` changes from an early to a late window."""
+    return lambda runs: employment_effect(runs, scenario, *late) - employment_effect(runs, scenario, *early)
+
+
+def highest_employment_at_year_10(runs: Tables) -> float:
+    """The highest share employed in model month 120 over every policy."""
+    return max(employed_at_month(runs[name]) for name in ["baseline", *POLICIES] if name in runs)
+
+
+def lowest_parttime_share(runs: Tables) -> float:
+    """The lowest part-time share among the employed at 54-66 months over every policy."""
+    return min(parttime_share(runs[name]) for name in ["baseline", *POLICIES] if name in runs)
+
+
+MEASURES: dict[str, Callable[[Tables], float]] = {
+    "wait": _fact(mean_wait),
+    "relocations": _fact(relocations_per_year),
+    "exam36": _fact(lambda t: share_in_window(t, "exam_passed", 33, 39)),
+    "employed18": _employed(15, 21),
+    "employed30": _employed(27, 33),
+    "employed36": _employed(33, 39),
+    "employed60": _employed(54, 66),
+    "employed72": _employed(66, 78),
+    "employed96": _employed(90, 102),
+    "parttime60": _fact(parttime_share),
+    "welfare18": _welfare(15, 21),
+    "welfare30": _welfare(27, 33),
+    "welfare_early": _welfare(12, 36),
+    "welfare_long": _welfare(90, 108),
+    "municipal_spread": _fact(municipal_spread),
+    "plan_early": _effect("plan", 12, 36),
+    "plan_fade": _effect("plan", 60, 96),
+    "job_search": _effect("plan", 9, 15),
+    "language_late": _effect("early_language", 60, 96),
+    "language_late_vs_early": _late_minus_early("early_language", (6, 24), (60, 96)),
+    "wait_cost": _effect("longer_wait", 36, 60),
+    "access_cost": _effect("later_work_access", 36, 72),
+    "access_gap_narrows": _late_minus_early("later_work_access", (36, 72), (96, 120)),
+    "ceiling_employed": highest_employment_at_year_10,
+    "ceiling_parttime": lowest_parttime_share,
 }
+#: Measured by `language_gain` on a separate, larger world (not from the scenario tables).
+EXPERIMENT_TARGETS = ("language_hours",)
