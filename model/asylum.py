@@ -103,6 +103,8 @@ def draw_newcomers(model: IntegrationModel, rows: slice) -> None:
     treated[order[rng.integers(2)::2]] = True
     nc.extra_hours_offered[rows] = np.where(treated, model.extra_course_hours, 0.0)
     nc.extra_hours_left[rows] = nc.extra_hours_offered[rows]
+    # Some would not work under any policy (illness, disability, care, age): the ceiling.
+    nc.in_labour_force[rows] = rng.random(k) >= model.share_outside_labour_force
     # A couple goes through one procedure together and lives in one centre.
     follow = np.flatnonzero(in_couple & (np.arange(k) + rows.start > partner)) + rows.start
     lead = nc.partner[follow]

@@ -4,8 +4,17 @@ A job seeker applies to employers within ``commute_radius`` that have a
 vacancy at a level they can do. Whether the employer hires depends on the
 employer's willingness (and the wage-cost subsidy), the newcomer's Dutch
 against the job's language requirement, referrals through ties with employed
-residents, a broker (plan, municipal direction, startpunt) and the
-municipality's implementation quality. Hours are capped by course schedules
+residents, their know-how of the Dutch labour market, the scar of idle months
+(`model.scarring`) and the municipality's reintegration work.
+
+Know-how is the catch-up: without any programme, people find their way
+(networks, second tries, the labour market's pull) over ``catch_up_months``
+after they settle. A broker (a plan's job coach, municipal direction, a
+startpunt's guidance, a skills course) fills part of the gap that remains, so
+it speeds people up but cannot lift them above where they would get on their
+own: a programme's advantage fades as the others catch up (Dahlberg et al.
+2024). Jobs found through a broker or a placement are mostly small part-time
+jobs at first (work first). Hours are capped by course schedules
 (2013: three mornings a week, seed line 2052) and care duties; asylum seekers
 may work only from ``work_access_month`` and keep little of what they earn
 (kader 3.9, line 2582), so few look.
@@ -18,6 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.population import MARKET_COURSE, NO_COURSE, Education, Phase
+from model.scarring import employability
 
 if TYPE_CHECKING:
     from model.model import IntegrationModel
@@ -26,27 +36,21 @@ LEVEL_REQUIREMENT = np.array([1.0, 2.5, 3.5])  # score needed for low/middle/hig
 REQUIREMENT_SPREAD = 0.4  # employers differ in what they ask
 LANGUAGE_SLOPE = 0.6  # how sharply hiring falls below the requirement
 UNRECOGNISED_LEVEL = 1  # highly educated without recognised diplomas compete for middle jobs at most
-SUBSIDY_RESPONSE = 1.5  # hiring chance x (1 + response * subsidy); assumption
 REFERRAL_BOOST = 0.2  # per active tie with an employed resident, up to two
-BROKER_BOOST = 0.15  # plan / municipal job brokerage, times implementation quality
-STARTPUNT_GUIDANCE_BOOST = 0.2  # work guidance at a startpunt this month
-SKILLS_COURSE_BOOST = 0.2  # track-1 professional-skills course
 STUDENT_SEARCH = 0.2  # students look for a side job at most (assumption)
-REINTEGRATION_EFFECT = 0.8  # municipal work reintegration for people on welfare, times (quality - 1)
 CARE_DUTY_SEARCH = 0.35  # search effort with young children and no childcare
 CHILDCARE_SEARCH = 0.5  # with the plan's childcare (line 2258)
 ASYLUM_WEEKS_LIMIT = 24 / 52  # 2013: asylum seekers may work 24 weeks a year
-PART_TIME_HOURS = (14.0, 32.0)  # hours/week of a part-time job, uniform (assumption)
+PART_TIME_HOURS = (20.0, 34.0)  # hours/week of a part-time job, uniform (assumption: CBS part-time is < 35 h)
 FULL_TIME_HOURS = (36.0, 40.0)  # hours/week of a full-time job (CBS: 35+)
 COURSE_HOURS_CAP = 24.0  # 2013 course three days a week leaves at most ~3 days of work
 CARE_HOURS_CAP = 24.0  # hours/week possible with young children and no childcare (assumption)
-MORE_HOURS_RATE = 0.025  # monthly chance that an unconstrained part-timer gets a full-time contract
 WAGE_EUR_PER_HOUR = np.array([11.0, 14.0, 19.0])  # gross starting wage, by job level (assumption: CBS)
-WAGE_GROWTH_PER_YEAR = 0.05  # pay rises with Dutch work experience ...
+WAGE_GROWTH_PER_YEAR = 0.08  # pay rises with Dutch work experience ...
 WAGE_GROWTH_CAP = 0.4  # ... up to +40% (assumption)
 PLACEMENT_MONTHS = 6  # length of a work-experience placement (assumption)
 PLACEMENT_SLOTS_PER_EMPLOYER = 0.3  # mean work-experience places an employer offers (assumption)
-PLACEMENT_HIRE_CHANCE = 0.2  # chance a placement turns into a job (assumption)
+LOW_LANGUAGE_JOB_LOSS = 1.5  # job-loss risk x this below A2 (assumption)
 EMPLOYER_TRIES = 3  # employers within reach a seeker looks at each month
 
 
@@ -62,11 +66,44 @@ def language_fit(score, requirement) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-(np.asarray(score) - np.asarray(requirement)) / LANGUAGE_SLOPE))
 
 
-def hire_probability(base, willingness, subsidy, fit, referrals, broker) -> np.ndarray:
-    """Chance that one application leads to a job."""
-    p = base * willingness * (1.0 + SUBSIDY_RESPONSE * subsidy) * fit
-    p = p * (1.0 + REFERRAL_BOOST * np.minimum(referrals, 2)) * (1.0 + broker)
+def hire_probability(base, willingness, subsidy_boost, fit, referrals, know_how) -> np.ndarray:
+    """Chance that one application leads to a job.
+
+    Args:
+        base: ``hire_rate``.
+        willingness: The employer's willingness to hire a newcomer (0-1).
+        subsidy_boost: ``subsidy_response * employer_subsidy``.
+        fit: `language_fit` of the applicant's Dutch to the job.
+        referrals: Active ties with employed residents.
+        know_how: The applicant's labour-market know-how (0-1, see `know_how`).
+    """
+    p = base * willingness * (1.0 + subsidy_boost) * fit * know_how
+    p = p * (1.0 + REFERRAL_BOOST * np.minimum(referrals, 2))
     return np.clip(p, 0.0, 1.0)
+
+
+def brokered(model: IntegrationModel, who: np.ndarray) -> np.ndarray:
+    """Who of ``who`` has a job coach: a running plan, or municipal direction once housed."""
+    nc = model.nc
+    return nc.has_plan[who] | (model.municipal_direction & (nc.phase[who] == Phase.HOUSED))
+
+
+def know_how(model: IntegrationModel, who: np.ndarray) -> np.ndarray:
+    """Labour-market know-how 0-1 of each of ``who``: own catch-up, plus what brokers add.
+
+    It grows from ``know_how_at_start`` on settling to 1 after
+    ``catch_up_months``; a broker fills a share of the gap that remains, so
+    nobody gets above 1 and a broker's help matters less the longer one has
+    lived here.
+    """
+    nc, start = model.nc, model.know_how_at_start
+    settled = np.where(nc.phase[who] == Phase.HOUSED, model.month - nc.housed_month[who], 0)
+    own = start + (1.0 - start) * np.minimum(1.0, settled / model.catch_up_months)
+    quality = model.quality_of(nc.municipality[who])
+    guidance = np.where(brokered(model, who), model.plan_brokerage * quality, 0.0)
+    guidance += np.where(nc.visited_startpunt[who], model.startpunt_guidance, 0.0)
+    guidance += np.where(nc.skills_course[who], model.skills_course_guidance, 0.0)
+    return own + (1.0 - own) * np.minimum(1.0, guidance)
 
 
 def setup_employers(model: IntegrationModel) -> None:
@@ -113,7 +150,7 @@ def job_loss(model: IntegrationModel) -> None:
     """Some lose their job each month; more so with little Dutch."""
     nc = model.nc
     employed = np.flatnonzero(nc.view("employed"))
-    risk = model.job_loss_rate * np.where(nc.language[employed] < 2.0, 1.5, 1.0)
+    risk = model.job_loss_rate * np.where(nc.language[employed] < 2.0, LOW_LANGUAGE_JOB_LOSS, 1.0)
     lose_jobs(model, employed[model.rng.random(employed.size) < risk])
 
 
@@ -130,14 +167,14 @@ def search_effort(model: IntegrationModel, who: np.ndarray) -> np.ndarray:
     """How hard each of ``who`` (allowed to work, without a job) looks for work this month (0-1)."""
     nc = model.nc
     care = np.where(nc.has_plan[who], CHILDCARE_SEARCH, CARE_DUTY_SEARCH)
-    effort = np.where(nc.care_duties[who], care, 1.0)
+    effort = np.where(nc.care_duties[who], care, 1.0) * nc.in_labour_force[who]
     effort *= 0.3 + 0.7 * nc.wellbeing[who]
     phase = nc.phase[who]
     # Little point in working when most of the pay goes to COA, for 24 weeks a year.
     effort *= np.where(phase == Phase.ASYLUM, ASYLUM_WEEKS_LIMIT * (0.2 + 0.8 * model.asylum_earnings_kept), 1.0)
     effort *= np.where(phase == Phase.AWAITING_HOUSING, 0.5, 1.0)  # about to move
     effort *= np.where(nc.studying_months[who] > 0, STUDENT_SEARCH, 1.0)  # a side job at most
-    return effort
+    return effort * employability(model, who)
 
 
 def search_and_hire(model: IntegrationModel) -> np.ndarray:
@@ -173,16 +210,13 @@ def search_and_hire(model: IntegrationModel) -> np.ndarray:
     who, tries = seekers[idx], tries[idx]
     lvl = np.where(pick_own[idx], level[idx], np.maximum(level[idx] - 1, 0))
     fit = language_fit(nc.language[who], emp.language_requirement[choice, lvl])
-    broker = np.zeros(who.size)
+    coached = brokered(model, who)
+    p = hire_probability(model.hire_rate, emp.willingness[choice], model.subsidy_response * model.employer_subsidy,
+                         fit, model.employed_resident_ties(who), know_how(model, who))
+    # Without a coach, municipalities still run work reintegration for people on welfare.
     quality = model.quality_of(nc.municipality[who])
-    brokered = nc.has_plan[who] | (model.municipal_direction & (nc.phase[who] == Phase.HOUSED))
-    broker += np.where(brokered, BROKER_BOOST * quality, 0.0)
-    # Without a plan, municipalities still run work reintegration for people on welfare.
-    broker += np.where(nc.on_welfare[who] & ~brokered, REINTEGRATION_EFFECT * (quality - 1.0), 0.0)
-    broker += np.where(nc.visited_startpunt[who], STARTPUNT_GUIDANCE_BOOST, 0.0)
-    broker += np.where(nc.skills_course[who], SKILLS_COURSE_BOOST, 0.0)
-    p = hire_probability(model.hire_rate, emp.willingness[choice], model.employer_subsidy, fit,
-                         model.employed_resident_ties(who), broker)
+    reintegration = np.where(nc.on_welfare[who] & ~coached, model.reintegration_effect * (quality - 1.0), 0.0)
+    p = np.clip(p * np.maximum(0.0, 1.0 + reintegration) * employability(model, who), 0.0, 1.0)
     p_any = 1.0 - (1.0 - p) ** tries
     success = np.flatnonzero(rng.random(who.size) < p_any)
     # Two seekers may want the last vacancy: in each (employer, level), the
@@ -194,12 +228,18 @@ def search_and_hire(model: IntegrationModel) -> np.ndarray:
     taken = (np.arange(slot_sorted.size) - first) < emp.vacancies.ravel()[slot_sorted]
     hired = np.sort(success[order[taken]])
     np.subtract.at(emp.vacancies.ravel(), choice[hired] * 3 + lvl[hired], 1)
-    start_jobs(model, who[hired], choice[hired], lvl[hired])
+    guided = coached | nc.visited_startpunt[who]
+    start_jobs(model, who[hired], choice[hired], lvl[hired], guided[hired])
     return who[hired]
 
 
-def start_jobs(model: IntegrationModel, who: np.ndarray, employer: np.ndarray, level: np.ndarray) -> None:
-    """``who`` start work at ``employer`` in a job of ``level``."""
+def start_jobs(model: IntegrationModel, who: np.ndarray, employer: np.ndarray, level: np.ndarray,
+               brokered_job: np.ndarray | bool = False) -> None:
+    """``who`` start work at ``employer`` in a job of ``level``.
+
+    Jobs found through a broker or a placement are full-time less often
+    (``brokered_fulltime_factor``): work first means small jobs first.
+    """
     nc, rng = model.nc, model.rng
     if who.size == 0:
         return
@@ -212,7 +252,9 @@ def start_jobs(model: IntegrationModel, who: np.ndarray, employer: np.ndarray, l
     nc.job_matches[who] = level == np.clip(nc.education[who] - 1, 0, 2)
     np.add.at(model.emp.hires, employer, 1)
     cap = hours_cap(model, who)
-    fulltime = (cap >= FULL_TIME_HOURS[0]) & (rng.random(who.size) < model.share_fulltime_offers * (1 + 0.25 * level))
+    offer = model.share_fulltime_offers * (1 + 0.25 * level)
+    offer = offer * np.where(brokered_job, model.brokered_fulltime_factor, 1.0)
+    fulltime = (cap >= FULL_TIME_HOURS[0]) & (rng.random(who.size) < offer)
     hours = np.where(fulltime, rng.uniform(*FULL_TIME_HOURS, who.size), rng.uniform(*PART_TIME_HOURS, who.size))
     nc.hours[who] = np.minimum(hours, cap)
     end_placements(model, who)
@@ -244,7 +286,7 @@ def adjust_hours(model: IntegrationModel) -> None:
     cap = hours_cap(model, employed)
     hours = np.minimum(nc.hours[employed], cap)
     up = (hours < FULL_TIME_HOURS[0]) & (cap >= FULL_TIME_HOURS[0])
-    up &= model.rng.random(employed.size) < MORE_HOURS_RATE
+    up &= model.rng.random(employed.size) < model.more_hours_rate
     hours = np.where(up, model.rng.uniform(*FULL_TIME_HOURS, employed.size), hours)
     nc.hours[employed] = hours
 
@@ -284,10 +326,10 @@ def progress_placements(model: IntegrationModel) -> None:
     np.subtract.at(emp.placements_used, employer, 1)
     nc.placement_employer[ending] = -1
     level = effective_level(nc.education[ending], nc.diploma_recognised[ending])
-    hire = model.rng.random(ending.size) < PLACEMENT_HIRE_CHANCE * (1 + model.employer_subsidy)
-    hire &= may_work(model)[ending]
+    hire = model.rng.random(ending.size) < model.placement_hire_chance * (1 + model.employer_subsidy)
+    hire &= may_work(model)[ending] & nc.in_labour_force[ending]
     # The employer makes room for someone they have come to know.
-    start_jobs(model, ending[hire], employer[hire], level[hire])
+    start_jobs(model, ending[hire], employer[hire], level[hire], True)
 
 
 def end_placements(model: IntegrationModel, who: np.ndarray) -> None:

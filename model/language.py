@@ -57,7 +57,6 @@ EXTRA_HOURS_PER_MONTH = 25.0  # how fast `extra_course_hours` are delivered
 INTENSITY_EXPONENT = 0.95  # within a month, hours beyond a regular course count less (fatigue)
 REFERENCE_HOURS = 40.0  # hours/month at which an hour counts fully
 COURSE_QUALITY_EFFECT = 0.3  # how much a municipality's implementation quality shows in its courses
-SUPERVISED_OVERRUN_MONTHS = 12  # public course funding lasts the exam term plus this, per person
 
 
 def cefr_level(score: np.ndarray) -> np.ndarray:
@@ -106,10 +105,19 @@ def supervised_quality(model: IntegrationModel, municipality: np.ndarray) -> np.
     return np.clip(model.supervised_course_quality * (1.0 + COURSE_QUALITY_EFFECT * (quality - 1.0)), 0.05, 1.0)
 
 
+def supervised_budget_months(model: IntegrationModel) -> float:
+    """Months of a regular course that public money buys per person: as much as the DUO loan buys.
+
+    The municipality's course budget per newcomer is the same money as the
+    2013 loan (``course_loan_eur``); what changes is who chooses, pays and
+    supervises the course, not how many hours there are.
+    """
+    return model.course_loan_eur / (COURSE_PRICE_EUR_PER_HOUR * max(model.course_hours_per_month, 1e-9))
+
+
 def supervised_budget_left(model: IntegrationModel) -> np.ndarray:
-    """Who still has publicly paid course months (the exam term plus a year, per person)."""
-    budget = model.exam_deadline_months + SUPERVISED_OVERRUN_MONTHS
-    return model.nc.view("supervised_months") < budget
+    """Who still has publicly paid course months (see `supervised_budget_months`)."""
+    return model.nc.view("supervised_months") < supervised_budget_months(model)
 
 
 def intensity_adjusted(hours) -> np.ndarray:
@@ -169,13 +177,28 @@ def schedule_course_after_housing(model: IntegrationModel, housed: np.ndarray) -
     nc.course_start_month[who] = model.month + np.rint(delay).astype(np.int32)
 
 
+def everyday_practice(model: IntegrationModel, ties: np.ndarray) -> np.ndarray:
+    """Everyday practice 0-1 of each newcomer: daily life once housed, work, volunteering, a placement, ties."""
+    nc = model.nc
+    practice = (model.practice_daily_life * (nc.view("phase") == Phase.HOUSED)
+                + model.practice_work_weight * nc.view("hours") / 38.0
+                + model.practice_volunteer_weight * nc.view("volunteering")
+                + model.practice_placement_weight * (nc.view("placement_months") > 0)
+                + model.practice_tie_weight * ties)
+    return np.minimum(1.0, practice)
+
+
 def learn(model: IntegrationModel, attendance: np.ndarray, practice: np.ndarray) -> np.ndarray:
     """One month of lessons and practice for everyone present.
+
+    Those who work miss classes, more the more hours they work
+    (``work_course_conflict``): pushing into work early costs language
+    (Arendt 2022, the Danish work-first reform).
 
     Args:
         model: The model.
         attendance: Share of course hours each newcomer attends (0-1).
-        practice: Everyday practice 0-1 of each newcomer.
+        practice: Everyday practice 0-1 of each newcomer (see `everyday_practice`).
 
     Returns:
         Course hours each newcomer attended this month.
@@ -191,7 +214,8 @@ def learn(model: IntegrationModel, attendance: np.ndarray, practice: np.ndarray)
     hours[fast] *= FAST_TRACK_FACTOR
     extra = np.where(kind != NO_COURSE, np.minimum(nc.view("extra_hours_left"), EXTRA_HOURS_PER_MONTH), 0.0)
     nc.extra_hours_left[:n] -= extra
-    attended = (hours + extra) * attendance
+    at_work = model.work_course_conflict * np.minimum(1.0, nc.view("hours") / 38.0)
+    attended = (hours + extra) * attendance * (1.0 - at_work)
     nc.course_hours[:n] += attended
     nc.supervised_months[:n] += kind == SUPERVISED_COURSE
 

@@ -18,6 +18,7 @@ from model import (
     labour,
     language,
     plans,
+    scarring,
     startpunten,
     welfare,
     wellbeing,
@@ -134,6 +135,31 @@ class IntegrationModel(mesa.Model):
         share_low_literate_residents: float | None = None,
         share_unemployed_residents: float | None = None,
         share_trauma: float | None = None,
+        share_outside_labour_force: float | None = None,
+        work_course_conflict: float | None = None,
+        practice_work_weight: float | None = None,
+        practice_volunteer_weight: float | None = None,
+        practice_placement_weight: float | None = None,
+        practice_tie_weight: float | None = None,
+        practice_daily_life: float | None = None,
+        know_how_at_start: float | None = None,
+        catch_up_months: float | None = None,
+        plan_brokerage: float | None = None,
+        startpunt_guidance: float | None = None,
+        skills_course_guidance: float | None = None,
+        reintegration_effect: float | None = None,
+        subsidy_response: float | None = None,
+        placement_hire_chance: float | None = None,
+        brokered_fulltime_factor: float | None = None,
+        more_hours_rate: float | None = None,
+        scarring_per_idle_year: float | None = None,
+        idle_weight_with_work_right: float | None = None,
+        scar_recovery_rate: float | None = None,
+        relocation_scar_months: float | None = None,
+        recognition_with_help: float | None = None,
+        plan_months: int | None = None,
+        startpunt_newcomer_visit: float | None = None,
+        startpunt_course_uptake: float | None = None,
     ) -> None:
         given = {name: value for name, value in locals().items() if name in PARAMS and value is not None}
         if policy not in POLICIES:
@@ -247,7 +273,7 @@ class IntegrationModel(mesa.Model):
         contacts.keep_up_ties(self)
         self.ties = ties = contacts.active_ties(self)
 
-        attended = language.learn(self, exam.attendance(self), self._practice(ties))
+        attended = language.learn(self, exam.attendance(self), language.everyday_practice(self, ties))
         language.end_courses(self)
         exam.sit_exams(self)
         fined = exam.face_deadlines(self)
@@ -256,6 +282,7 @@ class IntegrationModel(mesa.Model):
         earnings = labour.monthly_earnings(self)
         exam.repay_debt(self, earnings)
         welfare.pay_and_count(self, earnings, attended)
+        scarring.accumulate(self, relocated)
         wellbeing.feel(self, relocated, fined, ties == 0)
 
         self.metrics = compute_metrics(self)
@@ -276,13 +303,6 @@ class IntegrationModel(mesa.Model):
         before = self.nc.view("permit_month") >= 0
         asylum.decide(self)
         return np.flatnonzero((self.nc.view("permit_month") >= 0) & ~before)
-
-    def _practice(self, ties: np.ndarray) -> np.ndarray:
-        """Everyday practice 0-1: work, placements, volunteering and ties with residents."""
-        nc = self.nc
-        practice = (0.6 * nc.view("hours") / 38.0 + 0.3 * nc.view("volunteering")
-                    + 0.3 * (nc.view("placement_months") > 0) + 0.1 * ties)
-        return np.minimum(1.0, practice)
 
     # --- helpers the submodels share ----------------------------------------
 

@@ -5,7 +5,9 @@ capacity scan. The plan combines language, work and education at the same
 time: its course starts at once and does not cap working hours; the highly
 educated get a fast-track course, help to have their diplomas recognised and a
 placement; those who cannot read start with literacy classes and volunteering;
-women with care duties get childcare. The rules for each part live where the
+women with care duties get childcare. A plan runs for ``plan_months``
+(the three-year integration term); then its coach, placements and childcare
+stop. The rules for each part live where the
 mechanism is (`language`, `labour`, `activities`); this module starts plans
 and runs the steps that only a plan takes.
 """
@@ -23,7 +25,6 @@ if TYPE_CHECKING:
     from model.model import IntegrationModel
 
 RECOGNITION_MONTHS = 6  # months from plan to diploma decision (assumption)
-RECOGNITION_WITH_HELP = 0.6  # share of higher diplomas recognised with the plan's help (assumption)
 PLACEMENT_AFTER_MONTHS = 4  # plan offers a placement after a few months without work
 
 
@@ -33,20 +34,23 @@ def start_plans(model: IntegrationModel, new_permits: np.ndarray) -> None:
         return
     nc = model.nc
     nc.has_plan[new_permits] = True
+    nc.plan_end_month[new_permits] = model.month + model.plan_months
     nc.course_start_month[new_permits] = model.month + 1
     model.costs.plans_started(new_permits.size)
 
 
 def follow_plans(model: IntegrationModel) -> None:
-    """Diploma recognition and placements for plan holders."""
+    """Plans that have run their term end; diploma recognition and placements for the others."""
     if not model.personal_plan:
         return
     nc, rng, month = model.nc, model.rng, model.month
+    ended = nc.view("has_plan") & (nc.view("plan_end_month") <= month)
+    nc.has_plan[: nc.n][ended] = False
     since = month - nc.view("permit_month")
     plan = nc.view("has_plan") & (nc.view("phase") != Phase.DEPARTED)
     deciding = plan & (since == RECOGNITION_MONTHS) & (nc.view("education") == Education.HIGH)
     who = np.flatnonzero(deciding & ~nc.view("diploma_recognised"))
-    nc.diploma_recognised[who] = rng.random(who.size) < RECOGNITION_WITH_HELP
+    nc.diploma_recognised[who] = rng.random(who.size) < model.recognition_with_help
     ready = plan & (nc.view("phase") == Phase.HOUSED) & ~nc.view("employed")
     ready &= (month - nc.view("housed_month")) >= PLACEMENT_AFTER_MONTHS
     place(model, np.flatnonzero(ready))

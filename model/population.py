@@ -57,6 +57,7 @@ NEWCOMER_COLUMNS: dict[str, tuple[type, object]] = {
     "kansrijk": (np.bool_, False),
     "will_be_recognised": (np.bool_, True),
     "cooperative": (np.bool_, True),
+    "in_labour_force": (np.bool_, True),  # would work if they could (see share_outside_labour_force)
     "diploma_recognised": (np.bool_, False),
     "x": (np.int32, 0),
     "y": (np.int32, 0),
@@ -88,6 +89,7 @@ NEWCOMER_COLUMNS: dict[str, tuple[type, object]] = {
     "placement_months": (np.int32, 0),
     "placement_employer": (np.int32, -1),
     "skills_course": (np.bool_, False),  # took a track-1 professional-skills course
+    "idle_scar": (np.float64, 0.0),  # months of idleness not yet made good (see model.scarring)
     "volunteering": (np.bool_, False),
     "studying_months": (np.int32, 0),  # months left in regular education (student finance)
     # exam and sanctions
@@ -101,7 +103,8 @@ NEWCOMER_COLUMNS: dict[str, tuple[type, object]] = {
     "absent_months": (np.int32, 0),
     # contacts, wellbeing, plans
     "wellbeing": (np.float64, 0.6),
-    "has_plan": (np.bool_, False),
+    "has_plan": (np.bool_, False),  # a personal plan is running now
+    "plan_end_month": (np.int32, -1),  # month the plan ends (-1: never had one)
     "used_startpunt": (np.bool_, False),
     "visited_startpunt": (np.bool_, False),  # this month
 }

@@ -22,7 +22,6 @@ from model.population import NO_COURSE, SUPERVISED_COURSE, Phase
 if TYPE_CHECKING:
     from model.model import IntegrationModel
 
-NEWCOMER_VISIT = 0.35  # monthly chance of a visit next door
 RESIDENT_BASE_VISIT = 0.02  # anyone may drop by
 RESIDENT_NEED_VISIT = 0.1  # extra for a low-literate or unemployed resident
 RESIDENT_COURSE_MONTHS = 6  # a literacy course for a resident (assumption)
@@ -89,13 +88,14 @@ def open_doors(model: IntegrationModel) -> tuple[np.ndarray, np.ndarray]:
     municipality = np.where(nc.municipality[present] >= 0, nc.municipality[present],
                             model.world.region[nc.x[present], nc.y[present]])
     where, dist = nearest_startpunt(model, nc.x[present], nc.y[present], municipality)
-    came = rng.random(present.size) < visit_chance(dist, NEWCOMER_VISIT, model.startpunt_distance_decay)
+    came = rng.random(present.size) < visit_chance(dist, model.startpunt_newcomer_visit, model.startpunt_distance_decay)
     visitors, hub = present[came], where[came]
     nc.visited_startpunt[visitors] = True
     nc.used_startpunt[visitors] = True
 
     idle = visitors[(nc.course_kind[visitors] == NO_COURSE) & ~nc.exam_passed[visitors]
                     & supervised_budget_left(model)[visitors]]
+    idle = idle[rng.random(idle.size) < model.startpunt_course_uptake]
     nc.course_kind[idle] = SUPERVISED_COURSE
     nc.course_quality[idle] = supervised_quality(model, nc.municipality[idle])
     nc.course_start_month[idle] = -1

@@ -19,8 +19,8 @@ from model.population import AZC_COURSE, SUPERVISED_COURSE, Phase
 if TYPE_CHECKING:
     from model.model import IntegrationModel
 
-BIJSTAND_NORM_EUR = 1050.0  # monthly, single adult, net (2016, rounded)
-BIJSTAND_COUPLE_NORM_EUR = 1450.0  # monthly, a couple together, net (2016, rounded)
+BIJSTAND_NORM_EUR = 980.0  # monthly, single adult, net (2016: EUR 978.5 incl. holiday pay, rounded)
+BIJSTAND_COUPLE_NORM_EUR = 1400.0  # monthly, a couple together, net (2016: EUR 1,397.9, rounded)
 NET_SHARE = 0.85  # net of gross for low wages, with the work tax credit (assumption)
 STUDENT_FINANCE_EUR_PER_MONTH = 800.0  # DUO student finance and school, public cost (assumption)
 FISCAL_SHARE = 0.30  # taxes and premiums on gross earnings (assumption)
