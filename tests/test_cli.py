@@ -11,6 +11,8 @@ import pandas as pd
 import pytest
 from conftest import SMALL
 
+from model.calibration import load_targets
+
 SMALL_SET = [arg for k, v in SMALL.items() for arg in ("--set", f"{k}={v}")]
 
 
@@ -91,11 +93,15 @@ def test_unwritable_out_is_refused(tmp_path: Path):
 
 
 def test_validate_reproduces_every_calibration_target(tmp_path: Path):
-    """The calibration check: baseline_2013 over 20 seeds at default size lands in every band."""
+    """The calibration check over 20 seeds at default size: the CBS trajectory and every measured effect."""
     result = nieuwkomers("validate", "--seeds", "20", "--out", str(tmp_path), check=True)
-    assert "9 of 9 targets inside their band" in result.stdout
+    assert "26 of 26 targets inside their band" in result.stdout
     table = pd.read_csv(tmp_path / "validation.csv")
     assert table["inside"].all()
     assert (table["ci_low"] <= table["model_mean"]).all() and (table["model_mean"] <= table["ci_high"]).all()
-    assert set(table["id"]) == {"wait", "relocations", "exam36", "employed60", "parttime60", "welfare_early",
-                                "welfare_long", "municipal_spread", "language_hours"}
+    assert set(table["id"]) == {t.id for t in load_targets()}
+    assert {"employed18", "employed30", "employed36", "employed72", "employed96", "welfare18", "welfare30",
+            "plan_early", "plan_fade", "job_search", "language_late", "wait_cost", "access_cost",
+            "ceiling_employed", "ceiling_parttime"} <= set(table["id"])
+    for target in load_targets():  # every source, whole
+        assert target.source in result.stdout

@@ -8,13 +8,13 @@ from model import IntegrationModel, labour
 from model.population import MARKET_COURSE, NO_COURSE, Phase
 
 
-def test_hiring_rises_with_language_subsidy_referrals_and_brokers():
-    base = labour.hire_probability(0.2, 0.5, 0.0, labour.language_fit(1.0, 1.0), 0, 0.0)
-    assert labour.hire_probability(0.2, 0.5, 0.0, labour.language_fit(2.0, 1.0), 0, 0.0) > base
-    assert labour.hire_probability(0.2, 0.5, 0.5, labour.language_fit(1.0, 1.0), 0, 0.0) > base
-    assert labour.hire_probability(0.2, 0.5, 0.0, labour.language_fit(1.0, 1.0), 2, 0.0) > base
-    assert labour.hire_probability(0.2, 0.5, 0.0, labour.language_fit(1.0, 1.0), 0, 0.3) > base
-    assert labour.hire_probability(0.2, 0.0, 0.0, 1.0, 0, 0.0) == 0.0
+def test_hiring_rises_with_language_subsidy_referrals_and_know_how():
+    base = labour.hire_probability(0.2, 0.5, 0.0, labour.language_fit(1.0, 1.0), 0, 0.5)
+    assert labour.hire_probability(0.2, 0.5, 0.0, labour.language_fit(2.0, 1.0), 0, 0.5) > base
+    assert labour.hire_probability(0.2, 0.5, 0.5, labour.language_fit(1.0, 1.0), 0, 0.5) > base
+    assert labour.hire_probability(0.2, 0.5, 0.0, labour.language_fit(1.0, 1.0), 2, 0.5) > base
+    assert labour.hire_probability(0.2, 0.5, 0.0, labour.language_fit(1.0, 1.0), 0, 0.8) > base
+    assert labour.hire_probability(0.2, 0.0, 0.0, 1.0, 0, 1.0) == 0.0
 
 
 def test_unrecognised_higher_diplomas_limit_the_job_level():
