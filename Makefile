@@ -10,7 +10,7 @@ PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 python3; do \
 	for c in $$(pyenv root 2>/dev/null)/versions/3.1[2-9]*/bin/python3 $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 /usr/local/bin/python3.1[2-9] /usr/bin/python3.1[2-9]; do \
 	  [ -x "$$c" ] && "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$c; exit 0; }; done)
 
-.PHONY: setup demo app test bench exercises lint clean
+.PHONY: setup demo app test bench exercises validation lint clean
 
 setup: $(VENV)/.installed
 
@@ -34,6 +34,11 @@ test: setup
 bench: setup
 	$(BIN)/python -m pytest -q -m slow
 	$(BIN)/python benchmarks/run_all.py
+
+# The model against every calibration target (20 seeds); stored for docs/ODD.md's evaluation table.
+validation: setup
+	$(BIN)/nieuwkomers validate --seeds 20 --out docs/validation
+	$(BIN)/python docs/odd_tables.py
 
 exercises: setup
 	$(BIN)/python docs/exercises/generate_solutions.py

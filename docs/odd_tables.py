@@ -18,7 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 ODD = ROOT / "docs" / "ODD.md"
 SUBMODELS = ("asylum", "language", "labour", "exam", "contacts", "startpunten", "wellbeing", "welfare",
-             "plans", "activities", "world", "population")
+             "plans", "activities", "scarring", "world", "population")
+VALIDATION = ROOT / "docs" / "validation" / "validation.csv"  # written by `make validation`
 
 
 def _cell(text: object) -> str:
@@ -69,7 +70,32 @@ def constant_table() -> str:
     return "\n".join(lines)
 
 
-BLOCKS = {"parameters": parameter_table, "outcomes": metric_table, "constants": constant_table}
+def target_table() -> str:
+    """Markdown table of every calibration target: kind, what, band, how measured, source."""
+    from model.calibration import load_targets
+
+    lines = ["| kind | target | what | band | measured as | source |", "|---|---|---|---|---|---|"]
+    for t in load_targets():
+        lines.append(f"| {t.kind} | `{t.id}` | {_cell(t.what)} | {t.low:g} to {t.high:g} | {_cell(t.measured_as)} "
+                     f"| {_cell(t.source)} |")
+    return "\n".join(lines)
+
+
+def evaluation_table() -> str:
+    """Markdown table of the last `nieuwkomers validate` run stored in docs/validation/ (model vs band)."""
+    import pandas as pd
+
+    table = pd.read_csv(VALIDATION)
+    seeds = int(table["n_seeds"].iloc[0])
+    lines = [f"| kind | target | band | model, mean of {seeds} seeds [95% CI] | inside |", "|---|---|---|---|---|"]
+    for r in table.itertuples():
+        lines.append(f"| {r.kind} | `{r.id}` | {r.low:g} to {r.high:g} "
+                     f"| {r.model_mean:.3f} [{r.ci_low:.3f}, {r.ci_high:.3f}] | {'yes' if r.inside else '**no**'} |")
+    return "\n".join(lines)
+
+
+BLOCKS = {"targets": target_table, "parameters": parameter_table, "outcomes": metric_table,
+          "constants": constant_table, "evaluation": evaluation_table}
 
 
 def render(text: str) -> str:
