@@ -456,7 +456,8 @@ def exercise_1(runs: Runs, main: ComparisonResult, out: Path) -> Doc:
             "`course_search_months`). Most students underestimate the second wait and forget the third.")
     doc.add(f"**2. Work five years after the permit.** {pct(employed5['mean'])} of permit holders aged "
             f"18–64 work five years after their permit "
-            f"{interval(employed5['ci_low'], employed5['ci_high'], pct)} (the study: about half; the "
+            f"{interval(employed5['ci_low'], employed5['ci_high'], pct)} (the study: about half; CBS, for the "
+            "2014 cohort: 19% at three years and 43% at about six, which is what the model is fitted to; the "
             f"calibration band is {pct(targets['employed60'].low)}–{pct(targets['employed60'].high)}). Of "
             f"those with a job, {pct(parttime_of_employed)} work part-time (under 35 hours a week): "
             f"full-time work is the exception ({pct(fulltime5['mean'])} of all permit holders).")
@@ -490,8 +491,9 @@ def exercise_1(runs: Runs, main: ComparisonResult, out: Path) -> Doc:
     doc.add(f"`months_to_first_job` is empty for the {pct(never)} who never worked, so `describe()` "
             "summarises only the others: the median of those who found work flatters the cohort.")
 
-    measured = {k: [f(base[base["seed"] == s]) for s in sorted(base["seed"].unique())]
-                for k, f in MEASURES.items()}
+    # The facts are measured on the baseline alone; the effects need validate's scenario runs.
+    measured = {k: [f({"baseline": base[base["seed"] == s]}) for s in sorted(base["seed"].unique())]
+                for k, f in MEASURES.items() if targets[k].kind == "fact"}
     rows = []
     for key, values in measured.items():
         mean, low, high = mean_ci(values)
@@ -500,7 +502,8 @@ def exercise_1(runs: Runs, main: ComparisonResult, out: Path) -> Doc:
         rows.append([t.what, f"{t.low:g}–{t.high:g}", f"{mean:.3g} [{low:.3g}, {high:.3g}]",
                      "yes" if t.contains(mean) else "no"])
     doc.add("## The model against the facts (step 6)",
-            "`nieuwkomers validate` prints the full table. The same targets measured on the comparison's "
+            "`nieuwkomers validate` prints the full table, with the policy effects measured by evaluations "
+            "beside the model's (docs/ODD.md, section 10a). The Dutch facts measured on the comparison's "
             f"{setup.compare_seeds} baseline runs (yearly snapshots, where `validate` uses 3-monthly ones, "
             "so the windows hold fewer people):",
             md_table(["target", "band", "model [95% CI]", "inside"], rows, "lrrl"))
@@ -1342,7 +1345,8 @@ def exercise_6(runs: Runs, main: ComparisonResult, out: Path) -> Doc:
                if survives else "The ranking did not survive every hire rate above: a conclusion that "
                "depends on a calibrated number is only as good as the calibration target."),
             "4. **Other assumptions.** Good candidates: the practice rate (language from work and contacts), "
-            "diploma recognition, the effect of a broker or plan (`BROKER_BOOST`), startpunt visit chances, "
+            "diploma recognition (`recognition_with_help`), the effect of a plan's coach (`plan_brokerage`), "
+            "scarring from idle months (`scarring_per_idle_year`), startpunt visit chances, "
             "and the cost constants in `model/welfare.py`. Ranges should come from literature or from the "
             "width of the calibration bands.")
     return doc
@@ -1459,7 +1463,7 @@ def exercise_7(runs: Runs, main: ComparisonResult, out: Path) -> Doc:
                           if fading["drop_two_track"] > strong["drop_two_track"] + 0.005 else
                           ": fading makes little difference within five years."),
             "2. **Finding or assumption?** That placements route around prejudice is an assumption of the "
-            "base model (`PLACEMENT_HIRE_CHANCE` ignores willingness). Real prejudiced employers may offer "
+            "base model (`placement_hire_chance` ignores willingness). Real prejudiced employers may offer "
             "fewer placements too; a field study of placement offers would settle it. Good students test "
             "their result's dependence on it: make `place` skip prejudiced employers and rerun.",
             "3. **Should it be in the model?** A missing mechanism biases a comparison when policies differ "
