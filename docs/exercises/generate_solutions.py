@@ -1303,7 +1303,9 @@ def exercise_6(runs: Runs, main: ComparisonResult, out: Path) -> Doc:
     survives = all(g[0] > 0 for g in gains.values())
     doc.add(f"**4. A harder labour market.** The two-track gain in employment at year 5 is {pp(low[0])} "
             f"{interval(low[1], low[2], pp)} at a hire rate of {rates[0]:g}, {pp(mid[0])} at "
-            f"{rates[len(rates) // 2]:g} (the default) and {pp(high[0])} at {rates[-1]:g}: it {word} when "
+            f"{rates[len(rates) // 2]:g}"
+            f"{' (the default)' if rates[len(rates) // 2] == PARAMS['hire_rate'].default else ''} and "
+            f"{pp(high[0])} at {rates[-1]:g}: it {word} when "
             "jobs are harder to get. "
             + ("The conclusion 'two tracks beat the 2013 law' survives the whole range; its size depends on "
                "the assumption." if survives else "The conclusion 'two tracks beat the 2013 law' does not "
