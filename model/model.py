@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from functools import partial
 
 import mesa
 import numpy as np
 import pandas as pd
-from mesa.discrete_space import OrthogonalMooreGrid
 
 from agents import Employer, Municipality, Newcomer, ReceptionCentre, Resident, Startpunt
 from model import (
@@ -23,6 +24,7 @@ from model import (
     welfare,
     wellbeing,
 )
+from model.grid import MooreGrid
 from model.outcomes import METRICS, compute_metrics, newcomer_table
 from model.parameters import DEFAULTS, PARAMS, Value, validate_params
 from model.policies import POLICIES, unknown_policy_message
@@ -176,9 +178,10 @@ class IntegrationModel(mesa.Model):
             setattr(self, name, value)
         self.month = 0
 
-        self._build_world()
-        self._place_residents()
-        self._place_employers()
+        with _gc_paused():  # tens of thousands of new objects: collecting them half-built only costs time
+            self._build_world()
+            self._place_residents()
+            self._place_employers()
         self.nc = NewcomerState(self.n_newcomers)
         self.newcomer_agents: list[Newcomer] = []
         self.costs = Costs()
@@ -203,7 +206,7 @@ class IntegrationModel(mesa.Model):
             self.rng, self.grid_width, self.grid_height, self.n_municipalities,
             self.n_reception_centres, self.startpunten_per_municipality, self.municipality_quality_spread,
         )
-        self.grid = OrthogonalMooreGrid((self.grid_width, self.grid_height), torus=False, random=self.random)
+        self.grid = MooreGrid((self.grid_width, self.grid_height), torus=False, random=self.random)
         layer = self.grid.create_property_layer("municipality", default_value=0, dtype=int)
         layer.data[:] = self.world.region
         self.municipality_names = _names([m.kind for m in self.world.municipalities])
@@ -345,6 +348,24 @@ class IntegrationModel(mesa.Model):
         """The DataCollector's model table, one row per month, with plain column order."""
         df = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
         return df[["policy", "seed", "month", "year", *METRICS]]
+
+
+@contextmanager
+def _gc_paused():
+    """Pause Python's cyclic garbage collector for a block (it is restored as it was).
+
+    Building a model makes some 50,000 linked objects (cells, agents); the
+    collector would otherwise traverse them again and again while they are
+    made, which cost more than making them. Nothing is lost: what is garbage
+    afterwards is collected as usual.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _year(model: IntegrationModel) -> float:
