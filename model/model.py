@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from agents import Employer, Municipality, Newcomer, ReceptionCentre, Resident, Startpunt
+from agents.batch import create_agents_at
 from model import (
     activities,
     asylum,
@@ -235,9 +236,8 @@ class IntegrationModel(mesa.Model):
             plan.quota_share = float(self.municipality_quota[m])
             Municipality(self, m, self.municipality_names[m], plan.kind, plan.labour_demand,
                          plan.quality, plan.quota_share)
-        grid = self.grid
-        for i, x, y in zip(range(res.n), res.x.tolist(), res.y.tolist(), strict=True):
-            Resident(self, i, grid[(x, y)])
+        cells = self.grid._cells
+        create_agents_at(Resident, self, [cells[xy] for xy in zip(res.x.tolist(), res.y.tolist(), strict=True)])
         startpunten.setup_residents(self)
 
     def _place_employers(self) -> None:
