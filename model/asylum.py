@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.fastnp import clip, flatnonzero
 from model.labour import end_placements, lose_jobs
 from model.population import NO_COURSE, Education, Phase
 
@@ -91,7 +92,7 @@ def draw_newcomers(model: IntegrationModel, rows: slice) -> None:
     nc.diploma_recognised[rows] = (edu == Education.HIGH) & (rng.random(k) < model.diploma_recognition_rate)
     wait = rng.gamma(WAIT_SHAPE, model.asylum_wait_months / WAIT_SHAPE, k)
     nc.decision_month[rows] = model.month + np.maximum(1, np.rint(wait)).astype(np.int32)
-    nc.wellbeing[rows] = np.clip(rng.normal(0.6, 0.1, k) - 0.15 * nc.trauma[rows], 0.05, 1.0)
+    nc.wellbeing[rows] = clip(rng.normal(0.6, 0.1, k) - 0.15 * nc.trauma[rows], 0.05, 1.0)
     azc = rng.integers(0, len(model.world.azc_cells), k)
     nc.azc[rows] = azc
     xy = model.world.azc_cells[azc]
@@ -106,7 +107,7 @@ def draw_newcomers(model: IntegrationModel, rows: slice) -> None:
     # Some would not work under any policy (illness, disability, care, age): the ceiling.
     nc.in_labour_force[rows] = rng.random(k) >= model.share_outside_labour_force
     # A couple goes through one procedure together and lives in one centre.
-    follow = np.flatnonzero(in_couple & (np.arange(k) + rows.start > partner)) + rows.start
+    follow = flatnonzero(in_couple & (np.arange(k) + rows.start > partner)) + rows.start
     lead = nc.partner[follow]
     for column in ("decision_month", "will_be_recognised", "kansrijk", "azc", "x", "y"):
         getattr(nc, column)[follow] = getattr(nc, column)[lead]
@@ -119,8 +120,8 @@ def pair_couples(rng: np.random.Generator, female: np.ndarray) -> np.ndarray:
         For each arrival, the position (within the arrivals) of their partner, or -1.
     """
     partner = np.full(female.size, -1 - 10**9, dtype=np.int64)
-    women = np.flatnonzero(female)
-    men = rng.permutation(np.flatnonzero(~female))
+    women = flatnonzero(female)
+    men = rng.permutation(flatnonzero(~female))
     women = women[rng.random(women.size) < SHARE_WOMEN_IN_COUPLE][: men.size]
     men = men[: women.size]
     partner[women], partner[men] = men, women
@@ -130,7 +131,7 @@ def pair_couples(rng: np.random.Generator, female: np.ndarray) -> np.ndarray:
 def decide(model: IntegrationModel) -> None:
     """Applicants whose decision is due get a permit or leave."""
     nc, month = model.nc, model.month
-    due = np.flatnonzero((nc.view("phase") == Phase.ASYLUM) & (nc.view("decision_month") <= month))
+    due = flatnonzero((nc.view("phase") == Phase.ASYLUM) & (nc.view("decision_month") <= month))
     if due.size == 0:
         return
     granted = due[nc.will_be_recognised[due]]
@@ -164,7 +165,7 @@ def relocate(model: IntegrationModel) -> np.ndarray:
     """
     nc, rng = model.nc, model.rng
     n_azc = len(model.world.azc_cells)
-    in_azc = np.flatnonzero(nc.view("phase") <= Phase.AWAITING_HOUSING)
+    in_azc = flatnonzero(nc.view("phase") <= Phase.AWAITING_HOUSING)
     if n_azc < 2 or in_azc.size == 0 or model.relocation_rate_per_year <= 0:
         return np.zeros(0, dtype=np.int64)
     monthly = 1.0 - np.exp(-model.relocation_rate_per_year / 12.0)
@@ -199,7 +200,7 @@ def house(model: IntegrationModel) -> np.ndarray:
         Indices of the newcomers housed this month.
     """
     nc = model.nc
-    ready = np.flatnonzero((nc.view("phase") == Phase.AWAITING_HOUSING) & (nc.view("housed_month") <= model.month))
+    ready = flatnonzero((nc.view("phase") == Phase.AWAITING_HOUSING) & (nc.view("housed_month") <= model.month))
     if ready.size == 0:
         return ready
     nc.phase[ready] = Phase.HOUSED

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.fastnp import clip, flatnonzero
 from model.population import MAX_TIES, Phase
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ def form_ties(model: IntegrationModel, newcomer: np.ndarray, resident: np.ndarra
     if newcomer.size == 0:
         return 0
     p = TIE_FORMATION * boost * model.res.openness[resident] * language_ease(nc.language[newcomer])
-    ok = rng.random(newcomer.size) < np.clip(p, 0, 1)
+    ok = rng.random(newcomer.size) < clip(p, 0, 1)
     newcomer, resident = newcomer[ok], resident[ok]
     # one new tie per newcomer per call keeps the slot update simple and vectorised
     newcomer, first = np.unique(newcomer, return_index=True)
@@ -83,7 +84,7 @@ def keep_up_ties(model: IntegrationModel) -> None:
     refreshed = has & (rng.random((n, MAX_TIES)) < REFRESH_CHANCE * ease)
     strength *= 1.0 - model.tie_decay
     strength += np.where(refreshed, REFRESH_GAIN * 0.5, 0.0)
-    np.clip(strength, 0.0, 1.0, out=strength)
+    clip(strength, 0.0, 1.0, out=strength)
     gone = has & (strength < 0.05)
     nc.tie_resident[:n][gone] = -1
     strength[gone] = 0.0
@@ -97,7 +98,7 @@ def meet_people(model: IntegrationModel, startpunt_pairs: tuple[np.ndarray, np.n
     drawn and turned into ties in one pass.
     """
     nc, rng, emp = model.nc, model.rng, model.emp
-    present = np.flatnonzero(nc.view("phase") != Phase.DEPARTED)
+    present = flatnonzero(nc.view("phase") != Phase.DEPARTED)
     if present.size == 0:
         return
     employed = present[nc.employed[present]]

@@ -25,6 +25,7 @@ from model import (
     welfare,
     wellbeing,
 )
+from model.fastnp import flatnonzero
 from model.grid import MooreGrid
 from model.outcomes import METRICS, compute_metrics, newcomer_table
 from model.parameters import DEFAULTS, PARAMS, Value, validate_params
@@ -305,7 +306,7 @@ class IntegrationModel(mesa.Model):
     def _decide(self) -> np.ndarray:
         before = self.nc.view("permit_month") >= 0
         asylum.decide(self)
-        return np.flatnonzero((self.nc.view("permit_month") >= 0) & ~before)
+        return flatnonzero((self.nc.view("permit_month") >= 0) & ~before)
 
     # --- helpers the submodels share ----------------------------------------
 

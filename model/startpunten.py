@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.fastnp import flatnonzero
 from model.labour import place
 from model.language import supervised_budget_left, supervised_quality
 from model.population import NO_COURSE, SUPERVISED_COURSE, Phase
@@ -79,12 +80,12 @@ def open_doors(model: IntegrationModel) -> tuple[np.ndarray, np.ndarray]:
     learners = res.visiting & ~res.literate & (res.course_months == 0)
     res.course_months[learners] = RESIDENT_COURSE_MONTHS
     res.ever_in_course |= learners
-    seekers = np.flatnonzero(res.visiting & res.seeking_work)
+    seekers = flatnonzero(res.visiting & res.seeking_work)
     found = seekers[rng.random(seekers.size) < RESIDENT_PLACEMENT_CHANCE]
     res.placed[found] = True
     res.seeking_work[found] = False
 
-    present = np.flatnonzero(nc.view("phase") != Phase.DEPARTED)
+    present = flatnonzero(nc.view("phase") != Phase.DEPARTED)
     municipality = np.where(nc.municipality[present] >= 0, nc.municipality[present],
                             model.world.region[nc.x[present], nc.y[present]])
     where, dist = nearest_startpunt(model, nc.x[present], nc.y[present], municipality)
@@ -108,7 +109,7 @@ def open_doors(model: IntegrationModel) -> tuple[np.ndarray, np.ndarray]:
 def _pairs_at_startpunten(model, visitors, hub):
     """Each visiting newcomer meets a few residents who came to the same startpunt."""
     res, rng = model.res, model.rng
-    resident_visitors = np.flatnonzero(res.visiting)
+    resident_visitors = flatnonzero(res.visiting)
     if resident_visitors.size == 0 or visitors.size == 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty

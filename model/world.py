@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from model.fastnp import clip
+
 # Kinds of municipality, in the order they are created: one city, towns, a rural area.
 # (size weight of the region, population weight, density fall-off in cells, labour demand)
 CITY = ("city", 2.2, 3.0, 9.0, 1.25)  # large, dense, most jobs (assumption)
@@ -207,8 +209,8 @@ class SpatialIndex:
         span = 2 * np.asarray(radius) + 1
         dx = (rng.random(n) * span).astype(np.int64) - radius
         dy = (rng.random(n) * span).astype(np.int64) - radius
-        x = np.clip(xy[:, 0] + dx, 0, self.width - 1)
-        y = np.clip(xy[:, 1] + dy, 0, self.height - 1)
+        x = clip(xy[:, 0] + dx, 0, self.width - 1)
+        y = clip(xy[:, 1] + dy, 0, self.height - 1)
         cell = x * self.height + y
         count = self.count[cell]
         pick = (rng.random(n) * count).astype(np.int64)
