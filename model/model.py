@@ -197,7 +197,7 @@ class IntegrationModel(mesa.Model):
 
         reporters = {"policy": "policy", "seed": "seed", "month": "month", "year": partial(_year)}
         reporters.update({name: partial(_report, name=name) for name in METRICS})
-        self.datacollector = mesa.DataCollector(model_reporters=reporters)
+        self.datacollector = MetricsCollector(model_reporters=reporters)
         self.metrics = compute_metrics(self)
         self.datacollector.collect(self)
 
@@ -371,6 +371,37 @@ def _gc_paused():
 
 def _year(model: IntegrationModel) -> float:
     return model.month / 12.0
+
+
+class MetricsCollector(mesa.DataCollector):
+    """Mesa's DataCollector, which reads the model's own reporters in one pass.
+
+    The model's reporters only read ``policy``, ``seed``, ``month``, the year and
+    this month's ``model.metrics`` (numbers and strings, which Mesa's deepcopy
+    returns as they are), so while they are the reporters, a month is appended
+    directly. Anything else (reporters added or replaced, agent reporters) is
+    collected by Mesa as usual.
+    """
+
+    def __init__(self, model_reporters: dict) -> None:
+        super().__init__(model_reporters=model_reporters)
+        self._own = dict(self.model_reporters)
+
+    def collect(self, model) -> None:
+        """Collect this month's row."""
+        if (not self._validated or self.agent_reporters or self.agenttype_reporters
+                or self.model_reporters != self._own):
+            super().collect(model)
+            return
+        if hasattr(self, "_collection_steps"):
+            self._collection_steps.append(model.time)
+        model_vars, metrics = self.model_vars, model.metrics
+        model_vars["policy"].append(model.policy)
+        model_vars["seed"].append(model.seed)
+        model_vars["month"].append(model.month)
+        model_vars["year"].append(_year(model))
+        for name in METRICS:
+            model_vars[name].append(metrics[name])
 
 
 def _names(kinds: list[str]) -> list[str]:
