@@ -28,15 +28,15 @@ def fast_init(cls):
     return cls
 
 
-def create_agents_at(cls, model, cells: list) -> list:
-    """Agents ``cls(model, i, cells[i])`` for every i, in order; returns them as a list."""
+def create_agents_at(cls, model, cells: list, first_index: int = 0) -> list:
+    """Agents ``cls(model, first_index + i, cells[i])`` for every i, in order; returns them as a list."""
     if not _can_batch(cls, model, cells):
-        return [cls(model, i, cell) for i, cell in enumerate(cells)]
-    first = model.agent_id_counter
+        return [cls(model, i, cell) for i, cell in enumerate(cells, first_index)]
+    first = model.agent_id_counter - first_index  # unique_id of index i is first + i
     new = cls.__new__
     agents = []
     append = agents.append
-    for i, cell in enumerate(cells):
+    for i, cell in enumerate(cells, first_index):
         agent = new(cls)
         # the attributes in the order Agent.__init__, cls.__init__ and the cell setter make them
         agent.__dict__.update(model=model, unique_id=first + i, pos=None, index=i, _mesa_cell=cell)
@@ -44,7 +44,7 @@ def create_agents_at(cls, model, cells: list) -> list:
             cell.empty = False
         cell._agents.append(agent)
         append(agent)
-    model.agent_id_counter = first + len(agents)
+    model.agent_id_counter += len(agents)
     model._all_agents._agents.update(dict.fromkeys(agents))
     if agents:
         by_type = model._agents_by_type

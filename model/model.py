@@ -296,12 +296,14 @@ class IntegrationModel(mesa.Model):
         k = asylum.arrivals_this_month(self)
         if k == 0:
             return
-        rows = self.nc.add(k)
+        nc = self.nc
+        rows = nc.add(k)
         asylum.draw_newcomers(self, rows)
-        for i in range(rows.start, rows.stop):
-            agent = Newcomer(self, i, self.grid[(int(self.nc.x[i]), int(self.nc.y[i]))])
-            self.nc.uid[i] = agent.unique_id
-            self.newcomer_agents.append(agent)
+        cells = self.grid._cells
+        agents = create_agents_at(Newcomer, self, [cells[xy] for xy in zip(nc.x[rows].tolist(), nc.y[rows].tolist(),
+                                                                             strict=True)], first_index=rows.start)
+        nc.uid[rows] = [agent.unique_id for agent in agents]
+        self.newcomer_agents.extend(agents)
 
     def _decide(self) -> np.ndarray:
         before = self.nc.view("permit_month") >= 0
