@@ -145,7 +145,9 @@ def decide(model: IntegrationModel) -> None:
                                                 p=model.municipality_quota)
     # Partners are housed together, in one municipality.
     partner = nc.partner[granted]
-    follow = granted[np.isin(partner, granted) & (partner < granted)]
+    is_granted = np.zeros(nc.n, dtype=bool)
+    is_granted[granted] = True
+    follow = granted[_member(partner, is_granted) & (partner < granted)]
     nc.municipality[follow] = nc.municipality[nc.partner[follow]]
     nc.housed_month[follow] = nc.housed_month[nc.partner[follow]]
     # Rejected applicants leave, taking what they learned with them (seed line ~2230).
@@ -165,20 +167,21 @@ def relocate(model: IntegrationModel) -> np.ndarray:
     """
     nc, rng = model.nc, model.rng
     n_azc = len(model.world.azc_cells)
-    in_azc = flatnonzero(nc.view("phase") <= Phase.AWAITING_HOUSING)
+    in_azc_mask = nc.view("phase") <= Phase.AWAITING_HOUSING
+    in_azc = flatnonzero(in_azc_mask)
     if n_azc < 2 or in_azc.size == 0 or model.relocation_rate_per_year <= 0:
         return np.zeros(0, dtype=np.int64)
     monthly = 1.0 - np.exp(-model.relocation_rate_per_year / 12.0)
     # A couple moves together: the first of the two draws the move.
     partner = nc.partner[in_azc]
-    couple_in_azc = np.isin(partner, in_azc)
+    couple_in_azc = _member(partner, in_azc_mask)
     leads = in_azc[~couple_in_azc | (partner > in_azc)]
     movers = leads[rng.random(leads.size) < monthly]
     if movers.size == 0:
         return movers
     nc.azc[movers] = (nc.azc[movers] + rng.integers(1, n_azc, movers.size)) % n_azc
     partner = nc.partner[movers]
-    along = np.isin(partner, in_azc)
+    along = _member(partner, in_azc_mask)
     nc.azc[partner[along]] = nc.azc[movers[along]]
     movers = np.concatenate([movers, partner[along]])
     new = nc.azc[movers]
@@ -211,11 +214,13 @@ def house(model: IntegrationModel) -> np.ndarray:
         who = nc.municipality[ready] == m
         cells[who] = model.housing[m].draw(model.rng, int(who.sum()))
     # Partners share a house.
-    position = {int(i): j for j, i in enumerate(ready)}
-    for j, i in enumerate(ready):
-        partner = int(nc.partner[i])
-        if partner in position and partner < i:
-            cells[j] = cells[position[partner]]
+    # (the partner who comes first in ``ready`` draws; the other takes that cell)
+    position = np.full(nc.n, -1, dtype=np.int64)
+    position[ready] = np.arange(ready.size)
+    partner = nc.partner[ready]
+    source = np.where(partner >= 0, position[np.maximum(partner, 0)], -1)
+    follows = (source >= 0) & (partner < ready)
+    cells[follows] = cells[source[follows]]
     model.move_newcomers(ready, cells)
     # Leaving the azc ends azc lessons and activities; ties there fade.
     azc_course = ready[nc.course_kind[ready] == 1]
@@ -224,6 +229,11 @@ def house(model: IntegrationModel) -> np.ndarray:
     end_placements(model, ready)
     nc.tie_strength[ready] *= RELOCATION_TIE_LOSS
     return ready
+
+
+def _member(rows: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """``np.isin(rows, np.flatnonzero(mask))`` for rows that are newcomer rows or -1."""
+    return (rows >= 0) & mask[np.maximum(rows, 0)]
 
 
 def leave_everything(model: IntegrationModel, who: np.ndarray) -> None:

@@ -116,13 +116,14 @@ def meet_people(model: IntegrationModel, startpunt_pairs: tuple[np.ndarray, np.n
          SHARED_ACTIVITY),
     ]
     meetings = np.concatenate([c[1] for c in channels])
+    sizes = [c[0].size for c in channels]
     rows = np.column_stack([
         np.concatenate([c[0] for c in channels]),
         np.concatenate([c[2] for c in channels]),
         np.concatenate([c[3] for c in channels]),
-        np.concatenate([np.full(c[0].size, c[4]) for c in channels]),
+        np.repeat(np.array([c[4] for c in channels]), sizes),
     ]).repeat(meetings, axis=0)
-    boost = np.concatenate([np.full(c[0].size, c[5]) for c in channels]).repeat(meetings)
+    boost = np.repeat(np.array([c[5] for c in channels], dtype=float), sizes).repeat(meetings)
     met = model.resident_index.random_resident_near(rng, rows[:, 1:3], rows[:, 3])
     at_hub, hub_resident = startpunt_pairs
     form_ties(model, np.concatenate([rows[:, 0], at_hub]), np.concatenate([met, hub_resident]),

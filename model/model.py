@@ -327,8 +327,9 @@ class IntegrationModel(mesa.Model):
     def move_newcomers(self, who: np.ndarray, cells: np.ndarray) -> None:
         """Move newcomers who to grid cells cells (rows of x, y)."""
         self.nc.x[who], self.nc.y[who] = cells[:, 0], cells[:, 1]
-        for i, (x, y) in zip(who.tolist(), cells.tolist(), strict=True):
-            self.newcomer_agents[i].cell = self.grid[(x, y)]
+        agents, grid_cells = self.newcomer_agents, self.grid._cells
+        for i, xy in zip(who.tolist(), map(tuple, cells.tolist()), strict=True):
+            agents[i].cell = grid_cells[xy]
 
     def employers_within_reach(self, who: np.ndarray, k: int) -> np.ndarray:
         """``k`` random employers within commuting distance of each of ``who`` (-1: none)."""
