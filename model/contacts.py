@@ -60,8 +60,14 @@ def form_ties(model: IntegrationModel, newcomer: np.ndarray, resident: np.ndarra
     ok = rng.random(newcomer.size) < clip(p, 0, 1)
     newcomer, resident = newcomer[ok], resident[ok]
     # one new tie per newcomer per call keeps the slot update simple and vectorised
-    newcomer, first = np.unique(newcomer, return_index=True)
-    resident = resident[first]
+    # (np.unique(newcomer, return_index=True), without its Python overhead: a stable sort, first of each run)
+    order = np.argsort(newcomer, kind="stable")
+    newcomer = newcomer[order]
+    first_of_run = np.empty(newcomer.size, dtype=bool)
+    first_of_run[:1] = True
+    np.not_equal(newcomer[1:], newcomer[:-1], out=first_of_run[1:])
+    newcomer = newcomer[first_of_run]
+    resident = resident[order[first_of_run]]
     slots = nc.tie_resident[newcomer]
     same = slots == resident[:, None]
     known = same.any(axis=1)

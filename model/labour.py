@@ -269,12 +269,10 @@ def hours_cap(model: IntegrationModel, who: np.ndarray) -> np.ndarray:
     childcare cap hours too.
     """
     nc = model.nc
-    cap = np.full(who.size, FULL_TIME_HOURS[1])
-    in_course = nc.course_kind[who] != NO_COURSE
-    rigid = in_course & ~nc.has_plan[who] & ((nc.course_kind[who] == MARKET_COURSE) | (not model.municipal_direction))
-    cap = np.where(rigid, COURSE_HOURS_CAP, cap)
-    cap = np.where(nc.care_duties[who] & ~nc.has_plan[who], np.minimum(cap, CARE_HOURS_CAP), cap)
-    return cap
+    kind, plan = nc.course_kind[who], nc.has_plan[who]
+    rigid = (kind != NO_COURSE) & ~plan & ((kind == MARKET_COURSE) | (not model.municipal_direction))
+    cap = np.where(rigid, COURSE_HOURS_CAP, FULL_TIME_HOURS[1])
+    return np.where(nc.care_duties[who] & ~plan, np.minimum(cap, CARE_HOURS_CAP), cap)
 
 
 def adjust_hours(model: IntegrationModel) -> None:
