@@ -303,14 +303,24 @@ def place(model: IntegrationModel, candidates: np.ndarray) -> None:
     options = model.employers_within_reach(candidates, EMPLOYER_TRIES)
     safe = np.maximum(options, 0)
     open_slot = (options >= 0) & (emp.placements_used[safe] < emp.placement_slots[safe])
-    for i in flatnonzero(open_slot.any(axis=1)):  # one by one: slots are few and run out
-        row = options[i][open_slot[i]]
-        row = row[emp.placements_used[row] < emp.placement_slots[row]]
-        if row.size == 0:
-            continue
-        emp.placements_used[row[0]] += 1
-        nc.placement_months[candidates[i]] = PLACEMENT_MONTHS
-        nc.placement_employer[candidates[i]] = row[0]
+    asking = flatnonzero(open_slot.any(axis=1))
+    if asking.size == 0:
+        return
+    # One by one, in order: slots are few and run out. Each takes the first of their
+    # options that had a free slot and still has one (plain Python lists: a short loop).
+    used, slots = emp.placements_used.tolist(), emp.placement_slots.tolist()
+    placed, employer = [], []
+    for who, row, free in zip(candidates[asking].tolist(), options[asking].tolist(), open_slot[asking].tolist(),
+                              strict=True):
+        for e, was_free in zip(row, free, strict=True):
+            if was_free and used[e] < slots[e]:
+                used[e] += 1
+                placed.append(who)
+                employer.append(e)
+                break
+    emp.placements_used[:] = used
+    nc.placement_months[placed] = PLACEMENT_MONTHS
+    nc.placement_employer[placed] = employer
 
 
 def progress_placements(model: IntegrationModel) -> None:
