@@ -30,6 +30,7 @@ RESIDENT_PLACEMENT_CHANCE = 0.04  # a visiting job seeker finds a placement or j
 VOLUNTEER_PORTAL = 0.15  # a visiting newcomer starts volunteering
 PLACEMENT_BROKERING = 0.1  # a visiting job seeker is offered a placement
 STARTPUNT_MEETINGS = 2  # residents met per visit
+TABLE_LIMIT = 1_000_000  # cells x municipalities up to which nearest startpunten are tabulated
 
 
 def visit_chance(distance, base: float, decay: float) -> np.ndarray:
@@ -49,6 +50,28 @@ def nearest_startpunt(model: IntegrationModel, x, y, municipality) -> tuple[np.n
     best = d.argmin(axis=1)
     dist = d[np.arange(x.size), best]
     return np.where(np.isfinite(dist), best, -1), dist
+
+
+def nearest_startpunt_at(model: IntegrationModel, x, y, municipality) -> tuple[np.ndarray, np.ndarray]:
+    """`nearest_startpunt`, looked up in a table of every cell for every municipality.
+
+    Startpunten do not move, so the table is made once, the first time it is
+    needed (with `nearest_startpunt` itself, so the answers are the same). On
+    very large maps (more than `TABLE_LIMIT` cells times municipalities) the
+    distances are computed each time instead.
+    """
+    table = getattr(model, "_nearest_startpunt_table", None)
+    height = model.world.height
+    if table is None and model.world.width * height * len(model.world.municipalities) > TABLE_LIMIT:
+        return nearest_startpunt(model, x, y, municipality)
+    if table is None:
+        cells = np.arange(model.world.width * height)
+        xs, ys = cells // height, cells % height
+        parts = [nearest_startpunt(model, xs, ys, np.full(cells.size, m)) for m in range(len(model.world.municipalities))]
+        table = model._nearest_startpunt_table = (np.concatenate([p[0] for p in parts]),
+                                                  np.concatenate([p[1] for p in parts]))
+    key = (np.asarray(municipality, dtype=np.int64) * model.world.width + x) * height + y
+    return table[0][key], table[1][key]
 
 
 def setup_residents(model: IntegrationModel) -> None:
@@ -86,9 +109,9 @@ def open_doors(model: IntegrationModel) -> tuple[np.ndarray, np.ndarray]:
     res.seeking_work[found] = False
 
     present = flatnonzero(nc.view("phase") != Phase.DEPARTED)
-    municipality = np.where(nc.municipality[present] >= 0, nc.municipality[present],
-                            model.world.region[nc.x[present], nc.y[present]])
-    where, dist = nearest_startpunt(model, nc.x[present], nc.y[present], municipality)
+    x, y = nc.x[present], nc.y[present]
+    municipality = np.where(nc.municipality[present] >= 0, nc.municipality[present], model.world.region[x, y])
+    where, dist = nearest_startpunt_at(model, x, y, municipality)
     came = rng.random(present.size) < visit_chance(dist, model.startpunt_newcomer_visit, model.startpunt_distance_decay)
     visitors, hub = present[came], where[came]
     nc.visited_startpunt[visitors] = True
