@@ -53,7 +53,8 @@ def form_ties(model: IntegrationModel, newcomer: np.ndarray, resident: np.ndarra
     nc, rng = model.nc, model.rng
     met = resident >= 0
     newcomer, resident = newcomer[met], resident[met]
-    boost = np.broadcast_to(boost, met.shape)[met]
+    boost = np.asarray(boost)
+    boost = boost[met] if boost.shape == met.shape else np.broadcast_to(boost, met.shape)[met]
     if newcomer.size == 0:
         return 0
     p = TIE_FORMATION * boost * model.res.openness[resident] * language_ease(nc.language[newcomer])
