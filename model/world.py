@@ -250,7 +250,7 @@ class CommuteIndex:
         block = (xy[:, 0] // self.block) * self.blocks_y + xy[:, 1] // self.block
         count = self.count[block][:, None]
         pick = (rng.random((len(xy), k)) * count).astype(np.int64)
-        out = np.full((len(xy), k), -1, dtype=np.int64)
-        found = np.broadcast_to(count > 0, out.shape)
-        out[found] = self.employers[(self.start[block][:, None] + pick)[found]]
-        return out
+        if self.employers.size == 0:
+            return np.full((len(xy), k), -1, dtype=np.int64)
+        at = np.minimum(self.start[block][:, None] + pick, self.employers.size - 1)  # (only used where count > 0)
+        return np.where(count > 0, self.employers[at], -1)
