@@ -30,7 +30,6 @@ RESIDENT_PLACEMENT_CHANCE = 0.04  # a visiting job seeker finds a placement or j
 VOLUNTEER_PORTAL = 0.15  # a visiting newcomer starts volunteering
 PLACEMENT_BROKERING = 0.1  # a visiting job seeker is offered a placement
 STARTPUNT_MEETINGS = 2  # residents met per visit
-TABLE_LIMIT = 1_000_000  # cells x municipalities up to which nearest startpunten are tabulated
 
 
 def visit_chance(distance, base: float, decay: float) -> np.ndarray:
@@ -57,12 +56,12 @@ def nearest_startpunt_at(model: IntegrationModel, x, y, municipality) -> tuple[n
 
     Startpunten do not move, so the table is made once, the first time it is
     needed (with `nearest_startpunt` itself, so the answers are the same). On
-    very large maps (more than `TABLE_LIMIT` cells times municipalities) the
+    very large maps (more than a million cells times municipalities) the
     distances are computed each time instead.
     """
     table = getattr(model, "_nearest_startpunt_table", None)
     height = model.world.height
-    if table is None and model.world.width * height * len(model.world.municipalities) > TABLE_LIMIT:
+    if table is None and model.world.width * height * len(model.world.municipalities) > 1_000_000:
         return nearest_startpunt(model, x, y, municipality)
     if table is None:
         cells = np.arange(model.world.width * height)
