@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mesa.discrete_space import CellAgent
 
+from agents.batch import fast_init
 from agents.state import Column
 from model.contacts import active_ties
 from model.language import cefr_level
@@ -11,6 +12,7 @@ from model.outcomes import PATHS, path_codes
 from model.population import CEFR_NAMES, EDUCATION_NAMES, NO_COURSE, Phase
 
 
+@fast_init
 class Newcomer(CellAgent):
     """A person who arrived to seek asylum.
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from mesa.discrete_space import CellAgent
 
+from agents.batch import fast_init
 from agents.state import Column
 
 
+@fast_init
 class Resident(CellAgent):
     """An inhabitant of a municipality (one agent stands for ~100 adults).
 

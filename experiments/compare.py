@@ -267,7 +267,7 @@ def _run_one(settings: Settings, policy: str, seed: int) -> _RunOutput:
     by_permit = S.per_run_by_years_since_permit(newcomers, S.NEWCOMER_MEASURES)
     subgroups = (S.per_run_by_subgroup(newcomers, settings.by, S.NEWCOMER_MEASURES)
                  if settings.by else None)
-    table = pa.Table.from_pandas(newcomers, preserve_index=False)
+    table = pa.Table.from_pandas(newcomers, preserve_index=False, nthreads=1)  # a worker has one core to itself
     population = population_fingerprint(newcomers)
     return _RunOutput(policy, seed, result.model, by_permit, subgroups, table, population,
                       result.seconds, time.process_time() - cpu)

@@ -74,7 +74,7 @@ def run_task(task, simulate: Callable = simulate) -> RunOutcome:
         front.update({k: v for k, v in task.swept.items() if k not in df.columns})
         for position, (name, value) in enumerate(front.items()):
             df.insert(position, name, value)
-        table = pa.Table.from_pandas(df, preserve_index=False).replace_schema_metadata(None)
+        table = pa.Table.from_pandas(df, preserve_index=False, nthreads=1).replace_schema_metadata(None)
     except Exception as err:  # noqa: BLE001 - a failing run is data, not a crash
         return RunOutcome(task.point_id, task.replicate, None, f"{type(err).__name__}: {err}",
                           _where(err), time.perf_counter() - start, MODEL_CODE)

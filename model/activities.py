@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.fastnp import flatnonzero
 from model.population import Phase
 
 if TYPE_CHECKING:
@@ -59,12 +60,12 @@ def go_to_school(model: IntegrationModel) -> None:
     n = nc.n
     studying = nc.view("studying_months") > 0
     nc.studying_months[:n] -= studying
-    finished = np.flatnonzero(studying & (nc.view("studying_months") == 0))
+    finished = flatnonzero(studying & (nc.view("studying_months") == 0))
     nc.education[finished] = np.minimum(nc.education[finished] + 1, 3)
     nc.diploma_recognised[finished] = True
     eligible = (nc.view("phase") == Phase.HOUSED) & ~studying & ~nc.view("employed")
     eligible &= model.ages() < STUDY_MAX_AGE
     eligible &= (nc.view("education") < 3) | ~nc.view("diploma_recognised")
     chance = np.where(nc.view("has_plan"), PLAN_STUDY_START, STUDY_START)
-    start = np.flatnonzero(eligible & (rng.random(n) < chance))
+    start = flatnonzero(eligible & (rng.random(n) < chance))
     nc.studying_months[start] = STUDY_MONTHS

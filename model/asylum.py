@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.fastnp import clip, flatnonzero
 from model.labour import end_placements, lose_jobs
 from model.population import NO_COURSE, Education, Phase
 
@@ -91,7 +92,7 @@ def draw_newcomers(model: IntegrationModel, rows: slice) -> None:
     nc.diploma_recognised[rows] = (edu == Education.HIGH) & (rng.random(k) < model.diploma_recognition_rate)
     wait = rng.gamma(WAIT_SHAPE, model.asylum_wait_months / WAIT_SHAPE, k)
     nc.decision_month[rows] = model.month + np.maximum(1, np.rint(wait)).astype(np.int32)
-    nc.wellbeing[rows] = np.clip(rng.normal(0.6, 0.1, k) - 0.15 * nc.trauma[rows], 0.05, 1.0)
+    nc.wellbeing[rows] = clip(rng.normal(0.6, 0.1, k) - 0.15 * nc.trauma[rows], 0.05, 1.0)
     azc = rng.integers(0, len(model.world.azc_cells), k)
     nc.azc[rows] = azc
     xy = model.world.azc_cells[azc]
@@ -106,7 +107,7 @@ def draw_newcomers(model: IntegrationModel, rows: slice) -> None:
     # Some would not work under any policy (illness, disability, care, age): the ceiling.
     nc.in_labour_force[rows] = rng.random(k) >= model.share_outside_labour_force
     # A couple goes through one procedure together and lives in one centre.
-    follow = np.flatnonzero(in_couple & (np.arange(k) + rows.start > partner)) + rows.start
+    follow = flatnonzero(in_couple & (np.arange(k) + rows.start > partner)) + rows.start
     lead = nc.partner[follow]
     for column in ("decision_month", "will_be_recognised", "kansrijk", "azc", "x", "y"):
         getattr(nc, column)[follow] = getattr(nc, column)[lead]
@@ -119,8 +120,8 @@ def pair_couples(rng: np.random.Generator, female: np.ndarray) -> np.ndarray:
         For each arrival, the position (within the arrivals) of their partner, or -1.
     """
     partner = np.full(female.size, -1 - 10**9, dtype=np.int64)
-    women = np.flatnonzero(female)
-    men = rng.permutation(np.flatnonzero(~female))
+    women = flatnonzero(female)
+    men = rng.permutation(flatnonzero(~female))
     women = women[rng.random(women.size) < SHARE_WOMEN_IN_COUPLE][: men.size]
     men = men[: women.size]
     partner[women], partner[men] = men, women
@@ -130,7 +131,7 @@ def pair_couples(rng: np.random.Generator, female: np.ndarray) -> np.ndarray:
 def decide(model: IntegrationModel) -> None:
     """Applicants whose decision is due get a permit or leave."""
     nc, month = model.nc, model.month
-    due = np.flatnonzero((nc.view("phase") == Phase.ASYLUM) & (nc.view("decision_month") <= month))
+    due = flatnonzero((nc.view("phase") == Phase.ASYLUM) & (nc.view("decision_month") <= month))
     if due.size == 0:
         return
     granted = due[nc.will_be_recognised[due]]
@@ -144,7 +145,9 @@ def decide(model: IntegrationModel) -> None:
                                                 p=model.municipality_quota)
     # Partners are housed together, in one municipality.
     partner = nc.partner[granted]
-    follow = granted[np.isin(partner, granted) & (partner < granted)]
+    is_granted = np.zeros(nc.n, dtype=bool)
+    is_granted[granted] = True
+    follow = granted[_member(partner, is_granted) & (partner < granted)]
     nc.municipality[follow] = nc.municipality[nc.partner[follow]]
     nc.housed_month[follow] = nc.housed_month[nc.partner[follow]]
     # Rejected applicants leave, taking what they learned with them (seed line ~2230).
@@ -164,20 +167,21 @@ def relocate(model: IntegrationModel) -> np.ndarray:
     """
     nc, rng = model.nc, model.rng
     n_azc = len(model.world.azc_cells)
-    in_azc = np.flatnonzero(nc.view("phase") <= Phase.AWAITING_HOUSING)
+    in_azc_mask = nc.view("phase") <= Phase.AWAITING_HOUSING
+    in_azc = flatnonzero(in_azc_mask)
     if n_azc < 2 or in_azc.size == 0 or model.relocation_rate_per_year <= 0:
         return np.zeros(0, dtype=np.int64)
     monthly = 1.0 - np.exp(-model.relocation_rate_per_year / 12.0)
     # A couple moves together: the first of the two draws the move.
     partner = nc.partner[in_azc]
-    couple_in_azc = np.isin(partner, in_azc)
+    couple_in_azc = _member(partner, in_azc_mask)
     leads = in_azc[~couple_in_azc | (partner > in_azc)]
     movers = leads[rng.random(leads.size) < monthly]
     if movers.size == 0:
         return movers
     nc.azc[movers] = (nc.azc[movers] + rng.integers(1, n_azc, movers.size)) % n_azc
     partner = nc.partner[movers]
-    along = np.isin(partner, in_azc)
+    along = _member(partner, in_azc_mask)
     nc.azc[partner[along]] = nc.azc[movers[along]]
     movers = np.concatenate([movers, partner[along]])
     new = nc.azc[movers]
@@ -199,7 +203,7 @@ def house(model: IntegrationModel) -> np.ndarray:
         Indices of the newcomers housed this month.
     """
     nc = model.nc
-    ready = np.flatnonzero((nc.view("phase") == Phase.AWAITING_HOUSING) & (nc.view("housed_month") <= model.month))
+    ready = flatnonzero((nc.view("phase") == Phase.AWAITING_HOUSING) & (nc.view("housed_month") <= model.month))
     if ready.size == 0:
         return ready
     nc.phase[ready] = Phase.HOUSED
@@ -210,11 +214,13 @@ def house(model: IntegrationModel) -> np.ndarray:
         who = nc.municipality[ready] == m
         cells[who] = model.housing[m].draw(model.rng, int(who.sum()))
     # Partners share a house.
-    position = {int(i): j for j, i in enumerate(ready)}
-    for j, i in enumerate(ready):
-        partner = int(nc.partner[i])
-        if partner in position and partner < i:
-            cells[j] = cells[position[partner]]
+    # (the partner who comes first in ``ready`` draws; the other takes that cell)
+    position = np.full(nc.n, -1, dtype=np.int64)
+    position[ready] = np.arange(ready.size)
+    partner = nc.partner[ready]
+    source = np.where(partner >= 0, position[np.maximum(partner, 0)], -1)
+    follows = (source >= 0) & (partner < ready)
+    cells[follows] = cells[source[follows]]
     model.move_newcomers(ready, cells)
     # Leaving the azc ends azc lessons and activities; ties there fade.
     azc_course = ready[nc.course_kind[ready] == 1]
@@ -223,6 +229,11 @@ def house(model: IntegrationModel) -> np.ndarray:
     end_placements(model, ready)
     nc.tie_strength[ready] *= RELOCATION_TIE_LOSS
     return ready
+
+
+def _member(rows: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """``np.isin(rows, np.flatnonzero(mask))`` for rows that are newcomer rows or -1."""
+    return (rows >= 0) & mask[np.maximum(rows, 0)]
 
 
 def leave_everything(model: IntegrationModel, who: np.ndarray) -> None:

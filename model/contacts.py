@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.fastnp import clip, flatnonzero
 from model.population import MAX_TIES, Phase
 
 if TYPE_CHECKING:
@@ -52,15 +53,22 @@ def form_ties(model: IntegrationModel, newcomer: np.ndarray, resident: np.ndarra
     nc, rng = model.nc, model.rng
     met = resident >= 0
     newcomer, resident = newcomer[met], resident[met]
-    boost = np.broadcast_to(boost, met.shape)[met]
+    boost = np.asarray(boost)
+    boost = boost[met] if boost.shape == met.shape else np.broadcast_to(boost, met.shape)[met]
     if newcomer.size == 0:
         return 0
     p = TIE_FORMATION * boost * model.res.openness[resident] * language_ease(nc.language[newcomer])
-    ok = rng.random(newcomer.size) < np.clip(p, 0, 1)
+    ok = rng.random(newcomer.size) < clip(p, 0, 1)
     newcomer, resident = newcomer[ok], resident[ok]
     # one new tie per newcomer per call keeps the slot update simple and vectorised
-    newcomer, first = np.unique(newcomer, return_index=True)
-    resident = resident[first]
+    # (np.unique(newcomer, return_index=True), without its Python overhead: a stable sort, first of each run)
+    order = np.argsort(newcomer, kind="stable")
+    newcomer = newcomer[order]
+    first_of_run = np.empty(newcomer.size, dtype=bool)
+    first_of_run[:1] = True
+    np.not_equal(newcomer[1:], newcomer[:-1], out=first_of_run[1:])
+    newcomer = newcomer[first_of_run]
+    resident = resident[order[first_of_run]]
     slots = nc.tie_resident[newcomer]
     same = slots == resident[:, None]
     known = same.any(axis=1)
@@ -83,7 +91,7 @@ def keep_up_ties(model: IntegrationModel) -> None:
     refreshed = has & (rng.random((n, MAX_TIES)) < REFRESH_CHANCE * ease)
     strength *= 1.0 - model.tie_decay
     strength += np.where(refreshed, REFRESH_GAIN * 0.5, 0.0)
-    np.clip(strength, 0.0, 1.0, out=strength)
+    clip(strength, 0.0, 1.0, out=strength)
     gone = has & (strength < 0.05)
     nc.tie_resident[:n][gone] = -1
     strength[gone] = 0.0
@@ -97,7 +105,7 @@ def meet_people(model: IntegrationModel, startpunt_pairs: tuple[np.ndarray, np.n
     drawn and turned into ties in one pass.
     """
     nc, rng, emp = model.nc, model.rng, model.emp
-    present = np.flatnonzero(nc.view("phase") != Phase.DEPARTED)
+    present = flatnonzero(nc.view("phase") != Phase.DEPARTED)
     if present.size == 0:
         return
     employed = present[nc.employed[present]]
@@ -115,13 +123,14 @@ def meet_people(model: IntegrationModel, startpunt_pairs: tuple[np.ndarray, np.n
          SHARED_ACTIVITY),
     ]
     meetings = np.concatenate([c[1] for c in channels])
+    sizes = [c[0].size for c in channels]
     rows = np.column_stack([
         np.concatenate([c[0] for c in channels]),
         np.concatenate([c[2] for c in channels]),
         np.concatenate([c[3] for c in channels]),
-        np.concatenate([np.full(c[0].size, c[4]) for c in channels]),
+        np.repeat(np.array([c[4] for c in channels]), sizes),
     ]).repeat(meetings, axis=0)
-    boost = np.concatenate([np.full(c[0].size, c[5]) for c in channels]).repeat(meetings)
+    boost = np.repeat(np.array([c[5] for c in channels], dtype=float), sizes).repeat(meetings)
     met = model.resident_index.random_resident_near(rng, rows[:, 1:3], rows[:, 3])
     at_hub, hub_resident = startpunt_pairs
     form_ties(model, np.concatenate([rows[:, 0], at_hub]), np.concatenate([met, hub_resident]),

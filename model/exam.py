@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.fastnp import clip, flatnonzero
 from model.population import NO_COURSE, SUPERVISED_COURSE, Phase
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ def attendance(model: IntegrationModel) -> np.ndarray:
     att = att * (1.0 + np.where(looming, DEADLINE_PRESSURE * min(1.0, model.fine_eur / 1250.0), 0.0))
     if model.positive_incentives:
         att = att * (1.0 + INCENTIVE_MOTIVATION)
-    return np.clip(att, 0.0, 1.0)
+    return clip(att, 0.0, 1.0)
 
 
 def sit_exams(model: IntegrationModel) -> np.ndarray:
@@ -73,7 +74,7 @@ def sit_exams(model: IntegrationModel) -> np.ndarray:
     phase = nc.view("phase")
     ready = ((phase == Phase.AWAITING_HOUSING) | (phase == Phase.HOUSED)) & ~nc.view("exam_passed")
     ready &= nc.view("language") >= threshold - EXAM_READY_MARGIN
-    sitting = np.flatnonzero(ready & (rng.random(nc.n) < model.exam_attempt_rate))
+    sitting = flatnonzero(ready & (rng.random(nc.n) < model.exam_attempt_rate))
     passed = sitting[rng.random(sitting.size) < pass_probability(nc.language[sitting], threshold)]
     nc.exam_passed[passed] = True
     nc.exam_pass_month[passed] = month
@@ -98,7 +99,7 @@ def face_deadlines(model: IntegrationModel) -> np.ndarray:
     nc, rng, month = model.nc, model.rng, model.month
     phase = nc.view("phase")
     due = (nc.view("exam_deadline") == month) & ~nc.view("exam_passed") & (phase != Phase.DEPARTED)
-    due = np.flatnonzero(due)
+    due = flatnonzero(due)
     if due.size == 0:
         return due
     # 2013 rules: who has demonstrably tried (enough course hours) gets a new term without a fine.
@@ -140,7 +141,7 @@ def sanction_non_cooperation(model: IntegrationModel) -> np.ndarray:
     nc.benefit_cut_months[:n] = np.maximum(0, nc.view("benefit_cut_months") - 1)
     if not model.benefit_sanction:
         return np.zeros(0, dtype=np.int64)
-    cut = np.flatnonzero(nc.view("absent_months") >= ABSENCE_BEFORE_SANCTION)
+    cut = flatnonzero(nc.view("absent_months") >= ABSENCE_BEFORE_SANCTION)
     nc.benefit_cut_months[cut] = BENEFIT_CUT_MONTHS
     nc.absent_months[cut] = 0
     comply = cut[rng.random(cut.size) < COMPLY_AFTER_CUT]

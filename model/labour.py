@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.fastnp import clip, flatnonzero
 from model.population import MARKET_COURSE, NO_COURSE, Education, Phase
 from model.scarring import employability
 
@@ -56,7 +57,7 @@ EMPLOYER_TRIES = 3  # employers within reach a seeker looks at each month
 
 def effective_level(education: np.ndarray, diploma_recognised: np.ndarray) -> np.ndarray:
     """Highest job level (0 low, 1 middle, 2 high) a newcomer can compete for."""
-    level = np.clip(np.asarray(education) - 1, 0, 2)  # none/low -> low jobs, middle -> middle, high -> high
+    level = clip(np.asarray(education) - 1, 0, 2)  # none/low -> low jobs, middle -> middle, high -> high
     return np.where((np.asarray(education) == Education.HIGH) & ~np.asarray(diploma_recognised),
                     UNRECOGNISED_LEVEL, level)
 
@@ -79,7 +80,7 @@ def hire_probability(base, willingness, subsidy_boost, fit, referrals, know_how)
     """
     p = base * willingness * (1.0 + subsidy_boost) * fit * know_how
     p = p * (1.0 + REFERRAL_BOOST * np.minimum(referrals, 2))
-    return np.clip(p, 0.0, 1.0)
+    return clip(p, 0.0, 1.0)
 
 
 def brokered(model: IntegrationModel, who: np.ndarray) -> np.ndarray:
@@ -127,7 +128,7 @@ def open_vacancies(model: IntegrationModel) -> None:
     """Jobs open up with turnover and local labour demand, up to a share of all jobs."""
     emp = model.emp
     demand = model.labour_demand[emp.municipality][:, None]
-    new = model.rng.binomial(emp.jobs, np.clip(model.vacancy_rate * demand, 0, 1))
+    new = model.rng.binomial(emp.jobs, clip(model.vacancy_rate * demand, 0, 1))
     emp.vacancies[:] = np.minimum(emp.vacancies + new, np.maximum(1, emp.jobs // 3))
 
 
@@ -149,7 +150,7 @@ def lose_jobs(model: IntegrationModel, who: np.ndarray) -> None:
 def job_loss(model: IntegrationModel) -> None:
     """Some lose their job each month; more so with little Dutch."""
     nc = model.nc
-    employed = np.flatnonzero(nc.view("employed"))
+    employed = flatnonzero(nc.view("employed"))
     risk = model.job_loss_rate * np.where(nc.language[employed] < 2.0, LOW_LANGUAGE_JOB_LOSS, 1.0)
     lose_jobs(model, employed[model.rng.random(employed.size) < risk])
 
@@ -189,7 +190,7 @@ def search_and_hire(model: IntegrationModel) -> np.ndarray:
         Indices of newcomers hired this month.
     """
     nc, emp, rng = model.nc, model.emp, model.rng
-    looking = np.flatnonzero(may_work(model) & ~nc.view("employed"))
+    looking = flatnonzero(may_work(model) & ~nc.view("employed"))
     tries = rng.binomial(model.applications_per_month, search_effort(model, looking))
     seekers, tries = looking[tries > 0], tries[tries > 0]
     if seekers.size == 0 or emp.n == 0:
@@ -202,7 +203,7 @@ def search_and_hire(model: IntegrationModel) -> np.ndarray:
     own = (options >= 0) & (emp.vacancies[safe, level[:, None]] > 0)
     below = (options >= 0) & (emp.vacancies[safe, np.maximum(level - 1, 0)[:, None]] > 0)
     pick_own, pick_below = own.any(axis=1), below.any(axis=1)
-    idx = np.flatnonzero(pick_own | pick_below)
+    idx = flatnonzero(pick_own | pick_below)
     if idx.size == 0:
         return np.zeros(0, dtype=np.int64)
     column = np.where(pick_own[idx], own[idx].argmax(axis=1), below[idx].argmax(axis=1))
@@ -216,9 +217,9 @@ def search_and_hire(model: IntegrationModel) -> np.ndarray:
     # Without a coach, municipalities still run work reintegration for people on welfare.
     quality = model.quality_of(nc.municipality[who])
     reintegration = np.where(nc.on_welfare[who] & ~coached, model.reintegration_effect * (quality - 1.0), 0.0)
-    p = np.clip(p * np.maximum(0.0, 1.0 + reintegration) * employability(model, who), 0.0, 1.0)
+    p = clip(p * np.maximum(0.0, 1.0 + reintegration) * employability(model, who), 0.0, 1.0)
     p_any = 1.0 - (1.0 - p) ** tries
-    success = np.flatnonzero(rng.random(who.size) < p_any)
+    success = flatnonzero(rng.random(who.size) < p_any)
     # Two seekers may want the last vacancy: in each (employer, level), the
     # first successful applicants (in random order) take what is open.
     slot = choice[success] * 3 + lvl[success]
@@ -249,7 +250,7 @@ def start_jobs(model: IntegrationModel, who: np.ndarray, employer: np.ndarray, l
     nc.job_start_month[who] = model.month
     first = who[nc.first_job_month[who] < 0]
     nc.first_job_month[first] = model.month
-    nc.job_matches[who] = level == np.clip(nc.education[who] - 1, 0, 2)
+    nc.job_matches[who] = level == clip(nc.education[who] - 1, 0, 2)
     np.add.at(model.emp.hires, employer, 1)
     cap = hours_cap(model, who)
     offer = model.share_fulltime_offers * (1 + 0.25 * level)
@@ -268,19 +269,17 @@ def hours_cap(model: IntegrationModel, who: np.ndarray) -> np.ndarray:
     childcare cap hours too.
     """
     nc = model.nc
-    cap = np.full(who.size, FULL_TIME_HOURS[1])
-    in_course = nc.course_kind[who] != NO_COURSE
-    rigid = in_course & ~nc.has_plan[who] & ((nc.course_kind[who] == MARKET_COURSE) | (not model.municipal_direction))
-    cap = np.where(rigid, COURSE_HOURS_CAP, cap)
-    cap = np.where(nc.care_duties[who] & ~nc.has_plan[who], np.minimum(cap, CARE_HOURS_CAP), cap)
-    return cap
+    kind, plan = nc.course_kind[who], nc.has_plan[who]
+    rigid = (kind != NO_COURSE) & ~plan & ((kind == MARKET_COURSE) | (not model.municipal_direction))
+    cap = np.where(rigid, COURSE_HOURS_CAP, FULL_TIME_HOURS[1])
+    return np.where(nc.care_duties[who] & ~plan, np.minimum(cap, CARE_HOURS_CAP), cap)
 
 
 def adjust_hours(model: IntegrationModel) -> None:
     """Part-timers with nothing holding them back move up to full time now and then;
     hours above a new cap (a course started) come down."""
     nc = model.nc
-    employed = np.flatnonzero(nc.view("employed"))
+    employed = flatnonzero(nc.view("employed"))
     if employed.size == 0:
         return
     cap = hours_cap(model, employed)
@@ -304,20 +303,30 @@ def place(model: IntegrationModel, candidates: np.ndarray) -> None:
     options = model.employers_within_reach(candidates, EMPLOYER_TRIES)
     safe = np.maximum(options, 0)
     open_slot = (options >= 0) & (emp.placements_used[safe] < emp.placement_slots[safe])
-    for i in np.flatnonzero(open_slot.any(axis=1)):  # one by one: slots are few and run out
-        row = options[i][open_slot[i]]
-        row = row[emp.placements_used[row] < emp.placement_slots[row]]
-        if row.size == 0:
-            continue
-        emp.placements_used[row[0]] += 1
-        nc.placement_months[candidates[i]] = PLACEMENT_MONTHS
-        nc.placement_employer[candidates[i]] = row[0]
+    asking = flatnonzero(open_slot.any(axis=1))
+    if asking.size == 0:
+        return
+    # One by one, in order: slots are few and run out. Each takes the first of their
+    # options that had a free slot and still has one (plain Python lists: a short loop).
+    used, slots = emp.placements_used.tolist(), emp.placement_slots.tolist()
+    placed, employer = [], []
+    for who, row, free in zip(candidates[asking].tolist(), options[asking].tolist(), open_slot[asking].tolist(),
+                              strict=True):
+        for e, was_free in zip(row, free, strict=True):
+            if was_free and used[e] < slots[e]:
+                used[e] += 1
+                placed.append(who)
+                employer.append(e)
+                break
+    emp.placements_used[:] = used
+    nc.placement_months[placed] = PLACEMENT_MONTHS
+    nc.placement_employer[placed] = employer
 
 
 def progress_placements(model: IntegrationModel) -> None:
     """Placements run down; at the end some turn into a job at that employer."""
     nc, emp = model.nc, model.emp
-    active = np.flatnonzero(nc.view("placement_months") > 0)
+    active = flatnonzero(nc.view("placement_months") > 0)
     if active.size == 0:
         return
     nc.placement_months[active] -= 1

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.fastnp import clip, flatnonzero
 from model.population import (
     AZC_COURSE,
     MARKET_COURSE,
@@ -61,7 +62,7 @@ COURSE_QUALITY_EFFECT = 0.3  # how much a municipality's implementation quality 
 
 def cefr_level(score: np.ndarray) -> np.ndarray:
     """CEFR level index 0 (A0) .. 5 (C1) of each score."""
-    return np.clip(np.floor(score), 0, 5).astype(np.int8)
+    return clip(np.floor(score), 0, 5).astype(np.int8)
 
 
 def learnability(education, literate, age, wellbeing) -> np.ndarray:
@@ -73,7 +74,7 @@ def learnability(education, literate, age, wellbeing) -> np.ndarray:
     """
     edu = EDUCATION_LEARNABILITY[np.asarray(education, dtype=int)]
     lit = np.where(literate, 1.0, ILLITERATE_LEARNABILITY)
-    age_factor = np.clip(1.0 - AGE_SLOPE * np.maximum(0.0, np.asarray(age) - 25.0), 0.5, 1.0)
+    age_factor = clip(1.0 - AGE_SLOPE * np.maximum(0.0, np.asarray(age) - 25.0), 0.5, 1.0)
     return edu * lit * age_factor * (0.5 + 0.5 * np.asarray(wellbeing))
 
 
@@ -102,7 +103,7 @@ def monthly_language_gain(score, effective_hours, practice, learn, rate, practic
 def supervised_quality(model: IntegrationModel, municipality: np.ndarray) -> np.ndarray:
     """Quality of courses a municipality buys and supervises: better where it implements well."""
     quality = model.quality_of(municipality)
-    return np.clip(model.supervised_course_quality * (1.0 + COURSE_QUALITY_EFFECT * (quality - 1.0)), 0.05, 1.0)
+    return clip(model.supervised_course_quality * (1.0 + COURSE_QUALITY_EFFECT * (quality - 1.0)), 0.05, 1.0)
 
 
 def supervised_budget_months(model: IntegrationModel) -> float:
@@ -139,13 +140,13 @@ def enrol(model: IntegrationModel) -> None:
     # and for permit holders still waiting there.
     if model.language_from_arrival:
         eligible = in_azc & (nc.view("kansrijk") | (phase == Phase.AWAITING_HOUSING))
-        start = np.flatnonzero(idle & eligible & ((due < 0) | (due <= month)) & ~nc.view("has_plan"))
+        start = flatnonzero(idle & eligible & ((due < 0) | (due <= month)) & ~nc.view("has_plan"))
         nc.course_kind[start] = AZC_COURSE
         nc.course_quality[start] = AZC_COURSE_QUALITY
         nc.course_start_month[start] = -1
 
     # Courses after the permit: a plan's course, a supervised course, or the market.
-    start = np.flatnonzero(ready & (phase >= Phase.AWAITING_HOUSING) & (phase != Phase.DEPARTED))
+    start = flatnonzero(ready & (phase >= Phase.AWAITING_HOUSING) & (phase != Phase.DEPARTED))
     start = start[(phase[start] == Phase.HOUSED) | nc.has_plan[start]]
     supervised = model.municipal_direction | nc.has_plan[start]
     start = start[~supervised | supervised_budget_left(model)[start]]
@@ -157,7 +158,7 @@ def enrol(model: IntegrationModel) -> None:
             model.market_course_quality + rng.uniform(-MARKET_QUALITY_SPREAD, MARKET_QUALITY_SPREAD, start.size),
         )
         nc.course_kind[start] = np.where(supervised, SUPERVISED_COURSE, MARKET_COURSE)
-        nc.course_quality[start] = np.clip(quality, 0.05, 1.0)
+        nc.course_quality[start] = clip(quality, 0.05, 1.0)
         nc.course_start_month[start] = -1
 
 

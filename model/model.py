@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from functools import partial
 
 import mesa
 import numpy as np
 import pandas as pd
-from mesa.discrete_space import OrthogonalMooreGrid
 
 from agents import Employer, Municipality, Newcomer, ReceptionCentre, Resident, Startpunt
+from agents.batch import create_agents_at
 from model import (
     activities,
     asylum,
@@ -23,6 +25,8 @@ from model import (
     welfare,
     wellbeing,
 )
+from model.fastnp import flatnonzero
+from model.grid import MooreGrid
 from model.outcomes import METRICS, compute_metrics, newcomer_table
 from model.parameters import DEFAULTS, PARAMS, Value, validate_params
 from model.policies import POLICIES, unknown_policy_message
@@ -176,9 +180,10 @@ class IntegrationModel(mesa.Model):
             setattr(self, name, value)
         self.month = 0
 
-        self._build_world()
-        self._place_residents()
-        self._place_employers()
+        with _gc_paused():  # tens of thousands of new objects: collecting them half-built only costs time
+            self._build_world()
+            self._place_residents()
+            self._place_employers()
         self.nc = NewcomerState(self.n_newcomers)
         self.newcomer_agents: list[Newcomer] = []
         self.costs = Costs()
@@ -192,7 +197,7 @@ class IntegrationModel(mesa.Model):
 
         reporters = {"policy": "policy", "seed": "seed", "month": "month", "year": partial(_year)}
         reporters.update({name: partial(_report, name=name) for name in METRICS})
-        self.datacollector = mesa.DataCollector(model_reporters=reporters)
+        self.datacollector = MetricsCollector(model_reporters=reporters)
         self.metrics = compute_metrics(self)
         self.datacollector.collect(self)
 
@@ -203,7 +208,7 @@ class IntegrationModel(mesa.Model):
             self.rng, self.grid_width, self.grid_height, self.n_municipalities,
             self.n_reception_centres, self.startpunten_per_municipality, self.municipality_quality_spread,
         )
-        self.grid = OrthogonalMooreGrid((self.grid_width, self.grid_height), torus=False, random=self.random)
+        self.grid = MooreGrid((self.grid_width, self.grid_height), torus=False, random=self.random)
         layer = self.grid.create_property_layer("municipality", default_value=0, dtype=int)
         layer.data[:] = self.world.region
         self.municipality_names = _names([m.kind for m in self.world.municipalities])
@@ -232,9 +237,8 @@ class IntegrationModel(mesa.Model):
             plan.quota_share = float(self.municipality_quota[m])
             Municipality(self, m, self.municipality_names[m], plan.kind, plan.labour_demand,
                          plan.quality, plan.quota_share)
-        grid = self.grid
-        for i, x, y in zip(range(res.n), res.x.tolist(), res.y.tolist(), strict=True):
-            Resident(self, i, grid[(x, y)])
+        cells = self.grid._cells
+        create_agents_at(Resident, self, [cells[xy] for xy in zip(res.x.tolist(), res.y.tolist(), strict=True)])
         startpunten.setup_residents(self)
 
     def _place_employers(self) -> None:
@@ -292,17 +296,19 @@ class IntegrationModel(mesa.Model):
         k = asylum.arrivals_this_month(self)
         if k == 0:
             return
-        rows = self.nc.add(k)
+        nc = self.nc
+        rows = nc.add(k)
         asylum.draw_newcomers(self, rows)
-        for i in range(rows.start, rows.stop):
-            agent = Newcomer(self, i, self.grid[(int(self.nc.x[i]), int(self.nc.y[i]))])
-            self.nc.uid[i] = agent.unique_id
-            self.newcomer_agents.append(agent)
+        cells = self.grid._cells
+        agents = create_agents_at(Newcomer, self, [cells[xy] for xy in zip(nc.x[rows].tolist(), nc.y[rows].tolist(),
+                                                                             strict=True)], first_index=rows.start)
+        nc.uid[rows] = [agent.unique_id for agent in agents]
+        self.newcomer_agents.extend(agents)
 
     def _decide(self) -> np.ndarray:
         before = self.nc.view("permit_month") >= 0
         asylum.decide(self)
-        return np.flatnonzero((self.nc.view("permit_month") >= 0) & ~before)
+        return flatnonzero((self.nc.view("permit_month") >= 0) & ~before)
 
     # --- helpers the submodels share ----------------------------------------
 
@@ -321,8 +327,9 @@ class IntegrationModel(mesa.Model):
     def move_newcomers(self, who: np.ndarray, cells: np.ndarray) -> None:
         """Move newcomers who to grid cells cells (rows of x, y)."""
         self.nc.x[who], self.nc.y[who] = cells[:, 0], cells[:, 1]
-        for i, (x, y) in zip(who.tolist(), cells.tolist(), strict=True):
-            self.newcomer_agents[i].cell = self.grid[(x, y)]
+        agents, grid_cells = self.newcomer_agents, self.grid._cells
+        for i, xy in zip(who.tolist(), map(tuple, cells.tolist()), strict=True):
+            agents[i].cell = grid_cells[xy]
 
     def employers_within_reach(self, who: np.ndarray, k: int) -> np.ndarray:
         """``k`` random employers within commuting distance of each of ``who`` (-1: none)."""
@@ -347,8 +354,57 @@ class IntegrationModel(mesa.Model):
         return df[["policy", "seed", "month", "year", *METRICS]]
 
 
+@contextmanager
+def _gc_paused():
+    """Pause Python's cyclic garbage collector for a block (it is restored as it was).
+
+    Building a model makes some 50,000 linked objects (cells, agents); the
+    collector would otherwise traverse them again and again while they are
+    made, which cost more than making them. Nothing is lost: what is garbage
+    afterwards is collected as usual.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _year(model: IntegrationModel) -> float:
     return model.month / 12.0
+
+
+class MetricsCollector(mesa.DataCollector):
+    """Mesa's DataCollector, which reads the model's own reporters in one pass.
+
+    The model's reporters only read ``policy``, ``seed``, ``month``, the year and
+    this month's ``model.metrics`` (numbers and strings, which Mesa's deepcopy
+    returns as they are), so while they are the reporters, a month is appended
+    directly. Anything else (reporters added or replaced, agent reporters) is
+    collected by Mesa as usual.
+    """
+
+    def __init__(self, model_reporters: dict) -> None:
+        super().__init__(model_reporters=model_reporters)
+        self._own = dict(self.model_reporters)
+
+    def collect(self, model) -> None:
+        """Collect this month's row."""
+        if (not self._validated or self.agent_reporters or self.agenttype_reporters
+                or self.model_reporters != self._own):
+            super().collect(model)
+            return
+        if hasattr(self, "_collection_steps"):
+            self._collection_steps.append(model.time)
+        model_vars, metrics = self.model_vars, model.metrics
+        model_vars["policy"].append(model.policy)
+        model_vars["seed"].append(model.seed)
+        model_vars["month"].append(model.month)
+        model_vars["year"].append(_year(model))
+        for name in METRICS:
+            model_vars[name].append(metrics[name])
 
 
 def _names(kinds: list[str]) -> list[str]:

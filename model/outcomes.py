@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from model.contacts import ACTIVE_TIE
+from model.fastnp import mean
 from model.language import cefr_level
 from model.population import CEFR_NAMES, EDUCATION_NAMES, Phase
 
@@ -131,14 +132,18 @@ def compute_metrics(model: IntegrationModel) -> dict[str, float]:
         "debt_eur": nc.view("debt"), "resident_ties": ties, "wellbeing": nc.view("wellbeing"),
     }
     n_permit = int(np.count_nonzero(permit))
+    by_phase = np.bincount(phase, minlength=len(Phase)) if phase.size else np.zeros(len(Phase), np.int64)
     metrics: dict[str, float] = {
-        "n_asylum": int(np.count_nonzero(phase == Phase.ASYLUM)),
-        "n_awaiting_housing": int(np.count_nonzero(phase == Phase.AWAITING_HOUSING)),
-        "n_housed": int(np.count_nonzero(phase == Phase.HOUSED)),
-        "n_departed": int(np.count_nonzero(phase == Phase.DEPARTED)),
+        "n_asylum": int(by_phase[Phase.ASYLUM]),
+        "n_awaiting_housing": int(by_phase[Phase.AWAITING_HOUSING]),
+        "n_housed": int(by_phase[Phase.HOUSED]),
+        "n_departed": int(by_phase[Phase.DEPARTED]),
     }
+    if n_permit:  # the same rules on the permit holders' rows only (the same numbers, fewer of them)
+        rows = permit.nonzero()[0]
+        columns = {name: column[rows] for name, column in columns.items()}
     for name, rule in NEWCOMER_MEASURES.items():
-        metrics[name] = float(rule(columns)[permit].mean()) if n_permit else float("nan")
+        metrics[name] = mean(rule(columns)) if n_permit else float("nan")
     metrics.update({
         "public_cost_eur": model.costs.public_cost,
         "fiscal_return_eur": model.costs.fiscal_return,

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.fastnp import flatnonzero
 from model.labour import place
 from model.population import Education, Phase
 
@@ -49,8 +50,8 @@ def follow_plans(model: IntegrationModel) -> None:
     since = month - nc.view("permit_month")
     plan = nc.view("has_plan") & (nc.view("phase") != Phase.DEPARTED)
     deciding = plan & (since == RECOGNITION_MONTHS) & (nc.view("education") == Education.HIGH)
-    who = np.flatnonzero(deciding & ~nc.view("diploma_recognised"))
+    who = flatnonzero(deciding & ~nc.view("diploma_recognised"))
     nc.diploma_recognised[who] = rng.random(who.size) < model.recognition_with_help
     ready = plan & (nc.view("phase") == Phase.HOUSED) & ~nc.view("employed")
     ready &= (month - nc.view("housed_month")) >= PLACEMENT_AFTER_MONTHS
-    place(model, np.flatnonzero(ready))
+    place(model, flatnonzero(ready))

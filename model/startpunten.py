@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.fastnp import flatnonzero
 from model.labour import place
 from model.language import supervised_budget_left, supervised_quality
 from model.population import NO_COURSE, SUPERVISED_COURSE, Phase
@@ -50,6 +51,28 @@ def nearest_startpunt(model: IntegrationModel, x, y, municipality) -> tuple[np.n
     return np.where(np.isfinite(dist), best, -1), dist
 
 
+def nearest_startpunt_at(model: IntegrationModel, x, y, municipality) -> tuple[np.ndarray, np.ndarray]:
+    """`nearest_startpunt`, looked up in a table of every cell for every municipality.
+
+    Startpunten do not move, so the table is made once, the first time it is
+    needed (with `nearest_startpunt` itself, so the answers are the same). On
+    very large maps (more than a million cells times municipalities) the
+    distances are computed each time instead.
+    """
+    table = getattr(model, "_nearest_startpunt_table", None)
+    height = model.world.height
+    if table is None and model.world.width * height * len(model.world.municipalities) > 1_000_000:
+        return nearest_startpunt(model, x, y, municipality)
+    if table is None:
+        cells = np.arange(model.world.width * height)
+        xs, ys = cells // height, cells % height
+        parts = [nearest_startpunt(model, xs, ys, np.full(cells.size, m)) for m in range(len(model.world.municipalities))]
+        table = model._nearest_startpunt_table = (np.concatenate([p[0] for p in parts]),
+                                                  np.concatenate([p[1] for p in parts]))
+    key = (np.asarray(municipality, dtype=np.int64) * model.world.width + x) * height + y
+    return table[0][key], table[1][key]
+
+
 def setup_residents(model: IntegrationModel) -> None:
     """Each resident's nearest startpunt (fixed: residents do not move)."""
     res = model.res
@@ -79,15 +102,15 @@ def open_doors(model: IntegrationModel) -> tuple[np.ndarray, np.ndarray]:
     learners = res.visiting & ~res.literate & (res.course_months == 0)
     res.course_months[learners] = RESIDENT_COURSE_MONTHS
     res.ever_in_course |= learners
-    seekers = np.flatnonzero(res.visiting & res.seeking_work)
+    seekers = flatnonzero(res.visiting & res.seeking_work)
     found = seekers[rng.random(seekers.size) < RESIDENT_PLACEMENT_CHANCE]
     res.placed[found] = True
     res.seeking_work[found] = False
 
-    present = np.flatnonzero(nc.view("phase") != Phase.DEPARTED)
-    municipality = np.where(nc.municipality[present] >= 0, nc.municipality[present],
-                            model.world.region[nc.x[present], nc.y[present]])
-    where, dist = nearest_startpunt(model, nc.x[present], nc.y[present], municipality)
+    present = flatnonzero(nc.view("phase") != Phase.DEPARTED)
+    x, y = nc.x[present], nc.y[present]
+    municipality = np.where(nc.municipality[present] >= 0, nc.municipality[present], model.world.region[x, y])
+    where, dist = nearest_startpunt_at(model, x, y, municipality)
     came = rng.random(present.size) < visit_chance(dist, model.startpunt_newcomer_visit, model.startpunt_distance_decay)
     visitors, hub = present[came], where[came]
     nc.visited_startpunt[visitors] = True
@@ -108,7 +131,7 @@ def open_doors(model: IntegrationModel) -> tuple[np.ndarray, np.ndarray]:
 def _pairs_at_startpunten(model, visitors, hub):
     """Each visiting newcomer meets a few residents who came to the same startpunt."""
     res, rng = model.res, model.rng
-    resident_visitors = np.flatnonzero(res.visiting)
+    resident_visitors = flatnonzero(res.visiting)
     if resident_visitors.size == 0 or visitors.size == 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty

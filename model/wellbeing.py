@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.fastnp import clip
 from model.population import Phase
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ def wellbeing_target(trauma, asylum, awaiting, debt, isolated, employed, volunte
         + PASSED * np.asarray(passed)
         + BENEFIT_CUT * np.asarray(cut)
     )
-    return np.clip(target, 0.0, 1.0)
+    return clip(target, 0.0, 1.0)
 
 
 def feel(model: IntegrationModel, relocated: np.ndarray, fined: np.ndarray, isolated: np.ndarray) -> None:
@@ -63,4 +64,4 @@ def feel(model: IntegrationModel, relocated: np.ndarray, fined: np.ndarray, isol
     w += ADJUSTMENT * (target - w)
     w[relocated] += RELOCATION_SHOCK
     w[fined] += FINE_SHOCK
-    np.clip(w, 0.0, 1.0, out=nc.wellbeing[:n])
+    clip(w, 0.0, 1.0, out=nc.wellbeing[:n])

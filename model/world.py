@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from model.fastnp import clip
+
 # Kinds of municipality, in the order they are created: one city, towns, a rural area.
 # (size weight of the region, population weight, density fall-off in cells, labour demand)
 CITY = ("city", 2.2, 3.0, 9.0, 1.25)  # large, dense, most jobs (assumption)
@@ -207,8 +209,8 @@ class SpatialIndex:
         span = 2 * np.asarray(radius) + 1
         dx = (rng.random(n) * span).astype(np.int64) - radius
         dy = (rng.random(n) * span).astype(np.int64) - radius
-        x = np.clip(xy[:, 0] + dx, 0, self.width - 1)
-        y = np.clip(xy[:, 1] + dy, 0, self.height - 1)
+        x = clip(xy[:, 0] + dx, 0, self.width - 1)
+        y = clip(xy[:, 1] + dy, 0, self.height - 1)
         cell = x * self.height + y
         count = self.count[cell]
         pick = (rng.random(n) * count).astype(np.int64)
@@ -248,7 +250,7 @@ class CommuteIndex:
         block = (xy[:, 0] // self.block) * self.blocks_y + xy[:, 1] // self.block
         count = self.count[block][:, None]
         pick = (rng.random((len(xy), k)) * count).astype(np.int64)
-        out = np.full((len(xy), k), -1, dtype=np.int64)
-        found = np.broadcast_to(count > 0, out.shape)
-        out[found] = self.employers[(self.start[block][:, None] + pick)[found]]
-        return out
+        if self.employers.size == 0:
+            return np.full((len(xy), k), -1, dtype=np.int64)
+        at = np.minimum(self.start[block][:, None] + pick, self.employers.size - 1)  # (only used where count > 0)
+        return np.where(count > 0, self.employers[at], -1)

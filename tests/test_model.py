@@ -183,3 +183,36 @@ def test_solara_viz_reset_rebuilds_with_a_seed_typed_as_text(small):
     assert model.value.n_newcomers == small["n_newcomers"]
     rc.find(v.Btn, children=["Step"]).widget.click()
     assert model.value.month == 1
+
+
+def _agents_and_cells(m):
+    """Every agent's class and attributes (cells by coordinate), and every cell's agents, in order."""
+    def plain(key, value):
+        return "model" if key == "model" else getattr(value, "coordinate", value)
+
+    agents = [(type(a), [(k, plain(k, v)) for k, v in a.__dict__.items()]) for a in m.agents]
+    by_type = {t: [a.unique_id for a in s] for t, s in m.agents_by_type.items()}
+    cells = [(c.coordinate, [a.unique_id for a in c._agents]) for c in m.grid.all_cells]
+    return agents, by_type, cells, m.grid.empty.data.tolist(), m.agent_id_counter
+
+
+def test_agents_made_in_bulk_are_the_agents_made_one_by_one(small, monkeypatch):
+    """`agents.batch.create_agents_at` gives the same model as creating each agent with its __init__
+    (and a subclass with its own __init__ gets its __init__ called)."""
+    from agents import Resident, batch
+
+    fast = IntegrationModel(rng=4, **small)
+    fast.run_for(15)
+    monkeypatch.setattr(batch, "_FAST_INITS", set())
+    slow = IntegrationModel(rng=4, **small)
+    slow.run_for(15)
+    assert _agents_and_cells(fast) == _agents_and_cells(slow)
+    assert fast.model_table().equals(slow.model_table())
+
+    class Curious(Resident):
+        def __init__(self, model, index, cell):
+            super().__init__(model, index, cell)
+            self.curious = True
+
+    made = batch.create_agents_at(Curious, fast, [fast.grid[(0, 0)], fast.grid[(1, 1)]])
+    assert [a.curious for a in made] == [True, True] and made[1].index == 1
