@@ -214,7 +214,7 @@ def newcomer_table(model: IntegrationModel) -> pd.DataFrame:
         "debt_eur": nc.view("debt").copy(),
         "resident_ties": ties.astype(np.int32),
         "wellbeing": nc.view("wellbeing").copy(),
-        "has_plan": nc.view("has_plan").copy(),
+        "has_plan": nc.view("plan_end_month") >= 0,  # has or had a plan (a plan runs plan_months)
         "used_startpunt": nc.view("used_startpunt").copy(),
         "housed": phase == Phase.HOUSED,
         "path": np.array(PATHS)[path_codes(phase, nc.view("employed"),
