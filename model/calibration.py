@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from model.parameters import DEFAULTS
 from model.policies import POLICIES
 from model.population import Phase
 
@@ -81,8 +82,6 @@ class Scenario:
 
     def params(self, base: Mapping[str, object]) -> dict[str, object]:
         """The parameters of this scenario, given the overrides ``base`` used for every scenario."""
-        from model.parameters import DEFAULTS
-
         values = {**base, **self.set}
         for name, amount in self.shift.items():
             current = values.get(name, POLICIES[self.policy].get(name, DEFAULTS[name]))
