@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
 import numpy as np
@@ -26,13 +27,17 @@ from experiments.runner import run_simulation
 from experiments.store import prepare_out_dir, write_text
 from model import IntegrationModel
 from model.calibration import (
+    EXPERIMENT_TARGETS,
     FOGED_EXTRA_HOURS,
     MEASURES,
+    REQUIRED_SCENARIOS,
     SCENARIOS,
     SNAPSHOT_EVERY,
     language_gain,
     load_targets,
+    scenarios_for,
 )
+from model.parameters import DEFAULTS
 
 HELP = ("Check the baseline against the Dutch record and the policies against measured effects "
         "(exit 1 if a band is missed).")
@@ -47,26 +52,43 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", help="also write the table as DIR/validation.csv and .md")
 
 
-def measure_seed(seed: int, params: dict | None = None) -> dict[str, float]:
-    """All target measurements of one seed: every scenario, and the Foged experiment.
+def measure_seed(
+    seed: int,
+    params: dict | None = None,
+    scenarios: Iterable[str] | None = None,
+    foged_scale: int = FOGED_SCALE,
+    targets: Iterable[str] | None = None,
+) -> dict[str, float]:
+    """Target measurements of one seed: the scenarios they need, and the Foged experiment.
 
     Args:
         seed: The seed shared by every scenario (common random numbers).
         params: Parameter overrides applied to every scenario (a calibration's
-            candidate); the scenarios' own changes come on top.
+            candidate, a posterior draw, a smaller world); the scenarios' own
+            changes come on top.
+        scenarios: Scenarios to run (default: every one of ``SCENARIOS``). A
+            target whose scenarios are not all run is not measured, except the
+            ceilings, which take the highest (lowest) over the policies run.
+        foged_scale: How many times larger the world of the Foged experiment is.
+        targets: Targets to measure (default: every target).
     """
     params = dict(params or {})
+    wanted = list(targets) if targets is not None else [*MEASURES, *EXPERIMENT_TARGETS]
+    chosen = set(scenarios) if scenarios is not None else set(SCENARIOS)
+    chosen &= {s for t in wanted for s in scenarios_for(t)} | ({"baseline"} if wanted else set())
     runs = {
         name: run_simulation(scenario.policy, seed, scenario.months / 12, scenario.params(params),
                              SNAPSHOT_EVERY).newcomers
-        for name, scenario in SCENARIOS.items()
+        for name, scenario in SCENARIOS.items() if name in chosen
     }
-    values = {target: measure(runs) for target, measure in MEASURES.items()}
-    big = IntegrationModel(
-        policy="baseline_2013", rng=seed, **{**params, "extra_course_hours": FOGED_EXTRA_HOURS},
-        n_newcomers=1000 * FOGED_SCALE, n_residents=10_000 * FOGED_SCALE, n_employers=200 * FOGED_SCALE,
-    )
-    values["language_hours"] = language_gain(big)
+    values = {target: MEASURES[target](runs) for target in wanted
+              if target in MEASURES and set(REQUIRED_SCENARIOS.get(target, ("baseline",))) <= runs.keys()}
+    if "language_hours" in wanted:
+        size = {name: int(round(float(params.get(name, DEFAULTS[name])) * foged_scale))
+                for name in ("n_newcomers", "n_residents", "n_employers")}
+        big = IntegrationModel(policy="baseline_2013", rng=seed,
+                               **{**params, **size, "extra_course_hours": FOGED_EXTRA_HOURS})
+        values["language_hours"] = language_gain(big)
     return values
 
 

@@ -271,3 +271,26 @@ MEASURES: dict[str, Callable[[Tables], float]] = {
 }
 #: Measured by `language_gain` on a separate, larger world (not from the scenario tables).
 EXPERIMENT_TARGETS = ("language_hours",)
+
+#: Scenarios each measurement reads, beyond "baseline" (which every target needs).
+#: The ceilings read every policy that was run; they need at least the baseline.
+REQUIRED_SCENARIOS: dict[str, tuple[str, ...]] = {
+    **{target: ("baseline",) for target in MEASURES},
+    "plan_early": ("baseline", "plan"),
+    "plan_fade": ("baseline", "plan"),
+    "job_search": ("baseline", "plan"),
+    "language_late": ("baseline", "early_language"),
+    "language_late_vs_early": ("baseline", "early_language"),
+    "wait_cost": ("baseline", "longer_wait"),
+    "access_cost": ("baseline", "later_work_access"),
+    "access_gap_narrows": ("baseline", "later_work_access"),
+    "language_hours": (),
+}
+CEILINGS = ("ceiling_employed", "ceiling_parttime")
+
+
+def scenarios_for(target: str) -> tuple[str, ...]:
+    """Every scenario whose run ``target``'s measurement uses (the ceilings: every policy)."""
+    if target in CEILINGS:
+        return ("baseline", *(name for name in SCENARIOS if name in POLICIES))
+    return REQUIRED_SCENARIOS[target]

@@ -6,17 +6,44 @@ sweep-key checks, the app's widgets and the parameter table in ``docs/ODD.md``
 are all generated from it.
 
 Policy levers (``lever=True``) are what a policy changes; they are never
-calibrated. Parameters marked ``calibrated=True`` were tuned so that
-``baseline_2013`` reproduces ``model/data/targets.csv`` (see ``docs/ODD.md``).
+calibrated. Parameters marked ``calibrated=True`` are fitted by
+``nieuwkomers calibrate`` (ABC-SMC, ``docs/calibration.md``) to every target of
+``model/data/targets.csv``; each declares its ``prior``. The literal default
+written here is the hand calibration that centres the prior; the default in
+force (``DEFAULTS``, ``Param.default``) is the posterior median shipped in
+``model/data/posterior.csv`` when that file holds the parameter.
 """
 
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from model.posterior import load_medians
+
 Value = bool | int | float | str
+
+
+GENERIC_PRIOR_REASON = (
+    "assumption: a plausible range around the hand calibration (issue 9), which no "
+    "measurement narrows further; the calibration targets then weigh it"
+)
+
+
+@dataclass(frozen=True)
+class Prior:
+    """The prior of a calibrated parameter: uniform on ``[low, high]``.
+
+    Attributes:
+        low: Lower end (inside the parameter's bounds).
+        high: Upper end.
+        reason: Why this range (a source, or "assumption: ...").
+    """
+
+    low: float
+    high: float
+    reason: str = GENERIC_PRIOR_REASON
 
 
 @dataclass(frozen=True)
@@ -34,7 +61,10 @@ class Param:
             "assumption: ..." with a reason).
         group: Which part of the model it belongs to (for docs and the app).
         lever: True for policy levers.
-        calibrated: True if tuned to the calibration targets.
+        prior: The calibration prior (only for calibrated parameters).
+        calibrated: True if fitted to the calibration targets.
+        hand_value: The value before the posterior replaced the default
+            (``None`` when no posterior holds the parameter).
     """
 
     name: str
@@ -45,7 +75,9 @@ class Param:
     source: str
     group: str
     lever: bool = False
+    prior: Prior | None = None
     calibrated: bool = False
+    hand_value: Value | None = None
 
     @property
     def kind(self) -> type:
@@ -245,7 +277,7 @@ PARAMS: dict[str, Param] = {
         _p("municipality_quality_spread", 0.75, (0.0, 1.0), "share 0-1",
            "How much municipalities differ in implementation quality",
            "calibrated to seed kader 3.8 (line 2548): up to twice as fast to work "
-           "in one municipality as in another", "world", calibrated=True),
+           "in one municipality as in another", "world", prior=Prior(0.5, 1.0), calibrated=True),
         # --- Courses and language --------------------------------------------
         _p("course_hours_per_month", 40.0, (0.0, 160.0), "hours/month",
            "Hours of a regular integration course",
@@ -262,43 +294,43 @@ PARAMS: dict[str, Param] = {
            "Quality of a course matched and supervised by the municipality",
            "assumption: small, level-matched classes (seed lines 2450-2470); no better than the "
            "market's best, since plans' language effects are modest (Dahlberg et al. 2024)",
-           "language", calibrated=True),
+           "language", prior=Prior(0.4, 0.8), calibrated=True),
         _p("course_search_months", 5.0, (0.0, 24.0), "months",
            "Mean months to find and start a course on the market",
            "seed lines 1893-1901: information only in Dutch, much confusion; "
-           "assumption on the number", "language", calibrated=True),
+           "assumption on the number", "language", prior=Prior(2.5, 7.5), calibrated=True),
         _p("language_learning_rate", 0.0135, (0.0, 0.05), "score per effective hour",
            "Language gained per effective course hour at the start",
            "calibrated: +100 course hours -> +8.5% proficiency (Foged & van der Werf "
-           "2023, Labour Economics 84:102366)", "language", calibrated=True),
+           "2023, Labour Economics 84:102366)", "language", prior=Prior(0.009, 0.018, 'Foged & van der Werf (2023): +8.5% per 100 hours, 95% CI about 6-11%'), calibrated=True),
         _p("practice_rate", 0.03, (0.0, 0.5), "score per month",
            "Language gained per month from full everyday practice (work, ties)",
            "assumption: practice matters as much as classes in the long run "
            "(seed lines 2062-2080); calibrated with exam36 and the catch-up of evidence.md",
-           "language", calibrated=True),
+           "language", prior=Prior(0.015, 0.045), calibrated=True),
         _p("work_course_conflict", 0.4, (0.0, 1.0), "share 0-1",
            "Share of course hours missed with a full-time job (less with fewer hours)",
            "Arendt (2022), J. Popul. Econ. 35:169-196: a Danish work-first reform raised "
            "employment but lowered language-course participation; the number is an assumption",
-           "language", calibrated=True),
+           "language", prior=Prior(0.2, 0.6), calibrated=True),
         _p("practice_work_weight", 0.6, (0.0, 1.0), "share 0-1",
            "Everyday practice from a full-time job",
            "assumption: work is the main place to speak Dutch (seed lines 2057-2080)",
-           "language", calibrated=True),
+           "language", prior=Prior(0.4, 0.8), calibrated=True),
         _p("practice_volunteer_weight", 0.3, (0.0, 1.0), "share 0-1",
            "Everyday practice from volunteering",
-           "assumption: fewer hours and fewer colleagues than a job", "language", calibrated=True),
+           "assumption: fewer hours and fewer colleagues than a job", "language", prior=Prior(0.15, 0.45), calibrated=True),
         _p("practice_placement_weight", 0.3, (0.0, 1.0), "share 0-1",
            "Everyday practice from a work-experience placement",
-           "assumption: as volunteering", "language", calibrated=True),
+           "assumption: as volunteering", "language", prior=Prior(0.15, 0.45), calibrated=True),
         _p("practice_daily_life", 0.2, (0.0, 1.0), "share 0-1",
            "Everyday practice from living in a Dutch town at all (shops, school, neighbours), once housed",
            "assumption: without courses, refugees' Dutch still grows over the years, so course "
-           "advantages shrink (catch-up, Dahlberg et al. 2024)", "language", calibrated=True),
+           "advantages shrink (catch-up, Dahlberg et al. 2024)", "language", prior=Prior(0.1, 0.3), calibrated=True),
         _p("practice_tie_weight", 0.1, (0.0, 0.5), "share 0-1 per tie",
            "Everyday practice from each active tie with a resident",
            "assumption: a friend or neighbour to talk to a few times a month", "language",
-           calibrated=True),
+           prior=Prior(0.05, 0.15), calibrated=True),
         _p("extra_course_hours", 0.0, (0.0, 1000.0), "hours",
            "Extra course hours offered to a random half of newcomers in their first course",
            "assumption: 0 in every policy; a built-in experiment used only by `validate` "
@@ -307,7 +339,7 @@ PARAMS: dict[str, Param] = {
         _p("hire_rate", 0.33, (0.0, 1.0), "probability",
            "Chance an application to a willing employer with a vacancy succeeds",
            "calibrated to the CBS trajectory of the 2014 cohort (shared/calibration/targets.csv)",
-           "labour", calibrated=True),
+           "labour", prior=Prior(0.2, 0.45), calibrated=True),
         _p("applications_per_month", 2, (0, 20), "applications",
            "Applications a full-time job seeker sends per month",
            "assumption", "labour"),
@@ -315,96 +347,96 @@ PARAMS: dict[str, Param] = {
            "Monthly chance of losing a job",
            "calibrated; newcomers mostly have temporary contracts (SCP 2018), so jobs end often "
            "and a programme's early lead shrinks (catch-up)",
-           "labour", calibrated=True),
+           "labour", prior=Prior(0.015, 0.035, "newcomers' jobs are mostly temporary (SCP 2018): 1.5-3.5% a month ends"), calibrated=True),
         _p("vacancy_rate", 0.03, (0.0, 1.0), "per month",
            "Share of an employer's jobs that open up each month",
            "assumption: Dutch labour turnover of ~3% a month (CBS)", "labour"),
         _p("share_fulltime_offers", 0.38, (0.0, 1.0), "share 0-1",
            "Share of job offers that are full-time when nothing limits hours",
-           "calibrated to 'mostly part-time' (seed line 2059)", "labour", calibrated=True),
+           "calibrated to 'mostly part-time' (seed line 2059)", "labour", prior=Prior(0.25, 0.5), calibrated=True),
         _p("know_how_at_start", 0.3, (0.0, 1.0), "share 0-1",
            "Labour-market know-how on settling in a municipality (networks, how to apply), of full",
            "calibrated to the CBS trajectory of the 2014 cohort: 4% employed at 18 months, "
-           "11% at 30 months (shared/calibration/targets.csv)", "labour", calibrated=True),
+           "11% at 30 months (shared/calibration/targets.csv)", "labour", prior=Prior(0.15, 0.45), calibrated=True),
         _p("catch_up_months", 48.0, (1.0, 240.0), "months",
            "Months after housing until a newcomer knows their way in the labour market",
            "calibrated to the CBS trajectory (19% at 3 years, 43% at about 6 years) and to the "
            "catch-up of control groups in RCTs (Dahlberg et al. 2024: effect gone by year 4)",
-           "labour", calibrated=True),
+           "labour", prior=Prior(30.0, 66.0), calibrated=True),
         _p("plan_brokerage", 0.5, (0.0, 1.0), "share 0-1",
            "Share of the know-how gap a plan's job coach fills (times implementation quality)",
            "calibrated to Dahlberg et al. (2024), +15 pp in years 1-3, and Battisti et al. (2019), "
-           "+13 pp at 12 months", "labour", calibrated=True),
+           "+13 pp at 12 months", "labour", prior=Prior(0.3, 0.7), calibrated=True),
         _p("startpunt_guidance", 0.2, (0.0, 1.0), "share 0-1",
            "Share of the know-how gap filled by work guidance at a startpunt, in a month of visiting",
            "assumption: lighter than a plan's coach; contact and mentoring programmes show "
-           "small work effects (shared/calibration/evidence.md)", "labour", calibrated=True),
+           "small work effects (shared/calibration/evidence.md)", "labour", prior=Prior(0.1, 0.3), calibrated=True),
         _p("skills_course_guidance", 0.2, (0.0, 1.0), "share 0-1",
            "Share of the know-how gap filled by a track-1 professional-skills course",
-           "assumption: a short course in the reception centre", "labour", calibrated=True),
+           "assumption: a short course in the reception centre", "labour", prior=Prior(0.1, 0.3), calibrated=True),
         _p("reintegration_effect", 0.8, (0.0, 3.0), "per unit of quality",
            "Municipal work reintegration for people on welfare: hiring x (1 + effect x (quality - 1))",
            "calibrated to seed kader 3.8 (line 2548): up to twice as fast to work in one "
-           "municipality as in another", "labour", calibrated=True),
+           "municipality as in another", "labour", prior=Prior(0.4, 1.2), calibrated=True),
         _p("subsidy_response", 0.4, (0.0, 5.0), "per share of wage cost",
            "Hiring chance x (1 + response x employer_subsidy)",
            "calibrated so that no policy lifts employment above the ceiling (a quarter of the wage "
            "cost raises hiring by a tenth); "
            "wage subsidies are among the programmes with the largest effects for refugees "
-           "(Sarvimaki & Hamalainen 2016; Clausen et al. 2009)", "labour", calibrated=True),
+           "(Sarvimaki & Hamalainen 2016; Clausen et al. 2009)", "labour", prior=Prior(0.2, 0.6), calibrated=True),
         _p("placement_hire_chance", 0.2, (0.0, 1.0), "probability",
            "Chance a work-experience placement turns into a job at its end",
-           "assumption: a minority of placements lead to a contract", "labour", calibrated=True),
+           "assumption: a minority of placements lead to a contract", "labour", prior=Prior(0.1, 0.3), calibrated=True),
         _p("brokered_fulltime_factor", 0.5, (0.0, 1.0), "share 0-1",
            "Full-time offers in jobs found through a broker or placement, relative to others",
            "work first leads mostly to small part-time jobs at first (shared/calibration/evidence.md, "
-           "ceiling row; Arendt 2022); the number is an assumption", "labour", calibrated=True),
+           "ceiling row; Arendt 2022); the number is an assumption", "labour", prior=Prior(0.3, 0.7), calibrated=True),
         _p("more_hours_rate", 0.02, (0.0, 0.2), "per month",
            "Monthly chance that a part-timer with nothing holding them back gets a full-time contract",
            "calibrated: refugees stay 'mostly part-time' for years (seed line 2059)", "labour",
-           calibrated=True),
+           prior=Prior(0.01, 0.03), calibrated=True),
         _p("scarring_per_idle_year", 0.4, (0.0, 2.0), "per year",
            "Hiring chance and search effort lost per year of idleness not yet made good (exp(-x))",
            "calibrated to Hainmueller, Hangartner & Lawrence (2016): a year longer asylum wait, "
-           "-4 to -5 pp employment later", "scarring", calibrated=True),
+           "-4 to -5 pp employment later", "scarring", prior=Prior(0.2, 0.6), calibrated=True),
         _p("idle_weight_with_work_right", 0.25, (0.0, 1.0), "share 0-1",
            "How much an idle month counts when one may work (a month under a work ban counts 1)",
            "calibrated to Marbach, Hainmueller & Hangartner (2018): a longer employment ban "
-           "demotivates beyond the wait itself", "scarring", calibrated=True),
+           "demotivates beyond the wait itself", "scarring", prior=Prior(0.1, 0.4), calibrated=True),
         _p("scar_recovery_rate", 0.2, (0.0, 2.0), "idle months per active month",
            "Idleness made good by each month of work, a course, volunteering, a placement or school",
            "calibrated: the gap from a longer ban took up to ten years to close (Marbach et al. 2018)",
-           "scarring", calibrated=True),
+           "scarring", prior=Prior(0.1, 0.3), calibrated=True),
         _p("relocation_scar_months", 1.0, (0.0, 12.0), "idle months",
            "Idleness a move between reception centres adds (what was built is lost)",
            "assumption; seed lines 1870-1878: relocations break off courses, work and contacts",
-           "scarring", calibrated=True),
+           "scarring", prior=Prior(0.5, 1.5), calibrated=True),
         _p("share_outside_labour_force", 0.22, (0.0, 1.0), "share 0-1",
            "Share of newcomers who would not work under any policy (illness, disability, care)",
            "the ceiling of shared/calibration/evidence.md: employment of comparable residents "
            "(same age and education) is about 70-75% (CBS), so about a quarter to a fifth stay "
-           "outside the labour force whatever a policy does", "labour", calibrated=True),
+           "outside the labour force whatever a policy does", "labour", prior=Prior(0.15, 0.29, "comparable residents' employment of 70-75% (CBS) leaves 15-29% outside, allowing for refugees' worse health"), calibrated=True),
         _p("diploma_recognition_rate", 0.25, (0.0, 1.0), "share 0-1",
            "Share of higher diplomas recognised without help",
            "assumption: few refugees get their diplomas recognised (SER 2016)", "labour"),
         _p("recognition_with_help", 0.6, (0.0, 1.0), "share 0-1",
            "Share of higher diplomas recognised with a plan's help",
            "assumption: help with Nuffic/IDW procedures recognises most, not all (SER 2016)",
-           "plans", calibrated=True),
+           "plans", prior=Prior(0.4, 0.8), calibrated=True),
         _p("plan_months", 18, (6, 120), "months",
            "How long a personal plan (coach, brokerage, placements, childcare) runs after the permit",
            "calibrated to Dahlberg et al. (2024): the programme's intensive phase ran in the "
            "first years and its effect was gone from year 4; the Dutch PIP (Wet inburgering 2021) "
-           "is reviewed within the three-year term", "plans", calibrated=True),
+           "is reviewed within the three-year term", "plans", prior=Prior(12, 24, 'the Dutch PIP runs within the three-year term; Dahlberg et al. (2024): intensive phase of one to two years'), calibrated=True),
         _p("startpunt_newcomer_visit", 0.35, (0.0, 1.0), "per month",
            "Monthly chance a newcomer living next door visits a startpunt",
            "assumption; seed line 2431: they must be where people regularly come", "startpunten",
-           calibrated=True),
+           prior=Prior(0.2, 0.5), calibrated=True),
         _p("startpunt_course_uptake", 0.3, (0.0, 1.0), "probability",
            "Chance a visiting newcomer without a course takes the startpunt's free course",
            "assumption: a drop-in hub is not a course provider; contact and mentoring programmes "
            "show small or no language effects (shared/calibration/evidence.md)", "startpunten",
-           calibrated=True),
+           prior=Prior(0.15, 0.45), calibrated=True),
         # --- Exam and sanctions --------------------------------------------------
         _p("course_loan_eur", 10_000.0, (0.0, 20_000.0), "EUR",
            "DUO loan for the course (forgiven only if passed on time)",
@@ -417,7 +449,7 @@ PARAMS: dict[str, Param] = {
         _p("encounter_rate", 0.3, (0.0, 10.0), "per month",
            "Neighbourhood encounters with a resident per month",
            "calibrated; assumption that a few encounters a month are possible", "contacts",
-           calibrated=True),
+           prior=Prior(0.15, 0.45), calibrated=True),
         _p("tie_decay", 0.15, (0.0, 1.0), "per month",
            "Monthly loss of tie strength without contact",
            "assumption: a tie not refreshed fades within about a year", "contacts"),
@@ -437,7 +469,21 @@ PARAMS: dict[str, Param] = {
     ]
 }
 
+def _with_posterior_medians(params: dict[str, Param]) -> dict[str, Param]:
+    """The calibrated parameters' defaults replaced by the shipped posterior's medians."""
+    medians = load_medians()
+    out = {}
+    for name, p in params.items():
+        if p.calibrated and name in medians:
+            value = p.kind(round(medians[name])) if p.kind is int else float(medians[name])
+            p = replace(p, default=p.validate(value), hand_value=p.default)
+        out[name] = p
+    return out
+
+
+PARAMS = _with_posterior_medians(PARAMS)
 LEVERS: tuple[str, ...] = tuple(name for name, p in PARAMS.items() if p.lever)
+CALIBRATED: tuple[str, ...] = tuple(name for name, p in PARAMS.items() if p.calibrated)
 DEFAULTS: dict[str, Value] = {name: p.default for name, p in PARAMS.items()}
 
 

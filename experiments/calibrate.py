@@ -1,0 +1,467 @@
+"""`nieuwkomers calibrate`: fit the calibrated parameters with ABC-SMC (pyabc).
+
+Approximate Bayesian computation by sequential Monte Carlo: draw parameter
+sets from the priors declared in ``model/parameters.py``, simulate every
+calibration target for each (the facts on `baseline_2013`, the effects as
+differences between scenarios run with the same seed, the Foged experiment),
+keep the sets whose simulated targets lie closest to their bands, and
+narrow the threshold generation by generation.
+
+* Distance: for each target, how far the simulated value lies *outside* its
+  band, in half-band widths (0 inside the band); the distance is the root
+  mean square over targets. A target that cannot be measured in a run counts
+  as `MISSING_DISTANCE` half-widths away.
+* One simulation of the fit runs the scenarios of `FIT_SCENARIOS` (the
+  ceilings are taken over the policies among them) and the Foged experiment
+  on a world of the same size, all with one seed derived from the candidate
+  parameter values.
+* Storage: pyabc's history database (SQLite ``OUT/calibration.db`` by
+  default, or any SQLAlchemy URL with ``--db``); ``--resume`` continues a
+  stopped calibration from its last complete generation.
+* Parallel: local processes (``--workers``) or a Dask cluster (``--scheduler``).
+
+Writes to ``--out``: the database, ``settings.json``, the last generation's
+weighted sample as ``posterior.csv``/``posterior.json`` (the format of
+``model/data/``; ``--export DIR`` copies it there), ``generations.csv`` and
+figures (`experiments.calibration_figures`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import logging
+import math
+import os
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from experiments.errors import UsageError
+from experiments.store import prepare_out_dir, write_json
+from model.calibration import CEILINGS, load_targets, scenarios_for
+from model.parameters import CALIBRATED, PARAMS, close_matches
+from model.posterior import Posterior, write_posterior
+
+HELP = "Fit the calibrated parameters to every target with ABC-SMC (pyabc); resumable, parallel."
+
+#: Scenarios one simulation of the fit runs. The ceilings (highest employment,
+#: lowest part-time share over the policies) are taken over the two strongest
+#: policies, which reach the highest employment in every seed checked.
+FIT_SCENARIOS = ("baseline", "plan", "early_language", "longer_wait", "later_work_access",
+                 "two_track", "all_proposals")
+FIT_FOGED_SCALE = 1  # validate uses 4; one simulation of the fit cannot afford it
+MISSING_DISTANCE = 10.0  # half-band widths charged for a target a run could not measure
+WORLD_SIZE = ("n_newcomers", "n_residents", "n_employers")
+DB_NAME = "calibration.db"
+SETTINGS_NAME = "settings.json"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What defines a calibration; stored with it and checked on ``--resume``.
+
+    Attributes:
+        fit: Fitted parameters.
+        targets: Target ids.
+        population: Particles per generation.
+        generations: Generations in all (including those already done).
+        scale: World size relative to the default (newcomers, residents, employers).
+        scenarios: Scenarios one simulation runs.
+        foged_scale: Size of the Foged experiment's world relative to the fit's world.
+        seed: Seed of the sampler's random numbers.
+    """
+
+    fit: tuple[str, ...]
+    targets: tuple[str, ...]
+    population: int
+    generations: int
+    scale: float
+    scenarios: tuple[str, ...] = FIT_SCENARIOS
+    foged_scale: int = FIT_FOGED_SCALE
+    seed: int = 0
+
+    def world(self) -> dict[str, int]:
+        """The world-size overrides for ``scale``."""
+        return {name: max(1, int(round(PARAMS[name].default * self.scale))) for name in WORLD_SIZE}
+
+    def same_fit(self, other: Settings) -> bool:
+        """True if ``other`` describes the same fit (generations may differ)."""
+        mine, theirs = asdict(self), asdict(other)
+        mine.pop("generations"), theirs.pop("generations")
+        return mine == theirs
+
+
+class Simulator:
+    """The model as pyabc sees it: parameters in, the targets' simulated values out.
+
+    Picklable, so that local processes and Dask workers can run it.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def parameters(self, pars) -> dict:
+        """A candidate from pyabc as typed model parameters (integers rounded)."""
+        values = {}
+        for name in self.settings.fit:
+            value = float(pars[name])
+            values[name] = int(round(value)) if PARAMS[name].kind is int else value
+        return values
+
+    def __call__(self, pars) -> dict[str, float]:
+        """Simulate every target for one candidate (one seed, common to its scenarios)."""
+        from experiments.validate import measure_seed
+
+        params = self.parameters(pars)
+        seed = candidate_seed(params, self.settings.seed)
+        values = measure_seed(seed, {**self.settings.world(), **params}, scenarios=self.settings.scenarios,
+                              foged_scale=self.settings.foged_scale, targets=self.settings.targets)
+        return {t: float(values.get(t, math.nan)) for t in self.settings.targets}
+
+
+def candidate_seed(params: dict, salt: int = 0) -> int:
+    """A seed derived from the candidate's values: the same candidate always runs the same seed."""
+    text = json.dumps([salt, sorted(params.items())])
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "little")
+
+
+class BandDistance:
+    """Root mean square of how far each target lies outside its band, in half-band widths."""
+
+    def __init__(self, target_ids: tuple[str, ...]) -> None:
+        bands = {t.id: t for t in load_targets()}
+        self.ids = target_ids
+        self.low = np.array([bands[t].low for t in target_ids])
+        self.high = np.array([bands[t].high for t in target_ids])
+
+    def outside(self, x: dict) -> np.ndarray:
+        """Per target: distance outside the band in half-widths (0 inside, `MISSING_DISTANCE` if NaN)."""
+        value = np.array([x[t] for t in self.ids], dtype=float)
+        half = (self.high - self.low) / 2.0
+        excess = np.maximum(0.0, np.maximum(self.low - value, value - self.high)) / half
+        return np.where(np.isfinite(value), excess, MISSING_DISTANCE)
+
+    def __call__(self, x: dict, x_0: dict | None = None) -> float:
+        """The distance of simulated targets ``x`` (``x_0``, the band midpoints, is not needed)."""
+        return float(np.sqrt(np.mean(self.outside(x) ** 2)))
+
+
+def prior(fit: tuple[str, ...]):
+    """pyabc's prior: each fitted parameter uniform on its declared prior range."""
+    import pyabc
+
+    rvs = {}
+    for name in fit:
+        low, high = prior_range(name)
+        rvs[name] = pyabc.RV("uniform", low, high - low)
+    return pyabc.Distribution(**rvs)
+
+
+def prior_range(name: str) -> tuple[float, float]:
+    """The prior range of a parameter (its declared prior, else its bounds)."""
+    p = PARAMS[name]
+    low, high = (p.prior.low, p.prior.high) if p.prior else p.bounds
+    return float(low), float(high)
+
+
+# --- input checks -------------------------------------------------------------------
+
+
+def parse_fit(text: str | None) -> tuple[str, ...]:
+    """The ``--fit`` list: every calibrated parameter by default.
+
+    Raises:
+        UsageError: For an unknown or uncalibratable parameter, or an empty prior range.
+    """
+    if not text:
+        names = CALIBRATED
+    else:
+        names = tuple(n.strip() for n in text.replace(" ", ",").split(",") if n.strip())
+    for name in names:
+        if name not in PARAMS:
+            hint = close_matches(name)
+            raise UsageError(f"--fit: unknown parameter {name!r}"
+                             + (f"; did you mean {', '.join(hint)}?" if hint else
+                                f"; calibrated parameters: {', '.join(CALIBRATED)}"))
+        if not PARAMS[name].calibrated:
+            raise UsageError(f"--fit: {name!r} is not a calibrated parameter (levers and world sizes are "
+                             f"never fitted); calibrated parameters: {', '.join(CALIBRATED)}")
+        low, high = prior_range(name)
+        if not low < high:
+            raise UsageError(f"--fit: {name!r} has an empty prior range [{low}, {high}]")
+    if len(set(names)) != len(names):
+        raise UsageError("--fit names a parameter twice")
+    return names
+
+
+def parse_targets(text: str | None) -> tuple[str, ...]:
+    """The ``--targets`` list: every target by default.
+
+    Raises:
+        UsageError: For an unknown target.
+    """
+    known = [t.id for t in load_targets()]
+    if not text:
+        return tuple(known)
+    names = tuple(n.strip() for n in text.replace(" ", ",").split(",") if n.strip())
+    for name in names:
+        if name not in known:
+            raise UsageError(f"--targets: unknown target {name!r}; targets: {', '.join(known)}")
+    return names
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of `calibrate`."""
+    parser.add_argument("--out", required=True, help="folder for the database, posterior and figures")
+    parser.add_argument("--population", type=int, default=64, help="particles per generation (default 64)")
+    parser.add_argument("--generations", type=int, default=6,
+                        help="generations in all, including those already done (default 6)")
+    parser.add_argument("--max-minutes", type=float, default=60.0,
+                        help="stop after the generation running when this many minutes have passed (default 60)")
+    parser.add_argument("--min-acceptance", type=float, default=0.02,
+                        help="stop when a generation accepts less than this share (default 0.02)")
+    parser.add_argument("--fit", help="comma-separated parameters to fit (default: every calibrated one)")
+    parser.add_argument("--targets", help="comma-separated target ids (default: every target)")
+    parser.add_argument("--scale", type=float, default=1.0,
+                        help="world size relative to the default, for quick trials (default 1)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="local worker processes (default: all cores)")
+    parser.add_argument("--scheduler", help="Dask scheduler address tcp://HOST:PORT instead of local workers")
+    parser.add_argument("--db", help="SQLAlchemy database URL (default: sqlite:///OUT/calibration.db)")
+    parser.add_argument("--resume", action="store_true", help="continue the calibration stored in the database")
+    parser.add_argument("--check", type=int, default=20,
+                        help="posterior draws for the posterior-predictive check of every target (default 20; 0: none)")
+    parser.add_argument("--export", metavar="DIR",
+                        help="also write posterior.csv/.json to DIR (model/data ships it with the project)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the sampler and of the simulations (default 0)")
+
+
+def check_arguments(args: argparse.Namespace) -> Settings:
+    """Check every option before anything runs.
+
+    Raises:
+        UsageError: Naming the option and the allowed values.
+    """
+    if not 2 <= args.population <= 100_000:
+        raise UsageError(f"--population {args.population} is not allowed: expected an integer in [2, 100000]")
+    if not 1 <= args.generations <= 100:
+        raise UsageError(f"--generations {args.generations} is not allowed: expected an integer in [1, 100]")
+    if not 0.02 <= args.scale <= 4:
+        raise UsageError(f"--scale {args.scale} is not allowed: expected a number in [0.02, 4]")
+    if not args.max_minutes > 0:
+        raise UsageError(f"--max-minutes {args.max_minutes} is not allowed: expected a number > 0")
+    if not 0 <= args.min_acceptance < 1:
+        raise UsageError(f"--min-acceptance {args.min_acceptance} is not allowed: expected a number in [0, 1)")
+    if args.workers < 1:
+        raise UsageError(f"--workers {args.workers} is not allowed: expected an integer >= 1")
+    if not 0 <= args.check <= 1000:
+        raise UsageError(f"--check {args.check} is not allowed: expected an integer in [0, 1000]")
+    if args.scheduler and not args.scheduler.startswith(("tcp://", "tls://", "inproc://")):
+        raise UsageError(f"--scheduler {args.scheduler!r} is not an address: expected tcp://HOST:PORT")
+    return Settings(fit=parse_fit(args.fit), targets=parse_targets(args.targets), population=args.population,
+                    generations=args.generations, scale=args.scale, seed=args.seed)
+
+
+# --- running ------------------------------------------------------------------------
+
+
+def _sampler(args: argparse.Namespace):
+    import pyabc
+
+    if args.scheduler:
+        from distributed import Client
+
+        try:
+            client = Client(args.scheduler, timeout=10)
+        except OSError as err:
+            raise UsageError(f"--scheduler {args.scheduler}: cannot connect ({err})") from None
+        return pyabc.sampler.DaskDistributedSampler(dask_client=client, batch_size=1)
+    if args.workers == 1:
+        return pyabc.sampler.SingleCoreSampler()
+    return pyabc.sampler.MulticoreEvalParallelSampler(n_procs=args.workers)
+
+
+def _open_history_settings(db: str, out: Path, settings: Settings) -> None:
+    """Check that the database holds this calibration (on ``--resume``).
+
+    Raises:
+        UsageError: For a database that cannot be read, holds no calibration,
+            or holds another calibration than the one asked for.
+    """
+    stored_path = out / SETTINGS_NAME
+    if not stored_path.exists():
+        raise UsageError(f"--resume: {stored_path} is missing; nothing to resume in {out}")
+    try:
+        stored = json.loads(stored_path.read_text(encoding="utf-8"))
+        stored = Settings(**{k: tuple(v) if isinstance(v, list) else v for k, v in stored["settings"].items()})
+    except (ValueError, KeyError, TypeError) as err:
+        raise UsageError(f"--resume: {stored_path} is not a calibration's settings ({err})") from None
+    if not stored.same_fit(settings):
+        raise UsageError(f"--resume: {out} holds another calibration (fit, targets, population, scale or seed "
+                         "differ); use the same options, or another --out")
+
+
+def open_history(db: str):
+    """pyabc's History of ``db``, checked to hold one ABC-SMC run.
+
+    Raises:
+        UsageError: If the database is corrupt or not a pyabc history.
+    """
+    import pyabc
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        history = pyabc.History(db, create=False)
+        history.id = 1
+        history.max_t  # noqa: B018 - reading it checks the tables
+        names = set(history.get_distribution(m=0, t=history.max_t)[0].columns) if history.max_t >= 0 else set()
+    except (SQLAlchemyError, ValueError, KeyError, IndexError, TypeError) as err:
+        raise UsageError(f"--db {db}: not a readable calibration history ({type(err).__name__}: "
+                         f"{str(err).splitlines()[0][:120]})") from None
+    return history, names
+
+
+def run_calibration(args: argparse.Namespace, settings: Settings, out: Path, db: str) -> tuple:
+    """Run (or continue) the ABC-SMC loop, printing one progress line per generation.
+
+    Returns:
+        The history and the wall time in seconds of this call.
+    """
+    import pyabc
+
+    logging.getLogger("ABC").setLevel(logging.WARNING)
+    logging.getLogger("Sampler").setLevel(logging.WARNING)
+    np.random.seed(settings.seed)
+    abc = pyabc.ABCSMC(
+        Simulator(settings), prior(settings.fit), BandDistance(settings.targets),
+        population_size=settings.population, sampler=_sampler(args),
+        eps=pyabc.QuantileEpsilon(initial_epsilon=math.inf, alpha=0.5),
+    )
+    midpoints = {t.id: (t.low + t.high) / 2 for t in load_targets() if t.id in settings.targets}
+    if args.resume:
+        history, names = open_history(db)
+        if names and names != set(settings.fit):
+            raise UsageError(f"--db {db}: holds a calibration of other parameters")
+        abc.load(db, 1)
+    else:
+        abc.new(db, midpoints, meta_info={"settings": json.dumps(asdict(settings))})
+    done = abc.history.max_t + 1
+    todo = settings.generations - done
+    start = time.perf_counter()
+    if todo <= 0:
+        print(f"calibrate: all {settings.generations} generations are done", file=sys.stderr)
+        return abc.history, 0.0
+    t = abc.initialize_components_before_run(
+        minimum_epsilon=0.0, max_nr_populations=todo, min_acceptance_rate=0.0,
+        max_total_nr_simulations=np.inf, max_walltime=None, min_eps_diff=0.0)
+    times = []
+    while t < settings.generations:
+        gen_start = time.perf_counter()
+        result = abc.run_generation(t=t)
+        if not result["successful"]:
+            break
+        times.append(time.perf_counter() - gen_start)
+        pops = abc.history.get_all_populations()
+        row = pops[pops["t"] == t].iloc[0]
+        left = settings.generations - t - 1
+        eta = f"{left * times[-1] / 60:.0f} min" if left else "done"
+        print(f"calibrate: generation {t + 1}/{settings.generations}  epsilon {row['epsilon']:.3f}  "
+              f"accepted {settings.population}/{int(row['samples'])} ({result['acceptance_rate']:.0%})  "
+              f"{times[-1]:.0f} s  ETA {eta}", file=sys.stderr, flush=True)
+        elapsed = (time.perf_counter() - start) / 60
+        if result["acceptance_rate"] < args.min_acceptance:
+            print(f"calibrate: stopping: acceptance {result['acceptance_rate']:.1%} < --min-acceptance",
+                  file=sys.stderr)
+            break
+        if elapsed + times[-1] / 60 > args.max_minutes:
+            print(f"calibrate: stopping: another generation would pass --max-minutes {args.max_minutes:g}",
+                  file=sys.stderr)
+            break
+        if row["epsilon"] <= 0:
+            break
+        t += 1
+    return abc.history, time.perf_counter() - start
+
+
+def code_version() -> str:
+    """The git commit of the code, or the package version outside a checkout."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                                cwd=Path(__file__).parent, timeout=10, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True,
+                               text=True, cwd=Path(__file__).parent, timeout=10).stdout.strip()
+        return commit + ("+changes" if dirty else "")
+    except (OSError, subprocess.SubprocessError):
+        from importlib.metadata import version
+
+        return "nieuwkomers " + version("nieuwkomers")
+
+
+def posterior_of(history, settings: Settings, wall_seconds: float) -> Posterior:
+    """The last generation's weighted sample, with how it was made."""
+    sample, weights = history.get_distribution(m=0, t=history.max_t)
+    sample = sample[list(settings.fit)]
+    pops = history.get_all_populations()
+    pops = pops[pops["t"] >= 0]
+    bands = {t.id: t for t in load_targets()}
+    meta = {
+        "made": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "code_version": code_version(),
+        "method": "ABC-SMC (pyabc), uniform priors, band distance (RMS of half-widths outside the band), "
+                  "epsilon = median of the previous generation's distances",
+        "settings": asdict(settings),
+        "world": settings.world(),
+        "generations": [{"t": int(r.t), "epsilon": float(r.epsilon), "simulations": int(r.samples)}
+                        for r in pops.itertuples()],
+        "simulations": int(pops["samples"].sum()),
+        "wall_seconds_last_call": round(wall_seconds, 1),
+        "priors": {name: {"low": prior_range(name)[0], "high": prior_range(name)[1],
+                          "reason": PARAMS[name].prior.reason if PARAMS[name].prior else "bounds"}
+                   for name in settings.fit},
+        "targets": {t: {"low": bands[t].low, "high": bands[t].high, "kind": bands[t].kind}
+                    for t in settings.targets},
+        "ceilings_over": [s for s in settings.scenarios if s in scenarios_for(CEILINGS[0])],
+    }
+    return Posterior(tuple(settings.fit), tuple(tuple(float(v) for v in row) for row in sample.to_numpy()),
+                     tuple(float(w) for w in weights / weights.sum()), meta)
+
+
+def main(args: argparse.Namespace) -> int:
+    """Check input, calibrate, write the posterior and figures."""
+    try:
+        import pyabc  # noqa: F401
+    except ImportError:
+        raise UsageError("calibrate needs pyabc: pip install 'nieuwkomers[calibrate]'") from None
+    settings = check_arguments(args)
+    out = prepare_out_dir(args.out)
+    db = args.db or f"sqlite:///{(out / DB_NAME).resolve()}"
+    if args.resume:
+        _open_history_settings(db, out, settings)
+    elif args.db is None and (out / DB_NAME).exists():
+        raise UsageError(f"{out / DB_NAME} exists: add --resume to continue it, or choose another --out")
+    else:
+        write_json({"settings": asdict(settings), "db": db}, out / SETTINGS_NAME)
+    print(f"calibrate: fitting {len(settings.fit)} parameters to {len(settings.targets)} targets; "
+          f"{settings.population} particles x up to {settings.generations} generations; "
+          f"world x{settings.scale:g}; " + (f"Dask {args.scheduler}" if args.scheduler else f"{args.workers} workers"),
+          file=sys.stderr, flush=True)
+    history, seconds = run_calibration(args, settings, out, db)
+    if history.max_t < 0:
+        raise UsageError("no generation finished; nothing to write")
+    posterior = posterior_of(history, settings, seconds)
+    write_posterior(posterior, out)
+    if args.export:
+        write_posterior(posterior, args.export)
+    from experiments.calibration_figures import write_figures
+
+    write_figures(out, posterior, history, settings, check=args.check, workers=args.workers)
+    print(f"calibrate: {history.max_t + 1} generations, {posterior.settings['simulations']} simulations, "
+          f"{seconds / 60:.1f} min; posterior in {out}", file=sys.stderr)
+    return 0
