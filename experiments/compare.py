@@ -49,6 +49,7 @@ import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from experiments import summary as S
+from experiments import uncertainty as U
 from experiments.errors import UsageError
 from experiments.run import check_common, parse_overrides
 from experiments.runner import run_simulation
@@ -56,8 +57,9 @@ from experiments.store import atomic_write, prepare_out_dir, write_json, write_p
 from experiments.summary import by_years_since_permit  # noqa: F401  (part of this module's API)
 from model import METRICS, PARAMS, POLICIES, POLICY_INFO, IntegrationModel
 from model.outcomes import Metric
-from model.parameters import validate_params
+from model.parameters import as_parameters, validate_params
 from model.policies import unknown_policy_message
+from model.posterior import read_posterior
 
 HELP = ("Compare policies side by side over the same seeds: summary.csv, summary.md, "
         "figures and the raw tables.")
@@ -90,6 +92,9 @@ class Settings:
         by: Subgroup breakdown ("education", "gender", "municipality") or None.
         metrics: Headline metrics of the report and figures (report names).
         reference: The policy others are compared with.
+        draws: Parameter sets drawn from the calibration's posterior (``--posterior K``);
+            empty for a comparison at the default parameters.
+        seeds_per_draw: Seeds run on each draw; seed ``i`` runs draw ``i // seeds_per_draw``.
     """
 
     policies: tuple[str, ...]
@@ -99,6 +104,18 @@ class Settings:
     by: str | None = None
     metrics: tuple[str, ...] = S.REPORT_KEY_METRICS
     reference: str = S.REFERENCE_POLICY
+    draws: tuple[dict, ...] = ()
+    seeds_per_draw: int = 0
+
+    def run_params(self, seed: int) -> dict:
+        """The parameters of seed ``seed``'s runs: its posterior draw, then the overrides."""
+        if not self.draws:
+            return self.params
+        return {**self.draws[seed // self.seeds_per_draw], **self.params}
+
+    def draw_of(self, seed: int) -> int:
+        """The posterior draw seed ``seed`` runs (0 without a posterior)."""
+        return seed // self.seeds_per_draw if self.draws else 0
 
     @property
     def n_newcomers(self) -> int:
@@ -139,6 +156,9 @@ class ComparisonResult:
         by_permit: ``policy, metric, years_since_permit, mean, ci_low, ci_high,
             n_seeds, n_newcomers``.
         subgroups: ``policy, metric, group, mean, ...`` at the last snapshot (with ``by``).
+        uncertainty: With a posterior: each effect per whole year with intervals from seeds
+            alone and from seeds plus parameters, the parameters' share of the variance and
+            the probability of beating the reference by 1 pp (`experiments.uncertainty`).
         newcomers: Newcomer snapshots of every run (only from `compare`, not the CLI).
         same_population: True if, for every seed, every policy started from the
             same newcomers (checked on their fingerprints at the first snapshot).
@@ -153,6 +173,7 @@ class ComparisonResult:
     over_time: pd.DataFrame
     by_permit: pd.DataFrame
     subgroups: pd.DataFrame | None = None
+    uncertainty: pd.DataFrame | None = None
     newcomers: pd.DataFrame | None = None
     same_population: bool = True
     seconds: float = 0.0
@@ -162,7 +183,7 @@ class ComparisonResult:
 
 def compare(policies: list[str] | None = None, seeds: int = DEFAULT_SEEDS, years: float = DEFAULT_YEARS,
             params: dict | None = None, by: str | None = None, metrics: list[str] | None = None,
-            workers: int | None = None, progress: bool = False) -> ComparisonResult:
+            workers: int | None = None, progress: bool = False, posterior: int = 0) -> ComparisonResult:
     """Run every policy for seeds ``0..seeds-1`` and summarise.
 
     Args:
@@ -174,6 +195,8 @@ def compare(policies: list[str] | None = None, seeds: int = DEFAULT_SEEDS, years
         metrics: Headline metrics (default: the key outcomes, costs per newcomer).
         workers: Processes (default: every core; 1 runs in this process).
         progress: Show a progress bar on stderr.
+        posterior: Draw this many parameter sets from the shipped posterior and run
+            ``seeds`` seeds on each (0: the default parameters only).
 
     Returns:
         The tables, the newcomer snapshots included.
@@ -183,7 +206,7 @@ def compare(policies: list[str] | None = None, seeds: int = DEFAULT_SEEDS, years
         ...                  params={"n_newcomers": 200})            # doctest: +SKIP
         >>> result.summary.query("metric == 'share_employed' and year == 3")  # doctest: +SKIP
     """
-    settings = make_settings(policies, seeds, years, params or {}, by, metrics)
+    settings = make_settings(policies, seeds, years, params or {}, by, metrics, posterior)
     pool = make_pool(_worker_count(workers, settings))
     try:
         with tempfile.TemporaryDirectory(prefix="nieuwkomers-compare-") as tmp:
@@ -200,7 +223,7 @@ def _worker_count(workers: int | None, settings: Settings) -> int:
 
 
 def make_settings(policies: list[str] | None, seeds: int, years: float, params: dict,
-                  by: str | None, metrics: list[str] | None = None) -> Settings:
+                  by: str | None, metrics: list[str] | None = None, posterior: int = 0) -> Settings:
     """Check the inputs of a comparison and return its settings.
 
     Raises:
@@ -223,8 +246,32 @@ def make_settings(policies: list[str] | None, seeds: int, years: float, params: 
             tail = f"; did you mean {', '.join(hint)}?" if hint else f"; choose from: {', '.join(S.REPORT_METRICS)}"
             raise ValueError(f"unknown metric {m!r}{tail}")
     reference = S.REFERENCE_POLICY if S.REFERENCE_POLICY in policies else policies[0]
-    return Settings(tuple(policies), tuple(range(seeds)), float(years), validate_params(params), by,
-                    tuple(metrics), reference)
+    draws = posterior_draws(posterior, seeds)
+    n_runs = seeds * max(1, len(draws))
+    return Settings(tuple(policies), tuple(range(n_runs)), float(years), validate_params(params), by,
+                    tuple(metrics), reference, draws, seeds if draws else 0)
+
+
+POSTERIOR_SEED = 0  # which draws --posterior K takes: the same K sets in every comparison
+
+
+def posterior_draws(k: int, seeds: int) -> tuple[dict, ...]:
+    """``k`` parameter sets from the shipped posterior (none for ``k = 0``).
+
+    Raises:
+        ValueError: For a bad ``k``, fewer than 2 seeds per draw, or no shipped posterior.
+    """
+    if k == 0:
+        return ()
+    if not isinstance(k, int) or not 2 <= k <= 1000:
+        raise ValueError(f"posterior={k!r} is not allowed: expected 0 or an integer in [2, 1000]")
+    if seeds < 2:
+        raise ValueError("--posterior needs --seeds 2 or more: seed noise is measured within each draw")
+    posterior = read_posterior()
+    if posterior is None:
+        raise ValueError("no posterior ships with this installation (model/data/posterior.csv); "
+                         "run `nieuwkomers calibrate --export model/data`")
+    return tuple(as_parameters(draw) for draw in posterior.draw(k, POSTERIOR_SEED))
 
 
 # --- running ------------------------------------------------------------------------
@@ -262,7 +309,9 @@ def population_fingerprint(newcomers: pd.DataFrame) -> int:
 def _run_one(settings: Settings, policy: str, seed: int) -> _RunOutput:
     """One run: its model table, its newcomer snapshots (as Arrow) and their small summaries."""
     cpu = time.process_time()
-    result = run_simulation(policy, seed, settings.years, settings.params, SNAPSHOT_EVERY)
+    result = run_simulation(policy, seed, settings.years, settings.run_params(seed), SNAPSHOT_EVERY)
+    if settings.draws:
+        result.model["draw"] = settings.draw_of(seed)
     newcomers = result.newcomers
     by_permit = S.per_run_by_years_since_permit(newcomers, S.NEWCOMER_MEASURES)
     subgroups = (S.per_run_by_subgroup(newcomers, settings.by, S.NEWCOMER_MEASURES)
@@ -398,6 +447,12 @@ def summarise(settings: Settings, outputs: list[_RunOutput]) -> ComparisonResult
     if settings.by:
         subgroups = S.summarise_by_subgroup(pd.concat([o.subgroups for o in outputs], ignore_index=True))
     cols = ["policy", "metric", "year", "mean", "ci_low", "ci_high", "n_seeds"]
+    uncertainty = None
+    if settings.draws:
+        uncertainty = U.effect_uncertainty(model, all_metrics, settings.reference, year_months)
+        differences = _with_wider_interval(differences, uncertainty)
+        summary = _with_wider_interval(summary, U.level_uncertainty(model, all_metrics, year_months))
+        over_time = _with_wider_interval(over_time, U.level_uncertainty(model, shown))
     fingerprints = pd.DataFrame([(o.seed, o.population) for o in outputs], columns=["seed", "population"])
     same_population = bool((fingerprints.groupby("seed")["population"].nunique() == 1).all())
     return ComparisonResult(
@@ -409,7 +464,18 @@ def summarise(settings: Settings, outputs: list[_RunOutput]) -> ComparisonResult
         over_time=_in_order(over_time, settings),
         by_permit=_in_order(by_permit, settings),
         subgroups=_in_order(subgroups, settings) if subgroups is not None else None,
+        uncertainty=_in_order(uncertainty, settings) if uncertainty is not None else None,
     )
+
+
+def _with_wider_interval(table: pd.DataFrame, wider: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with its interval replaced by the seeds-plus-parameters one of ``wider``."""
+    keys = ["policy", "metric", "month"]
+    if "month" not in table.columns:
+        table = table.assign(month=(table["year"] * 12).round().astype(int))
+    merged = table.drop(columns=["ci_low", "ci_high"]).merge(
+        wider[[*keys, "ci_low", "ci_high"]], on=keys, how="left")
+    return merged[[*table.columns]]
 
 
 def _from_enough_permits(over_time: pd.DataFrame, model: pd.DataFrame, settings: Settings) -> pd.DataFrame:
@@ -460,13 +526,18 @@ def format_ci(metric: Metric, row: pd.Series, difference: bool = False) -> str:
     mean = format_value(metric, row["mean"], difference)
     if pd.isna(row["ci_low"]):
         return mean
+    return f"{mean} {format_interval(metric, row['ci_low'], row['ci_high'])}"
+
+
+def format_interval(metric: Metric, low: float, high: float) -> str:
+    """``[low, high]`` in the metric's unit, without units (percentage points for shares)."""
+    if pd.isna(low):
+        return "–"
     scale = 100 if metric.is_share else 1
     if metric.unit == "EUR":
-        lo, hi = f"{row['ci_low']:,.0f}", f"{row['ci_high']:,.0f}"
-    else:
-        digits = 1 if metric.is_share else 2
-        lo, hi = f"{scale * row['ci_low']:.{digits}f}", f"{scale * row['ci_high']:.{digits}f}"
-    return f"{mean} [{lo}, {hi}]"
+        return f"[{low:,.0f}, {high:,.0f}]"
+    digits = 1 if metric.is_share else 2
+    return f"[{scale * low:.{digits}f}, {scale * high:.{digits}f}]"
 
 
 def _diff_row(row: pd.Series) -> pd.Series:
@@ -489,6 +560,62 @@ def _year_label(year: float) -> str:
     return f"year {year:g}"
 
 
+def _uncertainty_text(st: Settings) -> str:
+    common = ("Shares are of permit holders aged 18–64 (housed or waiting for a house); costs are "
+              "cumulative from the first arrival and divided by the number of newcomers.")
+    if not st.draws:
+        return (f"**Uncertainty.** Each cell is the mean across seeds with its 95% confidence interval "
+                f"(Student t, n = {len(st.seeds)}) in brackets. A difference from `{st.reference}` is "
+                "taken seed by seed (paired) and then averaged, with its own 95% interval; **bold** "
+                f"differences have an interval that excludes zero. {common} The intervals show "
+                "simulation noise only, not uncertainty in the model's calibrated parameters: add "
+                "`--posterior K` for that (`docs/calibration.md`).")
+    k, s = len(st.draws), st.seeds_per_draw
+    return (f"**Uncertainty: seeds and parameters.** Every policy ran on the same {k} parameter sets "
+            f"drawn from the calibration's posterior (`model/data/posterior.csv`), {s} seeds each "
+            f"(the same seeds in every policy), {k * s} runs per policy. Each cell is the mean over "
+            "those runs; its 95% interval in brackets includes both seed noise and the uncertainty "
+            "of the calibrated parameters (`docs/calibration.md`); **bold** differences have such "
+            "an interval that excludes zero. The section *How sure are we?* separates the two. "
+            + common)
+
+
+def uncertainty_section(result: ComparisonResult, years: list[float]) -> list[str]:
+    """The report's table of effects with seed-only and seed-plus-parameter intervals."""
+    st = result.settings
+    u = result.uncertainty.assign(year=result.uncertainty["month"] / 12).set_index(["policy", "metric", "year"])
+    out = [
+        "## How sure are we? Seeds alone, and seeds plus parameters",
+        "",
+        f"For each effect (difference from `{st.reference}`, run by run): its 95% interval if the "
+        "parameters were known (seeds alone), its 95% interval given the posterior of the "
+        "calibrated parameters (seeds plus parameters), the share of that interval's variance "
+        "due to the parameters, and the probability that the policy beats the reference by at "
+        "least 1 percentage point in the better direction (shares only). How these are "
+        "computed: `experiments/uncertainty.py`.",
+        "",
+    ]
+    header = ["policy", "year", "effect", "seeds alone", "seeds + parameters", "from parameters",
+              "P(≥ 1 pp better)"]
+    for name in st.metrics:
+        m = S.REPORT_METRICS[name]
+        rows = []
+        for p in st.policies:
+            if p == st.reference:
+                continue
+            for y in years:
+                if (p, name, y) not in u.index:
+                    continue
+                r = u.loc[(p, name, y)]
+                chance = "–" if pd.isna(r["p_beats"]) else f"{r['p_beats']:.0%}"
+                rows.append([f"`{p}`", f"{y:g}", format_value(m, r["mean"], difference=True),
+                             format_interval(m, r["ci_low_seeds"], r["ci_high_seeds"]),
+                             format_interval(m, r["ci_low"], r["ci_high"]),
+                             f"{r['param_share']:.0%}", chance])
+        out += [f"### {m.label}", "", _md_table(header, rows, "llrrrrr"), ""]
+    return out
+
+
 def report_markdown(result: ComparisonResult, figures: list[str]) -> str:
     """The readable report, ``summary.md``."""
     st = result.settings
@@ -505,13 +632,7 @@ def report_markdown(result: ComparisonResult, figures: list[str]) -> str:
         "",
         _crn_text(result),
         "",
-        f"**Uncertainty.** Each cell is the mean across seeds with its 95% confidence interval "
-        f"(Student t, n = {len(st.seeds)}) in brackets. A difference from `{st.reference}` is "
-        "taken seed by seed (paired) and then averaged, with its own 95% interval; **bold** "
-        "differences have an interval that excludes zero. Shares are of permit holders aged "
-        "18–64 (housed or waiting for a house); costs are cumulative from the first arrival "
-        "and divided by the number of newcomers. The intervals show simulation noise only, "
-        "not uncertainty in the model's assumptions (see `docs/ODD.md`).",
+        _uncertainty_text(st),
         "",
         "## Policies",
         "",
@@ -539,6 +660,8 @@ def report_markdown(result: ComparisonResult, figures: list[str]) -> str:
             rows.append(row)
         out += [_md_table(header, rows), ""]
 
+    if result.uncertainty is not None:
+        out += uncertainty_section(result, years)
     shown = permit_years_shown(result.by_permit)
     permit_years = [y for y in PERMIT_YEARS if y in set(shown["years_since_permit"])]
     bp = result.by_permit.set_index(["policy", "metric", "years_since_permit"])
@@ -776,6 +899,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--by", choices=S.SUBGROUPS, help="also break outcomes down by this subgroup")
     parser.add_argument("--metrics", metavar="M,N,..",
                         help="headline metrics of the report and figures (default: the key outcomes)")
+    parser.add_argument("--posterior", type=int, default=0, metavar="K",
+                        help="also run every policy on K parameter sets drawn from the calibration's "
+                             "posterior, --seeds seeds each, and report how much of the uncertainty "
+                             "is due to the parameters (default 0: the calibrated medians only)")
     parser.add_argument("--workers", type=int, metavar="N", help="processes (default: every core)")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="override a parameter for every policy (repeatable)")
@@ -828,8 +955,10 @@ def main(args: argparse.Namespace) -> int:
         raise UsageError(f"--seeds {args.seeds} is not allowed: expected an integer in [1, 10000]")
     if args.workers is not None and not 1 <= args.workers <= 256:
         raise UsageError(f"--workers {args.workers} is not allowed: expected an integer in [1, 256]")
+    if args.posterior and not 2 <= args.posterior <= 1000:
+        raise UsageError(f"--posterior {args.posterior} is not allowed: expected 0 or an integer in [2, 1000]")
     settings = make_settings(_split(args.policies), args.seeds, args.years, parse_overrides(args.set),
-                             args.by, _split(args.metrics))
+                             args.by, _split(args.metrics), args.posterior)
     IntegrationModel(policy=settings.policies[0], rng=0, **settings.params)  # parameters that clash fail now
     readme = _check_readme(args.readme) if args.readme else None
     out = prepare_out_dir(args.out)
@@ -848,6 +977,9 @@ def main(args: argparse.Namespace) -> int:
         result.by_permit.to_csv(staging / "by_years_since_permit.csv", index=False)
         if result.subgroups is not None:
             result.subgroups.assign(by=settings.by).to_csv(staging / f"by_{settings.by}.csv", index=False)
+        if result.uncertainty is not None:
+            result.uncertainty.assign(year=result.uncertainty["month"] / 12, reference=settings.reference).drop(
+                columns="month").pipe(_whole_years).to_csv(staging / "uncertainty.csv", index=False)
         figures = render_figures(result, staging / "figures", pool)
         (staging / "summary.md").write_text(report_markdown(result, figures), encoding="utf-8")
         write_json(_record(settings, result, workers, time.perf_counter() - started), staging / "compare.json")
@@ -880,9 +1012,10 @@ def _whole_years(df: pd.DataFrame) -> pd.DataFrame:
 def _move_into_place(staging: Path, out: Path) -> None:
     """Rename every finished file from the staging folder into ``out`` (figures/ as a whole)."""
     files = sorted(item for item in staging.iterdir() if item.is_file())
-    for by in S.SUBGROUPS:  # a breakdown left by an earlier compare would not match this one
-        if staging / f"by_{by}.csv" not in files:
-            (out / f"by_{by}.csv").unlink(missing_ok=True)
+    optional = [f"by_{by}.csv" for by in S.SUBGROUPS] + ["uncertainty.csv"]
+    for name in optional:  # left by an earlier compare, it would not match this one
+        if staging / name not in files:
+            (out / name).unlink(missing_ok=True)
     for item in files:
         os.replace(item, out / item.name)
     new_figures, figures = staging / "figures", out / "figures"
@@ -907,6 +1040,9 @@ def _record(settings: Settings, result: ComparisonResult, workers: int, report_s
         "years": settings.years,
         "snapshot_months": SNAPSHOT_EVERY,
         "overrides": settings.params,
+        "posterior": ({"draws": len(settings.draws), "seeds_per_draw": settings.seeds_per_draw,
+                       "draw_seed": POSTERIOR_SEED, "parameter_sets": list(settings.draws)}
+                      if settings.draws else None),
         "n_newcomers": settings.n_newcomers,
         "reference": settings.reference,
         "by": settings.by,

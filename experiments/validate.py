@@ -37,7 +37,8 @@ from model.calibration import (
     load_targets,
     scenarios_for,
 )
-from model.parameters import DEFAULTS
+from model.parameters import DEFAULTS, as_parameters
+from model.posterior import Posterior, read_posterior
 
 HELP = ("Check the baseline against the Dutch record and the policies against measured effects "
         "(exit 1 if a band is missed).")
@@ -49,6 +50,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seeds", type=int, default=20, help="seeds to average over (default 20)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help="worker processes (default: all cores)")
+    parser.add_argument("--posterior", type=int, default=0, metavar="K",
+                        help="instead, run K parameter sets drawn from the calibration's posterior (one seed "
+                             "each) and show each target's posterior-predictive 90%% interval beside its band")
     parser.add_argument("--out", help="also write the table as DIR/validation.csv and .md")
 
 
@@ -111,16 +115,7 @@ def validate(seeds: int = 20, workers: int = 1, progress: bool = True, params: d
         progress: Show a progress bar on stderr.
         params: Parameter overrides for every scenario (default: the model's defaults).
     """
-    per_seed: list[dict[str, float]] = []
-    if workers <= 1:
-        for seed in tqdm(range(seeds), desc="validate", unit="seed", file=sys.stderr, disable=not progress):
-            per_seed.append(measure_seed(seed, params))
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(measure_seed, seed, params) for seed in range(seeds)]
-            for future in tqdm(as_completed(futures), total=seeds, desc="validate", unit="seed",
-                               file=sys.stderr, disable=not progress):
-                per_seed.append(future.result())
+    per_seed = _measure_all([(seed, params) for seed in range(seeds)], workers, progress, "seed")
     rows = []
     for target in load_targets():
         mean, low, high = confidence_interval(np.array([v[target.id] for v in per_seed], dtype=float))
@@ -130,6 +125,95 @@ def validate(seeds: int = 20, workers: int = 1, progress: bool = True, params: d
             "inside": bool(target.contains(mean)), "n_seeds": seeds, "source": target.source,
         })
     return pd.DataFrame(rows)
+
+
+def _measure_all(jobs: list[tuple[int, dict | None]], workers: int, progress: bool,
+                 unit: str) -> list[dict[str, float]]:
+    """`measure_seed` for every (seed, params) job, on ``workers`` processes, in job order."""
+    bar = tqdm(total=len(jobs), desc="validate", unit=unit, file=sys.stderr, disable=not progress)
+    with bar:
+        if workers <= 1:
+            results = []
+            for job in jobs:
+                results.append(measure_seed(*job))
+                bar.update()
+            return results
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(measure_seed, *job): i for i, job in enumerate(jobs)}
+            results: list = [None] * len(jobs)
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
+                bar.update()
+            return results
+
+
+PREDICTIVE = (0.05, 0.95)  # the posterior-predictive interval: 90%
+
+
+def posterior_check(draws: int = 20, workers: int = 1, progress: bool = True) -> pd.DataFrame:
+    """Each target's posterior-predictive distribution under the shipped posterior (see `posterior_values`).
+
+    Raises:
+        UsageError: If no posterior ships with the installation.
+    """
+    posterior = read_posterior()
+    if posterior is None:
+        raise UsageError("no posterior ships with this installation (model/data/posterior.csv); "
+                         "run `nieuwkomers calibrate --export model/data`")
+    return posterior_values(posterior, draws, workers, progress)[0]
+
+
+def posterior_values(posterior: Posterior, draws: int, workers: int = 1, progress: bool = True,
+                     base: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every target under ``draws`` parameter sets drawn from ``posterior``, one seed each.
+
+    Draw ``i`` runs seed ``i``, so the spread holds seed noise as well as
+    parameter uncertainty: it is where a new run of the calibrated model lands.
+
+    Args:
+        posterior: The posterior to draw from.
+        draws: Parameter sets.
+        workers: Worker processes.
+        progress: Show a progress bar.
+        base: Overrides under every draw (e.g. the world size of a calibration).
+
+    Returns:
+        One row per target (band, predictive mean, median and 90% interval, share
+        of draws inside the band, ``inside`` when the median is), and the values
+        in long form (``draw, id, value``).
+    """
+    sets = [{**(base or {}), **as_parameters(d)} for d in posterior.draw(draws, seed=0)]
+    values = _measure_all(list(enumerate(sets)), workers, progress, "draw")
+    rows = []
+    for target in load_targets():
+        v = np.array([x.get(target.id, np.nan) for x in values], dtype=float)
+        v = v[np.isfinite(v)]
+        some = v.size > 0
+        median = float(np.median(v)) if some else float("nan")
+        rows.append({
+            "id": target.id, "kind": target.kind, "what": target.what, "low": target.low, "high": target.high,
+            "point": target.point, "predictive_mean": float(v.mean()) if some else float("nan"),
+            "predictive_median": median,
+            "predictive_low": float(np.quantile(v, PREDICTIVE[0])) if some else float("nan"),
+            "predictive_high": float(np.quantile(v, PREDICTIVE[1])) if some else float("nan"),
+            "share_inside": float(np.mean([target.contains(x) for x in v])) if some else float("nan"),
+            "inside": bool(target.contains(median)), "n_draws": draws, "source": target.source,
+        })
+    long = pd.DataFrame([{"draw": i, "id": t, "value": v} for i, x in enumerate(values) for t, v in x.items()])
+    return pd.DataFrame(rows), long
+
+
+def format_posterior_table(table: pd.DataFrame) -> str:
+    """The posterior-predictive table as aligned text, grouped like `format_table`."""
+    lines = []
+    for kind, rows in table.groupby("kind", sort=False):
+        lines += ["" if lines else None, KIND_TITLES.get(kind, kind),
+                  f"  {'target':23s} {'band':>16s} {'median [90% predictive]':>28s}  in band  what"]
+        for r in rows.itertuples():
+            band = f"[{r.low:g}, {r.high:g}]"
+            model = f"{r.predictive_median:.3f} [{r.predictive_low:.3f}, {r.predictive_high:.3f}]"
+            lines.append(f"  {r.id:23s} {band:>16s} {model:>28s}  {r.share_inside:6.0%}   {r.what}")
+    return "\n".join(line for line in lines if line is not None)
 
 
 KIND_TITLES = {"fact": "The Dutch record under the 2013 regime (baseline_2013)",
@@ -156,14 +240,24 @@ def main(args: argparse.Namespace) -> int:
         raise UsageError(f"--seeds {args.seeds} is not allowed: expected an integer in [2, 1000]")
     if args.workers < 1:
         raise UsageError(f"--workers {args.workers} is not allowed: expected an integer >= 1")
+    if args.posterior and not 2 <= args.posterior <= 1000:
+        raise UsageError(f"--posterior {args.posterior} is not allowed: expected 0 or an integer in [2, 1000]")
     out = prepare_out_dir(args.out) if args.out else None
-    table = validate(args.seeds, args.workers)
-    text = format_table(table)
+    if args.posterior:
+        table = posterior_check(args.posterior, args.workers)
+        text = format_posterior_table(table)
+        name = "posterior_check"
+        summary = "targets whose posterior-predictive median lies inside their band"
+    else:
+        table = validate(args.seeds, args.workers)
+        text = format_table(table)
+        name = "validation"
+        summary = "targets inside their band"
     print(text)
     missed = table.loc[~table["inside"], "id"].tolist()
-    print(f"\n{len(table) - len(missed)} of {len(table)} targets inside their band"
+    print(f"\n{len(table) - len(missed)} of {len(table)} {summary}"
           + (f"; missed: {', '.join(missed)}" if missed else ""))
     if out:
-        write_text(table.to_csv(index=False), out / "validation.csv")
-        write_text("```\n" + text + "\n```\n", out / "validation.md")
+        write_text(table.to_csv(index=False), out / f"{name}.csv")
+        write_text("```\n" + text + "\n```\n", out / f"{name}.md")
     return 1 if missed else 0

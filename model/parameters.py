@@ -533,3 +533,9 @@ def parse_assignment(text: str) -> tuple[str, Value]:
     if name not in PARAMS:
         raise ValueError(unknown_parameter_message(name))
     return name, PARAMS[name].parse(raw)
+
+
+def as_parameters(values: dict[str, float]) -> dict[str, Value]:
+    """Numbers from a posterior sample as typed, validated parameter values (integers rounded)."""
+    return {name: PARAMS[name].validate(int(round(v)) if PARAMS[name].kind is int else float(v))
+            for name, v in values.items()}
