@@ -10,7 +10,7 @@ PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 python3; do \
 	for c in $$(pyenv root 2>/dev/null)/versions/3.1[2-9]*/bin/python3 $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 /usr/local/bin/python3.1[2-9] /usr/bin/python3.1[2-9]; do \
 	  [ -x "$$c" ] && "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$c; exit 0; }; done)
 
-.PHONY: setup demo app test bench exercises validation lint clean
+.PHONY: setup demo app test bench exercises validation calibration lint clean
 
 setup: $(VENV)/.installed
 
@@ -22,8 +22,9 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
+# Every policy on 10 parameter sets from the calibration's posterior x 2 seeds (140 runs, about a minute).
 demo: setup
-	$(BIN)/nieuwkomers compare --out results/compare
+	$(BIN)/nieuwkomers compare --out results/compare --posterior 10 --seeds 2
 
 app: setup
 	$(BIN)/nieuwkomers app
@@ -42,6 +43,14 @@ validation: setup
 
 exercises: setup
 	$(BIN)/python docs/exercises/generate_solutions.py
+
+# Refit the calibrated parameters (ABC-SMC, about an hour on 2 cores), ship the posterior, regenerate its docs.
+calibration: setup
+	$(BIN)/nieuwkomers calibrate --out results/calibration --population 64 --generations 8 --max-minutes 60 --check 20 --export model/data
+	mkdir -p docs/calibration
+	cp results/calibration/epsilon.png results/calibration/marginals.png results/calibration/pairs.png \
+	   results/calibration/predictive.png results/calibration/parameters.csv results/calibration/posterior_check.csv docs/calibration/
+	$(BIN)/python docs/odd_tables.py
 
 lint: setup
 	$(BIN)/ruff check .

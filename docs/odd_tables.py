@@ -94,25 +94,67 @@ def evaluation_table() -> str:
     return "\n".join(lines)
 
 
+def posterior_table() -> str:
+    """Markdown table of the calibrated parameters: prior, hand value, posterior median and 90% interval."""
+    from model.parameters import PARAMS
+    from model.posterior import read_posterior
+
+    posterior = read_posterior()
+    if posterior is None:
+        return "No posterior ships with this version: the defaults are the hand calibration."
+    lines = ["| parameter | prior (uniform) | why this prior | hand value | posterior median [90% interval] "
+             "| narrowed to |", "|---|---|---|---|---|---|"]
+    for name in posterior.names:
+        p = PARAMS[name]
+        low, high = (p.prior.low, p.prior.high) if p.prior else p.bounds
+        q05, q95 = posterior.quantile(name, 0.05), posterior.quantile(name, 0.95)
+        share = (q95 - q05) / (high - low) / 0.9 if high > low else float("nan")
+        lines.append(f"| `{name}` | {low:g} to {high:g} | {_cell(p.prior.reason if p.prior else 'its bounds')} "
+                     f"| {p.hand_value!r} | {p.default!r} [{q05:.3g}, {q95:.3g}] | {share:.0%} |")
+    return "\n".join(lines)
+
+
+def posterior_facts() -> str:
+    """One paragraph on how the shipped posterior was made (from posterior.json)."""
+    from model.posterior import read_posterior
+
+    posterior = read_posterior()
+    if posterior is None:
+        return "No posterior ships with this version."
+    m = posterior.settings
+    st = m["settings"]
+    gens = m["generations"]
+    eps = ", ".join(f"{g['epsilon']:.3g}" for g in gens)
+    return (f"Made {m['made']} from code `{m['code_version']}`: {len(st['fit'])} parameters fitted to "
+            f"{len(st['targets'])} targets; {st['population']} particles per generation, {len(gens)} generations "
+            f"(epsilon per generation: {eps}), {m['simulations']:,} simulations of {len(st['scenarios'])} "
+            f"scenarios each, world x{st['scale']:g} ({m['world']['n_newcomers']:,} newcomers); wall time of the "
+            f"last call {m['wall_seconds_last_call'] / 60:.0f} min on this project's 2-core machine.")
+
+
 BLOCKS = {"targets": target_table, "parameters": parameter_table, "outcomes": metric_table,
           "constants": constant_table, "evaluation": evaluation_table}
+CALIBRATION_DOC = ROOT / "docs" / "calibration.md"
+CALIBRATION_BLOCKS = {"posterior": posterior_table, "posterior-facts": posterior_facts}
 
 
-def render(text: str) -> str:
+def render(text: str, blocks: dict | None = None, name_of_file: str = "docs/ODD.md") -> str:
     """``text`` with every ``<!-- NAME:start -->...<!-- NAME:end -->`` block regenerated."""
-    for name, make in BLOCKS.items():
+    for name, make in (blocks or BLOCKS).items():
         pattern = re.compile(rf"(<!-- {name}:start -->\n)(?:.*?\n)?(<!-- {name}:end -->)", re.S)
         if not pattern.search(text):
-            raise SystemExit(f"docs/ODD.md has no <!-- {name}:start --> block")
+            raise SystemExit(f"{name_of_file} has no <!-- {name}:start --> block")
         text = pattern.sub(lambda m, make=make: m.group(1) + make() + "\n" + m.group(2), text)
     return text
 
 
 def main() -> int:
-    """Rewrite docs/ODD.md's generated blocks."""
+    """Rewrite the generated blocks of docs/ODD.md and docs/calibration.md."""
     sys.path.insert(0, str(ROOT))
     ODD.write_text(render(ODD.read_text(encoding="utf-8")), encoding="utf-8")
-    print(f"regenerated the tables in {ODD}")
+    CALIBRATION_DOC.write_text(render(CALIBRATION_DOC.read_text(encoding="utf-8"), CALIBRATION_BLOCKS,
+                                      "docs/calibration.md"), encoding="utf-8")
+    print(f"regenerated the tables in {ODD} and {CALIBRATION_DOC}")
     return 0
 
 

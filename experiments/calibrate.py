@@ -322,7 +322,7 @@ def open_history(db: str):
         history.id = 1
         history.max_t  # noqa: B018 - reading it checks the tables
         names = set(history.get_distribution(m=0, t=history.max_t)[0].columns) if history.max_t >= 0 else set()
-    except (SQLAlchemyError, ValueError, KeyError, IndexError, TypeError) as err:
+    except (SQLAlchemyError, AssertionError, ValueError, KeyError, IndexError, TypeError) as err:
         raise UsageError(f"--db {db}: not a readable calibration history ({type(err).__name__}: "
                          f"{str(err).splitlines()[0][:120]})") from None
     return history, names
@@ -346,9 +346,6 @@ def run_calibration(args: argparse.Namespace, settings: Settings, out: Path, db:
     )
     midpoints = {t.id: (t.low + t.high) / 2 for t in load_targets() if t.id in settings.targets}
     if args.resume:
-        history, names = open_history(db)
-        if names and names != set(settings.fit):
-            raise UsageError(f"--db {db}: holds a calibration of other parameters")
         abc.load(db, 1)
     else:
         abc.new(db, midpoints, meta_info={"settings": json.dumps(asdict(settings))})
@@ -444,6 +441,9 @@ def main(args: argparse.Namespace) -> int:
     db = args.db or f"sqlite:///{(out / DB_NAME).resolve()}"
     if args.resume:
         _open_history_settings(db, out, settings)
+        _, names = open_history(db)
+        if names and names != set(settings.fit):
+            raise UsageError(f"--db {db}: holds a calibration of other parameters")
     elif args.db is None and (out / DB_NAME).exists():
         raise UsageError(f"{out / DB_NAME} exists: add --resume to continue it, or choose another --out")
     else:

@@ -808,24 +808,54 @@ def readme_block(result: ComparisonResult, image: str) -> str:
             row.append(text)
         rows.append(row)
     header = ["policy", *[S.REPORT_METRICS[n].label for n in names]]
+    if st.draws:
+        runs = (f"every policy on {len(st.draws)} parameter sets drawn from the calibration's posterior, "
+                f"{st.seeds_per_draw} seeds each ({len(st.seeds)} runs per policy, the same in every policy)")
+        intervals = "its 95% interval from seeds and parameters"
+    else:
+        runs = f"every policy for {len(st.seeds)} seeds (the same seeds in every policy)"
+        intervals = "its 95% CI"
     return "\n".join([
         README_START,
         "## What the comparison shows",
         "",
-        f"`make demo` runs every policy for {len(st.seeds)} seeds over {st.years:g} years "
-        "(the same seeds in every policy) and writes a report with 95% confidence intervals and "
-        f"figures to `results/compare/`. At year {year:g} (mean across seeds; in brackets the "
-        f"difference from `{st.reference}`, **bold** where its 95% CI excludes zero):",
+        f"`make demo` runs {runs} over {st.years:g} years and writes a report with 95% intervals and "
+        f"figures to `results/compare/`. At year {year:g} (mean across runs; in brackets the "
+        f"difference from `{st.reference}`, **bold** where {intervals} excludes zero):",
         "",
         _md_table(header, rows),
         "",
+        *(_readme_uncertainty(result, year) if result.uncertainty is not None else []),
         f"![Key outcomes over time by policy]({image})",
         "",
-        "Generated, not typed: `nieuwkomers compare --out results/compare --readme README.md` "
+        "Generated, not typed: `nieuwkomers compare --out results/compare "
+        + (f"--posterior {len(st.draws)} --seeds {st.seeds_per_draw} " if st.draws else "")
+        + "--readme README.md` "
         "reruns the comparison and rewrites this section and its figure "
         "(`docs/img/compare_overview.png`); the full report is `results/compare/summary.md`.",
         README_END,
     ])
+
+
+def _readme_uncertainty(result: ComparisonResult, year: float) -> list[str]:
+    """The README's "how sure" table: each policy's employment effect with both intervals."""
+    st = result.settings
+    u = result.uncertainty.assign(year=result.uncertainty["month"] / 12).set_index(["policy", "metric", "year"])
+    m = S.REPORT_METRICS["share_employed"]
+    rows = []
+    for p in st.policies:
+        if p == st.reference or (p, m.name, year) not in u.index:
+            continue
+        r = u.loc[(p, m.name, year)]
+        rows.append([f"`{p}`", format_value(m, r["mean"], difference=True),
+                     format_interval(m, r["ci_low_seeds"], r["ci_high_seeds"]),
+                     format_interval(m, r["ci_low"], r["ci_high"]), f"{r['param_share']:.0%}",
+                     f"{r['p_beats']:.0%}"])
+    header = ["policy", "employment effect", "95% interval, seeds alone", "95% interval, seeds + parameters",
+              "share from parameters", "P(≥ 1 pp better)"]
+    return [f"How sure: the employment effect at year {year:g}, with the uncertainty of the calibrated "
+            "parameters and without it ([docs/calibration.md](docs/calibration.md)):", "",
+            _md_table(header, rows), ""]
 
 
 # --- figures ------------------------------------------------------------------------------

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -41,3 +45,45 @@ def stop(process: subprocess.Popen, timeout: float = 15) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def dask_cluster(tmp_path_factory):
+    """A real `dask scheduler` and one `dask worker` (2 threads) on 127.0.0.1, stopped by PID."""
+    from distributed import Client
+
+    dask = Path(sys.executable).with_name("dask")
+    logs = tmp_path_factory.mktemp("dask")
+    port = free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    processes = []
+    try:
+        with open(logs / "scheduler.log", "wb") as log:
+            processes.append(subprocess.Popen(
+                [str(dask), "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+                stdout=log, stderr=subprocess.STDOUT))
+        with open(logs / "worker.log", "wb") as log:
+            processes.append(subprocess.Popen(
+                [str(dask), "worker", address, "--host", "127.0.0.1", "--nworkers", "1", "--nthreads", "2",
+                 "--no-nanny", "--no-dashboard", "--memory-limit", "0"],
+                stdout=log, stderr=subprocess.STDOUT))
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with Client(address, timeout="5s") as client:
+                    client.wait_for_workers(1, timeout=max(1, deadline - time.monotonic()))
+                break
+            except OSError:
+                if time.monotonic() > deadline or any(p.poll() is not None for p in processes):
+                    raise
+                time.sleep(0.5)
+        yield address
+    finally:
+        for process in reversed(processes):  # the worker first, then the scheduler
+            stop(process)

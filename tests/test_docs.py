@@ -20,6 +20,14 @@ def test_odd_tables_are_up_to_date():
     assert _odd_tables().render(odd) == odd, "run: python docs/odd_tables.py"
 
 
+def test_calibration_doc_tables_are_up_to_date():
+    tables = _odd_tables()
+    doc = (ROOT / "docs" / "calibration.md").read_text(encoding="utf-8")
+    assert tables.render(doc, tables.CALIBRATION_BLOCKS, "docs/calibration.md") == doc, \
+        "run: python docs/odd_tables.py"
+    assert "`nieuwkomers calibrate" in doc and "--posterior" in doc
+
+
 def test_odd_names_every_parameter_and_every_constant_has_a_reason():
     from model import PARAMS
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import textwrap
@@ -17,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from conftest import TINY_SWEEP_PARAMETERS, stop
+from conftest import TINY_SWEEP_PARAMETERS
 
 from experiments import cli
 from experiments.sweep import load_sweep, run_sweep
@@ -50,12 +49,6 @@ def skip_if_model_code_changed(*outs: Path) -> None:
         record = json.loads((out / "sweep.json").read_text(encoding="utf-8"))
         if record["versions"]["model_code"] != MODEL_CODE or record.get("runs_on_other_model_code"):
             pytest.skip(f"the model code changed while the test ran ({out.name}); nothing to compare")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 GRID = """
@@ -171,42 +164,6 @@ def test_missing_sweep_file_exits_2(tmp_path, capsys):
 
 
 # --- backends ------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def dask_cluster(tmp_path_factory):
-    """A real `dask scheduler` and one `dask worker` (2 threads) on 127.0.0.1, stopped by PID."""
-    from distributed import Client
-
-    dask = Path(sys.executable).with_name("dask")
-    logs = tmp_path_factory.mktemp("dask")
-    port = free_port()
-    address = f"tcp://127.0.0.1:{port}"
-    processes = []
-    try:
-        with open(logs / "scheduler.log", "wb") as log:
-            processes.append(subprocess.Popen(
-                [str(dask), "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
-                stdout=log, stderr=subprocess.STDOUT))
-        with open(logs / "worker.log", "wb") as log:
-            processes.append(subprocess.Popen(
-                [str(dask), "worker", address, "--host", "127.0.0.1", "--nworkers", "1", "--nthreads", "2",
-                 "--no-nanny", "--no-dashboard", "--memory-limit", "0"],
-                stdout=log, stderr=subprocess.STDOUT))
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with Client(address, timeout="5s") as client:
-                    client.wait_for_workers(1, timeout=max(1, deadline - time.monotonic()))
-                break
-            except OSError:
-                if time.monotonic() > deadline or any(p.poll() is not None for p in processes):
-                    raise
-                time.sleep(0.5)
-        yield address
-    finally:
-        for process in reversed(processes):  # the worker first, then the scheduler
-            stop(process)
 
 
 def test_same_sweep_gives_identical_results_serially_on_two_workers_and_on_a_dask_cluster(

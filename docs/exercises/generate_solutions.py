@@ -48,8 +48,10 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE / "solutions" / "extension"))
+sys.path.insert(0, str(HERE))
 
 from employer_discrimination import DiscriminationModel  # noqa: E402
+from solution_08 import exercise_8 as _exercise_8  # noqa: E402
 
 from experiments import summary as S  # noqa: E402
 from experiments.compare import ComparisonResult, compare, permit_years_shown  # noqa: E402
@@ -1499,7 +1501,12 @@ def discrimination_figure(frame: pd.DataFrame) -> Figure:
 
 # --- putting it together ------------------------------------------------------------------------
 
-EXERCISES = [exercise_1, exercise_2, exercise_3, exercise_4, exercise_5, exercise_6, exercise_7]
+def exercise_8(runs: Runs, main: ComparisonResult, out: Path) -> Doc:
+    """Sheet 8 ("How sure are we?"), written in `solution_08.py` with this file's formatting helpers."""
+    return _exercise_8(runs, main, out, Doc, header, md_table, pct, pp, interval)
+
+
+EXERCISES = [exercise_1, exercise_2, exercise_3, exercise_4, exercise_5, exercise_6, exercise_7, exercise_8]
 
 
 def index(docs: list[Doc], setup: Setup, main: ComparisonResult) -> str:
