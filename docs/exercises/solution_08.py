@@ -57,7 +57,7 @@ def exercise_8(runs, main: ComparisonResult, out: Path, doc_class, header, md_ta
     employment = [table[f"{p}|share_employed"]["param_share"] for p in POLICIES[1:]]
     language = [table[f"{p}|share_a2_plus"]["param_share"] for p in POLICIES[1:]]
     most = max(POLICIES[1:], key=lambda p: table[f"{p}|share_employed"]["high"] - table[f"{p}|share_employed"]["low"])
-    survive = [f"`{p}` on {S.REPORT_METRICS[mm].label.lower()}" for p in POLICIES[1:] for mm in METRICS
+    survive = [f"`{p}` on {S.REPORT_METRICS[mm].label}" for p in POLICIES[1:] for mm in METRICS
                if table[f"{p}|{mm}"]["p_beats"] >= SURE]
     doc.add("## Predict first",
             f"**1. Two tracks, employment at year {YEAR}.** Seeds alone ({setup.compare_seeds} seeds): "
