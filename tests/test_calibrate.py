@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 
 from experiments import cli
-from experiments.calibrate import FIT_SCENARIOS, BandDistance, Settings, candidate_seed, prior_range
+from experiments.calibrate import FIT_SCENARIOS, IDENTIFIED, BandDistance, Settings, candidate_seed, from_unit, prior_range
 from model.calibration import load_targets
 from model.parameters import CALIBRATED, PARAMS, Prior
 from model.posterior import Posterior, read_posterior, weighted_quantile, write_posterior
@@ -52,7 +52,7 @@ def test_a_tiny_calibration_writes_a_history_a_posterior_and_figures(tmp_path):
     pops = populations(out / "calibration.db")
     assert pops["t"].tolist() == [0, 1] and (pops["particles"] == 4).all()
     posterior = read_posterior(out)
-    assert posterior.names == CALIBRATED and len(posterior.rows) == 4
+    assert posterior.names == IDENTIFIED and len(posterior.rows) == 4
     assert sum(posterior.weights) == pytest.approx(1.0)
     for name in posterior.names:
         low, high = prior_range(name)
@@ -133,7 +133,7 @@ def test_a_malformed_posterior_file_is_refused_with_the_problem_named(tmp_path, 
 def test_the_shipped_posterior_medians_are_the_defaults_of_the_calibrated_parameters():
     posterior = read_posterior()
     assert posterior is not None, "model/data/posterior.csv ships with the project"
-    assert set(posterior.names) == set(CALIBRATED)
+    assert set(posterior.names) == set(IDENTIFIED) and set(IDENTIFIED) <= set(CALIBRATED)
     for name in posterior.names:
         p = PARAMS[name]
         expected = round(posterior.median(name)) if p.kind is int else posterior.median(name)
@@ -153,6 +153,19 @@ def test_band_distance_is_zero_inside_every_band_and_grows_outside():
     half = (targets["wait"].high - targets["wait"].low) / 2
     assert distance({**inside, "wait": targets["wait"].high + half}) == pytest.approx(np.sqrt(0.5))
     assert distance({**inside, "wait": float("nan")}) > distance({**inside, "wait": targets["wait"].high + half})
+
+
+def test_pyabc_works_in_unit_coordinates_mapped_onto_each_prior_range():
+    low, high = prior_range("catch_up_months")
+    assert from_unit("catch_up_months", 0.0) == low and from_unit("catch_up_months", 1.0) == high
+    assert from_unit("hire_rate", 0.5) == pytest.approx(sum(prior_range("hire_rate")) / 2)
+
+
+def test_fit_all_fits_every_calibrated_parameter(tmp_path):
+    from experiments.calibrate import parse_fit
+
+    assert parse_fit("all") == CALIBRATED and parse_fit(None) == IDENTIFIED
+    assert parse_fit("hire_rate, plan_months") == ("hire_rate", "plan_months")
 
 
 def test_a_candidate_always_runs_the_same_seed_and_settings_tell_fits_apart():
@@ -184,7 +197,7 @@ def test_an_empty_prior_range_is_refused(tmp_path, capsys, monkeypatch):
 
 
 def test_a_corrupt_or_foreign_database_is_refused_on_resume(tmp_path, capsys):
-    settings = {"fit": list(CALIBRATED), "targets": ["wait", "employed36", "welfare30"], "population": 4,
+    settings = {"fit": list(IDENTIFIED), "targets": ["wait", "employed36", "welfare30"], "population": 4,
                 "generations": 2, "scale": 0.1, "scenarios": list(FIT_SCENARIOS), "foged_scale": 1, "seed": 0}
     corrupt, foreign = tmp_path / "corrupt", tmp_path / "foreign"
     for folder in (corrupt, foreign):
