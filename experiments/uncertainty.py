@@ -96,6 +96,8 @@ def effect_uncertainty(model_table: pd.DataFrame, metrics: Iterable[str], refere
                                                     on=["draw", "seed", "metric", "month"])
     other["value"] = other["value"] - other["ref"]
     out = decompose(other, ["policy", "metric", "month", "year"])
+    if out.empty:  # nothing to compare with the reference
+        return out.drop(columns="sd_total").assign(p_beats=pd.Series(dtype=float))
     better = out["metric"].map(lambda m: REPORT_METRICS[m].better if REPORT_METRICS[m].is_share else 0)
     with np.errstate(invalid="ignore", divide="ignore"):
         z = (better * out["mean"] - MARGIN) / out["sd_total"]

@@ -22,7 +22,15 @@ import pandas as pd
 import pytest
 
 from experiments import cli
-from experiments.calibrate import FIT_SCENARIOS, IDENTIFIED, BandDistance, Settings, candidate_seed, from_unit, prior_range
+from experiments.calibrate import (
+    FIT_SCENARIOS,
+    IDENTIFIED,
+    BandDistance,
+    Settings,
+    candidate_seed,
+    from_unit,
+    prior_range,
+)
 from model.calibration import load_targets
 from model.parameters import CALIBRATED, PARAMS, Prior
 from model.posterior import Posterior, read_posterior, weighted_quantile, write_posterior
