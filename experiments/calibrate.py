@@ -356,6 +356,15 @@ def run_calibration(args: argparse.Namespace, settings: Settings, out: Path, db:
     Returns:
         The history and the wall time in seconds of this call.
     """
+    sampler = _sampler(args)
+    try:
+        return _generations(args, settings, db, sampler)
+    finally:
+        if hasattr(sampler, "client"):  # a Dask client: close it, or it keeps reconnecting
+            sampler.shutdown()
+
+
+def _generations(args: argparse.Namespace, settings: Settings, db: str, sampler) -> tuple:
     import pyabc
 
     logging.getLogger("ABC").setLevel(logging.WARNING)
@@ -363,7 +372,7 @@ def run_calibration(args: argparse.Namespace, settings: Settings, out: Path, db:
     np.random.seed(settings.seed)
     abc = pyabc.ABCSMC(
         Simulator(settings), prior(settings.fit), BandDistance(settings.targets),
-        population_size=settings.population, sampler=_sampler(args),
+        population_size=settings.population, sampler=sampler,
         eps=pyabc.QuantileEpsilon(initial_epsilon=math.inf, alpha=0.5),
     )
     midpoints = {t.id: (t.low + t.high) / 2 for t in load_targets() if t.id in settings.targets}
