@@ -262,6 +262,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="posterior draws for the posterior-predictive check of every target (default 20; 0: none)")
     parser.add_argument("--export", metavar="DIR",
                         help="also write posterior.csv/.json to DIR (model/data ships it with the project)")
+    parser.add_argument("--kernel-scale", type=float, default=1.0,
+                        help="widen pyabc's proposal kernel by this factor (its covariance; default 1). Wider kernels "
+                             "overlap more and keep the importance weights even, at the cost of acceptance")
     parser.add_argument("--seed", type=int, default=0, help="seed of the sampler and of the simulations (default 0)")
 
 
@@ -283,6 +286,8 @@ def check_arguments(args: argparse.Namespace) -> Settings:
         raise UsageError(f"--min-acceptance {args.min_acceptance} is not allowed: expected a number in [0, 1)")
     if args.workers < 1:
         raise UsageError(f"--workers {args.workers} is not allowed: expected an integer >= 1")
+    if not 0.25 <= args.kernel_scale <= 25:
+        raise UsageError(f"--kernel-scale {args.kernel_scale} is not allowed: expected a number in [0.25, 25]")
     if not 0 <= args.check <= 1000:
         raise UsageError(f"--check {args.check} is not allowed: expected an integer in [0, 1000]")
     if args.scheduler and not args.scheduler.startswith(("tcp://", "tls://", "inproc://")):
@@ -373,6 +378,7 @@ def _generations(args: argparse.Namespace, settings: Settings, db: str, sampler)
     abc = pyabc.ABCSMC(
         Simulator(settings), prior(settings.fit), BandDistance(settings.targets),
         population_size=settings.population, sampler=sampler,
+        transitions=pyabc.MultivariateNormalTransition(scaling=args.kernel_scale),
         eps=pyabc.QuantileEpsilon(initial_epsilon=math.inf, alpha=0.5),
     )
     midpoints = {t.id: (t.low + t.high) / 2 for t in load_targets() if t.id in settings.targets}
@@ -501,6 +507,7 @@ def main(args: argparse.Namespace) -> int:
     if history.max_t < 0:
         raise UsageError("no generation finished; nothing to write")
     posterior = posterior_of(history, settings, seconds)
+    posterior.settings["kernel_scale_last_call"] = args.kernel_scale
     write_posterior(posterior, out)
     if args.export:
         write_posterior(posterior, args.export)
