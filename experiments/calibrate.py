@@ -379,7 +379,9 @@ def _generations(args: argparse.Namespace, settings: Settings, db: str, sampler)
         Simulator(settings), prior(settings.fit), BandDistance(settings.targets),
         population_size=settings.population, sampler=sampler,
         transitions=pyabc.MultivariateNormalTransition(scaling=args.kernel_scale),
-        eps=pyabc.QuantileEpsilon(initial_epsilon=math.inf, alpha=0.5),
+        # A new fit starts from the prior (epsilon infinite: no calibration sample wasted); a resumed
+        # one takes the median distance of its last stored generation.
+        eps=pyabc.QuantileEpsilon(alpha=0.5, **({} if args.resume else {"initial_epsilon": math.inf})),
     )
     midpoints = {t.id: (t.low + t.high) / 2 for t in load_targets() if t.id in settings.targets}
     if args.resume:

@@ -100,6 +100,9 @@ def test_a_calibration_killed_mid_generation_resumes_without_duplicates(tmp_path
     assert again.returncode == 0, again.stderr
     pops = populations(db)
     assert pops["t"].tolist() == [0, 1, 2], "each generation exactly once"
+    with sqlite3.connect(db) as con:
+        epsilons = [e for (e,) in con.execute("SELECT epsilon FROM populations WHERE t >= 0 ORDER BY t")]
+    assert np.isinf(epsilons[0]) and all(np.isfinite(epsilons[1:])), "a resumed fit keeps narrowing"
     assert (pops["particles"] == 4).all()
     done = calibrate("--out", str(out), "--generations", "3", "--workers", "1", "--resume", *TINY)
     assert done.returncode == 0 and "all 3 generations are done" in done.stderr
