@@ -248,6 +248,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="stop after the generation running when this many minutes have passed (default 60)")
     parser.add_argument("--min-acceptance", type=float, default=0.02,
                         help="stop when a generation accepts less than this share (default 0.02)")
+    parser.add_argument("--min-epsilon", type=float, default=0.0,
+                        help="stop when a generation's epsilon is at most this (default 0: every band met; "
+                             "a negative value runs every generation)")
     parser.add_argument("--fit", help="comma-separated parameters to fit, or 'all' (default: the 14 the targets "
                                       "identify; the others keep their values)")
     parser.add_argument("--targets", help="comma-separated target ids (default: every target)")
@@ -427,7 +430,9 @@ def _generations(args: argparse.Namespace, settings: Settings, db: str, sampler)
             print(f"calibrate: stopping: another generation would pass --max-minutes {args.max_minutes:g}",
                   file=sys.stderr)
             break
-        if row["epsilon"] <= 0:
+        if row["epsilon"] <= args.min_epsilon:
+            print(f"calibrate: stopping: epsilon {row['epsilon']:.3f} <= --min-epsilon {args.min_epsilon:g}",
+                  file=sys.stderr)
             break
         t += 1
     return abc.history, time.perf_counter() - start

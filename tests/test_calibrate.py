@@ -77,7 +77,7 @@ def test_a_tiny_calibration_writes_a_history_a_posterior_and_figures(tmp_path):
 def test_a_calibration_killed_mid_generation_resumes_without_duplicates(tmp_path):
     out = tmp_path / "fit"
     proc = subprocess.Popen([sys.executable, "-m", "experiments.cli", "calibrate", "--out", str(out),
-                             "--generations", "3", "--workers", "1", *TINY],
+                             "--generations", "3", "--workers", "1", "--min-epsilon", "-1", *TINY],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     db = out / "calibration.db"
     deadline = time.monotonic() + 300
@@ -96,7 +96,8 @@ def test_a_calibration_killed_mid_generation_resumes_without_duplicates(tmp_path
     finally:
         proc.wait()
     assert len(populations(db)) < 3, "the kill came too late to test a resume"
-    again = calibrate("--out", str(out), "--generations", "3", "--workers", "1", "--resume", *TINY)
+    again = calibrate("--out", str(out), "--generations", "3", "--workers", "1", "--resume", "--min-epsilon", "-1",
+                      *TINY)
     assert again.returncode == 0, again.stderr
     pops = populations(db)
     assert pops["t"].tolist() == [0, 1, 2], "each generation exactly once"
