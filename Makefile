@@ -46,7 +46,7 @@ exercises: setup
 
 # Refit the calibrated parameters (ABC-SMC, about an hour on 2 cores), ship the posterior, regenerate its docs.
 calibration: setup
-	$(BIN)/nieuwkomers calibrate --out results/calibration --population 64 --generations 8 --max-minutes 60 --check 20 --export model/data
+	$(BIN)/nieuwkomers calibrate --out results/calibration --population 64 --generations 8 --max-minutes 60 --kernel-scale 4 --check 20 --export model/data
 	mkdir -p docs/calibration
 	cp results/calibration/epsilon.png results/calibration/marginals.png results/calibration/pairs.png \
 	   results/calibration/predictive.png results/calibration/parameters.csv results/calibration/posterior_check.csv docs/calibration/
