@@ -51,7 +51,7 @@ from tqdm import tqdm
 from experiments import summary as S
 from experiments.errors import UsageError
 from experiments.run import check_common, parse_overrides
-from experiments.runner import run_simulation
+from experiments.runner import run_to_columns
 from experiments.store import atomic_write, prepare_out_dir, write_json, write_parquet, write_text
 from experiments.summary import by_years_since_permit  # noqa: F401  (part of this module's API)
 from model import METRICS, PARAMS, POLICIES, POLICY_INFO, IntegrationModel
@@ -261,16 +261,17 @@ def population_fingerprint(newcomers: pd.DataFrame) -> int:
 
 def _run_one(settings: Settings, policy: str, seed: int) -> _RunOutput:
     """One run: its model table, its newcomer snapshots (as Arrow) and their small summaries."""
-    cpu = time.process_time()
-    result = run_simulation(policy, seed, settings.years, settings.params, SNAPSHOT_EVERY)
-    newcomers = result.newcomers
+    cpu, start = time.process_time(), time.perf_counter()
+    model, columns = run_to_columns(policy, seed, settings.years, settings.params, SNAPSHOT_EVERY)
+    seconds = time.perf_counter() - start
+    newcomers = columns.frame()  # every snapshot in one DataFrame
     by_permit = S.per_run_by_years_since_permit(newcomers, S.NEWCOMER_MEASURES)
     subgroups = (S.per_run_by_subgroup(newcomers, settings.by, S.NEWCOMER_MEASURES)
                  if settings.by else None)
     table = pa.Table.from_pandas(newcomers, preserve_index=False, nthreads=1)  # a worker has one core to itself
     population = population_fingerprint(newcomers)
-    return _RunOutput(policy, seed, result.model, by_permit, subgroups, table, population,
-                      result.seconds, time.process_time() - cpu)
+    return _RunOutput(policy, seed, model, by_permit, subgroups, table, population,
+                      seconds, time.process_time() - cpu)
 
 
 def _ignore_sigint() -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from model import IntegrationModel
+from model.outcomes import NewcomerColumns, newcomer_columns
 
 
 @dataclass
@@ -53,11 +54,26 @@ def run_simulation(
         The model table and newcomer snapshots.
     """
     start = time.perf_counter()
+    model_table, snapshots = run_to_columns(policy, seed, years, params, snapshot_every)
+    return RunResult(model_table, snapshots.frame(), time.perf_counter() - start)
+
+
+def run_to_columns(
+    policy: str = "baseline_2013",
+    seed: int = 0,
+    years: float = 10,
+    params: dict | None = None,
+    snapshot_every: int = 12,
+) -> tuple[pd.DataFrame, NewcomerColumns]:
+    """Like `run_simulation`, with the newcomer snapshots as arrays (one table's worth, not one per snapshot).
+
+    Returns:
+        The model table, and every snapshot's newcomer columns concatenated in month order.
+    """
     model = IntegrationModel(policy=policy, rng=seed, **(params or {}))
     months = int(round(12 * years))
     snapshots = []
     for month in snapshot_months(months, snapshot_every):
         model.run_for(month - model.month)
-        snapshots.append(model.newcomer_table())
-    newcomers = pd.concat(snapshots, ignore_index=True)
-    return RunResult(model.model_table(), newcomers, time.perf_counter() - start)
+        snapshots.append(newcomer_columns(model))
+    return model.model_table(), NewcomerColumns.concat(snapshots)
