@@ -51,7 +51,7 @@ from tqdm import tqdm
 from experiments import summary as S
 from experiments.errors import UsageError
 from experiments.run import check_common, parse_overrides
-from experiments.runner import run_to_columns
+from experiments.runner import freeze_imports, one_collection_per_run, run_to_columns
 from experiments.store import atomic_write, prepare_out_dir, write_json, write_parquet, write_text
 from experiments.summary import by_years_since_permit  # noqa: F401  (part of this module's API)
 from model import METRICS, PARAMS, POLICIES, POLICY_INFO, IntegrationModel
@@ -262,21 +262,23 @@ def population_fingerprint(newcomers: pd.DataFrame) -> int:
 def _run_one(settings: Settings, policy: str, seed: int) -> _RunOutput:
     """One run: its model table, its newcomer snapshots (as Arrow) and their small summaries."""
     cpu, start = time.process_time(), time.perf_counter()
-    model, columns = run_to_columns(policy, seed, settings.years, settings.params, SNAPSHOT_EVERY)
-    seconds = time.perf_counter() - start
-    newcomers = columns.frame()  # every snapshot in one DataFrame
-    by_permit = S.per_run_by_years_since_permit(newcomers, S.NEWCOMER_MEASURES)
-    subgroups = (S.per_run_by_subgroup(newcomers, settings.by, S.NEWCOMER_MEASURES)
-                 if settings.by else None)
-    table = pa.Table.from_pandas(newcomers, preserve_index=False, nthreads=1)  # a worker has one core to itself
-    population = population_fingerprint(newcomers)
+    with one_collection_per_run():
+        model, columns = run_to_columns(policy, seed, settings.years, settings.params, SNAPSHOT_EVERY)
+        seconds = time.perf_counter() - start
+        newcomers = columns.frame()  # every snapshot in one DataFrame
+        by_permit = S.per_run_by_years_since_permit(newcomers, S.NEWCOMER_MEASURES)
+        subgroups = (S.per_run_by_subgroup(newcomers, settings.by, S.NEWCOMER_MEASURES)
+                     if settings.by else None)
+        table = pa.Table.from_pandas(newcomers, preserve_index=False, nthreads=1)  # a worker has one core to itself
+        population = population_fingerprint(newcomers)
     return _RunOutput(policy, seed, model, by_permit, subgroups, table, population,
                       seconds, time.process_time() - cpu)
 
 
-def _ignore_sigint() -> None:
-    """Workers leave Ctrl-C to the parent, which stops them cleanly."""
+def _init_worker() -> None:
+    """Workers leave Ctrl-C to the parent, which stops them cleanly, and freeze what they imported."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    freeze_imports()
 
 
 def default_workers() -> int:
@@ -298,7 +300,7 @@ def make_pool(workers: int) -> ProcessPoolExecutor | None:
         return None
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_ignore_sigint)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker)
 
 
 class _OrderedParquetWriter:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pandas as pd
@@ -77,3 +80,34 @@ def run_to_columns(
         model.run_for(month - model.month)
         snapshots.append(newcomer_columns(model))
     return model.model_table(), NewcomerColumns.concat(snapshots)
+
+
+@contextmanager
+def one_collection_per_run() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a run, then collect once.
+
+    A model is some 60,000 linked objects (cells, agents) that only the cyclic
+    collector frees. Left to itself, the collector traverses them several times
+    per run (when they are young, again when they are older, and in full passes
+    over everything the process holds); runs in a row are much cheaper with one
+    pass at the end, which frees the finished model. Results are unaffected.
+    Pair it with `freeze_imports` in worker processes, so that the pass does not
+    traverse the imported libraries as well.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+            gc.collect()
+
+
+def freeze_imports() -> None:
+    """In a worker process: exempt everything it holds so far (imported libraries) from garbage collection.
+
+    Those objects live as long as the process anyway; `gc.freeze` keeps the
+    collector from traversing them again on every pass.
+    """
+    gc.freeze()
