@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from agents import Employer, Municipality, Newcomer, ReceptionCentre, Resident, Startpunt
-from agents.batch import create_agents_at
+from agents.batch import create_agents_at, move_agents
 from model import (
     activities,
     asylum,
@@ -328,8 +328,8 @@ class IntegrationModel(mesa.Model):
         """Move newcomers who to grid cells cells (rows of x, y)."""
         self.nc.x[who], self.nc.y[who] = cells[:, 0], cells[:, 1]
         agents, grid_cells = self.newcomer_agents, self.grid._cells
-        for i, xy in zip(who.tolist(), map(tuple, cells.tolist()), strict=True):
-            agents[i].cell = grid_cells[xy]
+        move_agents([agents[i] for i in who.tolist()],
+                    [grid_cells[xy] for xy in zip(cells[:, 0].tolist(), cells[:, 1].tolist(), strict=True)])
 
     def employers_within_reach(self, who: np.ndarray, k: int) -> np.ndarray:
         """``k`` random employers within commuting distance of each of ``who`` (-1: none)."""
