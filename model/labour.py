@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.fastnp import clip, flatnonzero
+from model.fastnp import add_counts, clip, flatnonzero
 from model.population import MARKET_COURSE, NO_COURSE, Education, Phase
 from model.scarring import employability
 
@@ -138,7 +138,7 @@ def lose_jobs(model: IntegrationModel, who: np.ndarray) -> None:
     if who.size == 0:
         return
     emp = model.emp
-    np.add.at(emp.vacancies, (nc.employer[who], nc.job_level[who]), 1)
+    add_counts(emp.vacancies.ravel(), nc.employer[who] * 3 + nc.job_level[who])
     np.minimum(emp.vacancies, np.maximum(1, emp.jobs), out=emp.vacancies)
     nc.employed[who] = False
     nc.hours[who] = 0.0
@@ -228,7 +228,7 @@ def search_and_hire(model: IntegrationModel) -> np.ndarray:
     first = np.searchsorted(slot_sorted, slot_sorted, side="left")
     taken = (np.arange(slot_sorted.size) - first) < emp.vacancies.ravel()[slot_sorted]
     hired = np.sort(success[order[taken]])
-    np.subtract.at(emp.vacancies.ravel(), choice[hired] * 3 + lvl[hired], 1)
+    add_counts(emp.vacancies.ravel(), choice[hired] * 3 + lvl[hired], -1)
     guided = coached | nc.visited_startpunt[who]
     start_jobs(model, who[hired], choice[hired], lvl[hired], guided[hired])
     return who[hired]
@@ -251,7 +251,7 @@ def start_jobs(model: IntegrationModel, who: np.ndarray, employer: np.ndarray, l
     first = who[nc.first_job_month[who] < 0]
     nc.first_job_month[first] = model.month
     nc.job_matches[who] = level == clip(nc.education[who] - 1, 0, 2)
-    np.add.at(model.emp.hires, employer, 1)
+    add_counts(model.emp.hires, employer)
     cap = hours_cap(model, who)
     offer = model.share_fulltime_offers * (1 + 0.25 * level)
     offer = offer * np.where(brokered_job, model.brokered_fulltime_factor, 1.0)
@@ -332,7 +332,7 @@ def progress_placements(model: IntegrationModel) -> None:
     nc.placement_months[active] -= 1
     ending = active[nc.placement_months[active] == 0]
     employer = nc.placement_employer[ending]
-    np.subtract.at(emp.placements_used, employer, 1)
+    add_counts(emp.placements_used, employer, -1)
     nc.placement_employer[ending] = -1
     level = effective_level(nc.education[ending], nc.diploma_recognised[ending])
     hire = model.rng.random(ending.size) < model.placement_hire_chance * (1 + model.employer_subsidy)
@@ -346,7 +346,7 @@ def end_placements(model: IntegrationModel, who: np.ndarray) -> None:
     nc = model.nc
     placed = who[nc.placement_months[who] > 0]
     if placed.size:
-        np.subtract.at(model.emp.placements_used, nc.placement_employer[placed], 1)
+        add_counts(model.emp.placements_used, nc.placement_employer[placed], -1)
         nc.placement_months[placed] = 0
         nc.placement_employer[placed] = -1
 
