@@ -55,7 +55,7 @@ from experiments.runner import freeze_imports, one_collection_per_run, run_to_co
 from experiments.store import atomic_write, prepare_out_dir, write_json, write_parquet, write_text
 from experiments.summary import by_years_since_permit  # noqa: F401  (part of this module's API)
 from model import METRICS, PARAMS, POLICIES, POLICY_INFO, IntegrationModel
-from model.outcomes import Metric
+from model.outcomes import Metric, NewcomerColumns
 from model.parameters import validate_params
 from model.policies import unknown_policy_message
 
@@ -265,14 +265,33 @@ def _run_one(settings: Settings, policy: str, seed: int) -> _RunOutput:
     with one_collection_per_run():
         model, columns = run_to_columns(policy, seed, settings.years, settings.params, SNAPSHOT_EVERY)
         seconds = time.perf_counter() - start
-        newcomers = columns.frame()  # every snapshot in one DataFrame
+        # Every snapshot in one DataFrame, with the columns the summaries read (all with --by).
+        newcomers = columns.frame(None if settings.by else list(SUMMARY_COLUMNS))
         by_permit = S.per_run_by_years_since_permit(newcomers, S.NEWCOMER_MEASURES)
         subgroups = (S.per_run_by_subgroup(newcomers, settings.by, S.NEWCOMER_MEASURES)
                      if settings.by else None)
-        table = pa.Table.from_pandas(newcomers, preserve_index=False, nthreads=1)  # a worker has one core to itself
+        table = _arrow(columns)
         population = population_fingerprint(newcomers)
     return _RunOutput(policy, seed, model, by_permit, subgroups, table, population,
                       seconds, time.process_time() - cpu)
+
+
+#: Newcomer-table columns the per-run summaries and the population fingerprint read.
+SUMMARY_COLUMNS = ("policy", "seed", "month", "id", "status", "months_since_permit", "age", "gender",
+                   "employed", "hours_per_week", "job_matches_education", "volunteering", "on_welfare",
+                   "language_score", "exam_passed", "fined_count", "debt_eur", "resident_ties", "wellbeing",
+                   "kansrijk", "care_duties")
+
+_newcomer_schema: list[pa.Schema] = []  # the newcomer table's Arrow schema, made once per process
+
+
+def _arrow(columns: NewcomerColumns) -> pa.Table:
+    """A run's newcomer snapshots as Arrow: the table ``pa.Table.from_pandas`` would give, built directly."""
+    if len(columns) == 0:
+        return pa.Table.from_pandas(columns.frame(), preserve_index=False, nthreads=1)
+    if not _newcomer_schema:
+        _newcomer_schema.append(columns.arrow_schema())
+    return columns.arrow(_newcomer_schema[0])
 
 
 def _init_worker() -> None:

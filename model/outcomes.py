@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from model.contacts import ACTIVE_TIE
 from model.fastnp import mean
@@ -193,11 +194,33 @@ class NewcomerColumns:
         """The names of a named column, one per row."""
         return np.array(self.names[name])[self.arrays[name]]
 
-    def frame(self) -> pd.DataFrame:
-        """The newcomer table as a DataFrame (columns `NEWCOMER_TABLE_COLUMNS`)."""
-        data = {name: self.named(name) if name in self.names else values
-                for name, values in self.arrays.items()}
-        return pd.DataFrame(data, columns=list(NEWCOMER_TABLE_COLUMNS))
+    def frame(self, columns: list[str] | None = None) -> pd.DataFrame:
+        """The newcomer table as a DataFrame (``columns``, default `NEWCOMER_TABLE_COLUMNS`)."""
+        columns = list(NEWCOMER_TABLE_COLUMNS) if columns is None else columns
+        data = {name: self.named(name) if name in self.names else self.arrays[name] for name in columns}
+        return pd.DataFrame(data, columns=columns)
+
+    def arrow(self, schema: pa.Schema) -> pa.Table:
+        """The newcomer table as Arrow, the table ``pa.Table.from_pandas(self.frame())`` gives.
+
+        ``schema`` is that table's schema (see `arrow_schema`); names become
+        strings through a dictionary (fast), NaN becomes null as in ``from_pandas``.
+        """
+        arrays = []
+        for field in schema:
+            values = self.arrays[field.name]
+            if field.name in self.names:
+                names = pa.array(self.names[field.name], type=field.type)
+                arrays.append(pa.DictionaryArray.from_arrays(pa.array(values, type=pa.int32()), names)
+                              .cast(field.type))
+            else:
+                arrays.append(pa.array(values, type=field.type, from_pandas=True))
+        return pa.Table.from_arrays(arrays, schema=schema)
+
+    def arrow_schema(self) -> pa.Schema:
+        """The Arrow schema (with pandas metadata) of this table's DataFrame."""
+        head = NewcomerColumns({name: values[:1] for name, values in self.arrays.items()}, self.names)
+        return pa.Schema.from_pandas(head.frame(), preserve_index=False)
 
     @staticmethod
     def concat(parts: list[NewcomerColumns]) -> NewcomerColumns:
