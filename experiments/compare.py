@@ -52,11 +52,11 @@ from experiments import summary as S
 from experiments import uncertainty as U
 from experiments.errors import UsageError
 from experiments.run import check_common, parse_overrides
-from experiments.runner import run_simulation
+from experiments.runner import freeze_imports, one_collection_per_run, run_to_columns
 from experiments.store import atomic_write, prepare_out_dir, write_json, write_parquet, write_text
 from experiments.summary import by_years_since_permit  # noqa: F401  (part of this module's API)
 from model import METRICS, PARAMS, POLICIES, POLICY_INFO, IntegrationModel
-from model.outcomes import Metric
+from model.outcomes import Metric, NewcomerColumns
 from model.parameters import as_parameters, validate_params
 from model.policies import unknown_policy_message
 from model.posterior import read_posterior
@@ -308,23 +308,45 @@ def population_fingerprint(newcomers: pd.DataFrame) -> int:
 
 def _run_one(settings: Settings, policy: str, seed: int) -> _RunOutput:
     """One run: its model table, its newcomer snapshots (as Arrow) and their small summaries."""
-    cpu = time.process_time()
-    result = run_simulation(policy, seed, settings.years, settings.run_params(seed), SNAPSHOT_EVERY)
-    if settings.draws:
-        result.model["draw"] = settings.draw_of(seed)
-    newcomers = result.newcomers
-    by_permit = S.per_run_by_years_since_permit(newcomers, S.NEWCOMER_MEASURES)
-    subgroups = (S.per_run_by_subgroup(newcomers, settings.by, S.NEWCOMER_MEASURES)
-                 if settings.by else None)
-    table = pa.Table.from_pandas(newcomers, preserve_index=False, nthreads=1)  # a worker has one core to itself
-    population = population_fingerprint(newcomers)
-    return _RunOutput(policy, seed, result.model, by_permit, subgroups, table, population,
-                      result.seconds, time.process_time() - cpu)
+    cpu, start = time.process_time(), time.perf_counter()
+    with one_collection_per_run():
+        model, columns = run_to_columns(policy, seed, settings.years, settings.run_params(seed), SNAPSHOT_EVERY)
+        seconds = time.perf_counter() - start
+        if settings.draws:
+            model["draw"] = settings.draw_of(seed)
+        # Every snapshot in one DataFrame, with the columns the summaries read (all with --by).
+        newcomers = columns.frame(None if settings.by else list(SUMMARY_COLUMNS))
+        by_permit = S.per_run_by_years_since_permit(newcomers, S.NEWCOMER_MEASURES)
+        subgroups = (S.per_run_by_subgroup(newcomers, settings.by, S.NEWCOMER_MEASURES)
+                     if settings.by else None)
+        table = _arrow(columns)
+        population = population_fingerprint(newcomers)
+    return _RunOutput(policy, seed, model, by_permit, subgroups, table, population,
+                      seconds, time.process_time() - cpu)
 
 
-def _ignore_sigint() -> None:
-    """Workers leave Ctrl-C to the parent, which stops them cleanly."""
+#: Newcomer-table columns the per-run summaries and the population fingerprint read.
+SUMMARY_COLUMNS = ("policy", "seed", "month", "id", "status", "months_since_permit", "age", "gender",
+                   "employed", "hours_per_week", "job_matches_education", "volunteering", "on_welfare",
+                   "language_score", "exam_passed", "fined_count", "debt_eur", "resident_ties", "wellbeing",
+                   "kansrijk", "care_duties")
+
+_newcomer_schema: list[pa.Schema] = []  # the newcomer table's Arrow schema, made once per process
+
+
+def _arrow(columns: NewcomerColumns) -> pa.Table:
+    """A run's newcomer snapshots as Arrow: the table ``pa.Table.from_pandas`` would give, built directly."""
+    if len(columns) == 0:
+        return pa.Table.from_pandas(columns.frame(), preserve_index=False, nthreads=1)
+    if not _newcomer_schema:
+        _newcomer_schema.append(columns.arrow_schema())
+    return columns.arrow(_newcomer_schema[0])
+
+
+def _init_worker() -> None:
+    """Workers leave Ctrl-C to the parent, which stops them cleanly, and freeze what they imported."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    freeze_imports()
 
 
 def default_workers() -> int:
@@ -346,7 +368,7 @@ def make_pool(workers: int) -> ProcessPoolExecutor | None:
         return None
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_ignore_sigint)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker)
 
 
 class _OrderedParquetWriter:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from experiments.cli import UsageError
+from experiments.runner import freeze_imports
 
 # Modules the fork server imports once, so that every worker process starts warm.
 PRELOAD = ["experiments.sweep_task"]
@@ -121,7 +122,7 @@ def open_backend(workers: int | None = None, scheduler: str | None = None) -> Ba
 def _process_pool(n: int) -> cf.ProcessPoolExecutor:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)
-    return cf.ProcessPoolExecutor(max_workers=n, mp_context=context)
+    return cf.ProcessPoolExecutor(max_workers=n, mp_context=context, initializer=freeze_imports)
 
 
 def _dask_backend(address: str) -> Backend:

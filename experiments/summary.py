@@ -224,10 +224,14 @@ def _means_per_run(sel: pd.DataFrame, metrics: list[str], **groups: pd.Series) -
     keys = ["policy", "seed", *groups]
     g = frame.groupby(keys, sort=True, observed=True)
     means = g[metrics].mean()
-    means["n_newcomers"] = g.size()
-    out = means.reset_index().melt(id_vars=[*keys, "n_newcomers"], value_vars=metrics,
-                                   var_name="metric", value_name="value")
-    return out[[*keys, "metric", "value", "n_newcomers"]]
+    # In long form, metric after metric (what DataFrame.melt gives, without its overhead).
+    k = len(means)
+    repeat = np.tile(np.arange(k), len(metrics))
+    out = {key: means.index.get_level_values(key).take(repeat) for key in keys}
+    out["metric"] = np.repeat(np.array(metrics, dtype=object), k)
+    out["value"] = means.to_numpy().ravel(order="F")
+    out["n_newcomers"] = np.tile(g.size().to_numpy(), len(metrics))
+    return pd.DataFrame(out)
 
 
 def summarise_by_years_since_permit(per_run: pd.DataFrame, reference: str | None = None) -> pd.DataFrame:

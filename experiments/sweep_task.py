@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
+from experiments.runner import one_collection_per_run
 from model import IntegrationModel
 
 MODEL_TABLE_KEYS = ("policy", "seed", "month", "year")
@@ -66,7 +67,8 @@ def run_task(task, simulate: Callable = simulate) -> RunOutcome:
     """
     start = time.perf_counter()
     try:
-        df = simulate(task)
+        with one_collection_per_run():
+            df = simulate(task)
         if task.months is not None:
             df = df[df["month"].isin(task.months)]
         df = df[[*MODEL_TABLE_KEYS, *task.metrics]].reset_index(drop=True)

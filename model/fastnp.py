@@ -34,3 +34,17 @@ def mean(a: np.ndarray) -> float:
     if a.dtype == np.bool_:
         return np.count_nonzero(a) / a.size
     return float(np.add.reduce(a) / a.size)
+
+
+def add_counts(a: np.ndarray, index: np.ndarray, sign: int = 1) -> None:
+    """``np.add.at(a, index, sign)`` for a 1-d integer array ``a`` and valid indices (repeats counted).
+
+    One ``bincount`` instead of ``ufunc.at``, which is slow on small arrays;
+    integer sums are exact, so the result is the same.
+    """
+    if index.size:
+        counts = np.bincount(index, minlength=a.size)
+        if sign < 0:
+            np.subtract(a, counts, out=a, casting="unsafe")
+        else:
+            np.add(a, counts, out=a, casting="unsafe")

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.fastnp import clip, flatnonzero
+from model.fastnp import add_counts, clip, flatnonzero
 from model.population import MARKET_COURSE, NO_COURSE, Education, Phase
 from model.scarring import employability
 
@@ -89,19 +89,27 @@ def brokered(model: IntegrationModel, who: np.ndarray) -> np.ndarray:
     return nc.has_plan[who] | (model.municipal_direction & (nc.phase[who] == Phase.HOUSED))
 
 
-def know_how(model: IntegrationModel, who: np.ndarray) -> np.ndarray:
+def know_how(model: IntegrationModel, who: np.ndarray, coached: np.ndarray | None = None,
+             quality: np.ndarray | None = None) -> np.ndarray:
     """Labour-market know-how 0-1 of each of ``who``: own catch-up, plus what brokers add.
 
     It grows from ``know_how_at_start`` on settling to 1 after
     ``catch_up_months``; a broker fills a share of the gap that remains, so
     nobody gets above 1 and a broker's help matters less the longer one has
     lived here.
+
+    Args:
+        model: The model.
+        who: Newcomer rows.
+        coached: `brokered` of ``who``, if the caller has it already.
+        quality: Their municipality's implementation quality, if the caller has it already.
     """
     nc, start = model.nc, model.know_how_at_start
     settled = np.where(nc.phase[who] == Phase.HOUSED, model.month - nc.housed_month[who], 0)
     own = start + (1.0 - start) * np.minimum(1.0, settled / model.catch_up_months)
-    quality = model.quality_of(nc.municipality[who])
-    guidance = np.where(brokered(model, who), model.plan_brokerage * quality, 0.0)
+    quality = model.quality_of(nc.municipality[who]) if quality is None else quality
+    coached = brokered(model, who) if coached is None else coached
+    guidance = np.where(coached, model.plan_brokerage * quality, 0.0)
     guidance += np.where(nc.visited_startpunt[who], model.startpunt_guidance, 0.0)
     guidance += np.where(nc.skills_course[who], model.skills_course_guidance, 0.0)
     return own + (1.0 - own) * np.minimum(1.0, guidance)
@@ -138,7 +146,7 @@ def lose_jobs(model: IntegrationModel, who: np.ndarray) -> None:
     if who.size == 0:
         return
     emp = model.emp
-    np.add.at(emp.vacancies, (nc.employer[who], nc.job_level[who]), 1)
+    add_counts(emp.vacancies.ravel(), nc.employer[who] * 3 + nc.job_level[who])
     np.minimum(emp.vacancies, np.maximum(1, emp.jobs), out=emp.vacancies)
     nc.employed[who] = False
     nc.hours[who] = 0.0
@@ -164,8 +172,11 @@ def may_work(model: IntegrationModel) -> np.ndarray:
     return (asylum_ok | permit) & (model.ages() < 65.0)
 
 
-def search_effort(model: IntegrationModel, who: np.ndarray) -> np.ndarray:
-    """How hard each of ``who`` (allowed to work, without a job) looks for work this month (0-1)."""
+def search_effort(model: IntegrationModel, who: np.ndarray, employable: np.ndarray | None = None) -> np.ndarray:
+    """How hard each of ``who`` (allowed to work, without a job) looks for work this month (0-1).
+
+    ``employable``: `employability` of ``who``, if the caller has it already.
+    """
     nc = model.nc
     care = np.where(nc.has_plan[who], CHILDCARE_SEARCH, CARE_DUTY_SEARCH)
     effort = np.where(nc.care_duties[who], care, 1.0) * nc.in_labour_force[who]
@@ -175,7 +186,7 @@ def search_effort(model: IntegrationModel, who: np.ndarray) -> np.ndarray:
     effort *= np.where(phase == Phase.ASYLUM, ASYLUM_WEEKS_LIMIT * (0.2 + 0.8 * model.asylum_earnings_kept), 1.0)
     effort *= np.where(phase == Phase.AWAITING_HOUSING, 0.5, 1.0)  # about to move
     effort *= np.where(nc.studying_months[who] > 0, STUDENT_SEARCH, 1.0)  # a side job at most
-    return effort * employability(model, who)
+    return effort * (employability(model, who) if employable is None else employable)
 
 
 def search_and_hire(model: IntegrationModel) -> np.ndarray:
@@ -191,8 +202,10 @@ def search_and_hire(model: IntegrationModel) -> np.ndarray:
     """
     nc, emp, rng = model.nc, model.emp, model.rng
     looking = flatnonzero(may_work(model) & ~nc.view("employed"))
-    tries = rng.binomial(model.applications_per_month, search_effort(model, looking))
-    seekers, tries = looking[tries > 0], tries[tries > 0]
+    employable = employability(model, looking)  # computed once: effort and hiring both use it
+    tries = rng.binomial(model.applications_per_month, search_effort(model, looking, employable))
+    trying = flatnonzero(tries)
+    seekers, tries, employable = looking[trying], tries[trying], employable[trying]
     if seekers.size == 0 or emp.n == 0:
         return seekers
     level = effective_level(nc.education[seekers], nc.diploma_recognised[seekers])
@@ -212,12 +225,12 @@ def search_and_hire(model: IntegrationModel) -> np.ndarray:
     lvl = np.where(pick_own[idx], level[idx], np.maximum(level[idx] - 1, 0))
     fit = language_fit(nc.language[who], emp.language_requirement[choice, lvl])
     coached = brokered(model, who)
-    p = hire_probability(model.hire_rate, emp.willingness[choice], model.subsidy_response * model.employer_subsidy,
-                         fit, model.employed_resident_ties(who), know_how(model, who))
-    # Without a coach, municipalities still run work reintegration for people on welfare.
     quality = model.quality_of(nc.municipality[who])
+    p = hire_probability(model.hire_rate, emp.willingness[choice], model.subsidy_response * model.employer_subsidy,
+                         fit, model.employed_resident_ties(who), know_how(model, who, coached, quality))
+    # Without a coach, municipalities still run work reintegration for people on welfare.
     reintegration = np.where(nc.on_welfare[who] & ~coached, model.reintegration_effect * (quality - 1.0), 0.0)
-    p = clip(p * np.maximum(0.0, 1.0 + reintegration) * employability(model, who), 0.0, 1.0)
+    p = clip(p * np.maximum(0.0, 1.0 + reintegration) * employable[idx], 0.0, 1.0)
     p_any = 1.0 - (1.0 - p) ** tries
     success = flatnonzero(rng.random(who.size) < p_any)
     # Two seekers may want the last vacancy: in each (employer, level), the
@@ -228,7 +241,7 @@ def search_and_hire(model: IntegrationModel) -> np.ndarray:
     first = np.searchsorted(slot_sorted, slot_sorted, side="left")
     taken = (np.arange(slot_sorted.size) - first) < emp.vacancies.ravel()[slot_sorted]
     hired = np.sort(success[order[taken]])
-    np.subtract.at(emp.vacancies.ravel(), choice[hired] * 3 + lvl[hired], 1)
+    add_counts(emp.vacancies.ravel(), choice[hired] * 3 + lvl[hired], -1)
     guided = coached | nc.visited_startpunt[who]
     start_jobs(model, who[hired], choice[hired], lvl[hired], guided[hired])
     return who[hired]
@@ -251,7 +264,7 @@ def start_jobs(model: IntegrationModel, who: np.ndarray, employer: np.ndarray, l
     first = who[nc.first_job_month[who] < 0]
     nc.first_job_month[first] = model.month
     nc.job_matches[who] = level == clip(nc.education[who] - 1, 0, 2)
-    np.add.at(model.emp.hires, employer, 1)
+    add_counts(model.emp.hires, employer)
     cap = hours_cap(model, who)
     offer = model.share_fulltime_offers * (1 + 0.25 * level)
     offer = offer * np.where(brokered_job, model.brokered_fulltime_factor, 1.0)
@@ -332,7 +345,7 @@ def progress_placements(model: IntegrationModel) -> None:
     nc.placement_months[active] -= 1
     ending = active[nc.placement_months[active] == 0]
     employer = nc.placement_employer[ending]
-    np.subtract.at(emp.placements_used, employer, 1)
+    add_counts(emp.placements_used, employer, -1)
     nc.placement_employer[ending] = -1
     level = effective_level(nc.education[ending], nc.diploma_recognised[ending])
     hire = model.rng.random(ending.size) < model.placement_hire_chance * (1 + model.employer_subsidy)
@@ -346,7 +359,7 @@ def end_placements(model: IntegrationModel, who: np.ndarray) -> None:
     nc = model.nc
     placed = who[nc.placement_months[who] > 0]
     if placed.size:
-        np.subtract.at(model.emp.placements_used, nc.placement_employer[placed], 1)
+        add_counts(model.emp.placements_used, nc.placement_employer[placed], -1)
         nc.placement_months[placed] = 0
         nc.placement_employer[placed] = -1
 

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from agents import Employer, Municipality, Newcomer, ReceptionCentre, Resident, Startpunt
-from agents.batch import create_agents_at
+from agents.batch import create_agents_at, move_agents
 from model import (
     activities,
     asylum,
@@ -217,7 +217,10 @@ class IntegrationModel(mesa.Model):
         for i, (xy, m) in enumerate(zip(self.world.startpunt_cells, self.world.startpunt_municipality, strict=True)):
             Startpunt(self, i, int(m), self.grid[tuple(int(v) for v in xy)])
         self.labour_demand = np.array([m.labour_demand for m in self.world.municipalities])
-        self.quality = np.array([m.quality for m in self.world.municipalities])
+        # Implementation quality of each municipality, and after them 1.0 for "none" (index -1):
+        # `quality_of` is then one look-up. ``self.quality`` is a view of the first part.
+        self._quality_or_none = np.array([m.quality for m in self.world.municipalities] + [1.0])
+        self.quality = self._quality_or_none[:-1]
         self.housing = [CellSampler(np.where(self.world.region == m, self.world.density, 0.0))
                         for m in range(self.n_municipalities)]
 
@@ -321,15 +324,17 @@ class IntegrationModel(mesa.Model):
 
     def quality_of(self, municipality: np.ndarray) -> np.ndarray:
         """Implementation quality of each municipality index (1.0 for none, -1)."""
-        municipality = np.asarray(municipality)
-        return np.where(municipality >= 0, self.quality[np.maximum(municipality, 0)], 1.0)
+        if self.quality.base is not self._quality_or_none:  # someone replaced self.quality
+            self._quality_or_none = np.append(self.quality, 1.0)
+            self.quality = self._quality_or_none[:-1]
+        return self._quality_or_none[municipality]
 
     def move_newcomers(self, who: np.ndarray, cells: np.ndarray) -> None:
         """Move newcomers who to grid cells cells (rows of x, y)."""
         self.nc.x[who], self.nc.y[who] = cells[:, 0], cells[:, 1]
         agents, grid_cells = self.newcomer_agents, self.grid._cells
-        for i, xy in zip(who.tolist(), map(tuple, cells.tolist()), strict=True):
-            agents[i].cell = grid_cells[xy]
+        move_agents([agents[i] for i in who.tolist()],
+                    [grid_cells[xy] for xy in zip(cells[:, 0].tolist(), cells[:, 1].tolist(), strict=True)])
 
     def employers_within_reach(self, who: np.ndarray, k: int) -> np.ndarray:
         """``k`` random employers within commuting distance of each of ``who`` (-1: none)."""

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from model.contacts import ACTIVE_TIE
 from model.fastnp import mean
@@ -169,12 +170,78 @@ def path_codes(phase, employed, volunteering_or_placed, in_course) -> np.ndarray
     ).astype(np.int8)
 
 
+#: Columns of the newcomer table that hold names; `newcomer_columns` gives them as codes.
+NAMED_COLUMNS: tuple[str, ...] = ("policy", "status", "gender", "education", "municipality", "cefr", "path")
+
+
+@dataclass
+class NewcomerColumns:
+    """The newcomer table as plain arrays: one snapshot, or several concatenated.
+
+    Attributes:
+        arrays: Column name -> array, for every name in `NEWCOMER_TABLE_COLUMNS`;
+            the `NAMED_COLUMNS` hold integer codes into ``names``.
+        names: Named column -> the names its codes stand for.
+    """
+
+    arrays: dict[str, np.ndarray]
+    names: dict[str, tuple[str, ...]]
+
+    def __len__(self) -> int:
+        return len(self.arrays["id"])
+
+    def named(self, name: str) -> np.ndarray:
+        """The names of a named column, one per row."""
+        return np.array(self.names[name])[self.arrays[name]]
+
+    def frame(self, columns: list[str] | None = None) -> pd.DataFrame:
+        """The newcomer table as a DataFrame (``columns``, default `NEWCOMER_TABLE_COLUMNS`)."""
+        columns = list(NEWCOMER_TABLE_COLUMNS) if columns is None else columns
+        data = {name: self.named(name) if name in self.names else self.arrays[name] for name in columns}
+        return pd.DataFrame(data, columns=columns)
+
+    def arrow(self, schema: pa.Schema) -> pa.Table:
+        """The newcomer table as Arrow, the table ``pa.Table.from_pandas(self.frame())`` gives.
+
+        ``schema`` is that table's schema (see `arrow_schema`); names become
+        strings through a dictionary (fast), NaN becomes null as in ``from_pandas``.
+        """
+        arrays = []
+        for field in schema:
+            values = self.arrays[field.name]
+            if field.name in self.names:
+                names = pa.array(self.names[field.name], type=field.type)
+                arrays.append(pa.DictionaryArray.from_arrays(pa.array(values, type=pa.int32()), names)
+                              .cast(field.type))
+            else:
+                arrays.append(pa.array(values, type=field.type, from_pandas=True))
+        return pa.Table.from_arrays(arrays, schema=schema)
+
+    def arrow_schema(self) -> pa.Schema:
+        """The Arrow schema (with pandas metadata) of this table's DataFrame."""
+        head = NewcomerColumns({name: values[:1] for name, values in self.arrays.items()}, self.names)
+        return pa.Schema.from_pandas(head.frame(), preserve_index=False)
+
+    @staticmethod
+    def concat(parts: list[NewcomerColumns]) -> NewcomerColumns:
+        """Several snapshots (with the same names) as one, rows in order."""
+        if len(parts) == 1:
+            return parts[0]
+        arrays = {name: np.concatenate([p.arrays[name] for p in parts]) for name in parts[0].arrays}
+        return NewcomerColumns(arrays, parts[0].names)
+
+
 def newcomer_table(model: IntegrationModel) -> pd.DataFrame:
     """One row per newcomer who has arrived, as they are this month.
 
     Columns are `NEWCOMER_TABLE_COLUMNS`; ``months_since_permit`` and
     ``months_to_first_job`` are empty (NaN) where they do not apply.
     """
+    return newcomer_columns(model).frame()
+
+
+def newcomer_columns(model: IntegrationModel) -> NewcomerColumns:
+    """The newcomer table as arrays (names as codes), cheap to concatenate over snapshots."""
     nc, month = model.nc, model.month
     n = nc.n
     phase = nc.view("phase")
@@ -186,24 +253,24 @@ def newcomer_table(model: IntegrationModel) -> pd.DataFrame:
     left_azc = np.where(phase == Phase.HOUSED, nc.view("housed_month"),
                         np.where(phase == Phase.DEPARTED, nc.view("departure_month"), month))
     first_job = nc.view("first_job_month").astype(float)
-    names = np.array(model.municipality_names + [""], dtype=object)
-    municipality = names[nc.view("municipality")]  # -1 picks the empty name
+    municipality = nc.view("municipality")
+    no_municipality = len(model.municipality_names)  # -1 stands for the empty name after the others
     ties = (nc.tie_strength[:n] >= ACTIVE_TIE).sum(axis=1)
-    return pd.DataFrame({
-        "policy": model.policy,
-        "seed": model.seed,
-        "month": month,
+    arrays = {
+        "policy": np.zeros(n, np.int8),
+        "seed": np.full(n, model.seed, np.int64),
+        "month": np.full(n, month, np.int64),
         "id": np.arange(n),  # arrival order: the same person under every policy
-        "status": STATUS_NAMES[phase],
+        "status": phase.copy(),
         "months_in_asylum": (end_asylum - nc.view("arrival_month")).astype(np.int32),
         "months_since_permit": np.where(has_permit, month - permit_month, np.nan),
         "age": np.round(model.ages(), 2),
-        "gender": np.where(nc.view("female"), "female", "male"),
-        "education": np.array(EDUCATION_NAMES)[nc.view("education")],
+        "gender": nc.view("female").view(np.int8),
+        "education": nc.view("education").copy(),
         "literate": nc.view("literate").copy(),
-        "municipality": municipality,
+        "municipality": np.where(municipality >= 0, municipality, no_municipality),
         "language_score": nc.view("language").copy(),
-        "cefr": np.array(CEFR_NAMES)[cefr_level(nc.view("language"))],
+        "cefr": cefr_level(nc.view("language")),
         "employed": nc.view("employed").copy(),
         "hours_per_week": nc.view("hours").copy(),
         "job_matches_education": nc.view("job_matches").copy(),
@@ -217,9 +284,8 @@ def newcomer_table(model: IntegrationModel) -> pd.DataFrame:
         "has_plan": nc.view("plan_end_month") >= 0,  # has or had a plan (a plan runs plan_months)
         "used_startpunt": nc.view("used_startpunt").copy(),
         "housed": phase == Phase.HOUSED,
-        "path": np.array(PATHS)[path_codes(phase, nc.view("employed"),
-                                           nc.view("volunteering") | (nc.view("placement_months") > 0),
-                                           nc.view("course_kind") != 0)],
+        "path": path_codes(phase, nc.view("employed"), nc.view("volunteering") | (nc.view("placement_months") > 0),
+                           nc.view("course_kind") != 0),
         "x": nc.view("x").copy(),
         "y": nc.view("y").copy(),
         "relocations": nc.view("relocations").copy(),
@@ -228,4 +294,8 @@ def newcomer_table(model: IntegrationModel) -> pd.DataFrame:
         "course_hours": nc.view("course_hours").copy(),
         "kansrijk": nc.view("kansrijk").copy(),
         "care_duties": nc.view("care_duties").copy(),
-    }, columns=list(NEWCOMER_TABLE_COLUMNS))
+    }
+    names = {"policy": (model.policy,), "status": tuple(STATUS_NAMES), "gender": ("male", "female"),
+             "education": EDUCATION_NAMES, "municipality": (*model.municipality_names, ""),
+             "cefr": CEFR_NAMES, "path": PATHS}
+    return NewcomerColumns(arrays, names)

@@ -216,3 +216,17 @@ def test_agents_made_in_bulk_are_the_agents_made_one_by_one(small, monkeypatch):
 
     made = batch.create_agents_at(Curious, fast, [fast.grid[(0, 0)], fast.grid[(1, 1)]])
     assert [a.curious for a in made] == [True, True] and made[1].index == 1
+
+
+def test_agents_moved_in_bulk_are_the_agents_moved_one_by_one(small, monkeypatch):
+    """`agents.batch.move_agents` leaves every cell's agent list (in order) and empty flag as Mesa's setter does."""
+    from agents import batch
+
+    fast = IntegrationModel(rng=5, **small)
+    fast.run_for(30)
+    monkeypatch.setattr(batch, "_can_move_in_bulk", lambda agents, cells: False)
+    slow = IntegrationModel(rng=5, **small)
+    slow.run_for(30)
+    assert int(fast.nc.view("relocations").sum()) > 0 and int(fast.metrics["n_housed"]) > 0  # both kinds of move
+    assert _agents_and_cells(fast) == _agents_and_cells(slow)
+    assert fast.model_table().equals(slow.model_table())
