@@ -23,7 +23,7 @@ from tqdm import tqdm
 
 from experiments.errors import UsageError
 from experiments.runner import run_simulation
-from experiments.store import prepare_out_dir, write_text
+from experiments.store import OutputFolder, add_out_arguments, check_out_dir, write_text
 from model import IntegrationModel
 from model.calibration import (
     FOGED_EXTRA_HOURS,
@@ -44,7 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seeds", type=int, default=20, help="seeds to average over (default 20)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help="worker processes (default: all cores)")
-    parser.add_argument("--out", help="also write the table as DIR/validation.csv and .md")
+    add_out_arguments(parser, required=False, help="also write the table as DIR/validation.csv and .md")
 
 
 def measure_seed(seed: int, params: dict | None = None) -> dict[str, float]:
@@ -134,7 +134,7 @@ def main(args: argparse.Namespace) -> int:
         raise UsageError(f"--seeds {args.seeds} is not allowed: expected an integer in [2, 1000]")
     if args.workers < 1:
         raise UsageError(f"--workers {args.workers} is not allowed: expected an integer >= 1")
-    out = prepare_out_dir(args.out) if args.out else None
+    out = check_out_dir(args.out, "validate", args.force) if args.out else None
     table = validate(args.seeds, args.workers)
     text = format_table(table)
     print(text)
@@ -142,6 +142,7 @@ def main(args: argparse.Namespace) -> int:
     print(f"\n{len(table) - len(missed)} of {len(table)} targets inside their band"
           + (f"; missed: {', '.join(missed)}" if missed else ""))
     if out:
-        write_text(table.to_csv(index=False), out / "validation.csv")
-        write_text("```\n" + text + "\n```\n", out / "validation.md")
+        with OutputFolder(out, "validate", args.force) as folder:
+            write_text(table.to_csv(index=False), folder.staging / "validation.csv")
+            write_text("```\n" + text + "\n```\n", folder.staging / "validation.md")
     return 1 if missed else 0
