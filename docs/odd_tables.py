@@ -94,7 +94,14 @@ def evaluation_table() -> str:
     return "\n".join(lines)
 
 
-BLOCKS = {"targets": target_table, "parameters": parameter_table, "outcomes": metric_table,
+def glossary() -> str:
+    """The glossary paragraph, from model/glossary.py (the app shows the same list)."""
+    from model.glossary import glossary_markdown
+
+    return glossary_markdown()
+
+
+BLOCKS = {"glossary": glossary, "targets": target_table, "parameters": parameter_table, "outcomes": metric_table,
           "constants": constant_table, "evaluation": evaluation_table}
 
 
