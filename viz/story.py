@@ -199,10 +199,15 @@ def matching(history: NewcomerHistory, education: str | None = None, gender: str
     return ids[keep]
 
 
-def newcomer_label(newcomer_id: int, person: pd.Series, status: str) -> str:
-    """How the picker names a newcomer: who they are, not only a number."""
-    return (f"#{newcomer_id} · {t(person.gender)}, {t('years_old', age=f'{person.age:.0f}')}, "
-            f"{t('education').lower()}: {t(person.education)} · {t(status)}")
+def newcomer_labels(history: NewcomerHistory, ids: np.ndarray) -> list[str]:
+    """How the picker names newcomers: who they are, not only a number ("#12 · female, 34 years, ...")."""
+    person = history.person.reindex(ids)
+    row = {i: k for k, i in enumerate(history.ids.tolist())}
+    status = history.latest["status"]
+    education = t("education").lower()
+    words = {key: t(key) for values in TRAITS.values() for key in values}
+    return [f"#{i} · {words[g]}, {t('years_old', age=f'{a:.0f}')}, {education}: {words[e]} · {words[status[row[i]]]}"
+            for i, g, a, e in zip(ids.tolist(), person["gender"], person["age"], person["education"], strict=True)]
 
 
 @solara.component
@@ -239,9 +244,9 @@ def StoryPanel(history: NewcomerHistory, picked: solara.Reactive[int | None], mo
         solara.Text(t("no_match"), classes=["nk-no-match"])
         return
     shown = matches if chosen in matches else np.append(matches, chosen)
-    status = dict(zip(history.ids.tolist(), history.latest["status"].tolist(), strict=True))
     people = history.person
-    items = [{"text": newcomer_label(i, people.loc[i], status[i]), "value": i} for i in shown.tolist()]
+    items = [{"text": label, "value": i}
+             for i, label in zip(shown.tolist(), newcomer_labels(history, shown), strict=True)]
     rv.Select(v_model=chosen, on_v_model=lambda v: picked.set(int(v)), items=items,
               label=t("newcomer", n=len(matches)), class_="nk-pick-newcomer", dense=True, hide_details=True)
     record = history.of(chosen)
