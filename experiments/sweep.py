@@ -476,6 +476,9 @@ def claim_sweep_dir(out: str | os.PathLike, force: bool) -> Path:
     """
     out = check_out_dir(out, "sweep", force)
     if force:
+        if (out / ".sweep.lock").exists():
+            with _exclusive(out):  # refuses to delete a sweep that is being written right now
+                pass
         clear_out_dir(out)
     return prepare_out_dir(out)
 
