@@ -330,6 +330,7 @@ def test_ctrl_c_stops_cleanly_and_leaves_no_half_written_file(tmp_path: Path):
     out = tmp_path / "out"
     out.mkdir()
     (out / "summary.md").write_text("an earlier report\n")
+    (out / "compare.json").write_text('{"command": "compare"}\n')  # an earlier compare's folder
     proc = subprocess.Popen(
         [*NIEUWKOMERS, "compare", "--seeds", "6", "--years", "4", "--workers", "2",
          *SMALL, "--out", str(out)],
@@ -352,5 +353,6 @@ def test_ctrl_c_stops_cleanly_and_leaves_no_half_written_file(tmp_path: Path):
     reader.join(timeout=5)
     assert proc.returncode == 130, bytes(seen).decode(errors="replace")
     assert "Traceback" not in bytes(seen).decode(errors="replace")
-    assert sorted(p.name for p in out.iterdir()) == ["summary.md"]
+    assert sorted(p.name for p in out.iterdir()) == ["compare.json", "summary.md"]
     assert (out / "summary.md").read_text() == "an earlier report\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"], "no staging folder left beside it"
