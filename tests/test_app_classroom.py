@@ -88,9 +88,15 @@ def test_a_newcomer_is_picked_by_education_gender_and_status(laptop):
     laptop.assert_clean()
 
 
+def open_share(app: Watched) -> None:
+    app.page.get_by_role("button", name="Show downloads and the scenario").click()
+    app.page.locator(".nk-scenario-cli").wait_for()
+
+
 def test_tables_and_charts_download(laptop):
     for _ in range(2):
         laptop.step()
+    open_share(laptop)
     with laptop.page.expect_download() as download:
         laptop.page.get_by_role("button", name="Table over time (CSV)").click()
     rows = list(csv.DictReader(io.StringIO(download.value.path().read_text())))
@@ -106,6 +112,7 @@ def test_tables_and_charts_download(laptop):
 
 
 def test_the_scenario_is_copied_as_a_command(laptop):
+    open_share(laptop)
     box = laptop.page.locator(".nk-scenario-cli")
     command = box.locator("textarea").input_value()
     assert command.startswith("nieuwkomers run --policy baseline_2013 --seed 42")

@@ -117,9 +117,23 @@ def LiveView(live: LiveRun, picked: solara.Reactive[int | None], settings: solar
         with solara.Card(t("story"), margin=0, style={"flex": "1 1 420px"}):
             StoryPanel(live.history, picked, month)
         with solara.Card(t("share"), margin=0, style={"flex": "1 1 420px"}, classes=["nk-share"]):
-            SharePanel(live, month)
+            ShareOnDemand(live)
         with solara.Card(t("explain"), margin=0, style={"flex": "1 1 420px"}):
             ExplainChosen(settings)
+
+
+@solara.component
+def ShareOnDemand(live: LiveRun):
+    """The download and share panel, shown when asked for.
+
+    Solara's download widgets on the page kept Pause from getting through to a
+    playing run (seen in the browser tests), so they are only there once opened.
+    """
+    shown = solara.use_reactive(False)
+    if shown.value:
+        SharePanel(live)
+    else:
+        solara.Button(t("share_open"), on_click=lambda: shown.set(True), classes=["nk-share-open"], outlined=True)
 
 
 @solara.component

@@ -117,14 +117,17 @@ def copy_box_html(css: str, caption: str, text: str) -> str:
 
 
 @solara.component
-def SharePanel(live: LiveRun, month: int):
+def SharePanel(live: LiveRun):
     """Downloads (CSV, PNG) and the scenario to copy, for the run shown.
+
+    Drawn once per run, not every month (three download widgets redrawn at every
+    step of a playing run kept Pause from getting through): each download reads
+    the run as it is when clicked.
 
     Args:
         live: The run shown.
-        month: The current month (the downloads hold the run up to it).
     """
-    stem = f"nieuwkomers-{live.settings.policy}-seed{live.main.seed}-month{month}"
+    stem = f"nieuwkomers-{live.settings.policy}-seed{live.main.seed}"
     with solara.Row(gap="8px", style={"flex-wrap": "wrap"}):
         solara.FileDownload(lambda: model_csv(live), filename=f"{stem}-model.csv", label=t("download_model"),
                             mime_type="text/csv")

@@ -30,6 +30,7 @@ STRINGS: dict[str, dict[str, str]] = {
                 "nl": "Uitleg: het beleid en het betoog van de studie"},
     "glossary": {"en": "Glossary", "nl": "Woordenlijst"},
     "share": {"en": "Download and share", "nl": "Downloaden en delen"},
+    "share_open": {"en": "Show downloads and the scenario", "nl": "Toon downloads en het scenario"},
     # the newcomer picker
     "education": {"en": "Education", "nl": "Opleiding"},
     "gender": {"en": "Gender", "nl": "Geslacht"},
