@@ -12,6 +12,13 @@ play < 60 s. Measured twice:
 Usage::
 
     python benchmarks/bench_app.py [--quick] [--screenshot docs/img/app.png]
+    python benchmarks/bench_app.py --tabs 1,4,8 [--seconds 60]   # a class: N tabs playing at once
+
+``--tabs`` serves the app once, opens N browser tabs (each its own session, as
+N students would), presses Play in all of them and counts the months each
+advances in ``--seconds``, with the CPU time the server used meanwhile: how
+many users one server process (one core: Python runs one thread at a time)
+serves at the pace of ten years a minute (`CLASS_PACE`). docs/app.md quotes it.
 
 Results go to benchmarks/out/app.json. Other processes on the machine slow
 every figure down; the load average is recorded with them.
@@ -24,6 +31,7 @@ import json
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -32,6 +40,7 @@ HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE.parent))
 
 TARGETS = {"first_render_s": 5.0, "step_s": 0.3, "ten_years_play_s": 60.0}
+CLASS_PACE = 2.0  # months a second per tab: ten years of play in a minute
 # Press Step in the page and time it until status, map and charts all show the next month and the
 # browser has painted them (two animation frames later): what a user waits for, without the test
 # driver's own overhead.
@@ -167,12 +176,75 @@ def play_ten_years(page, month) -> float:
     return round(time.perf_counter() - start, 2)
 
 
+def many_tabs(counts: list[int], seconds: float) -> dict:
+    """N tabs playing at once against one `nieuwkomers app`: months per second per tab and server CPU."""
+    import psutil
+    from playwright.sync_api import sync_playwright
+
+    from viz.launch import free_port, spawn
+
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        return {"skipped": "chromium is not installed"}
+    results = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        for n in counts:
+            port = free_port()
+            process = spawn(port)
+            server = psutil.Process(process.pid)
+            try:
+                pages = []
+                for _ in range(n):
+                    page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+                    page.goto(f"http://127.0.0.1:{port}/")
+                    page.locator(".nk-chart").nth(5).wait_for(timeout=120_000)
+                    pages.append(page)
+                cpu_before = sum(server.cpu_times()[:2])
+                start = time.perf_counter()
+                for page in pages:
+                    page.get_by_role("button", name="▶").click()
+                time.sleep(seconds)
+                months = [int(page.locator(".nk-status").get_attribute("data-month")) for page in pages]
+                wall = time.perf_counter() - start
+                cores = (sum(server.cpu_times()[:2]) - cpu_before) / wall
+                per_tab = [m / wall for m in months]
+                results[str(n)] = {"months_per_s_per_tab": summary(per_tab), "server_cores_used": round(cores, 2),
+                                   "months_per_cpu_s": round(sum(months) / max(cores * wall, 1e-9), 2),
+                                   "load_average": os.getloadavg()}
+                print(f"{n} tabs: {results[str(n)]}", file=sys.stderr)
+                for page in pages:
+                    page.context.close()
+            finally:
+                process.terminate()  # a server busy with playing runs may take a while to stop
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+        browser.close()
+    throughput = [r["months_per_cpu_s"] for r in results.values()]
+    results["users_per_core_at_class_pace"] = [round(min(throughput) / CLASS_PACE, 1),
+                                               round(max(throughput) / CLASS_PACE, 1)]
+    return results
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tabs", help="only the class measurement: comma-separated tab counts, e.g. 1,4,8")
+    parser.add_argument("--seconds", type=float, default=60.0, help="how long the tabs play (--tabs)")
     parser.add_argument("--quick", action="store_true", help="fewer steps, no ten-year play")
     parser.add_argument("--screenshot", type=Path, help="also save a screenshot (compare mode, year 5) here")
     parser.add_argument("--no-browser", action="store_true", help="only the in-process measurements")
     args = parser.parse_args()
+    if args.tabs:
+        results = {"cpus": os.cpu_count(), "seconds": args.seconds,
+                   "tabs": many_tabs([int(n) for n in args.tabs.split(",")], args.seconds)}
+        out = HERE / "out"
+        out.mkdir(exist_ok=True)
+        (out / "app_class.json").write_text(json.dumps(results, indent=2))
+        print(json.dumps(results, indent=2))
+        return 0
     months = 12 if args.quick else 120
     results = {"load_average_before": os.getloadavg(), "cpus": os.cpu_count(),
                "in_process": in_process(months)}

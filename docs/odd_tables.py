@@ -132,7 +132,14 @@ def posterior_facts() -> str:
             f"last call {m['wall_seconds_last_call'] / 60:.0f} min on this project's 2-core machine.")
 
 
-BLOCKS = {"targets": target_table, "parameters": parameter_table, "outcomes": metric_table,
+def glossary() -> str:
+    """The glossary paragraph, from model/glossary.py (the app shows the same list)."""
+    from model.glossary import glossary_markdown
+
+    return glossary_markdown()
+
+
+BLOCKS = {"glossary": glossary, "targets": target_table, "parameters": parameter_table, "outcomes": metric_table,
           "constants": constant_table, "evaluation": evaluation_table}
 CALIBRATION_DOC = ROOT / "docs" / "calibration.md"
 CALIBRATION_BLOCKS = {"posterior": posterior_table, "posterior-facts": posterior_facts}

@@ -51,9 +51,21 @@ from tqdm import tqdm
 from experiments import summary as S
 from experiments import uncertainty as U
 from experiments.errors import UsageError
+from experiments.inputs import NUMBERS_HELP, number_type, policies_to_compare, split_list
 from experiments.run import check_common, parse_overrides
-from experiments.runner import freeze_imports, one_collection_per_run, run_to_columns
-from experiments.store import atomic_write, prepare_out_dir, write_json, write_parquet, write_text
+from experiments.runner import (
+    freeze_imports,
+    one_collection_per_run,
+    run_to_columns,
+)
+from experiments.store import (
+    OutputFolder,
+    add_out_arguments,
+    atomic_write,
+    write_json,
+    write_parquet,
+    write_text,
+)
 from experiments.summary import by_years_since_permit  # noqa: F401  (part of this module's API)
 from model import METRICS, PARAMS, POLICIES, POLICY_INFO, IntegrationModel
 from model.outcomes import Metric, NewcomerColumns
@@ -942,35 +954,28 @@ def render_figures(result: ComparisonResult, folder: Path, pool: ProcessPoolExec
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `compare`."""
-    parser.add_argument("--policies", metavar="A,B,..",
-                        help=f"policies to compare (default: all): {', '.join(POLICIES)}")
-    parser.add_argument("--seeds", type=int, default=DEFAULT_SEEDS, metavar="N",
+    parser.add_argument("--policies", metavar="A,B,..", nargs="+",
+                        help=f"policies to compare, separated by commas or spaces (default: all; one "
+                             f"policy is compared with baseline_2013): {', '.join(POLICIES)}")
+    parser.add_argument("--seeds", type=number_type(int, "--seeds"), default=DEFAULT_SEEDS, metavar="N",
                         help=f"seeds 0..N-1, the same in every policy (default {DEFAULT_SEEDS})")
-    parser.add_argument("--years", type=float, default=DEFAULT_YEARS, metavar="Y",
+    parser.add_argument("--years", type=number_type(float, "--years"), default=DEFAULT_YEARS, metavar="Y",
                         help=f"horizon in years (default {DEFAULT_YEARS:g})")
     parser.add_argument("--by", choices=S.SUBGROUPS, help="also break outcomes down by this subgroup")
-    parser.add_argument("--metrics", metavar="M,N,..",
+    parser.add_argument("--metrics", metavar="M,N,..", nargs="+",
                         help="headline metrics of the report and figures (default: the key outcomes)")
-    parser.add_argument("--posterior", type=int, default=0, metavar="K",
+    parser.add_argument("--posterior", type=number_type(int, "--posterior"), default=0, metavar="K",
                         help="also run every policy on K parameter sets drawn from the calibration's "
                              "posterior, --seeds seeds each, and report how much of the uncertainty "
                              "is due to the parameters (default 0: the calibrated medians only)")
-    parser.add_argument("--workers", type=int, metavar="N", help="processes (default: every core)")
+    parser.add_argument("--workers", type=number_type(int, "--workers"), metavar="N",
+                        help="processes (default: every core)")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                        help="override a parameter for every policy (repeatable)")
+                        help=f"override a parameter for every policy (repeatable). {NUMBERS_HELP}")
     parser.add_argument("--readme", metavar="README.md",
                         help=f"rewrite the block between {README_START} and {README_END} in this "
                              "file with the headline table and a figure")
-    parser.add_argument("--out", required=True, metavar="DIR", help="output directory")
-
-
-def _split(text: str | None) -> list[str] | None:
-    if text is None:
-        return None
-    items = [t.strip() for t in text.split(",") if t.strip()]
-    if not items:
-        raise UsageError(f"expected a comma-separated list, got {text!r}")
-    return items
+    add_out_arguments(parser)
 
 
 def _check_readme(path: str) -> Path:
@@ -1009,11 +1014,15 @@ def main(args: argparse.Namespace) -> int:
         raise UsageError(f"--workers {args.workers} is not allowed: expected an integer in [1, 256]")
     if args.posterior and not 2 <= args.posterior <= 1000:
         raise UsageError(f"--posterior {args.posterior} is not allowed: expected 0 or an integer in [2, 1000]")
-    settings = make_settings(_split(args.policies), args.seeds, args.years, parse_overrides(args.set),
-                             args.by, _split(args.metrics), args.posterior)
+    policies, note = policies_to_compare(split_list(args.policies, "--policies"))
+    settings = make_settings(policies, args.seeds, args.years, parse_overrides(args.set),
+                             args.by, split_list(args.metrics, "--metrics"), args.posterior)
     IntegrationModel(policy=settings.policies[0], rng=0, **settings.params)  # parameters that clash fail now
     readme = _check_readme(args.readme) if args.readme else None
-    out = prepare_out_dir(args.out)
+    folder = OutputFolder(args.out, "compare", args.force)  # written whole, swapped in at the end
+    out = folder.staging
+    if note:
+        print(note, file=sys.stderr)
     workers = _worker_count(args.workers, settings)
     import viz.figures  # noqa: F401  (imported once here, inherited by the forked workers that draw)
 
@@ -1036,10 +1045,13 @@ def main(args: argparse.Namespace) -> int:
         (staging / "summary.md").write_text(report_markdown(result, figures), encoding="utf-8")
         write_json(_record(settings, result, workers, time.perf_counter() - started), staging / "compare.json")
         _move_into_place(staging, out)
+        shutil.rmtree(staging, ignore_errors=True)
+        out = folder.commit()
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(staging, ignore_errors=True)
+        folder.discard()
     if readme is not None:
         image = update_readme(readme, result, out / "figures")
         print(f"updated {readme} and {image}", file=sys.stderr)

@@ -12,8 +12,9 @@ import pandas as pd
 from tqdm import tqdm
 
 from experiments.errors import UsageError
+from experiments.inputs import NUMBERS_HELP, number_type
 from experiments.runner import run_simulation
-from experiments.store import prepare_out_dir, write_json, write_parquet
+from experiments.store import OutputFolder, add_out_arguments, write_json, write_parquet
 from model.parameters import parse_assignment
 from model.policies import POLICIES, unknown_policy_message
 
@@ -24,14 +25,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `run`."""
     parser.add_argument("--policy", required=True, help=f"one of: {', '.join(POLICIES)}")
     seeds = parser.add_mutually_exclusive_group()
-    seeds.add_argument("--seeds", type=int, help="run seeds 0..N-1 (default: 1 seed)")
-    seeds.add_argument("--seed", type=int, help="run this one seed (default 0)")
-    parser.add_argument("--years", type=float, default=10.0, help="horizon in years (default 10)")
-    parser.add_argument("--snapshot-months", type=int, default=12,
+    seeds.add_argument("--seeds", type=number_type(int, "--seeds"), help="run seeds 0..N-1 (default: 1 seed)")
+    seeds.add_argument("--seed", type=number_type(int, "--seed"), help="run this one seed (default 0)")
+    parser.add_argument("--years", type=number_type(float, "--years"), default=10.0,
+                        help="horizon in years (default 10)")
+    parser.add_argument("--snapshot-months", type=number_type(int, "--snapshot-months"), default=12,
                         help="months between newcomer snapshots (default 12)")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                        help="override a parameter (repeatable), e.g. --set n_newcomers=500")
-    parser.add_argument("--out", required=True, help="output directory")
+                        help=f"override a parameter (repeatable), e.g. --set n_newcomers=500. {NUMBERS_HELP}")
+    add_out_arguments(parser)
 
 
 def parse_overrides(assignments: list[str]) -> dict:
@@ -62,8 +64,15 @@ def main(args: argparse.Namespace) -> int:
         raise UsageError(f"--snapshot-months {args.snapshot_months} is not allowed: expected an integer >= 0")
     overrides = parse_overrides(args.set)
     seeds = list(range(args.seeds)) if args.seeds else [args.seed or 0]
-    out = prepare_out_dir(args.out)
+    with OutputFolder(args.out, "run", args.force) as folder:
+        write_tables(args, seeds, overrides, folder.staging)
+    out = folder.path
+    print(f"wrote {out / 'model.parquet'}, {out / 'newcomers.parquet'} and {out / 'run.json'}")
+    return 0
 
+
+def write_tables(args: argparse.Namespace, seeds: list[int], overrides: dict, out) -> None:
+    """Run every seed and write model.parquet, newcomers.parquet and run.json into ``out``."""
     started = time.time()
     models, newcomers, timings = [], [], {}
     for seed in tqdm(seeds, desc=f"run {args.policy}", unit="run", file=sys.stderr, disable=len(seeds) == 1):
@@ -86,8 +95,6 @@ def main(args: argparse.Namespace) -> int:
         "seconds_per_run": timings,
         "wall_seconds": round(time.time() - started, 3),
     }, out / "run.json")
-    print(f"wrote {out / 'model.parquet'}, {out / 'newcomers.parquet'} and {out / 'run.json'}")
-    return 0
 
 
 def _policy_values(policy: str) -> dict:

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.cli import UsageError
+from experiments.inputs import number_type
 from experiments.store import atomic_write
 from experiments.sweep import point_means, run_sweep
 from experiments.sweep_spec import SweepSpec, read_spec
@@ -38,8 +39,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("config", metavar="CONFIG.toml",
                         help="a sweep file with [sample] method = \"morris\" or \"sobol\"")
     parser.add_argument("--metric", required=True, help="metric to explain, e.g. share_employed")
-    parser.add_argument("--year", required=True, type=float, help="year at which to read the metric")
-    parser.add_argument("--out", help="output directory (default: results/sensitivity/<config name>)")
+    parser.add_argument("--year", required=True, type=number_type(float, "--year"),
+                        help="year at which to read the metric")
+    parser.add_argument("--out", help="output directory, a sweep's folder (default: "
+                                      "results/sensitivity/<config name>); the same sweep continues there")
+    parser.add_argument("--force", action="store_true",
+                        help="delete whatever --out holds first and run the design afresh")
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--workers", type=int, metavar="N",
                        help="local worker processes (default: all cores; 1 runs in this process)")
@@ -137,7 +142,8 @@ def main(args: argparse.Namespace) -> int:
     spec = read_spec(args.config)
     check_request(spec, args.metric, args.year)
     out = Path(args.out) if args.out else Path("results") / "sensitivity" / spec.path.stem
-    summary = run_sweep(spec, out, workers=args.workers, scheduler=args.scheduler, resume=True)
+    summary = run_sweep(spec, out, workers=args.workers, scheduler=args.scheduler, resume=True,
+                        force=args.force)
     print(summary.line(), file=sys.stderr)
     try:
         table = sensitivity_of(spec, out, args.metric, args.year)

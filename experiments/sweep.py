@@ -45,7 +45,16 @@ from tqdm import tqdm
 
 from experiments.cli import UsageError
 from experiments.executors import Backend, open_backend
-from experiments.store import atomic_write, prepare_out_dir, write_json, write_text
+from experiments.store import (
+    OUTPUT_MARKER,
+    add_out_arguments,
+    atomic_write,
+    check_out_dir,
+    clear_out_dir,
+    prepare_out_dir,
+    write_json,
+    write_text,
+)
 from experiments.sweep_spec import SweepSpec, read_spec
 from experiments.sweep_task import MODEL_CODE, RunOutcome, run_task, versions
 
@@ -57,7 +66,7 @@ MAX_POOL_RESTARTS = 5
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `sweep`."""
     parser.add_argument("config", metavar="CONFIG.toml", help="the sweep file (see docs/sweeps.md)")
-    parser.add_argument("--out", required=True, help="output directory")
+    add_out_arguments(parser)
     add_backend_arguments(parser)
 
 
@@ -76,7 +85,7 @@ def main(args: argparse.Namespace) -> int:
     """Check the sweep file, then run it."""
     spec = read_spec(args.config)
     summary = run_sweep(spec, args.out, workers=args.workers, scheduler=args.scheduler,
-                        resume=args.resume)
+                        resume=args.resume, force=args.force)
     print(summary.line())
     return 1 if summary.failed else 0
 
@@ -130,6 +139,7 @@ def run_sweep(
     run: Callable[..., RunOutcome] = run_task,
     progress: bool = True,
     backend: Backend | None = None,
+    force: bool = False,
 ) -> SweepSummary:
     """Run every (point, replicate) pair of ``spec`` not yet stored in ``out``.
 
@@ -143,6 +153,7 @@ def run_sweep(
         progress: Show a progress bar on stderr.
         backend: An open backend to reuse (from `experiments.executors.open_backend`),
             left open afterwards; ``workers`` and ``scheduler`` are then ignored.
+        force: Delete whatever ``out`` holds first (another sweep, other files) and start afresh.
 
     Returns:
         Counts and timing.
@@ -158,7 +169,7 @@ def run_sweep(
         backend = open_backend(workers, scheduler)
     cancel = True
     try:
-        out = prepare_out_dir(out)
+        out = claim_sweep_dir(out, force)
         with _exclusive(out):
             store = ResultStore(out, spec)
             done = store.prepare(resume)
@@ -317,10 +328,11 @@ class ResultStore:
                 raise UsageError(f"{record_path} is unreadable ({err}); use a new --out") from None
             if old.get("fingerprint") != self.spec.fingerprint():
                 raise UsageError(f"--out {self.out} holds a different sweep (made from "
-                                 f"{old.get('config', '?')}); use a new --out")
+                                 f"{old.get('config', '?')}); use a new --out, or add --force to "
+                                 "delete it and start this one")
             if not resume and (has_parts or self.out.joinpath("failures.csv").exists()):
                 raise UsageError(f"--out {self.out} already holds this sweep; add --resume to "
-                                 "continue it, or use a new --out")
+                                 "continue it, --force to start it again, or use a new --out")
         elif has_parts:
             raise UsageError(f"--out {self.out} holds results but no sweep.json; use a new --out")
         self.results.mkdir(exist_ok=True)
@@ -348,6 +360,7 @@ class ResultStore:
     def begin(self, summary: SweepSummary) -> None:
         """Write the sweep record, the points and a copy of the sweep file before any run."""
         spec = self.spec
+        write_json({"command": "sweep"}, self.out / OUTPUT_MARKER)
         write_text(spec.text, self.out / "sweep.toml")
         points = self.out / "points.csv"
         atomic_write(points, lambda tmp: spec.points.to_csv(tmp, index=False))
@@ -449,6 +462,25 @@ class ResultStore:
             "parts": self._next_part,
         })
         write_json(record, self.out / "sweep.json")
+
+
+def claim_sweep_dir(out: str | os.PathLike, force: bool) -> Path:
+    """The sweep's ``--out``: new, empty, or a sweep's folder; with ``force``, emptied first.
+
+    A sweep is stored as it runs (so that it can ``--resume``), so unlike the
+    other commands it is not written aside and swapped in: ``--force`` deletes
+    the folder's contents before the first run instead.
+
+    Raises:
+        UsageError: If ``out`` holds files that no sweep wrote (without ``force``).
+    """
+    out = check_out_dir(out, "sweep", force)
+    if force:
+        if (out / ".sweep.lock").exists():
+            with _exclusive(out):  # refuses to delete a sweep that is being written right now
+                pass
+        clear_out_dir(out)
+    return prepare_out_dir(out)
 
 
 @contextlib.contextmanager

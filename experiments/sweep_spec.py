@@ -43,8 +43,9 @@ import numpy as np
 import pandas as pd
 
 from experiments.cli import UsageError
+from experiments.inputs import check_sweep_numbers
 from model.outcomes import METRICS
-from model.parameters import PARAMS, Value, unknown_parameter_message
+from model.parameters import PARAMS, Value, number_text_problem, unknown_parameter_message
 from model.policies import POLICIES, unknown_policy_message
 
 METHODS = ("lhs", "sobol", "morris")
@@ -227,6 +228,7 @@ def read_spec(path: str | Path) -> SweepSpec:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise UsageError(f"{path}: not valid TOML: {err}") from None
+    check_sweep_numbers(text, path.name)
     return spec_from_dict(data, path=path, text=text)
 
 
@@ -324,8 +326,12 @@ def _check_value(name: str, value: Any, where: str, fail) -> Value:
         if not isinstance(value, str) or value not in POLICIES:
             raise fail(f"[{where}] {unknown_policy_message(str(value))}")
         return value
+    param = PARAMS[name]
+    problem = number_text_problem(value.strip(), param.kind, param.bounds) if isinstance(value, str) else None
+    if problem:
+        raise fail(f"[{where}] {name} = {value!r} {problem}")
     try:
-        return PARAMS[name].validate(value)
+        return param.validate(value)
     except ValueError as err:
         raise fail(f"[{where}] {err}") from None
 

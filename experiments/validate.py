@@ -24,7 +24,7 @@ from tqdm import tqdm
 
 from experiments.errors import UsageError
 from experiments.runner import run_simulation
-from experiments.store import prepare_out_dir, write_text
+from experiments.store import OutputFolder, add_out_arguments, check_out_dir, write_text
 from model import IntegrationModel
 from model.calibration import (
     EXPERIMENT_TARGETS,
@@ -53,7 +53,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--posterior", type=int, default=0, metavar="K",
                         help="instead, run K parameter sets drawn from the calibration's posterior (one seed "
                              "each) and show each target's posterior-predictive 90%% interval beside its band")
-    parser.add_argument("--out", help="also write the table as DIR/validation.csv and .md")
+    add_out_arguments(parser, required=False, help="also write the table as DIR/validation.csv and .md")
 
 
 def measure_seed(
@@ -242,7 +242,7 @@ def main(args: argparse.Namespace) -> int:
         raise UsageError(f"--workers {args.workers} is not allowed: expected an integer >= 1")
     if args.posterior and not 2 <= args.posterior <= 1000:
         raise UsageError(f"--posterior {args.posterior} is not allowed: expected 0 or an integer in [2, 1000]")
-    out = prepare_out_dir(args.out) if args.out else None
+    out = check_out_dir(args.out, "validate", args.force) if args.out else None
     if args.posterior:
         table = posterior_check(args.posterior, args.workers)
         text = format_posterior_table(table)
@@ -258,6 +258,7 @@ def main(args: argparse.Namespace) -> int:
     print(f"\n{len(table) - len(missed)} of {len(table)} {summary}"
           + (f"; missed: {', '.join(missed)}" if missed else ""))
     if out:
-        write_text(table.to_csv(index=False), out / f"{name}.csv")
-        write_text("```\n" + text + "\n```\n", out / f"{name}.md")
+        with OutputFolder(out, "validate", args.force) as folder:
+            write_text(table.to_csv(index=False), folder.staging / f"{name}.csv")
+            write_text("```\n" + text + "\n```\n", folder.staging / f"{name}.md")
     return 1 if missed else 0

@@ -17,6 +17,7 @@ force (``DEFAULTS``, ``Param.default``) is the posterior median shipped in
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -158,6 +159,9 @@ class Param:
             raise ValueError(f"{self.name}={text!r} is not allowed: expected {self.allowed()}")
         if self.kind is str:
             return self.validate(text)
+        problem = number_text_problem(text, self.kind, self.bounds)
+        if problem:
+            raise ValueError(f"{self.name}={text!r} {problem}")
         try:
             number = int(text) if self.kind is int else float(text)
         except ValueError:
@@ -165,6 +169,65 @@ class Param:
                 f"{self.name}={text!r} is not allowed: expected {self.allowed()}"
             ) from None
         return self.validate(number)
+
+
+# --- numbers typed the Dutch (or English) way --------------------------------------
+
+POINT_IS_DECIMAL = "the decimal separator is a point, and numbers take no thousands separators"
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:(?:[ \u00a0\u202f'’]\d{3})+|(?:\.\d{3}){2,}|(?:,\d{3})+\.\d+|(?:,\d{3}){2,})")
+_POINT_THREE = re.compile(r"[+-]?[1-9]\d{0,2}\.\d{3}")
+
+
+def number_text_problem(text: str, kind: type, bounds: tuple | None) -> str | None:
+    """What is wrong with a number typed with a decimal comma or a thousands separator, if anything.
+
+    The rule (documented in ``docs/sweeps.md`` and ``nieuwkomers run --help``):
+
+    - a comma between digits is refused: ``10,5`` (a Dutch decimal comma) and
+      ``1,250`` (an English thousands comma) alike;
+    - digit groups of three separated by spaces, apostrophes, several points or
+      commas are refused: ``1 250``, ``1.250.000``, ``1,250.5``;
+    - a single point followed by exactly three digits, after one to three
+      digits that do not start with 0 (``1.250``, ``12.500``), is refused when
+      the thousands reading (1250, 12500) is also an allowed value of the
+      parameter: ``fine_eur=1.250`` could mean EUR 1,250 or EUR 1.25. The same
+      text for a parameter whose range rules out the thousands reading
+      (``asylum_wait_months=1.250``, at most 36) is the decimal it looks like.
+
+    Args:
+        text: The value as typed, stripped.
+        kind: The parameter's type (int or float; other types are not checked).
+        bounds: The parameter's ``(low, high)``.
+
+    Returns:
+        The problem and a hint, to follow ``name='text'`` in an error message;
+        None if the text is not a locale-formatted number.
+    """
+    if kind not in (int, float):
+        return None
+    digits = text.lstrip("+-")
+    if _GROUPED.fullmatch(text):
+        keep = r"[^\d.]" if "," in digits else r"\D"  # 1,250.5 keeps its decimal point
+        whole = text[: len(text) - len(digits)] + re.sub(keep, "", digits)
+        return f"has a thousands separator: write {whole} ({POINT_IS_DECIMAL})"
+    if _DECIMAL_COMMA.fullmatch(text):
+        left, right = digits.split(",")
+        if kind is int and len(right) == 3:
+            return f"has a thousands separator: write {left}{right} ({POINT_IS_DECIMAL})"
+        if len(right) == 3 and 1 <= len(left) <= 3 and not left.startswith("0"):
+            return (f"is ambiguous (a thousands or a decimal separator?): write {left}{right} or "
+                    f"{left}.{right.rstrip('0') or '0'} ({POINT_IS_DECIMAL})")
+        return f"has a decimal comma: write {left}.{right} ({POINT_IS_DECIMAL})"
+    if _POINT_THREE.fullmatch(text) and bounds is not None:
+        left, right = digits.split(".")
+        thousands = int(left + right)
+        if kind is int:
+            return f"has a thousands separator: write {left}{right} ({POINT_IS_DECIMAL})"
+        if bounds[0] <= thousands <= bounds[1]:
+            return (f"is ambiguous (a Dutch thousands point or a decimal point?): write {left}{right} "
+                    f"or {left}.{right.rstrip('0') or '0'} ({POINT_IS_DECIMAL})")
+    return None
 
 
 def _p(*args, **kwargs) -> Param:

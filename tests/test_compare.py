@@ -33,6 +33,7 @@ from experiments.compare import (
     population_fingerprint,
 )
 from experiments.runner import run_simulation
+from experiments.store import OUTPUT_MARKER
 from model import METRICS, NEWCOMER_TABLE_COLUMNS, POLICIES
 
 SMALL = ["--set", "n_newcomers=150", "--set", "n_residents=1500", "--set", "n_employers=40"]
@@ -96,7 +97,7 @@ def test_compare_writes_tables_report_and_figures(small: Path):
     names = {p.name for p in small.iterdir()}
     assert {"model.parquet", "newcomers.parquet", "summary.csv", "summary.md", "differences.csv",
             "by_years_since_permit.csv", "by_gender.csv", "compare.json", "figures"} <= names
-    assert not [n for n in names if n.startswith(".")], "the staging folder is left behind"
+    assert not [n for n in names if n.startswith(".") and n != OUTPUT_MARKER], "the staging folder is left behind"
     figures = {p.name for p in (small / "figures").iterdir()}
     assert {"overview.png", "by_years_since_permit.png", "cost_vs_employment.png", "by_gender.png",
             "over_time_share_employed.png", "over_time_public_cost_per_newcomer_eur.png"} <= figures
@@ -329,6 +330,7 @@ def test_ctrl_c_stops_cleanly_and_leaves_no_half_written_file(tmp_path: Path):
     out = tmp_path / "out"
     out.mkdir()
     (out / "summary.md").write_text("an earlier report\n")
+    (out / "compare.json").write_text('{"command": "compare"}\n')  # an earlier compare's folder
     proc = subprocess.Popen(
         [*NIEUWKOMERS, "compare", "--seeds", "6", "--years", "4", "--workers", "2",
          *SMALL, "--out", str(out)],
@@ -351,8 +353,9 @@ def test_ctrl_c_stops_cleanly_and_leaves_no_half_written_file(tmp_path: Path):
     reader.join(timeout=5)
     assert proc.returncode == 130, bytes(seen).decode(errors="replace")
     assert "Traceback" not in bytes(seen).decode(errors="replace")
-    assert sorted(p.name for p in out.iterdir()) == ["summary.md"]
+    assert sorted(p.name for p in out.iterdir()) == ["compare.json", "summary.md"]
     assert (out / "summary.md").read_text() == "an earlier report\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"], "no staging folder left beside it"
 
 
 def test_worker_tables_are_the_tables_pandas_gives():

@@ -14,6 +14,11 @@ its own where SolaraViz falls short:
   lever values into the widgets.
 * A `LiveRun` (`viz.live`) steps the chosen policy and, in compare mode,
   ``baseline_2013`` with the same seed, together.
+* Interface text comes from one dictionary in English and Dutch
+  (`viz.texts`, switched in the app bar); the glossary (`model.glossary`) opens
+  from the app bar; runs are downloaded and shared from `viz.share`.
+* At 1366 x 768 (a classroom laptop) the charts come before the map, so they are
+  above the fold; wider screens show the map first.
 * The map (`viz.map`) and charts (`viz.charts`) are drawn as SVG: Mesa's
   matplotlib space and plot components are too slow at the default size
   (about 0.4 s a frame), and its Altair ones need Vega from a CDN, which an
@@ -29,16 +34,19 @@ from mesa.visualization.utils import update_counter
 
 from viz.charts import Charts
 from viz.controls import CaptionedSlider, ParameterPanel
-from viz.explain import ExplainPanel
+from viz.explain import ExplainPanel, GlossaryButton
+from viz.launch import silence_cookie_warning
 from viz.live import BASELINE, HORIZON_MONTHS, LiveRun, Settings
 from viz.map import SpaceMap
+from viz.share import SharePanel
 from viz.story import StoryPanel
+from viz.texts import LanguageSwitch, t
 
 # The app must work offline and should not phone home: no usage telemetry.
 solara.server.settings.telemetry.mixpanel_enable = False
+silence_cookie_warning()  # also when served by `solara run viz/app.py`
 
 PLAY_INTERVAL_MS = 100  # pause between frames while playing
-TITLE = "nieuwkomers: how refugees with a permit integrate, and what policy does to that"
 
 CSS = """
 .nk-caption { font-size: 12px; color: #555; margin-top: 6px; }
@@ -58,6 +66,13 @@ CSS = """
 .nk-explain summary { cursor: pointer; }
 .nk-explain .nk-chosen summary { color: #0072B2; }
 .nk-explain p, .nk-explain ul { font-size: 13px; max-width: 760px; }
+.nk-glossary dd { margin: 0 0 6px 16px; font-size: 13px; }
+.nk-copy { margin-top: 8px; }
+/* A classroom laptop (1366 x 768): the charts first, so that they are above the fold, and a tighter status. */
+@media (max-width: 1500px) {
+  .nk-charts-card { order: -1; }
+  .nk-status { font-size: 13px; padding: 0 2px 6px 2px; }
+}
 """
 
 
@@ -93,15 +108,32 @@ def LiveView(live: LiveRun, picked: solara.Reactive[int | None], settings: solar
     month = live.month
     solara.HTML(tag="div", unsafe_innerHTML=status_html(live))
     with solara.Row(gap="16px", style={"flex-wrap": "wrap", "align-items": "flex-start"}):
-        with solara.Card(f"Map: {live.settings.title}", margin=0, style={"flex": "0 0 auto"}):
+        with solara.Card(t("map", title=live.settings.title), margin=0, style={"flex": "0 0 auto"},
+                         classes=["nk-map-card"]):
             SpaceMap(live.main, live.history, picked, month)
-        with solara.Card("Over time", margin=0, style={"flex": "1 1 640px"}):
+        with solara.Card(t("over_time"), margin=0, style={"flex": "1 1 640px"}, classes=["nk-charts-card"]):
             Charts(live.main, live.baseline, month)
     with solara.Row(gap="16px", style={"flex-wrap": "wrap", "align-items": "flex-start", "margin-top": "16px"}):
-        with solara.Card("One newcomer's story", margin=0, style={"flex": "1 1 420px"}):
+        with solara.Card(t("story"), margin=0, style={"flex": "1 1 420px"}):
             StoryPanel(live.history, picked, month)
-        with solara.Card("Explain: the policies and the study's argument", margin=0, style={"flex": "1 1 420px"}):
+        with solara.Card(t("share"), margin=0, style={"flex": "1 1 420px"}, classes=["nk-share"]):
+            ShareOnDemand(live)
+        with solara.Card(t("explain"), margin=0, style={"flex": "1 1 420px"}):
             ExplainChosen(settings)
+
+
+@solara.component
+def ShareOnDemand(live: LiveRun):
+    """The download and share panel, shown when asked for.
+
+    Solara's download widgets on the page kept Pause from getting through to a
+    playing run (seen in the browser tests), so they are only there once opened.
+    """
+    shown = solara.use_reactive(False)
+    if shown.value:
+        SharePanel(live)
+    else:
+        solara.Button(t("share_open"), on_click=lambda: shown.set(True), classes=["nk-share-open"], outlined=True)
 
 
 @solara.component
@@ -112,12 +144,12 @@ def Controls(live: solara.Reactive[LiveRun], settings: solara.Reactive[Settings]
     Reading the settings here, not in `Page`, keeps a widget change from redrawing the map and charts.
     """
     use_threads = solara.use_reactive(False)  # Mesa's controller reads .value: it must be reactive
-    with solara.Card("Run", margin=0, classes=["nk-card"]):
+    with solara.Card(t("run"), margin=0, classes=["nk-card"]):
         ModelController(live, model_parameters={"settings": settings.value},
                         play_interval=play_interval, render_interval=months_per_frame, use_threads=use_threads)
-        CaptionedSlider(f"Months per Step and per frame while playing: {months_per_frame.value}",
+        CaptionedSlider(t("months_per_frame", n=months_per_frame.value),
                         months_per_frame.value, months_per_frame.set, 1, 12, 1, "nk-months-per-frame", int)
-        CaptionedSlider(f"Pause between frames while playing: {play_interval.value} ms",
+        CaptionedSlider(t("pause", n=play_interval.value),
                         play_interval.value, play_interval.set, 0, 1000, 50, "nk-play-interval", int)
     ParameterPanel(settings, live.value.settings)
 
@@ -141,7 +173,9 @@ def Page(run: solara.Reactive[LiveRun] | None = None):
     solara.Title("nieuwkomers")
     solara.Style(CSS)
     with solara.AppBar():
-        solara.AppBarTitle(TITLE)
+        solara.AppBarTitle(t("title"))
+        GlossaryButton()
+        LanguageSwitch()
     with solara.Sidebar(), solara.Column(gap="0px", style={"width": "376px"}):  # the drawer's 400 px
         Controls(live, settings, play_interval, months_per_frame)
     LiveView(live.value, picked, settings)

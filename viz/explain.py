@@ -1,13 +1,16 @@
-"""The Explain panel: what each policy changes, and the study's argument for it."""
+"""The Explain panel (what each policy changes, and the study's argument for it) and the glossary."""
 
 from __future__ import annotations
 
 import html
 
 import solara
+from solara.alias import rv
 
 from model import POLICY_INFO
+from model.glossary import GLOSSARY
 from viz.controls import describe
+from viz.texts import t
 
 
 def policy_html(name: str, chosen: bool) -> str:
@@ -36,3 +39,22 @@ def ExplainPanel(policy: str):
              "<i>Van nieuwkomer naar Nederlander</i> (Mr. Hans van Mierlo Stichting, 2018).</p>")
     body = "".join(policy_html(name, name == policy) for name in POLICY_INFO)
     solara.HTML(tag="div", unsafe_innerHTML=f'<div class="nk-explain">{intro}{body}</div>')
+
+
+def glossary_html() -> str:
+    """The glossary (model/glossary.py, also in docs/ODD.md) as a definition list."""
+    items = "".join(f"<dt><b>{html.escape(word)}</b></dt><dd>{html.escape(meaning)}</dd>"
+                    for word, meaning in GLOSSARY.items())
+    return f'<dl class="nk-glossary">{items}</dl>'
+
+
+@solara.component
+def GlossaryButton():
+    """A button in the app bar that opens the glossary over the page, at hand wherever one is."""
+    show = solara.use_reactive(False)
+    solara.Button(t("glossary"), on_click=lambda: show.set(True), text=True, classes=["nk-glossary-button"],
+                  style={"color": "white"})
+    with rv.Dialog(v_model=show.value, on_v_model=show.set, max_width="640px"):
+        with solara.Card(t("glossary")):
+            solara.HTML(tag="div", unsafe_innerHTML=glossary_html())
+            solara.Button("OK", on_click=lambda: show.set(False), classes=["nk-glossary-close"])

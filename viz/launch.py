@@ -11,6 +11,7 @@ import ipaddress
 import os
 import socket
 import sys
+import warnings
 
 from experiments.cli import UsageError
 
@@ -103,8 +104,23 @@ def solara_arguments(host: str, port: int, open_browser: bool) -> list[str]:
             "--no-check-version", "--open" if open_browser else "--no-open", "--log-level", "warning"]
 
 
+def silence_cookie_warning() -> None:
+    """Keep the terminal quiet: no 12-line cookie warning for every browser that opens the page.
+
+    Solara's page handler (``solara/server/starlette.py``, ``root``) warns on every
+    page load over plain http from any host but ``localhost`` (127.0.0.1, a
+    classroom address) that the session cookie falls back to ``SameSite=Lax``. That
+    matters only for a page embedded in an iframe on another site; this app is opened
+    directly, where Lax is the browser's default and the session works. Other
+    warnings still show.
+    """
+    warnings.filterwarnings("ignore", message="Cookies with samesite=none require https",
+                            category=UserWarning, module="solara.server.starlette")
+
+
 def main(args) -> int:
     """Serve the app until interrupted (Ctrl-C)."""
+    silence_cookie_warning()
     host = check_host(args.host)
     port = parse_port(args.port)
     check_port_free(host, port)

@@ -16,8 +16,10 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import solara
+from solara.alias import rv
 
-from model.outcomes import PATHS  # where a newcomer is on the path, in the map's order
+from model.outcomes import PATHS
+from viz.texts import t  # where a newcomer is on the path, in the map's order
 
 PATH_CODE = {name: code for code, name in enumerate(PATHS)}
 
@@ -174,32 +176,85 @@ def story_facts(record: pd.DataFrame, person: pd.Series) -> list[tuple[str, str]
     ]
 
 
+# The traits a newcomer can be picked by, with their values as the newcomer table writes them.
+TRAITS: dict[str, tuple[str, ...]] = {
+    "education": ("none", "low", "middle", "high"),
+    "gender": ("female", "male"),
+    "status": ("asylum", "permit", "departed"),
+}
+
+
+def matching(history: NewcomerHistory, education: str | None = None, gender: str | None = None,
+             status: str | None = None) -> np.ndarray:
+    """Ids of the newcomers who have arrived and have these traits now (None: any), in arrival order."""
+    ids = history.ids
+    person = history.person.reindex(ids)
+    keep = np.ones(len(ids), dtype=bool)
+    if education:
+        keep &= person["education"].to_numpy() == education
+    if gender:
+        keep &= person["gender"].to_numpy() == gender
+    if status:
+        keep &= history.latest["status"] == status
+    return ids[keep]
+
+
+def newcomer_labels(history: NewcomerHistory, ids: np.ndarray) -> list[str]:
+    """How the picker names newcomers: who they are, not only a number ("#12 · female, 34 years, ...")."""
+    person = history.person.reindex(ids)
+    row = {i: k for k, i in enumerate(history.ids.tolist())}
+    status = history.latest["status"]
+    education = t("education").lower()
+    words = {key: t(key) for values in TRAITS.values() for key in values}
+    return [f"#{i} · {words[g]}, {t('years_old', age=f'{a:.0f}')}, {education}: {words[e]} · {words[status[row[i]]]}"
+            for i, g, a, e in zip(ids.tolist(), person["gender"], person["age"], person["education"], strict=True)]
+
+
+@solara.component
+def TraitFilter(trait: str, value: str | None, on_value):
+    """One trait to pick newcomers by: any, or one of its values."""
+    items = [{"text": t("any"), "value": ""}] + [{"text": t(v), "value": v} for v in TRAITS[trait]]
+    rv.Select(v_model=value or "", on_v_model=lambda v: on_value(v or None), items=items, label=t(trait),
+              class_=f"nk-pick-{trait}", dense=True, hide_details=True, style_="max-width: 150px")
+
+
 @solara.component
 def StoryPanel(history: NewcomerHistory, picked: solara.Reactive[int | None], month: int):
-    """Pick a newcomer (here or by clicking the map) and read their path.
+    """Pick a newcomer by their traits (or by clicking the map) and read their path.
 
     Args:
         history: The run's newcomer history.
-        picked: The id of the newcomer shown (None: the first to arrive).
+        picked: The id of the newcomer shown (None: the first to arrive with a permit).
         month: The current month (re-renders the panel every step).
     """
-    ids = history.ids
-    if len(ids) == 0:
-        solara.Text(f"Month {month}: no newcomer has arrived yet. Press Step.")
+    traits, set_traits = solara.use_state({"education": None, "gender": None, "status": None})
+    if len(history.ids) == 0:
+        solara.Text(t("none_yet", month=month))
         return
-    chosen = picked.value if picked.value in history else history.first_with_permit()
-    labels = [f"#{i}" for i in ids.tolist()]
-
-    def choose(label: str) -> None:
-        picked.set(int(label.lstrip("#")))
-
-    solara.Select("Newcomer (or click one on the map)", values=labels, value=f"#{chosen}", on_value=choose)
+    with solara.Row(gap="8px"):
+        for trait in TRAITS:
+            TraitFilter(trait, traits[trait],
+                        lambda v, trait=trait: set_traits({**traits, trait: v}))
+    matches = matching(history, **traits)
+    if picked.value in history and (picked.value in matches or not any(traits.values())):
+        chosen = picked.value
+    elif len(matches):
+        chosen = int(matches[0])
+    else:
+        solara.Text(t("no_match"), classes=["nk-no-match"])
+        return
+    shown = matches if chosen in matches else np.append(matches, chosen)
+    people = history.person
+    items = [{"text": label, "value": i}
+             for i, label in zip(shown.tolist(), newcomer_labels(history, shown), strict=True)]
+    rv.Select(v_model=chosen, on_v_model=lambda v: picked.set(int(v)), items=items,
+              label=t("newcomer", n=len(matches)), class_="nk-pick-newcomer", dense=True, hide_details=True)
     record = history.of(chosen)
-    facts = story_facts(record, history.person.loc[chosen])
+    facts = story_facts(record, people.loc[chosen])
     rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in facts)
     events = story_events(record)
     items = "".join(f"<li><b>month {m}</b> (year {m / 12:.1f}): {html.escape(text)}</li>" for m, text in events)
     solara.HTML(tag="div", unsafe_innerHTML=(
         f'<div class="nk-story" data-newcomer="{chosen}">'
         f'<table class="nk-facts">{rows}</table>'
-        f'<div class="nk-caption">What happened</div><ol class="nk-events">{items}</ol></div>'))
+        f'<div class="nk-caption">{t("what_happened")}</div><ol class="nk-events">{items}</ol></div>'))

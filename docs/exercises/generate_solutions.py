@@ -26,6 +26,7 @@ import json
 import math
 import multiprocessing
 import os
+import shlex
 import sys
 import tempfile
 import time
@@ -54,8 +55,11 @@ from employer_discrimination import DiscriminationModel  # noqa: E402
 from solution_08 import exercise_8 as _exercise_8  # noqa: E402
 
 from experiments import summary as S  # noqa: E402
+from experiments.cli import build_parser  # noqa: E402
 from experiments.compare import ComparisonResult, compare, permit_years_shown  # noqa: E402
 from experiments.executors import open_backend  # noqa: E402
+from experiments.inputs import split_list  # noqa: E402
+from experiments.run import parse_overrides  # noqa: E402
 from experiments.sensitivity import sensitivity_of  # noqa: E402
 from experiments.sweep import load_sweep, run_sweep  # noqa: E402
 from experiments.sweep_spec import SweepSpec, spec_from_dict  # noqa: E402
@@ -72,6 +76,43 @@ SWEEPS = HERE / "sweeps"
 SMALL = {"n_newcomers": 150, "n_residents": 1500, "n_employers": 40, "grid_width": 40, "grid_height": 40}
 KM_PER_CELL = 0.5  # model.parameters: one cell is about 500 m
 STYLE = {"axes.titlesize": 11, "axes.titleweight": "bold", "axes.labelsize": 10, "legend.fontsize": 9}
+
+# The sheets' `nieuwkomers compare` commands, verbatim. The solutions run what they ask for (seeds,
+# policies, overrides, metrics): the main comparison of all policies holds the runs of every command
+# without --seeds (the same seeds give the same runs); `sheet_run` reads the others. tests/test_solutions.py
+# checks that each command is still in its sheet and that the solutions were made from this plan.
+SHEET_COMMANDS: dict[str, dict[str, str]] = {
+    "02-early-language": {
+        "main": "nieuwkomers compare --policies baseline_2013,early_language --by education --metrics "
+                "share_a2_plus,share_employed,share_exam_passed,share_isolated --out results/ex2-early-language",
+        "no_relocations": "nieuwkomers compare --policies baseline_2013,early_language --set "
+                          "relocation_rate_per_year=0 --metrics share_a2_plus,share_employed --out results/ex2-no-moves",
+    },
+    "03-startpunten": {
+        "main": "nieuwkomers compare --policies baseline_2013,startpunten --by municipality --metrics share_isolated,"
+                "share_a2_plus,share_employed,residents_in_course,residents_placed --out results/ex3-startpunten",
+    },
+    "04-fines-or-incentives": {
+        "main": "nieuwkomers compare --policies baseline_2013,reduced_fines,wet_inburgering_2021 --years 5 --by "
+                "education --metrics mean_debt_eur,share_fined,share_exam_passed,mean_wellbeing,share_a2_plus "
+                "--out results/ex4-fines",
+    },
+    "05-budget": {
+        "main": "nieuwkomers compare --metrics share_employed,share_a2_plus,share_isolated,mean_wellbeing,"
+                "public_cost_per_newcomer_eur,net_public_cost_per_newcomer_eur --out results/ex5-all",
+    },
+    "06-robustness": {
+        "seeds_study": "nieuwkomers compare --policies baseline_2013,reduced_fines,two_track --seeds 40 --years 5 "
+                       "--metrics share_employed,share_isolated --out results/ex6-seeds",
+    },
+}
+
+
+def sheet_run(sheet: str, key: str) -> dict:
+    """A sheet's compare command, parsed by the command line's own parser: what the solution runs."""
+    args = build_parser().parse_args(shlex.split(SHEET_COMMANDS[sheet][key])[1:])
+    return {"policies": split_list(args.policies, "--policies"), "seeds": args.seeds, "years": args.years,
+            "params": parse_overrides(args.set), "metrics": split_list(args.metrics, "--metrics")}
 
 
 @dataclass(frozen=True)
@@ -103,9 +144,29 @@ class Setup:
         return size
 
 
-FULL = Setup("full")
+FULL = Setup("full", compare_seeds=sheet_run("05-budget", "main")["seeds"],
+             seeds_study=sheet_run("06-robustness", "seeds_study")["seeds"])
 QUICK = Setup("quick", params=SMALL, compare_seeds=3, seeds_study=5, direct_seeds=2, sweep_seeds=1,
              morris_trajectories=2)
+
+
+def plan(setup: Setup = FULL) -> dict[str, dict]:
+    """What each solution rests on, known without running anything: the seeds and counts it quotes.
+
+    Every solution keeps its part under ``plan`` in ``numbers.json``; tests/test_solutions.py compares
+    it with ``plan()`` now, so solutions made from other seeds or targets fail before anyone regenerates.
+    """
+    targets = load_targets()
+    facts = sum(t.kind == "fact" for t in targets)
+    seeds = {sheet: {key: min(sheet_run(sheet, key)["seeds"],
+                              setup.seeds_study if key == "seeds_study" else setup.compare_seeds)
+                     for key in commands}
+             for sheet, commands in SHEET_COMMANDS.items()}
+    return {
+        "01-baseline": {"compare_seeds": setup.compare_seeds, "validate_targets": len(targets),
+                        "fact_targets": facts, "effect_targets": len(targets) - facts},
+        **{sheet: {"compare_seeds": setup.compare_seeds, "sheet_seeds": seeds[sheet]} for sheet in seeds},
+    }
 
 
 # --- formatting: every number goes through a Doc, which records it ------------------------
@@ -198,7 +259,7 @@ class Doc:
     def __init__(self, stem: str, title: str, setup: Setup, out: Path):
         self.stem, self.setup, self.out = stem, setup, out
         self.parts: list[str] = [f"# Solution {title}", ""]
-        self.numbers: dict = {}
+        self.numbers: dict = {"plan": plan(setup).get(stem, {})}
         self.figures: list[str] = []
 
     def keep(self, key: str, value):
@@ -503,9 +564,12 @@ def exercise_1(runs: Runs, main: ComparisonResult, out: Path) -> Doc:
         doc.keep(f"calibration_{key}", [mean, low, high])
         rows.append([t.what, f"{t.low:g}–{t.high:g}", f"{mean:.3g} [{low:.3g}, {high:.3g}]",
                      "yes" if t.contains(mean) else "no"])
+    counts = doc.numbers["plan"]
     doc.add("## The model against the facts (step 6)",
-            "`nieuwkomers validate` prints the full table, with the policy effects measured by evaluations "
-            "beside the model's (docs/ODD.md, section 10a). The Dutch facts measured on the comparison's "
+            f"`nieuwkomers validate` prints all {counts['validate_targets']} targets: the "
+            f"{counts['fact_targets']} facts of the Dutch record below and {counts['effect_targets']} policy "
+            "effects measured by evaluations, each beside the model's (docs/ODD.md, section 10a). The "
+            f"{len(rows)} Dutch facts measured on the comparison's "
             f"{setup.compare_seeds} baseline runs (yearly snapshots, where `validate` uses 3-monthly ones, "
             "so the windows hold fewer people):",
             md_table(["target", "band", "model [95% CI]", "inside"], rows, "lrrl"))
@@ -699,9 +763,10 @@ def exercise_2(runs: Runs, main: ComparisonResult, out: Path) -> Doc:
 
     cost3 = doc.keep("extra_cost_year3", value(D, "early_language", "public_cost_per_newcomer_eur", 3))
     net10 = doc.keep("net_cost_difference_year10", value(D, "early_language", "net_public_cost_per_newcomer_eur", 10))
-    moves = runs.timed("ex2 no relocations", runs.compare, ["baseline_2013", "early_language"],
-                       max(2, setup.compare_seeds // 2), params={"relocation_rate_per_year": 0.0},
-                       metrics=["share_a2_plus", "share_employed"])
+    no_moves = sheet_run("02-early-language", "no_relocations")
+    no_moves_seeds = doc.numbers["plan"]["sheet_seeds"]["no_relocations"]
+    moves = runs.timed("ex2 no relocations", runs.compare, no_moves["policies"], no_moves_seeds,
+                       params=no_moves["params"], metrics=no_moves["metrics"])
     m_a2 = doc.keep("no_relocations_gain_a2_year5", value(moves.differences, "early_language", "share_a2_plus", 5))
     m_job = doc.keep("no_relocations_gain_employed_year5",
                      value(moves.differences, "early_language", "share_employed", 5))
@@ -713,7 +778,7 @@ def exercise_2(runs: Runs, main: ComparisonResult, out: Path) -> Doc:
             "the same fines and the same cap on hours. Natural additions: a plan that combines course and "
             "work (two tracks), fewer relocations.")
     doc.add(f"2. **Early language and relocations.** With relocations switched off for both policies "
-            f"({max(2, setup.compare_seeds // 2)} seeds), the gain from early language at year 5 is "
+            f"({no_moves_seeds} seeds, as the sheet's command runs), the gain from early language at year 5 is "
             f"{pp(m_a2[0])} {interval(m_a2[1], m_a2[2], pp)} in A2+ and {pp(m_job[0])} "
             f"{interval(m_job[1], m_job[2], pp)} in employment, against {pp(a2[0])} and {pp(job[0])} with "
             "relocations. Note what this comparison is: early language *given* no relocations, not the "
@@ -1220,8 +1285,10 @@ def exercise_6(runs: Runs, main: ComparisonResult, out: Path) -> Doc:
                                     f"0–{setup.seeds_study - 1} (five years), the sweeps "
                                     "`sweeps/robustness_morris.toml` and `sweeps/robustness_hire_rate.toml`, "
                                     f"and the comparison of all policies over {setup.compare_seeds} seeds")
-    study = runs.timed("ex6 seeds study", runs.compare, ["baseline_2013", "reduced_fines", "two_track"],
-                       setup.seeds_study, years=5, metrics=["share_employed", "share_isolated"])
+    command = sheet_run("06-robustness", "seeds_study")
+    study = runs.timed("ex6 seeds study", runs.compare, command["policies"],
+                       doc.numbers["plan"]["sheet_seeds"]["seeds_study"], years=command["years"],
+                       metrics=command["metrics"])
     year5 = study.model[study.model["month"] == 60].pivot_table(index="seed", columns="policy",
                                                                 values="share_employed")
     counts = [n for n in SEED_COUNTS if n <= len(year5)]
