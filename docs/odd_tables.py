@@ -128,8 +128,11 @@ def posterior_facts() -> str:
     return (f"Made {m['made']} from code `{m['code_version']}`: {len(st['fit'])} parameters fitted to "
             f"{len(st['targets'])} targets; {st['population']} particles per generation, {len(gens)} generations "
             f"(epsilon per generation: {eps}), {m['simulations']:,} simulations of {len(st['scenarios'])} "
-            f"scenarios each, world x{st['scale']:g} ({m['world']['n_newcomers']:,} newcomers); wall time of the "
-            f"last call {m['wall_seconds_last_call'] / 60:.0f} min on this project's 2-core machine.")
+            f"scenarios each, world x{st['scale']:g} ({m['world']['n_newcomers']:,} newcomers), proposal kernel "
+            f"widened x{m.get('kernel_scale_last_call', 1):g}; effective sample size per generation: "
+            + ", ".join(f"{g['effective_sample_size']:.0f}" for g in gens)
+            + f". Wall time of the generations {m['wall_seconds_generations'] / 60:.0f} min on this project's "
+            "2-core machine, shared with other work.")
 
 
 def glossary() -> str:

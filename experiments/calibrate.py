@@ -477,6 +477,7 @@ def posterior_of(history, settings: Settings, wall_seconds: float) -> Posterior:
                         for r in pops.itertuples()],
         "simulations": int(pops["samples"].sum()),
         "wall_seconds_last_call": round(wall_seconds, 1),
+        "wall_seconds_generations": round(float(pops["wall_time"].fillna(0).sum()), 1),
         "priors": {name: {"low": prior_range(name)[0], "high": prior_range(name)[1],
                           "reason": PARAMS[name].prior.reason if PARAMS[name].prior else "bounds"}
                    for name in settings.fit},
