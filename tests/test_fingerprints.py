@@ -22,13 +22,13 @@ from conftest import SMALL
 
 from model import IntegrationModel
 
-FINGERPRINTS = {  # (policy, seed): (model table, newcomer table); has_plan = "has or had a plan" since issue 9
-    ("baseline_2013", 0): ("6716a26d29d14ea3", "0f7212d94bd90a4d"),
-    ("baseline_2013", 1): ("7e2fe016d476ec7e", "13600e2118743a9c"),
-    ("two_track", 0): ("ef4bd9d8925ea981", "d5a91c153d227aa1"),
-    ("two_track", 1): ("3dd9e518a4189eb0", "cf374ef1cef0432b"),
-    ("all_proposals", 0): ("930ee36798b29adf", "f2f14df01b1c0692"),
-    ("all_proposals", 1): ("54a1940d93b26b30", "ec33a1e7a3aa3e73"),
+FINGERPRINTS = {  # (policy, seed): (model table, newcomer table); defaults = posterior medians since issue 10
+    ("baseline_2013", 0): ("a699abfe3d475570", "8908ef227399ef25"),
+    ("baseline_2013", 1): ("6be7f7dea50d2f74", "facc28b3e9af1cb3"),
+    ("two_track", 0): ("9c3551ad8a7e1a8c", "ae9d37a154a10271"),
+    ("two_track", 1): ("36332cdd830e50fa", "b914420795733702"),
+    ("all_proposals", 0): ("5e03129251edf243", "5c454854b500796a"),
+    ("all_proposals", 1): ("d8faed7791817f7f", "c8c6c123f9cb181a"),
 }
 
 
