@@ -810,8 +810,13 @@ def headline_text(result: ComparisonResult, year: float | None = None) -> str:
     labels = [_short(n) for n in st.metrics]
     first = max(len(x) for x in labels)
     widths = [max(len(x) for x in head + cells) for head, cells in columns]
-    lines = [f"Key outcomes at year {year:g}, mean of {len(st.seeds)} seeds per policy "
-             f"(* = differs from {st.reference}: the 95% CI of the paired difference excludes 0)", ""]
+    if st.draws:
+        lines = [f"Key outcomes at year {year:g}, mean of {len(st.seeds)} runs per policy ({len(st.draws)} posterior "
+                 f"parameter sets x {st.seeds_per_draw} seeds; * = differs from {st.reference}: the 95% interval "
+                 "of the paired difference from seeds and parameters excludes 0)", ""]
+    else:
+        lines = [f"Key outcomes at year {year:g}, mean of {len(st.seeds)} seeds per policy "
+                 f"(* = differs from {st.reference}: the 95% CI of the paired difference excludes 0)", ""]
     for i in range(depth):
         lines.append(" " * first + "".join("  " + head[i].rjust(w) for (head, _), w in zip(columns, widths, strict=True)))
     for j, label in enumerate(labels):
