@@ -31,9 +31,14 @@ def _name(text: str) -> str:
 
 
 def runtime_closure() -> set[str]:
-    """Every distribution `pip install .` installs: the dependencies, theirs, and so on (extras honoured)."""
+    """Every distribution `pip install .` installs: the dependencies, theirs, and so on (extras honoured).
+
+    The ``calibrate`` extra counts too: `nieuwkomers calibrate` is the one command that needs it,
+    imports it only when run, and names ``pip install 'nieuwkomers[calibrate]'`` when it is missing.
+    """
     seen: set[str] = set()
-    todo = [Requirement(r) for r in PYPROJECT["project"]["dependencies"]]
+    extra = PYPROJECT["project"]["optional-dependencies"]["calibrate"]
+    todo = [Requirement(r) for r in [*PYPROJECT["project"]["dependencies"], *extra]]
     while todo:
         req = todo.pop()
         name = _name(req.name)

@@ -105,6 +105,13 @@ SHEET_COMMANDS: dict[str, dict[str, str]] = {
         "seeds_study": "nieuwkomers compare --policies baseline_2013,reduced_fines,two_track --seeds 40 --years 5 "
                        "--metrics share_employed,share_isolated --out results/ex6-seeds",
     },
+    "08-how-sure": {
+        "seeds": "nieuwkomers compare --policies baseline_2013,early_language,two_track,startpunten --seeds 20 "
+                 "--years 5 --metrics share_employed,share_a2_plus,share_isolated --out results/ex8-seeds",
+        "posterior": "nieuwkomers compare --policies baseline_2013,early_language,two_track,startpunten --seeds 2 "
+                     "--posterior 10 --years 5 --metrics share_employed,share_a2_plus,share_isolated "
+                     "--out results/ex8-posterior",
+    },
 }
 
 

@@ -77,8 +77,10 @@ def exercise_8(runs, main: ComparisonResult, out: Path, doc_class, header, md_ta
             "the number of seeds: it is how much the effect itself differs across parameter sets that all fit "
             "the record. Only better measurements (narrower targets, or new ones) shrink it.")
     doc.add(f"## The effects at year {YEAR}",
-            md_table(["policy", "outcome", f"seeds only ({setup.compare_seeds} seeds)",
-                      f"seeds + parameters ({k} × {SEEDS_PER_DRAW})", "from parameters", "P(≥ 1 pp better)"],
+            f"Seeds only: {setup.compare_seeds} seeds. Seeds + parameters: {k} posterior draws × "
+            f"{SEEDS_PER_DRAW} seeds.",
+            md_table(["policy", "outcome", "seeds only", "seeds + parameters", "from parameters",
+                      "P(≥ 1 pp better)"],
                      rows, "llrrrr"))
     doc.figure(widths_figure(table), "intervals", "Each effect's interval from seeds alone and with the parameters")
     posterior = read_posterior()
