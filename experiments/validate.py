@@ -203,35 +203,38 @@ def posterior_values(posterior: Posterior, draws: int, workers: int = 1, progres
     return pd.DataFrame(rows), long
 
 
-def format_posterior_table(table: pd.DataFrame) -> str:
-    """The posterior-predictive table as aligned text, grouped like `format_table`."""
-    lines = []
-    for kind, rows in table.groupby("kind", sort=False):
-        lines += ["" if lines else None, KIND_TITLES.get(kind, kind),
-                  f"  {'target':23s} {'band':>16s} {'median [90% predictive]':>28s}  in band  what"]
-        for r in rows.itertuples():
-            band = f"[{r.low:g}, {r.high:g}]"
-            model = f"{r.predictive_median:.3f} [{r.predictive_low:.3f}, {r.predictive_high:.3f}]"
-            lines.append(f"  {r.id:23s} {band:>16s} {model:>28s}  {r.share_inside:6.0%}   {r.what}")
-    return "\n".join(line for line in lines if line is not None)
-
-
 KIND_TITLES = {"fact": "The Dutch record under the 2013 regime (baseline_2013)",
                "effect": "Measured effects of programmes and rules (difference from baseline_2013, same seeds)"}
 
 
-def format_table(table: pd.DataFrame) -> str:
-    """The validation table as aligned text: one line per target, its whole source on the next."""
+def _grouped(table: pd.DataFrame, model_header: str, third: str, row_lines) -> str:
+    """Targets grouped by kind under a title: a header line, then ``row_lines(row)`` for each target."""
     lines = []
     for kind, rows in table.groupby("kind", sort=False):
         lines += ["" if lines else None, KIND_TITLES.get(kind, kind),
-                  f"  {'target':23s} {'band':>16s} {'model mean [95% CI]':>28s}  inside  what"]
+                  f"  {'target':23s} {'band':>16s} {model_header:>28s}  {third}  what"]
         for r in rows.itertuples():
-            band = f"[{r.low:g}, {r.high:g}]"
-            model = f"{r.model_mean:.3f} [{r.ci_low:.3f}, {r.ci_high:.3f}]"
-            lines.append(f"  {r.id:23s} {band:>16s} {model:>28s}  {'yes' if r.inside else 'NO ':6s}  {r.what}")
-            lines.append(f"  {'':23s} source: {r.source}")
+            lines += row_lines(r, f"[{r.low:g}, {r.high:g}]")
     return "\n".join(line for line in lines if line is not None)
+
+
+def format_posterior_table(table: pd.DataFrame) -> str:
+    """The posterior-predictive table as aligned text, grouped like `format_table`."""
+    def row(r, band: str) -> list[str]:
+        model = f"{r.predictive_median:.3f} [{r.predictive_low:.3f}, {r.predictive_high:.3f}]"
+        return [f"  {r.id:23s} {band:>16s} {model:>28s}  {r.share_inside:6.0%}   {r.what}"]
+
+    return _grouped(table, "median [90% predictive]", "in band", row)
+
+
+def format_table(table: pd.DataFrame) -> str:
+    """The validation table as aligned text: one line per target, its whole source on the next."""
+    def row(r, band: str) -> list[str]:
+        model = f"{r.model_mean:.3f} [{r.ci_low:.3f}, {r.ci_high:.3f}]"
+        return [f"  {r.id:23s} {band:>16s} {model:>28s}  {'yes' if r.inside else 'NO ':6s}  {r.what}",
+                f"  {'':23s} source: {r.source}"]
+
+    return _grouped(table, "model mean [95% CI]", "inside", row)
 
 
 def main(args: argparse.Namespace) -> int:
