@@ -71,7 +71,7 @@ from model import METRICS, PARAMS, POLICIES, POLICY_INFO, IntegrationModel
 from model.outcomes import Metric, NewcomerColumns
 from model.parameters import as_parameters, validate_params
 from model.policies import unknown_policy_message
-from model.posterior import read_posterior
+from model.posterior import shipped_posterior
 
 HELP = ("Compare policies side by side over the same seeds: summary.csv, summary.md, "
         "figures and the raw tables.")
@@ -279,10 +279,7 @@ def posterior_draws(k: int, seeds: int) -> tuple[dict, ...]:
         raise ValueError(f"posterior={k!r} is not allowed: expected 0 or an integer in [2, 1000]")
     if seeds < 2:
         raise ValueError("--posterior needs --seeds 2 or more: seed noise is measured within each draw")
-    posterior = read_posterior()
-    if posterior is None:
-        raise ValueError("no posterior ships with this installation (model/data/posterior.csv); "
-                         "run `nieuwkomers calibrate --export model/data`")
+    posterior = shipped_posterior()
     return tuple(as_parameters(draw) for draw in posterior.draw(k, POSTERIOR_SEED))
 
 

@@ -38,7 +38,7 @@ from model.calibration import (
     scenarios_for,
 )
 from model.parameters import DEFAULTS, as_parameters
-from model.posterior import Posterior, read_posterior
+from model.posterior import Posterior, shipped_posterior
 
 HELP = ("Check the baseline against the Dutch record and the policies against measured effects "
         "(exit 1 if a band is missed).")
@@ -154,12 +154,9 @@ def posterior_check(draws: int = 20, workers: int = 1, progress: bool = True) ->
     """Each target's posterior-predictive distribution under the shipped posterior (see `posterior_values`).
 
     Raises:
-        UsageError: If no posterior ships with the installation.
+        ValueError: If no posterior ships with the installation.
     """
-    posterior = read_posterior()
-    if posterior is None:
-        raise UsageError("no posterior ships with this installation (model/data/posterior.csv); "
-                         "run `nieuwkomers calibrate --export model/data`")
+    posterior = shipped_posterior()
     return posterior_values(posterior, draws, workers, progress)[0]
 
 

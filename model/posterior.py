@@ -122,6 +122,19 @@ def read_posterior(folder: str | Path | None = None) -> Posterior | None:
     return Posterior(tuple(header[:-1]), tuple(row[:-1] for row in body), weights, meta)
 
 
+def shipped_posterior() -> Posterior:
+    """The posterior that ships with the installation.
+
+    Raises:
+        ValueError: If none ships (naming how to make one).
+    """
+    posterior = read_posterior()
+    if posterior is None:
+        raise ValueError("no posterior ships with this installation (model/data/posterior.csv); "
+                         "run `nieuwkomers calibrate --export model/data`")
+    return posterior
+
+
 def write_posterior(posterior: Posterior, folder: str | Path) -> None:
     """Write ``posterior.csv`` and ``posterior.json`` to ``folder``."""
     folder = Path(folder)
