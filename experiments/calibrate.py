@@ -33,7 +33,6 @@ import hashlib
 import json
 import logging
 import math
-import os
 import subprocess
 import sys
 import time
@@ -45,6 +44,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.errors import UsageError
+from experiments.executors import Backend, add_backend_arguments, open_backend
 from experiments.store import prepare_out_dir, write_json
 from model.calibration import CEILINGS, load_targets, scenarios_for
 from model.parameters import CALIBRATED, PARAMS, close_matches
@@ -256,9 +256,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--targets", help="comma-separated target ids (default: every target)")
     parser.add_argument("--scale", type=float, default=1.0,
                         help="world size relative to the default, for quick trials (default 1)")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
-                        help="local worker processes (default: all cores)")
-    parser.add_argument("--scheduler", help="Dask scheduler address tcp://HOST:PORT instead of local workers")
     parser.add_argument("--db", help="SQLAlchemy database URL (default: sqlite:///OUT/calibration.db)")
     parser.add_argument("--resume", action="store_true", help="continue the calibration stored in the database")
     parser.add_argument("--check", type=int, default=20,
@@ -269,6 +266,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="widen pyabc's proposal kernel by this factor (its covariance; default 1). Wider kernels "
                              "overlap more and keep the importance weights even, at the cost of acceptance")
     parser.add_argument("--seed", type=int, default=0, help="seed of the sampler and of the simulations (default 0)")
+    add_backend_arguments(parser)
 
 
 def check_arguments(args: argparse.Namespace) -> Settings:
@@ -287,14 +285,10 @@ def check_arguments(args: argparse.Namespace) -> Settings:
         raise UsageError(f"--max-minutes {args.max_minutes} is not allowed: expected a number > 0")
     if not 0 <= args.min_acceptance < 1:
         raise UsageError(f"--min-acceptance {args.min_acceptance} is not allowed: expected a number in [0, 1)")
-    if args.workers < 1:
-        raise UsageError(f"--workers {args.workers} is not allowed: expected an integer >= 1")
     if not 0.25 <= args.kernel_scale <= 25:
         raise UsageError(f"--kernel-scale {args.kernel_scale} is not allowed: expected a number in [0.25, 25]")
     if not 0 <= args.check <= 1000:
         raise UsageError(f"--check {args.check} is not allowed: expected an integer in [0, 1000]")
-    if args.scheduler and not args.scheduler.startswith(("tcp://", "tls://", "inproc://")):
-        raise UsageError(f"--scheduler {args.scheduler!r} is not an address: expected tcp://HOST:PORT")
     return Settings(fit=parse_fit(args.fit), targets=parse_targets(args.targets), population=args.population,
                     generations=args.generations, scale=args.scale, seed=args.seed)
 
@@ -302,20 +296,22 @@ def check_arguments(args: argparse.Namespace) -> Settings:
 # --- running ------------------------------------------------------------------------
 
 
-def _sampler(args: argparse.Namespace):
+def _sampler(backend: Backend):
+    """pyabc's sampler on the backend every many-runs command uses.
+
+    One process runs pyabc's single-core sampler, which draws every particle
+    from the seeded ``numpy`` stream, so the fit is reproducible with ``--seed``.
+    A process pool or Dask cluster gets pyabc's sampler for any
+    ``concurrent.futures`` executor; pyabc reseeds each job there, so a
+    parallel fit differs from run to run (each simulation is still seeded by
+    its candidate, `candidate_seed`).
+    """
     import pyabc
 
-    if args.scheduler:
-        from distributed import Client
-
-        try:
-            client = Client(args.scheduler, timeout=10)
-        except OSError as err:
-            raise UsageError(f"--scheduler {args.scheduler}: cannot connect ({err})") from None
-        return pyabc.sampler.DaskDistributedSampler(dask_client=client, batch_size=1)
-    if args.workers == 1:
+    if backend.kind == "serial":
         return pyabc.sampler.SingleCoreSampler()
-    return pyabc.sampler.MulticoreEvalParallelSampler(n_procs=args.workers)
+    return pyabc.sampler.ConcurrentFutureSampler(cfuture_executor=backend.executor,
+                                                 client_max_jobs=backend.slots())
 
 
 def _open_history_settings(db: str, out: Path, settings: Settings) -> None:
@@ -358,18 +354,13 @@ def open_history(db: str):
     return history, names
 
 
-def run_calibration(args: argparse.Namespace, settings: Settings, out: Path, db: str) -> tuple:
-    """Run (or continue) the ABC-SMC loop, printing one progress line per generation.
+def run_calibration(args: argparse.Namespace, settings: Settings, db: str, backend: Backend) -> tuple:
+    """Run (or continue) the ABC-SMC loop on ``backend``, printing one progress line per generation.
 
     Returns:
         The history and the wall time in seconds of this call.
     """
-    sampler = _sampler(args)
-    try:
-        return _generations(args, settings, db, sampler)
-    finally:
-        if hasattr(sampler, "client"):  # a Dask client: close it, or it keeps reconnecting
-            sampler.shutdown()
+    return _generations(args, settings, db, _sampler(backend))
 
 
 def _generations(args: argparse.Namespace, settings: Settings, db: str, sampler) -> tuple:
@@ -496,32 +487,32 @@ def main(args: argparse.Namespace) -> int:
     except ImportError:
         raise UsageError("calibrate needs pyabc: pip install 'nieuwkomers[calibrate]'") from None
     settings = check_arguments(args)
-    out = prepare_out_dir(args.out)
-    db = args.db or f"sqlite:///{(out / DB_NAME).resolve()}"
-    if args.resume:
-        _open_history_settings(db, out, settings)
-        _, names = open_history(db)
-        if names and names != set(settings.fit):
-            raise UsageError(f"--db {db}: holds a calibration of other parameters")
-    elif args.db is None and (out / DB_NAME).exists():
-        raise UsageError(f"{out / DB_NAME} exists: add --resume to continue it, or choose another --out")
-    else:
-        write_json({"settings": asdict(settings), "db": db}, out / SETTINGS_NAME)
-    print(f"calibrate: fitting {len(settings.fit)} parameters to {len(settings.targets)} targets; "
-          f"{settings.population} particles x up to {settings.generations} generations; "
-          f"world x{settings.scale:g}; " + (f"Dask {args.scheduler}" if args.scheduler else f"{args.workers} workers"),
-          file=sys.stderr, flush=True)
-    history, seconds = run_calibration(args, settings, out, db)
-    if history.max_t < 0:
-        raise UsageError("no generation finished; nothing to write")
-    posterior = posterior_of(history, settings, seconds)
-    posterior.settings["kernel_scale_last_call"] = args.kernel_scale
-    write_posterior(posterior, out)
-    if args.export:
-        write_posterior(posterior, args.export)
-    from experiments.calibration_figures import write_figures
+    with open_backend(args.workers, args.scheduler) as backend:
+        out = prepare_out_dir(args.out)
+        db = args.db or f"sqlite:///{(out / DB_NAME).resolve()}"
+        if args.resume:
+            _open_history_settings(db, out, settings)
+            _, names = open_history(db)
+            if names and names != set(settings.fit):
+                raise UsageError(f"--db {db}: holds a calibration of other parameters")
+        elif args.db is None and (out / DB_NAME).exists():
+            raise UsageError(f"{out / DB_NAME} exists: add --resume to continue it, or choose another --out")
+        else:
+            write_json({"settings": asdict(settings), "db": db}, out / SETTINGS_NAME)
+        print(f"calibrate: fitting {len(settings.fit)} parameters to {len(settings.targets)} targets; "
+              f"{settings.population} particles x up to {settings.generations} generations; "
+              f"world x{settings.scale:g}; {backend.description}", file=sys.stderr, flush=True)
+        history, seconds = run_calibration(args, settings, db, backend)
+        if history.max_t < 0:
+            raise UsageError("no generation finished; nothing to write")
+        posterior = posterior_of(history, settings, seconds)
+        posterior.settings["kernel_scale_last_call"] = args.kernel_scale
+        write_posterior(posterior, out)
+        if args.export:
+            write_posterior(posterior, args.export)
+        from experiments.calibration_figures import write_figures
 
-    write_figures(out, posterior, history, settings, check=args.check, workers=args.workers)
+        write_figures(out, posterior, history, settings, check=args.check, backend=backend)
     print(f"calibrate: {history.max_t + 1} generations, {posterior.settings['simulations']} simulations, "
           f"{seconds / 60:.1f} min; posterior in {out}", file=sys.stderr)
     return 0

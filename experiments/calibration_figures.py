@@ -22,6 +22,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
+from experiments.executors import Backend  # noqa: E402
 from model.parameters import PARAMS  # noqa: E402
 from model.posterior import Posterior  # noqa: E402
 
@@ -129,8 +130,9 @@ def save(fig: plt.Figure, path: Path) -> None:
     plt.close(fig)
 
 
-def write_figures(out: Path, posterior: Posterior, history, settings, check: int = 0, workers: int = 1) -> None:
-    """Write the tables and figures of a calibration to ``out``."""
+def write_figures(out: Path, posterior: Posterior, history, settings, check: int = 0,
+                  backend: Backend | None = None) -> None:
+    """Write the tables and figures of a calibration to ``out`` (the predictive check runs on ``backend``)."""
     from experiments.calibrate import prior_range
 
     priors = {name: prior_range(name) for name in posterior.names}
@@ -145,6 +147,7 @@ def write_figures(out: Path, posterior: Posterior, history, settings, check: int
     if check:
         from experiments.validate import posterior_values
 
-        summary, values = posterior_values(posterior, check, workers, progress=False, base=settings.world())
+        summary, values = posterior_values(posterior, check, progress=False, base=settings.world(),
+                                           backend=backend)
         summary.to_csv(out / "posterior_check.csv", index=False)
         save(predictive_figure(summary, values), out / "predictive.png")

@@ -1,8 +1,15 @@
 """Where runs execute: in this process, in a local process pool, or on a Dask cluster.
 
-Every backend is a `concurrent.futures.Executor`, so the sweep has one code
-path: submit a bounded number of runs, collect whichever finishes first, submit
-more. `open_backend` picks the backend from the command-line options:
+Every command that runs many models (``compare``, ``validate``, ``sweep``,
+``sensitivity``, ``calibrate``) runs them here, through one code path:
+`open_backend` picks the backend from ``--workers`` / ``--scheduler``
+(`add_backend_arguments`), and `execute` submits a bounded number of runs,
+yields whichever finishes first and submits more (`run_in_order` on top of it
+returns the results in job order, with a progress bar). Every backend is a
+`concurrent.futures.Executor`; ``calibrate`` hands it to pyabc's
+``ConcurrentFutureSampler``.
+
+The backends:
 
 - ``workers=1``: runs one after another in this process (no pool to start);
 - ``workers=N`` (default: all cores): a `ProcessPoolExecutor` with N processes,
@@ -14,21 +21,32 @@ more. `open_backend` picks the backend from the command-line options:
 
 from __future__ import annotations
 
+import argparse
 import concurrent.futures as cf
+import contextlib
 import multiprocessing
 import os
 import re
+import signal
 import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from tqdm import tqdm
+
 from experiments.cli import UsageError
+from experiments.inputs import number_type
 from experiments.runner import freeze_imports
 
 # Modules the fork server imports once, so that every worker process starts warm.
-PRELOAD = ["experiments.sweep_task"]
+PRELOAD = ["experiments.sweep_task", "experiments.comparison.running", "experiments.validate"]
 WORKER_WAIT_SECONDS = 120
-_ADDRESS = re.compile(r"^(?:(tcp|tls|ucx|inproc|ws|wss)://)?[^\s/:]+(?::\d+)?$")
+MAX_POOL_RESTARTS = 5  # a pool whose workers keep dying (out of memory) is not restarted again
+WINDOW_PER_SLOT = 2  # runs submitted ahead per slot: enough to keep every worker busy, memory stays flat
+_ADDRESS = re.compile(r"^(?:(tcp|tls|ucx|inproc|ws|wss)://)?[^\s/:]+:\d+$")  # a port is required
 
 
 def cpu_count() -> int:
@@ -90,20 +108,40 @@ class Backend:
         self.executor = _process_pool(self.workers)
         self.restarts += 1
 
+    def __enter__(self) -> Backend:
+        return self
+
+    def __exit__(self, kind, error, traceback) -> None:
+        self.close(cancel=kind is not None)  # on an error or Ctrl-C, queued runs never start
+
     def close(self, cancel: bool = False) -> None:
         """Shut the executor down (cancelling queued runs if ``cancel``) and disconnect."""
         try:
             if self.client is not None:  # Dask's executor has no cancel_futures
                 self.executor.shutdown(wait=not cancel)
-            else:
-                self.executor.shutdown(wait=not cancel, cancel_futures=cancel)
+            else:  # wait even when cancelling: a worker still starting up must not find its parent gone
+                self.executor.shutdown(wait=True, cancel_futures=cancel)
         finally:
             if self.client is not None:
                 self.client.close()
 
 
-def open_backend(workers: int | None = None, scheduler: str | None = None) -> Backend:
+def add_backend_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--workers N`` or ``--scheduler ADDRESS``: where a many-runs command runs."""
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=number_type(int, "--workers"), metavar="N",
+                       help="local worker processes (default: all cores; 1 runs in this process)")
+    where.add_argument("--scheduler", metavar="ADDRESS",
+                       help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786 (see docs/sweeps.md)")
+
+
+def open_backend(workers: int | None = None, scheduler: str | None = None, jobs: int | None = None) -> Backend:
     """The backend for ``--workers N`` or ``--scheduler ADDRESS``.
+
+    Args:
+        workers: Local processes (None: every core; 1: this process).
+        scheduler: A Dask scheduler's address (then ``workers`` is ignored).
+        jobs: How many runs there are, if known: no more local processes are started.
 
     Raises:
         UsageError: For a bad worker count or address, an unreachable scheduler,
@@ -114,6 +152,8 @@ def open_backend(workers: int | None = None, scheduler: str | None = None) -> Ba
     n = cpu_count() if workers is None else workers
     if not 1 <= n <= 1024:
         raise UsageError(f"--workers {n} is not allowed: expected an integer in [1, 1024]")
+    if jobs is not None:
+        n = max(1, min(n, jobs))
     if n == 1:
         return Backend("serial", "1 worker (this process)", SerialExecutor(), workers=1)
     return Backend("processes", f"{n} local worker processes", _process_pool(n), workers=n)
@@ -122,7 +162,125 @@ def open_backend(workers: int | None = None, scheduler: str | None = None) -> Ba
 def _process_pool(n: int) -> cf.ProcessPoolExecutor:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)
-    return cf.ProcessPoolExecutor(max_workers=n, mp_context=context, initializer=freeze_imports)
+    return cf.ProcessPoolExecutor(max_workers=n, mp_context=context, initializer=_init_worker)
+
+
+def _init_worker() -> None:
+    """Workers leave Ctrl-C to the parent, which stops them cleanly, and freeze what they imported."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    freeze_imports()
+
+
+def execute(
+    backend: Backend,
+    jobs: Iterable[tuple],
+    run: Callable[..., Any],
+    tick: Callable[[], None] = lambda: None,
+    lost: Callable[[tuple, BaseException], Any] | None = None,
+) -> Iterator[tuple[int, Any]]:
+    """Call ``run(*job)`` for every job on ``backend``; yield ``(position, result)`` as runs finish.
+
+    At most `WINDOW_PER_SLOT` runs per slot are submitted at once, so memory
+    stays flat however many jobs there are (``jobs`` is consumed lazily).
+
+    Args:
+        backend: Where to run.
+        jobs: The arguments of each run.
+        run: A module-level function (it is pickled to the workers).
+        tick: Called about once a second while waiting (to write parts on time).
+        lost: Without it, a run that raises stops everything (the error is
+            raised here). With it, a failed run yields ``lost(job, error)``
+            instead, and a pool whose worker process died (out of memory, a
+            crash) is restarted and the work goes on.
+    """
+    pending: dict[cf.Future, tuple[int, tuple]] = {}
+    jobs = enumerate(jobs)
+    exhausted = False
+    window, window_checked = WINDOW_PER_SLOT * backend.slots(), time.monotonic()
+    while True:
+        if backend.client is not None and time.monotonic() - window_checked > 10:
+            window, window_checked = WINDOW_PER_SLOT * backend.slots(), time.monotonic()  # clusters grow
+        while not exhausted and len(pending) < window:
+            item = next(jobs, None)
+            if item is None:
+                exhausted = True
+                break
+            with _ctrl_c_deferred():
+                pending[backend.executor.submit(run, *item[1])] = item
+        if not pending:
+            return
+        finished, _ = cf.wait(pending, timeout=1.0, return_when=cf.FIRST_COMPLETED)
+        broken = False
+        for future in finished:
+            i, job = pending.pop(future)
+            if lost is None:
+                yield i, future.result()
+                continue
+            try:
+                yield i, future.result()
+            except cf.process.BrokenProcessPool as err:
+                broken = True
+                yield i, lost(job, err)
+            except Exception as err:  # noqa: BLE001 - e.g. Dask's KilledWorker, or the run's own error
+                yield i, lost(job, err)
+        if broken:
+            yield from _after_broken_pool(backend, pending, lost)
+        tick()
+
+
+@contextlib.contextmanager
+def _ctrl_c_deferred() -> Iterator[None]:
+    """Hold Ctrl-C back until the block is done (in the main thread), then act on it.
+
+    A submit may start a worker process and wait for it; interrupted half-way,
+    the worker is left starting while its parent quits, and dies with a traceback.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list = []
+    previous = signal.signal(signal.SIGINT, lambda *received: caught.append(received))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if caught and previous is not signal.SIG_IGN:
+            if callable(previous):
+                previous(*caught[0])
+            else:
+                raise KeyboardInterrupt
+
+
+def _after_broken_pool(backend: Backend, pending: dict, lost: Callable) -> Iterator[tuple[int, Any]]:
+    """Results of the runs still pending when a worker died, then a fresh pool."""
+    cf.wait(pending, timeout=5.0)  # the pool marks every queued run as failed
+    for future, (i, job) in pending.items():
+        if future.done() and not future.cancelled() and future.exception() is None:
+            yield i, future.result()  # finished just before the pool broke
+        else:
+            yield i, lost(job, RuntimeError("a worker process died; the pool was restarted"))
+    pending.clear()
+    if backend.restarts >= MAX_POOL_RESTARTS:
+        raise RuntimeError(f"worker processes died {backend.restarts + 1} times (out of memory?); stopping")
+    backend.restart()
+
+
+def run_in_order(backend: Backend, run: Callable[..., Any], jobs: list[tuple], desc: str, unit: str = "run",
+                 progress: bool = True, on_result: Callable[[int, Any], Any] | None = None) -> list:
+    """Every ``run(*job)``, on ``backend``, with a progress bar; the results in job order.
+
+    Args:
+        on_result: Called with (position, result) as each run finishes; its
+            return value is kept instead of the result (to write and drop
+            large parts as they come).
+    """
+    results: list = [None] * len(jobs)
+    with tqdm(total=len(jobs), desc=desc, unit=unit, file=sys.stderr, disable=not progress,
+              dynamic_ncols=True) as bar:
+        for i, result in execute(backend, jobs, run):
+            results[i] = on_result(i, result) if on_result else result
+            bar.update()
+    return results
 
 
 def _dask_backend(address: str) -> Backend:
@@ -143,7 +301,7 @@ def _dask_backend(address: str) -> Backend:
                              "(see docs/sweeps.md)")
     try:
         client = Client(address, timeout="15s", set_as_default=False)
-    except (OSError, TimeoutError) as err:
+    except (OSError, TimeoutError, ValueError) as err:
         raise UsageError(f"--scheduler {address}: cannot reach a Dask scheduler ({err})") from None
     try:
         if not client.nthreads():

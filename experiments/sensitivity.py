@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.cli import UsageError
+from experiments.executors import add_backend_arguments
 from experiments.inputs import number_type
 from experiments.store import atomic_write
 from experiments.sweep import point_means, run_sweep
@@ -45,10 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                                       "results/sensitivity/<config name>); the same sweep continues there")
     parser.add_argument("--force", action="store_true",
                         help="delete whatever --out holds first and run the design afresh")
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=int, metavar="N",
-                       help="local worker processes (default: all cores; 1 runs in this process)")
-    where.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786")
+    add_backend_arguments(parser)
 
 
 def check_request(spec: SweepSpec, metric: str, year: float) -> None:

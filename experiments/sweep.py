@@ -22,7 +22,6 @@ stored. See ``docs/sweeps.md``.
 from __future__ import annotations
 
 import argparse
-import concurrent.futures as cf
 import contextlib
 import csv
 import fcntl
@@ -32,7 +31,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,7 +43,7 @@ import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from experiments.cli import UsageError
-from experiments.executors import Backend, open_backend
+from experiments.executors import Backend, add_backend_arguments, execute, open_backend
 from experiments.store import (
     OUTPUT_MARKER,
     add_out_arguments,
@@ -60,7 +59,6 @@ from experiments.sweep_task import MODEL_CODE, RunOutcome, run_task, versions
 
 HELP = ("Run a grid or sample of parameters (from a TOML sweep file) on local cores or a Dask "
         "cluster; results are stored as they finish and a killed sweep can --resume.")
-MAX_POOL_RESTARTS = 5
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -68,15 +66,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("config", metavar="CONFIG.toml", help="the sweep file (see docs/sweeps.md)")
     add_out_arguments(parser)
     add_backend_arguments(parser)
-
-
-def add_backend_arguments(parser: argparse.ArgumentParser) -> None:
-    """``--workers`` / ``--scheduler`` / ``--resume``, shared with `sensitivity`."""
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=int, metavar="N",
-                       help="local worker processes (default: all cores; 1 runs in this process)")
-    where.add_argument("--scheduler", metavar="ADDRESS",
-                       help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786 (see docs/sweeps.md)")
     parser.add_argument("--resume", action="store_true",
                         help="continue a sweep in --out: run only the (point, seed) pairs not yet stored")
 
@@ -187,7 +176,8 @@ def run_sweep(
             status = "interrupted"
             try:
                 with _sigterm_as_interrupt():
-                    for outcome in execute(backend, spec.tasks(skip=done), run, store.flush_if_due):
+                    jobs = ((task,) for task in spec.tasks(skip=done))
+                    for _, outcome in execute(backend, jobs, run, store.flush_if_due, _lost):
                         if outcome.code and outcome.code != MODEL_CODE:
                             if not summary.other_code:
                                 tqdm.write(f"warning: run ({outcome.point_id}, {outcome.replicate}) "
@@ -217,69 +207,9 @@ def run_sweep(
     return summary
 
 
-def execute(
-    backend: Backend,
-    tasks: Iterator,
-    run: Callable[..., RunOutcome],
-    tick: Callable[[], None] = lambda: None,
-) -> Iterator[RunOutcome]:
-    """Run ``tasks`` on ``backend``, yielding outcomes as they finish.
-
-    At most about twice as many runs as the backend has slots are submitted at
-    once, so memory stays flat however many runs there are. A worker process
-    that dies (out of memory, a crash) fails the runs it took down with it;
-    the pool is restarted and the sweep goes on.
-
-    Args:
-        backend: Where to run.
-        tasks: `RunTask` objects, consumed lazily.
-        run: The worker function.
-        tick: Called about once a second while waiting (to write parts on time).
-    """
-    pending: dict[cf.Future, object] = {}
-    tasks = iter(tasks)
-    exhausted = False
-    window, window_checked = 2 * backend.slots(), time.monotonic()
-    while True:
-        if backend.client is not None and time.monotonic() - window_checked > 10:
-            window, window_checked = 2 * backend.slots(), time.monotonic()  # clusters grow
-        while not exhausted and len(pending) < window:
-            task = next(tasks, None)
-            if task is None:
-                exhausted = True
-                break
-            pending[backend.executor.submit(run, task)] = task
-        if not pending:
-            return
-        finished, _ = cf.wait(pending, timeout=1.0, return_when=cf.FIRST_COMPLETED)
-        broken = False
-        for future in finished:
-            task = pending.pop(future)
-            try:
-                yield future.result()
-            except cf.process.BrokenProcessPool as err:
-                broken = True
-                yield _lost(task, err)
-            except cf.CancelledError as err:
-                yield _lost(task, err)
-            except Exception as err:  # noqa: BLE001 - e.g. Dask's KilledWorker
-                yield _lost(task, err)
-        if broken:
-            cf.wait(pending, timeout=5.0)  # the pool marks every queued run as failed
-            for future, task in pending.items():
-                if future.done() and not future.cancelled() and future.exception() is None:
-                    yield future.result()  # finished just before the pool broke
-                else:
-                    yield _lost(task, RuntimeError("a worker process died; the pool was restarted"))
-            pending.clear()
-            if backend.restarts >= MAX_POOL_RESTARTS:
-                raise RuntimeError(f"worker processes died {backend.restarts + 1} times "
-                                   "(out of memory?); stopping the sweep")
-            backend.restart()
-        tick()
-
-
 def _lost(task, err: BaseException) -> RunOutcome:
+    """The outcome of a run that raised or whose worker died."""
+    (task,) = task
     name = type(err).__name__
     text = str(err) or "the worker running it stopped"
     return RunOutcome(task.point_id, task.replicate, None, f"{name}: {text}", "worker")

@@ -12,17 +12,14 @@ any target is missed.
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 
 import numpy as np
 import pandas as pd
 from scipy import stats
-from tqdm import tqdm
 
 from experiments.errors import UsageError
+from experiments.executors import Backend, add_backend_arguments, open_backend, run_in_order
 from experiments.runner import run_simulation
 from experiments.store import OutputFolder, add_out_arguments, check_out_dir, write_text
 from model import IntegrationModel
@@ -48,12 +45,11 @@ FOGED_SCALE = 4  # the Foged experiment runs on a 4x larger world, for precision
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `validate`."""
     parser.add_argument("--seeds", type=int, default=20, help="seeds to average over (default 20)")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
-                        help="worker processes (default: all cores)")
     parser.add_argument("--posterior", type=int, default=0, metavar="K",
                         help="instead, run K parameter sets drawn from the calibration's posterior (one seed "
                              "each) and show each target's posterior-predictive 90%% interval beside its band")
     add_out_arguments(parser, required=False, help="also write the table as DIR/validation.csv and .md")
+    add_backend_arguments(parser)
 
 
 def measure_seed(
@@ -106,16 +102,18 @@ def confidence_interval(values: np.ndarray) -> tuple[float, float, float]:
     return mean, mean - half, mean + half
 
 
-def validate(seeds: int = 20, workers: int = 1, progress: bool = True, params: dict | None = None) -> pd.DataFrame:
+def validate(seeds: int = 20, workers: int | None = 1, progress: bool = True, params: dict | None = None,
+             scheduler: str | None = None) -> pd.DataFrame:
     """Run the calibration check and return the table (one row per target).
 
     Args:
         seeds: Seeds 0 .. seeds-1.
-        workers: Worker processes.
+        workers: Worker processes (None: every core).
         progress: Show a progress bar on stderr.
         params: Parameter overrides for every scenario (default: the model's defaults).
+        scheduler: A Dask scheduler's address, instead of local workers.
     """
-    per_seed = _measure_all([(seed, params) for seed in range(seeds)], workers, progress, "seed")
+    per_seed = _measure_all([(seed, params) for seed in range(seeds)], workers, scheduler, progress, "seed")
     rows = []
     for target in load_targets():
         mean, low, high = confidence_interval(np.array([v[target.id] for v in per_seed], dtype=float))
@@ -127,41 +125,32 @@ def validate(seeds: int = 20, workers: int = 1, progress: bool = True, params: d
     return pd.DataFrame(rows)
 
 
-def _measure_all(jobs: list[tuple[int, dict | None]], workers: int, progress: bool,
-                 unit: str) -> list[dict[str, float]]:
-    """`measure_seed` for every (seed, params) job, on ``workers`` processes, in job order."""
-    bar = tqdm(total=len(jobs), desc="validate", unit=unit, file=sys.stderr, disable=not progress)
-    with bar:
-        if workers <= 1:
-            results = []
-            for job in jobs:
-                results.append(measure_seed(*job))
-                bar.update()
-            return results
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(measure_seed, *job): i for i, job in enumerate(jobs)}
-            results: list = [None] * len(jobs)
-            for future in as_completed(futures):
-                results[futures[future]] = future.result()
-                bar.update()
-            return results
+def _measure_all(jobs: list[tuple[int, dict | None]], workers: int | None, scheduler: str | None,
+                 progress: bool, unit: str, backend: Backend | None = None) -> list[dict[str, float]]:
+    """`measure_seed` for every (seed, params) job on ``backend`` (or one opened here), in job order."""
+    if backend is not None:
+        return run_in_order(backend, measure_seed, jobs, "validate", unit, progress)
+    with open_backend(workers, scheduler, jobs=len(jobs)) as backend:
+        return run_in_order(backend, measure_seed, jobs, "validate", unit, progress)
 
 
 PREDICTIVE = (0.05, 0.95)  # the posterior-predictive interval: 90%
 
 
-def posterior_check(draws: int = 20, workers: int = 1, progress: bool = True) -> pd.DataFrame:
+def posterior_check(draws: int = 20, workers: int | None = 1, progress: bool = True,
+                    scheduler: str | None = None) -> pd.DataFrame:
     """Each target's posterior-predictive distribution under the shipped posterior (see `posterior_values`).
 
     Raises:
         ValueError: If no posterior ships with the installation.
     """
     posterior = shipped_posterior()
-    return posterior_values(posterior, draws, workers, progress)[0]
+    return posterior_values(posterior, draws, workers, progress, scheduler=scheduler)[0]
 
 
-def posterior_values(posterior: Posterior, draws: int, workers: int = 1, progress: bool = True,
-                     base: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def posterior_values(posterior: Posterior, draws: int, workers: int | None = 1, progress: bool = True,
+                     base: dict | None = None, scheduler: str | None = None,
+                     backend: Backend | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every target under ``draws`` parameter sets drawn from ``posterior``, one seed each.
 
     Draw ``i`` runs seed ``i``, so the spread holds seed noise as well as
@@ -170,9 +159,11 @@ def posterior_values(posterior: Posterior, draws: int, workers: int = 1, progres
     Args:
         posterior: The posterior to draw from.
         draws: Parameter sets.
-        workers: Worker processes.
+        workers: Worker processes (None: every core).
         progress: Show a progress bar.
         base: Overrides under every draw (e.g. the world size of a calibration).
+        scheduler: A Dask scheduler's address, instead of local workers.
+        backend: An open backend to run on (then ``workers`` and ``scheduler`` are ignored).
 
     Returns:
         One row per target (band, predictive mean, median and 90% interval, share
@@ -180,7 +171,7 @@ def posterior_values(posterior: Posterior, draws: int, workers: int = 1, progres
         in long form (``draw, id, value``).
     """
     sets = [{**(base or {}), **as_parameters(d)} for d in posterior.draw(draws, seed=0)]
-    values = _measure_all(list(enumerate(sets)), workers, progress, "draw")
+    values = _measure_all(list(enumerate(sets)), workers, scheduler, progress, "draw", backend)
     rows = []
     for target in load_targets():
         v = np.array([x.get(target.id, np.nan) for x in values], dtype=float)
@@ -238,18 +229,16 @@ def main(args: argparse.Namespace) -> int:
     """Run, print, and exit 1 if a target is missed."""
     if not 2 <= args.seeds <= 1000:
         raise UsageError(f"--seeds {args.seeds} is not allowed: expected an integer in [2, 1000]")
-    if args.workers < 1:
-        raise UsageError(f"--workers {args.workers} is not allowed: expected an integer >= 1")
     if args.posterior and not 2 <= args.posterior <= 1000:
         raise UsageError(f"--posterior {args.posterior} is not allowed: expected 0 or an integer in [2, 1000]")
     out = check_out_dir(args.out, "validate", args.force) if args.out else None
     if args.posterior:
-        table = posterior_check(args.posterior, args.workers)
+        table = posterior_check(args.posterior, args.workers, scheduler=args.scheduler)
         text = format_posterior_table(table)
         name = "posterior_check"
         summary = "targets whose posterior-predictive median lies inside their band"
     else:
-        table = validate(args.seeds, args.workers)
+        table = validate(args.seeds, args.workers, scheduler=args.scheduler)
         text = format_table(table)
         name = "validation"
         summary = "targets inside their band"

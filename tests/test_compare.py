@@ -362,7 +362,7 @@ def test_worker_tables_are_the_tables_pandas_gives():
     """A compare worker builds its Arrow table and summaries from arrays; they equal the DataFrame route."""
     import pyarrow as pa
 
-    from experiments.compare import SUMMARY_COLUMNS, _arrow
+    from experiments.comparison.running import SUMMARY_COLUMNS, _arrow
     from experiments.runner import run_to_columns
 
     _, columns = run_to_columns("all_proposals", 3, 4, {"n_newcomers": 150, "n_residents": 1500}, 12)

@@ -1,0 +1,69 @@
+"""The comparison's figures: which to draw (`figure_jobs`), and drawing them (`render_figures`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from experiments import summary as S
+from experiments.comparison.settings import SUBGROUP_METRICS
+from experiments.comparison.summarising import ComparisonResult, permit_years_shown
+from experiments.executors import Backend, run_in_order
+from experiments.store import atomic_write
+
+
+def figure_jobs(result: ComparisonResult) -> list[tuple[str, str, dict]]:
+    """(file name, function name in `viz.figures`, keyword arguments) for every figure."""
+    st = result.settings
+    metrics = S.REPORT_METRICS
+    n = len(st.seeds)
+    jobs = []
+    for name in st.metrics:
+        data = result.over_time[result.over_time["metric"] == name]
+        jobs.append((f"over_time_{name}.png", "over_time",
+                     {"over_time": data, "metric": name, "metrics": metrics, "n_seeds": n}))
+    jobs.append(("overview.png", "overview",
+                 {"over_time": result.over_time[result.over_time["metric"].isin(st.metrics)],
+                  "metric_names": list(st.metrics), "metrics": metrics}))
+    permit_metrics = [m for m in st.metrics if m in S.NEWCOMER_MEASURES]
+    shown = permit_years_shown(result.by_permit)
+    if permit_metrics and not shown.empty:
+        jobs.append(("by_years_since_permit.png", "by_years_since_permit",
+                     {"by_permit": shown[shown["metric"].isin(permit_metrics)],
+                      "metric_names": permit_metrics, "metrics": metrics}))
+    if len(st.policies) > 1:
+        wanted = ["share_employed", S.NET_COST.name]
+        jobs.append(("cost_vs_employment.png", "cost_against_employment",
+                     {"differences": result.differences[result.differences["metric"].isin(wanted)],
+                      "year": st.last_year, "employment": "share_employed", "cost": S.NET_COST.name,
+                      "metrics": metrics, "reference": st.reference}))
+    if result.subgroups is not None:
+        groups = S.subgroup_order(st.by, result.subgroups["group"])
+        jobs.append((f"by_{st.by}.png", "by_subgroup",
+                     {"subgroups": result.subgroups, "by": st.by, "metric_names": list(SUBGROUP_METRICS),
+                      "groups": groups, "metrics": metrics, "year": st.last_year}))
+    return jobs
+
+
+def _render(function: str, kwargs: dict, path: Path) -> None:
+    from viz import figures
+
+    fig = getattr(figures, function)(**kwargs)
+    atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=110))
+
+
+def render_figures(result: ComparisonResult, folder: Path, backend: Backend | None = None) -> list[str]:
+    """Draw every figure into ``folder``; returns the file names.
+
+    On a local process backend the figures are drawn in parallel; a Dask
+    cluster's workers may not see ``folder``, so then they are drawn here.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    jobs = figure_jobs(result)
+    slow_first = sorted(jobs, key=lambda job: job[1] != "over_time")  # the small multiples take longest
+    calls = [(fn, kwargs, folder / name) for name, fn, kwargs in slow_first]
+    if backend is None or backend.kind != "processes":
+        for call in calls:
+            _render(*call)
+    else:
+        run_in_order(backend, _render, calls, "figures", progress=False)
+    return [name for name, _, _ in jobs]

@@ -1,0 +1,138 @@
+"""What a comparison runs: its `Settings`, checked from the user's choices (`make_settings`).
+
+Also the constants every part of the comparison shares (horizon, report years, snapshots).
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+from experiments import summary as S
+from model import PARAMS, POLICIES
+from model.parameters import as_parameters, validate_params
+from model.policies import unknown_policy_message
+from model.posterior import shipped_posterior
+
+DEFAULT_SEEDS = 20
+DEFAULT_YEARS = 10.0
+REPORT_YEARS = (1, 3, 5, 10)
+PERMIT_YEARS = (1, 2, 3, 5, 7)
+SNAPSHOT_EVERY = 12
+MIN_COVERAGE = 0.5  # show a years-since-permit bin only if it holds at least half the largest bin
+MIN_PERMIT_SHARE = 0.1  # plot averages over permit holders once this share of newcomers holds a permit
+SUBGROUP_METRICS = ("share_employed", "share_fulltime", "share_on_welfare",
+                    "share_a2_plus", "share_isolated", "mean_wellbeing")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a comparison runs.
+
+    Attributes:
+        policies: Policy names, in report order.
+        seeds: Seeds; seed ``i`` is used by every policy (common random numbers).
+        years: Horizon in years.
+        params: Parameter overrides, the same for every policy.
+        by: Subgroup breakdown ("education", "gender", "municipality") or None.
+        metrics: Headline metrics of the report and figures (report names).
+        reference: The policy others are compared with.
+        draws: Parameter sets drawn from the calibration's posterior (``--posterior K``);
+            empty for a comparison at the default parameters.
+        seeds_per_draw: Seeds run on each draw; seed ``i`` runs draw ``i // seeds_per_draw``.
+    """
+
+    policies: tuple[str, ...]
+    seeds: tuple[int, ...]
+    years: float
+    params: dict = field(default_factory=dict)
+    by: str | None = None
+    metrics: tuple[str, ...] = S.REPORT_KEY_METRICS
+    reference: str = S.REFERENCE_POLICY
+    draws: tuple[dict, ...] = ()
+    seeds_per_draw: int = 0
+
+    def run_params(self, seed: int) -> dict:
+        """The parameters of seed ``seed``'s runs: its posterior draw, then the overrides."""
+        if not self.draws:
+            return self.params
+        return {**self.draws[seed // self.seeds_per_draw], **self.params}
+
+    def draw_of(self, seed: int) -> int:
+        """The posterior draw seed ``seed`` runs (0 without a posterior)."""
+        return seed // self.seeds_per_draw if self.draws else 0
+
+    @property
+    def n_newcomers(self) -> int:
+        """Newcomers per run: the divisor of the per-newcomer costs."""
+        return int(self.params.get("n_newcomers", PARAMS["n_newcomers"].default))
+
+    @property
+    def months(self) -> int:
+        """Horizon in months."""
+        return int(round(12 * self.years))
+
+    @property
+    def last_year(self) -> float:
+        """The horizon as the ``year`` of the tables (month / 12)."""
+        return self.months / 12
+
+    def report_months(self) -> list[int]:
+        """Months of the report's columns: years 1, 3, 5, 10 within the horizon, and the horizon."""
+        months = [12 * y for y in REPORT_YEARS if 12 * y <= self.months]
+        return sorted(set(months) | {self.months})
+
+    def year_months(self) -> list[int]:
+        """Months of summary.csv: every whole year, and the horizon."""
+        return sorted(set(range(12, self.months + 1, 12)) | {self.months})
+
+
+def make_settings(policies: list[str] | None, seeds: int, years: float, params: dict,
+                  by: str | None, metrics: list[str] | None = None, posterior: int = 0) -> Settings:
+    """Check the inputs of a comparison and return its settings.
+
+    Raises:
+        ValueError: Naming the bad policy, metric, subgroup or parameter.
+    """
+    policies = list(dict.fromkeys(policies or POLICIES))
+    for p in policies:
+        if p not in POLICIES:
+            raise ValueError(unknown_policy_message(p))
+    if not isinstance(seeds, int) or not 1 <= seeds <= 10_000:
+        raise ValueError(f"seeds={seeds!r} is not allowed: expected an integer in [1, 10000]")
+    if not 0 < years <= 50:
+        raise ValueError(f"years={years!r} is not allowed: expected a number in (0, 50]")
+    if by is not None and by not in S.SUBGROUPS:
+        raise ValueError(f"by={by!r} is not allowed; choose one of: {', '.join(S.SUBGROUPS)}")
+    metrics = list(dict.fromkeys(metrics or S.REPORT_KEY_METRICS))
+    for m in metrics:
+        if m not in S.REPORT_METRICS:
+            hint = difflib.get_close_matches(m, S.REPORT_METRICS, n=3)
+            tail = f"; did you mean {', '.join(hint)}?" if hint else f"; choose from: {', '.join(S.REPORT_METRICS)}"
+            raise ValueError(f"unknown metric {m!r}{tail}")
+    reference = S.REFERENCE_POLICY if S.REFERENCE_POLICY in policies else policies[0]
+    draws = posterior_draws(posterior, seeds)
+    n_runs = seeds * max(1, len(draws))
+    return Settings(tuple(policies), tuple(range(n_runs)), float(years), validate_params(params), by,
+                    tuple(metrics), reference, draws, seeds if draws else 0)
+
+
+POSTERIOR_SEED = 0  # which draws --posterior K takes: the same K sets in every comparison
+
+
+def posterior_draws(k: int, seeds: int) -> tuple[dict, ...]:
+    """``k`` parameter sets from the shipped posterior (none for ``k = 0``).
+
+    Raises:
+        ValueError: For a bad ``k``, fewer than 2 seeds per draw, or no shipped posterior.
+    """
+    if k == 0:
+        return ()
+    if not isinstance(k, int) or not 2 <= k <= 1000:
+        raise ValueError(f"posterior={k!r} is not allowed: expected 0 or an integer in [2, 1000]")
+    if seeds < 2:
+        raise ValueError("--posterior needs --seeds 2 or more: seed noise is measured within each draw")
+    posterior = shipped_posterior()
+    return tuple(as_parameters(draw) for draw in posterior.draw(k, POSTERIOR_SEED))
+
+

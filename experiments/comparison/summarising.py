@@ -1,0 +1,131 @@
+"""The comparison's tables (`ComparisonResult`) from the runs' small tables: means, paired
+differences, by years since permit, subgroups, and with a posterior the two kinds of uncertainty.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from experiments import summary as S
+from experiments import uncertainty as U
+from experiments.comparison.settings import MIN_COVERAGE, MIN_PERMIT_SHARE, Settings
+
+if TYPE_CHECKING:
+    from experiments.comparison.running import RunOutput
+
+
+@dataclass
+class ComparisonResult:
+    """The tables of a comparison.
+
+    Attributes:
+        settings: What was run.
+        model: Model tables of every run (one row per policy, seed and month),
+            with the per-newcomer cost columns added.
+        summary: ``policy, metric, year, mean, ci_low, ci_high, n_seeds`` per whole year.
+        differences: The same for each policy minus the reference, paired by seed.
+        over_time: Like ``summary`` but monthly, for the report's metrics (figures).
+        by_permit: ``policy, metric, years_since_permit, mean, ci_low, ci_high,
+            n_seeds, n_newcomers``.
+        subgroups: ``policy, metric, group, mean, ...`` at the last snapshot (with ``by``).
+        uncertainty: With a posterior: each effect per whole year with intervals from seeds
+            alone and from seeds plus parameters, the parameters' share of the variance and
+            the probability of beating the reference by 1 pp (`experiments.uncertainty`).
+        newcomers: Newcomer snapshots of every run (only from `compare`, not the CLI).
+        same_population: True if, for every seed, every policy started from the
+            same newcomers (checked on their fingerprints at the first snapshot).
+        seconds: Wall time of the runs; run_seconds, run_cpu_seconds: per-run wall
+            and CPU times (they differ when other processes compete for the cores).
+    """
+
+    settings: Settings
+    model: pd.DataFrame
+    summary: pd.DataFrame
+    differences: pd.DataFrame
+    over_time: pd.DataFrame
+    by_permit: pd.DataFrame
+    subgroups: pd.DataFrame | None = None
+    uncertainty: pd.DataFrame | None = None
+    newcomers: pd.DataFrame | None = None
+    same_population: bool = True
+    seconds: float = 0.0
+    run_seconds: list[float] = field(default_factory=list)
+    run_cpu_seconds: list[float] = field(default_factory=list)
+
+
+def summarise(settings: Settings, outputs: list[RunOutput]) -> ComparisonResult:
+    """The comparison's tables from the runs' small tables."""
+    model = pd.concat([o.model for o in outputs], ignore_index=True)
+    model = S.add_per_newcomer(model, settings.n_newcomers)
+    all_metrics = list(S.REPORT_METRICS)
+    year_months = settings.year_months()
+    summary = S.summarise_over_time(model, all_metrics, year_months)
+    summary["year"] = summary["month"] / 12
+    differences = S.paired_differences(model, all_metrics, settings.reference, year_months)
+    shown = list(dict.fromkeys([*settings.metrics, *S.REPORT_KEY_METRICS, S.NET_COST.name]))
+    over_time = _from_enough_permits(S.summarise_over_time(model, shown), model, settings)
+    by_permit = S.summarise_by_years_since_permit(pd.concat([o.by_permit for o in outputs], ignore_index=True),
+                                                  settings.reference)
+    subgroups = None
+    if settings.by:
+        subgroups = S.summarise_by_subgroup(pd.concat([o.subgroups for o in outputs], ignore_index=True))
+    cols = ["policy", "metric", "year", "mean", "ci_low", "ci_high", "n_seeds"]
+    uncertainty = None
+    if settings.draws:
+        uncertainty = U.effect_uncertainty(model, all_metrics, settings.reference, year_months)
+        differences = _with_wider_interval(differences, uncertainty)
+        summary = _with_wider_interval(summary, U.level_uncertainty(model, all_metrics, year_months))
+        over_time = _with_wider_interval(over_time, U.level_uncertainty(model, shown))
+    fingerprints = pd.DataFrame([(o.seed, o.population) for o in outputs], columns=["seed", "population"])
+    same_population = bool((fingerprints.groupby("seed")["population"].nunique() == 1).all())
+    return ComparisonResult(
+        same_population=same_population,
+        settings=settings,
+        model=model,
+        summary=_in_order(summary, settings)[cols],
+        differences=_in_order(differences, settings)[cols],
+        over_time=_in_order(over_time, settings),
+        by_permit=_in_order(by_permit, settings),
+        subgroups=_in_order(subgroups, settings) if subgroups is not None else None,
+        uncertainty=_in_order(uncertainty, settings) if uncertainty is not None else None,
+    )
+
+
+def _with_wider_interval(table: pd.DataFrame, wider: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with its interval replaced by the seeds-plus-parameters one of ``wider``."""
+    keys = ["policy", "metric", "month"]
+    if "month" not in table.columns:
+        table = table.assign(month=(table["year"] * 12).round().astype(int))
+    merged = table.drop(columns=["ci_low", "ci_high"]).merge(
+        wider[[*keys, "ci_low", "ci_high"]], on=keys, how="left")
+    return merged[[*table.columns]]
+
+
+def _from_enough_permits(over_time: pd.DataFrame, model: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """Drop the first months, when averages over permit holders rest on a handful of people."""
+    permits = (model["n_awaiting_housing"] + model["n_housed"]).groupby(model["month"]).mean()
+    early = set(permits.index[permits < MIN_PERMIT_SHARE * settings.n_newcomers])
+    per_permit_holder = over_time["metric"].isin(list(S.NEWCOMER_MEASURES))
+    return over_time[~(per_permit_holder & over_time["month"].isin(early))]
+
+
+def _in_order(df: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """Rows in policy order, then metric order, then time."""
+    policy_rank = {p: i for i, p in enumerate(settings.policies)}
+    metric_rank = {m: i for i, m in enumerate(S.REPORT_METRICS)}
+    keys = [c for c in ("month", "years_since_permit", "group") if c in df.columns]
+    return (df.assign(_p=df["policy"].map(policy_rank), _m=df["metric"].map(metric_rank))
+            .sort_values(["_p", "_m", *keys], kind="stable").drop(columns=["_p", "_m"])
+            .reset_index(drop=True))
+
+
+def permit_years_shown(by_permit: pd.DataFrame) -> pd.DataFrame:
+    """Years-since-permit bins that hold at least half the largest bin's permit holders."""
+    size = by_permit.groupby("years_since_permit")["n_newcomers"].mean()
+    keep = size.index[size >= MIN_COVERAGE * size.max()]
+    return by_permit[by_permit["years_since_permit"].isin(keep)]
+
+
