@@ -13,8 +13,8 @@ The backends:
 
 - ``workers=1``: runs one after another in this process (no pool to start);
 - ``workers=N`` (default: all cores): a `ProcessPoolExecutor` with N processes,
-  started with the ``forkserver`` method (safe with threads; the project is
-  imported once in the fork server, so workers start fast);
+  forked from this process when it runs no other thread, else started by a
+  fork server (safe with threads; the project is imported once there);
 - ``scheduler="tcp://HOST:PORT"``: ``dask.distributed.Client(address).get_executor()``.
   Every worker must have this project installed (same version).
 """
@@ -160,9 +160,26 @@ def open_backend(workers: int | None = None, scheduler: str | None = None, jobs:
 
 
 def _process_pool(n: int) -> cf.ProcessPoolExecutor:
+    """``n`` worker processes, forked from this one if that is safe, else from a fork server.
+
+    A plain fork is fastest (the workers inherit everything imported here), but
+    forking a process that runs other threads can deadlock; so only a process
+    with one thread forks, and it forks every worker at once, now, before any
+    thread (a progress bar's) starts. Otherwise the workers come from a fork
+    server that imports `PRELOAD` once.
+    """
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        pool = cf.ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork"),
+                                      initializer=_init_worker)
+        pool.submit(_started).result()  # a fork pool starts all its workers at the first submit
+        return pool
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)
     return cf.ProcessPoolExecutor(max_workers=n, mp_context=context, initializer=_init_worker)
+
+
+def _started() -> None:
+    """A no-op run: submitting it starts the pool's workers."""
 
 
 def _init_worker() -> None:
