@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from model import IntegrationModel
+from model.model import gc_paused
 from model.outcomes import NewcomerColumns, newcomer_columns
 
 
@@ -95,14 +96,10 @@ def one_collection_per_run() -> Iterator[None]:
     promoted), so that pass is ``gc.collect(0)``: it never walks the rest of the
     process (the imported libraries). Results are unaffected.
     """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         yield
-    finally:
-        if enabled:
-            gc.enable()
-            gc.collect(0)
+    if gc.isenabled():
+        gc.collect(0)
 
 
 def freeze_imports() -> None:

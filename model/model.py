@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
 
@@ -180,7 +181,7 @@ class IntegrationModel(mesa.Model):
             setattr(self, name, value)
         self.month = 0
 
-        with _gc_paused():  # tens of thousands of new objects: collecting them half-built only costs time
+        with gc_paused():  # tens of thousands of new objects: collecting them half-built only costs time
             self._build_world()
             self._place_residents()
             self._place_employers()
@@ -360,7 +361,7 @@ class IntegrationModel(mesa.Model):
 
 
 @contextmanager
-def _gc_paused():
+def gc_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector for a block (it is restored as it was).
 
     Building a model makes some 50,000 linked objects (cells, agents); the
