@@ -39,7 +39,7 @@ def time_model(params: dict, seed: int = 1) -> dict:
     newcomer_months = 0
     for _ in range(MONTHS):
         model.step()
-        newcomer_months += int((model.nc.view("phase") != Phase.DEPARTED).sum())
+        newcomer_months += int((model.nc.phase != Phase.DEPARTED).sum())
     done = time.perf_counter()
     return {"build_s": built - start, "run_s": done - built, "total_s": done - start,
             "newcomer_months": newcomer_months, "peak_rss_mb": peak_rss_mb()}

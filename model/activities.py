@@ -36,19 +36,19 @@ def volunteer_and_train(model: IntegrationModel) -> None:
     """Some start or stop volunteering; under track 1 some take a skills course."""
     nc, rng = model.nc, model.rng
     n = nc.n
-    phase = nc.view("phase")
+    phase = nc.phase
     in_azc = phase <= Phase.AWAITING_HOUSING
     start = np.where(in_azc, AZC_VOLUNTEER_START[bool(model.azc_activities)], PERMIT_VOLUNTEER_START)
-    start = np.where(nc.view("has_plan") & ~nc.view("employed"), np.maximum(start, PLAN_VOLUNTEER_START), start)
+    start = np.where(nc.has_plan & ~nc.employed, np.maximum(start, PLAN_VOLUNTEER_START), start)
     start = np.where(phase == Phase.DEPARTED, 0.0, start)
-    busy = nc.view("employed") & (nc.view("hours") >= 32)
-    starting = ~nc.view("volunteering") & ~busy & (rng.random(n) < start)
-    stopping = nc.view("volunteering") & (busy | (rng.random(n) < VOLUNTEER_STOP))
-    nc.volunteering[:n] = (nc.view("volunteering") | starting) & ~stopping
+    busy = nc.employed & (nc.hours >= 32)
+    starting = ~nc.volunteering & ~busy & (rng.random(n) < start)
+    stopping = nc.volunteering & (busy | (rng.random(n) < VOLUNTEER_STOP))
+    nc.volunteering[:] = (nc.volunteering | starting) & ~stopping
     go_to_school(model)
     if model.azc_activities:
         trained = in_azc & (rng.random(n) < SKILLS_COURSE_START)
-        nc.skills_course[:n] |= trained
+        nc.skills_course |= trained
 
 
 def go_to_school(model: IntegrationModel) -> None:
@@ -58,14 +58,14 @@ def go_to_school(model: IntegrationModel) -> None:
     """
     nc, rng = model.nc, model.rng
     n = nc.n
-    studying = nc.view("studying_months") > 0
-    nc.studying_months[:n] -= studying
-    finished = flatnonzero(studying & (nc.view("studying_months") == 0))
+    studying = nc.studying_months > 0
+    nc.studying_months -= studying
+    finished = flatnonzero(studying & (nc.studying_months == 0))
     nc.education[finished] = np.minimum(nc.education[finished] + 1, 3)
     nc.diploma_recognised[finished] = True
-    eligible = (nc.view("phase") == Phase.HOUSED) & ~studying & ~nc.view("employed")
+    eligible = (nc.phase == Phase.HOUSED) & ~studying & ~nc.employed
     eligible &= model.ages() < STUDY_MAX_AGE
-    eligible &= (nc.view("education") < 3) | ~nc.view("diploma_recognised")
-    chance = np.where(nc.view("has_plan"), PLAN_STUDY_START, STUDY_START)
+    eligible &= (nc.education < 3) | ~nc.diploma_recognised
+    chance = np.where(nc.has_plan, PLAN_STUDY_START, STUDY_START)
     start = flatnonzero(eligible & (rng.random(n) < chance))
     nc.studying_months[start] = STUDY_MONTHS

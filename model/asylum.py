@@ -131,7 +131,7 @@ def pair_couples(rng: np.random.Generator, female: np.ndarray) -> np.ndarray:
 def decide(model: IntegrationModel) -> None:
     """Applicants whose decision is due get a permit or leave."""
     nc, month = model.nc, model.month
-    due = flatnonzero((nc.view("phase") == Phase.ASYLUM) & (nc.view("decision_month") <= month))
+    due = flatnonzero((nc.phase == Phase.ASYLUM) & (nc.decision_month <= month))
     if due.size == 0:
         return
     granted = due[nc.will_be_recognised[due]]
@@ -167,7 +167,7 @@ def relocate(model: IntegrationModel) -> np.ndarray:
     """
     nc, rng = model.nc, model.rng
     n_azc = len(model.world.azc_cells)
-    in_azc_mask = nc.view("phase") <= Phase.AWAITING_HOUSING
+    in_azc_mask = nc.phase <= Phase.AWAITING_HOUSING
     in_azc = flatnonzero(in_azc_mask)
     if n_azc < 2 or in_azc.size == 0 or model.relocation_rate_per_year <= 0:
         return np.zeros(0, dtype=np.int64)
@@ -203,7 +203,7 @@ def house(model: IntegrationModel) -> np.ndarray:
         Indices of the newcomers housed this month.
     """
     nc = model.nc
-    ready = flatnonzero((nc.view("phase") == Phase.AWAITING_HOUSING) & (nc.view("housed_month") <= model.month))
+    ready = flatnonzero((nc.phase == Phase.AWAITING_HOUSING) & (nc.housed_month <= model.month))
     if ready.size == 0:
         return ready
     nc.phase[ready] = Phase.HOUSED

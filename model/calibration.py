@@ -187,14 +187,14 @@ def language_gain(model: IntegrationModel, low: int = 33, high: int = 39) -> flo
     while True:
         model.step()
         nc = model.nc
-        msp = model.month - nc.view("permit_month")
-        in_window = (nc.view("permit_month") >= 0) & (msp >= low) & (msp <= high)
-        in_window &= nc.view("phase") != Phase.DEPARTED
-        treated = nc.view("extra_hours_offered") > 0
+        msp = model.month - nc.permit_month
+        in_window = (nc.permit_month >= 0) & (msp >= low) & (msp <= high)
+        in_window &= nc.phase != Phase.DEPARTED
+        treated = nc.extra_hours_offered > 0
         for g, mask in enumerate((~treated & in_window, treated & in_window)):
-            sums[g] += (mask.sum(), nc.view("language")[mask].sum(), nc.view("course_hours")[mask].sum())
+            sums[g] += (mask.sum(), nc.language[mask].sum(), nc.course_hours[mask].sum())
         all_arrived = model.month >= model.arrival_months
-        if all_arrived and model.month > nc.view("decision_month").max() + high:
+        if all_arrived and model.month > nc.decision_month.max() + high:
             break
     control, extra = sums[0, 1:] / sums[0, 0], sums[1, 1:] / sums[1, 0]
     hours = (extra[1] - control[1]) / 100.0

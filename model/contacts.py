@@ -39,7 +39,7 @@ def language_ease(score) -> np.ndarray:
 
 def active_ties(model: IntegrationModel, who: np.ndarray | None = None) -> np.ndarray:
     """Number of active ties with residents of each newcomer (or of ``who``)."""
-    strength = model.nc.tie_strength[: model.nc.n] if who is None else model.nc.tie_strength[who]
+    strength = model.nc.tie_strength if who is None else model.nc.tie_strength[who]
     return (strength >= ACTIVE_TIE).sum(axis=1)
 
 
@@ -85,15 +85,15 @@ def keep_up_ties(model: IntegrationModel) -> None:
     """Ties fade by ``tie_decay`` a month unless the two meet again; weak ones end."""
     nc, rng = model.nc, model.rng
     n = nc.n
-    strength = nc.tie_strength[:n]
-    has = nc.tie_resident[:n] >= 0
-    ease = language_ease(nc.view("language"))[:, None]
+    strength = nc.tie_strength
+    has = nc.tie_resident >= 0
+    ease = language_ease(nc.language)[:, None]
     refreshed = has & (rng.random((n, MAX_TIES)) < REFRESH_CHANCE * ease)
     strength *= 1.0 - model.tie_decay
     strength += np.where(refreshed, REFRESH_GAIN * 0.5, 0.0)
     clip(strength, 0.0, 1.0, out=strength)
     gone = has & (strength < 0.05)
-    nc.tie_resident[:n][gone] = -1
+    nc.tie_resident[gone] = -1
     strength[gone] = 0.0
 
 
@@ -105,7 +105,7 @@ def meet_people(model: IntegrationModel, startpunt_pairs: tuple[np.ndarray, np.n
     drawn and turned into ties in one pass.
     """
     nc, rng, emp = model.nc, model.rng, model.emp
-    present = flatnonzero(nc.view("phase") != Phase.DEPARTED)
+    present = flatnonzero(nc.phase != Phase.DEPARTED)
     if present.size == 0:
         return
     employed = present[nc.employed[present]]

@@ -53,10 +53,10 @@ def attendance(model: IntegrationModel) -> np.ndarray:
     looming fine pushes a little in the last year; a reward for passing pulls.
     """
     nc, month = model.nc, model.month
-    att = np.where(nc.view("cooperative"), COOPERATIVE_ATTENDANCE, UNCOOPERATIVE_ATTENDANCE)
-    att = att * (0.6 + 0.4 * nc.view("wellbeing"))
-    deadline = nc.view("exam_deadline")
-    looming = (deadline >= 0) & (deadline - month <= DEADLINE_PRESSURE_MONTHS) & ~nc.view("exam_passed")
+    att = np.where(nc.cooperative, COOPERATIVE_ATTENDANCE, UNCOOPERATIVE_ATTENDANCE)
+    att = att * (0.6 + 0.4 * nc.wellbeing)
+    deadline = nc.exam_deadline
+    looming = (deadline >= 0) & (deadline - month <= DEADLINE_PRESSURE_MONTHS) & ~nc.exam_passed
     att = att * (1.0 + np.where(looming, DEADLINE_PRESSURE * min(1.0, model.fine_eur / 1250.0), 0.0))
     if model.positive_incentives:
         att = att * (1.0 + INCENTIVE_MOTIVATION)
@@ -71,9 +71,9 @@ def sit_exams(model: IntegrationModel) -> np.ndarray:
     """
     nc, rng, month = model.nc, model.rng, model.month
     threshold = EXAM_THRESHOLD[model.exam_level]
-    phase = nc.view("phase")
-    ready = ((phase == Phase.AWAITING_HOUSING) | (phase == Phase.HOUSED)) & ~nc.view("exam_passed")
-    ready &= nc.view("language") >= threshold - EXAM_READY_MARGIN
+    phase = nc.phase
+    ready = ((phase == Phase.AWAITING_HOUSING) | (phase == Phase.HOUSED)) & ~nc.exam_passed
+    ready &= nc.language >= threshold - EXAM_READY_MARGIN
     sitting = flatnonzero(ready & (rng.random(nc.n) < model.exam_attempt_rate))
     passed = sitting[rng.random(sitting.size) < pass_probability(nc.language[sitting], threshold)]
     nc.exam_passed[passed] = True
@@ -97,8 +97,8 @@ def face_deadlines(model: IntegrationModel) -> np.ndarray:
         Indices of newcomers fined this month.
     """
     nc, rng, month = model.nc, model.rng, model.month
-    phase = nc.view("phase")
-    due = (nc.view("exam_deadline") == month) & ~nc.view("exam_passed") & (phase != Phase.DEPARTED)
+    phase = nc.phase
+    due = (nc.exam_deadline == month) & ~nc.exam_passed & (phase != Phase.DEPARTED)
     due = flatnonzero(due)
     if due.size == 0:
         return due
@@ -135,13 +135,12 @@ def sanction_non_cooperation(model: IntegrationModel) -> np.ndarray:
         Indices of newcomers whose benefit was cut this month.
     """
     nc, rng = model.nc, model.rng
-    n = nc.n
-    absent = ~nc.view("cooperative") & nc.view("on_welfare") & (nc.view("course_kind") != NO_COURSE)
-    nc.absent_months[:n] = np.where(absent, nc.view("absent_months") + 1, 0)
-    nc.benefit_cut_months[:n] = np.maximum(0, nc.view("benefit_cut_months") - 1)
+    absent = ~nc.cooperative & nc.on_welfare & (nc.course_kind != NO_COURSE)
+    nc.absent_months[:] = np.where(absent, nc.absent_months + 1, 0)
+    nc.benefit_cut_months[:] = np.maximum(0, nc.benefit_cut_months - 1)
     if not model.benefit_sanction:
         return np.zeros(0, dtype=np.int64)
-    cut = flatnonzero(nc.view("absent_months") >= ABSENCE_BEFORE_SANCTION)
+    cut = flatnonzero(nc.absent_months >= ABSENCE_BEFORE_SANCTION)
     nc.benefit_cut_months[cut] = BENEFIT_CUT_MONTHS
     nc.absent_months[cut] = 0
     comply = cut[rng.random(cut.size) < COMPLY_AFTER_CUT]
@@ -152,5 +151,4 @@ def sanction_non_cooperation(model: IntegrationModel) -> np.ndarray:
 def repay_debt(model: IntegrationModel, earnings: np.ndarray) -> None:
     """People in work pay off part of their debt; debt never goes below zero."""
     nc = model.nc
-    n = nc.n
-    nc.debt[:n] = np.maximum(0.0, nc.view("debt") - DEBT_REPAYMENT_SHARE * earnings)
+    nc.debt[:] = np.maximum(0.0, nc.debt - DEBT_REPAYMENT_SHARE * earnings)

@@ -158,7 +158,7 @@ def lose_jobs(model: IntegrationModel, who: np.ndarray) -> None:
 def job_loss(model: IntegrationModel) -> None:
     """Some lose their job each month; more so with little Dutch."""
     nc = model.nc
-    employed = flatnonzero(nc.view("employed"))
+    employed = flatnonzero(nc.employed)
     risk = model.job_loss_rate * np.where(nc.language[employed] < 2.0, LOW_LANGUAGE_JOB_LOSS, 1.0)
     lose_jobs(model, employed[model.rng.random(employed.size) < risk])
 
@@ -166,8 +166,8 @@ def job_loss(model: IntegrationModel) -> None:
 def may_work(model: IntegrationModel) -> np.ndarray:
     """Who may hold a job this month (adults under 65 with a permit, or asylum access)."""
     nc = model.nc
-    phase = nc.view("phase")
-    asylum_ok = (phase == Phase.ASYLUM) & (model.month - nc.view("arrival_month") >= model.work_access_month)
+    phase = nc.phase
+    asylum_ok = (phase == Phase.ASYLUM) & (model.month - nc.arrival_month >= model.work_access_month)
     permit = (phase == Phase.AWAITING_HOUSING) | (phase == Phase.HOUSED)
     return (asylum_ok | permit) & (model.ages() < 65.0)
 
@@ -201,7 +201,7 @@ def search_and_hire(model: IntegrationModel) -> np.ndarray:
         Indices of newcomers hired this month.
     """
     nc, emp, rng = model.nc, model.emp, model.rng
-    looking = flatnonzero(may_work(model) & ~nc.view("employed"))
+    looking = flatnonzero(may_work(model) & ~nc.employed)
     employable = employability(model, looking)  # computed once: effort and hiring both use it
     tries = rng.binomial(model.applications_per_month, search_effort(model, looking, employable))
     trying = flatnonzero(tries)
@@ -292,7 +292,7 @@ def adjust_hours(model: IntegrationModel) -> None:
     """Part-timers with nothing holding them back move up to full time now and then;
     hours above a new cap (a course started) come down."""
     nc = model.nc
-    employed = flatnonzero(nc.view("employed"))
+    employed = flatnonzero(nc.employed)
     if employed.size == 0:
         return
     cap = hours_cap(model, employed)
@@ -339,7 +339,7 @@ def place(model: IntegrationModel, candidates: np.ndarray) -> None:
 def progress_placements(model: IntegrationModel) -> None:
     """Placements run down; at the end some turn into a job at that employer."""
     nc, emp = model.nc, model.emp
-    active = flatnonzero(nc.view("placement_months") > 0)
+    active = flatnonzero(nc.placement_months > 0)
     if active.size == 0:
         return
     nc.placement_months[active] -= 1
@@ -373,7 +373,7 @@ def hourly_wage(job_level, months_worked) -> np.ndarray:
 def monthly_earnings(model: IntegrationModel) -> np.ndarray:
     """Gross earnings this month of each newcomer (0 without a job); counts the month as experience."""
     nc = model.nc
-    employed = nc.view("employed")
-    nc.months_worked[: nc.n] += employed
-    wage = hourly_wage(nc.view("job_level"), nc.view("months_worked"))
-    return np.where(employed, nc.view("hours") * 4.33 * wage, 0.0)
+    employed = nc.employed
+    nc.months_worked += employed
+    wage = hourly_wage(nc.job_level, nc.months_worked)
+    return np.where(employed, nc.hours * 4.33 * wage, 0.0)

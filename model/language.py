@@ -118,7 +118,7 @@ def supervised_budget_months(model: IntegrationModel) -> float:
 
 def supervised_budget_left(model: IntegrationModel) -> np.ndarray:
     """Who still has publicly paid course months (see `supervised_budget_months`)."""
-    return model.nc.view("supervised_months") < supervised_budget_months(model)
+    return model.nc.supervised_months < supervised_budget_months(model)
 
 
 def intensity_adjusted(hours) -> np.ndarray:
@@ -130,17 +130,17 @@ def intensity_adjusted(hours) -> np.ndarray:
 def enrol(model: IntegrationModel) -> None:
     """Start the courses that are due this month, by regime."""
     nc, month, rng = model.nc, model.month, model.rng
-    phase = nc.view("phase")
-    idle = (nc.view("course_kind") == NO_COURSE) & ~nc.view("exam_passed")
-    due = nc.view("course_start_month")
+    phase = nc.phase
+    idle = (nc.course_kind == NO_COURSE) & ~nc.exam_passed
+    due = nc.course_start_month
     ready = idle & (due >= 0) & (due <= month)
 
     in_azc = phase <= Phase.AWAITING_HOUSING
     # Early language: lessons in the reception centre for those with good prospects,
     # and for permit holders still waiting there.
     if model.language_from_arrival:
-        eligible = in_azc & (nc.view("kansrijk") | (phase == Phase.AWAITING_HOUSING))
-        start = flatnonzero(idle & eligible & ((due < 0) | (due <= month)) & ~nc.view("has_plan"))
+        eligible = in_azc & (nc.kansrijk | (phase == Phase.AWAITING_HOUSING))
+        start = flatnonzero(idle & eligible & ((due < 0) | (due <= month)) & ~nc.has_plan)
         nc.course_kind[start] = AZC_COURSE
         nc.course_quality[start] = AZC_COURSE_QUALITY
         nc.course_start_month[start] = -1
@@ -181,10 +181,10 @@ def schedule_course_after_housing(model: IntegrationModel, housed: np.ndarray) -
 def everyday_practice(model: IntegrationModel, ties: np.ndarray) -> np.ndarray:
     """Everyday practice 0-1 of each newcomer: daily life once housed, work, volunteering, a placement, ties."""
     nc = model.nc
-    practice = (model.practice_daily_life * (nc.view("phase") == Phase.HOUSED)
-                + model.practice_work_weight * nc.view("hours") / 38.0
-                + model.practice_volunteer_weight * nc.view("volunteering")
-                + model.practice_placement_weight * (nc.view("placement_months") > 0)
+    practice = (model.practice_daily_life * (nc.phase == Phase.HOUSED)
+                + model.practice_work_weight * nc.hours / 38.0
+                + model.practice_volunteer_weight * nc.volunteering
+                + model.practice_placement_weight * (nc.placement_months > 0)
                 + model.practice_tie_weight * ties)
     return np.minimum(1.0, practice)
 
@@ -206,52 +206,51 @@ def learn(model: IntegrationModel, attendance: np.ndarray, practice: np.ndarray)
     """
     nc = model.nc
     n = nc.n
-    kind = nc.view("course_kind")
+    kind = nc.course_kind
     hours = np.zeros(n)
     hours[kind == AZC_COURSE] = model.azc_course_hours_per_month
     regular = (kind == MARKET_COURSE) | (kind == SUPERVISED_COURSE)
     hours[regular] = model.course_hours_per_month
-    fast = regular & nc.view("has_plan") & (nc.view("education") == Education.HIGH)
+    fast = regular & nc.has_plan & (nc.education == Education.HIGH)
     hours[fast] *= FAST_TRACK_FACTOR
-    extra = np.where(kind != NO_COURSE, np.minimum(nc.view("extra_hours_left"), EXTRA_HOURS_PER_MONTH), 0.0)
-    nc.extra_hours_left[:n] -= extra
-    at_work = model.work_course_conflict * np.minimum(1.0, nc.view("hours") / 38.0)
+    extra = np.where(kind != NO_COURSE, np.minimum(nc.extra_hours_left, EXTRA_HOURS_PER_MONTH), 0.0)
+    nc.extra_hours_left -= extra
+    at_work = model.work_course_conflict * np.minimum(1.0, nc.hours / 38.0)
     attended = (hours + extra) * attendance * (1.0 - at_work)
-    nc.course_hours[:n] += attended
-    nc.supervised_months[:n] += kind == SUPERVISED_COURSE
+    nc.course_hours += attended
+    nc.supervised_months += kind == SUPERVISED_COURSE
 
     # Market courses are paid with the loan; when it runs out, the course stops.
     market = kind == MARKET_COURSE
     bought = np.where(market, attended, 0.0)
-    nc.loan_hours[:n] += bought
-    nc.loan_eur[:n] += bought * COURSE_PRICE_EUR_PER_HOUR
-    spent = market & (nc.view("loan_hours") * COURSE_PRICE_EUR_PER_HOUR >= model.course_loan_eur)
-    nc.course_kind[:n][spent] = NO_COURSE
+    nc.loan_hours += bought
+    nc.loan_eur += bought * COURSE_PRICE_EUR_PER_HOUR
+    spent = market & (nc.loan_hours * COURSE_PRICE_EUR_PER_HOUR >= model.course_loan_eur)
+    nc.course_kind[spent] = NO_COURSE
 
     learn_to_read(model, kind, attendance)
     age = model.ages()
     gain = monthly_language_gain(
-        nc.view("language"),
-        intensity_adjusted(attended) * nc.view("course_quality") * (kind != NO_COURSE),
+        nc.language,
+        intensity_adjusted(attended) * nc.course_quality * (kind != NO_COURSE),
         practice,
-        learnability(nc.view("education"), nc.view("literate"), age, nc.view("wellbeing")),
+        learnability(nc.education, nc.literate, age, nc.wellbeing),
         model.language_learning_rate,
         model.practice_rate,
-        EDUCATION_LEARNABILITY[nc.view("education")],
+        EDUCATION_LEARNABILITY[nc.education],
     )
-    present = nc.view("phase") != Phase.DEPARTED
-    nc.language[:n] = np.minimum(MAX_SCORE, nc.view("language") + gain * present)
+    present = nc.phase != Phase.DEPARTED
+    nc.language[:] = np.minimum(MAX_SCORE, nc.language + gain * present)
     return attended
 
 
 def learn_to_read(model: IntegrationModel, kind: np.ndarray, attendance: np.ndarray) -> None:
     """Literacy classes: supervised and plan courses teach reading first; the market slowly."""
     nc = model.nc
-    n = nc.n
-    illiterate = ~nc.view("literate") & (kind != NO_COURSE)
+    illiterate = ~nc.literate & (kind != NO_COURSE)
     step = np.where(kind == MARKET_COURSE, 1 / LITERACY_MONTHS["market"], 1 / LITERACY_MONTHS["supervised"])
-    nc.literacy_progress[:n] += np.where(illiterate, step * attendance, 0.0)
-    nc.literate[:n] |= nc.view("literacy_progress") >= 1.0
+    nc.literacy_progress += np.where(illiterate, step * attendance, 0.0)
+    nc.literate |= nc.literacy_progress >= 1.0
 
 
 def end_courses(model: IntegrationModel) -> None:
@@ -262,11 +261,11 @@ def end_courses(model: IntegrationModel) -> None:
     end when the person's public course funding is used up.
     """
     nc = model.nc
-    kind = nc.view("course_kind")
+    kind = nc.course_kind
     running = kind != NO_COURSE
-    follow = nc.view("followup_months") > 0
-    nc.followup_months[: nc.n] -= follow
-    plan_aims_higher = nc.view("has_plan") & (nc.view("education") >= Education.MIDDLE) & (nc.view("language") < 3.0)
-    done = running & nc.view("exam_passed") & ~follow & ~plan_aims_higher
+    follow = nc.followup_months > 0
+    nc.followup_months -= follow
+    plan_aims_higher = nc.has_plan & (nc.education >= Education.MIDDLE) & (nc.language < 3.0)
+    done = running & nc.exam_passed & ~follow & ~plan_aims_higher
     spent = running & (kind == SUPERVISED_COURSE) & ~supervised_budget_left(model)
-    nc.course_kind[: nc.n][done | spent] = NO_COURSE
+    nc.course_kind[done | spent] = NO_COURSE

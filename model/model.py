@@ -310,16 +310,16 @@ class IntegrationModel(mesa.Model):
         self.newcomer_agents.extend(agents)
 
     def _decide(self) -> np.ndarray:
-        before = self.nc.view("permit_month") >= 0
+        before = self.nc.permit_month >= 0
         asylum.decide(self)
-        return flatnonzero((self.nc.view("permit_month") >= 0) & ~before)
+        return flatnonzero((self.nc.permit_month >= 0) & ~before)
 
     # --- helpers the submodels share ----------------------------------------
 
     def ages(self) -> np.ndarray:
         """Current age of every newcomer (years), computed once a month."""
         if self._ages_at != (self.month, self.nc.n):
-            self._ages = self.nc.view("age_at_arrival") + (self.month - self.nc.view("arrival_month")) / 12.0
+            self._ages = self.nc.age_at_arrival + (self.month - self.nc.arrival_month) / 12.0
             self._ages_at = (self.month, self.nc.n)
         return self._ages
 

@@ -121,16 +121,16 @@ NEWCOMER_MEASURES: dict[str, Callable[[Mapping], object]] = {
 def compute_metrics(model: IntegrationModel) -> dict[str, float]:
     """All model-level metrics for the current month, in one pass over the state."""
     nc = model.nc
-    phase = nc.view("phase")
+    phase = nc.phase
     age = model.ages()
     permit = ((phase == Phase.AWAITING_HOUSING) | (phase == Phase.HOUSED)) & (age >= 18) & (age < 65)
-    ties = model.ties if model.ties.size == nc.n else (nc.tie_strength[: nc.n] >= ACTIVE_TIE).sum(axis=1)
+    ties = model.ties if model.ties.size == nc.n else (nc.tie_strength >= ACTIVE_TIE).sum(axis=1)
     columns = {
-        "employed": nc.view("employed"), "hours_per_week": nc.view("hours"),
-        "job_matches_education": nc.view("job_matches"), "volunteering": nc.view("volunteering"),
-        "on_welfare": nc.view("on_welfare"), "language_score": nc.view("language"),
-        "exam_passed": nc.view("exam_passed"), "fined_count": nc.view("fined_count"),
-        "debt_eur": nc.view("debt"), "resident_ties": ties, "wellbeing": nc.view("wellbeing"),
+        "employed": nc.employed, "hours_per_week": nc.hours,
+        "job_matches_education": nc.job_matches, "volunteering": nc.volunteering,
+        "on_welfare": nc.on_welfare, "language_score": nc.language,
+        "exam_passed": nc.exam_passed, "fined_count": nc.fined_count,
+        "debt_eur": nc.debt, "resident_ties": ties, "wellbeing": nc.wellbeing,
     }
     n_permit = int(np.count_nonzero(permit))
     by_phase = np.bincount(phase, minlength=len(Phase)) if phase.size else np.zeros(len(Phase), np.int64)
@@ -244,56 +244,56 @@ def newcomer_columns(model: IntegrationModel) -> NewcomerColumns:
     """The newcomer table as arrays (names as codes), cheap to concatenate over snapshots."""
     nc, month = model.nc, model.month
     n = nc.n
-    phase = nc.view("phase")
-    permit_month = nc.view("permit_month").astype(float)
+    phase = nc.phase
+    permit_month = nc.permit_month.astype(float)
     has_permit = permit_month >= 0
-    decision = nc.view("decision_month")
+    decision = nc.decision_month
     decided = phase != Phase.ASYLUM
     end_asylum = np.where(decided, np.minimum(decision, month), month)
-    left_azc = np.where(phase == Phase.HOUSED, nc.view("housed_month"),
-                        np.where(phase == Phase.DEPARTED, nc.view("departure_month"), month))
-    first_job = nc.view("first_job_month").astype(float)
-    municipality = nc.view("municipality")
+    left_azc = np.where(phase == Phase.HOUSED, nc.housed_month,
+                        np.where(phase == Phase.DEPARTED, nc.departure_month, month))
+    first_job = nc.first_job_month.astype(float)
+    municipality = nc.municipality
     no_municipality = len(model.municipality_names)  # -1 stands for the empty name after the others
-    ties = (nc.tie_strength[:n] >= ACTIVE_TIE).sum(axis=1)
+    ties = (nc.tie_strength >= ACTIVE_TIE).sum(axis=1)
     arrays = {
         "policy": np.zeros(n, np.int8),
         "seed": np.full(n, model.seed, np.int64),
         "month": np.full(n, month, np.int64),
         "id": np.arange(n),  # arrival order: the same person under every policy
         "status": phase.copy(),
-        "months_in_asylum": (end_asylum - nc.view("arrival_month")).astype(np.int32),
+        "months_in_asylum": (end_asylum - nc.arrival_month).astype(np.int32),
         "months_since_permit": np.where(has_permit, month - permit_month, np.nan),
         "age": np.round(model.ages(), 2),
-        "gender": nc.view("female").view(np.int8),
-        "education": nc.view("education").copy(),
-        "literate": nc.view("literate").copy(),
+        "gender": nc.female.view(np.int8),
+        "education": nc.education.copy(),
+        "literate": nc.literate.copy(),
         "municipality": np.where(municipality >= 0, municipality, no_municipality),
-        "language_score": nc.view("language").copy(),
-        "cefr": cefr_level(nc.view("language")),
-        "employed": nc.view("employed").copy(),
-        "hours_per_week": nc.view("hours").copy(),
-        "job_matches_education": nc.view("job_matches").copy(),
-        "volunteering": nc.view("volunteering").copy(),
-        "on_welfare": nc.view("on_welfare").copy(),
-        "exam_passed": nc.view("exam_passed").copy(),
-        "fined_count": nc.view("fined_count").copy(),
-        "debt_eur": nc.view("debt").copy(),
+        "language_score": nc.language.copy(),
+        "cefr": cefr_level(nc.language),
+        "employed": nc.employed.copy(),
+        "hours_per_week": nc.hours.copy(),
+        "job_matches_education": nc.job_matches.copy(),
+        "volunteering": nc.volunteering.copy(),
+        "on_welfare": nc.on_welfare.copy(),
+        "exam_passed": nc.exam_passed.copy(),
+        "fined_count": nc.fined_count.copy(),
+        "debt_eur": nc.debt.copy(),
         "resident_ties": ties.astype(np.int32),
-        "wellbeing": nc.view("wellbeing").copy(),
-        "has_plan": nc.view("plan_end_month") >= 0,  # has or had a plan (a plan runs plan_months)
-        "used_startpunt": nc.view("used_startpunt").copy(),
+        "wellbeing": nc.wellbeing.copy(),
+        "has_plan": nc.plan_end_month >= 0,  # has or had a plan (a plan runs plan_months)
+        "used_startpunt": nc.used_startpunt.copy(),
         "housed": phase == Phase.HOUSED,
-        "path": path_codes(phase, nc.view("employed"), nc.view("volunteering") | (nc.view("placement_months") > 0),
-                           nc.view("course_kind") != 0),
-        "x": nc.view("x").copy(),
-        "y": nc.view("y").copy(),
-        "relocations": nc.view("relocations").copy(),
-        "months_in_azc": (left_azc - nc.view("arrival_month")).astype(np.int32),
+        "path": path_codes(phase, nc.employed, nc.volunteering | (nc.placement_months > 0),
+                           nc.course_kind != 0),
+        "x": nc.x.copy(),
+        "y": nc.y.copy(),
+        "relocations": nc.relocations.copy(),
+        "months_in_azc": (left_azc - nc.arrival_month).astype(np.int32),
         "months_to_first_job": np.where(has_permit & (first_job >= 0), first_job - permit_month, np.nan),
-        "course_hours": nc.view("course_hours").copy(),
-        "kansrijk": nc.view("kansrijk").copy(),
-        "care_duties": nc.view("care_duties").copy(),
+        "course_hours": nc.course_hours.copy(),
+        "kansrijk": nc.kansrijk.copy(),
+        "care_duties": nc.care_duties.copy(),
     }
     names = {"policy": (model.policy,), "status": tuple(STATUS_NAMES), "gender": ("male", "female"),
              "education": EDUCATION_NAMES, "municipality": (*model.municipality_names, ""),

@@ -45,13 +45,13 @@ def follow_plans(model: IntegrationModel) -> None:
     if not model.personal_plan:
         return
     nc, rng, month = model.nc, model.rng, model.month
-    ended = nc.view("has_plan") & (nc.view("plan_end_month") <= month)
-    nc.has_plan[: nc.n][ended] = False
-    since = month - nc.view("permit_month")
-    plan = nc.view("has_plan") & (nc.view("phase") != Phase.DEPARTED)
-    deciding = plan & (since == RECOGNITION_MONTHS) & (nc.view("education") == Education.HIGH)
-    who = flatnonzero(deciding & ~nc.view("diploma_recognised"))
+    ended = nc.has_plan & (nc.plan_end_month <= month)
+    nc.has_plan[ended] = False
+    since = month - nc.permit_month
+    plan = nc.has_plan & (nc.phase != Phase.DEPARTED)
+    deciding = plan & (since == RECOGNITION_MONTHS) & (nc.education == Education.HIGH)
+    who = flatnonzero(deciding & ~nc.diploma_recognised)
     nc.diploma_recognised[who] = rng.random(who.size) < model.recognition_with_help
-    ready = plan & (nc.view("phase") == Phase.HOUSED) & ~nc.view("employed")
-    ready &= (month - nc.view("housed_month")) >= PLACEMENT_AFTER_MONTHS
+    ready = plan & (nc.phase == Phase.HOUSED) & ~nc.employed
+    ready &= (month - nc.housed_month) >= PLACEMENT_AFTER_MONTHS
     place(model, flatnonzero(ready))

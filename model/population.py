@@ -113,42 +113,49 @@ NEWCOMER_COLUMNS: dict[str, tuple[type, object]] = {
 class NewcomerState:
     """Columns of newcomer state that grow as newcomers arrive.
 
+    Every column in `NEWCOMER_COLUMNS` is an attribute holding the rows of the
+    newcomers who have arrived, and nothing else: ``nc.wellbeing.mean()`` is
+    the mean over newcomers. Room for later arrivals is kept out of sight and
+    the attributes are re-pointed when newcomers arrive (`add`), so do not keep
+    a column across months: read ``nc.x`` when you need it.
+
     Attributes:
         n: Number of newcomers who have arrived (rows in use).
-        tie_resident: Resident index per tie slot, -1 for an empty slot, shape (cap, MAX_TIES).
-        tie_strength: Strength 0-1 per tie slot.
+        tie_resident: Resident index per tie slot, -1 for an empty slot, shape (n, MAX_TIES).
+        tie_strength: Strength 0-1 per tie slot, shape (n, MAX_TIES).
     """
 
     def __init__(self, capacity: int):
         self.n = 0
-        self._capacity = 0
+        self._full: dict[str, np.ndarray] = {}
         self._grow(max(capacity, 16))
 
     def _grow(self, capacity: int) -> None:
-        for name, (dtype, fill) in NEWCOMER_COLUMNS.items():
-            new = np.full(capacity, fill, dtype=dtype)
-            if self._capacity:
-                new[: self.n] = getattr(self, name)[: self.n]
-            setattr(self, name, new)
-        ties = np.full((capacity, MAX_TIES), -1, dtype=np.int64)
-        strength = np.zeros((capacity, MAX_TIES))
-        if self._capacity:
-            ties[: self.n] = self.tie_resident[: self.n]
-            strength[: self.n] = self.tie_strength[: self.n]
-        self.tie_resident, self.tie_strength = ties, strength
-        self._capacity = capacity
+        full = {name: np.full(capacity, fill, dtype=dtype) for name, (dtype, fill) in NEWCOMER_COLUMNS.items()}
+        full["tie_resident"] = np.full((capacity, MAX_TIES), -1, dtype=np.int64)
+        full["tie_strength"] = np.zeros((capacity, MAX_TIES))
+        for name, old in self._full.items():
+            full[name][: self.n] = old[: self.n]
+        self._full = full
+        self._show_rows_in_use()
+
+    def _show_rows_in_use(self) -> None:
+        for name, column in self._full.items():
+            setattr(self, name, column[: self.n])
+
+    @property
+    def capacity(self) -> int:
+        """Rows allocated (in use and spare)."""
+        return len(self._full["uid"])
 
     def add(self, k: int) -> slice:
         """Make room for ``k`` new arrivals; returns the slice of their rows."""
-        if self.n + k > self._capacity:
-            self._grow(max(2 * self._capacity, self.n + k))
+        if self.n + k > self.capacity:
+            self._grow(max(2 * self.capacity, self.n + k))
         rows = slice(self.n, self.n + k)
         self.n += k
+        self._show_rows_in_use()
         return rows
-
-    def view(self, name: str) -> np.ndarray:
-        """The rows in use of one column."""
-        return getattr(self, name)[: self.n]
 
 
 class ResidentState:

@@ -29,27 +29,26 @@ if TYPE_CHECKING:
 def barred_from_work(model: IntegrationModel) -> np.ndarray:
     """Asylum seekers still under the work ban (before ``work_access_month``)."""
     nc = model.nc
-    return (nc.view("phase") == Phase.ASYLUM) & (model.month - nc.view("arrival_month") < model.work_access_month)
+    return (nc.phase == Phase.ASYLUM) & (model.month - nc.arrival_month < model.work_access_month)
 
 
 def active(model: IntegrationModel) -> np.ndarray:
     """Who has something to do this month: a job, a course, volunteering, a placement or school."""
     nc = model.nc
-    return (nc.view("employed") | (nc.view("course_kind") != NO_COURSE) | nc.view("volunteering")
-            | (nc.view("placement_months") > 0) | (nc.view("studying_months") > 0))
+    return (nc.employed | (nc.course_kind != NO_COURSE) | nc.volunteering
+            | (nc.placement_months > 0) | (nc.studying_months > 0))
 
 
 def accumulate(model: IntegrationModel, relocated: np.ndarray) -> None:
     """Add this month's idleness (and moves) to the scar; activity makes some of it good."""
     nc = model.nc
-    n = nc.n
-    present = nc.view("phase") != Phase.DEPARTED
+    present = nc.phase != Phase.DEPARTED
     busy = active(model)
     weight = np.where(barred_from_work(model), 1.0, model.idle_weight_with_work_right)
-    scar = nc.view("idle_scar") + np.where(present & ~busy, weight, 0.0)
+    scar = nc.idle_scar + np.where(present & ~busy, weight, 0.0)
     scar[relocated] += model.relocation_scar_months
     scar -= np.where(busy, model.scar_recovery_rate, 0.0)
-    np.maximum(scar, 0.0, out=nc.idle_scar[:n])
+    np.maximum(scar, 0.0, out=nc.idle_scar)
 
 
 def employability(model: IntegrationModel, who: np.ndarray) -> np.ndarray:

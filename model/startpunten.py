@@ -92,7 +92,7 @@ def open_doors(model: IntegrationModel) -> tuple[np.ndarray, np.ndarray]:
         Pairs (newcomer, resident) who met there.
     """
     nc, res, rng = model.nc, model.res, model.rng
-    nc.visited_startpunt[: nc.n] = False
+    nc.visited_startpunt[:] = False
     res.course_months[:] = np.maximum(0, res.course_months - 1)
     empty = np.zeros(0, dtype=np.int64)
     if len(model.world.startpunt_cells) == 0:
@@ -107,7 +107,7 @@ def open_doors(model: IntegrationModel) -> tuple[np.ndarray, np.ndarray]:
     res.placed[found] = True
     res.seeking_work[found] = False
 
-    present = flatnonzero(nc.view("phase") != Phase.DEPARTED)
+    present = flatnonzero(nc.phase != Phase.DEPARTED)
     x, y = nc.x[present], nc.y[present]
     municipality = np.where(nc.municipality[present] >= 0, nc.municipality[present], model.world.region[x, y])
     where, dist = nearest_startpunt_at(model, x, y, municipality)

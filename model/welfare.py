@@ -81,25 +81,25 @@ class Costs:
 def pay_and_count(model: IntegrationModel, earnings: np.ndarray, attended_hours: np.ndarray) -> None:
     """Decide who is on welfare and add this month's public cost and return."""
     nc, costs = model.nc, model.costs
-    phase = nc.view("phase")
+    phase = nc.phase
     adult = model.ages() < 65.0
     housed = phase == Phase.HOUSED
-    students = nc.view("studying_months") > 0
+    students = nc.studying_months > 0
     costs.student_finance += STUDENT_FINANCE_EUR_PER_MONTH * int(np.count_nonzero(students))
-    cut = nc.view("benefit_cut_months") > 0
-    partner = nc.view("partner")
+    cut = nc.benefit_cut_months > 0
+    partner = nc.partner
     in_couple = (partner >= 0) & housed & (nc.phase[np.maximum(partner, 0)] == Phase.HOUSED)
     top_up = welfare_top_up(earnings, earnings[np.maximum(partner, 0)], in_couple, housed & ~students, adult, cut)
-    nc.on_welfare[: nc.n] = top_up > 0
+    nc.on_welfare[:] = top_up > 0
     costs.bijstand += float(top_up.sum())
     costs.reception += RECEPTION_EUR_PER_MONTH * int(np.count_nonzero(phase <= Phase.AWAITING_HOUSING))
-    kind = nc.view("course_kind")
+    kind = nc.course_kind
     costs.courses += float(attended_hours[kind == AZC_COURSE].sum()) * AZC_COURSE_EUR_PER_HOUR
     costs.courses += float(attended_hours[kind == SUPERVISED_COURSE].sum()) * SUPERVISED_COURSE_EUR_PER_HOUR
-    costs.plans += PLAN_CASE_EUR_PER_MONTH * int(np.count_nonzero(nc.view("has_plan") & housed))
+    costs.plans += PLAN_CASE_EUR_PER_MONTH * int(np.count_nonzero(nc.has_plan & housed))
     costs.startpunten += STARTPUNT_EUR_PER_MONTH * len(model.world.startpunt_cells)
-    costs.placements += PLACEMENT_EUR_PER_MONTH * int(np.count_nonzero(nc.view("placement_months") > 0))
-    new_job = nc.view("employed") & (model.month - nc.view("job_start_month") < SUBSIDY_MONTHS)
+    costs.placements += PLACEMENT_EUR_PER_MONTH * int(np.count_nonzero(nc.placement_months > 0))
+    new_job = nc.employed & (model.month - nc.job_start_month < SUBSIDY_MONTHS)
     costs.subsidies += model.employer_subsidy * float(earnings[new_job].sum())
     asylum = phase == Phase.ASYLUM
     handed_to_coa = np.where(asylum, (1.0 - model.asylum_earnings_kept) * NET_SHARE, 0.0)

@@ -53,15 +53,14 @@ def wellbeing_target(trauma, asylum, awaiting, debt, isolated, employed, volunte
 def feel(model: IntegrationModel, relocated: np.ndarray, fined: np.ndarray, isolated: np.ndarray) -> None:
     """Move everyone's wellbeing a month towards their target, after this month's shocks."""
     nc = model.nc
-    n = nc.n
-    phase = nc.view("phase")
+    phase = nc.phase
     target = wellbeing_target(
-        nc.view("trauma"), phase == Phase.ASYLUM, phase == Phase.AWAITING_HOUSING, nc.view("debt"),
-        isolated, nc.view("employed"), nc.view("volunteering"), nc.view("exam_passed"),
-        nc.view("benefit_cut_months") > 0,
+        nc.trauma, phase == Phase.ASYLUM, phase == Phase.AWAITING_HOUSING, nc.debt,
+        isolated, nc.employed, nc.volunteering, nc.exam_passed,
+        nc.benefit_cut_months > 0,
     )
-    w = nc.view("wellbeing")
+    w = nc.wellbeing
     w += ADJUSTMENT * (target - w)
     w[relocated] += RELOCATION_SHOCK
     w[fined] += FINE_SHOCK
-    clip(w, 0.0, 1.0, out=nc.wellbeing[:n])
+    clip(w, 0.0, 1.0, out=nc.wellbeing)

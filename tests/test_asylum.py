@@ -18,10 +18,10 @@ def test_recognition_by_prospects_averages_to_the_rate():
 def test_rejected_applicants_leave_with_what_they_learned(small):
     m = IntegrationModel(policy="early_language", rng=1, recognition_rate=0.5, **small)
     m.run_for(36)
-    departed = m.nc.view("phase") == Phase.DEPARTED
+    departed = m.nc.phase == Phase.DEPARTED
     assert departed.any()
-    assert m.nc.view("language")[departed].max() > 0
-    assert not m.nc.view("employed")[departed].any()
+    assert m.nc.language[departed].max() > 0
+    assert not m.nc.employed[departed].any()
     assert (m.nc.tie_resident[: m.nc.n][departed] == -1).all()
 
 
@@ -38,7 +38,7 @@ def test_couples_share_procedure_centre_and_house(small):
     m = IntegrationModel(rng=3, **small)
     m.run_for(40)
     nc = m.nc
-    partner = nc.view("partner")
+    partner = nc.partner
     couples = np.flatnonzero(partner > np.arange(nc.n))
     assert couples.size > 0
     other = partner[couples]
@@ -52,8 +52,8 @@ def test_couples_share_procedure_centre_and_house(small):
 def test_housing_follows_the_quota(small):
     m = IntegrationModel(rng=4, n_newcomers=600, **{k: v for k, v in small.items() if k != "n_newcomers"})
     m.run_for(60)
-    housed = m.nc.view("phase") == Phase.HOUSED
-    shares = np.bincount(m.nc.view("municipality")[housed], minlength=m.n_municipalities) / housed.sum()
+    housed = m.nc.phase == Phase.HOUSED
+    shares = np.bincount(m.nc.municipality[housed], minlength=m.n_municipalities) / housed.sum()
     assert np.abs(shares - m.municipality_quota).max() < 0.08
-    region = m.world.region[m.nc.view("x")[housed], m.nc.view("y")[housed]]
-    assert (region == m.nc.view("municipality")[housed]).all()
+    region = m.world.region[m.nc.x[housed], m.nc.y[housed]]
+    assert (region == m.nc.municipality[housed]).all()

@@ -66,7 +66,7 @@ def test_newcomers_near_a_startpunt_visit_it_more(small):
                          **{**small, "grid_width": 80, "grid_height": 80})
     m.run_for(40)
     nc = m.nc
-    housed = np.flatnonzero(nc.view("phase") == Phase.HOUSED)
+    housed = np.flatnonzero(nc.phase == Phase.HOUSED)
     _, dist = startpunten.nearest_startpunt(m, nc.x[housed], nc.y[housed], nc.municipality[housed])
     visits = np.zeros(housed.size)
     for _ in range(12):

@@ -9,7 +9,7 @@ from model.population import MARKET_COURSE, Phase
 
 
 def _permit_holders(model):
-    return np.flatnonzero(model.nc.view("phase") == Phase.HOUSED)
+    return np.flatnonzero(model.nc.phase == Phase.HOUSED)
 
 
 def test_fines_raise_debt_and_lower_wellbeing(small):
@@ -25,7 +25,7 @@ def test_fines_raise_debt_and_lower_wellbeing(small):
     assert set(who) <= set(fined)
     assert (nc.debt[who] >= debt + m.fine_eur).all()
     assert (nc.fined_count[who] >= 1).all()
-    wb = nc.view("wellbeing").copy()
+    wb = nc.wellbeing.copy()
     wellbeing.feel(m, np.zeros(0, int), fined, np.zeros(nc.n, bool))
     assert (nc.wellbeing[who] < wb[who] + wellbeing.ADJUSTMENT).all()
     assert wellbeing.wellbeing_target(False, False, False, 5000, False, False, False, False, False) < \
@@ -48,8 +48,8 @@ def test_demonstrable_effort_earns_a_new_term_without_a_fine(small):
 def test_no_fine_without_a_fine_lever(small):
     m = IntegrationModel(policy="reduced_fines", rng=3, **small)
     m.run_for(120)
-    assert m.nc.view("fined_count").max() == 0
-    assert m.nc.view("debt").max() == 0
+    assert m.nc.fined_count.max() == 0
+    assert m.nc.debt.max() == 0
 
 
 def test_the_loan_is_forgiven_only_when_passed_on_time(small):
@@ -95,6 +95,6 @@ def test_incentives_and_looming_fines_move_attendance(small):
     base.run_for(20)
     nudged.run_for(20)
     assert nudged.nc.n == base.nc.n
-    nudged.nc.wellbeing[: nudged.nc.n] = base.nc.view("wellbeing")
-    nudged.nc.exam_deadline[: nudged.nc.n] = base.nc.view("exam_deadline")
+    nudged.nc.wellbeing[: nudged.nc.n] = base.nc.wellbeing
+    nudged.nc.exam_deadline[: nudged.nc.n] = base.nc.exam_deadline
     assert (exam.attendance(nudged) >= exam.attendance(base)).all()

@@ -25,7 +25,7 @@ def test_unrecognised_higher_diplomas_limit_the_job_level():
 def test_employers_beyond_commuting_distance_are_out_of_reach(small):
     m = IntegrationModel(rng=1, commute_radius=8, **small)
     m.run_for(30)
-    who = np.flatnonzero(m.nc.view("phase") == Phase.HOUSED)
+    who = np.flatnonzero(m.nc.phase == Phase.HOUSED)
     options = m.employers_within_reach(who, 5)
     assert (options >= 0).any()
     row, col = np.nonzero(options >= 0)
@@ -56,7 +56,7 @@ def test_a_2013_course_caps_working_hours_a_plan_does_not(small):
 def test_losing_a_job_returns_the_vacancy(small):
     m = IntegrationModel(rng=3, **small)
     m.run_for(70)
-    employed = np.flatnonzero(m.nc.view("employed"))
+    employed = np.flatnonzero(m.nc.employed)
     assert employed.size > 0
     who = employed[:1]
     e, lvl = m.nc.employer[who[0]], m.nc.job_level[who[0]]
@@ -71,8 +71,8 @@ def test_losing_a_job_returns_the_vacancy(small):
 def test_asylum_seekers_work_only_after_work_access_month(small):
     m = IntegrationModel(rng=4, work_access_month=60, **small)
     m.run_for(12)
-    asylum = m.nc.view("phase") == Phase.ASYLUM
-    assert not m.nc.view("employed")[asylum].any()
+    asylum = m.nc.phase == Phase.ASYLUM
+    assert not m.nc.employed[asylum].any()
     allowed = labour.may_work(m)
     assert not allowed[asylum].any()
 

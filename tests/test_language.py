@@ -38,9 +38,9 @@ def _learn_one_month(model, who_in_course: bool):
     rows = np.arange(nc.n)
     nc.course_kind[rows] = MARKET_COURSE if who_in_course else NO_COURSE
     nc.course_quality[rows] = 0.6
-    before = nc.view("language").copy()
+    before = nc.language.copy()
     language.learn(model, np.ones(nc.n), np.zeros(nc.n))
-    return nc.view("language") - before
+    return nc.language - before
 
 
 def test_course_hours_raise_language_in_the_model(small):
@@ -50,7 +50,7 @@ def test_course_hours_raise_language_in_the_model(small):
     m2 = IntegrationModel(rng=1, **small)
     m2.run_for(3)
     without = _learn_one_month(m2, False)
-    present = m.nc.view("phase") != Phase.DEPARTED
+    present = m.nc.phase != Phase.DEPARTED
     assert (with_course[present] > without[present]).all()
 
 
@@ -58,7 +58,7 @@ def test_relocation_interrupts_the_course(small):
     m = IntegrationModel(policy="early_language", rng=2, relocation_rate_per_year=6.0, **small)
     m.run_for(4)
     nc = m.nc
-    in_course = np.flatnonzero((nc.view("course_kind") == AZC_COURSE) & (nc.view("phase") == Phase.ASYLUM))
+    in_course = np.flatnonzero((nc.course_kind == AZC_COURSE) & (nc.phase == Phase.ASYLUM))
     assert in_course.size > 0
     moved = asylum.relocate(m)
     interrupted = np.intersect1d(moved, in_course)
@@ -72,22 +72,22 @@ def test_baseline_has_no_lessons_before_the_permit_early_language_has(small):
     early = IntegrationModel(policy="early_language", rng=3, **small)
     base.run_for(6)
     early.run_for(6)
-    asylum_base = base.nc.view("phase") == Phase.ASYLUM
-    asylum_early = early.nc.view("phase") == Phase.ASYLUM
-    assert (base.nc.view("course_hours")[asylum_base] == 0).all()
-    kansrijk = early.nc.view("kansrijk") & asylum_early
-    assert early.nc.view("course_hours")[kansrijk].mean() > 0
-    assert (early.nc.view("course_hours")[asylum_early & ~early.nc.view("kansrijk")] == 0).all()
+    asylum_base = base.nc.phase == Phase.ASYLUM
+    asylum_early = early.nc.phase == Phase.ASYLUM
+    assert (base.nc.course_hours[asylum_base] == 0).all()
+    kansrijk = early.nc.kansrijk & asylum_early
+    assert early.nc.course_hours[kansrijk].mean() > 0
+    assert (early.nc.course_hours[asylum_early & ~early.nc.kansrijk] == 0).all()
 
 
 def test_market_courses_stop_when_the_loan_runs_out(small):
     m = IntegrationModel(rng=4, course_loan_eur=500.0, **small)
     m.run_for(60)
     nc = m.nc
-    assert nc.view("loan_hours").max() <= 500.0 / language.COURSE_PRICE_EUR_PER_HOUR + 80
-    spent = nc.view("loan_hours") * language.COURSE_PRICE_EUR_PER_HOUR >= 500.0
+    assert nc.loan_hours.max() <= 500.0 / language.COURSE_PRICE_EUR_PER_HOUR + 80
+    spent = nc.loan_hours * language.COURSE_PRICE_EUR_PER_HOUR >= 500.0
     assert spent.any()
-    assert not (nc.view("course_kind")[spent] == MARKET_COURSE).any()
+    assert not (nc.course_kind[spent] == MARKET_COURSE).any()
 
 
 def test_municipal_direction_gives_supervised_courses_soon_after_housing(small):
@@ -95,18 +95,18 @@ def test_municipal_direction_gives_supervised_courses_soon_after_housing(small):
     base = IntegrationModel(rng=5, **small)
     m.run_for(40)
     base.run_for(40)
-    kinds = m.nc.view("course_kind")
+    kinds = m.nc.course_kind
     assert (kinds[kinds != NO_COURSE] == SUPERVISED_COURSE).all()
-    assert not (base.nc.view("course_kind") == SUPERVISED_COURSE).any()
-    housed = lambda model: model.nc.view("phase") == Phase.HOUSED  # noqa: E731
-    assert (m.nc.view("course_hours")[housed(m)].mean() > base.nc.view("course_hours")[housed(base)].mean())
+    assert not (base.nc.course_kind == SUPERVISED_COURSE).any()
+    housed = lambda model: model.nc.phase == Phase.HOUSED  # noqa: E731
+    assert (m.nc.course_hours[housed(m)].mean() > base.nc.course_hours[housed(base)].mean())
 
 
 def test_literacy_classes_teach_reading(small):
     m = IntegrationModel(rng=6, personal_plan=True, **small)
     m.run_for(13)  # everyone has arrived
-    illiterate_at_start = ~m.nc.view("literate").copy()
+    illiterate_at_start = ~m.nc.literate.copy()
     m.run_for(50)
-    permit = m.nc.view("phase") == Phase.HOUSED
+    permit = m.nc.phase == Phase.HOUSED
     assert illiterate_at_start.any()
-    assert m.nc.view("literate")[illiterate_at_start & permit].mean() > 0.5
+    assert m.nc.literate[illiterate_at_start & permit].mean() > 0.5

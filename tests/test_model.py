@@ -106,7 +106,7 @@ def test_agents_are_views_of_the_state(small):
     assert len(m.agents_by_type[Municipality]) == m.n_municipalities
     assert len(m.agents_by_type[ReceptionCentre]) == m.n_reception_centres
     employed = m.agents_by_type[Newcomer].select(lambda a: a.employed)
-    assert len(employed) == int(m.nc.view("employed").sum())
+    assert len(employed) == int(m.nc.employed.sum())
     assert agent.path in {"waiting for asylum", "permit, no work", "in a course", "volunteering",
                           "employed", "departed"}
     table = m.newcomer_table()
@@ -127,7 +127,7 @@ def test_continuous_arrivals_keep_coming(small):
     m = IntegrationModel(arrival_pattern="continuous", arrival_months=12, rng=1, **small)
     m.run_for(36)
     assert m.nc.n == 3 * small["n_newcomers"]
-    arrivals = np.bincount(m.nc.view("arrival_month"))
+    arrivals = np.bincount(m.nc.arrival_month)
     assert arrivals[1:].min() >= small["n_newcomers"] // 12 - 1
 
 
@@ -227,6 +227,6 @@ def test_agents_moved_in_bulk_are_the_agents_moved_one_by_one(small, monkeypatch
     monkeypatch.setattr(batch, "_can_move_in_bulk", lambda agents, cells: False)
     slow = IntegrationModel(rng=5, **small)
     slow.run_for(30)
-    assert int(fast.nc.view("relocations").sum()) > 0 and int(fast.metrics["n_housed"]) > 0  # both kinds of move
+    assert int(fast.nc.relocations.sum()) > 0 and int(fast.metrics["n_housed"]) > 0  # both kinds of move
     assert _agents_and_cells(fast) == _agents_and_cells(slow)
     assert fast.model_table().equals(slow.model_table())

@@ -47,7 +47,7 @@ def test_invariants_hold_everywhere(params, months):
     last = df.iloc[-1]
 
     # Everyone who arrived is in exactly one state.
-    phase = nc.view("phase")
+    phase = nc.phase
     assert set(np.unique(phase)) <= {p.value for p in Phase}
     counted = last[["n_asylum", "n_awaiting_housing", "n_housed", "n_departed"]].sum()
     assert counted == n == len(m.newcomer_table()) == len(m.newcomer_agents)
@@ -60,26 +60,26 @@ def test_invariants_hold_everywhere(params, months):
             assert ok.all(), name
 
     # Money never negative where it cannot be; cumulative money never falls.
-    assert (nc.view("debt") >= 0).all() and (nc.view("loan_eur") >= 0).all()
+    assert (nc.debt >= 0).all() and (nc.loan_eur >= 0).all()
     assert (df["public_cost_eur"].diff().dropna() >= -1e-6).all()
     assert (df["fiscal_return_eur"].diff().dropna() >= -1e-6).all()
 
     # Jobs, hours and vacancies are consistent.
-    employed = nc.view("employed")
-    assert ((nc.view("hours") > 0) == employed).all()
-    assert (nc.view("hours") <= 40).all()
+    employed = nc.employed
+    assert ((nc.hours > 0) == employed).all()
+    assert (nc.hours <= 40).all()
     assert (m.emp.vacancies >= 0).all()
     assert (m.emp.placements_used >= 0).all() and (m.emp.placements_used <= m.emp.placement_slots).all()
     assert not employed[phase == Phase.DEPARTED].any()
 
     # State stays in its range.
-    assert ((nc.view("wellbeing") >= 0) & (nc.view("wellbeing") <= 1)).all()
-    assert ((nc.view("language") >= 0) & (nc.view("language") < 6)).all()
-    strength = nc.tie_strength[:n]
+    assert ((nc.wellbeing >= 0) & (nc.wellbeing <= 1)).all()
+    assert ((nc.language >= 0) & (nc.language < 6)).all()
+    strength = nc.tie_strength
     assert ((strength >= 0) & (strength <= 1)).all() and strength.shape[1] == MAX_TIES
-    assert ((nc.tie_resident[:n] >= -1) & (nc.tie_resident[:n] < m.n_residents)).all()
+    assert ((nc.tie_resident >= -1) & (nc.tie_resident < m.n_residents)).all()
 
     # Only permit holders can be on welfare or have passed the exam.
     no_permit = phase != Phase.HOUSED
-    assert not nc.view("on_welfare")[no_permit].any()
-    assert not nc.view("exam_passed")[phase == Phase.ASYLUM].any()
+    assert not nc.on_welfare[no_permit].any()
+    assert not nc.exam_passed[phase == Phase.ASYLUM].any()

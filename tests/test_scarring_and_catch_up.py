@@ -28,17 +28,17 @@ def test_idle_months_scar_and_a_work_ban_scars_most(small):
     m = IntegrationModel(rng=3, work_access_month=60, idle_weight_with_work_right=0.25, **small)
     m.run_for(4)
     nc = m.nc
-    asylum = (nc.view("phase") == Phase.ASYLUM) & ~scarring.active(m)
+    asylum = (nc.phase == Phase.ASYLUM) & ~scarring.active(m)
     assert asylum.any()
-    before = nc.view("idle_scar").copy()
+    before = nc.idle_scar.copy()
     m.work_access_month = 0  # the ban is lifted: an idle month now counts a quarter
     scarring.accumulate(m, np.zeros(0, dtype=np.int64))
-    lifted = nc.view("idle_scar") - before
+    lifted = nc.idle_scar - before
     assert np.allclose(lifted[asylum], 0.25)
     m.work_access_month = 60
-    before = nc.view("idle_scar").copy()
+    before = nc.idle_scar.copy()
     scarring.accumulate(m, np.zeros(0, dtype=np.int64))
-    banned = nc.view("idle_scar") - before
+    banned = nc.idle_scar - before
     assert np.allclose(banned[asylum & scarring.barred_from_work(m)], 1.0)
 
 
@@ -50,8 +50,8 @@ def test_activity_heals_the_scar_and_the_scar_lowers_employability(small):
     nc.idle_scar[who] = 6.0
     nc.volunteering[who] = True
     scarring.accumulate(m, np.zeros(0, dtype=np.int64))
-    present = nc.view("phase") != Phase.DEPARTED
-    assert np.allclose(nc.view("idle_scar")[present], 5.5)
+    present = nc.phase != Phase.DEPARTED
+    assert np.allclose(nc.idle_scar[present], 5.5)
     nc.idle_scar[who[:2]] = [0.0, 24.0]
     fresh, scarred = scarring.employability(m, who[:2])
     assert fresh == 1.0 and scarred == pytest.approx(np.exp(-2 * m.scarring_per_idle_year))
@@ -61,7 +61,7 @@ def test_know_how_catches_up_and_a_broker_cannot_lift_it_above_full(small):
     m = IntegrationModel(rng=2, catch_up_months=24, know_how_at_start=0.2, plan_brokerage=1.0, **small)
     m.run_for(30)
     nc = m.nc
-    housed = np.flatnonzero(nc.view("phase") == Phase.HOUSED)
+    housed = np.flatnonzero(nc.phase == Phase.HOUSED)
     assert housed.size
     own = labour.know_how(m, housed)
     settled = m.month - nc.housed_month[housed]
@@ -80,7 +80,7 @@ def test_brokered_jobs_are_part_time_more_often(small):
         m = IntegrationModel(rng=5, brokered_fulltime_factor=0.2, **small)
         m.run_for(24)
         nc = m.nc
-        who = np.flatnonzero((nc.view("phase") == Phase.HOUSED) & ~nc.view("employed"))
+        who = np.flatnonzero((nc.phase == Phase.HOUSED) & ~nc.employed)
         nc.course_kind[who] = 0
         nc.care_duties[who] = False
         labour.start_jobs(m, who, np.zeros(who.size, dtype=np.int64), np.zeros(who.size, dtype=np.int64), brokered)
@@ -93,7 +93,7 @@ def test_working_costs_course_hours(small):
     m = IntegrationModel(rng=4, work_course_conflict=0.5, **small)
     m.run_for(20)
     nc = m.nc
-    who = np.flatnonzero(nc.view("course_kind") != 0)
+    who = np.flatnonzero(nc.course_kind != 0)
     assert who.size >= 2
     nc.hours[who] = 0.0
     nc.hours[who[0]] = 38.0
@@ -111,9 +111,9 @@ def test_those_outside_the_labour_force_never_look_for_work(small):
     m = IntegrationModel(rng=6, share_outside_labour_force=0.5, **small)
     m.run_for(60)
     nc = m.nc
-    outside = ~nc.view("in_labour_force")
+    outside = ~nc.in_labour_force
     assert 0.35 < outside.mean() < 0.65
-    assert not nc.view("employed")[outside].any()
+    assert not nc.employed[outside].any()
 
 
 # --- patterns of evidence.md, default size, common random numbers ---------------
