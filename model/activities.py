@@ -40,14 +40,14 @@ def volunteer_and_train(model: IntegrationModel) -> None:
     in_azc = phase <= Phase.AWAITING_HOUSING
     start = np.where(in_azc, AZC_VOLUNTEER_START[bool(model.azc_activities)], PERMIT_VOLUNTEER_START)
     start = np.where(nc.has_plan & ~nc.employed, np.maximum(start, PLAN_VOLUNTEER_START), start)
-    start = np.where(phase == Phase.DEPARTED, 0.0, start)
+    start = np.where((phase == Phase.DEPARTED) | nc.in_emergency, 0.0, start)  # no activities in emergency locations
     busy = nc.employed & (nc.hours >= 32)
     starting = ~nc.volunteering & ~busy & (rng.random(n) < start)
     stopping = nc.volunteering & (busy | (rng.random(n) < VOLUNTEER_STOP))
     nc.volunteering[:] = (nc.volunteering | starting) & ~stopping
     go_to_school(model)
     if model.azc_activities:
-        trained = in_azc & (rng.random(n) < SKILLS_COURSE_START)
+        trained = in_azc & ~nc.in_emergency & (rng.random(n) < SKILLS_COURSE_START)
         nc.skills_course |= trained
 
 

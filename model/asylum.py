@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model import housing, reception
+from model.capacity import first_in_line, in_agents, per_month
 from model.fastnp import clip, flatnonzero
 from model.labour import end_placements, lose_jobs
 from model.population import NO_COURSE, Education, Phase
@@ -46,14 +48,10 @@ def recognition_chance(kansrijk: np.ndarray, recognition_rate: float, share_kans
 def arrivals_this_month(model: IntegrationModel) -> int:
     """How many newcomers arrive this month.
 
-    A cohort's arrivals are drawn up front (`schedule_arrivals`); a continuous
-    inflow brings ``n_newcomers`` every ``arrival_months`` months, for ever.
+    A cohort's arrivals are drawn up front (`schedule_arrivals`); the other
+    patterns (continuous, surge, series) are in `model.inflow`.
     """
-    month = model.month  # 1 in the first step
-    if model.arrival_pattern == "continuous":
-        per_month = model.n_newcomers / model.arrival_months
-        return int(np.floor(per_month * month)) - int(np.floor(per_month * (month - 1)))
-    return int(model.arrival_schedule[month - 1]) if month <= len(model.arrival_schedule) else 0
+    return model.inflow.arrivals(model.month)  # 1 in the first step
 
 
 def schedule_arrivals(rng: np.random.Generator, n: int, months: int) -> np.ndarray:
@@ -131,7 +129,7 @@ def pair_couples(rng: np.random.Generator, female: np.ndarray) -> np.ndarray:
 def decide(model: IntegrationModel) -> None:
     """Applicants whose decision is due get a permit or leave."""
     nc, month = model.nc, model.month
-    due = flatnonzero((nc.phase == Phase.ASYLUM) & (nc.decision_month <= month))
+    due = take_decisions(model, flatnonzero((nc.phase == Phase.ASYLUM) & (nc.decision_month <= month)))
     if due.size == 0:
         return
     granted = due[nc.will_be_recognised[due]]
@@ -156,6 +154,21 @@ def decide(model: IntegrationModel) -> None:
     leave_everything(model, rejected)
 
 
+def take_decisions(model: IntegrationModel, due: np.ndarray) -> np.ndarray:
+    """The due applications the IND decides this month (``decisions_per_month``), oldest first.
+
+    The others wait a month longer; their decision month moves on, so that
+    ``months_in_asylum`` counts the real wait.
+    """
+    decided = first_in_line(model, due, model.nc.arrival_month[due], per_month(
+        in_agents(model, model.decisions_per_month), model.month))
+    if decided.size < due.size:
+        deferred = np.setdiff1d(due, decided, assume_unique=True)
+        model.nc.decision_month[deferred] = model.month + 1
+        model.queue_counts["decisions_overdue"] = deferred.size
+    return decided
+
+
 def relocate(model: IntegrationModel) -> np.ndarray:
     """Move some residents of reception centres to another centre.
 
@@ -169,14 +182,14 @@ def relocate(model: IntegrationModel) -> np.ndarray:
     n_azc = len(model.world.azc_cells)
     in_azc_mask = nc.phase <= Phase.AWAITING_HOUSING
     in_azc = flatnonzero(in_azc_mask)
-    if n_azc < 2 or in_azc.size == 0 or model.relocation_rate_per_year <= 0:
+    if n_azc < 2 or in_azc.size == 0 or (model.relocation_rate_per_year <= 0
+                                          and not reception.anyone_in_emergency(model)):
         return np.zeros(0, dtype=np.int64)
-    monthly = 1.0 - np.exp(-model.relocation_rate_per_year / 12.0)
     # A couple moves together: the first of the two draws the move.
     partner = nc.partner[in_azc]
     couple_in_azc = _member(partner, in_azc_mask)
     leads = in_azc[~couple_in_azc | (partner > in_azc)]
-    movers = leads[rng.random(leads.size) < monthly]
+    movers = leads[rng.random(leads.size) < reception.monthly_relocation_chance(model, leads)]
     if movers.size == 0:
         return movers
     nc.azc[movers] = (nc.azc[movers] + rng.integers(1, n_azc, movers.size)) % n_azc
@@ -206,6 +219,9 @@ def house(model: IntegrationModel) -> np.ndarray:
     ready = flatnonzero((nc.phase == Phase.AWAITING_HOUSING) & (nc.housed_month <= model.month))
     if ready.size == 0:
         return ready
+    housed = housing.allot_houses(model, ready)
+    model.queue_counts["houses_overdue"] = ready.size - housed.size
+    ready = housed
     nc.phase[ready] = Phase.HOUSED
     nc.housed_month[ready] = model.month
     nc.azc[ready] = -1

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.capacity import first_in_line, in_agents
 from model.fastnp import clip, flatnonzero
 from model.population import (
     AZC_COURSE,
@@ -139,7 +140,7 @@ def enrol(model: IntegrationModel) -> None:
     # Early language: lessons in the reception centre for those with good prospects,
     # and for permit holders still waiting there.
     if model.language_from_arrival:
-        eligible = in_azc & (nc.kansrijk | (phase == Phase.AWAITING_HOUSING))
+        eligible = in_azc & (nc.kansrijk | (phase == Phase.AWAITING_HOUSING)) & ~nc.in_emergency
         start = flatnonzero(idle & eligible & ((due < 0) | (due <= month)) & ~nc.has_plan)
         nc.course_kind[start] = AZC_COURSE
         nc.course_quality[start] = AZC_COURSE_QUALITY
@@ -150,6 +151,7 @@ def enrol(model: IntegrationModel) -> None:
     start = start[(phase[start] == Phase.HOUSED) | nc.has_plan[start]]
     supervised = model.municipal_direction | nc.has_plan[start]
     start = start[~supervised | supervised_budget_left(model)[start]]
+    start = within_course_places(model, start[~nc.in_emergency[start]])
     if start.size:
         supervised = model.municipal_direction | nc.has_plan[start]
         quality = np.where(
@@ -160,6 +162,22 @@ def enrol(model: IntegrationModel) -> None:
         nc.course_kind[start] = np.where(supervised, SUPERVISED_COURSE, MARKET_COURSE)
         nc.course_quality[start] = clip(quality, 0.05, 1.0)
         nc.course_start_month[start] = -1
+
+
+def within_course_places(model: IntegrationModel, start: np.ndarray) -> np.ndarray:
+    """Those of ``start`` who find a place in a regular course (``course_places``, national).
+
+    The others stay on the waiting list (their course is still due) and go
+    first next month, longest waiting first.
+    """
+    kind = model.nc.course_kind
+    taken = np.count_nonzero((kind == MARKET_COURSE) | (kind == SUPERVISED_COURSE))
+    places = in_agents(model, model.course_places) - taken
+    if start.size <= places:
+        return start
+    chosen = first_in_line(model, start, model.nc.course_start_month[start], places)
+    model.queue_counts["course_waiting"] = start.size - chosen.size
+    return chosen
 
 
 def schedule_course_after_housing(model: IntegrationModel, housed: np.ndarray) -> None:

@@ -21,6 +21,7 @@ from model import (
     labour,
     language,
     plans,
+    reception,
     scarring,
     startpunten,
     welfare,
@@ -28,10 +29,12 @@ from model import (
 )
 from model.fastnp import flatnonzero
 from model.grid import MooreGrid
+from model.inflow import Inflow
 from model.outcomes import METRICS, compute_metrics, newcomer_table
 from model.parameters import DEFAULTS, PARAMS, Value, validate_params
 from model.policies import POLICIES, unknown_policy_message
 from model.population import EmployerState, NewcomerState, ResidentState
+from model.queues import QUEUE_COUNTS, QUEUES, queue_row
 from model.welfare import Costs
 from model.world import CellSampler, CommuteIndex, SpatialIndex, build_world
 
@@ -165,6 +168,20 @@ class IntegrationModel(mesa.Model):
         share_low_literate_residents: float | None = None,
         share_unemployed_residents: float | None = None,
         share_trauma: float | None = None,
+        persons_per_newcomer: float | None = None,
+        arrival_series: str | None = None,
+        surge_factor: float | None = None,
+        surge_start_month: int | None = None,
+        surge_months: int | None = None,
+        decisions_per_month: float | None = None,
+        reception_places: float | None = None,
+        emergency_relocation_rate_per_year: float | None = None,
+        emergency_wellbeing_toll: float | None = None,
+        housing_delivery_per_month: float | None = None,
+        plan_caseworkers: float | None = None,
+        plan_caseload: float | None = None,
+        course_places: float | None = None,
+        startpunt_capacity: float | None = None,
     ) -> None:
         given = {name: value for name, value in locals().items() if name in PARAMS and value is not None}
         if policy not in POLICIES:
@@ -193,6 +210,7 @@ class IntegrationModel(mesa.Model):
         self.population_rng = self.rng.spawn(1)[0]
         self.arrival_schedule = asylum.schedule_arrivals(self.population_rng, self.n_newcomers,
                                                          self.arrival_months)
+        self.inflow = Inflow(self, self.arrival_schedule)  # every pattern draws the cohort: same people first
         self._ages, self._ages_at = np.zeros(0), (-1, -1)
         self.ties = np.zeros(0, dtype=np.int64)  # active ties of each newcomer, as of this month
 
@@ -201,6 +219,8 @@ class IntegrationModel(mesa.Model):
         self.datacollector = MetricsCollector(model_reporters=reporters)
         self.metrics = compute_metrics(self)
         self.datacollector.collect(self)
+        self.queue_counts = dict.fromkeys(QUEUE_COUNTS, 0)
+        self.queues: list[dict[str, float]] = [queue_row(self)]
 
     # --- building the world ------------------------------------------------
 
@@ -258,12 +278,14 @@ class IntegrationModel(mesa.Model):
     def step(self) -> None:
         """One month for everyone, in the order a month happens."""
         self.month += 1
+        self.queue_counts = dict.fromkeys(QUEUE_COUNTS, 0)
         self._arrive()
 
         new_permits = self._decide()
         plans.start_plans(self, new_permits)
         relocated = asylum.relocate(self)
         housed = asylum.house(self)
+        reception.assign_places(self)
         language.schedule_course_after_housing(self, housed)
 
         labour.open_vacancies(self)
@@ -295,6 +317,7 @@ class IntegrationModel(mesa.Model):
 
         self.metrics = compute_metrics(self)
         self.datacollector.collect(self)
+        self.queues.append(queue_row(self))
 
     def _arrive(self) -> None:
         k = asylum.arrivals_this_month(self)
@@ -353,6 +376,10 @@ class IntegrationModel(mesa.Model):
     def newcomer_table(self) -> pd.DataFrame:
         """One row per newcomer who has arrived, as they are now (see `model.outcomes`)."""
         return newcomer_table(self)
+
+    def queue_table(self) -> pd.DataFrame:
+        """Queues and capacity, one row per month, in persons (see `model.queues`)."""
+        return pd.DataFrame(self.queues, columns=["month", *QUEUES])
 
     def model_table(self) -> pd.DataFrame:
         """The DataCollector's model table, one row per month, with plain column order."""

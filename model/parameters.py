@@ -55,7 +55,7 @@ class Param:
         name: Keyword argument of ``IntegrationModel``.
         default: Default value; its Python type is the parameter's type.
         bounds: ``(low, high)`` for numbers, a tuple of allowed values for
-            strings, ``None`` for booleans.
+            strings (``None``: any non-empty text), ``None`` for booleans.
         unit: Unit in plain words ("months", "EUR", "share 0-1", ...).
         label: Plain-language label, shown in the app.
         source: Where the default comes from (seed line, publication, or
@@ -90,7 +90,7 @@ class Param:
         if self.kind is bool:
             return "true or false"
         if self.kind is str:
-            return " | ".join(repr(v) for v in self.bounds)
+            return " | ".join(repr(v) for v in self.bounds) if self.bounds else "a non-empty text"
         low, high = self.bounds
         kind = "an integer" if self.kind is int else "a number"
         return f"{kind} in [{low}, {high}]"
@@ -116,7 +116,7 @@ class Param:
                 return bool(value)
             raise bad
         if kind is str:
-            if isinstance(value, str) and value in self.bounds:
+            if isinstance(value, str) and (value in self.bounds if self.bounds else value.strip() != ""):
                 return value
             raise bad
         if isinstance(value, bool) or not isinstance(value, int | float):
@@ -264,10 +264,12 @@ PARAMS: dict[str, Param] = {
         _p("contact_radius", 3, (1, 20), "cells", "Radius of everyday neighbourhood contact",
            "assumption: ~1.5 km, walking distance", "contacts"),
         # --- Arrival and asylum ----------------------------------------------
-        _p("arrival_pattern", "cohort", ("cohort", "continuous"), "",
+        _p("arrival_pattern", "cohort", ("cohort", "continuous", "surge", "series"), "",
            "Arrival pattern",
            "DESIGN.md: one cohort over 12 months by default; 'continuous' keeps the "
-           "same monthly inflow for the whole run", "asylum"),
+           "same monthly inflow for the whole run; 'surge' is that inflow with a peak "
+           "(surge_factor, surge_start_month, surge_months); 'series' reads monthly "
+           "arrivals from arrival_series (model/inflow.py)", "asylum"),
         _p("arrival_months", 12, (1, 240), "months",
            "Months over which n_newcomers arrive",
            "assumption: one year's cohort, like the 2015-2016 peak", "asylum"),
@@ -529,6 +531,64 @@ PARAMS: dict[str, Param] = {
         _p("share_trauma", 0.3, (0.0, 1.0), "share 0-1",
            "Share of newcomers with mental-health problems (trauma)",
            "assumption: Pharos (2016) on Syrian refugees", "wellbeing"),
+        # --- Capacity: inflow and the places that run out in a peak (issue 12) --------
+        _p("persons_per_newcomer", 1.0, (0.01, 10_000.0), "persons per agent",
+           "Persons each newcomer agent stands for (capacities are divided by it)",
+           "assumption: 1 keeps the default cohort a sample of persons; the national series "
+           "runs at 5-100 persons per agent (benchmarks/README.md)", "capacity"),
+        _p("arrival_series", "nl", None, "",
+           "Monthly arrival series: 'nl' (shipped) or the path of a CSV file",
+           "CBS StatLine 'Asielverzoeken en nareizigers' and IND Asylum Trends, 2013-2023 "
+           "(model/data/README.md); read when arrival_pattern='series'", "capacity"),
+        _p("surge_factor", 3.0, (1.0, 20.0), "times the steady inflow",
+           "Inflow during a surge, relative to the steady level",
+           "assumption: 2015 brought about twice the inflow of 2014 and three times that of "
+           "2013 (CBS); the what-if default is three", "capacity"),
+        _p("surge_start_month", 13, (1, 600), "month",
+           "Month the surge begins (1 = the first month)",
+           "assumption: after a year of steady inflow, so that cohorts before the peak exist",
+           "capacity"),
+        _p("surge_months", 12, (1, 240), "months",
+           "How long the surge lasts",
+           "assumption: the 2015 peak lasted about a year (CBS monthly requests)", "capacity"),
+        _p("decisions_per_month", 4000.0, (1.0, 1_000_000.0), "decisions per month (national)",
+           "Asylum decisions the IND takes per month",
+           "assumption: the IND decided some 40,000-50,000 first requests a year in 2016-2023 "
+           "(IND Asylum Trends); a surge beyond it lengthens the wait (seed note 54, line 1879)",
+           "capacity"),
+        _p("reception_places", 35_000.0, (1.0, 1_000_000.0), "places (national)",
+           "Regular places in reception centres (azc)",
+           "assumption: COA's regular capacity was about 30,000-40,000 places before 2022 "
+           "(COA annual reports); beyond it people go to emergency locations", "capacity"),
+        _p("emergency_relocation_rate_per_year", 4.0, (0.0, 12.0), "moves per year",
+           "Moves per year for people in emergency locations",
+           "assumption: emergency locations (sports halls, pavilions) close after weeks to months "
+           "(COA 2015, 2022); seed lines 1870-1890 on what moves break off", "capacity"),
+        _p("emergency_wellbeing_toll", 0.1, (0.0, 0.5), "wellbeing 0-1",
+           "Lower target wellbeing while in an emergency location",
+           "assumption: no privacy, no activities, uncertainty (Inspectie JenV 2022 on Ter Apel); "
+           "about as heavy as isolation", "capacity"),
+        _p("housing_delivery_per_month", 2500.0, (1.0, 1_000_000.0), "houses per month (national)",
+           "Houses municipalities deliver to permit holders per month",
+           "assumption: the housing task (taakstelling) was some 20,000-30,000 permit holders a "
+           "half-year at its highest and municipalities stayed behind it (COA, 2016, 2022)",
+           "capacity"),
+        _p("plan_caseworkers", 1000.0, (1.0, 100_000.0), "caseworkers (national)",
+           "Caseworkers who make and follow personal plans",
+           "assumption: about one to three per 10,000 inhabitants across 342 municipalities "
+           "(Divosa monitor Wet inburgering 2021-2023)", "capacity"),
+        _p("plan_caseload", 40.0, (1.0, 500.0), "plans per caseworker",
+           "Personal plans one caseworker runs at a time",
+           "assumption: Divosa reports caseloads of 30-60 inburgeringsplichtigen per consulent",
+           "capacity"),
+        _p("course_places", 60_000.0, (1.0, 1_000_000.0), "places (national)",
+           "People who can follow a regular language course at the same time",
+           "assumption: about 60,000 people were in an inburgering course at a time around 2016 "
+           "(DUO); beyond it there is a waiting list", "capacity"),
+        _p("startpunt_capacity", 0.0, (0.0, 1_000_000.0), "newcomer visits per month per startpunt",
+           "Newcomer visits a startpunt can serve in a month (0: unlimited)",
+           "assumption: the seed (kader 3.7, line 2431) sets no size; beyond it visitors still meet "
+           "people but a random part gets no course, portal, placement or guidance", "capacity"),
     ]
 }
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.capacity import first_in_line, in_agents
 from model.fastnp import flatnonzero
 from model.labour import place
 from model.population import Education, Phase
@@ -30,14 +31,30 @@ PLACEMENT_AFTER_MONTHS = 4  # plan offers a placement after a few months without
 
 
 def start_plans(model: IntegrationModel, new_permits: np.ndarray) -> None:
-    """New permit holders get a plan and their course starts next month."""
-    if not model.personal_plan or new_permits.size == 0:
+    """New permit holders get a plan and their course starts next month.
+
+    Caseworkers run at most ``plan_caseworkers x plan_caseload`` plans at a
+    time (national); beyond that, permit holders wait for a plan on a waiting
+    list, first come first served. While they wait they go the 2013 way
+    (a course of their own once housed).
+    """
+    if not model.personal_plan:
         return
     nc = model.nc
-    nc.has_plan[new_permits] = True
-    nc.plan_end_month[new_permits] = model.month + model.plan_months
-    nc.course_start_month[new_permits] = model.month + 1
-    model.costs.plans_started(new_permits.size)
+    waiting = flatnonzero(nc.plan_waiting)
+    asking = np.concatenate([waiting, new_permits]) if waiting.size else new_permits
+    if asking.size == 0:
+        return
+    slots = in_agents(model, model.plan_caseworkers * model.plan_caseload) - np.count_nonzero(nc.has_plan)
+    starting = first_in_line(model, asking, nc.permit_month[asking], slots)
+    nc.plan_waiting[asking] = True
+    nc.plan_waiting[starting] = False
+    if starting.size == 0:
+        return
+    nc.has_plan[starting] = True
+    nc.plan_end_month[starting] = model.month + model.plan_months
+    nc.course_start_month[starting] = model.month + 1
+    model.costs.plans_started(starting.size)
 
 
 def follow_plans(model: IntegrationModel) -> None:

@@ -107,6 +107,9 @@ NEWCOMER_COLUMNS: dict[str, tuple[type, object]] = {
     "plan_end_month": (np.int32, -1),  # month the plan ends (-1: never had one)
     "used_startpunt": (np.bool_, False),
     "visited_startpunt": (np.bool_, False),  # this month
+    # capacity (model.reception, model.plans)
+    "in_emergency": (np.bool_, False),  # in an emergency location, not a regular reception place
+    "plan_waiting": (np.bool_, False),  # on the waiting list for a personal plan
 }
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.capacity import in_agents
 from model.fastnp import flatnonzero
 from model.labour import place
 from model.language import supervised_budget_left, supervised_quality
@@ -113,11 +114,13 @@ def open_doors(model: IntegrationModel) -> tuple[np.ndarray, np.ndarray]:
     where, dist = nearest_startpunt_at(model, x, y, municipality)
     came = rng.random(present.size) < visit_chance(dist, model.startpunt_newcomer_visit, model.startpunt_distance_decay)
     visitors, hub = present[came], where[came]
-    nc.visited_startpunt[visitors] = True
     nc.used_startpunt[visitors] = True
+    meeting, meeting_hub = visitors, hub
+    visitors, hub = served_visitors(model, visitors, hub)
+    nc.visited_startpunt[visitors] = True
 
     idle = visitors[(nc.course_kind[visitors] == NO_COURSE) & ~nc.exam_passed[visitors]
-                    & supervised_budget_left(model)[visitors]]
+                    & supervised_budget_left(model)[visitors] & ~nc.in_emergency[visitors]]
     idle = idle[rng.random(idle.size) < model.startpunt_course_uptake]
     nc.course_kind[idle] = SUPERVISED_COURSE
     nc.course_quality[idle] = supervised_quality(model, nc.municipality[idle])
@@ -125,7 +128,27 @@ def open_doors(model: IntegrationModel) -> tuple[np.ndarray, np.ndarray]:
     nc.volunteering[visitors] |= rng.random(visitors.size) < VOLUNTEER_PORTAL
     jobless = visitors[~nc.employed[visitors]]
     place(model, jobless[rng.random(jobless.size) < PLACEMENT_BROKERING])
-    return _pairs_at_startpunten(model, visitors, hub)
+    return _pairs_at_startpunten(model, meeting, meeting_hub)
+
+
+def served_visitors(model: IntegrationModel, visitors: np.ndarray, hub: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The visitors a startpunt can serve this month, and their startpunt.
+
+    A startpunt serves at most ``startpunt_capacity`` newcomer visits a month
+    (0: no limit); at a crowded one a random part of the visitors is served
+    (course, volunteer portal, placements, work guidance), the others only
+    meet people there: a thinner service.
+    """
+    cap = in_agents(model, model.startpunt_capacity)
+    if model.startpunt_capacity <= 0 or visitors.size == 0:
+        return visitors, hub
+    counts = np.bincount(hub, minlength=len(model.world.startpunt_cells))
+    if (counts <= cap).all():
+        return visitors, hub
+    share = np.minimum(1.0, cap / np.maximum(counts, 1))[hub]  # each visitor's chance to be served
+    served = model.rng.random(visitors.size) < share
+    model.queue_counts["startpunt_unserved"] = int(visitors.size - np.count_nonzero(served))
+    return visitors[served], hub[served]
 
 
 def _pairs_at_startpunten(model, visitors, hub):

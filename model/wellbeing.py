@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model import reception
 from model.fastnp import clip
 from model.population import Phase
 
@@ -59,6 +60,7 @@ def feel(model: IntegrationModel, relocated: np.ndarray, fined: np.ndarray, isol
         isolated, nc.employed, nc.volunteering, nc.exam_passed,
         nc.benefit_cut_months > 0,
     )
+    target = target - reception.wellbeing_toll(model)  # an emergency location weighs on top
     w = nc.wellbeing
     w += ADJUSTMENT * (target - w)
     w[relocated] += RELOCATION_SHOCK
