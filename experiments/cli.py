@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "validate": "experiments.validate",
     "sweep": "experiments.sweep",
     "sensitivity": "experiments.sensitivity",
+    "stress": "experiments.stress",
     "calibrate": "experiments.calibrate",
     "app": "viz.launch",
 }

@@ -1,0 +1,230 @@
+"""`nieuwkomers stress`: do the policies still work when a peak fills reception, houses and programmes?
+
+Runs each chosen policy under a steady inflow and under a stressed one (a
+``surge`` or the real Dutch ``series``), with the same seeds (seed ``i`` brings
+the same first newcomers in every policy and both inflows), on local cores
+or a Dask cluster like every many-runs command (`experiments.executors`).
+Writes to ``--out``:
+
+- ``queues.csv``: per policy, inflow and month, the queues of `model.queues`
+  (persons), mean over seeds;
+- ``cohorts.csv``: outcomes 3 and 5 years after the permit by arrival cohort
+  (before, during and after the peak), mean with 95% CI over seeds;
+- ``waits.csv``: months waiting for a decision and for a house, by cohort;
+- ``effects.csv``: each policy's effect (minus ``baseline_2013``, paired by
+  seed) on the peak cohorts, steady and stressed, and the share it keeps;
+- ``cost.csv``: public cost per person who arrived;
+- ``summary.md`` and ``figures/*.png``; ``stress.json``: settings and timings.
+
+Nothing is written unless everything is (`experiments.store.OutputFolder`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from experiments.errors import UsageError
+from experiments.executors import add_backend_arguments, open_backend, run_in_order
+from experiments.inputs import NUMBERS_HELP, number_type, policies_to_compare, split_list
+from experiments.run import check_common, parse_overrides
+from experiments.store import OutputFolder, add_out_arguments, write_json
+from model import POLICIES, IntegrationModel
+from model.contacts import ACTIVE_TIE
+from model.inflow import SeriesError, read_series
+from model.population import Phase
+
+HELP = ("Run policies under a steady inflow and under a surge (or the real series), same seeds: "
+        "queues, outcomes by arrival cohort, and which policy loses least of its effect.")
+
+DEFAULT_SEEDS = 10
+DEFAULT_YEARS = 10.0
+INFLOWS = ("surge", "series")
+STEADY, STRESSED = "steady", "stressed"
+#: The world of a stress test: 500 agents a year at 50 persons each is a steady 25,000 persons a year,
+#: a little below the Dutch asylum requests of 2016-2019 (about 30,000 a year with follow-up
+#: requests, model/data/README.md), so that the steady inflow fits the default capacities.
+STRESS_WORLD = {"n_newcomers": 500, "arrival_months": 12, "persons_per_newcomer": 50.0}
+CHECK_MONTHS = (36, 60)  # months since the permit at which outcomes are read (3 and 5 years)
+COHORT_MONTHS = 12  # width of the before- and after-peak cohorts
+COHORTS = ("before", "during", "after")
+MONTHS_PER_YEAR = 12
+WORKING_AGE = (18.0, 65.0)
+
+
+@dataclass(frozen=True)
+class StressSettings:
+    """What a stress test runs.
+
+    Attributes:
+        policies: Policy names (``baseline_2013`` first).
+        seeds: Seeds, the same under every policy and inflow.
+        months: Horizon.
+        inflow: "surge" or "series".
+        params: Parameters of every run (the stress world and ``--set``).
+        peak: First and last month of the peak.
+    """
+
+    policies: tuple[str, ...]
+    seeds: tuple[int, ...]
+    months: int
+    inflow: str
+    params: dict = field(default_factory=dict)
+    peak: tuple[int, int] = (0, 0)
+
+    def run_params(self, scenario: str) -> dict:
+        """Parameters of a run under the steady or the stressed inflow."""
+        pattern = "continuous" if scenario == STEADY else self.inflow
+        return {**self.params, "arrival_pattern": pattern}
+
+
+def series_peak(monthly: np.ndarray, months: int) -> tuple[int, int]:
+    """The 12 months with most arrivals whose cohort can be followed 5 years after a permit."""
+    last_start = max(1, min(len(monthly), months - CHECK_MONTHS[-1] - MONTHS_PER_YEAR) - COHORT_MONTHS + 1)
+    sums = [monthly[s - 1: s - 1 + COHORT_MONTHS].sum() for s in range(1, last_start + 1)]
+    start = int(np.argmax(sums)) + 1
+    return start, start + COHORT_MONTHS - 1
+
+
+def make_stress_settings(policies: list[str] | None, seeds: int, years: float, inflow: str,
+                         overrides: dict) -> StressSettings:
+    """Check the request and fix what runs.
+
+    Raises:
+        UsageError: For an unknown policy, a bad inflow, a series file that
+            cannot be used, or a surge outside the horizon.
+    """
+    chosen, _ = policies_to_compare(policies)
+    chosen = list(chosen or POLICIES)
+    for name in chosen:
+        if name not in POLICIES:
+            raise UsageError(f"unknown policy {name!r}; choose from {', '.join(POLICIES)}")
+    if "baseline_2013" not in chosen:
+        chosen.insert(0, "baseline_2013")
+    if inflow not in INFLOWS:
+        raise UsageError(f"--inflow {inflow!r} is not allowed: expected {' | '.join(INFLOWS)}")
+    months = int(round(MONTHS_PER_YEAR * years))
+    params = {**STRESS_WORLD, **{k: v for k, v in overrides.items() if k != "arrival_pattern"}}
+    check = IntegrationModel(rng=0, **params)  # parameters that clash fail now
+    if inflow == "surge":
+        start, length = check.surge_start_month, check.surge_months
+        if start + length - 1 > months:
+            raise UsageError(f"the surge (months {start} to {start + length - 1}) does not fit in "
+                             f"--years {years:g} ({months} months); start it earlier, shorten it or run longer")
+        peak = (start, start + length - 1)
+    else:
+        try:
+            _, persons = read_series(check.arrival_series)
+        except SeriesError as err:
+            raise UsageError(str(err)) from None
+        if persons.size == 0:
+            raise UsageError(f"arrival_series {check.arrival_series!r} has no months")
+        agents = persons[:months] / check.persons_per_newcomer
+        params.update(n_newcomers=max(1, int(round(agents.mean() * MONTHS_PER_YEAR))),
+                      arrival_months=MONTHS_PER_YEAR)  # the steady twin: the series' mean level
+        peak = series_peak(agents, months)
+    return StressSettings(tuple(chosen), tuple(range(seeds)), months, inflow, params, peak)
+
+
+@dataclass
+class StressRun:
+    """What one run sends back (small tables)."""
+
+    policy: str
+    scenario: str
+    seed: int
+    queues: pd.DataFrame
+    outcomes: pd.DataFrame  # one row per adult newcomer and check month: arrival, outcomes
+    waits: pd.DataFrame  # one row per permit holder: arrival, months waiting for decision and house
+    public_cost_eur: float
+    persons_arrived: float
+    seconds: float
+
+
+def run_stress_one(settings: StressSettings, policy: str, scenario: str, seed: int) -> StressRun:
+    """One run, stepped month by month, reading each newcomer's outcomes 3 and 5 years after the permit."""
+    started = time.perf_counter()
+    model = IntegrationModel(policy=policy, rng=seed, **settings.run_params(scenario))
+    checks = []
+    for _ in range(settings.months):
+        model.step()
+        checks.append(_outcomes_due(model))
+    nc = model.nc
+    permit = nc.permit_month >= 0
+    housed = nc.phase == Phase.HOUSED
+    waits = pd.DataFrame({
+        "arrival_month": nc.arrival_month[permit],
+        "decision_wait": (nc.decision_month - nc.arrival_month)[permit],
+        "house_wait": np.where(housed, nc.housed_month - nc.permit_month, np.nan)[permit],
+    })
+    return StressRun(policy, scenario, seed, model.queue_table(), pd.concat(checks, ignore_index=True), waits,
+                     float(model.costs.public_cost) * model.persons_per_newcomer,
+                     float(nc.n) * model.persons_per_newcomer, time.perf_counter() - started)
+
+
+def _outcomes_due(model: IntegrationModel) -> pd.DataFrame:
+    """Outcomes of the working-age newcomers whose permit is exactly 36 or 60 months old this month."""
+    nc = model.nc
+    since = model.month - nc.permit_month
+    age = model.ages()
+    due = (nc.permit_month >= 0) & np.isin(since, CHECK_MONTHS) & (age >= WORKING_AGE[0]) & (age < WORKING_AGE[1])
+    rows = np.flatnonzero(due)
+    ties = (nc.tie_strength[rows] >= ACTIVE_TIE).sum(axis=1)
+    return pd.DataFrame({
+        "arrival_month": nc.arrival_month[rows], "months_since_permit": since[rows],
+        "employed": nc.employed[rows], "a2_plus": nc.language[rows] >= 2.0,
+        "on_welfare": nc.on_welfare[rows], "isolated": ties == 0, "wellbeing": nc.wellbeing[rows],
+    })
+
+
+def run_stress(settings: StressSettings, backend, progress: bool = True) -> list[StressRun]:
+    """Every (policy, inflow, seed) on ``backend``, in that order."""
+    jobs = [(settings, p, sc, s) for p in settings.policies for sc in (STEADY, STRESSED) for s in settings.seeds]
+    return run_in_order(backend, run_stress_one, jobs, "stress", progress=progress)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of `stress`."""
+    parser.add_argument("--policies", metavar="A,B,..", nargs="+",
+                        help=f"policies (default: all; baseline_2013 is always added): {', '.join(POLICIES)}")
+    parser.add_argument("--seeds", type=number_type(int, "--seeds"), default=DEFAULT_SEEDS, metavar="N",
+                        help=f"seeds 0..N-1, the same in every policy and inflow (default {DEFAULT_SEEDS})")
+    parser.add_argument("--years", type=number_type(float, "--years"), default=DEFAULT_YEARS, metavar="Y",
+                        help=f"horizon in years (default {DEFAULT_YEARS:g})")
+    parser.add_argument("--inflow", default="surge", choices=INFLOWS,
+                        help="the stressed inflow: a surge over the steady level (surge_factor, "
+                             "surge_start_month, surge_months) or the Dutch series 2013-2023 (default surge)")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="override a parameter in every run, e.g. --set surge_factor=2 or "
+                             f"--set reception_places=20000 (repeatable). {NUMBERS_HELP}")
+    add_out_arguments(parser)
+    add_backend_arguments(parser)
+
+
+def main(args: argparse.Namespace) -> int:
+    """Run the stress test and write its report."""
+    from experiments.stress_report import summarise_stress, write_report
+
+    check_common(args)
+    if not 2 <= args.seeds <= 10_000:
+        raise UsageError(f"--seeds {args.seeds} is not allowed: expected an integer in [2, 10000]")
+    settings = make_stress_settings(split_list(args.policies, "--policies"), args.seeds, args.years,
+                                    args.inflow, parse_overrides(args.set))
+    n_runs = len(settings.policies) * 2 * len(settings.seeds)
+    with open_backend(args.workers, args.scheduler, jobs=n_runs) as backend, \
+            OutputFolder(args.out, "stress", args.force) as folder:
+        started = time.perf_counter()
+        runs = run_stress(settings, backend)
+        summary = summarise_stress(settings, runs)
+        write_report(summary, folder.staging)
+        write_json({"command": "stress", "policies": list(settings.policies), "seeds": list(settings.seeds),
+                    "months": settings.months, "inflow": settings.inflow, "peak_months": list(settings.peak),
+                    "params": settings.params, "backend": backend.description,
+                    "seconds": round(time.perf_counter() - started, 2)}, folder.staging / "stress.json")
+    print(summary.verdict)
+    print(f"\nReport: {folder.path / 'summary.md'}")
+    return 0

@@ -1,0 +1,237 @@
+"""Summarising a stress test: queues, outcomes by arrival cohort, effects kept, and the report.
+
+Everything in the report is computed from the runs: which policy keeps most of
+its effect under the stressed inflow, and why (which of its levers meets a
+queue, and how long that queue is).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from experiments.comparison.report import _md_table
+from experiments.store import atomic_write, write_text
+from experiments.stress import (
+    CHECK_MONTHS,
+    COHORT_MONTHS,
+    COHORTS,
+    MONTHS_PER_YEAR,
+    STEADY,
+    STRESSED,
+    StressRun,
+    StressSettings,
+)
+from experiments.summary import mean_ci
+from model import POLICIES
+from model.queues import QUEUES
+
+REFERENCE = "baseline_2013"
+OUTCOMES = {"employed": "employed", "a2_plus": "Dutch A2+", "on_welfare": "on welfare", "isolated": "isolated",
+            "wellbeing": "wellbeing"}
+HEADLINE = "employed"
+PERCENT = 100.0
+#: Which queue each lever meets, and how to say it (for the "why").
+LEVER_QUEUES = {
+    "personal_plan": ("plan_waiting", "on the waiting list for a personal plan"),
+    "language_from_arrival": ("emergency_reception", "in emergency locations (no azc lessons or activities there)"),
+    "azc_activities": ("emergency_reception", "in emergency locations (no azc lessons or activities there)"),
+    "municipal_direction": ("course_waiting", "waiting for a course place"),
+    "startpunten_per_municipality": ("startpunt_unserved", "visiting a crowded startpunt without being served"),
+}
+
+
+@dataclass
+class StressSummary:
+    """The tables and the verdict of a stress test."""
+
+    settings: StressSettings
+    queues: pd.DataFrame
+    cohorts: pd.DataFrame
+    waits: pd.DataFrame
+    effects: pd.DataFrame
+    cost: pd.DataFrame
+    kept: pd.DataFrame
+    verdict: str
+
+
+def cohort_of(arrival_month: pd.Series, peak: tuple[int, int]) -> pd.Series:
+    """'before', 'during' or 'after' the peak for each arrival month (None outside the three)."""
+    start, end = peak
+    cohort = np.select([(arrival_month >= start - COHORT_MONTHS) & (arrival_month < start),
+                        (arrival_month >= start) & (arrival_month <= end),
+                        (arrival_month > end) & (arrival_month <= end + COHORT_MONTHS)],
+                       list(COHORTS), default="")
+    return pd.Series(cohort, index=arrival_month.index).replace("", None)
+
+
+def per_run_cohort_outcomes(run: StressRun, peak: tuple[int, int]) -> pd.DataFrame:
+    """One run's mean outcomes per cohort and years since permit (long: outcome, value)."""
+    table = run.outcomes.assign(cohort=cohort_of(run.outcomes["arrival_month"], peak)).dropna(subset=["cohort"])
+    table["years_since_permit"] = table["months_since_permit"] // MONTHS_PER_YEAR
+    means = table.groupby(["cohort", "years_since_permit"])[list(OUTCOMES)].mean().reset_index()
+    long = means.melt(["cohort", "years_since_permit"], var_name="outcome", value_name="value")
+    return long.assign(policy=run.policy, inflow=run.scenario, seed=run.seed)
+
+
+def summarise_stress(settings: StressSettings, runs: list[StressRun]) -> StressSummary:
+    """Every table of the report, and the verdict."""
+    queues = pd.concat([r.queues.assign(policy=r.policy, inflow=r.scenario, seed=r.seed) for r in runs])
+    queues = queues.groupby(["policy", "inflow", "month"], sort=False)[list(QUEUES)].mean().reset_index()
+    per_run = pd.concat([per_run_cohort_outcomes(r, settings.peak) for r in runs], ignore_index=True)
+    cohorts = mean_ci(per_run, ["policy", "inflow", "cohort", "years_since_permit", "outcome"])
+    waits = pd.concat([r.waits.assign(policy=r.policy, inflow=r.scenario, seed=r.seed,
+                                      cohort=cohort_of(r.waits["arrival_month"], settings.peak)) for r in runs])
+    waits = waits.dropna(subset=["cohort"]).groupby(["policy", "inflow", "seed", "cohort"])[
+        ["decision_wait", "house_wait"]].mean().reset_index()
+    waits = waits.melt(["policy", "inflow", "seed", "cohort"], var_name="wait", value_name="months")
+    waits = mean_ci(waits, ["policy", "inflow", "cohort", "wait"], "months")
+    cost = pd.DataFrame([{"policy": r.policy, "inflow": r.scenario, "seed": r.seed,
+                          "cost_per_person_eur": r.public_cost_eur / max(r.persons_arrived, 1.0)} for r in runs])
+    cost = mean_ci(cost, ["policy", "inflow"], "cost_per_person_eur")
+    effects = paired_effects(per_run)
+    kept = effect_kept(effects)
+    summary = StressSummary(settings, queues, cohorts, waits, effects, cost, kept, "")
+    summary.verdict = verdict(summary)
+    return summary
+
+
+def paired_effects(per_run: pd.DataFrame) -> pd.DataFrame:
+    """Each policy minus the baseline, paired by seed, on the peak cohort: mean and 95% CI."""
+    peak = per_run[per_run["cohort"] == "during"]
+    keys = ["inflow", "seed", "years_since_permit", "outcome"]
+    base = peak[peak["policy"] == REFERENCE].set_index(keys)["value"]
+    diff = peak[peak["policy"] != REFERENCE].copy()
+    diff["value"] = diff["value"].to_numpy() - base.reindex(pd.MultiIndex.from_frame(diff[keys])).to_numpy()
+    return mean_ci(diff, ["policy", "inflow", "years_since_permit", "outcome"])
+
+
+def effect_kept(effects: pd.DataFrame) -> pd.DataFrame:
+    """Each policy's effect on employment 3 years after the permit (peak cohort), steady and stressed."""
+    sel = effects[(effects["outcome"] == HEADLINE) & (effects["years_since_permit"] == CHECK_MONTHS[0] // 12)]
+    wide = sel.pivot(index="policy", columns="inflow", values="mean").reindex(columns=[STEADY, STRESSED])
+    wide["lost"] = wide[STEADY] - wide[STRESSED]
+    wide["kept"] = np.where(wide[STEADY] > 0, wide[STRESSED] / wide[STEADY], np.nan)
+    order = [p for p in POLICIES if p in wide.index]
+    return wide.reindex(order).reset_index()
+
+
+def exposure(summary: StressSummary, policy: str) -> dict[str, str]:
+    """The queues the policy's levers met under the stressed inflow: queue -> in words, largest first."""
+    levers = POLICIES[policy]
+    queues = summary.queues[(summary.queues["policy"] == policy) & (summary.queues["inflow"] == STRESSED)]
+    met = {}
+    for lever, (queue, text) in LEVER_QUEUES.items():
+        peak = float(queues[queue].max()) if len(queues) else 0.0
+        if levers.get(lever) and peak >= 1 and queue not in met:
+            met[queue] = (peak, f"{peak:,.0f} people {text}")
+    return {q: words for q, (_, words) in sorted(met.items(), key=lambda item: -item[1][0])}
+
+
+def verdict(summary: StressSummary) -> str:
+    """Which policy loses least of its effect under the stressed inflow, and why (computed)."""
+    kept = summary.kept.dropna(subset=[STEADY, STRESSED])
+    kept = kept[kept[STEADY] > 0].sort_values(["lost", "policy"])
+    if kept.empty:
+        return "No policy had a positive effect on employment 3 years after the permit under the steady inflow."
+    best, worst = kept.iloc[0], kept.iloc[-1]
+    inflow = summary.settings.inflow
+    base = summary.cohorts
+    emp = base[(base["policy"] == REFERENCE) & (base["outcome"] == HEADLINE) & (base["cohort"] == "during")
+               & (base["years_since_permit"] == CHECK_MONTHS[0] // 12)].set_index("inflow")["mean"]
+    lines = [f"Peak cohorts under {REFERENCE}: employed 3 years after the permit "
+             f"{emp.get(STEADY, np.nan):.0%} with the steady inflow, {emp.get(STRESSED, np.nan):.0%} "
+             f"with the {inflow}."]
+    lines.append(f"{best['policy']} loses least of its effect on the peak cohorts: {_pp(best[STEADY])} steady, "
+                 f"{_pp(best[STRESSED])} under the {inflow} (it keeps {best['kept']:.0%}).")
+    met_best = exposure(summary, best["policy"])
+    if worst["policy"] == best["policy"]:
+        lines.append("Why: " + ("at the worst month its levers met " + "; ".join(met_best.values()) + "." if met_best else
+                                "none of its levers needs reception places, caseworkers or course places."))
+        return "\n".join(lines)
+    met_worst = exposure(summary, worst["policy"])
+    only_worst = [words for queue, words in met_worst.items() if queue not in met_best]
+    why = ("none of its levers needs reception places, caseworkers or course places" if not met_best
+           else "at the worst month its levers met " + "; ".join(met_best.values()))
+    if only_worst:
+        why += f", while {worst['policy']}'s levers also met " + "; ".join(only_worst)
+    lines.append(f"Why: {why}.")
+    lines.append(f"{worst['policy']} loses most: {_pp(worst[STEADY])} steady, {_pp(worst[STRESSED])} under "
+                 f"the {inflow} (it keeps {worst['kept']:.0%}).")
+    lines.append(f"Effects are measured against {REFERENCE} under the same inflow, which itself lost "
+                 f"{PERCENT * (emp.get(STEADY, np.nan) - emp.get(STRESSED, np.nan)):.1f} pp: a policy keeps its "
+                 "effect when it shields its people from the queues that set the baseline back.")
+    return "\n".join(lines)
+
+
+def _pp(share: float) -> str:
+    return f"{PERCENT * share:+.1f} pp"
+
+
+def write_report(summary: StressSummary, folder: Path) -> None:
+    """Write the CSVs, figures and summary.md into ``folder``."""
+    from viz.peaks_figures import cohort_outcomes_figure, queues_figure
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("queues", "cohorts", "waits", "effects", "cost"):
+        getattr(summary, name).to_csv(folder / f"{name}.csv", index=False)
+    figures = folder / "figures"
+    figures.mkdir(exist_ok=True)
+    drawn = {"queues.png": queues_figure(summary.queues, summary.settings.peak),
+             "cohorts.png": cohort_outcomes_figure(summary.cohorts, HEADLINE, CHECK_MONTHS[0] // 12)}
+    for name, fig in drawn.items():
+        atomic_write(figures / name, lambda tmp, fig=fig: fig.savefig(tmp, format="png", dpi=110))
+    write_text(report_markdown(summary), folder / "summary.md")
+
+
+def report_markdown(summary: StressSummary) -> str:
+    """The report: settings, verdict, waits, queues at their worst, cohorts, effects, cost."""
+    st = summary.settings
+    lines = [f"# Stress test: steady inflow vs {st.inflow}", "",
+             f"Policies: {', '.join(st.policies)}; {len(st.seeds)} seeds (the same under both inflows); "
+             f"{st.months} months; peak months {st.peak[0]} to {st.peak[1]}; "
+             f"{st.params.get('persons_per_newcomer', 1):g} persons per newcomer agent.", "",
+             "## Verdict", "", *[f"- {line}" for line in summary.verdict.splitlines()], "",
+             "## Waiting (months, mean over seeds, by arrival cohort)", "",
+             _table(summary.waits.pivot_table(index=["policy", "cohort"], columns=["wait", "inflow"],
+                                              values="mean", sort=False).round(1)), "",
+             "## Queues at their worst month (persons, mean over seeds)", "",
+             _table(summary.queues.groupby(["policy", "inflow"], sort=False)[list(QUEUES)[1:]].max().round(0)), "",
+             "![queues](figures/queues.png)", "",
+             "## Outcomes 3 and 5 years after the permit, by arrival cohort", ""]
+    for years in (m // MONTHS_PER_YEAR for m in CHECK_MONTHS):
+        sel = summary.cohorts[(summary.cohorts["years_since_permit"] == years)
+                              & (summary.cohorts["outcome"] == HEADLINE)]
+        lines += [f"Share employed, {years} years after the permit:", "",
+                  _table(sel.pivot_table(index="policy", columns=["cohort", "inflow"], values="mean",
+                                         sort=False).round(3)), ""]
+    lines += ["![cohorts](figures/cohorts.png)", "",
+              "## Effect on the peak cohort's employment at 3 years (policy minus baseline, paired by seed)", "",
+              _table(summary.kept.set_index("policy").round(3)), "",
+              "## Public cost per person who arrived (EUR)", "",
+              _table(summary.cost.pivot_table(index="policy", columns="inflow", values="mean",
+                                              sort=False).round(0)), "",
+              "Tables: queues.csv, cohorts.csv, waits.csv, effects.csv, cost.csv.", ""]
+    return "\n".join(lines)
+
+
+def _table(frame: pd.DataFrame) -> str:
+    """A DataFrame (its index included) as a Markdown table."""
+    if not len(frame):
+        return "(none)"
+    frame = frame.copy()
+    if isinstance(frame.columns, pd.MultiIndex):
+        frame.columns = [" ".join(str(c) for c in col) for col in frame.columns]
+    frame = frame.reset_index() if frame.index.name or isinstance(frame.index, pd.MultiIndex) else frame
+    header = [str(c) for c in frame.columns]
+    rows = [[_cell(v) for v in row] for row in frame.itertuples(index=False)]
+    return _md_table(header, rows)
+
+
+def _cell(value) -> str:
+    if isinstance(value, float):
+        return "" if np.isnan(value) else f"{value:,.3f}".rstrip("0").rstrip(".")
+    return str(value)
