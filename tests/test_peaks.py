@@ -1,0 +1,147 @@
+"""Peaks: capacity binds only in a surge, and then it costs the peak cohorts (issue 12)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import SMALL
+from scipy import stats
+
+from experiments.stress import StressSettings, run_stress_one
+from model import IntegrationModel
+from model.inflow import read_series, spread_evenly, surge_levels
+from model.population import SUPERVISED_COURSE, Phase
+
+SURGE = (13, 24)  # the default surge: months 13 to 24
+MONTHS = 84  # the peak cohorts' third year after the permit fits
+UNLIMITED = {"decisions_per_month": 1e6, "reception_places": 1e6, "housing_delivery_per_month": 1e6,
+             "plan_caseworkers": 1e5, "course_places": 1e6}
+#: 12.5 agents a month at 160 persons each: a steady 2,000 persons a month, 6,000 in the surge.
+BINDING = {"persons_per_newcomer": 160.0}
+#: CBS annual asylum requests incl. follow-up (model/data/README.md)
+ANNUAL_NL = {2013: 17190, 2015: 58880, 2022: 47990, 2023: 48500}
+
+
+def peak_cohort_at_three_years(params: dict, seeds: range, policy: str = "baseline_2013",
+                               scenarios: tuple[str, ...] = ("steady", "stressed")) -> dict:
+    """Per seed, steady and stressed: the peak cohorts' employment 3 years after the permit and waits."""
+    out = {}
+    settings = StressSettings(("baseline_2013",), tuple(seeds), MONTHS, "surge",
+                              {**SMALL, "arrival_months": 12, **params}, SURGE)
+    for scenario in scenarios:
+        rows = []
+        for seed in seeds:
+            run = run_stress_one(settings, policy, scenario, seed)
+            o, w = run.outcomes, run.waits
+            peak = (o["arrival_month"] >= SURGE[0]) & (o["arrival_month"] <= SURGE[1]) & (o["months_since_permit"] == 36)
+            waits = w[(w["arrival_month"] >= SURGE[0]) & (w["arrival_month"] <= SURGE[1])]
+            everyone = o["months_since_permit"] == 36
+            rows.append((o.loc[peak, "employed"].mean(), waits["house_wait"].mean(),
+                         o.loc[everyone, "employed"].mean(), o.loc[everyone, "a2_plus"].mean()))
+        out[scenario] = np.array(rows)
+    return out
+
+
+def paired_ci(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """95% CI of the mean paired difference a - b."""
+    d = a - b
+    half = stats.t.ppf(0.975, d.size - 1) * d.std(ddof=1) / np.sqrt(d.size)
+    return d.mean() - half, d.mean() + half
+
+
+def test_with_unlimited_capacity_a_surge_changes_nothing_per_person():
+    runs = peak_cohort_at_three_years({**UNLIMITED, "persons_per_newcomer": 1.0}, range(6))
+    for column in (2, 3):  # employed, Dutch A2+, three years after the permit (everyone followed that long)
+        low, high = paired_ci(runs["stressed"][:, column], runs["steady"][:, column])
+        assert low <= 0.0 <= high
+    assert abs(runs["stressed"][:, 1].mean() - runs["steady"][:, 1].mean()) < 0.5  # the same wait for a house
+
+
+def test_with_binding_capacity_a_surge_lengthens_the_wait_for_a_house_and_costs_jobs():
+    runs = peak_cohort_at_three_years({**BINDING, "housing_delivery_per_month": 2000.0}, range(8))
+    steady, surge = runs["steady"], runs["stressed"]
+    assert surge[:, 1].mean() > steady[:, 1].mean() + 2.0  # months waiting for a house
+    assert surge[:, 0].mean() < steady[:, 0].mean() - 0.02  # employed 3 years after the permit
+
+
+def test_a_capacity_limited_plan_loses_part_of_its_effect():
+    def effect(caseworkers: float) -> float:
+        params = {**BINDING, "plan_caseworkers": caseworkers}
+        with_plan, without = (peak_cohort_at_three_years({**params, "personal_plan": plan}, range(6),
+                                                         scenarios=("stressed",))["stressed"][:, 0]
+                              for plan in (True, False))
+        return float((with_plan - without).mean())
+
+    unlimited, limited = effect(1e5), effect(400.0)
+    assert 0.0 < limited < unlimited
+
+
+def test_nothing_binds_at_the_defaults():
+    model = IntegrationModel(rng=3, **SMALL)
+    model.run_for(36)
+    queues = model.queue_table()
+    assert len(queues) == 37 and queues["month"].tolist() == list(range(37))
+    waiting = ["decisions_overdue", "emergency_reception", "houses_overdue", "plan_waiting", "course_waiting",
+               "startpunt_unserved"]
+    assert (queues[waiting] == 0).all().all()
+    assert queues["arrivals"].sum() == SMALL["n_newcomers"]
+
+
+def test_full_reception_sends_the_newest_to_emergency_locations_without_courses():
+    model = IntegrationModel(rng=1, **SMALL, language_from_arrival=True, reception_places=40.0)
+    model.run_for(8)
+    nc = model.nc
+    in_reception = nc.phase <= Phase.AWAITING_HOUSING
+    emergency = nc.in_emergency & in_reception
+    assert emergency.any() and np.count_nonzero(in_reception & ~nc.in_emergency) <= 41
+    assert nc.arrival_month[emergency].min() >= nc.arrival_month[in_reception & ~nc.in_emergency].max()
+    assert not (nc.course_kind[emergency] != 0).any()  # no lessons there
+    assert model.queue_table()["emergency_reception"].iloc[-1] == np.count_nonzero(emergency)
+
+
+def test_course_places_make_a_waiting_list():
+    model = IntegrationModel(rng=2, **SMALL, municipal_direction=True, course_places=10.0, asylum_wait_months=2.0)
+    model.run_for(30)
+    in_course = np.count_nonzero(model.nc.course_kind == SUPERVISED_COURSE)
+    assert in_course <= 11
+    assert model.queue_table()["course_waiting"].max() > 0
+
+
+def test_surge_inflow_is_the_steady_one_plus_the_peak():
+    steady = spread_evenly(surge_levels(12.5, 48, 1.0, 13, 12))
+    surge = spread_evenly(surge_levels(12.5, 48, 3.0, 13, 12))
+    assert (surge[:12] == steady[:12]).all()
+    assert surge[12:24].sum() == pytest.approx(3 * steady[12:24].sum(), abs=2)
+    model = IntegrationModel(rng=0, **SMALL, arrival_pattern="surge", arrival_months=12)
+    model.run_for(30)
+    arrivals = model.queue_table()["arrivals"].to_numpy()[1:]
+    assert arrivals[:12].sum() == 150 and arrivals[12:24].sum() == 450 and arrivals[24:].sum() == 75
+
+
+def test_the_dutch_series_ships_and_adds_up_to_the_annual_totals():
+    months, persons = read_series("nl")
+    assert months[0] == "2013-01" and months[-1] == "2023-12" and len(months) == 132
+    for year, total in ANNUAL_NL.items():
+        assert persons[[m.startswith(str(year)) for m in months]].sum() == total
+    model = IntegrationModel(rng=0, **SMALL, arrival_pattern="series", persons_per_newcomer=100.0)
+    model.run_for(24)
+    assert model.nc.n == int(persons[:24].sum() // 100)
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (None, "cannot read"),
+    ("month,requests\n2013-01,-5\n", "not a count >= 0"),
+    ("month,requests\n2013-01,many\n", "not a number"),
+    ("maand,aantal\n2013-01,5\n", "expected columns 'month'"),
+    ("month\n2013-01\n", "expected columns 'month'"),
+    ("month,requests\n2013-13,5\n", "not YYYY-MM"),
+])
+def test_a_bad_series_file_is_refused_in_one_line(tmp_path: Path, content, message):
+    path = tmp_path / "series.csv"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    with pytest.raises(ValueError, match=message) as err:
+        IntegrationModel(rng=0, **SMALL, arrival_pattern="series", arrival_series=str(path))
+    assert "\n" not in str(err.value)

@@ -1,0 +1,60 @@
+"""`nieuwkomers stress` end to end on a small world; bad input is one line, exit 2, nothing written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import SMALL
+
+from experiments.cli import main
+
+WORLD = [arg for k, v in {**SMALL, "persons_per_newcomer": 160}.items() for arg in ("--set", f"{k}={v}")]
+
+
+def stress(*args: str) -> int:
+    return main(["stress", "--workers", "1", *WORLD, *args])
+
+
+def test_stress_writes_the_report_the_tables_and_the_figures(tmp_path: Path, capsys):
+    out = tmp_path / "stress"
+    assert stress("--policies", "two_track", "--seeds", "2", "--years", "7", "--out", str(out)) == 0
+    printed = capsys.readouterr().out
+    assert "Peak cohorts under baseline_2013" in printed
+    for name in ("summary.md", "queues.csv", "cohorts.csv", "waits.csv", "effects.csv", "cost.csv",
+                 "stress.json", "figures/queues.png", "figures/cohorts.png"):
+        assert (out / name).is_file(), name
+    queues = pd.read_csv(out / "queues.csv")
+    assert set(queues["inflow"]) == {"steady", "stressed"} and set(queues["policy"]) == {"baseline_2013", "two_track"}
+    worst = queues.groupby("inflow")["emergency_reception"].max()
+    assert worst["stressed"] > worst["steady"]
+    cohorts = pd.read_csv(out / "cohorts.csv")
+    assert set(cohorts["cohort"]) == {"before", "during", "after"} and set(cohorts["years_since_permit"]) >= {3}
+    report = (out / "summary.md").read_text(encoding="utf-8")
+    assert "## Verdict" in report and "figures/queues.png" in report
+    # a second run into its own output folder replaces it; another folder is refused without --force
+    assert stress("--policies", "two_track", "--seeds", "2", "--years", "7", "--out", str(out)) == 0
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--set", "surge_start_month=70"], "does not fit"),
+    (["--inflow", "series", "--set", "arrival_series=/no/such/file.csv"], "cannot read"),
+    (["--set", "surge_factor=0.5"], "surge_factor=0.5 is not allowed"),
+    (["--policies", "two_trak"], "two_trak"),
+    (["--seeds", "1"], "--seeds 1 is not allowed"),
+])
+def test_bad_input_is_one_line_exit_2_and_nothing_written(tmp_path: Path, capsys, args, message):
+    out = tmp_path / "stress"
+    assert stress("--years", "6", "--seeds", "2", *args, "--out", str(out)) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_a_bad_series_file_is_refused_before_anything_runs(tmp_path: Path, capsys):
+    series = tmp_path / "series.csv"
+    series.write_text("month,requests\n2013-01,12\n2013-02,-3\n", encoding="utf-8")
+    out = tmp_path / "stress"
+    assert stress("--inflow", "series", "--set", f"arrival_series={series}", "--out", str(out)) == 2
+    assert "not a count >= 0" in capsys.readouterr().err and not out.exists()
