@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 ODD = ROOT / "docs" / "ODD.md"
 SUBMODELS = ("asylum", "language", "labour", "exam", "contacts", "startpunten", "wellbeing", "welfare",
-             "plans", "activities", "scarring", "world", "population")
+             "plans", "activities", "scarring", "inflow", "world", "population")
 VALIDATION = ROOT / "docs" / "validation" / "validation.csv"  # written by `make validation`
 
 

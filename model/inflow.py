@@ -27,9 +27,9 @@ import numpy as np
 if TYPE_CHECKING:
     from model.model import IntegrationModel
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parent / "data"  # the data shipped with the package
 SHIPPED_SERIES = {"nl": DATA / "asylum_series_nl.csv"}  # name -> file shipped with the package
-MONTH_COLUMN = "month"
+MONTH_COLUMN = "month"  # the one column every series needs (YYYY-MM)
 NOTE_COLUMNS = ("shape", "note", "source")  # text columns a series may carry, ignored
 MONTH_FORMAT = re.compile(r"\d{4}-(0[1-9]|1[0-2])")  # YYYY-MM
 
