@@ -22,8 +22,11 @@ Nothing is written unless everything is (`experiments.store.OutputFolder`).
 from __future__ import annotations
 
 import argparse
+import shutil
+import sys
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -32,7 +35,7 @@ from experiments.errors import UsageError
 from experiments.executors import add_backend_arguments, open_backend, run_in_order
 from experiments.inputs import NUMBERS_HELP, number_type, policies_to_compare, split_list
 from experiments.run import check_common, parse_overrides
-from experiments.store import OutputFolder, add_out_arguments, write_json
+from experiments.store import OutputFolder, add_out_arguments, atomic_write, write_json, write_text
 from model import POLICIES, IntegrationModel
 from model.contacts import ACTIVE_TIE
 from model.inflow import SeriesError, read_series
@@ -50,10 +53,13 @@ STEADY, STRESSED = "steady", "stressed"
 #: requests, model/data/README.md), so that the steady inflow fits the default capacities.
 STRESS_WORLD = {"n_newcomers": 500, "arrival_months": 12, "persons_per_newcomer": 50.0}
 CHECK_MONTHS = (36, 60)  # months since the permit at which outcomes are read (3 and 5 years)
+FIRST_YEAR = 12  # months since the permit at which the start is read (course hours, housed)
 COHORT_MONTHS = 12  # width of the before- and after-peak cohorts
 COHORTS = ("before", "during", "after")
 MONTHS_PER_YEAR = 12
 WORKING_AGE = (18.0, 65.0)
+README_START, README_END = "<!-- stress:start -->", "<!-- stress:end -->"
+README_IMAGE = Path("docs") / "img" / "stress_queues.png"
 
 
 @dataclass(frozen=True)
@@ -167,17 +173,18 @@ def run_stress_one(settings: StressSettings, policy: str, scenario: str, seed: i
 
 
 def _outcomes_due(model: IntegrationModel) -> pd.DataFrame:
-    """Outcomes of the working-age newcomers whose permit is exactly 36 or 60 months old this month."""
+    """Outcomes of the working-age newcomers whose permit is exactly 12, 36 or 60 months old this month."""
     nc = model.nc
     since = model.month - nc.permit_month
     age = model.ages()
-    due = (nc.permit_month >= 0) & np.isin(since, CHECK_MONTHS) & (age >= WORKING_AGE[0]) & (age < WORKING_AGE[1])
+    due = (nc.permit_month >= 0) & np.isin(since, (FIRST_YEAR, *CHECK_MONTHS)) & (age >= WORKING_AGE[0]) & (age < WORKING_AGE[1])
     rows = np.flatnonzero(due)
     ties = (nc.tie_strength[rows] >= ACTIVE_TIE).sum(axis=1)
     return pd.DataFrame({
         "arrival_month": nc.arrival_month[rows], "months_since_permit": since[rows],
         "employed": nc.employed[rows], "a2_plus": nc.language[rows] >= 2.0,
         "on_welfare": nc.on_welfare[rows], "isolated": ties == 0, "wellbeing": nc.wellbeing[rows],
+        "course_hours": nc.course_hours[rows], "housed": nc.phase[rows] == Phase.HOUSED,
     })
 
 
@@ -201,19 +208,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="override a parameter in every run, e.g. --set surge_factor=2 or "
                              f"--set reception_places=20000 (repeatable). {NUMBERS_HELP}")
+    parser.add_argument("--readme", metavar="README.md",
+                        help=f"rewrite the block between {README_START} and {README_END} in this file "
+                             "with the verdict and the queues figure (copied to docs/img/stress_queues.png)")
     add_out_arguments(parser)
     add_backend_arguments(parser)
 
 
 def main(args: argparse.Namespace) -> int:
     """Run the stress test and write its report."""
-    from experiments.stress_report import summarise_stress, write_report
+    from experiments.stress_report import readme_block, summarise_stress, write_report
 
     check_common(args)
     if not 2 <= args.seeds <= 10_000:
         raise UsageError(f"--seeds {args.seeds} is not allowed: expected an integer in [2, 10000]")
     settings = make_stress_settings(split_list(args.policies, "--policies"), args.seeds, args.years,
                                     args.inflow, parse_overrides(args.set))
+    readme = check_readme(args.readme, README_START, README_END) if args.readme else None
     n_runs = len(settings.policies) * 2 * len(settings.seeds)
     with open_backend(args.workers, args.scheduler, jobs=n_runs) as backend, \
             OutputFolder(args.out, "stress", args.force) as folder:
@@ -225,6 +236,36 @@ def main(args: argparse.Namespace) -> int:
                     "months": settings.months, "inflow": settings.inflow, "peak_months": list(settings.peak),
                     "params": settings.params, "backend": backend.description,
                     "seconds": round(time.perf_counter() - started, 2)}, folder.staging / "stress.json")
+    if readme is not None:
+        image = readme.parent / README_IMAGE
+        image.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(image, lambda tmp: shutil.copyfile(folder.path / "figures" / "queues.png", tmp))
+        replace_block(readme, README_START, README_END, readme_block(summary, args, README_IMAGE))
+        print(f"updated {readme} and {image}", file=sys.stderr)
     print(summary.verdict)
     print(f"\nReport: {folder.path / 'summary.md'}")
     return 0
+
+
+def check_readme(path: str, start: str, end: str) -> Path:
+    """The README to rewrite, checked before anything runs.
+
+    Raises:
+        UsageError: If it cannot be read or has no ``start ... end`` block.
+    """
+    readme = Path(path)
+    try:
+        text = readme.read_text(encoding="utf-8")
+    except OSError as err:
+        raise UsageError(f"--readme {path!r} cannot be read ({err.strerror or err})") from None
+    if start not in text or end not in text:
+        raise UsageError(f"--readme {path!r} has no {start} ... {end} block")
+    return readme
+
+
+def replace_block(readme: Path, start: str, end: str, block: str) -> None:
+    """Rewrite what lies between the markers ``start`` and ``end`` (kept) in ``readme``."""
+    text = readme.read_text(encoding="utf-8")
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    write_text(f"{head}{start}\n{block}\n{end}{tail}", readme)

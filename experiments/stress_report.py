@@ -31,7 +31,7 @@ from model.queues import QUEUES
 
 REFERENCE = "baseline_2013"
 OUTCOMES = {"employed": "employed", "a2_plus": "Dutch A2+", "on_welfare": "on welfare", "isolated": "isolated",
-            "wellbeing": "wellbeing"}
+            "wellbeing": "wellbeing", "course_hours": "course hours so far", "housed": "housed"}
 HEADLINE = "employed"
 PERCENT = 100.0
 #: Which queue each lever meets, and how to say it (for the "why").
@@ -119,6 +119,31 @@ def effect_kept(effects: pd.DataFrame) -> pd.DataFrame:
     return wide.reindex(order).reset_index()
 
 
+def first_year(summary: StressSummary, policy: str) -> str:
+    """How the peak cohorts' first-year course hours after the permit changed under stress, policy vs baseline.
+
+    A policy whose courses do not wait for a house, a caseworker or a place
+    keeps its people learning while the baseline's wait.
+    """
+    c = summary.cohorts
+    sel = c[(c["cohort"] == "during") & (c["years_since_permit"] == 1)
+            & (c["outcome"] == "course_hours")].set_index(["policy", "inflow"])["mean"]
+
+    def change(who: str) -> tuple[float, str]:
+        steady, stressed = sel.get((who, STEADY), np.nan), sel.get((who, STRESSED), np.nan)
+        drop = stressed / steady - 1.0 if steady > 0 else np.nan
+        return drop, f"{steady:.0f} to {stressed:.0f} hours, {drop:+.0%}"
+
+    mine, mine_words = change(policy)
+    base, base_words = change(REFERENCE)
+    if not mine > base:  # a larger drop (or no data)
+        return (f"its peak cohorts lost more of their course hours in the first year after the permit "
+                f"({mine_words}) than {REFERENCE}'s ({base_words}); the difference lies in what follows")
+    return (f"its peak cohorts kept more of their course hours in the first year after the permit "
+            f"({mine_words}) than {REFERENCE}'s ({base_words}), whose course waits for a house and a "
+            "search of their own")
+
+
 def exposure(summary: StressSummary, policy: str) -> dict[str, str]:
     """The queues the policy's levers met under the stressed inflow: queue -> in words, largest first."""
     levers = POLICIES[policy]
@@ -147,9 +172,10 @@ def verdict(summary: StressSummary) -> str:
              f"with the {inflow}."]
     lines.append(f"{best['policy']} loses least of its effect on the peak cohorts: {_pp(best[STEADY])} steady, "
                  f"{_pp(best[STRESSED])} under the {inflow} (it keeps {best['kept']:.0%}).")
+    lines.append("Why: " + first_year(summary, best["policy"]) + ".")
     met_best = exposure(summary, best["policy"])
     if worst["policy"] == best["policy"]:
-        lines.append("Why: " + ("at the worst month its levers met " + "; ".join(met_best.values()) + "." if met_best else
+        lines.append("Queues its levers met: " + ("at the worst month its levers met " + "; ".join(met_best.values()) + "." if met_best else
                                 "none of its levers needs reception places, caseworkers or course places."))
         return "\n".join(lines)
     met_worst = exposure(summary, worst["policy"])
@@ -158,13 +184,40 @@ def verdict(summary: StressSummary) -> str:
            else "at the worst month its levers met " + "; ".join(met_best.values()))
     if only_worst:
         why += f", while {worst['policy']}'s levers also met " + "; ".join(only_worst)
-    lines.append(f"Why: {why}.")
+    lines.append(f"Queues its levers met: {why}.")
     lines.append(f"{worst['policy']} loses most: {_pp(worst[STEADY])} steady, {_pp(worst[STRESSED])} under "
                  f"the {inflow} (it keeps {worst['kept']:.0%}).")
     lines.append(f"Effects are measured against {REFERENCE} under the same inflow, which itself lost "
                  f"{PERCENT * (emp.get(STEADY, np.nan) - emp.get(STRESSED, np.nan)):.1f} pp: a policy keeps its "
                  "effect when it shields its people from the queues that set the baseline back.")
     return "\n".join(lines)
+
+
+def readme_block(summary: StressSummary, args, image: Path) -> str:
+    """The README's Peaks section: the command that made it, the verdict, waits, and the queues figure."""
+    st = summary.settings
+    command = " ".join(["nieuwkomers stress", f"--inflow {st.inflow}", f"--seeds {len(st.seeds)}",
+                        f"--years {st.months / MONTHS_PER_YEAR:g}", *(f"--set {a}" for a in args.set),
+                        "--out results/stress --readme README.md"])
+    waits = summary.waits[(summary.waits["policy"] == REFERENCE) & (summary.waits["cohort"] == "during")]
+    wait = waits.set_index(["wait", "inflow"])["mean"]
+    emergency = summary.queues[(summary.queues["policy"] == REFERENCE)].groupby("inflow")["emergency_reception"].max()
+    return "\n".join([
+        "## Peaks", "",
+        f"`nieuwkomers stress` runs the policies under a steady inflow and under a {st.inflow} with the same "
+        f"seeds ({len(st.seeds)}; {st.params.get('persons_per_newcomer', 1):g} persons per newcomer agent; "
+        f"peak months {st.peak[0]}-{st.peak[1]}). With the default capacities (`docs/ODD.md`, 7.1a), under "
+        f"{REFERENCE} the peak cohorts waited {wait.get(('decision_wait', STRESSED), np.nan):.1f} months for a "
+        f"decision (steady: {wait.get(('decision_wait', STEADY), np.nan):.1f}) and "
+        f"{wait.get(('house_wait', STRESSED), np.nan):.1f} months for a house "
+        f"(steady: {wait.get(('house_wait', STEADY), np.nan):.1f}); at the worst month "
+        f"{emergency.get(STRESSED, 0):,.0f} people were in emergency reception "
+        f"(steady: {emergency.get(STEADY, 0):,.0f}).", "",
+        *[f"- {line}" for line in summary.verdict.splitlines()], "",
+        f"![Queues over time, steady (dotted) and {st.inflow} (solid)]({image.as_posix()})", "",
+        f"Generated, not typed: `{command}`; the full report (outcomes 3 and 5 years after the permit by "
+        "arrival cohort, effects, public cost) is `results/stress/summary.md`.",
+    ])
 
 
 def _pp(share: float) -> str:
