@@ -64,7 +64,7 @@ def main() -> int:
     print("|---:|---|---:|---:|---:|---:|---:|---:|")
     for scale, name, world in runs:
         r = in_fresh_process(scale, world)
-        print(f"| {scale:g} | {name} | {r['agents']:,} | {r['build_s']:.1f} + {r['run_s']:.1f} "
+        print(f"| {scale:g} | {name} | {r['agents']:,} | {r['build_s']:.2f} + {r['run_s']:.2f} "
               f"| {r['peak_rss_mb']:,.0f} | {r['worst_emergency']:,.0f} (month {r['worst_month_emergency']}) "
               f"| {r['worst_waiting_for_house']:,.0f} | {r['worst_waiting_for_decision']:,.0f} |", flush=True)
     return 0
