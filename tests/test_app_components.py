@@ -186,3 +186,21 @@ def test_fuzz_random_valid_widget_values_reset_and_step_without_crashing():
         for name in LEVERS:
             assert live.main.params[name] == app.widget(name).v_model, (trial, name)
         assert not app.rc.find(v.Alert, type="error").widgets, (trial, chosen)
+
+
+def test_the_inflow_control_reaches_the_model_and_the_queue_chart_shows_emergency_reception():
+    app = App(Settings(n_newcomers=300, n_residents=300))
+    assert 'data-chart="queues"' in app.html()
+    app.rc.find(v.Select, class_="nk-setting nk-set-inflow").widget.v_model = "surge"
+    app.set("compare", True)
+    app.press("Reset")
+    for _ in range(24):
+        app.press("Step")
+    live = app.run.value
+    for model in (live.main, live.baseline):
+        assert model.params["arrival_pattern"] == "surge"
+        assert model.params["persons_per_newcomer"] == pytest.approx(25_000 / 300, abs=1e-3)
+    assert live.main.queue_table()["emergency_reception"].max() > 0
+    html = app.html()
+    assert html.count('data-queue="emergency_reception"') == 2  # the policy and the baseline
+    assert "In an emergency location (reception full)" in html

@@ -1,4 +1,4 @@
-"""Charts over time: language, employment, isolation, welfare, wellbeing, exam and fines.
+"""Charts over time: language, employment, isolation, welfare, wellbeing, exam and fines, and the queues.
 
 Each chart is drawn as SVG from the model's DataCollector, with its title,
 unit and the years on the horizontal axis; every label and unit comes from
@@ -23,6 +23,7 @@ import numpy as np
 import solara
 
 from model import METRICS
+from model.queues import QUEUES
 
 SERIES_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7")
 HORIZON_YEARS = 10
@@ -53,6 +54,12 @@ CHARTS: tuple[ChartSpec, ...] = (
     ChartSpec("wellbeing", "Wellbeing", ("mean_wellbeing",)),
     ChartSpec("exam", "Exam passed and fines", ("share_exam_passed", "share_fined")),
 )
+
+
+#: The queues the app draws (persons), one line each: reception, housing, programmes.
+QUEUE_LINES = ("waiting_for_decision", "emergency_reception", "waiting_for_house", "plan_waiting", "course_waiting")
+QUEUE_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00")
+PERSONS_TICK = 1000  # queues are labelled in thousands of persons
 
 
 def series(model, metric: str) -> tuple[np.ndarray, np.ndarray]:
@@ -235,6 +242,43 @@ def legend_html(spec: ChartSpec, model=None, baseline=None) -> str:
     return f'<div class="nk-legend nk-chart-legend">{"".join(items)}</div>'
 
 
+def queue_series(model, queue: str) -> tuple[np.ndarray, np.ndarray]:
+    """Years and persons in one queue so far (`model.queue_table` without building a DataFrame)."""
+    rows = model.queues
+    return (np.array([r["month"] for r in rows], dtype=float) / 12.0,
+            np.array([r[queue] for r in rows], dtype=float))
+
+
+def queue_chart_svg(model, baseline=None) -> str:
+    """The queues over time as SVG: the chosen policy (solid) and the baseline (dashed) if given."""
+    runs = [("policy", model)] + ([("baseline", baseline)] if baseline is not None else [])
+    data = {(run, q): queue_series(source, q) for run, source in runs for q in QUEUE_LINES}
+    x_max = max(HORIZON_YEARS, math.ceil(max(float(y[-1]) for y, _ in data.values())))
+    hi = _nice_ceiling(max(float(v.max()) for _, v in data.values()) / PERSONS_TICK) * PERSONS_TICK
+    ticks = [hi * i / 4 for i in range(5)]
+    frame, x, y = _frame(WIDTH, HEIGHT, x_max, 0.0, hi, ticks, lambda t: f"{t / PERSONS_TICK:g}k", False)
+    lines = []
+    for (run, queue), (years, values) in data.items():
+        colour = QUEUE_COLOURS[QUEUE_LINES.index(queue)]
+        dash = ' stroke-dasharray="5,3" stroke-opacity="0.8"' if run == "baseline" else ""
+        lines.append(f'<path class="nk-queue" data-queue="{queue}" data-queue-run="{run}" '
+                     f'd="{_path(years, values, x, y)}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>')
+    title = ('<text x="4" y="14" font-size="13" font-weight="bold" fill="#222">Queues: reception, housing, '
+             'programmes</text><text x="4" y="29" fill="#666">persons (k = thousand)</text>')
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="nk-chart nk-queues" data-chart="queues" '
+            f'width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" font-family="sans-serif" '
+            f'font-size="10">{title}{frame}{"".join(lines)}</svg>')
+
+
+def queue_legend_html(model) -> str:
+    """The queue chart's legend, with each queue's size this month."""
+    now = model.queues[-1]
+    items = [f'<span class="nk-legend-item"><svg width="18" height="8"><line x1="0" y1="4" x2="18" y2="4" '
+             f'stroke="{QUEUE_COLOURS[k]}" stroke-width="3"/></svg>{html.escape(QUEUES[q])}: {now[q]:,.0f}</span>'
+             for k, q in enumerate(QUEUE_LINES)]
+    return f'<div class="nk-legend nk-chart-legend">{"".join(items)}</div>'
+
+
 @solara.component
 def Charts(model, baseline, month: int):
     """Every chart, side by side.
@@ -246,4 +290,5 @@ def Charts(model, baseline, month: int):
     """
     blocks = "".join(f'<div class="nk-chart-block">{chart_svg(spec, model, baseline)}'
                      f'{legend_html(spec, model, baseline)}</div>' for spec in CHARTS)
+    blocks += f'<div class="nk-chart-block">{queue_chart_svg(model, baseline)}{queue_legend_html(model)}</div>'
     solara.HTML(tag="div", unsafe_innerHTML=f'<div class="nk-charts" data-month="{month}">{blocks}</div>')

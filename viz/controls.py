@@ -16,7 +16,7 @@ import solara
 from solara.alias import rv
 
 from model import LEVERS, PARAMS, POLICY_INFO
-from viz.live import BASELINE, POPULATION, Settings, bounds
+from viz.live import BASELINE, INFLOWS, POPULATION, Settings, bounds
 
 
 def slider_step(name: str) -> float:
@@ -118,6 +118,9 @@ def ParameterPanel(settings: solara.Reactive[Settings], applied: Settings):
         rv.Switch(v_model=s.compare, on_v_model=change("compare"), label=f"Compare with {BASELINE} (same seed)",
                   class_="nk-setting nk-set-compare", dense=True, hide_details=True, style_="margin-bottom: 14px")
         SeedField(settings)
+        rv.Select(v_model=s.inflow, on_v_model=change("inflow"), label="Inflow (queues chart shows what binds)",
+                  items=[{"text": text, "value": name} for name, text in INFLOWS.items()],
+                  class_="nk-setting nk-set-inflow", dense=True, hide_details=True)
         for name in POPULATION:
             ParameterWidget(name, getattr(s, name), change(name))
         if s != applied:

@@ -34,6 +34,24 @@ APP_LIMITS: dict[str, tuple[int, int]] = {
 }
 POPULATION = ("n_newcomers", "n_residents")
 
+#: The app's inflow scenarios. "cohort" is the model's default (one cohort over a year, nothing
+#: binds); the others bring ``n_newcomers`` a year, standing for `STEADY_PERSONS_PER_YEAR`
+#: persons (as `nieuwkomers stress`), steadily, with a surge, or by the real Dutch series.
+INFLOWS = {"cohort": "one cohort (the default)", "steady": "steady inflow", "surge": "steady with a surge",
+           "series": "the Dutch series 2013-2023"}
+STEADY_PERSONS_PER_YEAR = 25_000  # about the Dutch asylum inflow of 2016-2019 (model/data/README.md)
+SERIES_PERSONS_PER_NEWCOMER = 100.0  # the series 2013-2022 is then about 3,300 newcomer agents
+
+
+def inflow_parameters(inflow: str, n_newcomers: int) -> dict:
+    """The model parameters of an inflow scenario, for ``n_newcomers`` agents a year."""
+    if inflow == "cohort":
+        return {}
+    if inflow == "series":
+        return {"arrival_pattern": "series", "persons_per_newcomer": SERIES_PERSONS_PER_NEWCOMER}
+    return {"arrival_pattern": "continuous" if inflow == "steady" else "surge", "arrival_months": 12,
+            "persons_per_newcomer": round(STEADY_PERSONS_PER_YEAR / n_newcomers, 3)}
+
 
 def bounds(name: str) -> tuple:
     """A widget's bounds: the spec's, narrowed by `APP_LIMITS` where the app needs it."""
@@ -72,6 +90,7 @@ class Settings:
         n_newcomers: Newcomers to simulate.
         n_residents: Resident agents.
         compare: Also run `baseline_2013` with the same seed and population.
+        inflow: The inflow scenario, one of `INFLOWS`.
         levers: The value of every lever.
     """
 
@@ -80,6 +99,7 @@ class Settings:
     n_newcomers: int = PARAMS["n_newcomers"].default
     n_residents: int = PARAMS["n_residents"].default
     compare: bool = False
+    inflow: str = "cohort"
     levers: dict[str, Value] = field(default_factory=lambda: policy_levers(BASELINE))
 
     def with_policy(self, policy: str) -> Settings:
@@ -92,7 +112,7 @@ class Settings:
         """The same settings with one value changed, after checking it.
 
         Args:
-            name: "seed", "compare", a population size or a lever name.
+            name: "seed", "compare", "inflow", a population size or a lever name.
             value: The new value, as a widget gives it.
 
         Raises:
@@ -102,6 +122,10 @@ class Settings:
             return dataclasses.replace(self, seed=check_seed(str(value)))
         if name == "compare":
             return dataclasses.replace(self, compare=bool(value))
+        if name == "inflow":
+            if value not in INFLOWS:
+                raise ValueError(f"inflow: {value!r} is not one of {', '.join(INFLOWS)}")
+            return dataclasses.replace(self, inflow=value)
         if name in POPULATION:
             checked = PARAMS[name].validate(value)
             low, high = bounds(name)
@@ -126,12 +150,17 @@ class Settings:
     def model_kwargs(self) -> dict:
         """Keyword arguments of the chosen policy's `IntegrationModel`: exactly these settings."""
         return {"policy": self.policy, "rng": self.seed or None, "n_newcomers": self.n_newcomers,
-                "n_residents": self.n_residents, **self.levers}
+                "n_residents": self.n_residents, **self.inflow_parameters, **self.levers}
 
     def baseline_kwargs(self, seed: int) -> dict:
         """Keyword arguments of the baseline model: same seed and population, the 2013 levers."""
         return {"policy": BASELINE, "rng": seed, "n_newcomers": self.n_newcomers,
-                "n_residents": self.n_residents}
+                "n_residents": self.n_residents, **self.inflow_parameters}
+
+    @property
+    def inflow_parameters(self) -> dict:
+        """The model parameters of the chosen inflow scenario."""
+        return inflow_parameters(self.inflow, self.n_newcomers)
 
 
 class LiveRun:

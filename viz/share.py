@@ -24,6 +24,7 @@ def changed_values(settings: Settings) -> dict:
     """Population sizes that differ from the defaults and levers that differ from the policy's preset."""
     changed = {name: getattr(settings, name) for name in POPULATION
                if getattr(settings, name) != PARAMS[name].default}
+    changed.update(settings.inflow_parameters)
     preset = policy_levers(settings.policy)
     changed.update({name: value for name, value in settings.levers.items() if value != preset[name]})
     return changed
