@@ -145,10 +145,10 @@ def small_argv(command: str, workdir: Path) -> list[str]:
             argv[i + 1] = str(min(int(argv[i + 1]), MAX_SEEDS))
         if word.endswith(".toml"):
             argv[i] = str(small_sweep(ROOT / word, workdir / "small-sweeps"))
-    if sub in ("run", "compare"):
+    if sub in ("run", "compare", "stress"):
         for name, value in SMALL.items():
             argv += ["--set", f"{name}={value}"]
-    if sub in ("compare", "validate", "sweep", "sensitivity") and "--workers" not in argv:
+    if sub in ("compare", "validate", "sweep", "sensitivity", "stress") and "--workers" not in argv:
         argv += ["--workers", "1"]  # in this process: no fork from a test process that may hold threads
     if sub in ("compare", "validate") and "--seeds" not in argv:  # their default is 20 seeds
         argv += ["--seeds", str(MAX_SEEDS)]
@@ -348,6 +348,13 @@ def test_the_solution_generator_reproduces_the_stored_solutions_format(tmp_path)
         for key, value in numbers.items():
             assert shape(value) == shape(fresh_numbers[exercise][key]), f"{exercise}: {key}"
     assert "Mode: `full`" in (stored_dir / "README.md").read_text(encoding="utf-8"), "stored solutions are not full size"
+
+
+def test_the_peaks_solution_runs_the_commands_of_its_sheet():
+    solution = load_module(EXERCISES / "solution_09.py")
+    sheet = " ".join((EXERCISES / "09-peaks.md").read_text(encoding="utf-8").split())
+    for key, command in solution.COMMANDS.items():
+        assert command in sheet, f"solution_09.COMMANDS[{key!r}] is not in 09-peaks.md"
 
 
 def test_the_worked_extension_keeps_its_promises():
