@@ -145,3 +145,16 @@ def test_a_bad_series_file_is_refused_in_one_line(tmp_path: Path, content, messa
     with pytest.raises(ValueError, match=message) as err:
         IntegrationModel(rng=0, **SMALL, arrival_pattern="series", arrival_series=str(path))
     assert "\n" not in str(err.value)
+
+
+def test_a_crowded_startpunt_serves_fewer_visitors():
+    def served(capacity: float) -> tuple[int, float]:
+        model = IntegrationModel(policy="startpunten", rng=4, **SMALL, asylum_wait_months=2.0,
+                                 startpunt_capacity=capacity)
+        model.run_for(24)
+        return int(model.nc.used_startpunt.sum()), model.queue_table()["startpunt_unserved"].sum()
+
+    visited_free, unserved_free = served(0.0)
+    visited_crowded, unserved_crowded = served(1.0)
+    assert unserved_free == 0 and unserved_crowded > 0
+    assert visited_crowded > 0
