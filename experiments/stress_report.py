@@ -174,17 +174,14 @@ def verdict(summary: StressSummary) -> str:
                  f"{_pp(best[STRESSED])} under the {inflow} (it keeps {best['kept']:.0%}).")
     lines.append("Why: " + first_year(summary, best["policy"]) + ".")
     met_best = exposure(summary, best["policy"])
+    met = "; ".join(met_best.values()) if met_best else "none (none of its levers needs a capacity that ran out)"
+    if worst["policy"] != best["policy"]:
+        only_worst = [words for queue, words in exposure(summary, worst["policy"]).items() if queue not in met_best]
+        if only_worst:
+            met += f"; {worst['policy']}'s levers also met " + "; ".join(only_worst)
+    lines.append(f"Queues its levers met at their worst month: {met}.")
     if worst["policy"] == best["policy"]:
-        lines.append("Queues its levers met: " + ("at the worst month its levers met " + "; ".join(met_best.values()) + "." if met_best else
-                                "none of its levers needs reception places, caseworkers or course places."))
         return "\n".join(lines)
-    met_worst = exposure(summary, worst["policy"])
-    only_worst = [words for queue, words in met_worst.items() if queue not in met_best]
-    why = ("none of its levers needs reception places, caseworkers or course places" if not met_best
-           else "at the worst month its levers met " + "; ".join(met_best.values()))
-    if only_worst:
-        why += f", while {worst['policy']}'s levers also met " + "; ".join(only_worst)
-    lines.append(f"Queues its levers met: {why}.")
     lines.append(f"{worst['policy']} loses most: {_pp(worst[STEADY])} steady, {_pp(worst[STRESSED])} under "
                  f"the {inflow} (it keeps {worst['kept']:.0%}).")
     lines.append(f"Effects are measured against {REFERENCE} under the same inflow, which itself lost "

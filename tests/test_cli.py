@@ -60,7 +60,7 @@ def test_run_with_one_seed(tmp_path: Path):
     ("args", "message"),
     [
         (["run", "--policy", "nope"], "unknown policy 'nope'; choose one of: baseline_2013"),
-        (["run", "--policy", "baseline_2013", "--set", "n_newcomrs=5"], "did you mean n_newcomers?"),
+        (["run", "--policy", "baseline_2013", "--set", "n_newcomrs=5"], "did you mean n_newcomers"),
         (["run", "--policy", "baseline_2013", "--set", "fine_eur=-1"], "fine_eur=-1.0 is not allowed: expected a number in [0.0, 5000.0]"),
         (["run", "--policy", "baseline_2013", "--set", "personal_plan=perhaps"], "expected true or false"),
         (["run", "--policy", "baseline_2013", "--set", "exam_level=C1"], "expected 'A2' | 'B1'"),
