@@ -16,7 +16,7 @@ class Resident(CellAgent):
     colleagues, fellow volunteers or at a startpunt; whether a meeting becomes a
     tie depends on the resident's ``openness``. Low-literate and unemployed
     residents use startpunten too, and gain a course or a placement there
-    (seed lines 2350-2450).
+    (study §3.4 II and kader 3.7).
 
     Attributes:
         index: Row of this resident in ``model.res``.

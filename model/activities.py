@@ -1,14 +1,14 @@
 """Activities besides courses and jobs: volunteering, regular education, and track-1 skills courses.
 
 Volunteering gives practice, ties and purpose. In the reception centre it
-exists only as small, often interrupted projects (seed lines 1867-1874);
+exists only as small, often interrupted projects (study §3.2 Probleem 1);
 track 1 (``azc_activities``) organises it together with professional-skills
-courses (lines 2192-2215). After the permit some find volunteering work
+courses (study §3.4 I, notes 71–73). After the permit some find volunteering work
 themselves; a plan or a startpunt's volunteer portal brings more to it.
 
 Young permit holders may go (back) to school: a transition year and then
 vocational or higher education, on student finance instead of bijstand. A
-plan combines language with education (seed line 2253) and so sends more.
+plan combines language with education (study §3.4 I) and so sends more.
 """
 
 from __future__ import annotations
@@ -25,12 +25,12 @@ if TYPE_CHECKING:
 
 AZC_VOLUNTEER_START = {True: 0.12, False: 0.02}  # by azc_activities
 PERMIT_VOLUNTEER_START = 0.01  # monthly, finding volunteering work on one's own (assumption)
-PLAN_VOLUNTEER_START = 0.05  # the plan pairs volunteering with literacy classes (line 2255)
+PLAN_VOLUNTEER_START = 0.05  # the plan pairs volunteering with literacy classes (study §3.4 I)
 VOLUNTEER_STOP = 0.05  # monthly chance of stopping (assumption)
 SKILLS_COURSE_START = 0.08  # monthly, in the azc under track 1
 STUDY_MAX_AGE = 30.0  # student finance and school mostly for the young (assumption)
 STUDY_START = 0.03  # monthly chance for an eligible young permit holder (assumption)
-PLAN_STUDY_START = 0.05  # monthly, with a plan that combines language and education (line 2253)
+PLAN_STUDY_START = 0.05  # monthly, with a plan that combines language and education (study §3.4 I)
 STUDY_MONTHS = 36  # a transition year plus a vocational programme (assumption)
 def volunteer_and_train(model: IntegrationModel) -> None:
     """Some start or stop volunteering; under track 1 some take a skills course."""

@@ -1,7 +1,7 @@
 """Asylum: arrival, waiting for a decision, relocations, permit, housing.
 
-Sources: waiting time seed note 54 (line 1879); relocations about once a year,
-each breaking off courses, activities and ties (note 56, lines 1870-1890);
+Sources: waiting time study note 54; relocations about once a year,
+each breaking off courses, activities and ties (note 56);
 housing by municipal quota (taakstelling, population share).
 """
 
@@ -13,7 +13,8 @@ import numpy as np
 
 from model.fastnp import clip, flatnonzero
 from model.labour import end_placements, lose_jobs
-from model.population import NO_COURSE, Education, Phase
+from model.language import stop_course
+from model.population import AZC_COURSE, NO_COURSE, Education, Phase
 
 if TYPE_CHECKING:
     from model.model import IntegrationModel
@@ -150,7 +151,7 @@ def decide(model: IntegrationModel) -> None:
     follow = granted[_member(partner, is_granted) & (partner < granted)]
     nc.municipality[follow] = nc.municipality[nc.partner[follow]]
     nc.housed_month[follow] = nc.housed_month[nc.partner[follow]]
-    # Rejected applicants leave, taking what they learned with them (seed line ~2230).
+    # Rejected applicants leave, taking what they learned with them (study §3.4 I).
     nc.phase[rejected] = Phase.DEPARTED
     nc.departure_month[rejected] = month
     leave_everything(model, rejected)
@@ -188,8 +189,7 @@ def relocate(model: IntegrationModel) -> np.ndarray:
     model.move_newcomers(movers, model.world.azc_cells[new])
     nc.relocations[movers] += 1
     in_course = movers[nc.course_kind[movers] != NO_COURSE]
-    nc.course_kind[in_course] = NO_COURSE
-    nc.course_start_month[in_course] = model.month + RELOCATION_COURSE_GAP
+    stop_course(model, in_course, restart_month=model.month + RELOCATION_COURSE_GAP)
     nc.volunteering[movers] = False
     end_placements(model, movers)
     nc.tie_strength[movers] *= RELOCATION_TIE_LOSS
@@ -223,8 +223,7 @@ def house(model: IntegrationModel) -> np.ndarray:
     cells[follows] = cells[source[follows]]
     model.move_newcomers(ready, cells)
     # Leaving the azc ends azc lessons and activities; ties there fade.
-    azc_course = ready[nc.course_kind[ready] == 1]
-    nc.course_kind[azc_course] = NO_COURSE
+    stop_course(model, ready[nc.course_kind[ready] == AZC_COURSE])
     nc.volunteering[ready] = False
     end_placements(model, ready)
     nc.tie_strength[ready] *= RELOCATION_TIE_LOSS
@@ -241,8 +240,7 @@ def leave_everything(model: IntegrationModel, who: np.ndarray) -> None:
     nc = model.nc
     lose_jobs(model, who[nc.employed[who]])
     end_placements(model, who)
-    nc.course_kind[who] = NO_COURSE
-    nc.course_start_month[who] = -1
+    stop_course(model, who, restart_month=-1)
     nc.volunteering[who] = False
     nc.tie_resident[who] = -1
     nc.tie_strength[who] = 0.0

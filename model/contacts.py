@@ -5,7 +5,7 @@ colleagues near the workplace, fellow volunteers, and other visitors of a
 startpunt. A meeting becomes a tie with a chance that grows with the
 resident's openness and the newcomer's Dutch ("language eases contact"). Ties
 fade without contact (``tie_decay``); a move weakens them (see `asylum`).
-A newcomer without an active tie is isolated (seed lines 2062-2080).
+A newcomer without an active tie is isolated (study §3.2 Probleem 3).
 """
 
 from __future__ import annotations

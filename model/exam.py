@@ -1,9 +1,9 @@
 """Exam and sanctions: attendance, the civic-integration exam, the deadline, fines, loans and benefit cuts.
 
-2013 (seed lines 1843-1856, 1902-1912): pass the A2 exam within three years
+2013 (study §3.2 Probleem 1, note 58): pass the A2 exam within three years
 of the permit; the DUO loan becomes a gift only if you pass on time; missing
 the deadline brings a fine of up to EUR 1,250 and repayment, then a new term.
-Proposals (lines 2276-2283, 2488-2502): fines minimised in favour of positive
+Proposals (study §3.4 I and III): fines minimised in favour of positive
 incentives (a follow-up course, more time for those who work or study, a social
 loan instead of a debt); only proven non-co-operation by someone on welfare
 leads to a benefit cut.
@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.fastnp import clip, flatnonzero
+from model.language import start_course, supervised_quality
 from model.population import NO_COURSE, SUPERVISED_COURSE, Phase
 
 if TYPE_CHECKING:
@@ -85,8 +86,7 @@ def sit_exams(model: IntegrationModel) -> np.ndarray:
     if model.positive_incentives:
         nc.followup_months[on_time] = FOLLOWUP_MONTHS
         idle = on_time[nc.course_kind[on_time] == NO_COURSE]
-        nc.course_kind[idle] = SUPERVISED_COURSE
-        nc.course_quality[idle] = model.supervised_course_quality
+        start_course(model, idle, SUPERVISED_COURSE, supervised_quality(model, nc.municipality[idle]))
     return passed
 
 

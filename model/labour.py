@@ -15,9 +15,9 @@ it speeds people up but cannot lift them above where they would get on their
 own: a programme's advantage fades as the others catch up (Dahlberg et al.
 2024). Jobs found through a broker or a placement are mostly small part-time
 jobs at first (work first). Hours are capped by course schedules
-(2013: three mornings a week, seed line 2052) and care duties; asylum seekers
+(2013: three mornings a week, study §3.2 Probleem 3) and care duties; asylum seekers
 may work only from ``work_access_month`` and keep little of what they earn
-(kader 3.9, line 2582), so few look.
+(kader 3.9), so few look.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ UNRECOGNISED_LEVEL = 1  # highly educated without recognised diplomas compete fo
 REFERRAL_BOOST = 0.2  # per active tie with an employed resident, up to two
 STUDENT_SEARCH = 0.2  # students look for a side job at most (assumption)
 CARE_DUTY_SEARCH = 0.35  # search effort with young children and no childcare
-CHILDCARE_SEARCH = 0.5  # with the plan's childcare (line 2258)
+CHILDCARE_SEARCH = 0.5  # with the plan's childcare (study §3.4 I)
 ASYLUM_WEEKS_LIMIT = 24 / 52  # 2013: asylum seekers may work 24 weeks a year
 PART_TIME_HOURS = (20.0, 34.0)  # hours/week of a part-time job, uniform (assumption: CBS part-time is < 35 h)
 FULL_TIME_HOURS = (36.0, 40.0)  # hours/week of a full-time job (CBS: 35+)
@@ -277,8 +277,8 @@ def start_jobs(model: IntegrationModel, who: np.ndarray, employer: np.ndarray, l
 def hours_cap(model: IntegrationModel, who: np.ndarray) -> np.ndarray:
     """Most hours a week each of ``who`` can work.
 
-    A 2013 course three times a week leaves no room for a full-time job (line
-    2052); a plan combines course and work (line 2253). Care duties without
+    A 2013 course three times a week leaves no room for a full-time job
+    (study §3.2 Probleem 3); a plan combines course and work (study §3.4 I). Care duties without
     childcare cap hours too.
     """
     nc = model.nc

@@ -13,15 +13,15 @@ returns over time too (the exp term), sooner for those with little schooling
 extra course hours give about +8.5% proficiency (Foged & van der Werf 2023).
 When courses start and how good they are depends on the regime:
 
-* 2013 (seed lines 1843-1856, 1893-1901): only after the permit and the house,
+* 2013 (study §3.2 Probleem 1, note 57): only after the permit and the house,
   self-found on a market of uneven quality, paid with a DUO loan that runs out.
 * ``language_from_arrival``: lessons in the reception centre for kansrijk
-  asylum seekers (lines 2192-2215); a relocation breaks them off.
+  asylum seekers (study §3.4 I, notes 71–73); a relocation breaks them off.
 * ``municipal_direction``: the municipality matches a course to the
-  newcomer's level soon after housing and supervises its quality (2450-2470).
+  newcomer's level soon after housing and supervises its quality (study §3.4 III).
 * ``personal_plan``: tailored from the permit on: literacy classes first for
-  those who cannot read, a fast track for the highly educated (2251-2290).
-* startpunten: a free course at every level for anyone who comes by (2350-2450).
+  those who cannot read, a fast track for the highly educated (study §3.4 I).
+* startpunten: a free course at every level for anyone who comes by (study §3.4 II).
 """
 
 from __future__ import annotations
@@ -50,9 +50,9 @@ EDUCATION_LEARNABILITY = np.array([0.6, 0.85, 1.0, 1.2])  # by education: none, 
 ILLITERATE_LEARNABILITY = 0.35  # assumption: without reading, classes teach little
 AGE_SLOPE = 0.012  # learnability lost per year of age over 25 (assumption)
 AZC_COURSE_QUALITY = 0.65  # assumption: lessons by COA and volunteers, small groups
-MARKET_QUALITY_SPREAD = 0.3  # market quality is uniform in mean +/- this (uneven, line 1896)
+MARKET_QUALITY_SPREAD = 0.3  # market quality is uniform in mean +/- this (uneven, study §3.2 Probleem 1)
 COURSE_PRICE_EUR_PER_HOUR = 10.0  # assumption: EUR 10,000 loan buys ~1,000 hours
-FAST_TRACK_FACTOR = 1.5  # plan: intensive course for the highly educated (line 2253)
+FAST_TRACK_FACTOR = 1.5  # plan: intensive course for the highly educated (study §3.4 I)
 LITERACY_MONTHS = {"supervised": 9, "market": 30}  # months of classes to learn to read
 EXTRA_HOURS_PER_MONTH = 25.0  # how fast `extra_course_hours` are delivered
 INTENSITY_EXPONENT = 0.95  # within a month, hours beyond a regular course count less (fatigue)
@@ -70,7 +70,7 @@ def learnability(education, literate, age, wellbeing) -> np.ndarray:
 
     Higher education helps, not reading hurts a lot, age slows learning, and
     low wellbeing (trauma, stress, debt) takes away up to half (the vicious
-    circle of seed lines 2062-2080).
+    circle in study §3.2 Probleem 3).
     """
     edu = EDUCATION_LEARNABILITY[np.asarray(education, dtype=int)]
     lit = np.where(literate, 1.0, ILLITERATE_LEARNABILITY)
@@ -127,6 +127,30 @@ def intensity_adjusted(hours) -> np.ndarray:
     return REFERENCE_HOURS ** (1 - INTENSITY_EXPONENT) * hours**INTENSITY_EXPONENT
 
 
+def start_course(model: IntegrationModel, who: np.ndarray, kind, quality) -> None:
+    """Put ``who`` in a course of ``kind`` (AZC, market or supervised) of ``quality`` from this month on.
+
+    The one way a course begins: enrolment by regime, a startpunt's free
+    course, the follow-up course after an exam passed in time.
+    """
+    nc = model.nc
+    nc.course_kind[who] = kind
+    nc.course_quality[who] = quality
+    nc.course_start_month[who] = -1
+
+
+def stop_course(model: IntegrationModel, who: np.ndarray, restart_month: int | None = None) -> None:
+    """End the course of ``who``; with ``restart_month``, they may start another from that month.
+
+    The one way a course ends: goal reached or money spent (`end_courses`,
+    `learn`), leaving the reception centre or being moved (asylum), departing.
+    """
+    nc = model.nc
+    nc.course_kind[who] = NO_COURSE
+    if restart_month is not None:
+        nc.course_start_month[who] = restart_month
+
+
 def enrol(model: IntegrationModel) -> None:
     """Start the courses that are due this month, by regime."""
     nc, month, rng = model.nc, model.month, model.rng
@@ -141,9 +165,7 @@ def enrol(model: IntegrationModel) -> None:
     if model.language_from_arrival:
         eligible = in_azc & (nc.kansrijk | (phase == Phase.AWAITING_HOUSING))
         start = flatnonzero(idle & eligible & ((due < 0) | (due <= month)) & ~nc.has_plan)
-        nc.course_kind[start] = AZC_COURSE
-        nc.course_quality[start] = AZC_COURSE_QUALITY
-        nc.course_start_month[start] = -1
+        start_course(model, start, AZC_COURSE, AZC_COURSE_QUALITY)
 
     # Courses after the permit: a plan's course, a supervised course, or the market.
     start = flatnonzero(ready & (phase >= Phase.AWAITING_HOUSING) & (phase != Phase.DEPARTED))
@@ -157,9 +179,7 @@ def enrol(model: IntegrationModel) -> None:
             supervised_quality(model, nc.municipality[start]),
             model.market_course_quality + rng.uniform(-MARKET_QUALITY_SPREAD, MARKET_QUALITY_SPREAD, start.size),
         )
-        nc.course_kind[start] = np.where(supervised, SUPERVISED_COURSE, MARKET_COURSE)
-        nc.course_quality[start] = clip(quality, 0.05, 1.0)
-        nc.course_start_month[start] = -1
+        start_course(model, start, np.where(supervised, SUPERVISED_COURSE, MARKET_COURSE), clip(quality, 0.05, 1.0))
 
 
 def schedule_course_after_housing(model: IntegrationModel, housed: np.ndarray) -> None:
@@ -226,7 +246,7 @@ def learn(model: IntegrationModel, attendance: np.ndarray, practice: np.ndarray)
     nc.loan_hours += bought
     nc.loan_eur += bought * COURSE_PRICE_EUR_PER_HOUR
     spent = market & (nc.loan_hours * COURSE_PRICE_EUR_PER_HOUR >= model.course_loan_eur)
-    nc.course_kind[spent] = NO_COURSE
+    stop_course(model, flatnonzero(spent))
 
     learn_to_read(model, kind, attendance)
     age = model.ages()
@@ -268,4 +288,4 @@ def end_courses(model: IntegrationModel) -> None:
     plan_aims_higher = nc.has_plan & (nc.education >= Education.MIDDLE) & (nc.language < 3.0)
     done = running & nc.exam_passed & ~follow & ~plan_aims_higher
     spent = running & (kind == SUPERVISED_COURSE) & ~supervised_budget_left(model)
-    nc.course_kind[done | spent] = NO_COURSE
+    stop_course(model, flatnonzero(done | spent))

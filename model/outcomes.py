@@ -88,7 +88,7 @@ NEWCOMER_TABLE_COLUMNS: tuple[str, ...] = (
     "employed", "hours_per_week", "job_matches_education", "volunteering", "on_welfare",
     "exam_passed", "fined_count", "debt_eur", "resident_ties", "wellbeing", "has_plan",
     "used_startpunt",
-    # beyond DESIGN.md's list: what validation and the app need
+    # beyond the headline outcomes: what validation and the app need
     "housed", "path", "x", "y", "relocations", "months_in_azc", "months_to_first_job", "course_hours", "kansrijk", "care_duties",
 )
 

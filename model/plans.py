@@ -1,4 +1,4 @@
-"""The personal integration plan (track 2, seed lines 2251-2290, kader 3.6 line 2330).
+"""The personal integration plan (track 2, study §3.4 I, note 74, kader 3.6).
 
 From the permit on, the municipality makes a plan with each newcomer after a
 capacity scan. The plan combines language, work and education at the same

@@ -1,6 +1,6 @@
 """Scarring: what idle waiting and sitting at home do to skills, health and motivation.
 
-The study calls the asylum wait "costly, wasted time" (seed lines 1863-1870):
+The study calls the asylum wait "costly, wasted time" (study §3.2 Probleem 1, notes 54 and 55):
 months without work, lessons or anything to do wear down skills, health and
 the will to start again, and a work ban does so most (Marbach, Hainmueller &
 Hangartner 2018 find the demotivation of a longer ban in employment five

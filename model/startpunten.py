@@ -1,8 +1,8 @@
-"""Startpunten: low-threshold local hubs open to every inhabitant (seed lines 2350-2450, kader 3.7).
+"""Startpunten: low-threshold local hubs open to every inhabitant (study §3.4 II and kader 3.7).
 
 Each month, residents and newcomers visit the nearest startpunt of their
 municipality with a chance that halves every ``startpunt_distance_decay``
-cells ("they must be where people regularly come", line 2431). Residents come
+cells ("they must be where people regularly come", study kader 3.7). Residents come
 more when they have a need: low-literate residents (note 76) take a course,
 unemployed residents get work guidance and placements. Newcomers who come
 find a free course at their level, work guidance, the volunteer portal and
@@ -17,7 +17,7 @@ import numpy as np
 
 from model.fastnp import flatnonzero
 from model.labour import place
-from model.language import supervised_budget_left, supervised_quality
+from model.language import start_course, supervised_budget_left, supervised_quality
 from model.population import NO_COURSE, SUPERVISED_COURSE, Phase
 
 if TYPE_CHECKING:
@@ -119,9 +119,7 @@ def open_doors(model: IntegrationModel) -> tuple[np.ndarray, np.ndarray]:
     idle = visitors[(nc.course_kind[visitors] == NO_COURSE) & ~nc.exam_passed[visitors]
                     & supervised_budget_left(model)[visitors]]
     idle = idle[rng.random(idle.size) < model.startpunt_course_uptake]
-    nc.course_kind[idle] = SUPERVISED_COURSE
-    nc.course_quality[idle] = supervised_quality(model, nc.municipality[idle])
-    nc.course_start_month[idle] = -1
+    start_course(model, idle, SUPERVISED_COURSE, supervised_quality(model, nc.municipality[idle]))
     nc.volunteering[visitors] |= rng.random(visitors.size) < VOLUNTEER_PORTAL
     jobless = visitors[~nc.employed[visitors]]
     place(model, jobless[rng.random(jobless.size) < PLACEMENT_BROKERING])

@@ -4,7 +4,7 @@ Municipalities are regions of the grid around a centre (a weighted Voronoi
 split, so the city is larger). Residents live with a density that falls off
 from each municipality's centre; employers cluster where labour demand is;
 reception centres (azc) stand outside the centres; startpunten stand where
-residents regularly come (the densest spots, seed line 2431).
+residents regularly come (the densest spots, study kader 3.7).
 """
 
 from __future__ import annotations

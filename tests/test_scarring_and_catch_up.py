@@ -2,7 +2,7 @@
 
 Unit tests pin each mechanism on a small model; the scenario tests run the
 default-size world over several seeds with common random numbers and check
-the patterns of ``shared/calibration/evidence.md`` by months since the permit.
+the patterns of the effect bands of ``model/data/targets.csv`` by months since the permit.
 """
 
 from __future__ import annotations
@@ -116,7 +116,7 @@ def test_those_outside_the_labour_force_never_look_for_work(small):
     assert not nc.employed[outside].any()
 
 
-# --- patterns of evidence.md, default size, common random numbers ---------------
+# --- measured effect patterns, default size, common random numbers ---------------
 
 
 @cache
