@@ -172,6 +172,7 @@ class ResidentState:
         self.seeking_work = np.zeros(n, bool)
         self.startpunt = np.full(n, -1, np.int32)  # nearest startpunt in own municipality
         self.startpunt_distance = np.full(n, np.inf)
+        self.visit_chance = np.zeros(n)  # monthly chance to visit that startpunt
         self.course_months = np.zeros(n, np.int32)  # months left of a startpunt course
         self.ever_in_course = np.zeros(n, bool)
         self.placed = np.zeros(n, bool)  # found a placement/job through a startpunt

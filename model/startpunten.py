@@ -59,7 +59,7 @@ def nearest_startpunt_at(model: IntegrationModel, x, y, municipality) -> tuple[n
     very large maps (more than a million cells times municipalities) the
     distances are computed each time instead.
     """
-    table = getattr(model, "_nearest_startpunt_table", None)
+    table = model.world.nearest_startpunt_table
     height = model.world.height
     if table is None and model.world.width * height * len(model.world.municipalities) > 1_000_000:
         return nearest_startpunt(model, x, y, municipality)
@@ -67,18 +67,18 @@ def nearest_startpunt_at(model: IntegrationModel, x, y, municipality) -> tuple[n
         cells = np.arange(model.world.width * height)
         xs, ys = cells // height, cells % height
         parts = [nearest_startpunt(model, xs, ys, np.full(cells.size, m)) for m in range(len(model.world.municipalities))]
-        table = model._nearest_startpunt_table = (np.concatenate([p[0] for p in parts]),
-                                                  np.concatenate([p[1] for p in parts]))
+        table = model.world.nearest_startpunt_table = (np.concatenate([p[0] for p in parts]),
+                                                       np.concatenate([p[1] for p in parts]))
     key = (np.asarray(municipality, dtype=np.int64) * model.world.width + x) * height + y
     return table[0][key], table[1][key]
 
 
 def setup_residents(model: IntegrationModel) -> None:
-    """Each resident's nearest startpunt (fixed: residents do not move)."""
+    """Each resident's nearest startpunt and monthly chance to visit it (fixed: residents do not move)."""
     res = model.res
     res.startpunt[:], res.startpunt_distance[:] = nearest_startpunt(model, res.x, res.y, res.municipality)
     need = ~res.literate | res.seeking_work
-    model.resident_visit_chance = visit_chance(
+    res.visit_chance[:] = visit_chance(
         res.startpunt_distance, RESIDENT_BASE_VISIT + RESIDENT_NEED_VISIT * need, model.startpunt_distance_decay
     )
 
@@ -98,7 +98,7 @@ def open_doors(model: IntegrationModel) -> tuple[np.ndarray, np.ndarray]:
     if len(model.world.startpunt_cells) == 0:
         return empty, empty
 
-    res.visiting[:] = rng.random(res.n) < model.resident_visit_chance
+    res.visiting[:] = rng.random(res.n) < res.visit_chance
     learners = res.visiting & ~res.literate & (res.course_months == 0)
     res.course_months[learners] = RESIDENT_COURSE_MONTHS
     res.ever_in_course |= learners

@@ -9,7 +9,7 @@ residents regularly come (the densest spots, study kader 3.7).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -48,6 +48,9 @@ class World:
         azc_cells: (x, y) of each reception centre, shape (n, 2).
         startpunt_cells: (x, y) of each startpunt, shape (k, 2).
         startpunt_municipality: Municipality of each startpunt, shape (k,).
+        nearest_startpunt_table: For every (municipality, cell), the index of and
+            distance to the nearest startpunt; made on first use by
+            `model.startpunten.nearest_startpunt_at` (startpunten never move).
     """
 
     width: int
@@ -58,6 +61,7 @@ class World:
     azc_cells: np.ndarray
     startpunt_cells: np.ndarray
     startpunt_municipality: np.ndarray
+    nearest_startpunt_table: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
 
     def sample_cells(self, rng: np.random.Generator, n: int, weight: np.ndarray) -> np.ndarray:
         """Draw ``n`` cells with probability proportional to ``weight``; returns (n, 2)."""
