@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.fastnp import flatnonzero
-from model.population import Phase
+from model.population import Education, Phase
 
 if TYPE_CHECKING:
     from model.model import IntegrationModel
@@ -32,6 +32,7 @@ STUDY_MAX_AGE = 30.0  # student finance and school mostly for the young (assumpt
 STUDY_START = 0.03  # monthly chance for an eligible young permit holder (assumption)
 PLAN_STUDY_START = 0.05  # monthly, with a plan that combines language and education (study §3.4 I)
 STUDY_MONTHS = 36  # a transition year plus a vocational programme (assumption)
+NO_TIME_TO_VOLUNTEER_HOURS = 32.0  # a job of this many hours a week leaves no time to volunteer (assumption)
 def volunteer_and_train(model: IntegrationModel) -> None:
     """Some start or stop volunteering; under track 1 some take a skills course."""
     nc, rng = model.nc, model.rng
@@ -41,7 +42,7 @@ def volunteer_and_train(model: IntegrationModel) -> None:
     start = np.where(in_azc, AZC_VOLUNTEER_START[bool(model.azc_activities)], PERMIT_VOLUNTEER_START)
     start = np.where(nc.has_plan & ~nc.employed, np.maximum(start, PLAN_VOLUNTEER_START), start)
     start = np.where(phase == Phase.DEPARTED, 0.0, start)
-    busy = nc.employed & (nc.hours >= 32)
+    busy = nc.employed & (nc.hours >= NO_TIME_TO_VOLUNTEER_HOURS)
     starting = ~nc.volunteering & ~busy & (rng.random(n) < start)
     stopping = nc.volunteering & (busy | (rng.random(n) < VOLUNTEER_STOP))
     nc.volunteering[:] = (nc.volunteering | starting) & ~stopping
@@ -61,11 +62,11 @@ def go_to_school(model: IntegrationModel) -> None:
     studying = nc.studying_months > 0
     nc.studying_months -= studying
     finished = flatnonzero(studying & (nc.studying_months == 0))
-    nc.education[finished] = np.minimum(nc.education[finished] + 1, 3)
+    nc.education[finished] = np.minimum(nc.education[finished] + 1, Education.HIGH)
     nc.diploma_recognised[finished] = True
     eligible = (nc.phase == Phase.HOUSED) & ~studying & ~nc.employed
     eligible &= model.ages() < STUDY_MAX_AGE
-    eligible &= (nc.education < 3) | ~nc.diploma_recognised
+    eligible &= (nc.education < Education.HIGH) | ~nc.diploma_recognised
     chance = np.where(nc.has_plan, PLAN_STUDY_START, STUDY_START)
     start = flatnonzero(eligible & (rng.random(n) < chance))
     nc.studying_months[start] = STUDY_MONTHS

@@ -32,6 +32,9 @@ SHARE_WOMEN_IN_COUPLE = 0.7  # assumption: most adult women arrive with a partne
 CARE_DUTIES = {"woman in couple": 0.6, "single woman": 0.3, "man": 0.05}  # young children at home
 SHARE_NOT_COOPERATIVE = 0.08  # assumption: a small group does not co-operate without pressure
 AGE_RANGE = (18.0, 58.0)  # adults at arrival, uniform (assumption; mostly young adults)
+ARRIVAL_WELLBEING = (0.6, 0.1)  # mean and sd of wellbeing on arrival, before trauma (assumption)
+TRAUMA_WELLBEING_TOLL = 0.15  # wellbeing on arrival lost with the heaviest trauma (assumption)
+WELLBEING_FLOOR = 0.05  # nobody starts without any wellbeing to draw on
 def recognition_chance(kansrijk: np.ndarray, recognition_rate: float, share_kansrijk: float) -> np.ndarray:
     """Chance that each application is granted, by prospects.
 
@@ -93,7 +96,7 @@ def draw_newcomers(model: IntegrationModel, rows: slice) -> None:
     nc.diploma_recognised[rows] = (edu == Education.HIGH) & (rng.random(k) < model.diploma_recognition_rate)
     wait = rng.gamma(WAIT_SHAPE, model.asylum_wait_months / WAIT_SHAPE, k)
     nc.decision_month[rows] = model.month + np.maximum(1, np.rint(wait)).astype(np.int32)
-    nc.wellbeing[rows] = clip(rng.normal(0.6, 0.1, k) - 0.15 * nc.trauma[rows], 0.05, 1.0)
+    nc.wellbeing[rows] = clip(rng.normal(*ARRIVAL_WELLBEING, k) - TRAUMA_WELLBEING_TOLL * nc.trauma[rows], WELLBEING_FLOOR, 1.0)
     azc = rng.integers(0, len(model.world.azc_cells), k)
     nc.azc[rows] = azc
     xy = model.world.azc_cells[azc]
@@ -170,7 +173,7 @@ def relocate(model: IntegrationModel) -> np.ndarray:
     n_azc = len(model.world.azc_cells)
     in_azc_mask = nc.phase <= Phase.AWAITING_HOUSING
     in_azc = flatnonzero(in_azc_mask)
-    if n_azc < 2 or in_azc.size == 0 or model.relocation_rate_per_year <= 0:
+    if n_azc <= 1 or in_azc.size == 0 or model.relocation_rate_per_year <= 0:
         return np.zeros(0, dtype=np.int64)
     monthly = 1.0 - np.exp(-model.relocation_rate_per_year / 12.0)
     # A couple moves together: the first of the two draws the move.

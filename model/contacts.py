@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.fastnp import clip, flatnonzero
-from model.population import MAX_TIES, Phase
+from model.population import B1_LEVEL, FULL_WEEK_HOURS, MAX_TIES, Phase
 
 if TYPE_CHECKING:
     from model.model import IntegrationModel
@@ -30,11 +30,14 @@ VOLUNTEER_RATE = 0.8  # meetings a month while volunteering
 PLACEMENT_RATE = 0.6  # meetings a month during a placement (assumption)
 SHARED_ACTIVITY = 1.5  # a tie forms more easily over a shared activity
 WORKPLACE_RADIUS = 2  # colleagues live and work around the workplace
+TIE_LOST_BELOW = 0.05  # a tie weaker than this is no longer a tie (assumption)
+EASE_BY_DUTCH = (0.3, 0.7)  # ease of contact = a + b * progress to B1: some contact without Dutch, full ease from B1 (assumption)
+REFRESH_SHARE = 0.5  # a tie kept up this month regains this share of REFRESH_GAIN (assumption)
 
 
 def language_ease(score) -> np.ndarray:
     """How much the newcomer's Dutch eases contact (0.3 with none, 1 from B1)."""
-    return 0.3 + 0.7 * np.minimum(1.0, np.asarray(score) / 3.0)
+    return EASE_BY_DUTCH[0] + EASE_BY_DUTCH[1] * np.minimum(1.0, np.asarray(score) / B1_LEVEL)
 
 
 def active_ties(model: IntegrationModel, who: np.ndarray | None = None) -> np.ndarray:
@@ -90,9 +93,9 @@ def keep_up_ties(model: IntegrationModel) -> None:
     ease = language_ease(nc.language)[:, None]
     refreshed = has & (rng.random((n, MAX_TIES)) < REFRESH_CHANCE * ease)
     strength *= 1.0 - model.tie_decay
-    strength += np.where(refreshed, REFRESH_GAIN * 0.5, 0.0)
+    strength += np.where(refreshed, REFRESH_GAIN * REFRESH_SHARE, 0.0)
     clip(strength, 0.0, 1.0, out=strength)
-    gone = has & (strength < 0.05)
+    gone = has & (strength < TIE_LOST_BELOW)
     nc.tie_resident[gone] = -1
     strength[gone] = 0.0
 
@@ -114,7 +117,7 @@ def meet_people(model: IntegrationModel, startpunt_pairs: tuple[np.ndarray, np.n
     channels = [  # (who, meetings each, place x, place y, radius, boost)
         (present, rng.poisson(model.encounter_rate, present.size),
          nc.x[present], nc.y[present], model.contact_radius, 1.0),
-        (employed, rng.poisson(COLLEAGUE_RATE * nc.hours[employed] / 38.0),
+        (employed, rng.poisson(COLLEAGUE_RATE * nc.hours[employed] / FULL_WEEK_HOURS),
          emp.x[nc.employer[employed]], emp.y[nc.employer[employed]], WORKPLACE_RADIUS, SHARED_ACTIVITY),
         (volunteers, rng.poisson(VOLUNTEER_RATE, volunteers.size),
          nc.x[volunteers], nc.y[volunteers], model.contact_radius + 2, SHARED_ACTIVITY),

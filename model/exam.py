@@ -40,6 +40,9 @@ BENEFIT_CUT_SHARE = 0.3  # share of the benefit withheld during a cut
 COMPLY_AFTER_CUT = 0.6  # chance a sanctioned person co-operates afterwards (assumption)
 COMPLY_AFTER_FINE = 0.3  # chance a fined person co-operates afterwards (assumption)
 DEBT_REPAYMENT_SHARE = 0.1  # share of earnings that goes to paying off debt
+EXTENSION_WORK_HOURS = 12.0  # positive incentives: more time for those working this many hours a week (assumption)
+WELLBEING_ATTENDANCE = (0.6, 0.4)  # attendance factor = a + b * wellbeing (assumption)
+FULL_FINE_EUR = 1250.0  # the 2013 maximum fine: the deadline pressure is full at this fine
 
 
 def pass_probability(score, threshold) -> np.ndarray:
@@ -55,10 +58,10 @@ def attendance(model: IntegrationModel) -> np.ndarray:
     """
     nc, month = model.nc, model.month
     att = np.where(nc.cooperative, COOPERATIVE_ATTENDANCE, UNCOOPERATIVE_ATTENDANCE)
-    att = att * (0.6 + 0.4 * nc.wellbeing)
+    att = att * (WELLBEING_ATTENDANCE[0] + WELLBEING_ATTENDANCE[1] * nc.wellbeing)
     deadline = nc.exam_deadline
     looming = (deadline >= 0) & (deadline - month <= DEADLINE_PRESSURE_MONTHS) & ~nc.exam_passed
-    att = att * (1.0 + np.where(looming, DEADLINE_PRESSURE * min(1.0, model.fine_eur / 1250.0), 0.0))
+    att = att * (1.0 + np.where(looming, DEADLINE_PRESSURE * min(1.0, model.fine_eur / FULL_FINE_EUR), 0.0))
     if model.positive_incentives:
         att = att * (1.0 + INCENTIVE_MOTIVATION)
     return clip(att, 0.0, 1.0)
@@ -107,7 +110,7 @@ def face_deadlines(model: IntegrationModel) -> np.ndarray:
     nc.exam_deadline[due[tried]] = month + NEW_TERM_MONTHS
     due = due[~tried]
     if model.positive_incentives:  # more time for those who work or study
-        busy = (nc.hours[due] >= 12) | (nc.course_kind[due] != NO_COURSE)
+        busy = (nc.hours[due] >= EXTENSION_WORK_HOURS) | (nc.course_kind[due] != NO_COURSE)
         nc.exam_deadline[due[busy]] = month + EXTENSION_MONTHS
         due = due[~busy]
     nc.exam_deadline[due] = month + NEW_TERM_MONTHS

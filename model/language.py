@@ -33,6 +33,8 @@ import numpy as np
 from model.fastnp import clip, flatnonzero
 from model.population import (
     AZC_COURSE,
+    B1_LEVEL,
+    FULL_WEEK_HOURS,
     MARKET_COURSE,
     NO_COURSE,
     SUPERVISED_COURSE,
@@ -48,7 +50,7 @@ PRACTICE_SCALE = 5.0  # the same for everyday practice: immersion keeps paying a
 MAX_SCORE = 5.99  # top of C1: the scale ends there
 EDUCATION_LEARNABILITY = np.array([0.6, 0.85, 1.0, 1.2])  # by education: none, low, middle, high
 ILLITERATE_LEARNABILITY = 0.35  # assumption: without reading, classes teach little
-AGE_SLOPE = 0.012  # learnability lost per year of age over 25 (assumption)
+AGE_SLOPE = 0.012  # learnability lost per year of age over LEARNING_AGE (assumption)
 AZC_COURSE_QUALITY = 0.65  # assumption: lessons by COA and volunteers, small groups
 MARKET_QUALITY_SPREAD = 0.3  # market quality is uniform in mean +/- this (uneven, study §3.2 Probleem 1)
 COURSE_PRICE_EUR_PER_HOUR = 10.0  # assumption: EUR 10,000 loan buys ~1,000 hours
@@ -58,6 +60,10 @@ EXTRA_HOURS_PER_MONTH = 25.0  # how fast `extra_course_hours` are delivered
 INTENSITY_EXPONENT = 0.95  # within a month, hours beyond a regular course count less (fatigue)
 REFERENCE_HOURS = 40.0  # hours/month at which an hour counts fully
 COURSE_QUALITY_EFFECT = 0.3  # how much a municipality's implementation quality shows in its courses
+LEARNING_AGE = 25.0  # learning slows with each year of age after this (assumption)
+MIN_AGE_FACTOR = 0.5  # age takes at most half of learnability (assumption)
+WELLBEING_LEARNING = (0.5, 0.5)  # learnability factor = a + b * wellbeing: low wellbeing takes up to half
+MIN_COURSE_QUALITY = 0.05  # even the worst course teaches a little
 
 
 def cefr_level(score: np.ndarray) -> np.ndarray:
@@ -74,8 +80,8 @@ def learnability(education, literate, age, wellbeing) -> np.ndarray:
     """
     edu = EDUCATION_LEARNABILITY[np.asarray(education, dtype=int)]
     lit = np.where(literate, 1.0, ILLITERATE_LEARNABILITY)
-    age_factor = clip(1.0 - AGE_SLOPE * np.maximum(0.0, np.asarray(age) - 25.0), 0.5, 1.0)
-    return edu * lit * age_factor * (0.5 + 0.5 * np.asarray(wellbeing))
+    age_factor = clip(1.0 - AGE_SLOPE * np.maximum(0.0, np.asarray(age) - LEARNING_AGE), MIN_AGE_FACTOR, 1.0)
+    return edu * lit * age_factor * (WELLBEING_LEARNING[0] + WELLBEING_LEARNING[1] * np.asarray(wellbeing))
 
 
 def monthly_language_gain(score, effective_hours, practice, learn, rate, practice_rate,
@@ -103,7 +109,7 @@ def monthly_language_gain(score, effective_hours, practice, learn, rate, practic
 def supervised_quality(model: IntegrationModel, municipality: np.ndarray) -> np.ndarray:
     """Quality of courses a municipality buys and supervises: better where it implements well."""
     quality = model.quality_of(municipality)
-    return clip(model.supervised_course_quality * (1.0 + COURSE_QUALITY_EFFECT * (quality - 1.0)), 0.05, 1.0)
+    return clip(model.supervised_course_quality * (1.0 + COURSE_QUALITY_EFFECT * (quality - 1.0)), MIN_COURSE_QUALITY, 1.0)
 
 
 def supervised_budget_months(model: IntegrationModel) -> float:
@@ -179,7 +185,7 @@ def enrol(model: IntegrationModel) -> None:
             supervised_quality(model, nc.municipality[start]),
             model.market_course_quality + rng.uniform(-MARKET_QUALITY_SPREAD, MARKET_QUALITY_SPREAD, start.size),
         )
-        start_course(model, start, np.where(supervised, SUPERVISED_COURSE, MARKET_COURSE), clip(quality, 0.05, 1.0))
+        start_course(model, start, np.where(supervised, SUPERVISED_COURSE, MARKET_COURSE), clip(quality, MIN_COURSE_QUALITY, 1.0))
 
 
 def schedule_course_after_housing(model: IntegrationModel, housed: np.ndarray) -> None:
@@ -202,7 +208,7 @@ def everyday_practice(model: IntegrationModel, ties: np.ndarray) -> np.ndarray:
     """Everyday practice 0-1 of each newcomer: daily life once housed, work, volunteering, a placement, ties."""
     nc = model.nc
     practice = (model.practice_daily_life * (nc.phase == Phase.HOUSED)
-                + model.practice_work_weight * nc.hours / 38.0
+                + model.practice_work_weight * nc.hours / FULL_WEEK_HOURS
                 + model.practice_volunteer_weight * nc.volunteering
                 + model.practice_placement_weight * (nc.placement_months > 0)
                 + model.practice_tie_weight * ties)
@@ -235,7 +241,7 @@ def learn(model: IntegrationModel, attendance: np.ndarray, practice: np.ndarray)
     hours[fast] *= FAST_TRACK_FACTOR
     extra = np.where(kind != NO_COURSE, np.minimum(nc.extra_hours_left, EXTRA_HOURS_PER_MONTH), 0.0)
     nc.extra_hours_left -= extra
-    at_work = model.work_course_conflict * np.minimum(1.0, nc.hours / 38.0)
+    at_work = model.work_course_conflict * np.minimum(1.0, nc.hours / FULL_WEEK_HOURS)
     attended = (hours + extra) * attendance * (1.0 - at_work)
     nc.course_hours += attended
     nc.supervised_months += kind == SUPERVISED_COURSE
@@ -285,7 +291,7 @@ def end_courses(model: IntegrationModel) -> None:
     running = kind != NO_COURSE
     follow = nc.followup_months > 0
     nc.followup_months -= follow
-    plan_aims_higher = nc.has_plan & (nc.education >= Education.MIDDLE) & (nc.language < 3.0)
+    plan_aims_higher = nc.has_plan & (nc.education >= Education.MIDDLE) & (nc.language < B1_LEVEL)
     done = running & nc.exam_passed & ~follow & ~plan_aims_higher
     spent = running & (kind == SUPERVISED_COURSE) & ~supervised_budget_left(model)
     stop_course(model, flatnonzero(done | spent))

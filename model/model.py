@@ -36,6 +36,7 @@ from model.welfare import Costs
 from model.world import CellSampler, CommuteIndex, SpatialIndex, build_world
 
 RESIDENT_OPENNESS = (2.0, 3.0)  # Beta parameters: most residents are somewhat open (assumption)
+RESIDENT_EMPLOYMENT = 0.75  # residents not seeking work who have a job; the rest are retired, studying or caring (assumption, near CBS net participation)
 
 
 def parse_seed(rng) -> int | None:
@@ -233,7 +234,7 @@ class IntegrationModel(mesa.Model):
         res.openness[:] = self.rng.beta(*RESIDENT_OPENNESS, res.n)
         res.literate[:] = self.rng.random(res.n) >= self.share_low_literate_residents
         res.seeking_work[:] = self.rng.random(res.n) < self.share_unemployed_residents
-        res.employed[:] = ~res.seeking_work & (self.rng.random(res.n) < 0.75)
+        res.employed[:] = ~res.seeking_work & (self.rng.random(res.n) < RESIDENT_EMPLOYMENT)
         self.resident_index = SpatialIndex(xy, self.grid_width, self.grid_height)
         population = np.bincount(res.municipality, minlength=self.n_municipalities).astype(float)
         self.municipality_quota = population / population.sum()

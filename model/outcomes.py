@@ -19,12 +19,18 @@ import pyarrow as pa
 from model.contacts import ACTIVE_TIE
 from model.fastnp import mean
 from model.language import cefr_level
-from model.population import CEFR_NAMES, EDUCATION_NAMES, Phase
+from model.population import (
+    ADULT_AGE,
+    CEFR_NAMES,
+    EDUCATION_NAMES,
+    FULLTIME_HOURS,
+    PENSION_AGE,
+    Phase,
+)
 
 if TYPE_CHECKING:
     from model.model import IntegrationModel
 
-FULL_TIME_HOURS = 35.0  # CBS definition of full-time work
 
 
 @dataclass(frozen=True)
@@ -101,8 +107,8 @@ A2, B1 = 2.0, 3.0  # language scores at which A2 and B1 begin
 #: (the compare report's "by years since permit"), so the two cannot disagree.
 NEWCOMER_MEASURES: dict[str, Callable[[Mapping], object]] = {
     "share_employed": lambda t: t["employed"],
-    "share_fulltime": lambda t: t["employed"] & (t["hours_per_week"] >= FULL_TIME_HOURS),
-    "share_parttime": lambda t: t["employed"] & (t["hours_per_week"] < FULL_TIME_HOURS),
+    "share_fulltime": lambda t: t["employed"] & (t["hours_per_week"] >= FULLTIME_HOURS),
+    "share_parttime": lambda t: t["employed"] & (t["hours_per_week"] < FULLTIME_HOURS),
     "share_job_matches_education": lambda t: t["employed"] & t["job_matches_education"],
     "share_volunteering": lambda t: t["volunteering"],
     "share_on_welfare": lambda t: t["on_welfare"],
@@ -123,7 +129,7 @@ def compute_metrics(model: IntegrationModel) -> dict[str, float]:
     nc = model.nc
     phase = nc.phase
     age = model.ages()
-    permit = ((phase == Phase.AWAITING_HOUSING) | (phase == Phase.HOUSED)) & (age >= 18) & (age < 65)
+    permit = ((phase == Phase.AWAITING_HOUSING) | (phase == Phase.HOUSED)) & (age >= ADULT_AGE) & (age < PENSION_AGE)
     ties = model.ties if model.ties.size == nc.n else (nc.tie_strength >= ACTIVE_TIE).sum(axis=1)
     columns = {
         "employed": nc.employed, "hours_per_week": nc.hours,

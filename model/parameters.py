@@ -176,6 +176,7 @@ class Param:
 
 POINT_IS_DECIMAL = "the decimal separator is a point, and numbers take no thousands separators"
 _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
+_THOUSANDS_GROUP = 3  # digits between two thousands separators
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:(?:[ \u00a0\u202f'’]\d{3})+|(?:\.\d{3}){2,}|(?:,\d{3})+\.\d+|(?:,\d{3}){2,})")
 _POINT_THREE = re.compile(r"[+-]?[1-9]\d{0,2}\.\d{3}")
 
@@ -214,9 +215,9 @@ def number_text_problem(text: str, kind: type, bounds: tuple | None) -> str | No
         return f"has a thousands separator: write {whole} ({POINT_IS_DECIMAL})"
     if _DECIMAL_COMMA.fullmatch(text):
         left, right = digits.split(",")
-        if kind is int and len(right) == 3:
+        if kind is int and len(right) == _THOUSANDS_GROUP:
             return f"has a thousands separator: write {left}{right} ({POINT_IS_DECIMAL})"
-        if len(right) == 3 and 1 <= len(left) <= 3 and not left.startswith("0"):
+        if len(right) == _THOUSANDS_GROUP and 1 <= len(left) <= _THOUSANDS_GROUP and not left.startswith("0"):
             return (f"is ambiguous (a thousands or a decimal separator?): write {left}{right} or "
                     f"{left}.{right.rstrip('0') or '0'} ({POINT_IS_DECIMAL})")
         return f"has a decimal comma: write {left}.{right} ({POINT_IS_DECIMAL})"

@@ -35,6 +35,12 @@ class Education(IntEnum):
 
 EDUCATION_NAMES = ("none", "low", "middle", "high")  # names used in the tables
 CEFR_NAMES = ("A0", "A1", "A2", "B1", "B2", "C1")  # level k is score in [k, k+1)
+A2_LEVEL = 2.0  # language score at which A2 begins (the 2013 exam level)
+B1_LEVEL = 3.0  # language score at which B1 begins (the 2022 exam level)
+ADULT_AGE = 18  # outcomes count adults from this age (CBS labour statistics)
+PENSION_AGE = 65  # no paid work, job search or bijstand duties from this age (assumption: near the AOW age)
+FULLTIME_HOURS = 35.0  # CBS definition: full-time is this many hours a week or more, part-time less
+FULL_WEEK_HOURS = 38.0  # a standard working week: hours / this is the share of a week spent at work
 # Course kinds (what a newcomer is enrolled in, if anything)
 NO_COURSE, AZC_COURSE, MARKET_COURSE, SUPERVISED_COURSE = 0, 1, 2, 3
 

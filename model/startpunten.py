@@ -30,6 +30,7 @@ RESIDENT_PLACEMENT_CHANCE = 0.04  # a visiting job seeker finds a placement or j
 VOLUNTEER_PORTAL = 0.15  # a visiting newcomer starts volunteering
 PLACEMENT_BROKERING = 0.1  # a visiting job seeker is offered a placement
 STARTPUNT_MEETINGS = 2  # residents met per visit
+LOOKUP_TABLE_MAX_CELLS = 1_000_000  # above this many (cell, municipality) pairs, distances are computed each time (memory)
 
 
 def visit_chance(distance, base: float, decay: float) -> np.ndarray:
@@ -61,7 +62,7 @@ def nearest_startpunt_at(model: IntegrationModel, x, y, municipality) -> tuple[n
     """
     table = model.world.nearest_startpunt_table
     height = model.world.height
-    if table is None and model.world.width * height * len(model.world.municipalities) > 1_000_000:
+    if table is None and model.world.width * height * len(model.world.municipalities) > LOOKUP_TABLE_MAX_CELLS:
         return nearest_startpunt(model, x, y, municipality)
     if table is None:
         cells = np.arange(model.world.width * height)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.exam import BENEFIT_CUT_SHARE
-from model.population import AZC_COURSE, SUPERVISED_COURSE, Phase
+from model.population import AZC_COURSE, PENSION_AGE, SUPERVISED_COURSE, Phase
 
 if TYPE_CHECKING:
     from model.model import IntegrationModel
@@ -82,7 +82,7 @@ def pay_and_count(model: IntegrationModel, earnings: np.ndarray, attended_hours:
     """Decide who is on welfare and add this month's public cost and return."""
     nc, costs = model.nc, model.costs
     phase = nc.phase
-    adult = model.ages() < 65.0
+    adult = model.ages() < PENSION_AGE
     housed = phase == Phase.HOUSED
     students = nc.studying_months > 0
     costs.student_finance += STUDENT_FINANCE_EUR_PER_MONTH * int(np.count_nonzero(students))

@@ -46,7 +46,7 @@ def test_a_2013_course_caps_working_hours_a_plan_does_not(small):
     m.nc.care_duties[who] = False
     assert (labour.hours_cap(m, who) == labour.COURSE_HOURS_CAP).all()
     m.nc.has_plan[who] = True
-    assert (labour.hours_cap(m, who) == labour.FULL_TIME_HOURS[1]).all()
+    assert (labour.hours_cap(m, who) == labour.FULL_TIME_JOB_HOURS[1]).all()
     m.nc.has_plan[who] = False
     m.nc.course_kind[who] = NO_COURSE
     m.nc.care_duties[who] = True
