@@ -19,6 +19,7 @@ import numpy as np
 
 from model.fastnp import flatnonzero
 from model.population import Education, Phase
+from model.state import StateColumn
 
 if TYPE_CHECKING:
     from model.model import IntegrationModel
@@ -33,6 +34,15 @@ STUDY_START = 0.03  # monthly chance for an eligible young permit holder (assump
 PLAN_STUDY_START = 0.05  # monthly, with a plan that combines language and education (study §3.4 I)
 STUDY_MONTHS = 36  # a transition year plus a vocational programme (assumption)
 NO_TIME_TO_VOLUNTEER_HOURS = 32.0  # a job of this many hours a week leaves no time to volunteer (assumption)
+
+# Volunteering, skills courses and school (see model.state).
+NEWCOMER_STATE = {
+    "skills_course": StateColumn(np.bool_, False, "took a track-1 professional-skills course", "true/false"),
+    "volunteering": StateColumn(np.bool_, False, "volunteers now", "true/false"),
+    "studying_months": StateColumn(np.int32, 0, "months left in regular education (student finance)", "months"),
+}
+
+
 def volunteer_and_train(model: IntegrationModel) -> None:
     """Some start or stop volunteering; under track 1 some take a skills course."""
     nc, rng = model.nc, model.rng
@@ -40,9 +50,9 @@ def volunteer_and_train(model: IntegrationModel) -> None:
     phase = nc.phase
     in_azc = phase <= Phase.AWAITING_HOUSING
     start = np.where(in_azc, AZC_VOLUNTEER_START[bool(model.azc_activities)], PERMIT_VOLUNTEER_START)
-    start = np.where(nc.has_plan & ~nc.employed, np.maximum(start, PLAN_VOLUNTEER_START), start)
+    start = np.where(nc.in_plan & ~nc.employed, np.maximum(start, PLAN_VOLUNTEER_START), start)
     start = np.where(phase == Phase.DEPARTED, 0.0, start)
-    busy = nc.employed & (nc.hours >= NO_TIME_TO_VOLUNTEER_HOURS)
+    busy = nc.employed & (nc.hours_per_week >= NO_TIME_TO_VOLUNTEER_HOURS)
     starting = ~nc.volunteering & ~busy & (rng.random(n) < start)
     stopping = nc.volunteering & (busy | (rng.random(n) < VOLUNTEER_STOP))
     nc.volunteering[:] = (nc.volunteering | starting) & ~stopping
@@ -67,6 +77,6 @@ def go_to_school(model: IntegrationModel) -> None:
     eligible = (nc.phase == Phase.HOUSED) & ~studying & ~nc.employed
     eligible &= model.ages() < STUDY_MAX_AGE
     eligible &= (nc.education < Education.HIGH) | ~nc.diploma_recognised
-    chance = np.where(nc.has_plan, PLAN_STUDY_START, STUDY_START)
+    chance = np.where(nc.in_plan, PLAN_STUDY_START, STUDY_START)
     start = flatnonzero(eligible & (rng.random(n) < chance))
     nc.studying_months[start] = STUDY_MONTHS

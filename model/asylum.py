@@ -15,6 +15,7 @@ from model.fastnp import clip, flatnonzero
 from model.labour import end_placements, lose_jobs
 from model.language import stop_course
 from model.population import AZC_COURSE, NO_COURSE, Education, Phase
+from model.state import StateColumn
 
 if TYPE_CHECKING:
     from model.model import IntegrationModel
@@ -35,6 +36,37 @@ AGE_RANGE = (18.0, 58.0)  # adults at arrival, uniform (assumption; mostly young
 ARRIVAL_WELLBEING = (0.6, 0.1)  # mean and sd of wellbeing on arrival, before trauma (assumption)
 TRAUMA_WELLBEING_TOLL = 0.15  # wellbeing on arrival lost with the heaviest trauma (assumption)
 WELLBEING_FLOOR = 0.05  # nobody starts without any wellbeing to draw on
+
+# The person who arrives, and where they are on the path (see model.state).
+NEWCOMER_STATE = {
+    "uid": StateColumn(np.int64, -1, "unique_id of the newcomer's Mesa agent", "id"),
+    "phase": StateColumn(np.int8, Phase.ASYLUM, "where on the path: asylum, awaiting a house, housed, departed", "Phase"),
+    "arrival_month": StateColumn(np.int32, 0, "model month of arrival", "model month"),
+    "decision_month": StateColumn(np.int32, -1, "model month the asylum decision is (or was) due", "model month"),
+    "permit_month": StateColumn(np.int32, -1, "model month the permit was granted (-1: none)", "model month"),
+    "housed_month": StateColumn(np.int32, -1, "model month the house is (or was) ready (-1: none)", "model month"),
+    "departure_month": StateColumn(np.int32, -1, "model month of leaving after a rejection (-1: stayed)", "model month"),
+    "partner": StateColumn(np.int64, -1, "row of the partner who arrived with them (-1: single)", "row"),
+    "age_at_arrival": StateColumn(np.float64, 30.0, "age on arrival", "years"),
+    "female": StateColumn(np.bool_, False, "is a woman", "true/false"),
+    "education": StateColumn(np.int8, 0, "highest completed education", "Education 0-3"),
+    "literate": StateColumn(np.bool_, True, "can read and write (in any script)", "true/false"),
+    "care_duties": StateColumn(np.bool_, False, "cares for young children", "true/false"),
+    "trauma": StateColumn(np.bool_, False, "arrived with severe trauma", "true/false"),
+    "kansrijk": StateColumn(np.bool_, False, "asylum seeker with good prospects", "true/false"),
+    "will_be_recognised": StateColumn(np.bool_, True, "will be granted asylum when the decision comes", "true/false"),
+    "cooperative": StateColumn(np.bool_, True, "co-operates with course and plan", "true/false"),
+    "in_labour_force": StateColumn(np.bool_, True, "would work if they could (see share_outside_labour_force)", "true/false"),
+    "diploma_recognised": StateColumn(np.bool_, False, "foreign diploma recognised in the Netherlands", "true/false"),
+    "x": StateColumn(np.int32, 0, "grid column where they live", "cell"),
+    "y": StateColumn(np.int32, 0, "grid row where they live", "cell"),
+    "azc": StateColumn(np.int32, -1, "reception centre they live in (-1: none)", "row"),
+    "municipality": StateColumn(np.int32, -1, "municipality that houses them (-1: none yet)", "row"),
+    "relocations": StateColumn(np.int32, 0, "moves between reception centres so far", "moves"),
+    "extra_hours_offered": StateColumn(np.float64, 0.0, "extra course hours offered (built-in experiment, parameter extra_course_hours)", "hours"),
+}
+
+
 def recognition_chance(kansrijk: np.ndarray, recognition_rate: float, share_kansrijk: float) -> np.ndarray:
     """Chance that each application is granted, by prospects.
 
@@ -142,7 +174,7 @@ def decide(model: IntegrationModel) -> None:
     rejected = due[~nc.will_be_recognised[due]]
     nc.phase[granted] = Phase.AWAITING_HOUSING
     nc.permit_month[granted] = month
-    nc.exam_deadline[granted] = month + model.exam_deadline_months
+    nc.exam_deadline_month[granted] = month + model.exam_deadline_months
     wait = model.rng.gamma(HOUSING_WAIT_SHAPE, max(model.housing_wait_months, 1e-9) / HOUSING_WAIT_SHAPE, granted.size)
     nc.housed_month[granted] = month + np.rint(wait).astype(np.int32)
     nc.municipality[granted] = model.rng.choice(len(model.municipality_quota), size=granted.size,

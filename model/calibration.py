@@ -192,7 +192,7 @@ def language_gain(model: IntegrationModel, low: int = 33, high: int = 39) -> flo
         in_window &= nc.phase != Phase.DEPARTED
         treated = nc.extra_hours_offered > 0
         for g, mask in enumerate((~treated & in_window, treated & in_window)):
-            sums[g] += (mask.sum(), nc.language[mask].sum(), nc.course_hours[mask].sum())
+            sums[g] += (mask.sum(), nc.language_score[mask].sum(), nc.course_hours[mask].sum())
         all_arrived = model.month >= model.arrival_months
         if all_arrived and model.month > nc.decision_month.max() + high:
             break

@@ -29,6 +29,7 @@ import numpy as np
 from model.fastnp import add_counts, clip, flatnonzero
 from model.population import A2_LEVEL, MARKET_COURSE, NO_COURSE, PENSION_AGE, Education, Phase
 from model.scarring import employability
+from model.state import StateColumn
 
 if TYPE_CHECKING:
     from model.model import IntegrationModel
@@ -66,6 +67,20 @@ ABOUT_TO_MOVE_SEARCH = 0.5  # permit holders waiting for a house search less: th
 FULLTIME_OFFER_PER_LEVEL = 0.25  # each skill level up makes a full-time offer this much more likely, relatively (assumption)
 WEEKS_PER_MONTH = 4.33  # 52 weeks / 12 months
 
+# Work: jobs, hours and placements (see model.state).
+NEWCOMER_STATE = {
+    "employed": StateColumn(np.bool_, False, "has a paid job", "true/false"),
+    "hours_per_week": StateColumn(np.float64, 0.0, "hours a week in the job", "hours/week"),
+    "job_level": StateColumn(np.int8, -1, "skill level of the job: low, middle, high (-1: none)", "level 0-2"),
+    "employer": StateColumn(np.int32, -1, "employer row (-1: none)", "row"),
+    "job_matches_education": StateColumn(np.bool_, False, "the job's level matches their education", "true/false"),
+    "job_start_month": StateColumn(np.int32, -1, "model month the current job started (-1: none)", "model month"),
+    "first_job_month": StateColumn(np.int32, -1, "model month of the first job (-1: none yet)", "model month"),
+    "months_worked": StateColumn(np.int32, 0, "work experience in the Netherlands", "months"),
+    "placement_months": StateColumn(np.int32, 0, "months left of a work placement", "months"),
+    "placement_employer": StateColumn(np.int32, -1, "employer of the placement (-1: none)", "row"),
+}
+
 
 def effective_level(education: np.ndarray, diploma_recognised: np.ndarray) -> np.ndarray:
     """Highest job level (0 low, 1 middle, 2 high) a newcomer can compete for."""
@@ -98,7 +113,7 @@ def hire_probability(base, willingness, subsidy_boost, fit, referrals, know_how)
 def brokered(model: IntegrationModel, who: np.ndarray) -> np.ndarray:
     """Who of ``who`` has a job coach: a running plan, or municipal direction once housed."""
     nc = model.nc
-    return nc.has_plan[who] | (model.municipal_direction & (nc.phase[who] == Phase.HOUSED))
+    return nc.in_plan[who] | (model.municipal_direction & (nc.phase[who] == Phase.HOUSED))
 
 
 def know_how(model: IntegrationModel, who: np.ndarray, coached: np.ndarray | None = None,
@@ -161,17 +176,17 @@ def lose_jobs(model: IntegrationModel, who: np.ndarray) -> None:
     add_counts(emp.vacancies.ravel(), nc.employer[who] * 3 + nc.job_level[who])
     np.minimum(emp.vacancies, np.maximum(1, emp.jobs), out=emp.vacancies)
     nc.employed[who] = False
-    nc.hours[who] = 0.0
+    nc.hours_per_week[who] = 0.0
     nc.employer[who] = -1
     nc.job_level[who] = -1
-    nc.job_matches[who] = False
+    nc.job_matches_education[who] = False
 
 
 def job_loss(model: IntegrationModel) -> None:
     """Some lose their job each month; more so with little Dutch."""
     nc = model.nc
     employed = flatnonzero(nc.employed)
-    risk = model.job_loss_rate * np.where(nc.language[employed] < A2_LEVEL, LOW_LANGUAGE_JOB_LOSS, 1.0)
+    risk = model.job_loss_rate * np.where(nc.language_score[employed] < A2_LEVEL, LOW_LANGUAGE_JOB_LOSS, 1.0)
     lose_jobs(model, employed[model.rng.random(employed.size) < risk])
 
 
@@ -190,7 +205,7 @@ def search_effort(model: IntegrationModel, who: np.ndarray, employable: np.ndarr
     ``employable``: `employability` of ``who``, if the caller has it already.
     """
     nc = model.nc
-    care = np.where(nc.has_plan[who], CHILDCARE_SEARCH, CARE_DUTY_SEARCH)
+    care = np.where(nc.in_plan[who], CHILDCARE_SEARCH, CARE_DUTY_SEARCH)
     effort = np.where(nc.care_duties[who], care, 1.0) * nc.in_labour_force[who]
     effort *= WELLBEING_SEARCH[0] + WELLBEING_SEARCH[1] * nc.wellbeing[who]
     phase = nc.phase[who]
@@ -235,7 +250,7 @@ def search_and_hire(model: IntegrationModel) -> np.ndarray:
     choice = options[idx, column]
     who, tries = seekers[idx], tries[idx]
     lvl = np.where(pick_own[idx], level[idx], np.maximum(level[idx] - 1, 0))
-    fit = language_fit(nc.language[who], emp.language_requirement[choice, lvl])
+    fit = language_fit(nc.language_score[who], emp.language_requirement[choice, lvl])
     coached = brokered(model, who)
     quality = model.quality_of(nc.municipality[who])
     p = hire_probability(model.hire_rate, emp.willingness[choice], model.subsidy_response * model.employer_subsidy,
@@ -275,14 +290,14 @@ def start_jobs(model: IntegrationModel, who: np.ndarray, employer: np.ndarray, l
     nc.job_start_month[who] = model.month
     first = who[nc.first_job_month[who] < 0]
     nc.first_job_month[first] = model.month
-    nc.job_matches[who] = level == clip(nc.education[who] - 1, 0, 2)
+    nc.job_matches_education[who] = level == clip(nc.education[who] - 1, 0, 2)
     add_counts(model.emp.hires, employer)
     cap = hours_cap(model, who)
     offer = model.share_fulltime_offers * (1 + FULLTIME_OFFER_PER_LEVEL * level)
     offer = offer * np.where(brokered_job, model.brokered_fulltime_factor, 1.0)
     fulltime = (cap >= FULL_TIME_JOB_HOURS[0]) & (rng.random(who.size) < offer)
     hours = np.where(fulltime, rng.uniform(*FULL_TIME_JOB_HOURS, who.size), rng.uniform(*PART_TIME_JOB_HOURS, who.size))
-    nc.hours[who] = np.minimum(hours, cap)
+    nc.hours_per_week[who] = np.minimum(hours, cap)
     end_placements(model, who)
 
 
@@ -294,7 +309,7 @@ def hours_cap(model: IntegrationModel, who: np.ndarray) -> np.ndarray:
     childcare cap hours too.
     """
     nc = model.nc
-    kind, plan = nc.course_kind[who], nc.has_plan[who]
+    kind, plan = nc.course_kind[who], nc.in_plan[who]
     rigid = (kind != NO_COURSE) & ~plan & ((kind == MARKET_COURSE) | (not model.municipal_direction))
     cap = np.where(rigid, COURSE_HOURS_CAP, FULL_TIME_JOB_HOURS[1])
     return np.where(nc.care_duties[who] & ~plan, np.minimum(cap, CARE_HOURS_CAP), cap)
@@ -308,11 +323,11 @@ def adjust_hours(model: IntegrationModel) -> None:
     if employed.size == 0:
         return
     cap = hours_cap(model, employed)
-    hours = np.minimum(nc.hours[employed], cap)
+    hours = np.minimum(nc.hours_per_week[employed], cap)
     up = (hours < FULL_TIME_JOB_HOURS[0]) & (cap >= FULL_TIME_JOB_HOURS[0])
     up &= model.rng.random(employed.size) < model.more_hours_rate
     hours = np.where(up, model.rng.uniform(*FULL_TIME_JOB_HOURS, employed.size), hours)
-    nc.hours[employed] = hours
+    nc.hours_per_week[employed] = hours
 
 
 def place(model: IntegrationModel, candidates: np.ndarray) -> None:
@@ -388,4 +403,4 @@ def monthly_earnings(model: IntegrationModel) -> np.ndarray:
     employed = nc.employed
     nc.months_worked += employed
     wage = hourly_wage(nc.job_level, nc.months_worked)
-    return np.where(employed, nc.hours * WEEKS_PER_MONTH * wage, 0.0)
+    return np.where(employed, nc.hours_per_week * WEEKS_PER_MONTH * wage, 0.0)

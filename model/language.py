@@ -41,6 +41,7 @@ from model.population import (
     Education,
     Phase,
 )
+from model.state import StateColumn
 
 if TYPE_CHECKING:
     from model.model import IntegrationModel
@@ -64,6 +65,21 @@ LEARNING_AGE = 25.0  # learning slows with each year of age after this (assumpti
 MIN_AGE_FACTOR = 0.5  # age takes at most half of learnability (assumption)
 WELLBEING_LEARNING = (0.5, 0.5)  # learnability factor = a + b * wellbeing: low wellbeing takes up to half
 MIN_COURSE_QUALITY = 0.05  # even the worst course teaches a little
+
+# Dutch and the courses that teach it (see model.state).
+NEWCOMER_STATE = {
+    "language_score": StateColumn(np.float64, 0.0, "Dutch on the CEFR scale, 0 = A0 ... 5 = C1", "score 0-6"),
+    "course_kind": StateColumn(np.int8, NO_COURSE, "course now: none, azc, market or supervised", "course kind 0-3"),
+    "course_quality": StateColumn(np.float64, 0.0, "quality of the course now", "0-1"),
+    "course_start_month": StateColumn(np.int32, -1, "model month a pending course starts (-1: none pending)", "model month"),
+    "course_hours": StateColumn(np.float64, 0.0, "course hours attended so far", "hours"),
+    "supervised_months": StateColumn(np.int32, 0, "months of publicly paid, supervised courses so far", "months"),
+    "loan_hours": StateColumn(np.float64, 0.0, "market-course hours bought with the DUO loan so far", "hours"),
+    "loan_eur": StateColumn(np.float64, 0.0, "DUO loan outstanding: forgiven if passed on time, else repayable", "EUR"),
+    "extra_hours_left": StateColumn(np.float64, 0.0, "extra course hours offered and not yet taken", "hours"),
+    "literacy_progress": StateColumn(np.float64, 0.0, "progress of literacy classes (reads at 1)", "0-1"),
+    "followup_months": StateColumn(np.int32, 0, "months left of an incentive follow-up course", "months"),
+}
 
 
 def cefr_level(score: np.ndarray) -> np.ndarray:
@@ -170,16 +186,16 @@ def enrol(model: IntegrationModel) -> None:
     # and for permit holders still waiting there.
     if model.language_from_arrival:
         eligible = in_azc & (nc.kansrijk | (phase == Phase.AWAITING_HOUSING))
-        start = flatnonzero(idle & eligible & ((due < 0) | (due <= month)) & ~nc.has_plan)
+        start = flatnonzero(idle & eligible & ((due < 0) | (due <= month)) & ~nc.in_plan)
         start_course(model, start, AZC_COURSE, AZC_COURSE_QUALITY)
 
     # Courses after the permit: a plan's course, a supervised course, or the market.
     start = flatnonzero(ready & (phase >= Phase.AWAITING_HOUSING) & (phase != Phase.DEPARTED))
-    start = start[(phase[start] == Phase.HOUSED) | nc.has_plan[start]]
-    supervised = model.municipal_direction | nc.has_plan[start]
+    start = start[(phase[start] == Phase.HOUSED) | nc.in_plan[start]]
+    supervised = model.municipal_direction | nc.in_plan[start]
     start = start[~supervised | supervised_budget_left(model)[start]]
     if start.size:
-        supervised = model.municipal_direction | nc.has_plan[start]
+        supervised = model.municipal_direction | nc.in_plan[start]
         quality = np.where(
             supervised,
             supervised_quality(model, nc.municipality[start]),
@@ -196,7 +212,7 @@ def schedule_course_after_housing(model: IntegrationModel, housed: np.ndarray) -
     A plan's course already runs from the permit on.
     """
     nc = model.nc
-    who = housed[~nc.has_plan[housed] & ~nc.exam_passed[housed]]
+    who = housed[~nc.in_plan[housed] & ~nc.exam_passed[housed]]
     if model.municipal_direction:
         delay = np.ones(who.size)
     else:
@@ -208,7 +224,7 @@ def everyday_practice(model: IntegrationModel, ties: np.ndarray) -> np.ndarray:
     """Everyday practice 0-1 of each newcomer: daily life once housed, work, volunteering, a placement, ties."""
     nc = model.nc
     practice = (model.practice_daily_life * (nc.phase == Phase.HOUSED)
-                + model.practice_work_weight * nc.hours / FULL_WEEK_HOURS
+                + model.practice_work_weight * nc.hours_per_week / FULL_WEEK_HOURS
                 + model.practice_volunteer_weight * nc.volunteering
                 + model.practice_placement_weight * (nc.placement_months > 0)
                 + model.practice_tie_weight * ties)
@@ -237,11 +253,11 @@ def learn(model: IntegrationModel, attendance: np.ndarray, practice: np.ndarray)
     hours[kind == AZC_COURSE] = model.azc_course_hours_per_month
     regular = (kind == MARKET_COURSE) | (kind == SUPERVISED_COURSE)
     hours[regular] = model.course_hours_per_month
-    fast = regular & nc.has_plan & (nc.education == Education.HIGH)
+    fast = regular & nc.in_plan & (nc.education == Education.HIGH)
     hours[fast] *= FAST_TRACK_FACTOR
     extra = np.where(kind != NO_COURSE, np.minimum(nc.extra_hours_left, EXTRA_HOURS_PER_MONTH), 0.0)
     nc.extra_hours_left -= extra
-    at_work = model.work_course_conflict * np.minimum(1.0, nc.hours / FULL_WEEK_HOURS)
+    at_work = model.work_course_conflict * np.minimum(1.0, nc.hours_per_week / FULL_WEEK_HOURS)
     attended = (hours + extra) * attendance * (1.0 - at_work)
     nc.course_hours += attended
     nc.supervised_months += kind == SUPERVISED_COURSE
@@ -257,7 +273,7 @@ def learn(model: IntegrationModel, attendance: np.ndarray, practice: np.ndarray)
     learn_to_read(model, kind, attendance)
     age = model.ages()
     gain = monthly_language_gain(
-        nc.language,
+        nc.language_score,
         intensity_adjusted(attended) * nc.course_quality * (kind != NO_COURSE),
         practice,
         learnability(nc.education, nc.literate, age, nc.wellbeing),
@@ -266,7 +282,7 @@ def learn(model: IntegrationModel, attendance: np.ndarray, practice: np.ndarray)
         EDUCATION_LEARNABILITY[nc.education],
     )
     present = nc.phase != Phase.DEPARTED
-    nc.language[:] = np.minimum(MAX_SCORE, nc.language + gain * present)
+    nc.language_score[:] = np.minimum(MAX_SCORE, nc.language_score + gain * present)
     return attended
 
 
@@ -291,7 +307,7 @@ def end_courses(model: IntegrationModel) -> None:
     running = kind != NO_COURSE
     follow = nc.followup_months > 0
     nc.followup_months -= follow
-    plan_aims_higher = nc.has_plan & (nc.education >= Education.MIDDLE) & (nc.language < B1_LEVEL)
+    plan_aims_higher = nc.in_plan & (nc.education >= Education.MIDDLE) & (nc.language_score < B1_LEVEL)
     done = running & nc.exam_passed & ~follow & ~plan_aims_higher
     spent = running & (kind == SUPERVISED_COURSE) & ~supervised_budget_left(model)
     stop_course(model, flatnonzero(done | spent))

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from agents import Employer, Municipality, Newcomer, ReceptionCentre, Resident, Startpunt
-from agents.batch import create_agents_at, move_agents
+from agents.batch import move_agents
 from model import (
     activities,
     asylum,
@@ -243,7 +243,8 @@ class IntegrationModel(mesa.Model):
             Municipality(self, m, self.municipality_names[m], plan.kind, plan.labour_demand,
                          plan.quality, plan.quota_share)
         cells = self.grid._cells
-        create_agents_at(Resident, self, [cells[xy] for xy in zip(res.x.tolist(), res.y.tolist(), strict=True)])
+        Resident.create_agents(self, res.n, index=range(res.n),
+                               cell=[cells[xy] for xy in zip(res.x.tolist(), res.y.tolist(), strict=True)])
         startpunten.setup_residents(self)
 
     def _place_employers(self) -> None:
@@ -305,8 +306,9 @@ class IntegrationModel(mesa.Model):
         rows = nc.add(k)
         asylum.draw_newcomers(self, rows)
         cells = self.grid._cells
-        agents = create_agents_at(Newcomer, self, [cells[xy] for xy in zip(nc.x[rows].tolist(), nc.y[rows].tolist(),
-                                                                             strict=True)], first_index=rows.start)
+        agents = Newcomer.create_agents(self, k, index=range(rows.start, rows.stop),
+                                        cell=[cells[xy] for xy in zip(nc.x[rows].tolist(), nc.y[rows].tolist(),
+                                                                      strict=True)])
         nc.uid[rows] = [agent.unique_id for agent in agents]
         self.newcomer_agents.extend(agents)
 

@@ -20,10 +20,13 @@ from model.contacts import ACTIVE_TIE
 from model.fastnp import mean
 from model.language import cefr_level
 from model.population import (
+    A2_LEVEL,
     ADULT_AGE,
+    B1_LEVEL,
     CEFR_NAMES,
     EDUCATION_NAMES,
     FULLTIME_HOURS,
+    NO_COURSE,
     PENSION_AGE,
     Phase,
 )
@@ -99,7 +102,6 @@ NEWCOMER_TABLE_COLUMNS: tuple[str, ...] = (
 )
 
 
-A2, B1 = 2.0, 3.0  # language scores at which A2 and B1 begin
 
 #: Each metric that is an average over adult permit holders, as a rule for one
 #: newcomer, written over the newcomer table's column names. The same rule runs
@@ -113,8 +115,8 @@ NEWCOMER_MEASURES: dict[str, Callable[[Mapping], object]] = {
     "share_volunteering": lambda t: t["volunteering"],
     "share_on_welfare": lambda t: t["on_welfare"],
     "mean_language_score": lambda t: t["language_score"],
-    "share_a2_plus": lambda t: t["language_score"] >= A2,
-    "share_b1_plus": lambda t: t["language_score"] >= B1,
+    "share_a2_plus": lambda t: t["language_score"] >= A2_LEVEL,
+    "share_b1_plus": lambda t: t["language_score"] >= B1_LEVEL,
     "share_exam_passed": lambda t: t["exam_passed"],
     "share_fined": lambda t: t["fined_count"] > 0,
     "mean_debt_eur": lambda t: t["debt_eur"],
@@ -132,11 +134,11 @@ def compute_metrics(model: IntegrationModel) -> dict[str, float]:
     permit = ((phase == Phase.AWAITING_HOUSING) | (phase == Phase.HOUSED)) & (age >= ADULT_AGE) & (age < PENSION_AGE)
     ties = model.ties if model.ties.size == nc.n else (nc.tie_strength >= ACTIVE_TIE).sum(axis=1)
     columns = {
-        "employed": nc.employed, "hours_per_week": nc.hours,
-        "job_matches_education": nc.job_matches, "volunteering": nc.volunteering,
-        "on_welfare": nc.on_welfare, "language_score": nc.language,
+        "employed": nc.employed, "hours_per_week": nc.hours_per_week,
+        "job_matches_education": nc.job_matches_education, "volunteering": nc.volunteering,
+        "on_welfare": nc.on_welfare, "language_score": nc.language_score,
         "exam_passed": nc.exam_passed, "fined_count": nc.fined_count,
-        "debt_eur": nc.debt, "resident_ties": ties, "wellbeing": nc.wellbeing,
+        "debt_eur": nc.debt_eur, "resident_ties": ties, "wellbeing": nc.wellbeing,
     }
     n_permit = int(np.count_nonzero(permit))
     by_phase = np.bincount(phase, minlength=len(Phase)) if phase.size else np.zeros(len(Phase), np.int64)
@@ -275,23 +277,23 @@ def newcomer_columns(model: IntegrationModel) -> NewcomerColumns:
         "education": nc.education.copy(),
         "literate": nc.literate.copy(),
         "municipality": np.where(municipality >= 0, municipality, no_municipality),
-        "language_score": nc.language.copy(),
-        "cefr": cefr_level(nc.language),
+        "language_score": nc.language_score.copy(),
+        "cefr": cefr_level(nc.language_score),
         "employed": nc.employed.copy(),
-        "hours_per_week": nc.hours.copy(),
-        "job_matches_education": nc.job_matches.copy(),
+        "hours_per_week": nc.hours_per_week.copy(),
+        "job_matches_education": nc.job_matches_education.copy(),
         "volunteering": nc.volunteering.copy(),
         "on_welfare": nc.on_welfare.copy(),
         "exam_passed": nc.exam_passed.copy(),
         "fined_count": nc.fined_count.copy(),
-        "debt_eur": nc.debt.copy(),
+        "debt_eur": nc.debt_eur.copy(),
         "resident_ties": ties.astype(np.int32),
         "wellbeing": nc.wellbeing.copy(),
         "has_plan": nc.plan_end_month >= 0,  # has or had a plan (a plan runs plan_months)
         "used_startpunt": nc.used_startpunt.copy(),
         "housed": phase == Phase.HOUSED,
         "path": path_codes(phase, nc.employed, nc.volunteering | (nc.placement_months > 0),
-                           nc.course_kind != 0),
+                           nc.course_kind != NO_COURSE),
         "x": nc.x.copy(),
         "y": nc.y.copy(),
         "relocations": nc.relocations.copy(),

@@ -21,6 +21,7 @@ import numpy as np
 from model.fastnp import flatnonzero
 from model.labour import place
 from model.population import Education, Phase
+from model.state import StateColumn
 
 if TYPE_CHECKING:
     from model.model import IntegrationModel
@@ -28,13 +29,19 @@ if TYPE_CHECKING:
 RECOGNITION_MONTHS = 6  # months from plan to diploma decision (assumption)
 PLACEMENT_AFTER_MONTHS = 4  # plan offers a placement after a few months without work
 
+# The personal plan (see model.state).
+NEWCOMER_STATE = {
+    "in_plan": StateColumn(np.bool_, False, "a personal plan is running now", "true/false"),
+    "plan_end_month": StateColumn(np.int32, -1, "model month the plan ends (-1: never had one)", "model month"),
+}
+
 
 def start_plans(model: IntegrationModel, new_permits: np.ndarray) -> None:
     """New permit holders get a plan and their course starts next month."""
     if not model.personal_plan or new_permits.size == 0:
         return
     nc = model.nc
-    nc.has_plan[new_permits] = True
+    nc.in_plan[new_permits] = True
     nc.plan_end_month[new_permits] = model.month + model.plan_months
     nc.course_start_month[new_permits] = model.month + 1
     model.costs.plans_started(new_permits.size)
@@ -45,10 +52,10 @@ def follow_plans(model: IntegrationModel) -> None:
     if not model.personal_plan:
         return
     nc, rng, month = model.nc, model.rng, model.month
-    ended = nc.has_plan & (nc.plan_end_month <= month)
-    nc.has_plan[ended] = False
+    ended = nc.in_plan & (nc.plan_end_month <= month)
+    nc.in_plan[ended] = False
     since = month - nc.permit_month
-    plan = nc.has_plan & (nc.phase != Phase.DEPARTED)
+    plan = nc.in_plan & (nc.phase != Phase.DEPARTED)
     deciding = plan & (since == RECOGNITION_MONTHS) & (nc.education == Education.HIGH)
     who = flatnonzero(deciding & ~nc.diploma_recognised)
     nc.diploma_recognised[who] = rng.random(who.size) < model.recognition_with_help

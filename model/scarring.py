@@ -21,9 +21,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.population import NO_COURSE, Phase
+from model.state import StateColumn
 
 if TYPE_CHECKING:
     from model.model import IntegrationModel
+
+# Ground lost while idle (see model.state).
+NEWCOMER_STATE = {
+    "idle_scar": StateColumn(np.float64, 0.0, "months of idleness not yet made good", "months"),
+}
 
 
 def barred_from_work(model: IntegrationModel) -> np.ndarray:

@@ -19,6 +19,7 @@ from model.fastnp import flatnonzero
 from model.labour import place
 from model.language import start_course, supervised_budget_left, supervised_quality
 from model.population import NO_COURSE, SUPERVISED_COURSE, Phase
+from model.state import StateColumn
 
 if TYPE_CHECKING:
     from model.model import IntegrationModel
@@ -31,6 +32,12 @@ VOLUNTEER_PORTAL = 0.15  # a visiting newcomer starts volunteering
 PLACEMENT_BROKERING = 0.1  # a visiting job seeker is offered a placement
 STARTPUNT_MEETINGS = 2  # residents met per visit
 LOOKUP_TABLE_MAX_CELLS = 1_000_000  # above this many (cell, municipality) pairs, distances are computed each time (memory)
+
+# Visits to the startpunt (see model.state).
+NEWCOMER_STATE = {
+    "used_startpunt": StateColumn(np.bool_, False, "has ever visited a startpunt", "true/false"),
+    "visited_startpunt": StateColumn(np.bool_, False, "visited a startpunt this month", "true/false"),
+}
 
 
 def visit_chance(distance, base: float, decay: float) -> np.ndarray:

@@ -15,6 +15,7 @@ import numpy as np
 
 from model.fastnp import clip
 from model.population import Phase
+from model.state import StateColumn
 
 if TYPE_CHECKING:
     from model.model import IntegrationModel
@@ -33,6 +34,13 @@ PASSED = 0.04  # relief of having passed the exam (assumption)
 BENEFIT_CUT = -0.08  # while the benefit is cut (assumption)
 RELOCATION_SHOCK = -0.06  # a move breaks off what one had built (study §3.2 Probleem 1, note 56)
 FINE_SHOCK = -0.06  # a fine and status uncertainty (study §3.2 Probleem 1)
+
+# How they feel (see model.state).
+NEWCOMER_STATE = {
+    "wellbeing": StateColumn(np.float64, 0.6, "wellbeing", "0-1"),
+}
+
+
 def wellbeing_target(trauma, asylum, awaiting, debt, isolated, employed, volunteering, passed, cut) -> np.ndarray:
     """Where wellbeing tends to, given one's situation."""
     target = (
@@ -55,7 +63,7 @@ def feel(model: IntegrationModel, relocated: np.ndarray, fined: np.ndarray, isol
     nc = model.nc
     phase = nc.phase
     target = wellbeing_target(
-        nc.trauma, phase == Phase.ASYLUM, phase == Phase.AWAITING_HOUSING, nc.debt,
+        nc.trauma, phase == Phase.ASYLUM, phase == Phase.AWAITING_HOUSING, nc.debt_eur,
         isolated, nc.employed, nc.volunteering, nc.exam_passed,
         nc.benefit_cut_months > 0,
     )
