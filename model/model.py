@@ -1,4 +1,11 @@
-"""IntegrationModel: newcomers, residents, employers and municipalities on a grid, month by month."""
+"""IntegrationModel: newcomers, residents, employers and municipalities on a grid, month by month.
+
+Longer than 400 lines for one reason: ``__init__`` names every parameter as a
+keyword (about 90 lines), so that Mesa's ``batch_run``, the app and an editor's
+completion see them; a test keeps that list equal to `model.parameters.PARAMS`.
+The mechanisms themselves live in their own modules (``asylum``, ``language``,
+``labour``, ...); this file only builds the world and calls them in order.
+"""
 
 from __future__ import annotations
 

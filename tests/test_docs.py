@@ -58,3 +58,15 @@ def test_sources_cite_the_study_as_published_and_nothing_outside_the_repository(
     assert not offenders, offenders
     # and the references that are there name something a reader of the study can look up
     assert "study §3.4 II" in (ROOT / "model" / "policies.py").read_text(encoding="utf-8")
+
+
+def test_long_files_say_why_they_are_long():
+    """A file of the model or the experiments above about 400 lines gives its reason in its docstring."""
+    limit = 420  # "about 400"
+    long_without_reason = []
+    for folder in ("model", "experiments", "agents", "viz"):
+        for path in (ROOT / folder).rglob("*.py"):
+            text = path.read_text(encoding="utf-8")
+            if text.count("\n") > limit and "Longer than 400 lines" not in text.split('"""')[1]:
+                long_without_reason.append(f"{path.relative_to(ROOT)} ({text.count(chr(10))} lines)")
+    assert not long_without_reason, long_without_reason
