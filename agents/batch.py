@@ -41,7 +41,8 @@ class RowAgent(CellAgent):
                 and len(index) == n and len(cells) == n)
         if not bulk:
             return super().create_agents(model, n, *args, **kwargs)
-        return AgentSet(_create_agents_at(cls, model, list(cells), index.start), random=model.random)
+        # a hard-keyed set: the same AgentSet API, without a weak reference per agent (the model holds them)
+        return _HardKeyAgentSet(_create_agents_at(cls, model, list(cells), index.start), random=model.random)
 
 
 #: ``__init__`` methods known to do only what `RowAgent.__init__` does (register, set index, join cell).
