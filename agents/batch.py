@@ -1,9 +1,10 @@
-"""Many agents at once: what ``[cls(model, i, cell) for i, cell in enumerate(cells)]`` does, faster.
+"""Many agents at once: Mesa's ``create_agents``, faster for the agents that are rows of the state.
 
 A default run has 10,000 residents. Creating them one by one through
 ``Agent.__init__`` (register with the model, emit a signal nobody listens
 to, format a debug message, join the cell) was a third of the time it took to
-build a model. `create_agents_at` makes the same agents (same class, same
+build a model. `RowAgent.create_agents` (Mesa's batch ``create_agents``, same
+call) makes the same agents (same class, same
 attributes in the same order, same ``unique_id``, registered with the model in
 the same order, in the same cells) in bulk. Where it cannot be sure of that (a
 subclass with its own ``__init__``, someone listening for new agents, cells
@@ -13,23 +14,42 @@ with a capacity, agents tracked in a data set), it makes them one by one.
 
 from __future__ import annotations
 
-from mesa.agentset import _HardKeyAgentSet
+from mesa.agentset import AgentSet, _HardKeyAgentSet
 from mesa.discrete_space import CellAgent
 from mesa.discrete_space.cell_agent import HasCell
 from mesa.model import ModelSignals
 
-#: Agent classes whose ``__init__`` is exactly ``Agent.__init__(model)``; ``self.index = index``;
-#: ``self.cell = cell`` (see `fast_init`).
-_FAST_INITS: set = set()
+
+class RowAgent(CellAgent):
+    """A Mesa agent that is a view of row ``index`` of the model's state, standing in ``cell``.
+
+    ``Newcomer.create_agents(model, n, index=range(a, a + n), cell=cells)`` is
+    Mesa's batch creation, done in bulk unless a subclass has its own ``__init__``.
+    """
+
+    def __init__(self, model, index: int, cell) -> None:
+        """Create the agent for row ``index`` of its table in the model's state, in ``cell``."""
+        super().__init__(model)
+        self.index = index
+        self.cell = cell
+
+    @classmethod
+    def create_agents(cls, model, n: int, *args, **kwargs) -> AgentSet:
+        """Mesa's ``create_agents``; in bulk for ``index=range(...)`` and ``cell=[...]`` when that gives the same agents."""
+        index, cells = kwargs.get("index"), kwargs.get("cell")
+        bulk = (not args and set(kwargs) == {"index", "cell"} and isinstance(index, range) and index.step == 1
+                and len(index) == n and len(cells) == n)
+        if not bulk:
+            return super().create_agents(model, n, *args, **kwargs)
+        # a hard-keyed set: the same AgentSet API, without a weak reference per agent (the model holds them)
+        return _HardKeyAgentSet(_create_agents_at(cls, model, list(cells), index.start), random=model.random)
 
 
-def fast_init(cls):
-    """Mark a `CellAgent` class whose ``__init__(model, index, cell)`` only registers, sets index, joins cell."""
-    _FAST_INITS.add(cls.__init__)
-    return cls
+#: ``__init__`` methods known to do only what `RowAgent.__init__` does (register, set index, join cell).
+_FAST_INITS: set = {RowAgent.__init__}
 
 
-def create_agents_at(cls, model, cells: list, first_index: int = 0) -> list:
+def _create_agents_at(cls, model, cells: list, first_index: int = 0) -> list:
     """Agents ``cls(model, first_index + i, cells[i])`` for every i, in order; returns them as a list."""
     if not _can_batch(cls, model, cells):
         return [cls(model, i, cell) for i, cell in enumerate(cells, first_index)]

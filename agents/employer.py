@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from mesa.discrete_space import FixedAgent
 
-from agents.state import Column
+from agents.state import expose_columns
+from model.population import EMPLOYER_COLUMNS
 
 
+@expose_columns("emp", EMPLOYER_COLUMNS)
 class Employer(FixedAgent):
     """A workplace with jobs a newcomer could do.
 
@@ -15,12 +17,12 @@ class Employer(FixedAgent):
     demand. ``willingness`` scales the chance of hiring a newcomer, and a
     wage-cost subsidy raises it. Employers also offer placements.
 
+    Every column of `model.population.EMPLOYER_COLUMNS` is an attribute
+    (``jobs`` and ``vacancies`` as lists by level: low, middle, high).
+
     Attributes:
         index: Row of this employer in ``model.emp``.
     """
-
-    willingness = Column("emp")
-    hires = Column("emp")
 
     def __init__(self, model, index: int, cell) -> None:
         """Create the agent for row ``index`` of the model's employer state."""
@@ -28,12 +30,4 @@ class Employer(FixedAgent):
         self.index = index
         self.cell = cell
 
-    @property
-    def jobs(self) -> list[int]:
-        """Jobs open to newcomers by level (low, middle, high)."""
-        return self.model.emp.jobs[self.index].tolist()
 
-    @property
-    def vacancies(self) -> list[int]:
-        """Open vacancies by level (low, middle, high)."""
-        return self.model.emp.vacancies[self.index].tolist()

@@ -11,8 +11,8 @@ class Municipality(Agent):
     It houses permit holders by a quota (its share of the population), pays
     bijstand and runs work reintegration; under the proposals it also makes
     personal plans, matches and supervises courses, brokers placements and
-    runs startpunten (seed lines 1999-2030, 2450-2530). How well it does so
-    differs (``quality``, kader 3.8 line 2548).
+    runs startpunten (study §3.2 Probleem 3 and §3.4 III). How well it does so
+    differs (``quality``, kader 3.8).
 
     Attributes:
         index: Region number on the grid's ``municipality`` property layer.

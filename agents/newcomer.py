@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from mesa.discrete_space import CellAgent
-
-from agents.batch import fast_init
-from agents.state import Column
+from agents.batch import RowAgent
+from agents.state import Column, expose_columns
 from model.contacts import active_ties
 from model.language import cefr_level
 from model.outcomes import PATHS, path_codes
 from model.population import CEFR_NAMES, EDUCATION_NAMES, NO_COURSE, Phase
+from model.state import newcomer_columns
 
 
-@fast_init
-class Newcomer(CellAgent):
+@expose_columns("nc", newcomer_columns())
+class Newcomer(RowAgent):
     """A person who arrived to seek asylum.
 
     A newcomer waits for a decision in a reception centre (and may be moved
@@ -29,35 +28,17 @@ class Newcomer(CellAgent):
     newcomer as Mesa, the grid and the app see them; its attributes are views
     of its row in the model's state (``model.nc``), never copies.
 
+    Every column of the newcomer state is an attribute (``language_score``,
+    ``employed``, ``hours_per_week``, ``course_kind``, ...: the list with labels
+    and units is `model.state.newcomer_columns`, declared by the module that
+    changes each column). ``phase`` reads as a `Phase`, ``education`` as its name.
+
     Attributes:
         index: Row of this newcomer in ``model.nc``.
     """
 
     phase = Column("nc", convert=Phase)
-    language = Column("nc")
-    employed = Column("nc", convert=bool)
-    hours = Column("nc")
-    wellbeing = Column("nc")
-    volunteering = Column("nc", convert=bool)
-    exam_passed = Column("nc", convert=bool)
-    fined_count = Column("nc")
-    debt = Column("nc")
-    relocations = Column("nc")
-    has_plan = Column("nc", convert=bool)
-    female = Column("nc", convert=bool)
-    literate = Column("nc", convert=bool)
-    kansrijk = Column("nc", convert=bool)
-    care_duties = Column("nc", convert=bool)
-    arrival_month = Column("nc")
-    permit_month = Column("nc")
-    course_kind = Column("nc")
-    placement_months = Column("nc")
 
-    def __init__(self, model, index: int, cell) -> None:
-        """Create the agent for row ``index`` of the model's newcomer state."""
-        super().__init__(model)
-        self.index = index
-        self.cell = cell
 
     @property
     def education(self) -> str:
@@ -67,7 +48,7 @@ class Newcomer(CellAgent):
     @property
     def cefr(self) -> str:
         """CEFR level of Dutch (A0 .. C1)."""
-        return CEFR_NAMES[int(cefr_level(self.language))]
+        return CEFR_NAMES[int(cefr_level(self.language_score))]
 
     @property
     def resident_ties(self) -> int:

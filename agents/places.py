@@ -16,7 +16,7 @@ class ReceptionCentre(FixedAgent):
 
 
 class Startpunt(FixedAgent):
-    """A local hub open to every inhabitant (seed lines 2350-2450)."""
+    """A local hub open to every inhabitant (study §3.4 II and kader 3.7)."""
 
     def __init__(self, model, index: int, municipality: int, cell) -> None:
         """Create startpunt ``index`` of ``municipality`` on ``cell``."""

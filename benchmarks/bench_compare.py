@@ -1,4 +1,4 @@
-"""The default compare: 7 policies x 20 seeds x 10 years at default size, in under 60 s.
+"""The default compare: 7 policies x 20 seeds x 10 years at default size, in 20 s (issue 11; it was 60 s).
 
 Runs ``nieuwkomers compare --out benchmarks/out/compare`` as a user would (a
 fresh process, every core) and prints the wall time, where it went (the runs,
@@ -23,7 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out" / "compare"
-TARGET_SECONDS = 60.0
+TARGET_SECONDS = 20.0  # issue 11: the default compare in 20 s on a quiet 2-core machine
 NIEUWKOMERS = [sys.executable, "-c", "import sys; from experiments.cli import main; sys.exit(main())"]
 
 
@@ -51,17 +51,17 @@ def main() -> int:
     per_run_cpu = record["run_cpu_seconds_total"] / runs
     rest = wall - record["wall_seconds_runs"] - record["wall_seconds_report"]
     # the runs as they would go with the cores to ourselves: their CPU time spread over the workers
-    idle_runs = record["run_cpu_seconds_total"] / record["workers"]
+    idle_runs = record["run_cpu_seconds_total"] / record["slots"]
     met = wall < TARGET_SECONDS
     print(f"default compare: {len(record['policies'])} policies x {len(record['seeds'])} seeds x "
-          f"{record['years']:g} years, {record['n_newcomers']} newcomers, {record['workers']} workers "
+          f"{record['years']:g} years, {record['n_newcomers']} newcomers, {record['backend']} "
           f"on {cores} cores")
     print(f"  wall time            {wall:6.1f} s   (target < {TARGET_SECONDS:.0f} s: {'met' if met else 'NOT met'})")
     print(f"  runs (pool)          {record['wall_seconds_runs']:6.1f} s   "
           f"({runs} runs: {per_run:.2f} s wall, {per_run_cpu:.2f} s CPU per run inside a worker)")
     print(f"  report and figures   {record['wall_seconds_report']:6.1f} s")
     print(f"  start-up and rest    {rest:6.1f} s")
-    print(f"  runs on idle cores   {idle_runs:6.1f} s   (their CPU time / {record['workers']} workers); "
+    print(f"  runs on idle cores   {idle_runs:6.1f} s   (their CPU time / {record['slots']} workers); "
           f"whole compare about {idle_runs + record['wall_seconds_report'] + rest:.0f} s")
     print(f"  load average         {load_before:.1f} before, {load_after:.1f} after "
           f"(above {cores} means other processes competed for the cores)")

@@ -60,6 +60,8 @@ def constant_table() -> str:
             if not (isinstance(node, ast.Assign) and len(node.targets) == 1
                     and isinstance(node.targets[0], ast.Name) and node.targets[0].id.isupper()):
                 continue
+            if node.targets[0].id.endswith(("_STATE", "_COLUMNS")):  # state, listed in the state table
+                continue
             line = text_lines[node.lineno - 1]
             comment = line.split("#", 1)[1].strip() if "#" in line else ""
             value = ast.get_source_segment(source, node.value) or ""
@@ -67,6 +69,21 @@ def constant_table() -> str:
             if len(value) > 60:
                 value = value[:57] + "..."
             lines.append(f"| `{name}` | `{node.targets[0].id}` | `{_cell(value)}` | {_cell(comment)} |")
+    return "\n".join(lines)
+
+
+def state_table() -> str:
+    """Markdown table of every column of agent state: agent, column, unit, meaning, declared by."""
+    from model.population import EMPLOYER_COLUMNS, RESIDENT_COLUMNS
+    from model.state import newcomer_columns
+
+    lines = ["| agent | column | unit | meaning | declared in |", "|---|---|---|---|---|"]
+    for agent, columns in (("newcomer", newcomer_columns()), ("resident", RESIDENT_COLUMNS),
+                           ("employer", EMPLOYER_COLUMNS)):
+        for name, c in columns.items():
+            owner = f"`{c.owner}.py`" if c.owner else "`population.py`"
+            width = f" × {c.width}" if c.width > 1 else ""
+            lines.append(f"| {agent} | `{name}` | {_cell(c.unit)}{width} | {_cell(c.label)} | {owner} |")
     return "\n".join(lines)
 
 
@@ -143,7 +160,7 @@ def glossary() -> str:
 
 
 BLOCKS = {"glossary": glossary, "targets": target_table, "parameters": parameter_table, "outcomes": metric_table,
-          "constants": constant_table, "evaluation": evaluation_table}
+          "constants": constant_table, "evaluation": evaluation_table, "state": state_table}
 CALIBRATION_DOC = ROOT / "docs" / "calibration.md"
 CALIBRATION_BLOCKS = {"posterior": posterior_table, "posterior-facts": posterior_facts}
 

@@ -24,6 +24,10 @@ Writes to ``--out``: the database, ``settings.json``, the last generation's
 weighted sample as ``posterior.csv``/``posterior.json`` (the format of
 ``model/data/``; ``--export DIR`` copies it there), ``generations.csv`` and
 figures (`experiments.calibration_figures`).
+
+Longer than 400 lines because the fit's parts share its `Settings` and must
+stay in step for ``--resume`` to be safe (priors, distance, simulator, history,
+posterior export); the figures are in `experiments.calibration_figures`.
 """
 
 from __future__ import annotations

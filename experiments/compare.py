@@ -71,7 +71,7 @@ from experiments.comparison.settings import (
 )
 from experiments.comparison.summarising import ComparisonResult, permit_years_shown  # noqa: F401
 from experiments.errors import UsageError
-from experiments.executors import add_backend_arguments, open_backend
+from experiments.executors import Backend, add_backend_arguments, open_backend
 from experiments.inputs import NUMBERS_HELP, number_type, policies_to_compare, split_list
 from experiments.run import check_common, parse_overrides
 from experiments.store import (
@@ -210,7 +210,7 @@ def main(args: argparse.Namespace) -> int:
                     columns="month").pipe(_whole_years).to_csv(staging / "uncertainty.csv", index=False)
             figures = render_figures(result, staging / "figures", backend)
             (staging / "summary.md").write_text(report_markdown(result, figures), encoding="utf-8")
-            write_json(_record(settings, result, backend.description, time.perf_counter() - started),
+            write_json(_record(settings, result, backend, time.perf_counter() - started),
                        staging / "compare.json")
             _move_into_place(staging, folder.staging)
             shutil.rmtree(staging, ignore_errors=True)
@@ -254,7 +254,7 @@ def _move_into_place(staging: Path, out: Path) -> None:
     os.replace(new_figures, figures)
 
 
-def _record(settings: Settings, result: ComparisonResult, backend: str, report_seconds: float) -> dict:
+def _record(settings: Settings, result: ComparisonResult, backend: Backend, report_seconds: float) -> dict:
     def version(name: str) -> str:
         try:
             return metadata.version(name)
@@ -277,7 +277,8 @@ def _record(settings: Settings, result: ComparisonResult, backend: str, report_s
         "reference": settings.reference,
         "by": settings.by,
         "metrics": list(settings.metrics),
-        "backend": backend,
+        "backend": backend.description,
+        "slots": backend.slots(),  # runs at the same time: local workers, or the cluster's threads
         "versions": {"nieuwkomers": version("nieuwkomers"), "mesa": version("mesa"),
                      "numpy": version("numpy"), "python": platform.python_version()},
         "run_seconds_total": round(sum(result.run_seconds), 3),

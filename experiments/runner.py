@@ -20,7 +20,7 @@ class RunResult:
     """The tables of one run.
 
     Attributes:
-        model: One row per month (the model table of DESIGN.md).
+        model: One row per month (the model table: `model.model_table()`).
         newcomers: One row per newcomer per snapshot.
         seconds: Wall-clock time of the run.
     """

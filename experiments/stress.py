@@ -39,7 +39,7 @@ from experiments.store import OutputFolder, add_out_arguments, atomic_write, wri
 from model import POLICIES, IntegrationModel
 from model.contacts import ACTIVE_TIE
 from model.inflow import SeriesError, read_series
-from model.population import Phase
+from model.population import A2_LEVEL, ADULT_AGE, PENSION_AGE, Phase
 
 HELP = ("Run policies under a steady inflow and under a surge (or the real series), same seeds: "
         "queues, outcomes by arrival cohort, and which policy loses least of its effect.")
@@ -57,7 +57,7 @@ FIRST_YEAR = 12  # months since the permit at which the start is read (course ho
 COHORT_MONTHS = 12  # width of the before- and after-peak cohorts
 COHORTS = ("before", "during", "after")
 MONTHS_PER_YEAR = 12
-WORKING_AGE = (18.0, 65.0)
+WORKING_AGE = (ADULT_AGE, PENSION_AGE)  # outcomes count adults of working age (model.population)
 README_START, README_END = "<!-- stress:start -->", "<!-- stress:end -->"
 README_IMAGE = Path("docs") / "img" / "stress_queues.png"
 
@@ -182,7 +182,7 @@ def _outcomes_due(model: IntegrationModel) -> pd.DataFrame:
     ties = (nc.tie_strength[rows] >= ACTIVE_TIE).sum(axis=1)
     return pd.DataFrame({
         "arrival_month": nc.arrival_month[rows], "months_since_permit": since[rows],
-        "employed": nc.employed[rows], "a2_plus": nc.language[rows] >= 2.0,
+        "employed": nc.employed[rows], "a2_plus": nc.language_score[rows] >= A2_LEVEL,
         "on_welfare": nc.on_welfare[rows], "isolated": ties == 0, "wellbeing": nc.wellbeing[rows],
         "course_hours": nc.course_hours[rows], "housed": nc.phase[rows] == Phase.HOUSED,
     })

@@ -17,6 +17,12 @@ written under a hidden temporary name and renamed), so a sweep killed at any
 moment, even with SIGKILL, keeps every part already written and never leaves a
 corrupt one; ``--resume`` then runs only the (point, replicate) pairs not
 stored. See ``docs/sweeps.md``.
+
+Longer than 400 lines because running, storing and resuming are one contract
+(a part written is a run never repeated): `ResultStore`, `run_sweep` and
+`claim_sweep_dir` are read together when that contract changes. The sweep
+file's rules are in `experiments.sweep_spec`, the backends in
+`experiments.executors`.
 """
 
 from __future__ import annotations

@@ -24,6 +24,9 @@ Seeds: the seed of (point, replicate) is drawn from
 ``numpy.random.SeedSequence(root_seed, spawn_key=(point_id, replicate))``, so a
 run's seed depends only on the sweep file, never on the backend, the number of
 workers or the order in which runs finish.
+
+Longer than 400 lines because every rule of the sweep file and its one-line
+message live here, key by key, so the file format has one place to read.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Asylum: arrival, waiting for a decision, relocations, permit, housing.
 
-Sources: waiting time seed note 54 (line 1879); relocations about once a year,
-each breaking off courses, activities and ties (note 56, lines 1870-1890);
+Sources: waiting time study note 54; relocations about once a year,
+each breaking off courses, activities and ties (note 56);
 housing by municipal quota (taakstelling, population share).
 """
 
@@ -15,7 +15,9 @@ from model import housing, reception
 from model.capacity import first_in_line, in_agents, per_month
 from model.fastnp import clip, flatnonzero
 from model.labour import end_placements, lose_jobs
-from model.population import NO_COURSE, Education, Phase
+from model.language import stop_course
+from model.population import AZC_COURSE, NO_COURSE, Education, Phase
+from model.state import StateColumn
 
 if TYPE_CHECKING:
     from model.model import IntegrationModel
@@ -33,6 +35,40 @@ SHARE_WOMEN_IN_COUPLE = 0.7  # assumption: most adult women arrive with a partne
 CARE_DUTIES = {"woman in couple": 0.6, "single woman": 0.3, "man": 0.05}  # young children at home
 SHARE_NOT_COOPERATIVE = 0.08  # assumption: a small group does not co-operate without pressure
 AGE_RANGE = (18.0, 58.0)  # adults at arrival, uniform (assumption; mostly young adults)
+ARRIVAL_WELLBEING = (0.6, 0.1)  # mean and sd of wellbeing on arrival, before trauma (assumption)
+TRAUMA_WELLBEING_TOLL = 0.15  # wellbeing on arrival lost with the heaviest trauma (assumption)
+WELLBEING_FLOOR = 0.05  # nobody starts without any wellbeing to draw on
+
+# The person who arrives, and where they are on the path (see model.state).
+NEWCOMER_STATE = {
+    "uid": StateColumn(np.int64, -1, "unique_id of the newcomer's Mesa agent", "id"),
+    "phase": StateColumn(np.int8, Phase.ASYLUM, "where on the path: asylum, awaiting a house, housed, departed", "Phase"),
+    "arrival_month": StateColumn(np.int32, 0, "model month of arrival", "model month"),
+    "decision_month": StateColumn(np.int32, -1, "model month the asylum decision is (or was) due", "model month"),
+    "permit_month": StateColumn(np.int32, -1, "model month the permit was granted (-1: none)", "model month"),
+    "housed_month": StateColumn(np.int32, -1, "model month the house is (or was) ready (-1: none)", "model month"),
+    "departure_month": StateColumn(np.int32, -1, "model month of leaving after a rejection (-1: stayed)", "model month"),
+    "partner": StateColumn(np.int64, -1, "row of the partner who arrived with them (-1: single)", "row"),
+    "age_at_arrival": StateColumn(np.float64, 30.0, "age on arrival", "years"),
+    "female": StateColumn(np.bool_, False, "is a woman", "true/false"),
+    "education": StateColumn(np.int8, 0, "highest completed education", "Education 0-3"),
+    "literate": StateColumn(np.bool_, True, "can read and write (in any script)", "true/false"),
+    "care_duties": StateColumn(np.bool_, False, "cares for young children", "true/false"),
+    "trauma": StateColumn(np.bool_, False, "arrived with severe trauma", "true/false"),
+    "kansrijk": StateColumn(np.bool_, False, "asylum seeker with good prospects", "true/false"),
+    "will_be_recognised": StateColumn(np.bool_, True, "will be granted asylum when the decision comes", "true/false"),
+    "cooperative": StateColumn(np.bool_, True, "co-operates with course and plan", "true/false"),
+    "in_labour_force": StateColumn(np.bool_, True, "would work if they could (see share_outside_labour_force)", "true/false"),
+    "diploma_recognised": StateColumn(np.bool_, False, "foreign diploma recognised in the Netherlands", "true/false"),
+    "x": StateColumn(np.int32, 0, "grid column where they live", "cell"),
+    "y": StateColumn(np.int32, 0, "grid row where they live", "cell"),
+    "azc": StateColumn(np.int32, -1, "reception centre they live in (-1: none)", "row"),
+    "municipality": StateColumn(np.int32, -1, "municipality that houses them (-1: none yet)", "row"),
+    "relocations": StateColumn(np.int32, 0, "moves between reception centres so far", "moves"),
+    "extra_hours_offered": StateColumn(np.float64, 0.0, "extra course hours offered (built-in experiment, parameter extra_course_hours)", "hours"),
+}
+
+
 def recognition_chance(kansrijk: np.ndarray, recognition_rate: float, share_kansrijk: float) -> np.ndarray:
     """Chance that each application is granted, by prospects.
 
@@ -90,7 +126,7 @@ def draw_newcomers(model: IntegrationModel, rows: slice) -> None:
     nc.diploma_recognised[rows] = (edu == Education.HIGH) & (rng.random(k) < model.diploma_recognition_rate)
     wait = rng.gamma(WAIT_SHAPE, model.asylum_wait_months / WAIT_SHAPE, k)
     nc.decision_month[rows] = model.month + np.maximum(1, np.rint(wait)).astype(np.int32)
-    nc.wellbeing[rows] = clip(rng.normal(0.6, 0.1, k) - 0.15 * nc.trauma[rows], 0.05, 1.0)
+    nc.wellbeing[rows] = clip(rng.normal(*ARRIVAL_WELLBEING, k) - TRAUMA_WELLBEING_TOLL * nc.trauma[rows], WELLBEING_FLOOR, 1.0)
     azc = rng.integers(0, len(model.world.azc_cells), k)
     nc.azc[rows] = azc
     xy = model.world.azc_cells[azc]
@@ -136,7 +172,7 @@ def decide(model: IntegrationModel) -> None:
     rejected = due[~nc.will_be_recognised[due]]
     nc.phase[granted] = Phase.AWAITING_HOUSING
     nc.permit_month[granted] = month
-    nc.exam_deadline[granted] = month + model.exam_deadline_months
+    nc.exam_deadline_month[granted] = month + model.exam_deadline_months
     wait = model.rng.gamma(HOUSING_WAIT_SHAPE, max(model.housing_wait_months, 1e-9) / HOUSING_WAIT_SHAPE, granted.size)
     nc.housed_month[granted] = month + np.rint(wait).astype(np.int32)
     nc.municipality[granted] = model.rng.choice(len(model.municipality_quota), size=granted.size,
@@ -148,7 +184,7 @@ def decide(model: IntegrationModel) -> None:
     follow = granted[_member(partner, is_granted) & (partner < granted)]
     nc.municipality[follow] = nc.municipality[nc.partner[follow]]
     nc.housed_month[follow] = nc.housed_month[nc.partner[follow]]
-    # Rejected applicants leave, taking what they learned with them (seed line ~2230).
+    # Rejected applicants leave, taking what they learned with them (study §3.4 I).
     nc.phase[rejected] = Phase.DEPARTED
     nc.departure_month[rejected] = month
     leave_everything(model, rejected)
@@ -182,7 +218,7 @@ def relocate(model: IntegrationModel) -> np.ndarray:
     n_azc = len(model.world.azc_cells)
     in_azc_mask = nc.phase <= Phase.AWAITING_HOUSING
     in_azc = flatnonzero(in_azc_mask)
-    if n_azc < 2 or in_azc.size == 0 or (model.relocation_rate_per_year <= 0
+    if n_azc <= 1 or in_azc.size == 0 or (model.relocation_rate_per_year <= 0
                                           and not reception.anyone_in_emergency(model)):
         return np.zeros(0, dtype=np.int64)
     # A couple moves together: the first of the two draws the move.
@@ -201,8 +237,7 @@ def relocate(model: IntegrationModel) -> np.ndarray:
     model.move_newcomers(movers, model.world.azc_cells[new])
     nc.relocations[movers] += 1
     in_course = movers[nc.course_kind[movers] != NO_COURSE]
-    nc.course_kind[in_course] = NO_COURSE
-    nc.course_start_month[in_course] = model.month + RELOCATION_COURSE_GAP
+    stop_course(model, in_course, restart_month=model.month + RELOCATION_COURSE_GAP)
     nc.volunteering[movers] = False
     end_placements(model, movers)
     nc.tie_strength[movers] *= RELOCATION_TIE_LOSS
@@ -239,8 +274,7 @@ def house(model: IntegrationModel) -> np.ndarray:
     cells[follows] = cells[source[follows]]
     model.move_newcomers(ready, cells)
     # Leaving the azc ends azc lessons and activities; ties there fade.
-    azc_course = ready[nc.course_kind[ready] == 1]
-    nc.course_kind[azc_course] = NO_COURSE
+    stop_course(model, ready[nc.course_kind[ready] == AZC_COURSE])
     nc.volunteering[ready] = False
     end_placements(model, ready)
     nc.tie_strength[ready] *= RELOCATION_TIE_LOSS
@@ -257,8 +291,7 @@ def leave_everything(model: IntegrationModel, who: np.ndarray) -> None:
     nc = model.nc
     lose_jobs(model, who[nc.employed[who]])
     end_placements(model, who)
-    nc.course_kind[who] = NO_COURSE
-    nc.course_start_month[who] = -1
+    stop_course(model, who, restart_month=-1)
     nc.volunteering[who] = False
     nc.tie_resident[who] = -1
     nc.tie_strength[who] = 0.0

@@ -27,7 +27,7 @@ import pandas as pd
 
 from model.parameters import DEFAULTS
 from model.policies import POLICIES
-from model.population import Phase
+from model.population import ADULT_AGE, FULLTIME_HOURS, PENSION_AGE, Phase
 
 if TYPE_CHECKING:
     from model.model import IntegrationModel
@@ -110,7 +110,7 @@ Tables = Mapping[str, pd.DataFrame]  # scenario name -> newcomer snapshots of on
 
 
 def _adults_with_permit(newcomers: pd.DataFrame) -> pd.DataFrame:
-    return newcomers[(newcomers["status"] == "permit") & (newcomers["age"] >= 18) & (newcomers["age"] < 65)]
+    return newcomers[(newcomers["status"] == "permit") & (newcomers["age"] >= ADULT_AGE) & (newcomers["age"] < PENSION_AGE)]
 
 
 def _window(newcomers: pd.DataFrame, low: int, high: int) -> pd.DataFrame:
@@ -143,10 +143,10 @@ def share_in_window(newcomers: pd.DataFrame, column: str, low: int, high: int) -
 
 
 def parttime_share(newcomers: pd.DataFrame, low: int = 54, high: int = 66) -> float:
-    """Share working < 35 hours among the employed ``low``-``high`` months after the permit."""
+    """Share working < `FULLTIME_HOURS` (35) hours among the employed ``low``-``high`` months after the permit."""
     employed = _window(newcomers, low, high)
     employed = employed[employed["employed"]]
-    return float((employed["hours_per_week"] < 35).mean())
+    return float((employed["hours_per_week"] < FULLTIME_HOURS).mean())
 
 
 def employed_at_month(newcomers: pd.DataFrame, month: int = YEAR_10) -> float:
@@ -167,7 +167,7 @@ def municipal_spread(newcomers: pd.DataFrame) -> float:
         months = group["months_to_first_job"].clip(lower=0).fillna(np.inf).to_numpy()
         medians.append(float(np.median(months)))
     medians = np.array(medians)
-    if len(medians) < 2 or not np.all(np.isfinite(medians)) or medians.min() <= 0:
+    if len(medians) <= 1 or not np.all(np.isfinite(medians)) or medians.min() <= 0:
         return float("nan")
     return float(medians.max() / medians.min())
 
@@ -192,7 +192,7 @@ def language_gain(model: IntegrationModel, low: int = 33, high: int = 39) -> flo
         in_window &= nc.phase != Phase.DEPARTED
         treated = nc.extra_hours_offered > 0
         for g, mask in enumerate((~treated & in_window, treated & in_window)):
-            sums[g] += (mask.sum(), nc.language[mask].sum(), nc.course_hours[mask].sum())
+            sums[g] += (mask.sum(), nc.language_score[mask].sum(), nc.course_hours[mask].sum())
         all_arrived = model.month >= model.arrival_months
         if all_arrived and model.month > nc.decision_month.max() + high:
             break

@@ -5,7 +5,7 @@ colleagues near the workplace, fellow volunteers, and other visitors of a
 startpunt. A meeting becomes a tie with a chance that grows with the
 resident's openness and the newcomer's Dutch ("language eases contact"). Ties
 fade without contact (``tie_decay``); a move weakens them (see `asylum`).
-A newcomer without an active tie is isolated (seed lines 2062-2080).
+A newcomer without an active tie is isolated (study §3.2 Probleem 3).
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.fastnp import clip, flatnonzero
-from model.population import MAX_TIES, Phase
+from model.population import B1_LEVEL, FULL_WEEK_HOURS, MAX_TIES, Phase
+from model.state import StateColumn
 
 if TYPE_CHECKING:
     from model.model import IntegrationModel
@@ -30,11 +31,20 @@ VOLUNTEER_RATE = 0.8  # meetings a month while volunteering
 PLACEMENT_RATE = 0.6  # meetings a month during a placement (assumption)
 SHARED_ACTIVITY = 1.5  # a tie forms more easily over a shared activity
 WORKPLACE_RADIUS = 2  # colleagues live and work around the workplace
+TIE_LOST_BELOW = 0.05  # a tie weaker than this is no longer a tie (assumption)
+EASE_BY_DUTCH = (0.3, 0.7)  # ease of contact = a + b * progress to B1: some contact without Dutch, full ease from B1 (assumption)
+REFRESH_SHARE = 0.5  # a tie kept up this month regains this share of REFRESH_GAIN (assumption)
+
+# Ties with residents, one slot per tie (see model.state).
+NEWCOMER_STATE = {
+    "tie_resident": StateColumn(np.int64, -1, "resident row per tie slot (-1: empty slot)", "row", width=MAX_TIES),
+    "tie_strength": StateColumn(np.float64, 0.0, "strength per tie slot", "0-1", width=MAX_TIES),
+}
 
 
 def language_ease(score) -> np.ndarray:
     """How much the newcomer's Dutch eases contact (0.3 with none, 1 from B1)."""
-    return 0.3 + 0.7 * np.minimum(1.0, np.asarray(score) / 3.0)
+    return EASE_BY_DUTCH[0] + EASE_BY_DUTCH[1] * np.minimum(1.0, np.asarray(score) / B1_LEVEL)
 
 
 def active_ties(model: IntegrationModel, who: np.ndarray | None = None) -> np.ndarray:
@@ -57,7 +67,7 @@ def form_ties(model: IntegrationModel, newcomer: np.ndarray, resident: np.ndarra
     boost = boost[met] if boost.shape == met.shape else np.broadcast_to(boost, met.shape)[met]
     if newcomer.size == 0:
         return 0
-    p = TIE_FORMATION * boost * model.res.openness[resident] * language_ease(nc.language[newcomer])
+    p = TIE_FORMATION * boost * model.res.openness[resident] * language_ease(nc.language_score[newcomer])
     ok = rng.random(newcomer.size) < clip(p, 0, 1)
     newcomer, resident = newcomer[ok], resident[ok]
     # one new tie per newcomer per call keeps the slot update simple and vectorised
@@ -87,12 +97,12 @@ def keep_up_ties(model: IntegrationModel) -> None:
     n = nc.n
     strength = nc.tie_strength
     has = nc.tie_resident >= 0
-    ease = language_ease(nc.language)[:, None]
+    ease = language_ease(nc.language_score)[:, None]
     refreshed = has & (rng.random((n, MAX_TIES)) < REFRESH_CHANCE * ease)
     strength *= 1.0 - model.tie_decay
-    strength += np.where(refreshed, REFRESH_GAIN * 0.5, 0.0)
+    strength += np.where(refreshed, REFRESH_GAIN * REFRESH_SHARE, 0.0)
     clip(strength, 0.0, 1.0, out=strength)
-    gone = has & (strength < 0.05)
+    gone = has & (strength < TIE_LOST_BELOW)
     nc.tie_resident[gone] = -1
     strength[gone] = 0.0
 
@@ -114,7 +124,7 @@ def meet_people(model: IntegrationModel, startpunt_pairs: tuple[np.ndarray, np.n
     channels = [  # (who, meetings each, place x, place y, radius, boost)
         (present, rng.poisson(model.encounter_rate, present.size),
          nc.x[present], nc.y[present], model.contact_radius, 1.0),
-        (employed, rng.poisson(COLLEAGUE_RATE * nc.hours[employed] / 38.0),
+        (employed, rng.poisson(COLLEAGUE_RATE * nc.hours_per_week[employed] / FULL_WEEK_HOURS),
          emp.x[nc.employer[employed]], emp.y[nc.employer[employed]], WORKPLACE_RADIUS, SHARED_ACTIVITY),
         (volunteers, rng.poisson(VOLUNTEER_RATE, volunteers.size),
          nc.x[volunteers], nc.y[volunteers], model.contact_radius + 2, SHARED_ACTIVITY),

@@ -1,9 +1,9 @@
 """Exam and sanctions: attendance, the civic-integration exam, the deadline, fines, loans and benefit cuts.
 
-2013 (seed lines 1843-1856, 1902-1912): pass the A2 exam within three years
+2013 (study §3.2 Probleem 1, note 58): pass the A2 exam within three years
 of the permit; the DUO loan becomes a gift only if you pass on time; missing
 the deadline brings a fine of up to EUR 1,250 and repayment, then a new term.
-Proposals (lines 2276-2283, 2488-2502): fines minimised in favour of positive
+Proposals (study §3.4 I and III): fines minimised in favour of positive
 incentives (a follow-up course, more time for those who work or study, a social
 loan instead of a debt); only proven non-co-operation by someone on welfare
 leads to a benefit cut.
@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.fastnp import clip, flatnonzero
+from model.language import start_course, supervised_quality
 from model.population import NO_COURSE, SUPERVISED_COURSE, Phase
+from model.state import StateColumn
 
 if TYPE_CHECKING:
     from model.model import IntegrationModel
@@ -39,6 +41,20 @@ BENEFIT_CUT_SHARE = 0.3  # share of the benefit withheld during a cut
 COMPLY_AFTER_CUT = 0.6  # chance a sanctioned person co-operates afterwards (assumption)
 COMPLY_AFTER_FINE = 0.3  # chance a fined person co-operates afterwards (assumption)
 DEBT_REPAYMENT_SHARE = 0.1  # share of earnings that goes to paying off debt
+EXTENSION_WORK_HOURS = 12.0  # positive incentives: more time for those working this many hours a week (assumption)
+WELLBEING_ATTENDANCE = (0.6, 0.4)  # attendance factor = a + b * wellbeing (assumption)
+FULL_FINE_EUR = 1250.0  # the 2013 maximum fine: the deadline pressure is full at this fine
+
+# The exam, its deadline, fines and benefit cuts (see model.state).
+NEWCOMER_STATE = {
+    "exam_passed": StateColumn(np.bool_, False, "passed the civic-integration exam", "true/false"),
+    "exam_pass_month": StateColumn(np.int32, -1, "model month the exam was passed (-1: not yet)", "model month"),
+    "exam_deadline_month": StateColumn(np.int32, -1, "model month the exam term ends (-1: no term yet)", "model month"),
+    "fined_count": StateColumn(np.int32, 0, "fines received so far", "fines"),
+    "debt_eur": StateColumn(np.float64, 0.0, "debt from fines and repayable loans", "EUR"),
+    "benefit_cut_months": StateColumn(np.int32, 0, "months left of a benefit cut", "months"),
+    "absent_months": StateColumn(np.int32, 0, "months absent from a course while on welfare", "months"),
+}
 
 
 def pass_probability(score, threshold) -> np.ndarray:
@@ -54,10 +70,10 @@ def attendance(model: IntegrationModel) -> np.ndarray:
     """
     nc, month = model.nc, model.month
     att = np.where(nc.cooperative, COOPERATIVE_ATTENDANCE, UNCOOPERATIVE_ATTENDANCE)
-    att = att * (0.6 + 0.4 * nc.wellbeing)
-    deadline = nc.exam_deadline
+    att = att * (WELLBEING_ATTENDANCE[0] + WELLBEING_ATTENDANCE[1] * nc.wellbeing)
+    deadline = nc.exam_deadline_month
     looming = (deadline >= 0) & (deadline - month <= DEADLINE_PRESSURE_MONTHS) & ~nc.exam_passed
-    att = att * (1.0 + np.where(looming, DEADLINE_PRESSURE * min(1.0, model.fine_eur / 1250.0), 0.0))
+    att = att * (1.0 + np.where(looming, DEADLINE_PRESSURE * min(1.0, model.fine_eur / FULL_FINE_EUR), 0.0))
     if model.positive_incentives:
         att = att * (1.0 + INCENTIVE_MOTIVATION)
     return clip(att, 0.0, 1.0)
@@ -73,20 +89,19 @@ def sit_exams(model: IntegrationModel) -> np.ndarray:
     threshold = EXAM_THRESHOLD[model.exam_level]
     phase = nc.phase
     ready = ((phase == Phase.AWAITING_HOUSING) | (phase == Phase.HOUSED)) & ~nc.exam_passed
-    ready &= nc.language >= threshold - EXAM_READY_MARGIN
+    ready &= nc.language_score >= threshold - EXAM_READY_MARGIN
     sitting = flatnonzero(ready & (rng.random(nc.n) < model.exam_attempt_rate))
-    passed = sitting[rng.random(sitting.size) < pass_probability(nc.language[sitting], threshold)]
+    passed = sitting[rng.random(sitting.size) < pass_probability(nc.language_score[sitting], threshold)]
     nc.exam_passed[passed] = True
     nc.exam_pass_month[passed] = month
-    on_time = passed[month <= nc.exam_deadline[passed]]
+    on_time = passed[month <= nc.exam_deadline_month[passed]]
     # The DUO loan becomes a gift only when the exam is passed in time.
     model.costs.loan_forgiven(nc.loan_eur[on_time])
     nc.loan_eur[on_time] = 0.0
     if model.positive_incentives:
         nc.followup_months[on_time] = FOLLOWUP_MONTHS
         idle = on_time[nc.course_kind[on_time] == NO_COURSE]
-        nc.course_kind[idle] = SUPERVISED_COURSE
-        nc.course_quality[idle] = model.supervised_course_quality
+        start_course(model, idle, SUPERVISED_COURSE, supervised_quality(model, nc.municipality[idle]))
     return passed
 
 
@@ -98,27 +113,27 @@ def face_deadlines(model: IntegrationModel) -> np.ndarray:
     """
     nc, rng, month = model.nc, model.rng, model.month
     phase = nc.phase
-    due = (nc.exam_deadline == month) & ~nc.exam_passed & (phase != Phase.DEPARTED)
+    due = (nc.exam_deadline_month == month) & ~nc.exam_passed & (phase != Phase.DEPARTED)
     due = flatnonzero(due)
     if due.size == 0:
         return due
     # 2013 rules: who has demonstrably tried (enough course hours) gets a new term without a fine.
     tried = nc.course_hours[due] >= EFFORT_HOURS
-    nc.exam_deadline[due[tried]] = month + NEW_TERM_MONTHS
+    nc.exam_deadline_month[due[tried]] = month + NEW_TERM_MONTHS
     due = due[~tried]
     if model.positive_incentives:  # more time for those who work or study
-        busy = (nc.hours[due] >= 12) | (nc.course_kind[due] != NO_COURSE)
-        nc.exam_deadline[due[busy]] = month + EXTENSION_MONTHS
+        busy = (nc.hours_per_week[due] >= EXTENSION_WORK_HOURS) | (nc.course_kind[due] != NO_COURSE)
+        nc.exam_deadline_month[due[busy]] = month + EXTENSION_MONTHS
         due = due[~busy]
-    nc.exam_deadline[due] = month + NEW_TERM_MONTHS
+    nc.exam_deadline_month[due] = month + NEW_TERM_MONTHS
     # Missing the deadline: the loan must be repaid; under positive incentives it
     # becomes a social loan repaid from earnings over a long term, not a debt.
     if not model.positive_incentives:
-        nc.debt[due] += nc.loan_eur[due]
+        nc.debt_eur[due] += nc.loan_eur[due]
         nc.loan_eur[due] = 0.0
     if model.fine_eur <= 0:
         return np.zeros(0, dtype=np.int64)
-    nc.debt[due] += model.fine_eur
+    nc.debt_eur[due] += model.fine_eur
     nc.fined_count[due] += 1
     wake_up = due[~nc.cooperative[due] & (rng.random(due.size) < COMPLY_AFTER_FINE)]
     nc.cooperative[wake_up] = True
@@ -151,4 +166,4 @@ def sanction_non_cooperation(model: IntegrationModel) -> np.ndarray:
 def repay_debt(model: IntegrationModel, earnings: np.ndarray) -> None:
     """People in work pay off part of their debt; debt never goes below zero."""
     nc = model.nc
-    nc.debt[:] = np.maximum(0.0, nc.debt - DEBT_REPAYMENT_SHARE * earnings)
+    nc.debt_eur[:] = np.maximum(0.0, nc.debt_eur - DEBT_REPAYMENT_SHARE * earnings)

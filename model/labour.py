@@ -15,9 +15,9 @@ it speeds people up but cannot lift them above where they would get on their
 own: a programme's advantage fades as the others catch up (Dahlberg et al.
 2024). Jobs found through a broker or a placement are mostly small part-time
 jobs at first (work first). Hours are capped by course schedules
-(2013: three mornings a week, seed line 2052) and care duties; asylum seekers
+(2013: three mornings a week, study §3.2 Probleem 3) and care duties; asylum seekers
 may work only from ``work_access_month`` and keep little of what they earn
-(kader 3.9, line 2582), so few look.
+(kader 3.9), so few look.
 """
 
 from __future__ import annotations
@@ -27,8 +27,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.fastnp import add_counts, clip, flatnonzero
-from model.population import MARKET_COURSE, NO_COURSE, Education, Phase
+from model.population import A2_LEVEL, MARKET_COURSE, NO_COURSE, PENSION_AGE, Education, Phase
 from model.scarring import employability
+from model.state import StateColumn
 
 if TYPE_CHECKING:
     from model.model import IntegrationModel
@@ -40,10 +41,17 @@ UNRECOGNISED_LEVEL = 1  # highly educated without recognised diplomas compete fo
 REFERRAL_BOOST = 0.2  # per active tie with an employed resident, up to two
 STUDENT_SEARCH = 0.2  # students look for a side job at most (assumption)
 CARE_DUTY_SEARCH = 0.35  # search effort with young children and no childcare
-CHILDCARE_SEARCH = 0.5  # with the plan's childcare (line 2258)
+CHILDCARE_SEARCH = 0.5  # with the plan's childcare (study §3.4 I)
 ASYLUM_WEEKS_LIMIT = 24 / 52  # 2013: asylum seekers may work 24 weeks a year
-PART_TIME_HOURS = (20.0, 34.0)  # hours/week of a part-time job, uniform (assumption: CBS part-time is < 35 h)
-FULL_TIME_HOURS = (36.0, 40.0)  # hours/week of a full-time job (CBS: 35+)
+PART_TIME_JOB_HOURS = (20.0, 34.0)  # hours/week of a part-time job, uniform (assumption; below FULLTIME_HOURS)
+FULL_TIME_JOB_HOURS = (36.0, 40.0)  # hours/week of a full-time job, uniform (assumption; above FULLTIME_HOURS)
+EMPLOYER_DENSITY_EXPONENT = 1.3  # employers cluster in dense places more than residents do (assumption)
+EMPLOYER_SIZE_MEDIAN = 6.0  # jobs a newcomer could do at a typical employer, lognormal median (assumption)
+EMPLOYER_SIZE_SPREAD = 0.8  # lognormal sigma: many small employers, a few large ones (assumption)
+JOB_LEVEL_WEIGHTS = (5.0, 3.0, 1.5)  # Dirichlet weights of low/middle/high-skill jobs: most open to newcomers are low-skill (assumption)
+OPEN_AT_START = 0.15  # share of jobs vacant when the run starts (assumption)
+WILLINGNESS_SHAPE = (2.0, 2.0)  # Beta shape of employers' willingness to hire a newcomer: spread around one half (assumption)
+MOST_OPEN_ONE_IN = 3  # at most one in this many of an employer's jobs is vacant at once (assumption)
 COURSE_HOURS_CAP = 24.0  # 2013 course three days a week leaves at most ~3 days of work
 CARE_HOURS_CAP = 24.0  # hours/week possible with young children and no childcare (assumption)
 WAGE_EUR_PER_HOUR = np.array([11.0, 14.0, 19.0])  # gross starting wage, by job level (assumption: CBS)
@@ -53,6 +61,25 @@ PLACEMENT_MONTHS = 6  # length of a work-experience placement (assumption)
 PLACEMENT_SLOTS_PER_EMPLOYER = 0.3  # mean work-experience places an employer offers (assumption)
 LOW_LANGUAGE_JOB_LOSS = 1.5  # job-loss risk x this below A2 (assumption)
 EMPLOYER_TRIES = 3  # employers within reach a seeker looks at each month
+WELLBEING_SEARCH = (0.3, 0.7)  # search effort factor = a + b * wellbeing (assumption)
+EARNINGS_KEPT_SEARCH = (0.2, 0.8)  # asylum seekers' search factor = a + b * share of earnings they keep (assumption)
+ABOUT_TO_MOVE_SEARCH = 0.5  # permit holders waiting for a house search less: they are about to move (assumption)
+FULLTIME_OFFER_PER_LEVEL = 0.25  # each skill level up makes a full-time offer this much more likely, relatively (assumption)
+WEEKS_PER_MONTH = 4.33  # 52 weeks / 12 months
+
+# Work: jobs, hours and placements (see model.state).
+NEWCOMER_STATE = {
+    "employed": StateColumn(np.bool_, False, "has a paid job", "true/false"),
+    "hours_per_week": StateColumn(np.float64, 0.0, "hours a week in the job", "hours/week"),
+    "job_level": StateColumn(np.int8, -1, "skill level of the job: low, middle, high (-1: none)", "level 0-2"),
+    "employer": StateColumn(np.int32, -1, "employer row (-1: none)", "row"),
+    "job_matches_education": StateColumn(np.bool_, False, "the job's level matches their education", "true/false"),
+    "job_start_month": StateColumn(np.int32, -1, "model month the current job started (-1: none)", "model month"),
+    "first_job_month": StateColumn(np.int32, -1, "model month of the first job (-1: none yet)", "model month"),
+    "months_worked": StateColumn(np.int32, 0, "work experience in the Netherlands", "months"),
+    "placement_months": StateColumn(np.int32, 0, "months left of a work placement", "months"),
+    "placement_employer": StateColumn(np.int32, -1, "employer of the placement (-1: none)", "row"),
+}
 
 
 def effective_level(education: np.ndarray, diploma_recognised: np.ndarray) -> np.ndarray:
@@ -86,7 +113,7 @@ def hire_probability(base, willingness, subsidy_boost, fit, referrals, know_how)
 def brokered(model: IntegrationModel, who: np.ndarray) -> np.ndarray:
     """Who of ``who`` has a job coach: a running plan, or municipal direction once housed."""
     nc = model.nc
-    return nc.has_plan[who] | (model.municipal_direction & (nc.phase[who] == Phase.HOUSED))
+    return nc.in_plan[who] | (model.municipal_direction & (nc.phase[who] == Phase.HOUSED))
 
 
 def know_how(model: IntegrationModel, who: np.ndarray, coached: np.ndarray | None = None,
@@ -119,16 +146,16 @@ def setup_employers(model: IntegrationModel) -> None:
     """Place employers where people live (more in the city) and give them jobs."""
     emp, rng, world = model.emp, model.rng, model.world
     demand = np.array([m.labour_demand for m in world.municipalities])
-    weight = world.density ** 1.3 * demand[world.region]
+    weight = world.density ** EMPLOYER_DENSITY_EXPONENT * demand[world.region]
     xy = world.sample_cells(rng, emp.n, weight)
     emp.x[:], emp.y[:] = xy[:, 0], xy[:, 1]
     emp.municipality[:] = world.region[emp.x, emp.y]
-    size = rng.lognormal(np.log(6.0), 0.8, emp.n) * demand[emp.municipality]
-    mix = rng.dirichlet([5.0, 3.0, 1.5], emp.n)  # most jobs open to newcomers are low-skill
+    size = rng.lognormal(np.log(EMPLOYER_SIZE_MEDIAN), EMPLOYER_SIZE_SPREAD, emp.n) * demand[emp.municipality]
+    mix = rng.dirichlet(JOB_LEVEL_WEIGHTS, emp.n)
     emp.jobs[:] = np.maximum(0, np.rint(size[:, None] * mix)).astype(np.int32)
-    emp.vacancies[:] = rng.binomial(emp.jobs, 0.15)
+    emp.vacancies[:] = rng.binomial(emp.jobs, OPEN_AT_START)
     emp.language_requirement[:] = LEVEL_REQUIREMENT + rng.uniform(-REQUIREMENT_SPREAD, REQUIREMENT_SPREAD, (emp.n, 3))
-    emp.willingness[:] = rng.beta(2.0, 2.0, emp.n)
+    emp.willingness[:] = rng.beta(*WILLINGNESS_SHAPE, emp.n)
     emp.placement_slots[:] = rng.poisson(PLACEMENT_SLOTS_PER_EMPLOYER, emp.n)
 
 
@@ -137,7 +164,7 @@ def open_vacancies(model: IntegrationModel) -> None:
     emp = model.emp
     demand = model.labour_demand[emp.municipality][:, None]
     new = model.rng.binomial(emp.jobs, clip(model.vacancy_rate * demand, 0, 1))
-    emp.vacancies[:] = np.minimum(emp.vacancies + new, np.maximum(1, emp.jobs // 3))
+    emp.vacancies[:] = np.minimum(emp.vacancies + new, np.maximum(1, emp.jobs // MOST_OPEN_ONE_IN))
 
 
 def lose_jobs(model: IntegrationModel, who: np.ndarray) -> None:
@@ -149,27 +176,27 @@ def lose_jobs(model: IntegrationModel, who: np.ndarray) -> None:
     add_counts(emp.vacancies.ravel(), nc.employer[who] * 3 + nc.job_level[who])
     np.minimum(emp.vacancies, np.maximum(1, emp.jobs), out=emp.vacancies)
     nc.employed[who] = False
-    nc.hours[who] = 0.0
+    nc.hours_per_week[who] = 0.0
     nc.employer[who] = -1
     nc.job_level[who] = -1
-    nc.job_matches[who] = False
+    nc.job_matches_education[who] = False
 
 
 def job_loss(model: IntegrationModel) -> None:
     """Some lose their job each month; more so with little Dutch."""
     nc = model.nc
     employed = flatnonzero(nc.employed)
-    risk = model.job_loss_rate * np.where(nc.language[employed] < 2.0, LOW_LANGUAGE_JOB_LOSS, 1.0)
+    risk = model.job_loss_rate * np.where(nc.language_score[employed] < A2_LEVEL, LOW_LANGUAGE_JOB_LOSS, 1.0)
     lose_jobs(model, employed[model.rng.random(employed.size) < risk])
 
 
 def may_work(model: IntegrationModel) -> np.ndarray:
-    """Who may hold a job this month (adults under 65 with a permit, or asylum access)."""
+    """Who may hold a job this month (adults under `PENSION_AGE` with a permit, or asylum access)."""
     nc = model.nc
     phase = nc.phase
     asylum_ok = (phase == Phase.ASYLUM) & (model.month - nc.arrival_month >= model.work_access_month)
     permit = (phase == Phase.AWAITING_HOUSING) | (phase == Phase.HOUSED)
-    return (asylum_ok | permit) & (model.ages() < 65.0)
+    return (asylum_ok | permit) & (model.ages() < PENSION_AGE)
 
 
 def search_effort(model: IntegrationModel, who: np.ndarray, employable: np.ndarray | None = None) -> np.ndarray:
@@ -178,13 +205,13 @@ def search_effort(model: IntegrationModel, who: np.ndarray, employable: np.ndarr
     ``employable``: `employability` of ``who``, if the caller has it already.
     """
     nc = model.nc
-    care = np.where(nc.has_plan[who], CHILDCARE_SEARCH, CARE_DUTY_SEARCH)
+    care = np.where(nc.in_plan[who], CHILDCARE_SEARCH, CARE_DUTY_SEARCH)
     effort = np.where(nc.care_duties[who], care, 1.0) * nc.in_labour_force[who]
-    effort *= 0.3 + 0.7 * nc.wellbeing[who]
+    effort *= WELLBEING_SEARCH[0] + WELLBEING_SEARCH[1] * nc.wellbeing[who]
     phase = nc.phase[who]
     # Little point in working when most of the pay goes to COA, for 24 weeks a year.
-    effort *= np.where(phase == Phase.ASYLUM, ASYLUM_WEEKS_LIMIT * (0.2 + 0.8 * model.asylum_earnings_kept), 1.0)
-    effort *= np.where(phase == Phase.AWAITING_HOUSING, 0.5, 1.0)  # about to move
+    effort *= np.where(phase == Phase.ASYLUM, ASYLUM_WEEKS_LIMIT * (EARNINGS_KEPT_SEARCH[0] + EARNINGS_KEPT_SEARCH[1] * model.asylum_earnings_kept), 1.0)
+    effort *= np.where(phase == Phase.AWAITING_HOUSING, ABOUT_TO_MOVE_SEARCH, 1.0)
     effort *= np.where(nc.studying_months[who] > 0, STUDENT_SEARCH, 1.0)  # a side job at most
     return effort * (employability(model, who) if employable is None else employable)
 
@@ -223,7 +250,7 @@ def search_and_hire(model: IntegrationModel) -> np.ndarray:
     choice = options[idx, column]
     who, tries = seekers[idx], tries[idx]
     lvl = np.where(pick_own[idx], level[idx], np.maximum(level[idx] - 1, 0))
-    fit = language_fit(nc.language[who], emp.language_requirement[choice, lvl])
+    fit = language_fit(nc.language_score[who], emp.language_requirement[choice, lvl])
     coached = brokered(model, who)
     quality = model.quality_of(nc.municipality[who])
     p = hire_probability(model.hire_rate, emp.willingness[choice], model.subsidy_response * model.employer_subsidy,
@@ -263,28 +290,28 @@ def start_jobs(model: IntegrationModel, who: np.ndarray, employer: np.ndarray, l
     nc.job_start_month[who] = model.month
     first = who[nc.first_job_month[who] < 0]
     nc.first_job_month[first] = model.month
-    nc.job_matches[who] = level == clip(nc.education[who] - 1, 0, 2)
+    nc.job_matches_education[who] = level == clip(nc.education[who] - 1, 0, 2)
     add_counts(model.emp.hires, employer)
     cap = hours_cap(model, who)
-    offer = model.share_fulltime_offers * (1 + 0.25 * level)
+    offer = model.share_fulltime_offers * (1 + FULLTIME_OFFER_PER_LEVEL * level)
     offer = offer * np.where(brokered_job, model.brokered_fulltime_factor, 1.0)
-    fulltime = (cap >= FULL_TIME_HOURS[0]) & (rng.random(who.size) < offer)
-    hours = np.where(fulltime, rng.uniform(*FULL_TIME_HOURS, who.size), rng.uniform(*PART_TIME_HOURS, who.size))
-    nc.hours[who] = np.minimum(hours, cap)
+    fulltime = (cap >= FULL_TIME_JOB_HOURS[0]) & (rng.random(who.size) < offer)
+    hours = np.where(fulltime, rng.uniform(*FULL_TIME_JOB_HOURS, who.size), rng.uniform(*PART_TIME_JOB_HOURS, who.size))
+    nc.hours_per_week[who] = np.minimum(hours, cap)
     end_placements(model, who)
 
 
 def hours_cap(model: IntegrationModel, who: np.ndarray) -> np.ndarray:
     """Most hours a week each of ``who`` can work.
 
-    A 2013 course three times a week leaves no room for a full-time job (line
-    2052); a plan combines course and work (line 2253). Care duties without
+    A 2013 course three times a week leaves no room for a full-time job
+    (study §3.2 Probleem 3); a plan combines course and work (study §3.4 I). Care duties without
     childcare cap hours too.
     """
     nc = model.nc
-    kind, plan = nc.course_kind[who], nc.has_plan[who]
+    kind, plan = nc.course_kind[who], nc.in_plan[who]
     rigid = (kind != NO_COURSE) & ~plan & ((kind == MARKET_COURSE) | (not model.municipal_direction))
-    cap = np.where(rigid, COURSE_HOURS_CAP, FULL_TIME_HOURS[1])
+    cap = np.where(rigid, COURSE_HOURS_CAP, FULL_TIME_JOB_HOURS[1])
     return np.where(nc.care_duties[who] & ~plan, np.minimum(cap, CARE_HOURS_CAP), cap)
 
 
@@ -296,11 +323,11 @@ def adjust_hours(model: IntegrationModel) -> None:
     if employed.size == 0:
         return
     cap = hours_cap(model, employed)
-    hours = np.minimum(nc.hours[employed], cap)
-    up = (hours < FULL_TIME_HOURS[0]) & (cap >= FULL_TIME_HOURS[0])
+    hours = np.minimum(nc.hours_per_week[employed], cap)
+    up = (hours < FULL_TIME_JOB_HOURS[0]) & (cap >= FULL_TIME_JOB_HOURS[0])
     up &= model.rng.random(employed.size) < model.more_hours_rate
-    hours = np.where(up, model.rng.uniform(*FULL_TIME_HOURS, employed.size), hours)
-    nc.hours[employed] = hours
+    hours = np.where(up, model.rng.uniform(*FULL_TIME_JOB_HOURS, employed.size), hours)
+    nc.hours_per_week[employed] = hours
 
 
 def place(model: IntegrationModel, candidates: np.ndarray) -> None:
@@ -376,4 +403,4 @@ def monthly_earnings(model: IntegrationModel) -> np.ndarray:
     employed = nc.employed
     nc.months_worked += employed
     wage = hourly_wage(nc.job_level, nc.months_worked)
-    return np.where(employed, nc.hours * 4.33 * wage, 0.0)
+    return np.where(employed, nc.hours_per_week * WEEKS_PER_MONTH * wage, 0.0)

@@ -13,15 +13,15 @@ returns over time too (the exp term), sooner for those with little schooling
 extra course hours give about +8.5% proficiency (Foged & van der Werf 2023).
 When courses start and how good they are depends on the regime:
 
-* 2013 (seed lines 1843-1856, 1893-1901): only after the permit and the house,
+* 2013 (study §3.2 Probleem 1, note 57): only after the permit and the house,
   self-found on a market of uneven quality, paid with a DUO loan that runs out.
 * ``language_from_arrival``: lessons in the reception centre for kansrijk
-  asylum seekers (lines 2192-2215); a relocation breaks them off.
+  asylum seekers (study §3.4 I, notes 71–73); a relocation breaks them off.
 * ``municipal_direction``: the municipality matches a course to the
-  newcomer's level soon after housing and supervises its quality (2450-2470).
+  newcomer's level soon after housing and supervises its quality (study §3.4 III).
 * ``personal_plan``: tailored from the permit on: literacy classes first for
-  those who cannot read, a fast track for the highly educated (2251-2290).
-* startpunten: a free course at every level for anyone who comes by (2350-2450).
+  those who cannot read, a fast track for the highly educated (study §3.4 I).
+* startpunten: a free course at every level for anyone who comes by (study §3.4 II).
 """
 
 from __future__ import annotations
@@ -34,12 +34,15 @@ from model.capacity import first_in_line, in_agents
 from model.fastnp import clip, flatnonzero
 from model.population import (
     AZC_COURSE,
+    B1_LEVEL,
+    FULL_WEEK_HOURS,
     MARKET_COURSE,
     NO_COURSE,
     SUPERVISED_COURSE,
     Education,
     Phase,
 )
+from model.state import StateColumn
 
 if TYPE_CHECKING:
     from model.model import IntegrationModel
@@ -49,16 +52,35 @@ PRACTICE_SCALE = 5.0  # the same for everyday practice: immersion keeps paying a
 MAX_SCORE = 5.99  # top of C1: the scale ends there
 EDUCATION_LEARNABILITY = np.array([0.6, 0.85, 1.0, 1.2])  # by education: none, low, middle, high
 ILLITERATE_LEARNABILITY = 0.35  # assumption: without reading, classes teach little
-AGE_SLOPE = 0.012  # learnability lost per year of age over 25 (assumption)
+AGE_SLOPE = 0.012  # learnability lost per year of age over LEARNING_AGE (assumption)
 AZC_COURSE_QUALITY = 0.65  # assumption: lessons by COA and volunteers, small groups
-MARKET_QUALITY_SPREAD = 0.3  # market quality is uniform in mean +/- this (uneven, line 1896)
+MARKET_QUALITY_SPREAD = 0.3  # market quality is uniform in mean +/- this (uneven, study §3.2 Probleem 1)
 COURSE_PRICE_EUR_PER_HOUR = 10.0  # assumption: EUR 10,000 loan buys ~1,000 hours
-FAST_TRACK_FACTOR = 1.5  # plan: intensive course for the highly educated (line 2253)
+FAST_TRACK_FACTOR = 1.5  # plan: intensive course for the highly educated (study §3.4 I)
 LITERACY_MONTHS = {"supervised": 9, "market": 30}  # months of classes to learn to read
 EXTRA_HOURS_PER_MONTH = 25.0  # how fast `extra_course_hours` are delivered
 INTENSITY_EXPONENT = 0.95  # within a month, hours beyond a regular course count less (fatigue)
 REFERENCE_HOURS = 40.0  # hours/month at which an hour counts fully
 COURSE_QUALITY_EFFECT = 0.3  # how much a municipality's implementation quality shows in its courses
+LEARNING_AGE = 25.0  # learning slows with each year of age after this (assumption)
+MIN_AGE_FACTOR = 0.5  # age takes at most half of learnability (assumption)
+WELLBEING_LEARNING = (0.5, 0.5)  # learnability factor = a + b * wellbeing: low wellbeing takes up to half
+MIN_COURSE_QUALITY = 0.05  # even the worst course teaches a little
+
+# Dutch and the courses that teach it (see model.state).
+NEWCOMER_STATE = {
+    "language_score": StateColumn(np.float64, 0.0, "Dutch on the CEFR scale, 0 = A0 ... 5 = C1", "score 0-6"),
+    "course_kind": StateColumn(np.int8, NO_COURSE, "course now: none, azc, market or supervised", "course kind 0-3"),
+    "course_quality": StateColumn(np.float64, 0.0, "quality of the course now", "0-1"),
+    "course_start_month": StateColumn(np.int32, -1, "model month a pending course starts (-1: none pending)", "model month"),
+    "course_hours": StateColumn(np.float64, 0.0, "course hours attended so far", "hours"),
+    "supervised_months": StateColumn(np.int32, 0, "months of publicly paid, supervised courses so far", "months"),
+    "loan_hours": StateColumn(np.float64, 0.0, "market-course hours bought with the DUO loan so far", "hours"),
+    "loan_eur": StateColumn(np.float64, 0.0, "DUO loan outstanding: forgiven if passed on time, else repayable", "EUR"),
+    "extra_hours_left": StateColumn(np.float64, 0.0, "extra course hours offered and not yet taken", "hours"),
+    "literacy_progress": StateColumn(np.float64, 0.0, "progress of literacy classes (reads at 1)", "0-1"),
+    "followup_months": StateColumn(np.int32, 0, "months left of an incentive follow-up course", "months"),
+}
 
 
 def cefr_level(score: np.ndarray) -> np.ndarray:
@@ -71,12 +93,12 @@ def learnability(education, literate, age, wellbeing) -> np.ndarray:
 
     Higher education helps, not reading hurts a lot, age slows learning, and
     low wellbeing (trauma, stress, debt) takes away up to half (the vicious
-    circle of seed lines 2062-2080).
+    circle in study §3.2 Probleem 3).
     """
     edu = EDUCATION_LEARNABILITY[np.asarray(education, dtype=int)]
     lit = np.where(literate, 1.0, ILLITERATE_LEARNABILITY)
-    age_factor = clip(1.0 - AGE_SLOPE * np.maximum(0.0, np.asarray(age) - 25.0), 0.5, 1.0)
-    return edu * lit * age_factor * (0.5 + 0.5 * np.asarray(wellbeing))
+    age_factor = clip(1.0 - AGE_SLOPE * np.maximum(0.0, np.asarray(age) - LEARNING_AGE), MIN_AGE_FACTOR, 1.0)
+    return edu * lit * age_factor * (WELLBEING_LEARNING[0] + WELLBEING_LEARNING[1] * np.asarray(wellbeing))
 
 
 def monthly_language_gain(score, effective_hours, practice, learn, rate, practice_rate,
@@ -104,7 +126,7 @@ def monthly_language_gain(score, effective_hours, practice, learn, rate, practic
 def supervised_quality(model: IntegrationModel, municipality: np.ndarray) -> np.ndarray:
     """Quality of courses a municipality buys and supervises: better where it implements well."""
     quality = model.quality_of(municipality)
-    return clip(model.supervised_course_quality * (1.0 + COURSE_QUALITY_EFFECT * (quality - 1.0)), 0.05, 1.0)
+    return clip(model.supervised_course_quality * (1.0 + COURSE_QUALITY_EFFECT * (quality - 1.0)), MIN_COURSE_QUALITY, 1.0)
 
 
 def supervised_budget_months(model: IntegrationModel) -> float:
@@ -128,6 +150,30 @@ def intensity_adjusted(hours) -> np.ndarray:
     return REFERENCE_HOURS ** (1 - INTENSITY_EXPONENT) * hours**INTENSITY_EXPONENT
 
 
+def start_course(model: IntegrationModel, who: np.ndarray, kind, quality) -> None:
+    """Put ``who`` in a course of ``kind`` (AZC, market or supervised) of ``quality`` from this month on.
+
+    The one way a course begins: enrolment by regime, a startpunt's free
+    course, the follow-up course after an exam passed in time.
+    """
+    nc = model.nc
+    nc.course_kind[who] = kind
+    nc.course_quality[who] = quality
+    nc.course_start_month[who] = -1
+
+
+def stop_course(model: IntegrationModel, who: np.ndarray, restart_month: int | None = None) -> None:
+    """End the course of ``who``; with ``restart_month``, they may start another from that month.
+
+    The one way a course ends: goal reached or money spent (`end_courses`,
+    `learn`), leaving the reception centre or being moved (asylum), departing.
+    """
+    nc = model.nc
+    nc.course_kind[who] = NO_COURSE
+    if restart_month is not None:
+        nc.course_start_month[who] = restart_month
+
+
 def enrol(model: IntegrationModel) -> None:
     """Start the courses that are due this month, by regime."""
     nc, month, rng = model.nc, model.month, model.rng
@@ -141,27 +187,23 @@ def enrol(model: IntegrationModel) -> None:
     # and for permit holders still waiting there.
     if model.language_from_arrival:
         eligible = in_azc & (nc.kansrijk | (phase == Phase.AWAITING_HOUSING)) & ~nc.in_emergency
-        start = flatnonzero(idle & eligible & ((due < 0) | (due <= month)) & ~nc.has_plan)
-        nc.course_kind[start] = AZC_COURSE
-        nc.course_quality[start] = AZC_COURSE_QUALITY
-        nc.course_start_month[start] = -1
+        start = flatnonzero(idle & eligible & ((due < 0) | (due <= month)) & ~nc.in_plan)
+        start_course(model, start, AZC_COURSE, AZC_COURSE_QUALITY)
 
     # Courses after the permit: a plan's course, a supervised course, or the market.
     start = flatnonzero(ready & (phase >= Phase.AWAITING_HOUSING) & (phase != Phase.DEPARTED))
-    start = start[(phase[start] == Phase.HOUSED) | nc.has_plan[start]]
-    supervised = model.municipal_direction | nc.has_plan[start]
+    start = start[(phase[start] == Phase.HOUSED) | nc.in_plan[start]]
+    supervised = model.municipal_direction | nc.in_plan[start]
     start = start[~supervised | supervised_budget_left(model)[start]]
     start = within_course_places(model, start[~nc.in_emergency[start]])
     if start.size:
-        supervised = model.municipal_direction | nc.has_plan[start]
+        supervised = model.municipal_direction | nc.in_plan[start]
         quality = np.where(
             supervised,
             supervised_quality(model, nc.municipality[start]),
             model.market_course_quality + rng.uniform(-MARKET_QUALITY_SPREAD, MARKET_QUALITY_SPREAD, start.size),
         )
-        nc.course_kind[start] = np.where(supervised, SUPERVISED_COURSE, MARKET_COURSE)
-        nc.course_quality[start] = clip(quality, 0.05, 1.0)
-        nc.course_start_month[start] = -1
+        start_course(model, start, np.where(supervised, SUPERVISED_COURSE, MARKET_COURSE), clip(quality, MIN_COURSE_QUALITY, 1.0))
 
 
 def within_course_places(model: IntegrationModel, start: np.ndarray) -> np.ndarray:
@@ -188,7 +230,7 @@ def schedule_course_after_housing(model: IntegrationModel, housed: np.ndarray) -
     A plan's course already runs from the permit on.
     """
     nc = model.nc
-    who = housed[~nc.has_plan[housed] & ~nc.exam_passed[housed]]
+    who = housed[~nc.in_plan[housed] & ~nc.exam_passed[housed]]
     if model.municipal_direction:
         delay = np.ones(who.size)
     else:
@@ -200,7 +242,7 @@ def everyday_practice(model: IntegrationModel, ties: np.ndarray) -> np.ndarray:
     """Everyday practice 0-1 of each newcomer: daily life once housed, work, volunteering, a placement, ties."""
     nc = model.nc
     practice = (model.practice_daily_life * (nc.phase == Phase.HOUSED)
-                + model.practice_work_weight * nc.hours / 38.0
+                + model.practice_work_weight * nc.hours_per_week / FULL_WEEK_HOURS
                 + model.practice_volunteer_weight * nc.volunteering
                 + model.practice_placement_weight * (nc.placement_months > 0)
                 + model.practice_tie_weight * ties)
@@ -229,11 +271,11 @@ def learn(model: IntegrationModel, attendance: np.ndarray, practice: np.ndarray)
     hours[kind == AZC_COURSE] = model.azc_course_hours_per_month
     regular = (kind == MARKET_COURSE) | (kind == SUPERVISED_COURSE)
     hours[regular] = model.course_hours_per_month
-    fast = regular & nc.has_plan & (nc.education == Education.HIGH)
+    fast = regular & nc.in_plan & (nc.education == Education.HIGH)
     hours[fast] *= FAST_TRACK_FACTOR
     extra = np.where(kind != NO_COURSE, np.minimum(nc.extra_hours_left, EXTRA_HOURS_PER_MONTH), 0.0)
     nc.extra_hours_left -= extra
-    at_work = model.work_course_conflict * np.minimum(1.0, nc.hours / 38.0)
+    at_work = model.work_course_conflict * np.minimum(1.0, nc.hours_per_week / FULL_WEEK_HOURS)
     attended = (hours + extra) * attendance * (1.0 - at_work)
     nc.course_hours += attended
     nc.supervised_months += kind == SUPERVISED_COURSE
@@ -244,12 +286,12 @@ def learn(model: IntegrationModel, attendance: np.ndarray, practice: np.ndarray)
     nc.loan_hours += bought
     nc.loan_eur += bought * COURSE_PRICE_EUR_PER_HOUR
     spent = market & (nc.loan_hours * COURSE_PRICE_EUR_PER_HOUR >= model.course_loan_eur)
-    nc.course_kind[spent] = NO_COURSE
+    stop_course(model, flatnonzero(spent))
 
     learn_to_read(model, kind, attendance)
     age = model.ages()
     gain = monthly_language_gain(
-        nc.language,
+        nc.language_score,
         intensity_adjusted(attended) * nc.course_quality * (kind != NO_COURSE),
         practice,
         learnability(nc.education, nc.literate, age, nc.wellbeing),
@@ -258,7 +300,7 @@ def learn(model: IntegrationModel, attendance: np.ndarray, practice: np.ndarray)
         EDUCATION_LEARNABILITY[nc.education],
     )
     present = nc.phase != Phase.DEPARTED
-    nc.language[:] = np.minimum(MAX_SCORE, nc.language + gain * present)
+    nc.language_score[:] = np.minimum(MAX_SCORE, nc.language_score + gain * present)
     return attended
 
 
@@ -283,7 +325,7 @@ def end_courses(model: IntegrationModel) -> None:
     running = kind != NO_COURSE
     follow = nc.followup_months > 0
     nc.followup_months -= follow
-    plan_aims_higher = nc.has_plan & (nc.education >= Education.MIDDLE) & (nc.language < 3.0)
+    plan_aims_higher = nc.in_plan & (nc.education >= Education.MIDDLE) & (nc.language_score < B1_LEVEL)
     done = running & nc.exam_passed & ~follow & ~plan_aims_higher
     spent = running & (kind == SUPERVISED_COURSE) & ~supervised_budget_left(model)
-    nc.course_kind[done | spent] = NO_COURSE
+    stop_course(model, flatnonzero(done | spent))

@@ -1,4 +1,11 @@
-"""IntegrationModel: newcomers, residents, employers and municipalities on a grid, month by month."""
+"""IntegrationModel: newcomers, residents, employers and municipalities on a grid, month by month.
+
+Longer than 400 lines for one reason: ``__init__`` names every parameter as a
+keyword (about 90 lines), so that Mesa's ``batch_run``, the app and an editor's
+completion see them; a test keeps that list equal to `model.parameters.PARAMS`.
+The mechanisms themselves live in their own modules (``asylum``, ``language``,
+``labour``, ...); this file only builds the world and calls them in order.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from agents import Employer, Municipality, Newcomer, ReceptionCentre, Resident, Startpunt
-from agents.batch import create_agents_at, move_agents
+from agents.batch import move_agents
 from model import (
     activities,
     asylum,
@@ -39,6 +46,7 @@ from model.welfare import Costs
 from model.world import CellSampler, CommuteIndex, SpatialIndex, build_world
 
 RESIDENT_OPENNESS = (2.0, 3.0)  # Beta parameters: most residents are somewhat open (assumption)
+RESIDENT_EMPLOYMENT = 0.75  # residents not seeking work who have a job; the rest are retired, studying or caring (assumption, near CBS net participation)
 
 
 def parse_seed(rng) -> int | None:
@@ -253,7 +261,7 @@ class IntegrationModel(mesa.Model):
         res.openness[:] = self.rng.beta(*RESIDENT_OPENNESS, res.n)
         res.literate[:] = self.rng.random(res.n) >= self.share_low_literate_residents
         res.seeking_work[:] = self.rng.random(res.n) < self.share_unemployed_residents
-        res.employed[:] = ~res.seeking_work & (self.rng.random(res.n) < 0.75)
+        res.employed[:] = ~res.seeking_work & (self.rng.random(res.n) < RESIDENT_EMPLOYMENT)
         self.resident_index = SpatialIndex(xy, self.grid_width, self.grid_height)
         population = np.bincount(res.municipality, minlength=self.n_municipalities).astype(float)
         self.municipality_quota = population / population.sum()
@@ -262,7 +270,8 @@ class IntegrationModel(mesa.Model):
             Municipality(self, m, self.municipality_names[m], plan.kind, plan.labour_demand,
                          plan.quality, plan.quota_share)
         cells = self.grid._cells
-        create_agents_at(Resident, self, [cells[xy] for xy in zip(res.x.tolist(), res.y.tolist(), strict=True)])
+        Resident.create_agents(self, res.n, index=range(res.n),
+                               cell=[cells[xy] for xy in zip(res.x.tolist(), res.y.tolist(), strict=True)])
         startpunten.setup_residents(self)
 
     def _place_employers(self) -> None:
@@ -327,8 +336,9 @@ class IntegrationModel(mesa.Model):
         rows = nc.add(k)
         asylum.draw_newcomers(self, rows)
         cells = self.grid._cells
-        agents = create_agents_at(Newcomer, self, [cells[xy] for xy in zip(nc.x[rows].tolist(), nc.y[rows].tolist(),
-                                                                             strict=True)], first_index=rows.start)
+        agents = Newcomer.create_agents(self, k, index=range(rows.start, rows.stop),
+                                        cell=[cells[xy] for xy in zip(nc.x[rows].tolist(), nc.y[rows].tolist(),
+                                                                      strict=True)])
         nc.uid[rows] = [agent.unique_id for agent in agents]
         self.newcomer_agents.extend(agents)
 

@@ -19,12 +19,21 @@ import pyarrow as pa
 from model.contacts import ACTIVE_TIE
 from model.fastnp import mean
 from model.language import cefr_level
-from model.population import CEFR_NAMES, EDUCATION_NAMES, Phase
+from model.population import (
+    A2_LEVEL,
+    ADULT_AGE,
+    B1_LEVEL,
+    CEFR_NAMES,
+    EDUCATION_NAMES,
+    FULLTIME_HOURS,
+    NO_COURSE,
+    PENSION_AGE,
+    Phase,
+)
 
 if TYPE_CHECKING:
     from model.model import IntegrationModel
 
-FULL_TIME_HOURS = 35.0  # CBS definition of full-time work
 
 
 @dataclass(frozen=True)
@@ -88,12 +97,11 @@ NEWCOMER_TABLE_COLUMNS: tuple[str, ...] = (
     "employed", "hours_per_week", "job_matches_education", "volunteering", "on_welfare",
     "exam_passed", "fined_count", "debt_eur", "resident_ties", "wellbeing", "has_plan",
     "used_startpunt",
-    # beyond DESIGN.md's list: what validation and the app need
+    # beyond the headline outcomes: what validation and the app need
     "housed", "path", "x", "y", "relocations", "months_in_azc", "months_to_first_job", "course_hours", "kansrijk", "care_duties",
 )
 
 
-A2, B1 = 2.0, 3.0  # language scores at which A2 and B1 begin
 
 #: Each metric that is an average over adult permit holders, as a rule for one
 #: newcomer, written over the newcomer table's column names. The same rule runs
@@ -101,14 +109,14 @@ A2, B1 = 2.0, 3.0  # language scores at which A2 and B1 begin
 #: (the compare report's "by years since permit"), so the two cannot disagree.
 NEWCOMER_MEASURES: dict[str, Callable[[Mapping], object]] = {
     "share_employed": lambda t: t["employed"],
-    "share_fulltime": lambda t: t["employed"] & (t["hours_per_week"] >= FULL_TIME_HOURS),
-    "share_parttime": lambda t: t["employed"] & (t["hours_per_week"] < FULL_TIME_HOURS),
+    "share_fulltime": lambda t: t["employed"] & (t["hours_per_week"] >= FULLTIME_HOURS),
+    "share_parttime": lambda t: t["employed"] & (t["hours_per_week"] < FULLTIME_HOURS),
     "share_job_matches_education": lambda t: t["employed"] & t["job_matches_education"],
     "share_volunteering": lambda t: t["volunteering"],
     "share_on_welfare": lambda t: t["on_welfare"],
     "mean_language_score": lambda t: t["language_score"],
-    "share_a2_plus": lambda t: t["language_score"] >= A2,
-    "share_b1_plus": lambda t: t["language_score"] >= B1,
+    "share_a2_plus": lambda t: t["language_score"] >= A2_LEVEL,
+    "share_b1_plus": lambda t: t["language_score"] >= B1_LEVEL,
     "share_exam_passed": lambda t: t["exam_passed"],
     "share_fined": lambda t: t["fined_count"] > 0,
     "mean_debt_eur": lambda t: t["debt_eur"],
@@ -123,14 +131,14 @@ def compute_metrics(model: IntegrationModel) -> dict[str, float]:
     nc = model.nc
     phase = nc.phase
     age = model.ages()
-    permit = ((phase == Phase.AWAITING_HOUSING) | (phase == Phase.HOUSED)) & (age >= 18) & (age < 65)
+    permit = ((phase == Phase.AWAITING_HOUSING) | (phase == Phase.HOUSED)) & (age >= ADULT_AGE) & (age < PENSION_AGE)
     ties = model.ties if model.ties.size == nc.n else (nc.tie_strength >= ACTIVE_TIE).sum(axis=1)
     columns = {
-        "employed": nc.employed, "hours_per_week": nc.hours,
-        "job_matches_education": nc.job_matches, "volunteering": nc.volunteering,
-        "on_welfare": nc.on_welfare, "language_score": nc.language,
+        "employed": nc.employed, "hours_per_week": nc.hours_per_week,
+        "job_matches_education": nc.job_matches_education, "volunteering": nc.volunteering,
+        "on_welfare": nc.on_welfare, "language_score": nc.language_score,
         "exam_passed": nc.exam_passed, "fined_count": nc.fined_count,
-        "debt_eur": nc.debt, "resident_ties": ties, "wellbeing": nc.wellbeing,
+        "debt_eur": nc.debt_eur, "resident_ties": ties, "wellbeing": nc.wellbeing,
     }
     n_permit = int(np.count_nonzero(permit))
     by_phase = np.bincount(phase, minlength=len(Phase)) if phase.size else np.zeros(len(Phase), np.int64)
@@ -269,23 +277,23 @@ def newcomer_columns(model: IntegrationModel) -> NewcomerColumns:
         "education": nc.education.copy(),
         "literate": nc.literate.copy(),
         "municipality": np.where(municipality >= 0, municipality, no_municipality),
-        "language_score": nc.language.copy(),
-        "cefr": cefr_level(nc.language),
+        "language_score": nc.language_score.copy(),
+        "cefr": cefr_level(nc.language_score),
         "employed": nc.employed.copy(),
-        "hours_per_week": nc.hours.copy(),
-        "job_matches_education": nc.job_matches.copy(),
+        "hours_per_week": nc.hours_per_week.copy(),
+        "job_matches_education": nc.job_matches_education.copy(),
         "volunteering": nc.volunteering.copy(),
         "on_welfare": nc.on_welfare.copy(),
         "exam_passed": nc.exam_passed.copy(),
         "fined_count": nc.fined_count.copy(),
-        "debt_eur": nc.debt.copy(),
+        "debt_eur": nc.debt_eur.copy(),
         "resident_ties": ties.astype(np.int32),
         "wellbeing": nc.wellbeing.copy(),
         "has_plan": nc.plan_end_month >= 0,  # has or had a plan (a plan runs plan_months)
         "used_startpunt": nc.used_startpunt.copy(),
         "housed": phase == Phase.HOUSED,
         "path": path_codes(phase, nc.employed, nc.volunteering | (nc.placement_months > 0),
-                           nc.course_kind != 0),
+                           nc.course_kind != NO_COURSE),
         "x": nc.x.copy(),
         "y": nc.y.copy(),
         "relocations": nc.relocations.copy(),

@@ -12,6 +12,10 @@ calibrated. Parameters marked ``calibrated=True`` are fitted by
 written here is the hand calibration that centres the prior; the default in
 force (``DEFAULTS``, ``Param.default``) is the posterior median shipped in
 ``model/data/posterior.csv`` when that file holds the parameter.
+
+Longer than 400 lines on purpose: the spec is one table of about 100
+parameters (400 lines) that a reader scans top to bottom, grouped like the ODD;
+split by group, a parameter would have several places to be looked for.
 """
 
 from __future__ import annotations
@@ -58,7 +62,8 @@ class Param:
             strings (``None``: any non-empty text), ``None`` for booleans.
         unit: Unit in plain words ("months", "EUR", "share 0-1", ...).
         label: Plain-language label, shown in the app.
-        source: Where the default comes from (seed line, publication, or
+        source: Where the default comes from (a section, box or note of the
+            study, a publication, or
             "assumption: ..." with a reason).
         group: Which part of the model it belongs to (for docs and the app).
         lever: True for policy levers.
@@ -175,6 +180,7 @@ class Param:
 
 POINT_IS_DECIMAL = "the decimal separator is a point, and numbers take no thousands separators"
 _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
+_THOUSANDS_GROUP = 3  # digits between two thousands separators
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:(?:[ \u00a0\u202f'’]\d{3})+|(?:\.\d{3}){2,}|(?:,\d{3})+\.\d+|(?:,\d{3}){2,})")
 _POINT_THREE = re.compile(r"[+-]?[1-9]\d{0,2}\.\d{3}")
 
@@ -213,9 +219,9 @@ def number_text_problem(text: str, kind: type, bounds: tuple | None) -> str | No
         return f"has a thousands separator: write {whole} ({POINT_IS_DECIMAL})"
     if _DECIMAL_COMMA.fullmatch(text):
         left, right = digits.split(",")
-        if kind is int and len(right) == 3:
+        if kind is int and len(right) == _THOUSANDS_GROUP:
             return f"has a thousands separator: write {left}{right} ({POINT_IS_DECIMAL})"
-        if len(right) == 3 and 1 <= len(left) <= 3 and not left.startswith("0"):
+        if len(right) == _THOUSANDS_GROUP and 1 <= len(left) <= _THOUSANDS_GROUP and not left.startswith("0"):
             return (f"is ambiguous (a thousands or a decimal separator?): write {left}{right} or "
                     f"{left}.{right.rstrip('0') or '0'} ({POINT_IS_DECIMAL})")
         return f"has a decimal comma: write {left}.{right} ({POINT_IS_DECIMAL})"
@@ -240,7 +246,7 @@ PARAMS: dict[str, Param] = {
         # --- Size and world -------------------------------------------------
         _p("n_newcomers", 1000, (1, 200_000), "persons",
            "Newcomers (adults arriving to seek asylum)",
-           "assumption: a cohort large enough for stable shares; DESIGN.md default size",
+           "assumption: a cohort large enough for stable shares that still runs in about a second",
            "world"),
         _p("n_residents", 10_000, (50, 2_000_000), "agents",
            "Resident agents (each stands for several inhabitants)",
@@ -248,7 +254,7 @@ PARAMS: dict[str, Param] = {
            "world"),
         _p("n_employers", 200, (1, 50_000), "employers",
            "Employers with jobs newcomers could do",
-           "assumption: DESIGN.md default size", "world"),
+           "assumption: about one employer per five newcomers, enough for a local labour market in every municipality", "world"),
         _p("n_municipalities", 4, (1, 16), "municipalities",
            "Municipalities (a city, towns, rural areas)",
            "assumption: the smallest set with a city, towns and a rural area", "world"),
@@ -266,16 +272,16 @@ PARAMS: dict[str, Param] = {
         # --- Arrival and asylum ----------------------------------------------
         _p("arrival_pattern", "cohort", ("cohort", "continuous", "surge", "series"), "",
            "Arrival pattern",
-           "DESIGN.md: one cohort over 12 months by default; 'continuous' keeps the "
-           "same monthly inflow for the whole run; 'surge' is that inflow with a peak "
-           "(surge_factor, surge_start_month, surge_months); 'series' reads monthly "
-           "arrivals from arrival_series (model/inflow.py)", "asylum"),
+           "assumption: one cohort arriving over 12 months, so outcomes read by months since the permit; "
+           "'continuous' keeps the same monthly inflow for the whole run; 'surge' is that inflow with a peak "
+           "(surge_factor, surge_start_month, surge_months); 'series' reads monthly arrivals from "
+           "arrival_series (model/inflow.py)", "asylum"),
         _p("arrival_months", 12, (1, 240), "months",
            "Months over which n_newcomers arrive",
            "assumption: one year's cohort, like the 2015-2016 peak", "asylum"),
         _p("asylum_wait_months", 10.0, (1.0, 36.0), "months",
            "Mean time from arrival to asylum decision",
-           "seed note 54 (line 1879): 7 months before the procedure (2016) plus a "
+           "study note 54: 7 months before the procedure (2016) plus a "
            "decision term up to 6 months", "asylum"),
         _p("recognition_rate", 0.75, (0.0, 1.0), "share 0-1",
            "Share of asylum applications granted",
@@ -283,86 +289,86 @@ PARAMS: dict[str, Param] = {
            "and about three quarters were granted", "asylum"),
         _p("share_kansrijk", 0.6, (0.0, 1.0), "share 0-1",
            "Share of applicants with good prospects (kansrijk)",
-           "seed note 55 (line 1881): applicants from countries marked unsafe; "
+           "study note 55: applicants from countries marked unsafe; "
            "assumption on the share", "asylum"),
         _p("housing_wait_months", 5.0, (0.0, 36.0), "months",
            "Mean wait for a house after the permit",
            "assumption: statushouders waited months in the azc in 2016 (COA); "
-           "seed line 1862 on delays after the permit", "asylum"),
+           "study §3.2 Probleem 1 on delays after the permit", "asylum"),
         _p("relocation_rate_per_year", 1.0, (0.0, 6.0), "moves per year",
            "Moves between reception centres per year",
-           "seed note 56 (line 1890): asylum children move about once a year", "asylum"),
+           "study note 56: asylum children move about once a year", "asylum"),
         # --- Policy levers ---------------------------------------------------
         _p("language_from_arrival", False, None, "",
            "Language lessons in the reception centre from arrival (kansrijk)",
-           "lever; seed lines 2192-2215 and kader 3.5 (line 2296)", "levers", lever=True),
+           "lever; study §3.4 I, notes 71–73 and kader 3.5", "levers", lever=True),
         _p("azc_activities", False, None, "",
            "Track 1: skills courses and volunteering in the reception centre",
-           "lever; seed lines 2216-2250 (track 1)", "levers", lever=True),
+           "lever; study §3.4 I (track 1)", "levers", lever=True),
         _p("work_access_month", 6, (0, 60), "months",
            "Months after arrival before an asylum seeker may work",
            "lever; 2013 rules: after 6 months, 24 weeks a year, earnings largely "
-           "handed to COA (seed kader 3.9, line 2582)", "levers", lever=True),
+           "handed to COA (study kader 3.9)", "levers", lever=True),
         _p("asylum_earnings_kept", 0.25, (0.0, 1.0), "share 0-1",
            "Share of earnings an asylum seeker may keep",
-           "lever; 2013 rules hand most earnings to COA (seed kader 3.9, line 2582)",
+           "lever; 2013 rules hand most earnings to COA (study kader 3.9)",
            "levers", lever=True),
         _p("personal_plan", False, None, "",
            "Track 2: a personal integration plan from the permit on",
-           "lever; seed lines 2251-2290, capacity scan kader 3.6 (line 2330)",
+           "lever; study §3.4 I, note 74, capacity scan kader 3.6",
            "levers", lever=True),
         _p("municipal_direction", False, None, "",
            "Municipality matches and supervises courses (no self-arranged market)",
-           "lever; seed Probleem 3 (lines 1999-2030) and lines 2450-2530",
+           "lever; study §3.2 Probleem 3 (notes 64 and 65) and §3.4 III (notes 82–84)",
            "levers", lever=True),
         _p("startpunten_per_municipality", 0, (0, 10), "hubs",
            "Startpunten per municipality (open to everyone)",
-           "lever; seed lines 2350-2450, kader 3.7 (line 2431)", "levers", lever=True),
+           "lever; study §3.4 II and kader 3.7", "levers", lever=True),
         _p("fine_eur", 1250.0, (0.0, 5000.0), "EUR",
            "Fine for missing the exam deadline",
-           "lever; Wet inburgering 2013: up to EUR 1,250 (seed lines 1848-1856)",
+           "lever; Wet inburgering 2013: up to EUR 1,250 (study §3.2 Probleem 1)",
            "levers", lever=True),
         _p("positive_incentives", False, None, "",
            "Positive incentives: follow-up course and longer deadline for workers",
-           "lever; seed lines 2276-2283 and 2488-2502", "levers", lever=True),
+           "lever; study §3.4 I and III", "levers", lever=True),
         _p("benefit_sanction", False, None, "",
            "Benefit cut, only for proven non-co-operation",
-           "lever; seed lines 2488-2502", "levers", lever=True),
+           "lever; study §3.4 III", "levers", lever=True),
         _p("exam_deadline_months", 36, (6, 120), "months",
            "Months after the permit to pass the exam",
-           "lever; Wet inburgering 2013: three years (seed line 1843)",
+           "lever; Wet inburgering 2013: three years (study §3.2 Probleem 1)",
            "levers", lever=True),
         _p("exam_level", "A2", ("A2", "B1"), "", "Language level of the exam",
-           "lever; A2 under the 2013 law (seed line 1902), B1 since 2022",
+           "lever; A2 under the 2013 law (study §3.2 Probleem 1), B1 since 2022",
            "levers", lever=True),
         _p("employer_subsidy", 0.0, (0.0, 1.0), "share of wage cost",
            "Wage-cost subsidy to employers who hire a newcomer",
-           "lever; seed lines 2500-2530 (subsidise employers who offer a workplace)",
+           "lever; study §3.4 III, note 84 (subsidise employers who offer a workplace)",
            "levers", lever=True),
         _p("municipality_quality_spread", 0.75, (0.0, 1.0), "share 0-1",
            "How much municipalities differ in implementation quality",
-           "calibrated to seed kader 3.8 (line 2548): up to twice as fast to work "
+           "calibrated to study kader 3.8: up to twice as fast to work "
            "in one municipality as in another", "world", prior=Prior(0.5, 1.0), calibrated=True),
         # --- Courses and language --------------------------------------------
         _p("course_hours_per_month", 40.0, (0.0, 160.0), "hours/month",
            "Hours of a regular integration course",
-           "seed line 2052: courses three times a week (~9-10 hours a week)", "language"),
+           "study §3.2 Probleem 3: courses three times a week (~9-10 hours a week)", "language"),
         _p("azc_course_hours_per_month", 24.0, (0.0, 160.0), "hours/month",
            "Hours of language lessons in the reception centre (when offered)",
-           "assumption: kader 3.5 (line 2296) part-time lessons by volunteers and teachers",
+           "assumption: kader 3.5 part-time lessons by volunteers and teachers",
            "language"),
         _p("market_course_quality", 0.6, (0.05, 1.0), "0-1",
            "Mean quality of a self-arranged market course",
-           "seed lines 1893-1901 (uneven quality, large classes with constant intake); "
+           "study §3.2 Probleem 1, note 57 (uneven quality, large classes with constant intake); "
            "assumption on the number", "language"),
         _p("supervised_course_quality", 0.6, (0.05, 1.0), "0-1",
            "Quality of a course matched and supervised by the municipality",
-           "assumption: small, level-matched classes (seed lines 2450-2470); no better than the "
+           "assumption: small, level-matched classes (study §3.4 III); no better than the "
            "market's best, since plans' language effects are modest (Dahlberg et al. 2024)",
            "language", prior=Prior(0.4, 0.8), calibrated=True),
         _p("course_search_months", 5.0, (0.0, 24.0), "months",
            "Mean months to find and start a course on the market",
-           "seed lines 1893-1901: information only in Dutch, much confusion; "
+           "study §3.2 Probleem 1, note 57: information only in Dutch, much confusion; "
            "assumption on the number", "language", prior=Prior(2.5, 7.5), calibrated=True),
         _p("language_learning_rate", 0.0135, (0.0, 0.05), "score per effective hour",
            "Language gained per effective course hour at the start",
@@ -371,7 +377,7 @@ PARAMS: dict[str, Param] = {
         _p("practice_rate", 0.03, (0.0, 0.5), "score per month",
            "Language gained per month from full everyday practice (work, ties)",
            "assumption: practice matters as much as classes in the long run "
-           "(seed lines 2062-2080); calibrated with exam36 and the catch-up of evidence.md",
+           "(study §3.2 Probleem 3); calibrated with exam36 and the catch-up effect band (model/data/targets.csv)",
            "language", prior=Prior(0.015, 0.045), calibrated=True),
         _p("work_course_conflict", 0.4, (0.0, 1.0), "share 0-1",
            "Share of course hours missed with a full-time job (less with fewer hours)",
@@ -380,7 +386,7 @@ PARAMS: dict[str, Param] = {
            "language", prior=Prior(0.2, 0.6), calibrated=True),
         _p("practice_work_weight", 0.6, (0.0, 1.0), "share 0-1",
            "Everyday practice from a full-time job",
-           "assumption: work is the main place to speak Dutch (seed lines 2057-2080)",
+           "assumption: work is the main place to speak Dutch (study §3.2 Probleem 3, notes 67 and 68)",
            "language", prior=Prior(0.4, 0.8), calibrated=True),
         _p("practice_volunteer_weight", 0.3, (0.0, 1.0), "share 0-1",
            "Everyday practice from volunteering",
@@ -403,7 +409,7 @@ PARAMS: dict[str, Param] = {
         # --- Labour ------------------------------------------------------------
         _p("hire_rate", 0.33, (0.0, 1.0), "probability",
            "Chance an application to a willing employer with a vacancy succeeds",
-           "calibrated to the CBS trajectory of the 2014 cohort (shared/calibration/targets.csv)",
+           "calibrated to the CBS trajectory of the 2014 cohort (model/data/targets.csv)",
            "labour", prior=Prior(0.2, 0.45), calibrated=True),
         _p("applications_per_month", 2, (0, 20), "applications",
            "Applications a full-time job seeker sends per month",
@@ -418,11 +424,11 @@ PARAMS: dict[str, Param] = {
            "assumption: Dutch labour turnover of ~3% a month (CBS)", "labour"),
         _p("share_fulltime_offers", 0.38, (0.0, 1.0), "share 0-1",
            "Share of job offers that are full-time when nothing limits hours",
-           "calibrated to 'mostly part-time' (seed line 2059)", "labour", prior=Prior(0.25, 0.5), calibrated=True),
+           "calibrated to 'mostly part-time' (study §3.2 Probleem 3, note 67)", "labour", prior=Prior(0.25, 0.5), calibrated=True),
         _p("know_how_at_start", 0.3, (0.0, 1.0), "share 0-1",
            "Labour-market know-how on settling in a municipality (networks, how to apply), of full",
            "calibrated to the CBS trajectory of the 2014 cohort: 4% employed at 18 months, "
-           "11% at 30 months (shared/calibration/targets.csv)", "labour", prior=Prior(0.15, 0.45), calibrated=True),
+           "11% at 30 months (model/data/targets.csv)", "labour", prior=Prior(0.15, 0.45), calibrated=True),
         _p("catch_up_months", 48.0, (1.0, 240.0), "months",
            "Months after housing until a newcomer knows their way in the labour market",
            "calibrated to the CBS trajectory (19% at 3 years, 43% at about 6 years) and to the "
@@ -435,13 +441,13 @@ PARAMS: dict[str, Param] = {
         _p("startpunt_guidance", 0.2, (0.0, 1.0), "share 0-1",
            "Share of the know-how gap filled by work guidance at a startpunt, in a month of visiting",
            "assumption: lighter than a plan's coach; contact and mentoring programmes show "
-           "small work effects (shared/calibration/evidence.md)", "labour", prior=Prior(0.1, 0.3), calibrated=True),
+           "small work effects (effect bands, model/data/targets.csv)", "labour", prior=Prior(0.1, 0.3), calibrated=True),
         _p("skills_course_guidance", 0.2, (0.0, 1.0), "share 0-1",
            "Share of the know-how gap filled by a track-1 professional-skills course",
            "assumption: a short course in the reception centre", "labour", prior=Prior(0.1, 0.3), calibrated=True),
         _p("reintegration_effect", 0.8, (0.0, 3.0), "per unit of quality",
            "Municipal work reintegration for people on welfare: hiring x (1 + effect x (quality - 1))",
-           "calibrated to seed kader 3.8 (line 2548): up to twice as fast to work in one "
+           "calibrated to study kader 3.8: up to twice as fast to work in one "
            "municipality as in another", "labour", prior=Prior(0.4, 1.2), calibrated=True),
         _p("subsidy_response", 0.4, (0.0, 5.0), "per share of wage cost",
            "Hiring chance x (1 + response x employer_subsidy)",
@@ -454,11 +460,11 @@ PARAMS: dict[str, Param] = {
            "assumption: a minority of placements lead to a contract", "labour", prior=Prior(0.1, 0.3), calibrated=True),
         _p("brokered_fulltime_factor", 0.5, (0.0, 1.0), "share 0-1",
            "Full-time offers in jobs found through a broker or placement, relative to others",
-           "work first leads mostly to small part-time jobs at first (shared/calibration/evidence.md, "
+           "work first leads mostly to small part-time jobs at first (effect bands in model/data/targets.csv, "
            "ceiling row; Arendt 2022); the number is an assumption", "labour", prior=Prior(0.3, 0.7), calibrated=True),
         _p("more_hours_rate", 0.02, (0.0, 0.2), "per month",
            "Monthly chance that a part-timer with nothing holding them back gets a full-time contract",
-           "calibrated: refugees stay 'mostly part-time' for years (seed line 2059)", "labour",
+           "calibrated: refugees stay 'mostly part-time' for years (study §3.2 Probleem 3, note 67)", "labour",
            prior=Prior(0.01, 0.03), calibrated=True),
         _p("scarring_per_idle_year", 0.4, (0.0, 2.0), "per year",
            "Hiring chance and search effort lost per year of idleness not yet made good (exp(-x))",
@@ -474,11 +480,11 @@ PARAMS: dict[str, Param] = {
            "scarring", prior=Prior(0.1, 0.3), calibrated=True),
         _p("relocation_scar_months", 1.0, (0.0, 12.0), "idle months",
            "Idleness a move between reception centres adds (what was built is lost)",
-           "assumption; seed lines 1870-1878: relocations break off courses, work and contacts",
+           "assumption; study §3.2 Probleem 1, note 56: relocations break off courses, work and contacts",
            "scarring", prior=Prior(0.5, 1.5), calibrated=True),
         _p("share_outside_labour_force", 0.22, (0.0, 1.0), "share 0-1",
            "Share of newcomers who would not work under any policy (illness, disability, care)",
-           "the ceiling of shared/calibration/evidence.md: employment of comparable residents "
+           "the ceiling band of model/data/targets.csv: employment of comparable residents "
            "(same age and education) is about 70-75% (CBS), so about a quarter to a fifth stay "
            "outside the labour force whatever a policy does", "labour", prior=Prior(0.15, 0.29, "comparable residents' employment of 70-75% (CBS) leaves 15-29% outside, allowing for refugees' worse health"), calibrated=True),
         _p("diploma_recognition_rate", 0.25, (0.0, 1.0), "share 0-1",
@@ -495,17 +501,17 @@ PARAMS: dict[str, Param] = {
            "is reviewed within the three-year term", "plans", prior=Prior(12, 24, 'the Dutch PIP runs within the three-year term; Dahlberg et al. (2024): intensive phase of one to two years'), calibrated=True),
         _p("startpunt_newcomer_visit", 0.35, (0.0, 1.0), "per month",
            "Monthly chance a newcomer living next door visits a startpunt",
-           "assumption; seed line 2431: they must be where people regularly come", "startpunten",
+           "assumption; study kader 3.7: they must be where people regularly come", "startpunten",
            prior=Prior(0.2, 0.5), calibrated=True),
         _p("startpunt_course_uptake", 0.3, (0.0, 1.0), "probability",
            "Chance a visiting newcomer without a course takes the startpunt's free course",
            "assumption: a drop-in hub is not a course provider; contact and mentoring programmes "
-           "show small or no language effects (shared/calibration/evidence.md)", "startpunten",
+           "show small or no language effects (effect bands, model/data/targets.csv)", "startpunten",
            prior=Prior(0.15, 0.45), calibrated=True),
         # --- Exam and sanctions --------------------------------------------------
         _p("course_loan_eur", 10_000.0, (0.0, 20_000.0), "EUR",
            "DUO loan for the course (forgiven only if passed on time)",
-           "seed lines 1844-1848: up to EUR 10,000, a gift only if passed in 3 years",
+           "study §3.2 Probleem 1: up to EUR 10,000, a gift only if passed in 3 years",
            "exam"),
         _p("exam_attempt_rate", 0.25, (0.0, 1.0), "per month",
            "Monthly chance a learner near the level sits the exam",
@@ -520,11 +526,11 @@ PARAMS: dict[str, Param] = {
            "assumption: a tie not refreshed fades within about a year", "contacts"),
         _p("startpunt_distance_decay", 8.0, (0.5, 100.0), "cells",
            "Distance over which startpunt visits halve",
-           "assumption; seed line 2431: they must be where people regularly come",
+           "assumption; study kader 3.7: they must be where people regularly come",
            "contacts"),
         _p("share_low_literate_residents", 0.18, (0.0, 1.0), "share 0-1",
            "Share of residents who are low-literate",
-           "seed note 76: ~2.5 million low-literate adults in NL", "contacts"),
+           "study note 76: ~2.5 million low-literate adults in NL", "contacts"),
         _p("share_unemployed_residents", 0.08, (0.0, 1.0), "share 0-1",
            "Share of residents looking for work",
            "assumption: CBS unemployed plus inactive job seekers", "contacts"),
@@ -554,7 +560,7 @@ PARAMS: dict[str, Param] = {
         _p("decisions_per_month", 4000.0, (1.0, 1_000_000.0), "decisions per month (national)",
            "Asylum decisions the IND takes per month",
            "assumption: the IND decided some 40,000-50,000 first requests a year in 2016-2023 "
-           "(IND Asylum Trends); a surge beyond it lengthens the wait (seed note 54, line 1879)",
+           "(IND Asylum Trends); a surge beyond it lengthens the wait (study note 54)",
            "capacity"),
         _p("reception_places", 35_000.0, (1.0, 1_000_000.0), "places (national)",
            "Regular places in reception centres (azc)",
@@ -563,7 +569,7 @@ PARAMS: dict[str, Param] = {
         _p("emergency_relocation_rate_per_year", 4.0, (0.0, 12.0), "moves per year",
            "Moves per year for people in emergency locations",
            "assumption: emergency locations (sports halls, pavilions) close after weeks to months "
-           "(COA 2015, 2022); seed lines 1870-1890 on what moves break off", "capacity"),
+           "(COA 2015, 2022); the study's notes 55-56 on what moves break off", "capacity"),
         _p("emergency_wellbeing_toll", 0.1, (0.0, 0.5), "wellbeing 0-1",
            "Lower target wellbeing while in an emergency location",
            "assumption: no privacy, no activities, uncertainty (Inspectie JenV 2022 on Ter Apel); "
@@ -587,7 +593,7 @@ PARAMS: dict[str, Param] = {
            "(DUO); beyond it there is a waiting list", "capacity"),
         _p("startpunt_capacity", 0.0, (0.0, 1_000_000.0), "newcomer visits per month per startpunt",
            "Newcomer visits a startpunt can serve in a month (0: unlimited)",
-           "assumption: the seed (kader 3.7, line 2431) sets no size; beyond it visitors still meet "
+           "assumption: the study (kader 3.7) sets no size; beyond it visitors still meet "
            "people but a random part gets no course, portal, placement or guidance", "capacity"),
     ]
 }

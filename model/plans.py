@@ -1,4 +1,4 @@
-"""The personal integration plan (track 2, seed lines 2251-2290, kader 3.6 line 2330).
+"""The personal integration plan (track 2, study §3.4 I, note 74, kader 3.6).
 
 From the permit on, the municipality makes a plan with each newcomer after a
 capacity scan. The plan combines language, work and education at the same
@@ -22,12 +22,21 @@ from model.capacity import first_in_line, in_agents
 from model.fastnp import flatnonzero
 from model.labour import place
 from model.population import Education, Phase
+from model.state import StateColumn
 
 if TYPE_CHECKING:
     from model.model import IntegrationModel
 
 RECOGNITION_MONTHS = 6  # months from plan to diploma decision (assumption)
 PLACEMENT_AFTER_MONTHS = 4  # plan offers a placement after a few months without work
+
+# The personal plan (see model.state).
+NEWCOMER_STATE = {
+    "in_plan": StateColumn(np.bool_, False, "a personal plan is running now", "true/false"),
+    "plan_end_month": StateColumn(np.int32, -1, "model month the plan ends (-1: never had one)", "model month"),
+    "plan_waiting": StateColumn(np.bool_, False, "on the waiting list for a personal plan (caseworkers full)",
+                                "true/false"),
+}
 
 
 def start_plans(model: IntegrationModel, new_permits: np.ndarray) -> None:
@@ -45,13 +54,13 @@ def start_plans(model: IntegrationModel, new_permits: np.ndarray) -> None:
     asking = np.concatenate([waiting, new_permits]) if waiting.size else new_permits
     if asking.size == 0:
         return
-    slots = in_agents(model, model.plan_caseworkers * model.plan_caseload) - np.count_nonzero(nc.has_plan)
+    slots = in_agents(model, model.plan_caseworkers * model.plan_caseload) - np.count_nonzero(nc.in_plan)
     starting = first_in_line(model, asking, nc.permit_month[asking], slots)
     nc.plan_waiting[asking] = True
     nc.plan_waiting[starting] = False
     if starting.size == 0:
         return
-    nc.has_plan[starting] = True
+    nc.in_plan[starting] = True
     nc.plan_end_month[starting] = model.month + model.plan_months
     nc.course_start_month[starting] = model.month + 1
     model.costs.plans_started(starting.size)
@@ -62,10 +71,10 @@ def follow_plans(model: IntegrationModel) -> None:
     if not model.personal_plan:
         return
     nc, rng, month = model.nc, model.rng, model.month
-    ended = nc.has_plan & (nc.plan_end_month <= month)
-    nc.has_plan[ended] = False
+    ended = nc.in_plan & (nc.plan_end_month <= month)
+    nc.in_plan[ended] = False
     since = month - nc.permit_month
-    plan = nc.has_plan & (nc.phase != Phase.DEPARTED)
+    plan = nc.in_plan & (nc.phase != Phase.DEPARTED)
     deciding = plan & (since == RECOGNITION_MONTHS) & (nc.education == Education.HIGH)
     who = flatnonzero(deciding & ~nc.diploma_recognised)
     nc.diploma_recognised[who] = rng.random(who.size) < model.recognition_with_help

@@ -1,8 +1,8 @@
 """Policy presets: named settings of the levers in `model.parameters`.
 
 Each policy is a dict of lever values over the same defaults; `baseline_2013`
-is the defaults themselves. Line numbers point into the study in
-``shared/seed/000_2f798dc525821ce2.txt`` (Mr. Hans van Mierlo Stichting, 2018).
+is the defaults themselves. Sources cite the study (Mr. Hans van Mierlo Stichting, 2018, *Van
+nieuwkomer naar Nederlander*) by section, box (kader) and note of chapter 3.
 """
 
 from __future__ import annotations
@@ -48,13 +48,13 @@ _POLICY_LIST = [
         "The 2013 civic-integration law",
         {},
         "Integration starts only after the permit; the asylum wait is 'costly, wasted "
-        "time' (lines 1863-1870). Newcomers find and pay a course on a privatised market "
+        "time' (study §3.2 Probleem 1, notes 54 and 55). Newcomers find and pay a course on a privatised market "
         "of uneven quality with a DUO loan, forgiven only if they pass the A2 exam within "
-        "three years (lines 1843-1856, 1893-1901); failing brings a fine of up to "
-        "EUR 1,250 and repayment (lines 1909-1912). Courses three times a week keep "
-        "people from full-time work (line 2052); asylum seekers may work only after six "
-        "months and hand most earnings to COA (kader 3.9, line 2582). Municipalities have "
-        "no integration role (Probleem 3, lines 1999-2030).",
+        "three years (study §3.2 Probleem 1, note 57); failing brings a fine of up to "
+        "EUR 1,250 and repayment (study §3.2 Probleem 1). Courses three times a week keep "
+        "people from full-time work (study §3.2 Probleem 3); asylum seekers may work only after six "
+        "months and hand most earnings to COA (study kader 3.9). Municipalities have "
+        "no integration role (study §3.2 Probleem 3, notes 64 and 65).",
     ),
     Policy(
         "early_language",
@@ -62,7 +62,7 @@ _POLICY_LIST = [
         _EARLY,
         "Language lessons start in the reception centre from arrival, at least for "
         "asylum seekers with good prospects (kansrijk), so that the wait has value "
-        "(lines 2192-2215, kader 3.5 from line 2296). Everything after the permit stays "
+        "(study §3.4 I, notes 71–73, kader 3.5). Everything after the permit stays "
         "as in 2013. Relocations still break lessons off.",
     ),
     Policy(
@@ -70,13 +70,13 @@ _POLICY_LIST = [
         "Two tracks with a personal integration plan",
         _TWO_TRACK,
         "Track 1 in the reception centre: language and skills courses, small volunteering "
-        "projects and earlier access to work on fair terms (lines 2192-2215, 2488). "
+        "projects and earlier access to work on fair terms (study §3.4 I and III, notes 71–73). "
         "Track 2 from the permit on: a personal plan made with each newcomer after a "
-        "capacity scan (kader 3.6, line 2330), combining language, work and education at "
+        "capacity scan (kader 3.6), combining language, work and education at "
         "the same time: fast track and diploma recognition for the highly educated, "
         "literacy classes and volunteering for those who cannot read, childcare for women "
-        "with care duties (lines 2251-2290). Municipalities direct the plan and supervise "
-        "course quality (lines 2450-2470).",
+        "with care duties (study §3.4 I, note 74). Municipalities direct the plan and supervise "
+        "course quality (study §3.4 III).",
     ),
     Policy(
         "startpunten",
@@ -85,8 +85,8 @@ _POLICY_LIST = [
         "Two physical, low-threshold hubs in every municipality, near shops and schools, "
         "open to every inhabitant: newcomers, low-literate natives (note 76) and unemployed "
         "residents. They offer language courses, work guidance and placements with local "
-        "employers, and a meeting place and volunteer portal (lines 2350-2450, kader 3.7 "
-        "line 2431). Distance matters: people use a startpunt that is near.",
+        "employers, and a meeting place and volunteer portal (study §3.4 II and "
+        "kader 3.7). Distance matters: people use a startpunt that is near.",
     ),
     Policy(
         "reduced_fines",
@@ -94,9 +94,9 @@ _POLICY_LIST = [
         _REDUCED_FINES,
         "Co-operating stays compulsory, but fines are dropped in favour of positive "
         "incentives: a follow-up course towards further education and more time for those "
-        "who work or study (lines 2276-2283, 2488-2502). Only proven non-co-operation by "
+        "who work or study (study §3.4 I and III). Only proven non-co-operation by "
         "someone on welfare leads to a benefit cut. Contributions must not create "
-        "problematic debt (line 2499).",
+        "problematic debt (study §3.4 III).",
     ),
     Policy(
         "all_proposals",
@@ -105,7 +105,7 @@ _POLICY_LIST = [
         "All proposals together: two tracks with early language and a personal plan, "
         "startpunten in every municipality, fewer fines with positive incentives, and "
         "local direction in which municipalities subsidise employers who offer a "
-        "workplace (lines 2500-2530; summary 'Hoofdpunten H. 3' from line 2729).",
+        "workplace (study §3.4 III, note 84; and the study's summary 'Hoofdpunten H. 3').",
     ),
     Policy(
         "wet_inburgering_2021",
@@ -122,8 +122,8 @@ _POLICY_LIST = [
         "migrants); the target level is B1; fines of up to EUR 1,250 remain; the "
         "municipality may cut welfare for non-co-operation. Not modelled: the 'Z-route' "
         "for those who cannot reach B1 and the pre-integration that COA offers after the "
-        "permit. It adopts track 2 of the study (lines 2216-2290) and its call for local direction "
-        "(lines 2450-2470), but not track 1, startpunten or fewer fines (lines 2192-2215, 2350-2450, 2276-2283).",
+        "permit. It adopts track 2 of the study (study §3.4 I, note 74) and its call for local direction "
+        "(study §3.4 III), but not track 1, startpunten or fewer fines (study §3.4 I, II and kader 3.7).",
     ),
 ]
 

@@ -107,7 +107,7 @@ def read_posterior(folder: str | Path | None = None) -> Posterior | None:
     with sample.open(encoding="utf-8", newline="") as f:
         reader = csv.reader(f)
         header = next(reader, None)
-        if not header or header[-1] != "weight" or len(header) < 2:
+        if not header or header[-1] != "weight" or len(header) <= 1:
             raise ValueError(f"{sample}: expected columns <parameters...>,weight")
         try:
             body = [tuple(float(x) for x in line) for line in reader if line]

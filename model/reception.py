@@ -19,9 +19,16 @@ import numpy as np
 from model.capacity import first_in_line, in_agents
 from model.fastnp import flatnonzero
 from model.population import Phase
+from model.state import StateColumn
 
 if TYPE_CHECKING:
     from model.model import IntegrationModel
+
+
+NEWCOMER_STATE = {
+    "in_emergency": StateColumn(np.bool_, False, "in an emergency location, not a regular reception place",
+                                "true/false"),
+}
 
 
 def in_reception(model: IntegrationModel) -> np.ndarray:

@@ -1,6 +1,6 @@
 """Scarring: what idle waiting and sitting at home do to skills, health and motivation.
 
-The study calls the asylum wait "costly, wasted time" (seed lines 1863-1870):
+The study calls the asylum wait "costly, wasted time" (study §3.2 Probleem 1, notes 54 and 55):
 months without work, lessons or anything to do wear down skills, health and
 the will to start again, and a work ban does so most (Marbach, Hainmueller &
 Hangartner 2018 find the demotivation of a longer ban in employment five
@@ -21,9 +21,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.population import NO_COURSE, Phase
+from model.state import StateColumn
 
 if TYPE_CHECKING:
     from model.model import IntegrationModel
+
+# Ground lost while idle (see model.state).
+NEWCOMER_STATE = {
+    "idle_scar": StateColumn(np.float64, 0.0, "months of idleness not yet made good", "months"),
+}
 
 
 def barred_from_work(model: IntegrationModel) -> np.ndarray:

@@ -1,8 +1,8 @@
-"""Startpunten: low-threshold local hubs open to every inhabitant (seed lines 2350-2450, kader 3.7).
+"""Startpunten: low-threshold local hubs open to every inhabitant (study §3.4 II and kader 3.7).
 
 Each month, residents and newcomers visit the nearest startpunt of their
 municipality with a chance that halves every ``startpunt_distance_decay``
-cells ("they must be where people regularly come", line 2431). Residents come
+cells ("they must be where people regularly come", study kader 3.7). Residents come
 more when they have a need: low-literate residents (note 76) take a course,
 unemployed residents get work guidance and placements. Newcomers who come
 find a free course at their level, work guidance, the volunteer portal and
@@ -18,8 +18,9 @@ import numpy as np
 from model.capacity import in_agents
 from model.fastnp import flatnonzero
 from model.labour import place
-from model.language import supervised_budget_left, supervised_quality
+from model.language import start_course, supervised_budget_left, supervised_quality
 from model.population import NO_COURSE, SUPERVISED_COURSE, Phase
+from model.state import StateColumn
 
 if TYPE_CHECKING:
     from model.model import IntegrationModel
@@ -31,6 +32,13 @@ RESIDENT_PLACEMENT_CHANCE = 0.04  # a visiting job seeker finds a placement or j
 VOLUNTEER_PORTAL = 0.15  # a visiting newcomer starts volunteering
 PLACEMENT_BROKERING = 0.1  # a visiting job seeker is offered a placement
 STARTPUNT_MEETINGS = 2  # residents met per visit
+LOOKUP_TABLE_MAX_CELLS = 1_000_000  # above this many (cell, municipality) pairs, distances are computed each time (memory)
+
+# Visits to the startpunt (see model.state).
+NEWCOMER_STATE = {
+    "used_startpunt": StateColumn(np.bool_, False, "has ever visited a startpunt", "true/false"),
+    "visited_startpunt": StateColumn(np.bool_, False, "visited a startpunt this month", "true/false"),
+}
 
 
 def visit_chance(distance, base: float, decay: float) -> np.ndarray:
@@ -60,26 +68,26 @@ def nearest_startpunt_at(model: IntegrationModel, x, y, municipality) -> tuple[n
     very large maps (more than a million cells times municipalities) the
     distances are computed each time instead.
     """
-    table = getattr(model, "_nearest_startpunt_table", None)
+    table = model.world.nearest_startpunt_table
     height = model.world.height
-    if table is None and model.world.width * height * len(model.world.municipalities) > 1_000_000:
+    if table is None and model.world.width * height * len(model.world.municipalities) > LOOKUP_TABLE_MAX_CELLS:
         return nearest_startpunt(model, x, y, municipality)
     if table is None:
         cells = np.arange(model.world.width * height)
         xs, ys = cells // height, cells % height
         parts = [nearest_startpunt(model, xs, ys, np.full(cells.size, m)) for m in range(len(model.world.municipalities))]
-        table = model._nearest_startpunt_table = (np.concatenate([p[0] for p in parts]),
-                                                  np.concatenate([p[1] for p in parts]))
+        table = model.world.nearest_startpunt_table = (np.concatenate([p[0] for p in parts]),
+                                                       np.concatenate([p[1] for p in parts]))
     key = (np.asarray(municipality, dtype=np.int64) * model.world.width + x) * height + y
     return table[0][key], table[1][key]
 
 
 def setup_residents(model: IntegrationModel) -> None:
-    """Each resident's nearest startpunt (fixed: residents do not move)."""
+    """Each resident's nearest startpunt and monthly chance to visit it (fixed: residents do not move)."""
     res = model.res
     res.startpunt[:], res.startpunt_distance[:] = nearest_startpunt(model, res.x, res.y, res.municipality)
     need = ~res.literate | res.seeking_work
-    model.resident_visit_chance = visit_chance(
+    res.visit_chance[:] = visit_chance(
         res.startpunt_distance, RESIDENT_BASE_VISIT + RESIDENT_NEED_VISIT * need, model.startpunt_distance_decay
     )
 
@@ -99,7 +107,7 @@ def open_doors(model: IntegrationModel) -> tuple[np.ndarray, np.ndarray]:
     if len(model.world.startpunt_cells) == 0:
         return empty, empty
 
-    res.visiting[:] = rng.random(res.n) < model.resident_visit_chance
+    res.visiting[:] = rng.random(res.n) < res.visit_chance
     learners = res.visiting & ~res.literate & (res.course_months == 0)
     res.course_months[learners] = RESIDENT_COURSE_MONTHS
     res.ever_in_course |= learners
@@ -122,9 +130,7 @@ def open_doors(model: IntegrationModel) -> tuple[np.ndarray, np.ndarray]:
     idle = visitors[(nc.course_kind[visitors] == NO_COURSE) & ~nc.exam_passed[visitors]
                     & supervised_budget_left(model)[visitors] & ~nc.in_emergency[visitors]]
     idle = idle[rng.random(idle.size) < model.startpunt_course_uptake]
-    nc.course_kind[idle] = SUPERVISED_COURSE
-    nc.course_quality[idle] = supervised_quality(model, nc.municipality[idle])
-    nc.course_start_month[idle] = -1
+    start_course(model, idle, SUPERVISED_COURSE, supervised_quality(model, nc.municipality[idle]))
     nc.volunteering[visitors] |= rng.random(visitors.size) < VOLUNTEER_PORTAL
     jobless = visitors[~nc.employed[visitors]]
     place(model, jobless[rng.random(jobless.size) < PLACEMENT_BROKERING])

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.exam import BENEFIT_CUT_SHARE
-from model.population import AZC_COURSE, SUPERVISED_COURSE, Phase
+from model.population import AZC_COURSE, PENSION_AGE, SUPERVISED_COURSE, Phase
+from model.state import StateColumn
 
 if TYPE_CHECKING:
     from model.model import IntegrationModel
@@ -32,6 +33,11 @@ PLAN_CASE_EUR_PER_MONTH = 100.0  # case management per plan holder (assumption)
 STARTPUNT_EUR_PER_MONTH = 15000.0  # rent, staff and courses of one hub (assumption)
 PLACEMENT_EUR_PER_MONTH = 300.0  # coaching a placement (assumption)
 SUBSIDY_MONTHS = 12  # the wage-cost subsidy runs for the first year of a job
+
+# Bijstand (see model.state).
+NEWCOMER_STATE = {
+    "on_welfare": StateColumn(np.bool_, False, "receives bijstand (in full or as a top-up)", "true/false"),
+}
 
 
 def welfare_top_up(earnings, partner_earnings, in_couple, housed, adult, cut) -> np.ndarray:
@@ -82,7 +88,7 @@ def pay_and_count(model: IntegrationModel, earnings: np.ndarray, attended_hours:
     """Decide who is on welfare and add this month's public cost and return."""
     nc, costs = model.nc, model.costs
     phase = nc.phase
-    adult = model.ages() < 65.0
+    adult = model.ages() < PENSION_AGE
     housed = phase == Phase.HOUSED
     students = nc.studying_months > 0
     costs.student_finance += STUDENT_FINANCE_EUR_PER_MONTH * int(np.count_nonzero(students))
@@ -96,7 +102,7 @@ def pay_and_count(model: IntegrationModel, earnings: np.ndarray, attended_hours:
     kind = nc.course_kind
     costs.courses += float(attended_hours[kind == AZC_COURSE].sum()) * AZC_COURSE_EUR_PER_HOUR
     costs.courses += float(attended_hours[kind == SUPERVISED_COURSE].sum()) * SUPERVISED_COURSE_EUR_PER_HOUR
-    costs.plans += PLAN_CASE_EUR_PER_MONTH * int(np.count_nonzero(nc.has_plan & housed))
+    costs.plans += PLAN_CASE_EUR_PER_MONTH * int(np.count_nonzero(nc.in_plan & housed))
     costs.startpunten += STARTPUNT_EUR_PER_MONTH * len(model.world.startpunt_cells)
     costs.placements += PLACEMENT_EUR_PER_MONTH * int(np.count_nonzero(nc.placement_months > 0))
     new_job = nc.employed & (model.month - nc.job_start_month < SUBSIDY_MONTHS)

@@ -3,8 +3,8 @@
 Wellbeing (0-1) moves each month a step towards a target set by the
 newcomer's situation, plus shocks when something happens (a relocation, a
 fine, a benefit cut). Low wellbeing slows learning (`language.learnability`)
-and job search (`labour.search_effort`): the vicious circle of seed lines
-2062-2080 and Probleem 2 (from line 1941).
+and job search (`labour.search_effort`): the vicious circle of the study's
+§3.2 Probleem 3 and Probleem 2.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import numpy as np
 from model import reception
 from model.fastnp import clip
 from model.population import Phase
+from model.state import StateColumn
 
 if TYPE_CHECKING:
     from model.model import IntegrationModel
@@ -24,16 +25,23 @@ ADJUSTMENT = 0.15  # share of the gap to the target closed each month
 BASE = 0.65  # target wellbeing of someone settled but without work (assumption)
 TRAUMA = -0.15  # mental-health problems lower it (Pharos 2016)
 ASYLUM_WAIT = -0.12  # uncertainty while waiting for a decision
-AWAITING_HOUSE = -0.05  # permit but still in the azc (seed line 1862)
+AWAITING_HOUSE = -0.05  # permit but still in the azc (study §3.2 Probleem 1)
 DEBT = -0.15  # at EUR 3,000 of debt or more
 DEBT_SCALE_EUR = 3000.0  # debt at which the full weight of DEBT applies (assumption)
-ISOLATED = -0.1  # no contact with residents (seed lines 2062-2080)
-EMPLOYED = 0.12  # work gives income, purpose and contact (seed line 2057)
+ISOLATED = -0.1  # no contact with residents (study §3.2 Probleem 3)
+EMPLOYED = 0.12  # work gives income, purpose and contact (study §3.2 Probleem 3)
 VOLUNTEERING = 0.05  # purpose and contact (assumption)
 PASSED = 0.04  # relief of having passed the exam (assumption)
 BENEFIT_CUT = -0.08  # while the benefit is cut (assumption)
-RELOCATION_SHOCK = -0.06  # a move breaks off what one had built (seed lines 1870-1878)
-FINE_SHOCK = -0.06  # a fine and status uncertainty (seed lines 1909-1912)
+RELOCATION_SHOCK = -0.06  # a move breaks off what one had built (study §3.2 Probleem 1, note 56)
+FINE_SHOCK = -0.06  # a fine and status uncertainty (study §3.2 Probleem 1)
+
+# How they feel (see model.state).
+NEWCOMER_STATE = {
+    "wellbeing": StateColumn(np.float64, 0.6, "wellbeing", "0-1"),
+}
+
+
 def wellbeing_target(trauma, asylum, awaiting, debt, isolated, employed, volunteering, passed, cut) -> np.ndarray:
     """Where wellbeing tends to, given one's situation."""
     target = (
@@ -56,7 +64,7 @@ def feel(model: IntegrationModel, relocated: np.ndarray, fined: np.ndarray, isol
     nc = model.nc
     phase = nc.phase
     target = wellbeing_target(
-        nc.trauma, phase == Phase.ASYLUM, phase == Phase.AWAITING_HOUSING, nc.debt,
+        nc.trauma, phase == Phase.ASYLUM, phase == Phase.AWAITING_HOUSING, nc.debt_eur,
         isolated, nc.employed, nc.volunteering, nc.exam_passed,
         nc.benefit_cut_months > 0,
     )

@@ -4,12 +4,12 @@ Municipalities are regions of the grid around a centre (a weighted Voronoi
 split, so the city is larger). Residents live with a density that falls off
 from each municipality's centre; employers cluster where labour demand is;
 reception centres (azc) stand outside the centres; startpunten stand where
-residents regularly come (the densest spots, seed line 2431).
+residents regularly come (the densest spots, study kader 3.7).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -21,6 +21,10 @@ CITY = ("city", 2.2, 3.0, 9.0, 1.25)  # large, dense, most jobs (assumption)
 TOWN = ("town", 1.3, 1.0, 6.0, 1.0)  # average (assumption)
 RURAL = ("rural", 1.0, 0.45, 14.0, 0.7)  # spread out, fewer jobs (assumption)
 STARTPUNT_MIN_SEPARATION = 8  # cells; two startpunten of one municipality are not side by side
+CENTRE_MARGIN = 0.15  # municipality centres keep this share of the grid from its edges
+CENTRE_CANDIDATES = 40  # random candidates per centre; the one farthest from the others wins
+BACKGROUND_DENSITY = 0.02  # relative resident density of the countryside between towns (assumption)
+AZC_DENSITY_QUANTILE = 0.9  # reception centres avoid the densest tenth of cells, the town centres (assumption)
 
 
 @dataclass
@@ -48,6 +52,9 @@ class World:
         azc_cells: (x, y) of each reception centre, shape (n, 2).
         startpunt_cells: (x, y) of each startpunt, shape (k, 2).
         startpunt_municipality: Municipality of each startpunt, shape (k,).
+        nearest_startpunt_table: For every (municipality, cell), the index of and
+            distance to the nearest startpunt; made on first use by
+            `model.startpunten.nearest_startpunt_at` (startpunten never move).
     """
 
     width: int
@@ -58,6 +65,7 @@ class World:
     azc_cells: np.ndarray
     startpunt_cells: np.ndarray
     startpunt_municipality: np.ndarray
+    nearest_startpunt_table: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
 
     def sample_cells(self, rng: np.random.Generator, n: int, weight: np.ndarray) -> np.ndarray:
         """Draw ``n`` cells with probability proportional to ``weight``; returns (n, 2)."""
@@ -72,18 +80,17 @@ def municipality_kinds(n: int) -> list[tuple]:
     """The kinds of ``n`` municipalities: a city first, a rural area last, towns between."""
     if n == 1:
         return [CITY]
-    if n == 2:
-        return [CITY, RURAL]
-    return [CITY] + [TOWN] * (n - 2) + [RURAL]
+    return [CITY] + [TOWN] * (n - 2) + [RURAL]  # n - 2 towns: none for two municipalities
 
 
 def _place_centres(rng: np.random.Generator, n: int, width: int, height: int) -> np.ndarray:
     """Municipality centres spread over the grid (best of many random candidates)."""
-    margin_x, margin_y = width * 0.15, height * 0.15
+    margin_x, margin_y = width * CENTRE_MARGIN, height * CENTRE_MARGIN
     centres = [np.array([width / 2, height / 2])]  # the city sits in the middle
     for _ in range(n - 1):
         cand = np.column_stack(
-            [rng.uniform(margin_x, width - margin_x, 40), rng.uniform(margin_y, height - margin_y, 40)]
+            [rng.uniform(margin_x, width - margin_x, CENTRE_CANDIDATES),
+             rng.uniform(margin_y, height - margin_y, CENTRE_CANDIDATES)]
         )
         dist = np.min(np.linalg.norm(cand[:, None, :] - np.array(centres)[None], axis=2), axis=1)
         centres.append(cand[np.argmax(dist)])
@@ -121,7 +128,7 @@ def build_world(
     size_weight = np.array([k[1] for k in kinds])[:, None, None]
     region = np.argmin(dist / size_weight, axis=0)
 
-    density = np.full((width, height), 0.02)
+    density = np.full((width, height), BACKGROUND_DENSITY)
     for i, kind in enumerate(kinds):
         _, _, pop, falloff, _ = kind
         density += np.where(region == i, pop * np.exp(-dist[i] / falloff), 0.0)
@@ -136,7 +143,7 @@ def build_world(
     world = World(width, height, region, density, municipalities,
                   np.zeros((0, 2), int), np.zeros((0, 2), int), np.zeros(0, int))
     # Reception centres stand on the edge of towns: moderate density, not the centre.
-    azc_weight = np.sqrt(density) * (density < np.quantile(density, 0.9))
+    azc_weight = np.sqrt(density) * (density < np.quantile(density, AZC_DENSITY_QUANTILE))
     world.azc_cells = world.sample_cells(rng, n_reception_centres, azc_weight)
     world.startpunt_cells, world.startpunt_municipality = _place_startpunten(
         region, density, n_municipalities, startpunten_per_municipality

@@ -20,7 +20,7 @@ def test_rejected_applicants_leave_with_what_they_learned(small):
     m.run_for(36)
     departed = m.nc.phase == Phase.DEPARTED
     assert departed.any()
-    assert m.nc.language[departed].max() > 0
+    assert m.nc.language_score[departed].max() > 0
     assert not m.nc.employed[departed].any()
     assert (m.nc.tie_resident[: m.nc.n][departed] == -1).all()
 

@@ -16,7 +16,7 @@ def test_open_residents_become_ties_closed_ones_do_not(small):
     m = IntegrationModel(rng=1, **small)
     m.run_for(2)
     who = np.arange(min(50, m.nc.n))
-    m.nc.language[who] = 3.0
+    m.nc.language_score[who] = 3.0
     m.nc.tie_strength[who] = 0.0
     m.nc.tie_resident[who] = -1
     closed, open_ = 0, 1
@@ -34,7 +34,7 @@ def test_ties_fade_without_contact(small):
     who = np.arange(m.nc.n)
     m.nc.tie_resident[who, 0] = 0
     m.nc.tie_strength[who, 0] = 1.0
-    m.nc.language[who] = 0.0
+    m.nc.language_score[who] = 0.0
     for _ in range(12):
         contacts.keep_up_ties(m)
     assert m.nc.tie_strength[who, 0].mean() < contacts.ACTIVE_TIE

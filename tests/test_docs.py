@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,3 +45,28 @@ def test_odd_has_every_section_of_the_protocol():
                     "Process overview and scheduling", "Design concepts", "Initialisation",
                     "Input data", "Submodels"):
         assert section in odd
+
+
+def test_sources_cite_the_study_as_published_and_nothing_outside_the_repository():
+    """A reader can follow every source: the study by section, box and note, no line numbers of a private text file."""
+    banned = re.compile(r"\blines? \d{3,4}\b|seed line|shared/|DESIGN\.md|MISSION\.md|evidence\.md")
+    texts = {f"{p}": p.read_text(encoding="utf-8") for folder in ("model", "agents", "experiments", "viz")
+             for p in (ROOT / folder).rglob("*.py")}
+    texts.update({f"{p}": p.read_text(encoding="utf-8") for p in
+                  [ROOT / "README.md", ROOT / "docs" / "ODD.md", ROOT / "model" / "data" / "targets.csv"]})
+    offenders = [f"{name}: {m.group(0)!r}" for name, text in texts.items() for m in banned.finditer(text)]
+    assert not offenders, offenders
+    # and the references that are there name something a reader of the study can look up
+    assert "study §3.4 II" in (ROOT / "model" / "policies.py").read_text(encoding="utf-8")
+
+
+def test_long_files_say_why_they_are_long():
+    """A file of the model or the experiments above about 400 lines gives its reason in its docstring."""
+    limit = 420  # "about 400"
+    long_without_reason = []
+    for folder in ("model", "experiments", "agents", "viz"):
+        for path in (ROOT / folder).rglob("*.py"):
+            text = path.read_text(encoding="utf-8")
+            if text.count("\n") > limit and "Longer than 400 lines" not in text.split('"""')[1]:
+                long_without_reason.append(f"{path.relative_to(ROOT)} ({text.count(chr(10))} lines)")
+    assert not long_without_reason, long_without_reason

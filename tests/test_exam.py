@@ -19,11 +19,11 @@ def test_fines_raise_debt_and_lower_wellbeing(small):
     nc = m.nc
     nc.exam_passed[who] = False
     nc.course_hours[who] = 0.0  # no demonstrable effort
-    nc.exam_deadline[who] = m.month
-    debt = nc.debt[who].copy()
+    nc.exam_deadline_month[who] = m.month
+    debt = nc.debt_eur[who].copy()
     fined = exam.face_deadlines(m)
     assert set(who) <= set(fined)
-    assert (nc.debt[who] >= debt + m.fine_eur).all()
+    assert (nc.debt_eur[who] >= debt + m.fine_eur).all()
     assert (nc.fined_count[who] >= 1).all()
     wb = nc.wellbeing.copy()
     wellbeing.feel(m, np.zeros(0, int), fined, np.zeros(nc.n, bool))
@@ -38,18 +38,18 @@ def test_demonstrable_effort_earns_a_new_term_without_a_fine(small):
     who = _permit_holders(m)[:10]
     m.nc.exam_passed[who] = False
     m.nc.course_hours[who] = exam.EFFORT_HOURS
-    m.nc.exam_deadline[who] = m.month
-    debt = m.nc.debt[who].copy()
+    m.nc.exam_deadline_month[who] = m.month
+    debt = m.nc.debt_eur[who].copy()
     assert exam.face_deadlines(m).size == 0
-    assert (m.nc.debt[who] == debt).all()
-    assert (m.nc.exam_deadline[who] == m.month + exam.NEW_TERM_MONTHS).all()
+    assert (m.nc.debt_eur[who] == debt).all()
+    assert (m.nc.exam_deadline_month[who] == m.month + exam.NEW_TERM_MONTHS).all()
 
 
 def test_no_fine_without_a_fine_lever(small):
     m = IntegrationModel(policy="reduced_fines", rng=3, **small)
     m.run_for(120)
     assert m.nc.fined_count.max() == 0
-    assert m.nc.debt.max() == 0
+    assert m.nc.debt_eur.max() == 0
 
 
 def test_the_loan_is_forgiven_only_when_passed_on_time(small):
@@ -57,10 +57,10 @@ def test_the_loan_is_forgiven_only_when_passed_on_time(small):
     m.run_for(30)
     who = _permit_holders(m)[:2]
     nc = m.nc
-    nc.language[who] = 4.0
+    nc.language_score[who] = 4.0
     nc.loan_eur[who] = 3000.0
-    nc.exam_deadline[who[0]] = m.month + 10  # on time
-    nc.exam_deadline[who[1]] = m.month - 1  # too late
+    nc.exam_deadline_month[who[0]] = m.month + 10  # on time
+    nc.exam_deadline_month[who[1]] = m.month - 1  # too late
     nc.exam_passed[who] = False
     forgiven = m.costs.loans_forgiven
     m.exam_attempt_rate = 1.0
@@ -96,5 +96,5 @@ def test_incentives_and_looming_fines_move_attendance(small):
     nudged.run_for(20)
     assert nudged.nc.n == base.nc.n
     nudged.nc.wellbeing[: nudged.nc.n] = base.nc.wellbeing
-    nudged.nc.exam_deadline[: nudged.nc.n] = base.nc.exam_deadline
+    nudged.nc.exam_deadline_month[: nudged.nc.n] = base.nc.exam_deadline_month
     assert (exam.attendance(nudged) >= exam.attendance(base)).all()

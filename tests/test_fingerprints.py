@@ -27,8 +27,8 @@ FINGERPRINTS = {  # (policy, seed): (model table, newcomer table); defaults = po
     ("baseline_2013", 1): ("6be7f7dea50d2f74", "facc28b3e9af1cb3"),
     ("two_track", 0): ("9c3551ad8a7e1a8c", "ae9d37a154a10271"),
     ("two_track", 1): ("36332cdd830e50fa", "b914420795733702"),
-    ("all_proposals", 0): ("5e03129251edf243", "5c454854b500796a"),
-    ("all_proposals", 1): ("d8faed7791817f7f", "c8c6c123f9cb181a"),
+    ("all_proposals", 0): ("edfafdb4860590a1", "fd4047981650de6e"),  # follow-up course quality: issue 13
+    ("all_proposals", 1): ("15f232f83ddbe340", "209cef100933ff94"),
 }
 
 

@@ -45,9 +45,9 @@ def test_a_2013_course_caps_working_hours_a_plan_does_not(small):
     m.nc.course_kind[who] = MARKET_COURSE
     m.nc.care_duties[who] = False
     assert (labour.hours_cap(m, who) == labour.COURSE_HOURS_CAP).all()
-    m.nc.has_plan[who] = True
-    assert (labour.hours_cap(m, who) == labour.FULL_TIME_HOURS[1]).all()
-    m.nc.has_plan[who] = False
+    m.nc.in_plan[who] = True
+    assert (labour.hours_cap(m, who) == labour.FULL_TIME_JOB_HOURS[1]).all()
+    m.nc.in_plan[who] = False
     m.nc.course_kind[who] = NO_COURSE
     m.nc.care_duties[who] = True
     assert (labour.hours_cap(m, who) == labour.CARE_HOURS_CAP).all()
@@ -63,7 +63,7 @@ def test_losing_a_job_returns_the_vacancy(small):
     before = m.emp.vacancies[e, lvl]
     m.emp.vacancies[e, lvl] = 0
     labour.lose_jobs(m, who)
-    assert not m.nc.employed[who[0]] and m.nc.hours[who[0]] == 0
+    assert not m.nc.employed[who[0]] and m.nc.hours_per_week[who[0]] == 0
     assert m.emp.vacancies[e, lvl] == 1
     del before
 

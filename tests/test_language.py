@@ -38,9 +38,9 @@ def _learn_one_month(model, who_in_course: bool):
     rows = np.arange(nc.n)
     nc.course_kind[rows] = MARKET_COURSE if who_in_course else NO_COURSE
     nc.course_quality[rows] = 0.6
-    before = nc.language.copy()
+    before = nc.language_score.copy()
     language.learn(model, np.ones(nc.n), np.zeros(nc.n))
-    return nc.language - before
+    return nc.language_score - before
 
 
 def test_course_hours_raise_language_in_the_model(small):

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from model import METRICS, NEWCOMER_TABLE_COLUMNS, IntegrationModel
+from model.population import Phase
 
 MODEL_COLUMNS = """policy seed month year n_asylum n_awaiting_housing n_housed n_departed share_employed
 share_fulltime share_parttime share_job_matches_education share_volunteering share_on_welfare
@@ -97,14 +98,27 @@ def test_agents_are_views_of_the_state(small):
     newcomers = m.agents_by_type[Newcomer]
     assert len(newcomers) == m.nc.n == small["n_newcomers"]
     agent = m.newcomer_agents[5]
-    assert agent.language == m.nc.language[5]
-    agent.language = 1.5
-    assert m.nc.language[5] == 1.5
+    assert agent.language_score == m.nc.language_score[5]
+    agent.language_score = 1.5
+    assert m.nc.language_score[5] == 1.5
     assert (agent.cell.coordinate[0], agent.cell.coordinate[1]) == (m.nc.x[5], m.nc.y[5])
     assert len(m.agents_by_type[Resident]) == small["n_residents"]
     assert len(m.agents_by_type[Employer]) == small["n_employers"]
     assert len(m.agents_by_type[Municipality]) == m.n_municipalities
     assert len(m.agents_by_type[ReceptionCentre]) == m.n_reception_centres
+    # every column of every state is an attribute of its agents, with the state's value
+    from model.population import EMPLOYER_COLUMNS, RESIDENT_COLUMNS
+    from model.state import newcomer_columns
+
+    for agents, state, columns in ((m.newcomer_agents, m.nc, newcomer_columns()),
+                                   (list(m.agents_by_type[Resident]), m.res, RESIDENT_COLUMNS),
+                                   (list(m.agents_by_type[Employer]), m.emp, EMPLOYER_COLUMNS)):
+        one = agents[3]
+        for name in columns:
+            if name not in ("phase", "education"):  # read as a Phase and as a name
+                assert getattr(one, name) == getattr(state, name)[one.index].tolist(), name
+    assert agent.phase == Phase(m.nc.phase[5]) and agent.education in ("none", "low", "middle", "high")
+    assert {"course_quality", "tie_strength", "idle_scar", "debt_eur"} <= set(dir(agent))
     employed = m.agents_by_type[Newcomer].select(lambda a: a.employed)
     assert len(employed) == int(m.nc.employed.sum())
     assert agent.path in {"waiting for asylum", "permit, no work", "in a course", "volunteering",
@@ -197,7 +211,7 @@ def _agents_and_cells(m):
 
 
 def test_agents_made_in_bulk_are_the_agents_made_one_by_one(small, monkeypatch):
-    """`agents.batch.create_agents_at` gives the same model as creating each agent with its __init__
+    """Mesa's `create_agents`, done in bulk (`agents.batch.RowAgent`), gives the same model as creating each agent with its __init__
     (and a subclass with its own __init__ gets its __init__ called)."""
     from agents import Resident, batch
 
@@ -214,7 +228,7 @@ def test_agents_made_in_bulk_are_the_agents_made_one_by_one(small, monkeypatch):
             super().__init__(model, index, cell)
             self.curious = True
 
-    made = batch.create_agents_at(Curious, fast, [fast.grid[(0, 0)], fast.grid[(1, 1)]])
+    made = list(Curious.create_agents(fast, 2, index=range(2), cell=[fast.grid[(0, 0)], fast.grid[(1, 1)]]))
     assert [a.curious for a in made] == [True, True] and made[1].index == 1
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 
 import pytest
 
@@ -85,7 +86,7 @@ def test_policies_only_set_levers_and_describe_themselves():
     assert POLICIES["baseline_2013"] == {}
     for name, levers in POLICIES.items():
         assert set(levers) <= set(LEVERS)
-        assert "line" in POLICY_INFO[name].description
+        assert re.search(r"study (§3\.\d|kader 3\.\d|note \d+)", POLICY_INFO[name].description), name  # cites the study
     assert all(p.lever for p in (PARAMS[n] for n in LEVERS))
     assert not any(PARAMS[n].calibrated for n in LEVERS), "levers are never calibrated"
 

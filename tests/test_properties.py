@@ -60,21 +60,21 @@ def test_invariants_hold_everywhere(params, months):
             assert ok.all(), name
 
     # Money never negative where it cannot be; cumulative money never falls.
-    assert (nc.debt >= 0).all() and (nc.loan_eur >= 0).all()
+    assert (nc.debt_eur >= 0).all() and (nc.loan_eur >= 0).all()
     assert (df["public_cost_eur"].diff().dropna() >= -1e-6).all()
     assert (df["fiscal_return_eur"].diff().dropna() >= -1e-6).all()
 
     # Jobs, hours and vacancies are consistent.
     employed = nc.employed
-    assert ((nc.hours > 0) == employed).all()
-    assert (nc.hours <= 40).all()
+    assert ((nc.hours_per_week > 0) == employed).all()
+    assert (nc.hours_per_week <= 40).all()
     assert (m.emp.vacancies >= 0).all()
     assert (m.emp.placements_used >= 0).all() and (m.emp.placements_used <= m.emp.placement_slots).all()
     assert not employed[phase == Phase.DEPARTED].any()
 
     # State stays in its range.
     assert ((nc.wellbeing >= 0) & (nc.wellbeing <= 1)).all()
-    assert ((nc.language >= 0) & (nc.language < 6)).all()
+    assert ((nc.language_score >= 0) & (nc.language_score < 6)).all()
     strength = nc.tie_strength
     assert ((strength >= 0) & (strength <= 1)).all() and strength.shape[1] == MAX_TIES
     assert ((nc.tie_resident >= -1) & (nc.tie_resident < m.n_residents)).all()

@@ -2,7 +2,7 @@
 
 Unit tests pin each mechanism on a small model; the scenario tests run the
 default-size world over several seeds with common random numbers and check
-the patterns of ``shared/calibration/evidence.md`` by months since the permit.
+the patterns of the effect bands of ``model/data/targets.csv`` by months since the permit.
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def test_know_how_catches_up_and_a_broker_cannot_lift_it_above_full(small):
     own = labour.know_how(m, housed)
     settled = m.month - nc.housed_month[housed]
     assert np.allclose(own, 0.2 + 0.8 * np.minimum(1.0, settled / 24))
-    nc.has_plan[housed] = True
+    nc.in_plan[housed] = True
     coached = labour.know_how(m, housed)
     assert (coached >= own).all() and (coached <= 1.0 + 1e-12).all()
     # The broker's lift shrinks with time settled: gone once one knows one's way.
@@ -84,7 +84,7 @@ def test_brokered_jobs_are_part_time_more_often(small):
         nc.course_kind[who] = 0
         nc.care_duties[who] = False
         labour.start_jobs(m, who, np.zeros(who.size, dtype=np.int64), np.zeros(who.size, dtype=np.int64), brokered)
-        return float((nc.hours[who] >= 35).mean())
+        return float((nc.hours_per_week[who] >= 35).mean())
 
     assert fulltime_share(True) < 0.6 * fulltime_share(False)
 
@@ -95,8 +95,8 @@ def test_working_costs_course_hours(small):
     nc = m.nc
     who = np.flatnonzero(nc.course_kind != 0)
     assert who.size >= 2
-    nc.hours[who] = 0.0
-    nc.hours[who[0]] = 38.0
+    nc.hours_per_week[who] = 0.0
+    nc.hours_per_week[who[0]] = 38.0
     attended = m.nc.course_hours[who].copy()
     from model import language
 
@@ -116,7 +116,7 @@ def test_those_outside_the_labour_force_never_look_for_work(small):
     assert not nc.employed[outside].any()
 
 
-# --- patterns of evidence.md, default size, common random numbers ---------------
+# --- measured effect patterns, default size, common random numbers ---------------
 
 
 @cache

@@ -23,7 +23,7 @@ from model.parameters import DEFAULTS, Value
 from viz.story import NewcomerHistory
 
 BASELINE = "baseline_2013"
-HORIZON_MONTHS = 120  # ten years, the model's default horizon (DESIGN.md)
+HORIZON_MONTHS = 120  # ten years, the model's default horizon
 MAX_SEED_DIGITS = 12
 
 # The app narrows two spec bounds so that the map and the charts stay
