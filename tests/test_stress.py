@@ -58,3 +58,20 @@ def test_a_bad_series_file_is_refused_before_anything_runs(tmp_path: Path, capsy
     out = tmp_path / "stress"
     assert stress("--inflow", "series", "--set", f"arrival_series={series}", "--out", str(out)) == 2
     assert "not a count >= 0" in capsys.readouterr().err and not out.exists()
+
+
+def test_stress_gives_the_same_runs_serially_and_on_a_dask_cluster(dask_cluster):
+    from experiments.executors import open_backend
+    from experiments.stress import make_stress_settings, run_stress
+
+    tiny = {"n_newcomers": 60, "n_residents": 300, "n_employers": 10, "grid_width": 20, "grid_height": 20,
+            "persons_per_newcomer": 400.0}
+    settings = make_stress_settings(["two_track"], 2, 5.0, "surge", tiny)
+    with open_backend(workers=1) as serial:
+        here = run_stress(settings, serial, progress=False)
+    with open_backend(scheduler=dask_cluster) as cluster:
+        there = run_stress(settings, cluster, progress=False)
+    assert [(r.policy, r.scenario, r.seed) for r in here] == [(r.policy, r.scenario, r.seed) for r in there]
+    for a, b in zip(here, there, strict=True):
+        pd.testing.assert_frame_equal(a.queues, b.queues)
+        pd.testing.assert_frame_equal(a.outcomes, b.outcomes)
