@@ -33,7 +33,7 @@ def test_stress_writes_the_report_the_tables_and_the_figures(tmp_path: Path, cap
     assert set(cohorts["cohort"]) == {"before", "during", "after"} and set(cohorts["years_since_permit"]) >= {3}
     report = (out / "summary.md").read_text(encoding="utf-8")
     assert "## Verdict" in report and "figures/queues.png" in report
-    # a second run into its own output folder replaces it; another folder is refused without --force
+    # a second run into its own output folder replaces it
     assert stress("--policies", "two_track", "--seeds", "2", "--years", "7", "--out", str(out)) == 0
 
 
@@ -75,3 +75,12 @@ def test_stress_gives_the_same_runs_serially_and_on_a_dask_cluster(dask_cluster)
     for a, b in zip(here, there, strict=True):
         pd.testing.assert_frame_equal(a.queues, b.queues)
         pd.testing.assert_frame_equal(a.outcomes, b.outcomes)
+
+
+def test_a_folder_with_other_files_is_refused_without_force(tmp_path: Path, capsys):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me", encoding="utf-8")
+    assert stress("--seeds", "2", "--out", str(out)) == 2
+    assert "--force" in capsys.readouterr().err
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]
