@@ -89,6 +89,8 @@ def summarise_stress(settings: StressSettings, runs: list[StressRun]) -> StressS
         ["decision_wait", "house_wait"]].mean().reset_index()
     waits = waits.melt(["policy", "inflow", "seed", "cohort"], var_name="wait", value_name="months")
     waits = mean_ci(waits, ["policy", "inflow", "cohort", "wait"], "months")
+    waits = _in_order(waits, settings)
+    cohorts = _in_order(cohorts, settings)
     cost = pd.DataFrame([{"policy": r.policy, "inflow": r.scenario, "seed": r.seed,
                           "cost_per_person_eur": r.public_cost_eur / max(r.persons_arrived, 1.0)} for r in runs])
     cost = mean_ci(cost, ["policy", "inflow"], "cost_per_person_eur")
@@ -97,6 +99,13 @@ def summarise_stress(settings: StressSettings, runs: list[StressRun]) -> StressS
     summary = StressSummary(settings, queues, cohorts, waits, effects, cost, kept, "")
     summary.verdict = verdict(summary)
     return summary
+
+
+def _in_order(table: pd.DataFrame, settings: StressSettings) -> pd.DataFrame:
+    """Rows by policy as chosen, then cohort before, during, after (stable otherwise)."""
+    key = {"policy": {p: i for i, p in enumerate(settings.policies)}, "cohort": {c: i for i, c in enumerate(COHORTS)}}
+    return table.sort_values(["policy", "cohort"], key=lambda col: col.map(key[col.name]), kind="stable",
+                             ignore_index=True)
 
 
 def paired_effects(per_run: pd.DataFrame) -> pd.DataFrame:
