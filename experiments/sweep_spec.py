@@ -467,8 +467,8 @@ def _example(name: str) -> str:
     p = PARAMS[name]
     if p.kind is bool:
         return "false, true"
-    if p.kind is str:
-        return ", ".join(f'"{v}"' for v in p.bounds)
+    if p.kind is str:  # a text parameter without a list of values (arrival_series) takes any text
+        return ", ".join(f'"{v}"' for v in (p.bounds or (p.default, "another value")))
     return f"{p.bounds[0]}, {p.bounds[1]}"
 
 
