@@ -14,6 +14,7 @@ Writes to ``--out``:
 - ``effects.csv``: each policy's effect (minus ``baseline_2013``, paired by
   seed) on the peak cohorts, steady and stressed, and the share it keeps;
 - ``cost.csv``: public cost per person who arrived;
+- ``breaks.csv``: what breaks first: when each queue first grows beyond its steady level, and its worst month;
 - ``summary.md`` and ``figures/*.png``; ``stress.json``: settings and timings.
 
 Nothing is written unless everything is (`experiments.store.OutputFolder`).

@@ -30,6 +30,13 @@ from model import POLICIES
 from model.queues import QUEUES
 
 REFERENCE = "baseline_2013"
+#: The queues that can break (a capacity runs out), in `what_breaks_first`: queue -> the capacity, in words.
+BREAKING = {"decisions_overdue": "IND decisions (applications overdue)",
+            "emergency_reception": "reception (people in emergency locations)",
+            "houses_overdue": "houses (permit holders ready to move without one)",
+            "plan_waiting": "caseworkers (waiting list for a plan)",
+            "course_waiting": "course places (waiting list)",
+            "startpunt_unserved": "startpunten (visitors not served)"}
 OUTCOMES = {"employed": "employed", "a2_plus": "Dutch A2+", "on_welfare": "on welfare", "isolated": "isolated",
             "wellbeing": "wellbeing", "course_hours": "course hours so far", "housed": "housed"}
 HEADLINE = "employed"
@@ -56,6 +63,7 @@ class StressSummary:
     cost: pd.DataFrame
     kept: pd.DataFrame
     verdict: str
+    breaks: pd.DataFrame | None = None
 
 
 def cohort_of(arrival_month: pd.Series, peak: tuple[int, int]) -> pd.Series:
@@ -97,7 +105,8 @@ def summarise_stress(settings: StressSettings, runs: list[StressRun]) -> StressS
     effects = paired_effects(per_run)
     kept = effect_kept(effects)
     summary = StressSummary(settings, queues, cohorts, waits, effects, cost, kept, "")
-    summary.verdict = verdict(summary)
+    summary.breaks = what_breaks_first(summary)
+    summary.verdict = verdict(summary) + "\n" + breaks_in_words(summary.breaks)
     return summary
 
 
@@ -226,6 +235,37 @@ def readme_block(summary: StressSummary, args, image: Path) -> str:
     ])
 
 
+def what_breaks_first(summary: StressSummary) -> pd.DataFrame:
+    """Per queue, under the stressed inflow: when it first grows beyond its longest in steady times, how long
+    it stays beyond that, and its worst month (the baseline's runs; the plan waiting list from the first
+    chosen policy with plans). Rows in the order the queues break.
+    """
+    with_plans = [p for p in summary.settings.policies if POLICIES[p].get("personal_plan")]
+    rows = []
+    for queue in BREAKING:
+        policy = with_plans[0] if queue == "plan_waiting" and with_plans else REFERENCE
+        mine = summary.queues[summary.queues["policy"] == policy]
+        stressed = mine[mine["inflow"] == STRESSED]
+        steady_worst = float(mine.loc[mine["inflow"] == STEADY, queue].max())
+        beyond = stressed[stressed[queue] > max(steady_worst, 1.0)]
+        rows.append({"queue": queue, "capacity": BREAKING[queue], "what": QUEUES[queue], "policy": policy,
+                     "first_month": beyond["month"].min() if len(beyond) else np.nan,
+                     "months_beyond_steady": len(beyond), "worst_persons": float(stressed[queue].max()),
+                     "worst_month": stressed.loc[stressed[queue].idxmax(), "month"] if len(beyond) else np.nan})
+    return pd.DataFrame(rows).sort_values(["first_month", "worst_persons"], ascending=[True, False],
+                                          na_position="last", ignore_index=True)
+
+
+def breaks_in_words(breaks: pd.DataFrame) -> str:
+    """One line: which capacities run out, in order, and from which month."""
+    broken = breaks.dropna(subset=["first_month"])
+    if broken.empty:
+        return "Nothing breaks: no queue grows beyond its steady level."
+    return "What breaks first: " + "; then ".join(
+        f"{row.capacity} from month {row.first_month:.0f} (worst {row.worst_persons:,.0f} in month "
+        f"{row.worst_month:.0f})" for row in broken.itertuples()) + "."
+
+
 def _pp(share: float) -> str:
     return f"{PERCENT * share:+.1f} pp"
 
@@ -235,7 +275,7 @@ def write_report(summary: StressSummary, folder: Path) -> None:
     from viz.peaks_figures import cohort_outcomes_figure, queues_figure
 
     folder.mkdir(parents=True, exist_ok=True)
-    for name in ("queues", "cohorts", "waits", "effects", "cost"):
+    for name in ("queues", "cohorts", "waits", "effects", "cost", "breaks"):
         getattr(summary, name).to_csv(folder / f"{name}.csv", index=False)
     figures = folder / "figures"
     figures.mkdir(exist_ok=True)
@@ -257,6 +297,11 @@ def report_markdown(summary: StressSummary) -> str:
              "## Waiting (months, mean over seeds, by arrival cohort)", "",
              _table(summary.waits.pivot_table(index=["policy", "cohort"], columns=["wait", "inflow"],
                                               values="mean", sort=False).round(1)), "",
+             "## What breaks first", "",
+             f"When each queue first grows beyond its longest under the steady inflow (the surge begins in month "
+             f"{st.peak[0]}), how many months it stays beyond it, and its worst month; {REFERENCE}'s runs "
+             "(the plan waiting list: the first policy with plans).", "",
+             _table(summary.breaks.drop(columns=["queue", "what"]).set_index("capacity")), "",
              "## Queues at their worst month (persons, mean over seeds)", "",
              _table(summary.queues.groupby(["policy", "inflow"], sort=False)[list(QUEUES)[1:]].max().round(0)), "",
              "![queues](figures/queues.png)", "",
@@ -273,7 +318,7 @@ def report_markdown(summary: StressSummary) -> str:
               "## Public cost per person who arrived (EUR)", "",
               _table(summary.cost.pivot_table(index="policy", columns="inflow", values="mean",
                                               sort=False).round(0)), "",
-              "Tables: queues.csv, cohorts.csv, waits.csv, effects.csv, cost.csv.", ""]
+              "Tables: queues.csv, cohorts.csv, waits.csv, effects.csv, cost.csv, breaks.csv.", ""]
     return "\n".join(lines)
 
 

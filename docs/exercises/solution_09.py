@@ -19,7 +19,7 @@ from experiments.executors import open_backend
 from experiments.inputs import split_list
 from experiments.run import parse_overrides
 from experiments.stress import STRESS_WORLD, make_stress_settings, run_stress
-from experiments.stress_report import StressSummary, summarise_stress
+from experiments.stress_report import BREAKING, StressSummary, summarise_stress
 from model.inflow import read_series
 from viz.peaks_figures import cohort_outcomes_figure, queues_figure
 
@@ -37,11 +37,8 @@ COMMANDS = {
 }
 QUICK_SEEDS = 2
 BASE = "baseline_2013"
-QUEUE_WORDS = {"decisions_overdue": "IND decisions (applications overdue)",
-               "emergency_reception": "reception (people in emergency locations)",
-               "houses_overdue": "houses (permit holders ready to move without one)",
-               "plan_waiting": "caseworkers (waiting list for a plan, two_track)",
-               "course_waiting": "course places (waiting list)"}
+QUEUE_WORDS = {q: BREAKING[q] for q in ("decisions_overdue", "emergency_reception", "houses_overdue",
+                                        "plan_waiting", "course_waiting")}
 COHORTS = ("before", "during", "after")
 
 
@@ -82,17 +79,12 @@ def wait(summary: StressSummary, what: str, inflow: str, cohort: str, policy: st
 
 
 def first_binding(summary: StressSummary) -> dict[str, dict]:
-    """Per queue, under the stressed inflow: the first month it is longer than it ever is in steady times, and its worst."""
-    out = {}
-    for queue in QUEUE_WORDS:
-        mine = summary.queues[summary.queues["policy"] == ("two_track" if queue == "plan_waiting" else BASE)]
-        part = mine[mine["inflow"] == "stressed"]
-        steady_worst = float(mine.loc[mine["inflow"] == "steady", queue].max())
-        busy = part[part[queue] > max(steady_worst, 1.0)]
-        out[queue] = {"first_month": int(busy["month"].min()) if len(busy) else None, "months_long": len(busy),
-                      "worst": float(part[queue].max()) if len(part) else 0.0,
-                      "worst_month": int(part.loc[part[queue].idxmax(), "month"]) if len(busy) else None}
-    return out
+    """Per queue of `QUEUE_WORDS`: the month it first grows beyond its steady level, for how long, and its worst."""
+    breaks = summary.breaks.set_index("queue")
+    return {q: {"first_month": None if np.isnan(breaks.loc[q, "first_month"]) else int(breaks.loc[q, "first_month"]),
+                "months_long": int(breaks.loc[q, "months_beyond_steady"]), "worst": float(breaks.loc[q, "worst_persons"]),
+                "worst_month": None if np.isnan(breaks.loc[q, "worst_month"]) else int(breaks.loc[q, "worst_month"])}
+            for q in QUEUE_WORDS}
 
 
 def exercise_9(runs, main, out: Path, doc_class, header, md_table, pct, pp, interval):
