@@ -28,7 +28,7 @@ SHEET = "09-peaks"
 COMMANDS = {
     "surge": "nieuwkomers stress --policies baseline_2013,early_language,two_track,startpunten --seeds 10 "
              "--out results/ex9-surge",
-    "unlimited": "nieuwkomers stress --policies baseline_2013,early_language,two_track,startpunten --seeds 10 "
+    "unlimited": "nieuwkomers stress --policies baseline_2013,two_track --seeds 10 "
                  "--set decisions_per_month=1000000 --set reception_places=1000000 --set "
                  "housing_delivery_per_month=1000000 --set plan_caseworkers=100000 --set course_places=1000000 "
                  "--out results/ex9-unlimited",
