@@ -76,12 +76,18 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def in_fresh_process(params: dict) -> dict:
-    """`time_model` in a new interpreter, so peak memory is this run's alone."""
-    code = ("import json, sys; sys.path.insert(0, 'benchmarks'); from bench_core import time_model; "
-            f"print(json.dumps(time_model({params!r})))")
+def call_in_fresh_process(module: str, function: str, *args) -> dict:
+    """``module.function(*args)`` (a benchmark returning a JSON-able dict) in a new interpreter,
+    so peak memory is that call's alone."""
+    code = (f"import json, sys; sys.path.insert(0, 'benchmarks'); from {module} import {function}; "
+            f"print(json.dumps({function}(*{args!r})))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def in_fresh_process(params: dict) -> dict:
+    """`time_model` in a new interpreter."""
+    return call_in_fresh_process("bench_core", "time_model", params)
 
 
 def main() -> int:

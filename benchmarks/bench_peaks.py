@@ -13,12 +13,10 @@ Usage: ``python benchmarks/bench_peaks.py [--quick]`` (``--quick``: 100 and 10 p
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
 import sys
 import time
 
-from bench_core import NATIONAL, peak_rss_mb
+from bench_core import NATIONAL, call_in_fresh_process, peak_rss_mb
 
 MONTHS = 132  # 2013-01 to 2023-12
 SCALES = (100.0, 10.0, 5.0)
@@ -45,10 +43,7 @@ def time_series(persons_per_newcomer: float, world: dict) -> dict:
 
 def in_fresh_process(persons_per_newcomer: float, world: dict) -> dict:
     """`time_series` in a new interpreter."""
-    code = ("import json, sys; sys.path.insert(0, 'benchmarks'); from bench_peaks import time_series; "
-            f"print(json.dumps(time_series({persons_per_newcomer!r}, {world!r})))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return call_in_fresh_process("bench_peaks", "time_series", persons_per_newcomer, world)
 
 
 def main() -> int:

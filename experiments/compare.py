@@ -72,7 +72,13 @@ from experiments.comparison.settings import (
 from experiments.comparison.summarising import ComparisonResult, permit_years_shown  # noqa: F401
 from experiments.errors import UsageError
 from experiments.executors import Backend, add_backend_arguments, open_backend
-from experiments.inputs import NUMBERS_HELP, number_type, policies_to_compare, split_list
+from experiments.inputs import (
+    NUMBERS_HELP,
+    check_readme,
+    number_type,
+    policies_to_compare,
+    split_list,
+)
 from experiments.run import check_common, parse_overrides
 from experiments.store import (
     OutputFolder,
@@ -151,18 +157,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_backend_arguments(parser)
 
 
-def _check_readme(path: str) -> Path:
-    readme = Path(path)
-    try:
-        text = readme.read_text(encoding="utf-8")
-    except OSError as err:
-        raise UsageError(f"--readme {path!r} cannot be read ({err.strerror or err})") from None
-    if README_START not in text or README_END not in text:
-        raise UsageError(f"--readme {path!r} has no {README_START} ... {README_END} block")
-    if not os.access(readme.parent, os.W_OK):
-        raise UsageError(f"--readme {path!r}: its folder is not writable")
-    return readme
-
 
 def update_readme(readme: Path, result: ComparisonResult, figures_dir: Path) -> Path:
     """Rewrite the README's compare block and copy its figure to ``docs/img/`` beside it."""
@@ -189,7 +183,7 @@ def main(args: argparse.Namespace) -> int:
     settings = make_settings(policies, args.seeds, args.years, parse_overrides(args.set),
                              args.by, split_list(args.metrics, "--metrics"), args.posterior)
     IntegrationModel(policy=settings.policies[0], rng=0, **settings.params)  # parameters that clash fail now
-    readme = _check_readme(args.readme) if args.readme else None
+    readme = check_readme(args.readme, README_START, README_END) if args.readme else None
     with open_backend(args.workers, args.scheduler, jobs=_n_runs(settings)) as backend:
         folder = OutputFolder(args.out, "compare", args.force)  # written whole, swapped in at the end
         if note:

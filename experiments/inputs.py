@@ -15,8 +15,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from experiments.errors import UsageError
 from model.parameters import PARAMS, number_text_problem
@@ -116,3 +118,21 @@ def check_sweep_numbers(text: str, where: str) -> None:
             problem = number_text_problem(token, param.kind, param.bounds)
             if problem:
                 raise UsageError(f"{where}, line {number}: {param.name} = {token} {problem}")
+
+
+def check_readme(path: str, start: str, end: str) -> Path:
+    """The README a command will rewrite between ``start`` and ``end``, checked before anything runs.
+
+    Raises:
+        UsageError: If it cannot be read, has no ``start ... end`` block, or its folder is not writable.
+    """
+    readme = Path(path)
+    try:
+        text = readme.read_text(encoding="utf-8")
+    except OSError as err:
+        raise UsageError(f"--readme {path!r} cannot be read ({err.strerror or err})") from None
+    if start not in text or end not in text:
+        raise UsageError(f"--readme {path!r} has no {start} ... {end} block")
+    if not os.access(readme.parent, os.W_OK):
+        raise UsageError(f"--readme {path!r}: its folder is not writable")
+    return readme

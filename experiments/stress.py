@@ -34,7 +34,13 @@ import pandas as pd
 
 from experiments.errors import UsageError
 from experiments.executors import add_backend_arguments, open_backend, run_in_order
-from experiments.inputs import NUMBERS_HELP, number_type, policies_to_compare, split_list
+from experiments.inputs import (
+    NUMBERS_HELP,
+    check_readme,
+    number_type,
+    policies_to_compare,
+    split_list,
+)
 from experiments.run import check_common, parse_overrides
 from experiments.store import OutputFolder, add_out_arguments, atomic_write, write_json, write_text
 from model import POLICIES, IntegrationModel
@@ -247,21 +253,6 @@ def main(args: argparse.Namespace) -> int:
     print(f"\nReport: {folder.path / 'summary.md'}")
     return 0
 
-
-def check_readme(path: str, start: str, end: str) -> Path:
-    """The README to rewrite, checked before anything runs.
-
-    Raises:
-        UsageError: If it cannot be read or has no ``start ... end`` block.
-    """
-    readme = Path(path)
-    try:
-        text = readme.read_text(encoding="utf-8")
-    except OSError as err:
-        raise UsageError(f"--readme {path!r} cannot be read ({err.strerror or err})") from None
-    if start not in text or end not in text:
-        raise UsageError(f"--readme {path!r} has no {start} ... {end} block")
-    return readme
 
 
 def replace_block(readme: Path, start: str, end: str, block: str) -> None:
