@@ -120,7 +120,7 @@ def ParameterPanel(settings: solara.Reactive[Settings], applied: Settings):
         SeedField(settings)
         rv.Select(v_model=s.inflow, on_v_model=change("inflow"), label="Inflow (queues chart shows what binds)",
                   items=[{"text": text, "value": name} for name, text in INFLOWS.items()],
-                  class_="nk-setting nk-set-inflow", dense=True, hide_details=True)
+                  class_="nk-setting nk-set-inflow", dense=True, hide_details=True, style_="margin-top: 14px")
         for name in POPULATION:
             ParameterWidget(name, getattr(s, name), change(name))
         if s != applied:
