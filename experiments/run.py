@@ -15,6 +15,7 @@ from experiments.errors import UsageError
 from experiments.inputs import NUMBERS_HELP, number_type
 from experiments.runner import run_simulation
 from experiments.store import OutputFolder, add_out_arguments, write_json, write_parquet
+from model.inflow import surge_outside_horizon
 from model.parameters import parse_assignment
 from model.policies import POLICIES, unknown_policy_message
 
@@ -63,6 +64,9 @@ def main(args: argparse.Namespace) -> int:
     if args.snapshot_months < 0:
         raise UsageError(f"--snapshot-months {args.snapshot_months} is not allowed: expected an integer >= 0")
     overrides = parse_overrides(args.set)
+    problem = surge_outside_horizon({**POLICIES[args.policy], **overrides}, int(round(12 * args.years)))
+    if problem:
+        raise UsageError(problem)
     seeds = list(range(args.seeds)) if args.seeds else [args.seed or 0]
     with OutputFolder(args.out, "run", args.force) as folder:
         write_tables(args, seeds, overrides, folder.staging)

@@ -45,7 +45,7 @@ from experiments.run import check_common, parse_overrides
 from experiments.store import OutputFolder, add_out_arguments, atomic_write, write_json, write_text
 from model import POLICIES, IntegrationModel
 from model.contacts import ACTIVE_TIE
-from model.inflow import SeriesError, read_series
+from model.inflow import SeriesError, read_series, surge_outside_horizon
 from model.population import A2_LEVEL, ADULT_AGE, PENSION_AGE, Phase
 
 HELP = ("Run policies under a steady inflow and under a surge (or the real series), same seeds: "
@@ -124,11 +124,10 @@ def make_stress_settings(policies: list[str] | None, seeds: int, years: float, i
     params = {**STRESS_WORLD, **{k: v for k, v in overrides.items() if k != "arrival_pattern"}}
     check = IntegrationModel(rng=0, **params)  # parameters that clash fail now
     if inflow == "surge":
-        start, length = check.surge_start_month, check.surge_months
-        if start + length - 1 > months:
-            raise UsageError(f"the surge (months {start} to {start + length - 1}) does not fit in "
-                             f"--years {years:g} ({months} months); start it earlier, shorten it or run longer")
-        peak = (start, start + length - 1)
+        problem = surge_outside_horizon({**params, "arrival_pattern": "surge"}, months)
+        if problem:
+            raise UsageError(f"{problem} (--years {years:g})")
+        peak = (check.surge_start_month, check.surge_start_month + check.surge_months - 1)
     else:
         try:
             _, persons = read_series(check.arrival_series)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,26 @@ MONTH_FORMAT = re.compile(r"\d{4}-(0[1-9]|1[0-2])")  # YYYY-MM
 
 class SeriesError(ValueError):
     """A series file that cannot be used (missing, wrong columns, bad counts)."""
+
+
+def surge_outside_horizon(params: Mapping[str, object], months: int) -> str | None:
+    """Why the surge that ``params`` ask for cannot happen in a run of ``months`` (None if it can).
+
+    Parameters not in ``params`` take their defaults; without
+    ``arrival_pattern="surge"`` there is nothing to check.
+    """
+    from model.parameters import PARAMS
+
+    def value(name: str):
+        return params.get(name, PARAMS[name].default)
+
+    if value("arrival_pattern") != "surge":
+        return None
+    start, length = int(value("surge_start_month")), int(value("surge_months"))
+    if start + length - 1 > months:
+        return (f"the surge (months {start} to {start + length - 1}) does not fit in the run's {months} months; "
+                "start it earlier (surge_start_month), shorten it (surge_months) or run longer")
+    return None
 
 
 def spread_evenly(per_month: np.ndarray) -> np.ndarray:

@@ -158,3 +158,15 @@ def test_a_crowded_startpunt_serves_fewer_visitors():
     visited_crowded, unserved_crowded = served(1.0)
     assert unserved_free == 0 and unserved_crowded > 0
     assert visited_crowded > 0
+
+
+@pytest.mark.parametrize("command", [["run", "--policy", "baseline_2013"], ["compare", "--seeds", "1"]])
+def test_run_and_compare_refuse_a_surge_outside_the_horizon(tmp_path: Path, capsys, command):
+    from experiments.cli import main
+
+    out = tmp_path / "out"
+    code = main([*command, "--years", "2", "--out", str(out), "--set", "arrival_pattern=surge",
+                 "--set", "surge_start_month=20", "--set", "surge_months=12"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and not out.exists()
+    assert "does not fit in the run's 24 months" in err and "\n" not in err

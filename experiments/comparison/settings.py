@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from experiments import summary as S
 from model import PARAMS, POLICIES
+from model.inflow import surge_outside_horizon
 from model.parameters import as_parameters, validate_params
 from model.policies import unknown_policy_message
 from model.posterior import shipped_posterior
@@ -110,10 +111,15 @@ def make_settings(policies: list[str] | None, seeds: int, years: float, params: 
             hint = difflib.get_close_matches(m, S.REPORT_METRICS, n=3)
             tail = f"; did you mean {', '.join(hint)}?" if hint else f"; choose from: {', '.join(S.REPORT_METRICS)}"
             raise ValueError(f"unknown metric {m!r}{tail}")
+    params = validate_params(params)
+    for p in policies:
+        problem = surge_outside_horizon({**POLICIES[p], **params}, int(round(12 * years)))
+        if problem:
+            raise ValueError(problem)
     reference = S.REFERENCE_POLICY if S.REFERENCE_POLICY in policies else policies[0]
     draws = posterior_draws(posterior, seeds)
     n_runs = seeds * max(1, len(draws))
-    return Settings(tuple(policies), tuple(range(n_runs)), float(years), validate_params(params), by,
+    return Settings(tuple(policies), tuple(range(n_runs)), float(years), params, by,
                     tuple(metrics), reference, draws, seeds if draws else 0)
 
 
