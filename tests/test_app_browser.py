@@ -8,6 +8,7 @@ screenshots and the measured timings land in tests/artifacts/ (not in git).
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import statistics
 import time
@@ -123,7 +124,7 @@ def test_the_page_renders_offline_without_errors(app):
     TIMINGS["first_render_s"] = round(seconds, 2)
     assert app.month == 0
     assert app.page.locator(".nk-map-svg").count() == 1
-    assert app.page.locator(".nk-chart").count() == 6
+    assert app.page.locator(".nk-chart").count() == 7  # six outcomes and the queues
     for label in ("Reset", "Step"):
         assert app.page.get_by_role("button", name=label).is_visible()
     app.page.screenshot(path=ARTIFACTS / "app_start.png")
@@ -211,4 +212,25 @@ def test_clicking_a_newcomer_on_the_map_tells_their_story(app):
     assert app.page.locator(".nk-picked").count() == 1
     app.page.locator(".nk-story").scroll_into_view_if_needed()
     app.page.screenshot(path=ARTIFACTS / "app_story.png")
+    app.assert_clean()
+
+
+def test_choosing_a_surge_fills_the_queues_chart(app):
+    """The inflow control rebuilds the model with a surge on Reset, and the queues chart shows its queues."""
+    app.open()
+    app.page.locator(".nk-set-inflow").click()
+    app.page.locator(".menuable__content__active .v-list-item").filter(has_text="steady with a surge").click()
+    app.page.get_by_role("button", name="Reset").click()
+    app.page.locator('.nk-status[data-month="0"]').wait_for(timeout=30_000)
+    for _ in range(6):
+        app.step()
+    queues = app.page.locator('.nk-chart[data-chart="queues"] path.nk-queue')
+    assert queues.count() == 5  # decision, emergency reception, house, plan, course
+    assert app.page.locator('.nk-queue[data-queue="waiting_for_decision"]').get_attribute("d").count("L") >= 5
+    assert "steady with a surge" in app.page.locator(".nk-set-inflow").inner_text()
+    # Reset applied it: each agent now stands for many persons, so thousands wait for a decision
+    # (the default cohort of 1,000 persons never has more than 1,000 waiting)
+    legend = app.page.locator(".nk-chart-block", has=app.page.locator(".nk-queues")).inner_text()
+    waiting = re.search(r"waiting for a decision: ([\d,]+)", legend).group(1)
+    assert int(waiting.replace(",", "")) > 1000, legend
     app.assert_clean()
