@@ -44,8 +44,9 @@ from experiments.inputs import (
 from experiments.run import check_common, parse_overrides
 from experiments.store import OutputFolder, add_out_arguments, atomic_write, write_json, write_text
 from model import POLICIES, IntegrationModel
-from model.contacts import ACTIVE_TIE
-from model.inflow import SeriesError, read_series, surge_outside_horizon
+from model.contacts import active_ties
+from model.inflow import STEADY_PERSONS_PER_YEAR, SeriesError, read_series, surge_outside_horizon
+from model.policies import unknown_policy_message
 from model.population import A2_LEVEL, ADULT_AGE, PENSION_AGE, Phase
 
 HELP = ("Run policies under a steady inflow and under a surge (or the real series), same seeds: "
@@ -55,10 +56,12 @@ DEFAULT_SEEDS = 10
 DEFAULT_YEARS = 10.0
 INFLOWS = ("surge", "series")
 STEADY, STRESSED = "steady", "stressed"
-#: The world of a stress test: 500 agents a year at 50 persons each is a steady 25,000 persons a year,
-#: a little below the Dutch asylum requests of 2016-2019 (about 30,000 a year with follow-up
+STRESS_AGENTS_PER_YEAR = 500  # newcomer agents a year in a stress test
+#: The world of a stress test: 500 agents a year standing for `STEADY_PERSONS_PER_YEAR` (50 persons
+#: each), a little below the Dutch asylum requests of 2016-2019 (about 30,000 a year with follow-up
 #: requests, model/data/README.md), so that the steady inflow fits the default capacities.
-STRESS_WORLD = {"n_newcomers": 500, "arrival_months": 12, "persons_per_newcomer": 50.0}
+STRESS_WORLD = {"n_newcomers": STRESS_AGENTS_PER_YEAR, "arrival_months": 12,
+                "persons_per_newcomer": STEADY_PERSONS_PER_YEAR / STRESS_AGENTS_PER_YEAR}
 CHECK_MONTHS = (36, 60)  # months since the permit at which outcomes are read (3 and 5 years)
 FIRST_YEAR = 12  # months since the permit at which the start is read (course hours, housed)
 COHORT_MONTHS = 12  # width of the before- and after-peak cohorts
@@ -115,7 +118,7 @@ def make_stress_settings(policies: list[str] | None, seeds: int, years: float, i
     chosen = list(chosen or POLICIES)
     for name in chosen:
         if name not in POLICIES:
-            raise UsageError(f"unknown policy {name!r}; choose from {', '.join(POLICIES)}")
+            raise UsageError(unknown_policy_message(name))
     if "baseline_2013" not in chosen:
         chosen.insert(0, "baseline_2013")
     if inflow not in INFLOWS:
@@ -185,7 +188,7 @@ def _outcomes_due(model: IntegrationModel) -> pd.DataFrame:
     age = model.ages()
     due = (nc.permit_month >= 0) & np.isin(since, (FIRST_YEAR, *CHECK_MONTHS)) & (age >= WORKING_AGE[0]) & (age < WORKING_AGE[1])
     rows = np.flatnonzero(due)
-    ties = (nc.tie_strength[rows] >= ACTIVE_TIE).sum(axis=1)
+    ties = active_ties(model, rows)
     return pd.DataFrame({
         "arrival_month": nc.arrival_month[rows], "months_since_permit": since[rows],
         "employed": nc.employed[rows], "a2_plus": nc.language_score[rows] >= A2_LEVEL,

@@ -33,6 +33,7 @@ SHIPPED_SERIES = {"nl": DATA / "asylum_series_nl.csv"}  # name -> file shipped w
 MONTH_COLUMN = "month"  # the one column every series needs (YYYY-MM)
 NOTE_COLUMNS = ("shape", "note", "source")  # text columns a series may carry, ignored
 MONTH_FORMAT = re.compile(r"\d{4}-(0[1-9]|1[0-2])")  # YYYY-MM
+STEADY_PERSONS_PER_YEAR = 25_000  # steady level of the what-if inflows (stress, the app): a little below the Dutch requests of 2016-2019 (model/data/README.md)
 
 
 class SeriesError(ValueError):

@@ -27,7 +27,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.fastnp import add_counts, clip, flatnonzero
-from model.population import A2_LEVEL, MARKET_COURSE, NO_COURSE, PENSION_AGE, Education, Phase
+from model.population import (
+    A2_LEVEL,
+    JOB_LEVELS,
+    MARKET_COURSE,
+    NO_COURSE,
+    PENSION_AGE,
+    Education,
+    Phase,
+)
 from model.scarring import employability
 from model.state import StateColumn
 
@@ -154,7 +162,7 @@ def setup_employers(model: IntegrationModel) -> None:
     mix = rng.dirichlet(JOB_LEVEL_WEIGHTS, emp.n)
     emp.jobs[:] = np.maximum(0, np.rint(size[:, None] * mix)).astype(np.int32)
     emp.vacancies[:] = rng.binomial(emp.jobs, OPEN_AT_START)
-    emp.language_requirement[:] = LEVEL_REQUIREMENT + rng.uniform(-REQUIREMENT_SPREAD, REQUIREMENT_SPREAD, (emp.n, 3))
+    emp.language_requirement[:] = LEVEL_REQUIREMENT + rng.uniform(-REQUIREMENT_SPREAD, REQUIREMENT_SPREAD, (emp.n, JOB_LEVELS))
     emp.willingness[:] = rng.beta(*WILLINGNESS_SHAPE, emp.n)
     emp.placement_slots[:] = rng.poisson(PLACEMENT_SLOTS_PER_EMPLOYER, emp.n)
 
@@ -173,7 +181,7 @@ def lose_jobs(model: IntegrationModel, who: np.ndarray) -> None:
     if who.size == 0:
         return
     emp = model.emp
-    add_counts(emp.vacancies.ravel(), nc.employer[who] * 3 + nc.job_level[who])
+    add_counts(emp.vacancies.ravel(), nc.employer[who] * JOB_LEVELS + nc.job_level[who])
     np.minimum(emp.vacancies, np.maximum(1, emp.jobs), out=emp.vacancies)
     nc.employed[who] = False
     nc.hours_per_week[who] = 0.0
@@ -262,13 +270,13 @@ def search_and_hire(model: IntegrationModel) -> np.ndarray:
     success = flatnonzero(rng.random(who.size) < p_any)
     # Two seekers may want the last vacancy: in each (employer, level), the
     # first successful applicants (in random order) take what is open.
-    slot = choice[success] * 3 + lvl[success]
+    slot = choice[success] * JOB_LEVELS + lvl[success]
     order = np.argsort(slot, kind="stable")
     slot_sorted = slot[order]
     first = np.searchsorted(slot_sorted, slot_sorted, side="left")
     taken = (np.arange(slot_sorted.size) - first) < emp.vacancies.ravel()[slot_sorted]
     hired = np.sort(success[order[taken]])
-    add_counts(emp.vacancies.ravel(), choice[hired] * 3 + lvl[hired], -1)
+    add_counts(emp.vacancies.ravel(), choice[hired] * JOB_LEVELS + lvl[hired], -1)
     guided = coached | nc.visited_startpunt[who]
     start_jobs(model, who[hired], choice[hired], lvl[hired], guided[hired])
     return who[hired]

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.population import Phase
+from model.reception import in_reception
 
 if TYPE_CHECKING:
     from model.model import IntegrationModel
@@ -37,7 +38,7 @@ def queue_row(model: IntegrationModel) -> dict[str, float]:
     """This month's queues, in persons."""
     nc, scale = model.nc, model.persons_per_newcomer
     phase = nc.phase
-    reception = phase <= Phase.AWAITING_HOUSING
+    reception = in_reception(model)
     emergency = int(np.count_nonzero(nc.in_emergency & reception))
     counts = {
         "arrivals": int(np.count_nonzero(nc.arrival_month == model.month)) if model.month else 0,

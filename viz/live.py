@@ -19,6 +19,7 @@ import dataclasses
 from dataclasses import dataclass, field
 
 from model import LEVERS, PARAMS, POLICIES, IntegrationModel
+from model.inflow import STEADY_PERSONS_PER_YEAR
 from model.parameters import DEFAULTS, Value
 from viz.story import NewcomerHistory
 
@@ -39,7 +40,6 @@ POPULATION = ("n_newcomers", "n_residents")
 #: persons (as `nieuwkomers stress`), steadily, with a surge, or by the real Dutch series.
 INFLOWS = {"cohort": "one cohort (the default)", "steady": "steady inflow", "surge": "steady with a surge",
            "series": "the Dutch series 2013-2023"}
-STEADY_PERSONS_PER_YEAR = 25_000  # about the Dutch asylum inflow of 2016-2019 (model/data/README.md)
 SERIES_PERSONS_PER_NEWCOMER = 100.0  # the series 2013-2022 is then about 3,300 newcomer agents
 
 
