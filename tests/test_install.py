@@ -23,7 +23,8 @@ from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-PACKAGES = PYPROJECT["tool"]["setuptools"]["packages"]
+INCLUDE = PYPROJECT["tool"]["setuptools"]["packages"]["find"]["include"]
+PACKAGES = [pattern.rstrip("*") for pattern in INCLUDE]  # the top-level packages
 
 
 def _name(text: str) -> str:
@@ -81,6 +82,17 @@ def test_test_tools_are_extras_only():
     dev = {_name(Requirement(r).name) for r in PYPROJECT["project"]["optional-dependencies"]["dev"]}
     assert not runtime & dev
     assert {"pytest", "playwright", "ruff", "hypothesis"} <= dev
+
+
+def test_pip_install_takes_every_package_and_subpackage():
+    """`experiments.comparison` was once left out of a hand-kept list: every CLI command then failed."""
+    from fnmatch import fnmatchcase
+
+    on_disk = {".".join(p.parent.relative_to(ROOT).parts) for top in PACKAGES
+               for p in (ROOT / top).rglob("__init__.py")}
+    left_out = {name for name in on_disk if not any(fnmatchcase(name, pattern) for pattern in INCLUDE)}
+    assert "experiments.comparison" in on_disk
+    assert left_out == set()
 
 
 @pytest.mark.slow
