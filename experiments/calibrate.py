@@ -70,7 +70,9 @@ FIT_SCENARIOS = ("baseline", "plan", "early_language", "longer_wait", "later_wor
 IDENTIFIED = ("language_learning_rate", "supervised_course_quality", "hire_rate", "more_hours_rate",
               "share_outside_labour_force", "reintegration_effect", "know_how_at_start", "share_fulltime_offers",
               "idle_weight_with_work_right", "scarring_per_idle_year", "plan_brokerage", "scar_recovery_rate",
-              "catch_up_months", "practice_daily_life")
+              "catch_up_months", "practice_daily_life",
+              # the "for whom" patterns (issue 21): women's employment, isolation, the exam as practised, age
+              "practice_rate", "share_homemaker", "tie_upkeep", "encounter_rate", "health_exemption_rate", "age_learning_decline")
 FIT_FOGED_SCALE = 1  # validate uses 4; one simulation of the fit cannot afford it
 MISSING_DISTANCE = 10.0  # half-band widths charged for a target a run could not measure
 WORLD_SIZE = ("n_newcomers", "n_residents", "n_employers")
@@ -227,14 +229,15 @@ def parse_fit(text: str | None) -> tuple[str, ...]:
 
 
 def parse_targets(text: str | None) -> tuple[str, ...]:
-    """The ``--targets`` list: every target by default.
+    """The ``--targets`` list: by default every target whose role is "fit" (the "check" ones are kept aside).
 
     Raises:
         UsageError: For an unknown target.
     """
-    known = [t.id for t in load_targets()]
+    targets = load_targets()
+    known = [t.id for t in targets]
     if not text:
-        return tuple(known)
+        return tuple(t.id for t in targets if t.role == "fit")
     names = tuple(n.strip() for n in text.replace(" ", ",").split(",") if n.strip())
     for name in names:
         if name not in known:
@@ -255,6 +258,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--min-epsilon", type=float, default=0.0,
                         help="stop when a generation's epsilon is at most this (default 0: every band met; "
                              "a negative value runs every generation)")
+    parser.add_argument("--patience", type=int, default=2,
+                        help="stop when epsilon has improved by less than --min-improvement in each of this many "
+                             "generations in a row (default 2; 0: never)")
+    parser.add_argument("--min-improvement", type=float, default=0.02,
+                        help="relative fall of epsilon that counts as an improvement (default 0.02)")
     parser.add_argument("--fit", help="comma-separated parameters to fit, or 'all' (default: the 14 the targets "
                                       "identify; the others keep their values)")
     parser.add_argument("--targets", help="comma-separated target ids (default: every target)")
@@ -291,6 +299,10 @@ def check_arguments(args: argparse.Namespace) -> Settings:
         raise UsageError(f"--min-acceptance {args.min_acceptance} is not allowed: expected a number in [0, 1)")
     if not 0.25 <= args.kernel_scale <= 25:
         raise UsageError(f"--kernel-scale {args.kernel_scale} is not allowed: expected a number in [0.25, 25]")
+    if not 0 <= args.patience <= 100:
+        raise UsageError(f"--patience {args.patience} is not allowed: expected an integer in [0, 100]")
+    if not 0 <= args.min_improvement < 1:
+        raise UsageError(f"--min-improvement {args.min_improvement} is not allowed: expected a number in [0, 1)")
     if not 0 <= args.check <= 1000:
         raise UsageError(f"--check {args.check} is not allowed: expected an integer in [0, 1000]")
     return Settings(fit=parse_fit(args.fit), targets=parse_targets(args.targets), population=args.population,
@@ -429,8 +441,25 @@ def _generations(args: argparse.Namespace, settings: Settings, db: str, sampler)
             print(f"calibrate: stopping: epsilon {row['epsilon']:.3f} <= --min-epsilon {args.min_epsilon:g}",
                   file=sys.stderr)
             break
+        if stalled(list(pops.sort_values("t")["epsilon"]), args.patience, args.min_improvement):
+            print(f"calibrate: stopping: epsilon improved by less than {args.min_improvement:.0%} in each of the "
+                  f"last {args.patience} generations", file=sys.stderr)
+            break
         t += 1
     return abc.history, time.perf_counter() - start
+
+
+def stalled(epsilons: list[float], patience: int, min_improvement: float) -> bool:
+    """True when each of the last ``patience`` generations lowered epsilon by less than ``min_improvement``.
+
+    ``epsilons`` are the generations' thresholds in order (the first, from the
+    prior, may be infinite); ``patience`` 0 never stops.
+    """
+    finite = [e for e in epsilons if math.isfinite(e)]
+    if patience <= 0 or len(finite) <= patience:
+        return False
+    recent = finite[-patience - 1:]
+    return all(later > earlier * (1.0 - min_improvement) for earlier, later in zip(recent[:-1], recent[1:], strict=True))
 
 
 def effective_sample_size(history, t: int) -> float:

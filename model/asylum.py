@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model import housing, reception
+from model import households, housing, reception
 from model.capacity import first_in_line, in_agents, per_month
 from model.fastnp import clip, flatnonzero
 from model.labour import end_placements, lose_jobs
@@ -27,12 +27,10 @@ KANSRIJK_RECOGNITION = 0.95  # assumption: good prospects are nearly always gran
 RELOCATION_TIE_LOSS = 0.3  # share of tie strength kept after moving away
 RELOCATION_COURSE_GAP = 2  # months before lessons resume at the new centre
 HOUSING_WAIT_SHAPE = 2.0  # Gamma shape of the wait for a house: a long right tail (assumption)
-# Newcomer composition (SCP 2018, 'Syrische statushouders op weg in Nederland'; assumptions)
-EDUCATION_SHARES = (0.18, 0.34, 0.27, 0.21)  # none, low, middle, high
-ILLITERATE_SHARE = (0.6, 0.1, 0.02, 0.0)  # by education
-SHARE_FEMALE = 0.4  # adult women among asylum migrants 2014-2016, incl. family reunification (CBS)
-SHARE_WOMEN_IN_COUPLE = 0.7  # assumption: most adult women arrive with a partner (or join one)
-CARE_DUTIES = {"woman in couple": 0.6, "single woman": 0.3, "man": 0.05}  # young children at home
+# Newcomer composition (SCP 2018, 'Syrische statushouders op weg in Nederland'; see docs/ODD.md)
+EDUCATION_SHARES = {False: (0.15, 0.33, 0.28, 0.24), True: (0.24, 0.36, 0.24, 0.16)}  # men, women: none, low, middle, high
+ILLITERATE_SHARE = {False: (0.5, 0.08, 0.02, 0.0), True: (0.7, 0.15, 0.03, 0.0)}  # men, women: by education
+FAMILY_MEMBER_REGISTRATION_MONTHS = 1  # a family member who follows spends a month in reception (COA) first
 SHARE_NOT_COOPERATIVE = 0.08  # assumption: a small group does not co-operate without pressure
 AGE_RANGE = (18.0, 58.0)  # adults at arrival, uniform (assumption; mostly young adults)
 ARRIVAL_WELLBEING = (0.6, 0.1)  # mean and sd of wellbeing on arrival, before trauma (assumption)
@@ -48,12 +46,10 @@ NEWCOMER_STATE = {
     "permit_month": StateColumn(np.int32, -1, "model month the permit was granted (-1: none)", "model month"),
     "housed_month": StateColumn(np.int32, -1, "model month the house is (or was) ready (-1: none)", "model month"),
     "departure_month": StateColumn(np.int32, -1, "model month of leaving after a rejection (-1: stayed)", "model month"),
-    "partner": StateColumn(np.int64, -1, "row of the partner who arrived with them (-1: single)", "row"),
     "age_at_arrival": StateColumn(np.float64, 30.0, "age on arrival", "years"),
     "female": StateColumn(np.bool_, False, "is a woman", "true/false"),
     "education": StateColumn(np.int8, 0, "highest completed education", "Education 0-3"),
     "literate": StateColumn(np.bool_, True, "can read and write (in any script)", "true/false"),
-    "care_duties": StateColumn(np.bool_, False, "cares for young children", "true/false"),
     "trauma": StateColumn(np.bool_, False, "arrived with severe trauma", "true/false"),
     "kansrijk": StateColumn(np.bool_, False, "asylum seeker with good prospects", "true/false"),
     "will_be_recognised": StateColumn(np.bool_, True, "will be granted asylum when the decision comes", "true/false"),
@@ -96,7 +92,7 @@ def schedule_arrivals(rng: np.random.Generator, n: int, months: int) -> np.ndarr
 
 
 def draw_newcomers(model: IntegrationModel, rows: slice) -> None:
-    """Give newly arrived newcomers their traits, wait and outcome.
+    """Give newly arrived asylum applicants their traits, household, wait and outcome.
 
     Drawn from the model's population stream, so that seed i brings the same
     people under every policy (common random numbers).
@@ -105,32 +101,43 @@ def draw_newcomers(model: IntegrationModel, rows: slice) -> None:
     k = rows.stop - rows.start
     nc.arrival_month[rows] = model.month
     nc.phase[rows] = Phase.ASYLUM
-    nc.age_at_arrival[rows] = rng.uniform(*AGE_RANGE, k)
-    female = rng.random(k) < SHARE_FEMALE
-    nc.female[rows] = female
-    edu = rng.choice(4, size=k, p=EDUCATION_SHARES)
-    nc.education[rows] = edu
-    nc.literate[rows] = rng.random(k) >= np.take(ILLITERATE_SHARE, edu)
-    partner = pair_couples(rng, female) + rows.start
-    in_couple = partner >= rows.start
-    nc.partner[rows] = np.where(in_couple, partner, -1)
-    care = np.where(female, np.where(in_couple, CARE_DUTIES["woman in couple"], CARE_DUTIES["single woman"]),
-                    CARE_DUTIES["man"])
-    nc.care_duties[rows] = rng.random(k) < care
-    nc.trauma[rows] = rng.random(k) < model.share_trauma
+    draw_person(model, rows, rng.random(k) < households.SHARE_FEMALE_APPLICANTS)
     kansrijk = rng.random(k) < model.share_kansrijk
     nc.kansrijk[rows] = kansrijk
     chance = recognition_chance(kansrijk, model.recognition_rate, model.share_kansrijk)
     nc.will_be_recognised[rows] = rng.random(k) < chance
-    nc.cooperative[rows] = rng.random(k) >= SHARE_NOT_COOPERATIVE
-    nc.diploma_recognised[rows] = (edu == Education.HIGH) & (rng.random(k) < model.diploma_recognition_rate)
     wait = rng.gamma(WAIT_SHAPE, model.asylum_wait_months / WAIT_SHAPE, k)
     nc.decision_month[rows] = model.month + np.maximum(1, np.rint(wait)).astype(np.int32)
-    nc.wellbeing[rows] = clip(rng.normal(*ARRIVAL_WELLBEING, k) - TRAUMA_WELLBEING_TOLL * nc.trauma[rows], WELLBEING_FLOOR, 1.0)
     azc = rng.integers(0, len(model.world.azc_cells), k)
     nc.azc[rows] = azc
     xy = model.world.azc_cells[azc]
     nc.x[rows], nc.y[rows] = xy[:, 0], xy[:, 1]
+    households.draw_households(model, rows, nc.female[rows])
+    # A couple goes through one procedure together and lives in one centre.
+    partner = nc.partner[rows]
+    follow = flatnonzero((partner >= 0) & (np.arange(rows.start, rows.stop) > partner)) + rows.start
+    lead = nc.partner[follow]
+    for column in ("decision_month", "will_be_recognised", "kansrijk", "azc", "x", "y"):
+        getattr(nc, column)[follow] = getattr(nc, column)[lead]
+
+
+def draw_person(model: IntegrationModel, rows: slice, female: np.ndarray) -> None:
+    """The person: age, sex, education, literacy, health, co-operation, wellbeing (population stream)."""
+    nc, rng = model.nc, model.population_rng
+    k = female.size
+    nc.age_at_arrival[rows] = rng.uniform(*AGE_RANGE, k)
+    nc.female[rows] = female
+    u = rng.random(k)
+    edu = np.where(female, np.searchsorted(np.cumsum(EDUCATION_SHARES[True]), u, side="right"),
+                   np.searchsorted(np.cumsum(EDUCATION_SHARES[False]), u, side="right"))
+    edu = np.minimum(edu, Education.HIGH).astype(np.int8)
+    nc.education[rows] = edu
+    illiterate = np.where(female, np.take(ILLITERATE_SHARE[True], edu), np.take(ILLITERATE_SHARE[False], edu))
+    nc.literate[rows] = rng.random(k) >= illiterate
+    nc.trauma[rows] = rng.random(k) < model.share_trauma
+    nc.cooperative[rows] = rng.random(k) >= SHARE_NOT_COOPERATIVE
+    nc.diploma_recognised[rows] = (edu == Education.HIGH) & (rng.random(k) < model.diploma_recognition_rate)
+    nc.wellbeing[rows] = clip(rng.normal(*ARRIVAL_WELLBEING, k) - TRAUMA_WELLBEING_TOLL * nc.trauma[rows], WELLBEING_FLOOR, 1.0)
     # A built-in experiment: a random half is offered extra course hours (0 unless validating).
     # Stratified by education, literacy and trauma so the halves are alike.
     order = np.lexsort((rng.random(k), nc.trauma[rows], nc.literate[rows], edu))
@@ -138,28 +145,35 @@ def draw_newcomers(model: IntegrationModel, rows: slice) -> None:
     treated[order[rng.integers(2)::2]] = True
     nc.extra_hours_offered[rows] = np.where(treated, model.extra_course_hours, 0.0)
     nc.extra_hours_left[rows] = nc.extra_hours_offered[rows]
-    # Some would not work under any policy (illness, disability, care, age): the ceiling.
+    # Some would not work under any policy (illness, disability): the ceiling.
     nc.in_labour_force[rows] = rng.random(k) >= model.share_outside_labour_force
-    # A couple goes through one procedure together and lives in one centre.
-    follow = flatnonzero(in_couple & (np.arange(k) + rows.start > partner)) + rows.start
-    lead = nc.partner[follow]
-    for column in ("decision_month", "will_be_recognised", "kansrijk", "azc", "x", "y"):
-        getattr(nc, column)[follow] = getattr(nc, column)[lead]
 
 
-def pair_couples(rng: np.random.Generator, female: np.ndarray) -> np.ndarray:
-    """Pair women with men who arrive in the same month.
+def draw_family_members(model: IntegrationModel, rows: slice, sponsors: np.ndarray) -> None:
+    """Partners who follow a permit holder (*nareizigers*): a permit on arrival, then the partner's home.
 
-    Returns:
-        For each arrival, the position (within the arrivals) of their partner, or -1.
+    They spend `FAMILY_MEMBER_REGISTRATION_MONTHS` in reception and move in
+    with the partner, or, if the partner still waits for a house, wait with them.
     """
-    partner = np.full(female.size, -1 - 10**9, dtype=np.int64)
-    women = flatnonzero(female)
-    men = rng.permutation(flatnonzero(~female))
-    women = women[rng.random(women.size) < SHARE_WOMEN_IN_COUPLE][: men.size]
-    men = men[: women.size]
-    partner[women], partner[men] = men, women
-    return partner
+    nc = model.nc
+    month = model.month
+    nc.arrival_month[rows] = month
+    draw_person(model, rows, ~nc.female[sponsors])
+    households.join_sponsors(model, rows, sponsors)
+    nc.phase[rows] = Phase.AWAITING_HOUSING
+    nc.decision_month[rows] = month
+    nc.permit_month[rows] = month
+    nc.kansrijk[rows] = True
+    nc.exam_deadline_month[rows] = month + model.exam_deadline_months
+    nc.municipality[rows] = nc.municipality[sponsors]
+    sponsor_housed = nc.phase[sponsors] == Phase.HOUSED
+    nc.housed_month[rows] = np.where(sponsor_housed, month + FAMILY_MEMBER_REGISTRATION_MONTHS,
+                                     nc.housed_month[sponsors])
+    azc = np.where(sponsor_housed, model.population_rng.integers(0, len(model.world.azc_cells), sponsors.size),
+                   nc.azc[sponsors])
+    nc.azc[rows] = azc
+    xy = model.world.azc_cells[azc]
+    nc.x[rows], nc.y[rows] = xy[:, 0], xy[:, 1]
 
 
 def decide(model: IntegrationModel) -> None:
@@ -254,9 +268,11 @@ def house(model: IntegrationModel) -> np.ndarray:
     ready = flatnonzero((nc.phase == Phase.AWAITING_HOUSING) & (nc.housed_month <= model.month))
     if ready.size == 0:
         return ready
-    housed = housing.allot_houses(model, ready)
-    model.queue_counts["houses_overdue"] = ready.size - housed.size
-    ready = housed
+    # A family member whose partner has a home moves in there; the others need a house of their own.
+    joining = _member(nc.partner[ready], nc.phase == Phase.HOUSED)
+    housed = housing.allot_houses(model, ready[~joining])
+    model.queue_counts["houses_overdue"] = int(np.count_nonzero(~joining)) - housed.size
+    ready = np.union1d(housed, ready[joining])
     nc.phase[ready] = Phase.HOUSED
     nc.housed_month[ready] = model.month
     nc.azc[ready] = -1
@@ -265,13 +281,17 @@ def house(model: IntegrationModel) -> np.ndarray:
         who = nc.municipality[ready] == m
         cells[who] = model.housing[m].draw(model.rng, int(who.sum()))
     # Partners share a house.
-    # (the partner who comes first in ``ready`` draws; the other takes that cell)
+    # (the partner who comes first in ``ready`` draws; the other takes that cell; a
+    # family member joins the partner's home)
     position = np.full(nc.n, -1, dtype=np.int64)
     position[ready] = np.arange(ready.size)
     partner = nc.partner[ready]
     source = np.where(partner >= 0, position[np.maximum(partner, 0)], -1)
     follows = (source >= 0) & (partner < ready)
     cells[follows] = cells[source[follows]]
+    at_home = _member(partner, nc.phase == Phase.HOUSED) & (source < 0)
+    home = partner[at_home]
+    cells[at_home] = np.column_stack([nc.x[home], nc.y[home]])
     model.move_newcomers(ready, cells)
     # Leaving the azc ends azc lessons and activities; ties there fade.
     stop_course(model, ready[nc.course_kind[ready] == AZC_COURSE])

@@ -40,7 +40,11 @@ YEAR_10 = 120  # model month of the "year 10" figures in the README's table
 
 @dataclass(frozen=True)
 class Target:
-    """One calibration target (a row of targets.csv)."""
+    """One calibration target (a row of targets.csv).
+
+    ``role`` is "fit" for the patterns `nieuwkomers calibrate` fits to, and
+    "check" for those kept aside to test the fitted model (`validate` reports both).
+    """
 
     id: str
     kind: str
@@ -50,6 +54,7 @@ class Target:
     high: float
     point: float
     source: str
+    role: str = "fit"
 
     def contains(self, value: float) -> bool:
         """True if ``value`` lies inside the band."""
@@ -60,8 +65,8 @@ def load_targets() -> list[Target]:
     """The calibration targets, in file order."""
     with resources.files("model").joinpath("data/targets.csv").open(encoding="utf-8") as f:
         df = pd.read_csv(f)
-    return [Target(r.id, r.kind, r.what, r.measured_as, float(r.low), float(r.high), float(r.point), r.source)
-            for r in df.itertuples()]
+    return [Target(r.id, r.kind, r.what, r.measured_as, float(r.low), float(r.high), float(r.point), r.source,
+                   r.role) for r in df.itertuples()]
 
 
 @dataclass(frozen=True)
@@ -109,6 +114,11 @@ SCENARIOS: dict[str, Scenario] = {
 Tables = Mapping[str, pd.DataFrame]  # scenario name -> newcomer snapshots of one seed
 
 
+def _asylum_applicants(newcomers: pd.DataFrame) -> pd.DataFrame:
+    """Those who came to ask for asylum themselves (not family members who followed a permit holder)."""
+    return newcomers[~newcomers["nareiziger"].astype(bool)]
+
+
 def _adults_with_permit(newcomers: pd.DataFrame) -> pd.DataFrame:
     return newcomers[(newcomers["status"] == "permit") & (newcomers["age"] >= ADULT_AGE) & (newcomers["age"] < PENSION_AGE)]
 
@@ -125,14 +135,14 @@ def _last(newcomers: pd.DataFrame) -> pd.DataFrame:
 
 
 def mean_wait(newcomers: pd.DataFrame) -> float:
-    """Mean months from arrival to the decision, among those decided by the last snapshot."""
-    last = _last(newcomers)
+    """Mean months from arrival to the decision, among applicants decided by the last snapshot."""
+    last = _asylum_applicants(_last(newcomers))
     return float(last.loc[last["status"] != "asylum", "months_in_asylum"].mean())
 
 
 def relocations_per_year(newcomers: pd.DataFrame) -> float:
-    """Moves between reception centres per year spent in them (asylum and waiting for a house)."""
-    last = _last(newcomers)
+    """Moves between reception centres per year applicants spent in them (asylum and waiting for a house)."""
+    last = _asylum_applicants(_last(newcomers))
     years = last["months_in_azc"].sum() / 12.0
     return float(last["relocations"].sum() / years) if years else float("nan")
 
@@ -140,6 +150,25 @@ def relocations_per_year(newcomers: pd.DataFrame) -> float:
 def share_in_window(newcomers: pd.DataFrame, column: str, low: int, high: int) -> float:
     """Share of ``column`` among adult permit holders in a months-since-permit window."""
     return float(_window(newcomers, low, high)[column].mean())
+
+
+def ratio_between_groups(newcomers: pd.DataFrame, column: str, grouping: str, numerator: str,
+                         denominator: str, low: int, high: int) -> float:
+    """Mean of ``column`` in one group over its mean in another, among adult permit holders in a window.
+
+    For example women's employment over men's (``grouping="gender"``), or the
+    Dutch of those who arrived at 45+ over those who arrived at 18-24.
+    """
+    window = _window(newcomers, low, high)
+    by_group = window.groupby(grouping, observed=True)[column].mean()
+    if numerator not in by_group or denominator not in by_group or by_group[denominator] == 0:
+        return float("nan")
+    return float(by_group[numerator] / by_group[denominator])
+
+
+def isolated_share(newcomers: pd.DataFrame, low: int, high: int) -> float:
+    """Share without an active tie with a resident among adult permit holders in a window."""
+    return float((_window(newcomers, low, high)["resident_ties"] == 0).mean())
 
 
 def parttime_share(newcomers: pd.DataFrame, low: int = 54, high: int = 66) -> float:
@@ -258,6 +287,14 @@ MEASURES: dict[str, Callable[[Tables], float]] = {
     "welfare_early": _welfare(12, 36),
     "welfare_long": _welfare(90, 108),
     "municipal_spread": _fact(municipal_spread),
+    "women_men42": _fact(lambda t: ratio_between_groups(t, "employed", "gender", "female", "male", 36, 54)),
+    "women_men84": _fact(lambda t: ratio_between_groups(t, "employed", "gender", "female", "male", 72, 96)),
+    "isolated48": _fact(lambda t: isolated_share(t, 36, 60)),
+    "isolation_lasts": _fact(lambda t: isolated_share(t, 84, 108) - isolated_share(t, 36, 60)),
+    "exam48": _fact(lambda t: share_in_window(t, "exam_passed", 45, 57)),
+    "exempt48": _fact(lambda t: share_in_window(t, "exempted", 45, 57)),
+    "fined48": _fact(lambda t: float((_window(t, 45, 57)["fined_count"] > 0).mean())),
+    "language_age": _fact(lambda t: ratio_between_groups(t, "language_score", "age_group", "45+", "18-24", 36, 60)),
     "plan_early": _effect("plan", 12, 36),
     "plan_fade": _effect("plan", 60, 96),
     "job_search": _effect("plan", 9, 15),

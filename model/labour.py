@@ -48,8 +48,7 @@ LANGUAGE_SLOPE = 0.6  # how sharply hiring falls below the requirement
 UNRECOGNISED_LEVEL = 1  # highly educated without recognised diplomas compete for middle jobs at most
 REFERRAL_BOOST = 0.2  # per active tie with an employed resident, up to two
 STUDENT_SEARCH = 0.2  # students look for a side job at most (assumption)
-CARE_DUTY_SEARCH = 0.35  # search effort with young children and no childcare
-CHILDCARE_SEARCH = 0.5  # with the plan's childcare (study §3.4 I)
+CARE_DUTY_SEARCH = 0.2  # search effort with a child under school age and no childcare (assumption: young children go with being unable to work, van der Zwan & van Tubergen 2024)
 ASYLUM_WEEKS_LIMIT = 24 / 52  # 2013: asylum seekers may work 24 weeks a year
 PART_TIME_JOB_HOURS = (20.0, 34.0)  # hours/week of a part-time job, uniform (assumption; below FULLTIME_HOURS)
 FULL_TIME_JOB_HOURS = (36.0, 40.0)  # hours/week of a full-time job, uniform (assumption; above FULLTIME_HOURS)
@@ -119,9 +118,17 @@ def hire_probability(base, willingness, subsidy_boost, fit, referrals, know_how)
 
 
 def brokered(model: IntegrationModel, who: np.ndarray) -> np.ndarray:
-    """Who of ``who`` has a job coach: a running plan, or municipal direction once housed."""
+    """Who of ``who`` has a job coach: a running plan, or municipal direction once housed.
+
+    Once housed, the municipality coaches people on bijstand: when a partner
+    earns enough for the household to leave the benefit, the coaching of the
+    other partner stops with it (Razenberg, Kahmann & de Gruijter 2018: the
+    trajectory of women is broken off when their husband finds a job).
+    """
     nc = model.nc
-    return nc.in_plan[who] | (model.municipal_direction & (nc.phase[who] == Phase.HOUSED))
+    housed = nc.phase[who] == Phase.HOUSED
+    coach = nc.in_plan[who] | (model.municipal_direction & housed)
+    return coach & (~housed | nc.on_welfare[who])
 
 
 def know_how(model: IntegrationModel, who: np.ndarray, coached: np.ndarray | None = None,
@@ -213,8 +220,7 @@ def search_effort(model: IntegrationModel, who: np.ndarray, employable: np.ndarr
     ``employable``: `employability` of ``who``, if the caller has it already.
     """
     nc = model.nc
-    care = np.where(nc.in_plan[who], CHILDCARE_SEARCH, CARE_DUTY_SEARCH)
-    effort = np.where(nc.care_duties[who], care, 1.0) * nc.in_labour_force[who]
+    effort = np.where(nc.care_duties[who], CARE_DUTY_SEARCH, 1.0) * (nc.in_labour_force[who] & ~nc.homemaker[who])
     effort *= WELLBEING_SEARCH[0] + WELLBEING_SEARCH[1] * nc.wellbeing[who]
     phase = nc.phase[who]
     # Little point in working when most of the pay goes to COA, for 24 weeks a year.
@@ -313,14 +319,14 @@ def hours_cap(model: IntegrationModel, who: np.ndarray) -> np.ndarray:
     """Most hours a week each of ``who`` can work.
 
     A 2013 course three times a week leaves no room for a full-time job
-    (study §3.2 Probleem 3); a plan combines course and work (study §3.4 I). Care duties without
-    childcare cap hours too.
+    (study §3.2 Probleem 3); a plan combines course and work (study §3.4 I). Care duties
+    (a child under school age and no childcare, `model.households`) cap hours too.
     """
     nc = model.nc
     kind, plan = nc.course_kind[who], nc.in_plan[who]
     rigid = (kind != NO_COURSE) & ~plan & ((kind == MARKET_COURSE) | (not model.municipal_direction))
     cap = np.where(rigid, COURSE_HOURS_CAP, FULL_TIME_JOB_HOURS[1])
-    return np.where(nc.care_duties[who] & ~plan, np.minimum(cap, CARE_HOURS_CAP), cap)
+    return np.where(nc.care_duties[who], np.minimum(cap, CARE_HOURS_CAP), cap)
 
 
 def adjust_hours(model: IntegrationModel) -> None:

@@ -52,7 +52,6 @@ PRACTICE_SCALE = 5.0  # the same for everyday practice: immersion keeps paying a
 MAX_SCORE = 5.99  # top of C1: the scale ends there
 EDUCATION_LEARNABILITY = np.array([0.6, 0.85, 1.0, 1.2])  # by education: none, low, middle, high
 ILLITERATE_LEARNABILITY = 0.35  # assumption: without reading, classes teach little
-AGE_SLOPE = 0.012  # learnability lost per year of age over LEARNING_AGE (assumption)
 AZC_COURSE_QUALITY = 0.65  # assumption: lessons by COA and volunteers, small groups
 MARKET_QUALITY_SPREAD = 0.3  # market quality is uniform in mean +/- this (uneven, study §3.2 Probleem 1)
 COURSE_PRICE_EUR_PER_HOUR = 10.0  # assumption: EUR 10,000 loan buys ~1,000 hours
@@ -62,8 +61,7 @@ EXTRA_HOURS_PER_MONTH = 25.0  # how fast `extra_course_hours` are delivered
 INTENSITY_EXPONENT = 0.95  # within a month, hours beyond a regular course count less (fatigue)
 REFERENCE_HOURS = 40.0  # hours/month at which an hour counts fully
 COURSE_QUALITY_EFFECT = 0.3  # how much a municipality's implementation quality shows in its courses
-LEARNING_AGE = 25.0  # learning slows with each year of age after this (assumption)
-MIN_AGE_FACTOR = 0.5  # age takes at most half of learnability (assumption)
+LEARNING_AGE = 25.0  # learning slows with each year of age after this (Schepens, van Hout & van der Slik 2022)
 WELLBEING_LEARNING = (0.5, 0.5)  # learnability factor = a + b * wellbeing: low wellbeing takes up to half
 MIN_COURSE_QUALITY = 0.05  # even the worst course teaches a little
 
@@ -88,16 +86,23 @@ def cefr_level(score: np.ndarray) -> np.ndarray:
     return clip(np.floor(score), 0, 5).astype(np.int8)
 
 
-def learnability(education, literate, age, wellbeing) -> np.ndarray:
+def learnability(education, literate, age, wellbeing, age_decline: float = 0.035) -> np.ndarray:
     """How much a learner takes from an hour of class or practice (1 = typical).
 
     Higher education helps, not reading hurts a lot, age slows learning, and
     low wellbeing (trauma, stress, debt) takes away up to half (the vicious
     circle in study §3.2 Probleem 3).
+
+    Age: learning speed falls by ``age_decline`` (relative) per year of age
+    after `LEARNING_AGE` (``age_learning_decline``): Dutch learners' scores
+    decline steadily with age of arrival from about 25 (Schepens, van Hout &
+    van der Slik 2022, 56,024 learners of Dutch), and Syrian permit holders
+    aged 45 and over rate their Dutch 4 of 10 where those under 25 rate it 7
+    (SCP 2020), about -1.85% per year of age.
     """
     edu = EDUCATION_LEARNABILITY[np.asarray(education, dtype=int)]
     lit = np.where(literate, 1.0, ILLITERATE_LEARNABILITY)
-    age_factor = clip(1.0 - AGE_SLOPE * np.maximum(0.0, np.asarray(age) - LEARNING_AGE), MIN_AGE_FACTOR, 1.0)
+    age_factor = np.exp(-age_decline * np.maximum(0.0, np.asarray(age) - LEARNING_AGE))
     return edu * lit * age_factor * (WELLBEING_LEARNING[0] + WELLBEING_LEARNING[1] * np.asarray(wellbeing))
 
 
@@ -178,7 +183,7 @@ def enrol(model: IntegrationModel) -> None:
     """Start the courses that are due this month, by regime."""
     nc, month, rng = model.nc, model.month, model.rng
     phase = nc.phase
-    idle = (nc.course_kind == NO_COURSE) & ~nc.exam_passed
+    idle = (nc.course_kind == NO_COURSE) & ~(nc.exam_passed | nc.exempted)
     due = nc.course_start_month
     ready = idle & (due >= 0) & (due <= month)
 
@@ -230,7 +235,7 @@ def schedule_course_after_housing(model: IntegrationModel, housed: np.ndarray) -
     A plan's course already runs from the permit on.
     """
     nc = model.nc
-    who = housed[~nc.in_plan[housed] & ~nc.exam_passed[housed]]
+    who = housed[~nc.in_plan[housed] & ~(nc.exam_passed | nc.exempted)[housed]]
     if model.municipal_direction:
         delay = np.ones(who.size)
     else:
@@ -294,7 +299,7 @@ def learn(model: IntegrationModel, attendance: np.ndarray, practice: np.ndarray)
         nc.language_score,
         intensity_adjusted(attended) * nc.course_quality * (kind != NO_COURSE),
         practice,
-        learnability(nc.education, nc.literate, age, nc.wellbeing),
+        learnability(nc.education, nc.literate, age, nc.wellbeing, model.age_learning_decline),
         model.language_learning_rate,
         model.practice_rate,
         EDUCATION_LEARNABILITY[nc.education],
@@ -316,7 +321,7 @@ def learn_to_read(model: IntegrationModel, kind: np.ndarray, attendance: np.ndar
 def end_courses(model: IntegrationModel) -> None:
     """Courses end when their goal is reached or their time is up.
 
-    A passed exam ends the course, unless a follow-up course (positive
+    A passed exam (or an exemption) ends the course, unless a follow-up course (positive
     incentives) or a plan aiming higher keeps it going; supervised courses
     end when the person's public course funding is used up.
     """
@@ -326,6 +331,6 @@ def end_courses(model: IntegrationModel) -> None:
     follow = nc.followup_months > 0
     nc.followup_months -= follow
     plan_aims_higher = nc.in_plan & (nc.education >= Education.MIDDLE) & (nc.language_score < B1_LEVEL)
-    done = running & nc.exam_passed & ~follow & ~plan_aims_higher
+    done = running & (nc.exam_passed | nc.exempted) & ~follow & ~plan_aims_higher
     spent = running & (kind == SUPERVISED_COURSE) & ~supervised_budget_left(model)
     stop_course(model, flatnonzero(done | spent))

@@ -25,6 +25,7 @@ from model import (
     asylum,
     contacts,
     exam,
+    households,
     labour,
     language,
     plans,
@@ -127,7 +128,10 @@ class IntegrationModel(mesa.Model):
         benefit_sanction: bool | None = None,
         exam_deadline_months: int | None = None,
         exam_level: str | None = None,
+        exam_rules: str | None = None,
         employer_subsidy: float | None = None,
+        plan_gender_attention: bool | None = None,
+        childcare_access: float | None = None,
         municipality_quality_spread: float | None = None,
         course_hours_per_month: float | None = None,
         azc_course_hours_per_month: float | None = None,
@@ -135,6 +139,7 @@ class IntegrationModel(mesa.Model):
         supervised_course_quality: float | None = None,
         course_search_months: float | None = None,
         language_learning_rate: float | None = None,
+        age_learning_decline: float | None = None,
         practice_rate: float | None = None,
         work_course_conflict: float | None = None,
         practice_work_weight: float | None = None,
@@ -163,15 +168,18 @@ class IntegrationModel(mesa.Model):
         scar_recovery_rate: float | None = None,
         relocation_scar_months: float | None = None,
         share_outside_labour_force: float | None = None,
+        share_homemaker: float | None = None,
         diploma_recognition_rate: float | None = None,
         recognition_with_help: float | None = None,
         plan_months: int | None = None,
         startpunt_newcomer_visit: float | None = None,
         startpunt_course_uptake: float | None = None,
         course_loan_eur: float | None = None,
+        health_exemption_rate: float | None = None,
         exam_attempt_rate: float | None = None,
         encounter_rate: float | None = None,
         tie_decay: float | None = None,
+        tie_upkeep: float | None = None,
         startpunt_distance_decay: float | None = None,
         share_low_literate_residents: float | None = None,
         share_unemployed_residents: float | None = None,
@@ -288,10 +296,11 @@ class IntegrationModel(mesa.Model):
         """One month for everyone, in the order a month happens."""
         self.month += 1
         self.queue_counts = dict.fromkeys(QUEUE_COUNTS, 0)
-        self._arrive()
+        family = self._arrive()
 
         new_permits = self._decide()
-        plans.start_plans(self, new_permits)
+        households.schedule_partners(self, new_permits)
+        plans.start_plans(self, np.concatenate([new_permits, family]))
         relocated = asylum.relocate(self)
         housed = asylum.house(self)
         reception.assign_places(self)
@@ -301,6 +310,7 @@ class IntegrationModel(mesa.Model):
         met_at_startpunt = startpunten.open_doors(self)
         language.enrol(self)
         activities.volunteer_and_train(self)
+        households.tend_children(self)
         plans.follow_plans(self)
 
         labour.job_loss(self)
@@ -315,6 +325,7 @@ class IntegrationModel(mesa.Model):
         attended = language.learn(self, exam.attendance(self), language.everyday_practice(self, ties))
         language.end_courses(self)
         exam.sit_exams(self)
+        exam.grant_health_exemptions(self)
         fined = exam.face_deadlines(self)
         exam.sanction_non_cooperation(self)
 
@@ -328,15 +339,24 @@ class IntegrationModel(mesa.Model):
         self.datacollector.collect(self)
         self.queues.append(queue_row(self))
 
-    def _arrive(self) -> None:
+    def _arrive(self) -> np.ndarray:
+        """This month's asylum applicants, and family members who follow a permit holder (returned)."""
         k = asylum.arrivals_this_month(self)
-        if k == 0:
-            return
-        nc = self.nc
-        rows = nc.add(k)
-        asylum.draw_newcomers(self, rows)
-        cells = self.grid._cells
-        agents = Newcomer.create_agents(self, k, index=range(rows.start, rows.stop),
+        if k:
+            rows = self.nc.add(k)
+            asylum.draw_newcomers(self, rows)
+            self._place_new_agents(rows)
+        sponsors = households.sponsors_due(self)
+        if sponsors.size == 0:
+            return sponsors
+        rows = self.nc.add(sponsors.size)
+        asylum.draw_family_members(self, rows, sponsors)
+        self._place_new_agents(rows)
+        return np.arange(rows.start, rows.stop)
+
+    def _place_new_agents(self, rows: slice) -> None:
+        nc, cells = self.nc, self.grid._cells
+        agents = Newcomer.create_agents(self, rows.stop - rows.start, index=range(rows.start, rows.stop),
                                         cell=[cells[xy] for xy in zip(nc.x[rows].tolist(), nc.y[rows].tolist(),
                                                                       strict=True)])
         nc.uid[rows] = [agent.unique_id for agent in agents]

@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from model.contacts import ACTIVE_TIE
 from model.fastnp import mean
+from model.households import HOUSEHOLD_KINDS
 from model.language import cefr_level
 from model.population import (
     A2_LEVEL,
@@ -77,6 +78,7 @@ METRICS: dict[str, Metric] = {
         Metric("share_a2_plus", "Dutch at A2 or higher", "share", True, +1),
         Metric("share_b1_plus", "Dutch at B1 or higher", "share", True, +1),
         Metric("share_exam_passed", "Passed the civic-integration exam", "share", True, +1),
+        Metric("share_exempted", "Exempted from the exam (effort, literacy or health)", "share", False, 0),
         Metric("share_fined", "Fined at least once", "share", False, -1),
         Metric("mean_debt_eur", "Mean debt from fines and loans", "EUR", True, -1),
         Metric("share_isolated", "Isolated (no active tie with a resident)", "share", True, -1),
@@ -97,8 +99,11 @@ NEWCOMER_TABLE_COLUMNS: tuple[str, ...] = (
     "employed", "hours_per_week", "job_matches_education", "volunteering", "on_welfare",
     "exam_passed", "fined_count", "debt_eur", "resident_ties", "wellbeing", "has_plan",
     "used_startpunt",
-    # beyond the headline outcomes: what validation and the app need
-    "housed", "path", "x", "y", "relocations", "months_in_azc", "months_to_first_job", "course_hours", "kansrijk", "care_duties",
+    # beyond the headline outcomes: who they are (the groups of the "for whom" tables) and what
+    # validation and the app need
+    "exempted", "age_group", "household", "nareiziger", "homemaker",
+    "housed", "path", "x", "y", "relocations", "months_in_azc", "months_to_first_job", "course_hours", "kansrijk",
+    "care_duties",
 )
 
 
@@ -118,6 +123,7 @@ NEWCOMER_MEASURES: dict[str, Callable[[Mapping], object]] = {
     "share_a2_plus": lambda t: t["language_score"] >= A2_LEVEL,
     "share_b1_plus": lambda t: t["language_score"] >= B1_LEVEL,
     "share_exam_passed": lambda t: t["exam_passed"],
+    "share_exempted": lambda t: t["exempted"],
     "share_fined": lambda t: t["fined_count"] > 0,
     "mean_debt_eur": lambda t: t["debt_eur"],
     "share_isolated": lambda t: t["resident_ties"] == 0,
@@ -137,7 +143,7 @@ def compute_metrics(model: IntegrationModel) -> dict[str, float]:
         "employed": nc.employed, "hours_per_week": nc.hours_per_week,
         "job_matches_education": nc.job_matches_education, "volunteering": nc.volunteering,
         "on_welfare": nc.on_welfare, "language_score": nc.language_score,
-        "exam_passed": nc.exam_passed, "fined_count": nc.fined_count,
+        "exam_passed": nc.exam_passed, "exempted": nc.exempted, "fined_count": nc.fined_count,
         "debt_eur": nc.debt_eur, "resident_ties": ties, "wellbeing": nc.wellbeing,
     }
     n_permit = int(np.count_nonzero(permit))
@@ -179,7 +185,17 @@ def path_codes(phase, employed, volunteering_or_placed, in_course) -> np.ndarray
 
 
 #: Columns of the newcomer table that hold names; `newcomer_columns` gives them as codes.
-NAMED_COLUMNS: tuple[str, ...] = ("policy", "status", "gender", "education", "municipality", "cefr", "path")
+NAMED_COLUMNS: tuple[str, ...] = ("policy", "status", "gender", "education", "municipality", "cefr", "path",
+                                   "age_group", "household")
+
+#: Age groups on arrival (the "for whom" tables group by age on arrival, so a person keeps their group).
+AGE_GROUPS = ("18-24", "25-34", "35-44", "45+")
+AGE_GROUP_STARTS = (18.0, 25.0, 35.0, 45.0)
+
+
+def age_group_codes(age_at_arrival) -> np.ndarray:
+    """Index into `AGE_GROUPS` of each age on arrival."""
+    return (np.searchsorted(AGE_GROUP_STARTS, np.asarray(age_at_arrival), side="right") - 1).clip(0).astype(np.int8)
 
 
 @dataclass
@@ -291,6 +307,11 @@ def newcomer_columns(model: IntegrationModel) -> NewcomerColumns:
         "wellbeing": nc.wellbeing.copy(),
         "has_plan": nc.plan_end_month >= 0,  # has or had a plan (a plan runs plan_months)
         "used_startpunt": nc.used_startpunt.copy(),
+        "exempted": nc.exempted.copy(),
+        "age_group": age_group_codes(nc.age_at_arrival),
+        "household": nc.household_kind.copy(),
+        "nareiziger": nc.nareiziger.copy(),
+        "homemaker": nc.homemaker.copy(),
         "housed": phase == Phase.HOUSED,
         "path": path_codes(phase, nc.employed, nc.volunteering | (nc.placement_months > 0),
                            nc.course_kind != NO_COURSE),
@@ -305,5 +326,5 @@ def newcomer_columns(model: IntegrationModel) -> NewcomerColumns:
     }
     names = {"policy": (model.policy,), "status": tuple(STATUS_NAMES), "gender": ("male", "female"),
              "education": EDUCATION_NAMES, "municipality": (*model.municipality_names, ""),
-             "cefr": CEFR_NAMES, "path": PATHS}
+             "cefr": CEFR_NAMES, "path": PATHS, "age_group": AGE_GROUPS, "household": HOUSEHOLD_KINDS}
     return NewcomerColumns(arrays, names)

@@ -341,9 +341,25 @@ PARAMS: dict[str, Param] = {
         _p("exam_level", "A2", ("A2", "B1"), "", "Language level of the exam",
            "lever; A2 under the 2013 law (study §3.2 Probleem 1), B1 since 2022",
            "levers", lever=True),
+        _p("exam_rules", "2013", ("2013", "2021"), "",
+           "Rules at the end of the exam term",
+           "lever; '2013': an extension after 300 course hours and two attempts, an exemption after 600 "
+           "hours and four attempts or 600 hours of literacy classes (Regeling inburgering 2013 art. "
+           "2.4b-2.4c); '2021': no exemption for effort, the B1 route lowered to A2 after 600 hours of "
+           "lessons (Wet inburgering 2021 art. 17)", "levers", lever=True),
         _p("employer_subsidy", 0.0, (0.0, 1.0), "share of wage cost",
            "Wage-cost subsidy to employers who hire a newcomer",
            "lever; study §3.4 III, note 84 (subsidise employers who offer a workplace)",
+           "levers", lever=True),
+        _p("plan_gender_attention", False, None, "",
+           "A personal plan gives gender-specific attention: childcare for parents of young children, "
+           "and outreach to women who do not look for work",
+           "lever; study §3.4 I, note 74 (Razenberg, Kahmann & de Gruijter 2018): attention to women "
+           "with care duties in the plan", "levers", lever=True),
+        _p("childcare_access", 0.15, (0.0, 1.0), "share 0-1",
+           "Chance a parent of a child under school age finds childcare without a plan's help",
+           "lever; assumption: childcare for parents in integration (a 'sociaal-medische indicatie') "
+           "is the municipality's choice and few refugee mothers used it (Razenberg et al. 2018)",
            "levers", lever=True),
         _p("municipality_quality_spread", 0.75, (0.0, 1.0), "share 0-1",
            "How much municipalities differ in implementation quality",
@@ -373,12 +389,24 @@ PARAMS: dict[str, Param] = {
         _p("language_learning_rate", 0.0135, (0.0, 0.05), "score per effective hour",
            "Language gained per effective course hour at the start",
            "calibrated: +100 course hours -> +8.5% proficiency (Foged & van der Werf "
-           "2023, Labour Economics 84:102366)", "language", prior=Prior(0.009, 0.018, 'Foged & van der Werf (2023): +8.5% per 100 hours, 95% CI about 6-11%'), calibrated=True),
+           "2023, Labour Economics 84:102366)", "language", prior=Prior(0.009, 0.024, 'Foged & van der Werf (2023) fix the relative gain of +100 hours '
+                                   '(+8.5%, 95% CI about 6-11%, the language_hours target), not the speed itself; '
+                                   'the range allows the exam targets to be met with a steeper age gradient'),
+           calibrated=True),
+        _p("age_learning_decline", 0.035, (0.0, 0.1), "per year of age",
+           "Relative loss of language-learning speed per year of age after 25",
+           "SCP (2020), Syrische statushouders op weg in Nederland, 'Nederlandse taal': those aged 45+ rate "
+           "their Dutch 4 of 10, those aged 15-24 7 of 10, about -1.85% a year over 30 years; Schepens, van "
+           "Hout & van der Slik (2022), Studies in Second Language Acquisition: proficiency in Dutch declines "
+           "monotonically with age of arrival from about 25; calibrated to language_age (model/data/targets.csv)",
+           "language", prior=Prior(0.015, 0.06, "from the SCP (2020) gradient of -1.85% a year in attained "
+                                    "(self-rated) Dutch to three times it: practice and the diminishing returns of "
+                                    "the score damp what a slower learning speed does to the level reached"), calibrated=True),
         _p("practice_rate", 0.03, (0.0, 0.5), "score per month",
            "Language gained per month from full everyday practice (work, ties)",
            "assumption: practice matters as much as classes in the long run "
            "(study §3.2 Probleem 3); calibrated with exam36 and the catch-up effect band (model/data/targets.csv)",
-           "language", prior=Prior(0.015, 0.045), calibrated=True),
+           "language", prior=Prior(0.015, 0.06), calibrated=True),
         _p("work_course_conflict", 0.4, (0.0, 1.0), "share 0-1",
            "Share of course hours missed with a full-time job (less with fewer hours)",
            "Arendt (2022), J. Popul. Econ. 35:169-196: a Danish work-first reform raised "
@@ -487,6 +515,14 @@ PARAMS: dict[str, Param] = {
            "the ceiling band of model/data/targets.csv: employment of comparable residents "
            "(same age and education) is about 70-75% (CBS), so about a quarter to a fifth stay "
            "outside the labour force whatever a policy does", "labour", prior=Prior(0.15, 0.29, "comparable residents' employment of 70-75% (CBS) leaves 15-29% outside, allowing for refugees' worse health"), calibrated=True),
+        _p("share_homemaker", 0.7, (0.0, 1.0), "share 0-1",
+           "Women in a couple who do not look for paid work while their partner is here (role expectations)",
+           "Razenberg, Kahmann & de Gruijter (2018) and SCP (2018, 2020): besides care for young children, "
+           "role expectations in the household keep many refugee women from looking for work; the number "
+           "is calibrated to women_men42 (model/data/targets.csv)", "households",
+           prior=Prior(0.4, 0.95, "WODC (2023): two thirds of Syrian women were not active on the labour "
+                       "market in 2022, for care of the household, study or illness; of those without work "
+                       "four in ten wanted work but could not (van der Zwan et al. 2024)"), calibrated=True),
         _p("diploma_recognition_rate", 0.25, (0.0, 1.0), "share 0-1",
            "Share of higher diplomas recognised without help",
            "assumption: few refugees get their diplomas recognised (SER 2016)", "labour"),
@@ -513,6 +549,12 @@ PARAMS: dict[str, Param] = {
            "DUO loan for the course (forgiven only if passed on time)",
            "study §3.2 Probleem 1: up to EUR 10,000, a gift only if passed in 3 years",
            "exam"),
+        _p("health_exemption_rate", 0.015, (0.0, 1.0), "per month",
+           "Monthly chance a permit holder with a lasting health problem is exempted from the exam",
+           "Besluit inburgering 2013 art. 2.8: exempted when unable to meet the obligation within five "
+           "years; calibrated to exempt48 (CBS 2019: 19% exempted about four years after the permit)",
+           "exam", prior=Prior(0.005, 0.04, "from a medical exemption after several years to one within "
+                               "the first years of the term"), calibrated=True),
         _p("exam_attempt_rate", 0.25, (0.0, 1.0), "per month",
            "Monthly chance a learner near the level sits the exam",
            "assumption", "exam"),
@@ -524,6 +566,14 @@ PARAMS: dict[str, Param] = {
         _p("tie_decay", 0.15, (0.0, 1.0), "per month",
            "Monthly loss of tie strength without contact",
            "assumption: a tie not refreshed fades within about a year", "contacts"),
+        _p("tie_upkeep", 0.1, (0.0, 1.0), "per month",
+           "Monthly chance a tie is kept up privately once the setting that carried it has ended, at full ease",
+           "Burt (2002), 'Bridge decay', Social Networks 24: nine in ten bridging ties are gone a year "
+           "later; Roberts & Dunbar (2015), Human Nature 26: friendships decay once the shared setting "
+           "ends unless contact is kept up; calibrated to isolated48 (SCP 2020, model/data/targets.csv)",
+           "contacts", prior=Prior(0.03, 0.25, "from ties that nearly all lapse within a year (Burt 2002) "
+                                   "to a kept-up friendship every few months (Roberts & Dunbar 2015)"),
+           calibrated=True),
         _p("startpunt_distance_decay", 8.0, (0.5, 100.0), "cells",
            "Distance over which startpunt visits halve",
            "assumption; study kader 3.7: they must be where people regularly come",

@@ -4,8 +4,10 @@ From the permit on, the municipality makes a plan with each newcomer after a
 capacity scan. The plan combines language, work and education at the same
 time: its course starts at once and does not cap working hours; the highly
 educated get a fast-track course, help to have their diplomas recognised and a
-placement; those who cannot read start with literacy classes and volunteering;
-women with care duties get childcare. A plan runs for ``plan_months``
+placement; those who cannot read start with literacy classes and volunteering.
+With gender-specific attention (``plan_gender_attention``, note 74) it
+arranges childcare for parents of young children and reaches out to women who
+do not look for work (`model.households`). A plan runs for ``plan_months``
 (the three-year integration term); then its coach, placements and childcare
 stop. The rules for each part live where the
 mechanism is (`language`, `labour`, `activities`); this module starts plans
@@ -20,6 +22,7 @@ import numpy as np
 
 from model.capacity import first_in_line, in_agents
 from model.fastnp import flatnonzero
+from model.households import arrange_childcare, encourage_work
 from model.labour import place
 from model.population import Education, Phase
 from model.state import StateColumn
@@ -28,6 +31,7 @@ if TYPE_CHECKING:
     from model.model import IntegrationModel
 
 RECOGNITION_MONTHS = 6  # months from plan to diploma decision (assumption)
+ATTENTION_OUTREACH = 0.02  # monthly chance a homemaker in a plan with gender-specific attention starts looking for work (assumption)
 PLACEMENT_AFTER_MONTHS = 4  # plan offers a placement after a few months without work
 
 # The personal plan (see model.state).
@@ -81,3 +85,7 @@ def follow_plans(model: IntegrationModel) -> None:
     ready = plan & (nc.phase == Phase.HOUSED) & ~nc.employed
     ready &= (month - nc.housed_month) >= PLACEMENT_AFTER_MONTHS
     place(model, flatnonzero(ready))
+    if model.plan_gender_attention:  # study note 74: childcare, and outreach to women who stay at home
+        in_plan = flatnonzero(plan)
+        arrange_childcare(model, in_plan)
+        encourage_work(model, in_plan, ATTENTION_OUTREACH)

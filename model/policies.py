@@ -37,6 +37,7 @@ _TWO_TRACK = {
     "work_access_month": 0,
     "asylum_earnings_kept": 0.75,
     "personal_plan": True,
+    "plan_gender_attention": True,
     "municipal_direction": True,
 }
 _STARTPUNTEN = {"startpunten_per_municipality": 2}
@@ -114,12 +115,14 @@ _POLICY_LIST = [
             "personal_plan": True,
             "municipal_direction": True,
             "exam_level": "B1",
+            "exam_rules": "2021",
             "benefit_sanction": True,
         },
         "The law the Netherlands adopted later (Wet inburgering 2021, in force from "
         "January 2022). Assumed here: municipalities make a personal plan (PIP) after a "
         "broad intake and buy and supervise the courses (no DUO loan for asylum "
-        "migrants); the target level is B1; fines of up to EUR 1,250 remain; the "
+        "migrants); the target level is B1, lowered to A2 after 600 hours of lessons, and there "
+        "is no exemption for effort; fines of up to EUR 1,250 remain; the "
         "municipality may cut welfare for non-co-operation. Not modelled: the 'Z-route' "
         "for those who cannot reach B1 and the pre-integration that COA offers after the "
         "permit. It adopts track 2 of the study (study §3.4 I, note 74) and its call for local direction "

@@ -17,7 +17,7 @@ from functools import cache
 import numpy as np
 
 #: The modules that own newcomer state, in the order their columns are listed.
-OWNERS = ("asylum", "language", "labour", "activities", "scarring", "exam", "welfare",
+OWNERS = ("asylum", "households", "language", "labour", "activities", "scarring", "exam", "welfare",
           "contacts", "wellbeing", "plans", "startpunten", "reception")
 
 

@@ -1,4 +1,4 @@
-"""Welfare and public money: bijstand, reception, courses, plans, startpunten, subsidies; tax returned.
+"""Welfare and public money: bijstand, reception, courses, plans, startpunten, childcare, subsidies; tax returned.
 
 Bijstand tops up a housed permit holder's own net income to the social
 minimum; any top-up counts as being on welfare (CBS). Public cost and fiscal
@@ -8,12 +8,13 @@ policies is what an analyst compares.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from model.exam import BENEFIT_CUT_SHARE
+from model.households import SCHOOL_AGE_MONTHS
 from model.population import AZC_COURSE, PENSION_AGE, SUPERVISED_COURSE, Phase
 from model.state import StateColumn
 
@@ -33,6 +34,7 @@ PLAN_CASE_EUR_PER_MONTH = 100.0  # case management per plan holder (assumption)
 STARTPUNT_EUR_PER_MONTH = 15000.0  # rent, staff and courses of one hub (assumption)
 PLACEMENT_EUR_PER_MONTH = 300.0  # coaching a placement (assumption)
 SUBSIDY_MONTHS = 12  # the wage-cost subsidy runs for the first year of a job
+CHILDCARE_EUR_PER_MONTH = 900.0  # public cost of a childcare place for a child under four (assumption: a full-time place costs about EUR 1,100 a month; the allowance pays most of it at low incomes)
 
 # Bijstand (see model.state).
 NEWCOMER_STATE = {
@@ -67,13 +69,13 @@ class Costs:
     placements: float = 0.0
     subsidies: float = 0.0
     student_finance: float = 0.0
+    childcare: float = 0.0
     fiscal_return: float = 0.0
 
     @property
     def public_cost(self) -> float:
-        """Everything the public pays, cumulative."""
-        return (self.reception + self.bijstand + self.courses + self.loans_forgiven + self.plans
-                + self.startpunten + self.placements + self.subsidies + self.student_finance)
+        """Everything the public pays, cumulative: every item but the fiscal return."""
+        return sum(getattr(self, f.name) for f in fields(self) if f.name != "fiscal_return")
 
     def loan_forgiven(self, amounts: np.ndarray) -> None:
         """DUO loans turned into gifts."""
@@ -105,6 +107,8 @@ def pay_and_count(model: IntegrationModel, earnings: np.ndarray, attended_hours:
     costs.plans += PLAN_CASE_EUR_PER_MONTH * int(np.count_nonzero(nc.in_plan & housed))
     costs.startpunten += STARTPUNT_EUR_PER_MONTH * len(model.world.startpunt_cells)
     costs.placements += PLACEMENT_EUR_PER_MONTH * int(np.count_nonzero(nc.placement_months > 0))
+    in_childcare = nc.has_childcare & (model.month - nc.youngest_child_month < SCHOOL_AGE_MONTHS) & (phase != Phase.DEPARTED)
+    costs.childcare += CHILDCARE_EUR_PER_MONTH * int(np.count_nonzero(in_childcare))
     new_job = nc.employed & (model.month - nc.job_start_month < SUBSIDY_MONTHS)
     costs.subsidies += model.employer_subsidy * float(earnings[new_job].sum())
     asylum = phase == Phase.ASYLUM

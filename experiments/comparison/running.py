@@ -40,7 +40,7 @@ class RunOutput:
 
 # Who the newcomers are, as opposed to what happens to them: education and literacy are left
 # out because courses and schooling change them.
-POPULATION_COLUMNS = ("id", "gender", "age", "care_duties", "kansrijk")
+POPULATION_COLUMNS = ("id", "gender", "age", "household", "kansrijk")
 
 
 def population_fingerprint(newcomers: pd.DataFrame) -> int:
