@@ -131,7 +131,7 @@ def form_ties(model: IntegrationModel, newcomer: np.ndarray, resident: np.ndarra
 def _per_meeting(value, met: np.ndarray) -> np.ndarray:
     """A per-meeting array (or one value for all) as an array over the meetings that took place."""
     value = np.asarray(value)
-    return value[met] if value.shape == met.shape else np.broadcast_to(value, met.shape)[met]
+    return value[met] if value.shape == met.shape else np.full(int(np.count_nonzero(met)), value)
 
 
 def setting_lasts(model: IntegrationModel) -> np.ndarray:
@@ -142,19 +142,22 @@ def setting_lasts(model: IntegrationModel) -> np.ndarray:
     startpunt tie is shared in a month of visiting.
     """
     nc, res = model.nc, model.res
-    setting, resident = nc.tie_setting, np.maximum(nc.tie_resident, 0)
+    setting = nc.tie_setting
+    going_on = np.empty((nc.n, len(SETTING_NAMES)), dtype=bool)  # is each kind of setting part of their month
+    going_on[:, NEIGHBOURHOOD] = True  # where they live: checked by distance below
+    going_on[:, WORK] = nc.employed
+    going_on[:, VOLUNTEERING] = nc.volunteering
+    going_on[:, PLACEMENT] = nc.placement_months > 0
+    going_on[:, STARTPUNT] = nc.visited_startpunt
+    going_on[:, COURSE] = nc.course_kind != NO_COURSE
+    lasts = np.take_along_axis(going_on, setting.astype(np.intp), axis=1) & (nc.tie_resident >= 0)
+    at_work = setting == WORK
+    same_place = nc.tie_place == np.where(at_work, nc.employer[:, None], nc.placement_employer[:, None])
+    lasts &= same_place | ~(at_work | (setting == PLACEMENT))
+    resident = np.maximum(nc.tie_resident, 0)
     near = np.maximum(np.abs(res.x[resident] - nc.x[:, None]),
                       np.abs(res.y[resident] - nc.y[:, None])) <= model.contact_radius
-    lasts = np.select(
-        [setting == NEIGHBOURHOOD, setting == WORK, setting == VOLUNTEERING, setting == PLACEMENT,
-         setting == STARTPUNT, setting == COURSE],
-        [near, nc.employed[:, None] & (nc.employer[:, None] == nc.tie_place),
-         np.broadcast_to(nc.volunteering[:, None], setting.shape),
-         (nc.placement_months[:, None] > 0) & (nc.placement_employer[:, None] == nc.tie_place),
-         np.broadcast_to(nc.visited_startpunt[:, None], setting.shape),
-         np.broadcast_to((nc.course_kind != NO_COURSE)[:, None], setting.shape)],
-        default=False)
-    return lasts & (nc.tie_resident >= 0)
+    return lasts & (near | (setting != NEIGHBOURHOOD))
 
 
 def keep_up_ties(model: IntegrationModel) -> None:
@@ -217,7 +220,7 @@ def meet_people(model: IntegrationModel, startpunt_pairs: tuple[np.ndarray, np.n
     ]).repeat(meetings, axis=0)
     boost = np.repeat(np.array([c[5] for c in channels], dtype=float), sizes).repeat(meetings)
     setting = np.repeat(np.array([c[6] for c in channels], dtype=np.int8), sizes).repeat(meetings)
-    place = np.concatenate([np.broadcast_to(c[7], c[0].shape) for c in channels]).repeat(meetings)
+    place = np.concatenate([c[7] if np.ndim(c[7]) else np.full(c[0].size, c[7]) for c in channels]).repeat(meetings)
     met = model.resident_index.random_resident_near(rng, rows[:, 1:3], rows[:, 3])
     at_hub, hub_resident = startpunt_pairs
     form_ties(model, np.concatenate([rows[:, 0], at_hub]), np.concatenate([met, hub_resident]),
