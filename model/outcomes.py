@@ -198,6 +198,54 @@ def age_group_codes(age_at_arrival) -> np.ndarray:
     return (np.searchsorted(AGE_GROUP_STARTS, np.asarray(age_at_arrival), side="right") - 1).clip(0).astype(np.int8)
 
 
+@dataclass(frozen=True)
+class Grouping:
+    """A way to split newcomers into groups, for the "for whom" tables, figures and the app.
+
+    Attributes:
+        name: The grouping's name (``--by gender``).
+        label: In plain words, for titles ("age on arrival").
+        column: The newcomer-table column it reads.
+        order: Its groups in their natural order (empty: whatever occurs, sorted).
+        names: Group name shown for a column value, where they differ ("female" -> "women").
+    """
+
+    name: str
+    label: str
+    column: str
+    order: tuple[str, ...] = ()
+    names: Mapping[str, str] | None = None
+
+    def groups(self, table: Mapping) -> np.ndarray:
+        """The group of each row of a newcomer table (or of its columns as arrays)."""
+        values = np.asarray(table[self.column]).astype(str)
+        if self.names:
+            values = np.array([self.names.get(v, v) for v in values.tolist()], dtype=object)
+        return values.astype(object)
+
+    def ordered(self, groups) -> list[str]:
+        """The groups that occur, in the natural order."""
+        present = list(dict.fromkeys(str(g) for g in groups))
+        if not self.order:
+            return sorted(present)
+        return [g for g in self.order if g in present] + sorted(g for g in present if g not in self.order)
+
+
+#: Every grouping, by name: who a policy works for.
+GROUPINGS: dict[str, Grouping] = {g.name: g for g in [
+    Grouping("gender", "gender", "gender", ("men", "women"), {"male": "men", "female": "women"}),
+    Grouping("education", "education", "education", EDUCATION_NAMES),
+    Grouping("age_group", "age on arrival", "age_group", AGE_GROUPS),
+    Grouping("household", "household", "household", HOUSEHOLD_KINDS),
+    Grouping("municipality", "municipality", "municipality"),
+]}
+
+
+def unknown_grouping_message(name: str) -> str:
+    """One line naming an unknown grouping and the valid ones."""
+    return f"unknown grouping {name!r}; choose one or more of: {', '.join(GROUPINGS)} (several: gender,education)"
+
+
 @dataclass
 class NewcomerColumns:
     """The newcomer table as plain arrays: one snapshot, or several concatenated.

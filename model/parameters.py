@@ -245,7 +245,7 @@ PARAMS: dict[str, Param] = {
     for p in [
         # --- Size and world -------------------------------------------------
         _p("n_newcomers", 1000, (1, 200_000), "persons",
-           "Newcomers (adults arriving to seek asylum)",
+           "Newcomers (adults arriving to seek asylum; partners who follow them later come on top)",
            "assumption: a cohort large enough for stable shares that still runs in about a second",
            "world"),
         _p("n_residents", 10_000, (50, 2_000_000), "agents",

@@ -39,7 +39,8 @@ def test_couples_share_procedure_centre_and_house(small):
     m.run_for(40)
     nc = m.nc
     partner = nc.partner
-    couples = np.flatnonzero(partner > np.arange(nc.n))
+    couples = np.flatnonzero((partner > np.arange(nc.n)) & ~nc.nareiziger)
+    couples = couples[~nc.nareiziger[partner[couples]]]  # arrived together: one procedure
     assert couples.size > 0
     other = partner[couples]
     assert (nc.decision_month[couples] == nc.decision_month[other]).all()
@@ -47,6 +48,32 @@ def test_couples_share_procedure_centre_and_house(small):
     housed = couples[nc.phase[couples] == Phase.HOUSED]
     assert (nc.x[housed] == nc.x[partner[housed]]).all() and (nc.y[housed] == nc.y[partner[housed]]).all()
     assert (nc.female[couples] != nc.female[other]).all()
+
+
+def test_a_partner_who_follows_arrives_after_the_permit_and_moves_in(small):
+    m = IntegrationModel(rng=3, **small)
+    m.run_for(60)
+    nc = m.nc
+    joined = np.flatnonzero(nc.nareiziger)
+    assert joined.size > 5
+    sponsor = nc.partner[joined]
+    assert (nc.partner[sponsor] == joined).all()
+    # They come after the sponsor's permit, with a permit of their own on arrival, and no asylum wait.
+    assert (nc.arrival_month[joined] > nc.permit_month[sponsor]).all()
+    assert (nc.permit_month[joined] == nc.arrival_month[joined]).all()
+    assert (nc.female[joined] != nc.female[sponsor]).all()
+    # Once both are housed they live together, in the sponsor's municipality.
+    both = (nc.phase[joined] == Phase.HOUSED) & (nc.phase[sponsor] == Phase.HOUSED)
+    assert both.any()
+    assert (nc.x[joined[both]] == nc.x[sponsor[both]]).all() and (nc.y[joined[both]] == nc.y[sponsor[both]]).all()
+    assert (nc.municipality[joined] == nc.municipality[sponsor]).all()
+
+
+def test_nobody_follows_a_rejected_applicant(small):
+    m = IntegrationModel(rng=5, recognition_rate=0.0, share_kansrijk=0.0, **small)
+    m.run_for(60)
+    assert not m.nc.nareiziger.any()
+    assert (m.nc.partner_follows_months >= 0).any()  # some had a partner who would have come
 
 
 def test_housing_follows_the_quota(small):

@@ -75,3 +75,82 @@ def test_newcomers_near_a_startpunt_visit_it_more(small):
     near = visits[dist <= np.median(dist)].mean()
     far = visits[dist > np.median(dist)].mean()
     assert near > 1.5 * far
+
+
+def _colleague_ties(m, who):
+    """Give each of ``who`` a strong tie with a colleague at their job (employer 0), and that job."""
+    nc = m.nc
+    nc.employed[who] = True
+    nc.employer[who] = 0
+    nc.tie_resident[who] = -1
+    nc.tie_strength[who] = 0.0
+    nc.tie_resident[who, 0] = np.arange(who.size)
+    nc.tie_strength[who, 0] = 1.0
+    nc.tie_setting[who, 0] = contacts.WORK
+    nc.tie_place[who, 0] = 0
+    nc.language_score[who] = 3.0  # full ease of contact
+
+
+def test_a_tie_lapses_when_its_setting_ends_unless_kept_up(small):
+    kept = {}
+    for upkeep in (0.0, 1.0):
+        m = IntegrationModel(rng=5, tie_upkeep=upkeep, **small)
+        m.run_for(30)
+        who = np.flatnonzero(m.nc.phase == Phase.HOUSED)[:40]
+        _colleague_ties(m, who)
+        assert contacts.setting_lasts(m)[who, 0].all()
+        for _ in range(12):  # still colleagues: the tie is kept up at work
+            contacts.keep_up_ties(m)
+        assert (m.nc.tie_strength[who, 0] >= contacts.ACTIVE_TIE).mean() > 0.9
+        m.nc.employed[who] = False  # the job ends; so does the setting that carried the tie
+        m.nc.employer[who] = -1
+        assert not contacts.setting_lasts(m)[who, 0].any()
+        for _ in range(24):
+            contacts.keep_up_ties(m)
+        kept[upkeep] = (m.nc.tie_strength[who, 0] >= contacts.ACTIVE_TIE).mean()
+    assert kept[0.0] < 0.05 and kept[1.0] > 0.8
+
+
+def test_colleagues_become_ties(small):
+    m = IntegrationModel(rng=6, encounter_rate=0.0, **small)
+    m.run_for(30)
+    nc = m.nc
+    who = np.flatnonzero(nc.phase == Phase.HOUSED)[:60]
+    others = np.setdiff1d(np.arange(nc.n), who)
+    nc.phase[others] = Phase.DEPARTED  # only these meet anyone this month
+    nc.volunteering[who] = False
+    nc.placement_months[who] = 0
+    nc.course_kind[who] = 0
+    nc.tie_resident[who], nc.tie_strength[who] = -1, 0.0
+    nc.language_score[who] = 3.0
+    nc.employed[who], nc.hours_per_week[who], nc.employer[who] = True, 38.0, 0
+    empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    for _ in range(6):
+        contacts.meet_people(m, empty)
+    made = nc.tie_resident[who] >= 0
+    assert made.any(axis=1).mean() > 0.5
+    assert (nc.tie_setting[who][made] == contacts.WORK).all()
+    assert (nc.tie_place[who][made] == 0).all()
+    nc.employed[who] = False  # without the job, nobody new is met (neighbourhood encounters are off)
+    nc.tie_resident[who], nc.tie_strength[who] = -1, 0.0
+    for _ in range(6):
+        contacts.meet_people(m, empty)
+    assert (nc.tie_resident[who] == -1).all()
+
+
+def test_isolation_does_not_heal_with_time_without_a_setting_that_keeps_ties():
+    """People without work, volunteering, a course or a placement stay isolated for years (SCP 2020)."""
+    idle_isolated, change = [], []
+    for seed in range(2):
+        m = IntegrationModel(rng=seed)
+        shares = {}
+        for month in (54, 100):
+            m.run_for(month - m.month)
+            nc = m.nc
+            adult = (nc.permit_month >= 0) & (nc.phase != Phase.DEPARTED) & (m.ages() < 65)
+            shares[month] = (m.ties[adult] == 0).mean()
+        idle = adult & ~nc.employed & ~nc.volunteering & (nc.course_kind == 0) & (nc.placement_months == 0)
+        idle_isolated.append((m.ties[idle] == 0).mean())
+        change.append(shares[100] - shares[54])
+    assert min(idle_isolated) > 0.5, idle_isolated
+    assert min(change) > -0.12, change  # no healing over four years

@@ -5,11 +5,25 @@ from __future__ import annotations
 import numpy as np
 
 from model import IntegrationModel, exam, wellbeing
-from model.population import MARKET_COURSE, Phase
+from model.population import MARKET_COURSE, NO_COURSE, Phase
 
 
 def _permit_holders(model):
     return np.flatnonzero(model.nc.phase == Phase.HOUSED)
+
+
+def _at_deadline(model, who, hours=0.0, attempts=0):
+    """``who`` reach the end of their term now, not passed, with this much effort and nothing else."""
+    nc = model.nc
+    nc.exam_passed[who] = False
+    nc.exempted[who] = False
+    nc.course_hours[who] = hours
+    nc.exam_attempts[who] = attempts
+    nc.course_kind[who] = NO_COURSE
+    nc.literacy_progress[who] = 0.0
+    nc.carer[who] = False  # no newborn
+    nc.exam_extensions[who] = 0
+    nc.exam_deadline_month[who] = model.month
 
 
 def test_fines_raise_debt_and_lower_wellbeing(small):
@@ -17,32 +31,87 @@ def test_fines_raise_debt_and_lower_wellbeing(small):
     m.run_for(40)
     who = _permit_holders(m)[:20]
     nc = m.nc
-    nc.exam_passed[who] = False
-    nc.course_hours[who] = 0.0  # no demonstrable effort
-    nc.exam_deadline_month[who] = m.month
+    _at_deadline(m, who)  # no effort at all
     debt = nc.debt_eur[who].copy()
     fined = exam.face_deadlines(m)
     assert set(who) <= set(fined)
     assert (nc.debt_eur[who] >= debt + m.fine_eur).all()
     assert (nc.fined_count[who] >= 1).all()
-    wb = nc.wellbeing.copy()
+    # The same month felt with and without the fine: the fine costs wellbeing.
+    before = nc.wellbeing.copy()
     wellbeing.feel(m, np.zeros(0, int), fined, np.zeros(nc.n, bool))
-    assert (nc.wellbeing[who] < wb[who] + wellbeing.ADJUSTMENT).all()
+    with_fine = nc.wellbeing.copy()
+    nc.wellbeing[:] = before
+    wellbeing.feel(m, np.zeros(0, int), np.zeros(0, int), np.zeros(nc.n, bool))
+    assert (with_fine[who] <= nc.wellbeing[who] + wellbeing.FINE_SHOCK / 2).all()
     assert wellbeing.wellbeing_target(False, False, False, 5000, False, False, False, False, False) < \
         wellbeing.wellbeing_target(False, False, False, 0, False, False, False, False, False)
 
 
-def test_demonstrable_effort_earns_a_new_term_without_a_fine(small):
+def test_effort_earns_an_extension_without_a_fine(small):
     m = IntegrationModel(rng=2, **small)
     m.run_for(40)
     who = _permit_holders(m)[:10]
-    m.nc.exam_passed[who] = False
-    m.nc.course_hours[who] = exam.EFFORT_HOURS
-    m.nc.exam_deadline_month[who] = m.month
+    _at_deadline(m, who, hours=exam.EXTENSION_HOURS, attempts=exam.EXTENSION_ATTEMPTS)
     debt = m.nc.debt_eur[who].copy()
     assert exam.face_deadlines(m).size == 0
     assert (m.nc.debt_eur[who] == debt).all()
-    assert (m.nc.exam_deadline_month[who] == m.month + exam.NEW_TERM_MONTHS).all()
+    assert (m.nc.exam_deadline_month[who] == m.month + exam.EFFORT_EXTENSION_MONTHS).all()
+    assert (m.nc.exam_extensions[who] == 1).all() and not m.nc.exempted[who].any()
+    # One attempt short of the rule is a fine.
+    _at_deadline(m, who, hours=exam.EXTENSION_HOURS, attempts=exam.EXTENSION_ATTEMPTS - 1)
+    assert set(who) <= set(exam.face_deadlines(m))
+
+
+def test_enough_effort_earns_an_exemption_that_writes_the_loan_off(small):
+    m = IntegrationModel(rng=2, **small)
+    m.run_for(40)
+    who = _permit_holders(m)[:10]
+    _at_deadline(m, who, hours=exam.EXEMPTION_HOURS, attempts=exam.EXEMPTION_ATTEMPTS)
+    m.nc.loan_eur[who] = 2000.0
+    forgiven = m.costs.loans_forgiven
+    assert exam.face_deadlines(m).size == 0
+    assert m.nc.exempted[who].all() and (m.nc.exemption_month[who] == m.month).all()
+    assert (m.nc.loan_eur[who] == 0).all() and m.costs.loans_forgiven == forgiven + 2000.0 * who.size
+    assert exam.obligation_met(m)[who].all()
+
+
+def test_the_2021_rules_lower_the_level_after_effort_instead_of_exempting(small):
+    m = IntegrationModel(policy="wet_inburgering_2021", rng=2, **small)
+    m.run_for(40)
+    who = _permit_holders(m)[:10]
+    _at_deadline(m, who, hours=exam.EXEMPTION_HOURS, attempts=exam.EXEMPTION_ATTEMPTS)
+    exam.face_deadlines(m)
+    assert not m.nc.exempted[who].any()
+    assert (m.nc.exam_deadline_month[who] > m.month).all()  # more time, not an exemption
+    level = exam.exam_threshold(m)
+    assert (level[who] == exam.EXAM_THRESHOLD["A2"]).all()
+    m.nc.course_hours[who] = exam.LOWER_LEVEL_HOURS - 1
+    assert (exam.exam_threshold(m)[who] == exam.EXAM_THRESHOLD["B1"]).all()
+
+
+def test_a_birth_in_the_last_year_earns_more_time(small):
+    m = IntegrationModel(rng=7, **small)
+    m.run_for(40)
+    who = _permit_holders(m)[:10]
+    _at_deadline(m, who)
+    m.nc.carer[who] = True
+    m.nc.youngest_child_month[who] = m.month - 3
+    assert exam.face_deadlines(m).size == 0
+    assert (m.nc.exam_deadline_month[who] == m.month + exam.BIRTH_EXTENSION_MONTHS).all()
+
+
+def test_a_lasting_health_problem_brings_an_exemption_and_nothing_else_does(small):
+    m = IntegrationModel(rng=8, health_exemption_rate=0.5, **small)
+    m.run_for(30)
+    nc = m.nc
+    permit = (nc.phase == Phase.HOUSED) & ~exam.obligation_met(m)
+    nc.in_labour_force[permit] = np.arange(nc.n)[permit] % 2 == 0
+    exempted = exam.grant_health_exemptions(m)
+    assert exempted.size > 0
+    assert not nc.in_labour_force[exempted].any()
+    ill = permit & ~nc.in_labour_force
+    assert 0.3 < nc.exempted[ill].mean() < 0.7
 
 
 def test_no_fine_without_a_fine_lever(small):
@@ -95,6 +164,13 @@ def test_incentives_and_looming_fines_move_attendance(small):
     base.run_for(20)
     nudged.run_for(20)
     assert nudged.nc.n == base.nc.n
-    nudged.nc.wellbeing[: nudged.nc.n] = base.nc.wellbeing
-    nudged.nc.exam_deadline_month[: nudged.nc.n] = base.nc.exam_deadline_month
-    assert (exam.attendance(nudged) >= exam.attendance(base)).all()
+    for column in ("wellbeing", "exam_deadline_month", "cooperative", "care_duties", "exam_passed", "exempted"):
+        getattr(nudged.nc, column)[:] = getattr(base.nc, column)
+    assert (exam.attendance(nudged) > exam.attendance(base)).all()
+    # A fine that looms in the last year pushes attendance; without a fine it does not.
+    base.nc.exam_deadline_month[:] = base.month + 6
+    base.nc.exam_passed[:] = False
+    base.nc.exempted[:] = False
+    pushed = exam.attendance(base)
+    base.fine_eur = 0.0
+    assert (pushed > exam.attendance(base)).all()

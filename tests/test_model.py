@@ -11,7 +11,7 @@ from model.population import Phase
 
 MODEL_COLUMNS = """policy seed month year n_asylum n_awaiting_housing n_housed n_departed share_employed
 share_fulltime share_parttime share_job_matches_education share_volunteering share_on_welfare
-mean_language_score share_a2_plus share_b1_plus share_exam_passed share_fined mean_debt_eur
+mean_language_score share_a2_plus share_b1_plus share_exam_passed share_exempted share_fined mean_debt_eur
 share_isolated mean_resident_ties mean_wellbeing public_cost_eur fiscal_return_eur
 residents_in_course residents_placed""".split()
 
@@ -38,7 +38,8 @@ def test_newcomer_table_has_the_design_columns(small):
     df = m.newcomer_table()
     assert list(df.columns) == list(NEWCOMER_TABLE_COLUMNS)
     assert set(NEWCOMER_COLUMNS) <= set(df.columns)
-    assert len(df) == small["n_newcomers"]
+    assert len(df) == m.nc.n  # the asylum applicants and the family members who followed them
+    assert (~df["nareiziger"]).sum() == small["n_newcomers"]
     assert set(df["status"]) <= {"asylum", "permit", "departed"}
     assert set(df["gender"]) <= {"female", "male"}
     assert set(df["education"]) <= {"none", "low", "middle", "high"}
@@ -96,7 +97,7 @@ def test_agents_are_views_of_the_state(small):
     m = IntegrationModel(rng=2, **small)
     m.run_for(20)
     newcomers = m.agents_by_type[Newcomer]
-    assert len(newcomers) == m.nc.n == small["n_newcomers"]
+    assert len(newcomers) == m.nc.n == small["n_newcomers"] + m.nc.nareiziger.sum()
     agent = m.newcomer_agents[5]
     assert agent.language_score == m.nc.language_score[5]
     agent.language_score = 1.5
@@ -140,7 +141,7 @@ def test_municipalities_are_regions_of_the_grid(small):
 def test_continuous_arrivals_keep_coming(small):
     m = IntegrationModel(arrival_pattern="continuous", arrival_months=12, rng=1, **small)
     m.run_for(36)
-    assert m.nc.n == 3 * small["n_newcomers"]
+    assert (~m.nc.nareiziger).sum() == 3 * small["n_newcomers"]
     arrivals = np.bincount(m.nc.arrival_month)
     assert arrivals[1:].min() >= small["n_newcomers"] // 12 - 1
 

@@ -46,6 +46,19 @@ def test_same_seed_same_population_in_every_policy():
         pd.testing.assert_frame_equal(t, tables[0])
 
 
+def test_the_same_families_and_children_in_every_policy():
+    """Family members who follow and children born here are the same people under every policy."""
+    columns = ["id", "age", "gender", "household", "nareiziger"]
+    tables = {}
+    for policy in ("baseline_2013", "two_track", "all_proposals"):
+        m = IntegrationModel(policy=policy, rng=5, **SIZE)
+        m.run_for(60)
+        tables[policy] = m.newcomer_table()[columns]
+    assert tables["baseline_2013"]["nareiziger"].sum() > 10
+    for t in tables.values():
+        pd.testing.assert_frame_equal(t, tables["baseline_2013"])
+
+
 def test_levers_do_not_set_outcomes_at_the_start():
     """Before anyone could have been helped, every policy shows the same outcomes."""
     first = {p: runs(p).query("month == 1").drop(columns=["policy"]) for p in POLICIES}
@@ -75,8 +88,11 @@ def test_startpunten_reduce_isolation_and_reach_residents():
 
 
 def test_reduced_fines_cut_debt_lift_wellbeing_and_keep_exam_passes():
-    assert (paired_difference("reduced_fines", "mean_debt_eur", MONTHS) < 0).all()
-    assert paired_difference("reduced_fines", "mean_wellbeing", MONTHS).mean() > 0.01
+    # Few were fined as the 2013 law was practised (CBS: 2% over the term), so the debt saved is small.
+    debt = paired_difference("reduced_fines", "mean_debt_eur", MONTHS)
+    assert (debt <= 0).all() and debt.mean() < 0
+    calmer = paired_difference("reduced_fines", "mean_wellbeing", MONTHS)
+    assert (calmer > 0).mean() >= 0.75 and calmer.mean() > 0.003
     assert paired_difference("reduced_fines", "share_exam_passed", MONTHS).mean() > -0.05
 
 

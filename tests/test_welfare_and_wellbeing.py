@@ -44,7 +44,7 @@ def test_low_wellbeing_slows_learning_and_search(small):
     assert language.learnability(2, True, 30, 0.1) < language.learnability(2, True, 30, 0.9)
     m = IntegrationModel(rng=2, **small)
     m.run_for(40)
-    who = np.flatnonzero(m.nc.in_labour_force)  # the others never look
+    who = np.flatnonzero(m.nc.in_labour_force & ~m.nc.homemaker)  # the others never look
     m.nc.wellbeing[: m.nc.n] = 0.9
     high = labour.search_effort(m, who)
     m.nc.wellbeing[: m.nc.n] = 0.1
