@@ -17,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ODD = ROOT / "docs" / "ODD.md"
-SUBMODELS = ("asylum", "language", "labour", "exam", "contacts", "startpunten", "wellbeing", "welfare",
+SUBMODELS = ("asylum", "households", "language", "labour", "exam", "contacts", "startpunten", "wellbeing", "welfare",
              "plans", "activities", "scarring", "inflow", "world", "population")
 VALIDATION = ROOT / "docs" / "validation" / "validation.csv"  # written by `make validation`
 
@@ -91,10 +91,11 @@ def target_table() -> str:
     """Markdown table of every calibration target: kind, what, band, how measured, source."""
     from model.calibration import load_targets
 
-    lines = ["| kind | target | what | band | measured as | source |", "|---|---|---|---|---|---|"]
+    lines = ["| kind | target | what | band | measured as | source | used |", "|---|---|---|---|---|---|---|"]
     for t in load_targets():
+        used = "to fit" if t.role == "fit" else "kept aside"
         lines.append(f"| {t.kind} | `{t.id}` | {_cell(t.what)} | {t.low:g} to {t.high:g} | {_cell(t.measured_as)} "
-                     f"| {_cell(t.source)} |")
+                     f"| {_cell(t.source)} | {used} |")
     return "\n".join(lines)
 
 
@@ -104,9 +105,11 @@ def evaluation_table() -> str:
 
     table = pd.read_csv(VALIDATION)
     seeds = int(table["n_seeds"].iloc[0])
-    lines = [f"| kind | target | band | model, mean of {seeds} seeds [95% CI] | inside |", "|---|---|---|---|---|"]
-    for r in table.itertuples():
-        lines.append(f"| {r.kind} | `{r.id}` | {r.low:g} to {r.high:g} "
+    lines = [f"| kind | target | used | band | model, mean of {seeds} seeds [95% CI] | inside |",
+             "|---|---|---|---|---|---|"]
+    role = table["role"] if "role" in table else pd.Series("fit", index=table.index)
+    for r, used in zip(table.itertuples(), role, strict=True):
+        lines.append(f"| {r.kind} | `{r.id}` | {'to fit' if used == 'fit' else 'kept aside'} | {r.low:g} to {r.high:g} "
                      f"| {r.model_mean:.3f} [{r.ci_low:.3f}, {r.ci_high:.3f}] | {'yes' if r.inside else '**no**'} |")
     return "\n".join(lines)
 
@@ -152,6 +155,26 @@ def posterior_facts() -> str:
             "2-core machine, shared with other work.")
 
 
+def generations_table() -> str:
+    """Markdown table of the shipped fit, generation by generation: epsilon, simulations, ESS, narrowing."""
+    from model.posterior import read_posterior
+
+    posterior = read_posterior()
+    if posterior is None:
+        return "No posterior ships with this version."
+    gens = posterior.settings["generations"]
+    names = [n for n in posterior.names if all("narrowed_to" in g and n in g["narrowed_to"] for g in gens)]
+    if not names:
+        return "(This posterior does not record each generation's narrowing.)"
+    head = "| generation | epsilon | simulations | ESS | " + " | ".join(f"`{n}`" for n in names) + " |"
+    lines = [head, "|" + "---|" * (4 + len(names))]
+    for g in gens:
+        eps = "∞" if g["epsilon"] == float("inf") else f"{g['epsilon']:.3f}"
+        cells = " | ".join(f"{g['narrowed_to'][n]:.0%}" for n in names)
+        lines.append(f"| {g['t'] + 1} | {eps} | {g['simulations']:,} | {g['effective_sample_size']:.0f} | {cells} |")
+    return "\n".join(lines)
+
+
 def glossary() -> str:
     """The glossary paragraph, from model/glossary.py (the app shows the same list)."""
     from model.glossary import glossary_markdown
@@ -162,7 +185,8 @@ def glossary() -> str:
 BLOCKS = {"glossary": glossary, "targets": target_table, "parameters": parameter_table, "outcomes": metric_table,
           "constants": constant_table, "evaluation": evaluation_table, "state": state_table}
 CALIBRATION_DOC = ROOT / "docs" / "calibration.md"
-CALIBRATION_BLOCKS = {"posterior": posterior_table, "posterior-facts": posterior_facts}
+CALIBRATION_BLOCKS = {"posterior": posterior_table, "posterior-facts": posterior_facts,
+                      "generations": generations_table}
 
 
 def render(text: str, blocks: dict | None = None, name_of_file: str = "docs/ODD.md") -> str:

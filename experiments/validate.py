@@ -120,7 +120,7 @@ def validate(seeds: int = 20, workers: int | None = 1, progress: bool = True, pa
         rows.append({
             "id": target.id, "kind": target.kind, "what": target.what, "low": target.low, "high": target.high,
             "point": target.point, "model_mean": mean, "ci_low": low, "ci_high": high,
-            "inside": bool(target.contains(mean)), "n_seeds": seeds, "source": target.source,
+            "inside": bool(target.contains(mean)), "n_seeds": seeds, "source": target.source, "role": target.role,
         })
     return pd.DataFrame(rows)
 
@@ -186,19 +186,22 @@ def posterior_values(posterior: Posterior, draws: int, workers: int | None = 1, 
             "predictive_high": float(np.quantile(v, PREDICTIVE[1])) if some else float("nan"),
             "share_inside": float(np.mean([target.contains(x) for x in v])) if some else float("nan"),
             "inside": bool(target.contains(median)), "n_draws": draws, "source": target.source,
+            "role": target.role,
         })
     long = pd.DataFrame([{"draw": i, "id": t, "value": v} for i, x in enumerate(values) for t, v in x.items()])
     return pd.DataFrame(rows), long
 
 
 KIND_TITLES = {"fact": "The Dutch record under the 2013 regime (baseline_2013)",
-               "effect": "Measured effects of programmes and rules (difference from baseline_2013, same seeds)"}
+               "effect": "Measured effects of programmes and rules (difference from baseline_2013, same seeds)",
+               "check": "Kept aside: patterns not used to fit the calibrated parameters (baseline_2013)"}
 
 
 def _grouped(table: pd.DataFrame, model_header: str, third: str, row_lines) -> str:
     """Targets grouped by kind under a title: a header line, then ``row_lines(row)`` for each target."""
     lines = []
-    for kind, rows in table.groupby("kind", sort=False):
+    section = table["kind"].where(table.get("role", "fit") != "check", "check")
+    for kind, rows in table.groupby(section, sort=False):
         lines += ["" if lines else None, KIND_TITLES.get(kind, kind),
                   f"  {'target':23s} {'band':>16s} {model_header:>28s}  {third}  what"]
         for r in rows.itertuples():

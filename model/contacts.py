@@ -142,22 +142,20 @@ def setting_lasts(model: IntegrationModel) -> np.ndarray:
     startpunt tie is shared in a month of visiting.
     """
     nc, res = model.nc, model.res
-    setting = nc.tie_setting
-    going_on = np.empty((nc.n, len(SETTING_NAMES)), dtype=bool)  # is each kind of setting part of their month
-    going_on[:, NEIGHBOURHOOD] = True  # where they live: checked by distance below
-    going_on[:, WORK] = nc.employed
-    going_on[:, VOLUNTEERING] = nc.volunteering
-    going_on[:, PLACEMENT] = nc.placement_months > 0
-    going_on[:, STARTPUNT] = nc.visited_startpunt
-    going_on[:, COURSE] = nc.course_kind != NO_COURSE
-    lasts = np.take_along_axis(going_on, setting.astype(np.intp), axis=1) & (nc.tie_resident >= 0)
-    at_work = setting == WORK
-    same_place = nc.tie_place == np.where(at_work, nc.employer[:, None], nc.placement_employer[:, None])
-    lasts &= same_place | ~(at_work | (setting == PLACEMENT))
-    resident = np.maximum(nc.tie_resident, 0)
-    near = np.maximum(np.abs(res.x[resident] - nc.x[:, None]),
-                      np.abs(res.y[resident] - nc.y[:, None])) <= model.contact_radius
-    return lasts & (near | (setting != NEIGHBOURHOOD))
+    lasts = np.zeros(nc.tie_resident.shape, dtype=bool)
+    who, slot = np.nonzero(nc.tie_resident >= 0)  # only the slots that hold a tie
+    setting, resident = nc.tie_setting[who, slot], nc.tie_resident[who, slot]
+    going_on = np.empty((len(SETTING_NAMES), who.size), dtype=bool)  # is that kind of setting part of their month
+    going_on[NEIGHBOURHOOD] = np.maximum(np.abs(res.x[resident] - nc.x[who]),
+                                         np.abs(res.y[resident] - nc.y[who])) <= model.contact_radius
+    place = nc.tie_place[who, slot]
+    going_on[WORK] = nc.employed[who] & (nc.employer[who] == place)
+    going_on[VOLUNTEERING] = nc.volunteering[who]
+    going_on[PLACEMENT] = (nc.placement_months[who] > 0) & (nc.placement_employer[who] == place)
+    going_on[STARTPUNT] = nc.visited_startpunt[who]
+    going_on[COURSE] = nc.course_kind[who] != NO_COURSE
+    lasts[who, slot] = going_on[setting, np.arange(who.size)]
+    return lasts
 
 
 def keep_up_ties(model: IntegrationModel) -> None:

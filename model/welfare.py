@@ -75,7 +75,7 @@ class Costs:
     @property
     def public_cost(self) -> float:
         """Everything the public pays, cumulative: every item but the fiscal return."""
-        return sum(getattr(self, f.name) for f in fields(self) if f.name != "fiscal_return")
+        return sum(getattr(self, name) for name in COST_ITEMS)
 
     def loan_forgiven(self, amounts: np.ndarray) -> None:
         """DUO loans turned into gifts."""
@@ -84,6 +84,10 @@ class Costs:
     def plans_started(self, n: int) -> None:
         """Intakes and capacity scans."""
         self.plans += PLAN_INTAKE_EUR * n
+
+
+COST_ITEMS: tuple[str, ...] = tuple(f.name for f in fields(Costs) if f.name != "fiscal_return")
+"""The items of public cost (every field of `Costs` but the fiscal return)."""
 
 
 def pay_and_count(model: IntegrationModel, earnings: np.ndarray, attended_hours: np.ndarray) -> None:
