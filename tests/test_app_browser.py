@@ -234,3 +234,39 @@ def test_choosing_a_surge_fills_the_queues_chart(app):
     waiting = re.search(r"waiting for a decision: ([\d,]+)", legend).group(1)
     assert int(waiting.replace(",", "")) > 1000, legend
     app.assert_clean()
+
+
+def test_split_by_gender_draws_one_line_per_group_named_in_english_and_dutch(app):
+    """Split by gender, a few months on: the employment chart has a line for men and one for women, and a
+    legend naming them; in Dutch the legend says mannen and vrouwen."""
+    app.open()
+    app.page.locator(".nk-split").click()
+    app.page.locator(".menuable__content__active .v-list-item").filter(has_text="gender").click()
+    app.page.locator('.nk-charts[data-split="gender"]').wait_for(timeout=30_000)
+    for _ in range(4):
+        app.step()
+    chart = app.page.locator('.nk-chart[data-chart="employment"]')
+    paths = chart.locator('path[data-metric="share_employed"][data-run="policy"]')
+    assert paths.count() == 2 and chart.locator("path.nk-line").count() == 2  # one line per group, nothing else
+    assert [paths.nth(k).get_attribute("data-group") for k in range(2)] == ["men", "women"]
+    for k in range(2):
+        assert paths.nth(k).get_attribute("d").startswith("M")
+        box = paths.nth(k).bounding_box()
+        assert box is not None and box["width"] > 10  # drawn, not an empty path
+    legend = app.page.locator(".nk-chart-block", has=chart).locator(".nk-chart-legend")
+    assert re.search(r"\bmen \(\d+\)", legend.inner_text()) and re.search(r"\bwomen \(\d+\)", legend.inner_text())
+    colours = {paths.nth(k).get_attribute("stroke") for k in range(2)}
+    assert len(colours) == 2
+    app.page.locator(".nk-chart-block", has=chart).screenshot(path=ARTIFACTS / "app_split_gender.png")
+
+    from playwright.sync_api import expect
+
+    app.page.get_by_role("button", name="Nederlands").click()
+    expect(legend).to_contain_text(re.compile(r"\bvrouwen \(\d+\)"), timeout=10_000)
+    expect(legend).to_contain_text(re.compile(r"\bmannen \(\d+\)"))
+    expect(chart).to_contain_text("Werk, naar geslacht")
+    expect(app.page.locator(".nk-split")).to_contain_text("Grafieken uitsplitsen naar")
+    assert chart.locator("path[data-group]").count() == 2
+    app.page.get_by_role("button", name="English").click()
+    app.page.get_by_text("Over time", exact=True).wait_for()
+    app.assert_clean()

@@ -1,19 +1,26 @@
-"""The app's page rendered with `solara.render` (no browser): widgets, policy loading, Reset, Step, fuzz."""
+"""The app's page rendered with `solara.render` (no browser): widgets, policy loading, Reset, Step, fuzz,
+the split view, and every text in English and Dutch."""
 
 from __future__ import annotations
 
 import random
 import re
+import string
 
 import ipyvuetify as v
 import pytest
 import solara
 
-from model import LEVERS, PARAMS, POLICIES
+from model import LEVERS, METRICS, PARAMS, POLICIES
+from model.households import HOUSEHOLD_KINDS
+from model.outcomes import GROUPINGS, NEWCOMER_MEASURES, PATHS
 from model.parameters import DEFAULTS
+from model.queues import QUEUES
 from viz.app import Page
-from viz.live import BASELINE, LiveRun, Settings, bounds
+from viz.charts import CHARTS, QUEUE_LINES
+from viz.live import BASELINE, SPLITS, LiveRun, Settings, bounds
 from viz.map import MapWidget
+from viz.texts import MODEL_TEXTS, STRINGS, language
 
 SMALL = Settings(n_newcomers=60, n_residents=300)
 
@@ -178,10 +185,13 @@ def test_fuzz_random_valid_widget_values_reset_and_step_without_crashing():
             chosen[name] = random_value(name, rnd)
             app.set(name, chosen[name])
         app.press("Reset")
+        chosen["split"] = rnd.choice(SPLITS)
+        app.rc.find(v.Select, class_="nk-split").widget.v_model = chosen["split"]
         for _ in range(4):
             app.press("Step")
         live = app.run.value
         assert live.month == 4 and app.month == 4, (trial, chosen)
+        assert f'data-split="{chosen["split"]}"' in app.html(), (trial, chosen)
         assert (live.baseline is not None) == chosen["compare"], (trial, chosen)
         for name in LEVERS:
             assert live.main.params[name] == app.widget(name).v_model, (trial, name)
@@ -204,3 +214,122 @@ def test_the_inflow_control_reaches_the_model_and_the_queue_chart_shows_emergenc
     html = app.html()
     assert html.count('data-queue="emergency_reception"') == 2  # the policy and the baseline
     assert "In an emergency location (reception full)" in html
+
+
+# --- the split view ----------------------------------------------------------------------
+
+
+def split(app: App, value: str) -> None:
+    app.rc.find(v.Select, class_="nk-split").widget.v_model = value
+
+
+def employment_chart(app: App) -> str:
+    return re.search(r'<svg[^>]*data-chart="employment".*?</svg>', app.html(), re.S).group(0)
+
+
+def employment_legend(app: App) -> str:
+    html = app.html()
+    start = html.index('data-chart="employment"')
+    return re.search(r'<div class="nk-legend nk-chart-legend"[^>]*>.*?</div>', html[start:], re.S).group(0)
+
+
+def lines(svg: str, run: str = "policy") -> list[tuple[str, str | None, str]]:
+    """(metric, group or None, path) of each line of one run in a chart."""
+    found = re.findall(rf'data-metric="([^"]+)" data-run="{run}"(?: data-group="([^"]+)")? d="([^"]*)"', svg)
+    return [(metric, group or None, d) for metric, group, d in found]
+
+
+def test_the_split_control_offers_nothing_and_every_grouping(app):
+    control = app.rc.find(v.Select, class_="nk-split").widget
+    assert [item["value"] for item in control.items] == list(SPLITS) == ["none", *GROUPINGS]  # all of them
+    assert [item["text"] for item in control.items] == [
+        "nothing: all newcomers", "gender", "education", "age on arrival", "household", "municipality"]
+    assert control.v_model == "none" and control.label == "Split the charts by"
+
+
+def test_switching_the_split_changes_the_charts_series(app):
+    for _ in range(14):
+        app.press("Step")
+    whole = lines(employment_chart(app))
+    assert [metric for metric, _, _ in whole] == ["share_employed", "share_fulltime", "share_job_matches_education"]
+    split(app, "gender")
+    by_gender = lines(employment_chart(app))
+    assert [(metric, group) for metric, group, _ in by_gender] == [("share_employed", "men"),
+                                                                  ("share_employed", "women")]
+    last_x = re.findall(r"[ML]([\d.]+),", whole[0][2])[-1]
+    for _, _, d in by_gender:  # each group's line follows the run up to this month
+        assert d.startswith("M") and re.findall(r"[ML]([\d.]+),", d)[-1] == last_x
+    legend = employment_legend(app)
+    assert ">men (" in legend and ">women (" in legend
+    split(app, "household")
+    assert [group for _, group, _ in lines(employment_chart(app))] == list(HOUSEHOLD_KINDS)
+    assert "Not split" in app.html()
+    split(app, "none")
+    assert lines(employment_chart(app)) == whole
+
+
+def test_the_split_stays_through_reset_and_shows_the_baseline_s_groups_dashed(app):
+    split(app, "gender")
+    app.set("compare", True)
+    app.press("Reset")
+    assert app.month == 0 and app.run.value.baseline is not None
+    for _ in range(6):
+        app.press("Step")
+    svg = employment_chart(app)
+    assert [group for _, group, _ in lines(svg, "baseline")] == ["men", "women"]
+    assert re.search(r'data-run="baseline" data-group="men" d="M[^"]*"[^>]*stroke-dasharray', svg)
+    assert [group for _, group, _ in lines(app.html(), "difference")].count("women") == 6  # one strip per chart
+    assert app.run.value.groups.months == app.run.value.baseline_groups.months == list(range(7))
+
+
+def test_every_interface_text_has_english_and_dutch_with_the_same_fields():
+    formatter = string.Formatter()
+    for key, text in STRINGS.items():
+        assert set(text) == {"en", "nl"} and all(text.values()), f"{key!r} lacks a language"
+        fields = {lang: {name for _, name, _, _ in formatter.parse(words) if name} for lang, words in text.items()}
+        assert fields["en"] == fields["nl"], key
+
+
+def test_every_split_group_chart_and_measure_shown_has_dutch():
+    for name in SPLITS:
+        assert f"split_{name}" in STRINGS, name
+    for name, grouping in GROUPINGS.items():
+        if name == "municipality":
+            continue  # names of places, as on the map
+        for group in grouping.order:
+            assert f"group_{group}" in STRINGS or not re.search("[a-z]", group), (name, group)
+    for spec in CHARTS:
+        assert f"chart_{spec.key}" in STRINGS, spec.key
+        for metric in spec.metrics:
+            assert METRICS[metric].label in MODEL_TEXTS, metric
+    for metric in NEWCOMER_MEASURES:  # what a split can show
+        assert METRICS[metric].label in MODEL_TEXTS, metric
+    for text in (*PATHS, *(QUEUES[q] for q in QUEUE_LINES), *HOUSEHOLD_KINDS):
+        assert text in MODEL_TEXTS, text
+
+
+@pytest.fixture
+def dutch(app):
+    """The page in Dutch (as the app bar's switch sets it: the app bar is not rendered here)."""
+    language.set("nl")
+    yield app
+    language.set("en")
+
+
+def test_in_dutch_the_split_view_names_the_groups_in_dutch(dutch):
+    app = dutch
+    for _ in range(6):
+        app.press("Step")  # Mesa's controller keeps its own (English) buttons
+    control = app.rc.find(v.Select, class_="nk-split").widget
+    assert control.label == "Grafieken uitsplitsen naar"
+    assert [item["text"] for item in control.items][1:4] == ["geslacht", "opleiding", "leeftijd bij aankomst"]
+    split(app, "gender")
+    assert "Werk, naar geslacht" in employment_chart(app)
+    legend = employment_legend(app)
+    assert ">mannen (" in legend and ">vrouwen (" in legend and ">men (" not in legend
+    split(app, "none")
+    exam = app.html()[app.html().index('data-chart="exam"'):]
+    assert "Vrijgesteld van het examen (ontheffing" in exam and "jaren sinds de start" in exam
+    split(app, "household")
+    assert ">eenoudergezin (" in app.html() and ">stel met kinderen (" in app.html()
+    assert "Wie</th>" in app.html()  # the story too

@@ -1,20 +1,42 @@
-"""The app's engine without a browser: settings, the live run, the newcomer story, map and chart drawing."""
+"""The app's engine without a browser: settings, the live run, the newcomer story, map and chart drawing,
+and the split view (each group's line)."""
 
 from __future__ import annotations
 
 import re
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from model import LEVERS, PARAMS, POLICIES
+from model.households import HOUSEHOLD_KINDS, NO_CHILD
+from model.outcomes import NEWCOMER_MEASURES
 from model.parameters import DEFAULTS
-from viz.charts import CHARTS, chart_svg, legend_html
+from viz.charts import (
+    CHARTS,
+    chart_svg,
+    charts_html,
+    legend_html,
+    queue_legend_html,
+    split_chart_svg,
+    split_legend_html,
+)
 from viz.controls import describe, slider_step
-from viz.live import APP_LIMITS, BASELINE, HORIZON_MONTHS, LiveRun, Settings, bounds, check_seed
+from viz.live import (
+    APP_LIMITS,
+    BASELINE,
+    HORIZON_MONTHS,
+    SPLITS,
+    LiveRun,
+    Settings,
+    bounds,
+    check_seed,
+)
 from viz.map import background_png, overlay_svg, places_svg
 from viz.map import legend_html as map_legend
-from viz.story import PATHS, story_events, story_facts
+from viz.story import PATHS, PERSON, RECORDED, story_events, story_facts
+from viz.texts import language
 
 SMALL = {"n_newcomers": 60, "n_residents": 300}
 
@@ -198,3 +220,209 @@ def test_a_chart_without_baseline_has_no_difference_strip():
     svg = chart_svg(CHARTS[0], live.main)
     assert 'data-run="baseline"' not in svg and "nk-diff" not in svg
     assert np.isfinite(live.main.metrics["share_a2_plus"])
+
+
+# --- the split view: each group's outcomes, month by month -----------------------------
+
+
+def test_group_lines_start_at_month_zero_and_follow_both_runs(run_two_years):
+    live = run_two_years
+    assert live.groups.months == live.baseline_groups.months == list(range(25))
+    for grouping in SPLITS[1:]:
+        years, values = live.groups.series(grouping, "share_employed")
+        assert values.shape == (25, len(live.groups.groups[grouping])), grouping
+        assert years[0] == 0.0 and years[-1] == 2.0
+
+
+def test_the_groups_are_fixed_and_in_their_natural_order(run_two_years):
+    groups = run_two_years.groups.groups
+    assert groups["gender"] == ("men", "women")
+    assert groups["education"] == ("none", "low", "middle", "high")
+    assert groups["age_group"] == ("18-24", "25-34", "35-44", "45+")
+    assert groups["household"] == HOUSEHOLD_KINDS
+    assert set(groups["municipality"]) == set(run_two_years.main.municipality_names)
+
+
+@pytest.mark.parametrize("run", ["main", "baseline"])
+def test_the_groups_weighted_by_their_size_add_up_to_the_line_for_everyone(run_two_years, run):
+    live = run_two_years
+    model, history = (live.main, live.groups) if run == "main" else (live.baseline, live.baseline_groups)
+    table = model.model_table()
+    for grouping in SPLITS[1:]:
+        counts = np.array(history.counts[grouping], dtype=float)
+        total = counts.sum(axis=1)
+        assert total[-1] > 0, "nobody holds a permit after two years: the claim would be empty"
+        for metric in NEWCOMER_MEASURES:
+            _, values = history.series(grouping, metric)
+            weighted = np.where(counts > 0, values, 0.0) * counts
+            with np.errstate(invalid="ignore"):
+                combined = weighted.sum(axis=1) / total
+            np.testing.assert_allclose(combined, table[metric].to_numpy(dtype=float), rtol=1e-9, atol=1e-12,
+                                       equal_nan=True, err_msg=f"{grouping} {metric}")
+
+
+def test_every_chart_but_the_queues_can_be_split_and_the_exam_chart_shows_passed_exempted_and_fined():
+    for spec in CHARTS:
+        assert spec.split_metric == spec.metrics[0] and spec.split_metric in NEWCOMER_MEASURES, spec.key
+    exam = next(spec for spec in CHARTS if spec.key == "exam")
+    assert exam.metrics == ("share_exam_passed", "share_exempted", "share_fined")
+
+
+def test_a_split_chart_draws_one_line_per_group_for_policy_baseline_and_difference(run_two_years):
+    live = run_two_years
+    for spec in CHARTS:
+        svg = split_chart_svg(spec, "household", live.groups, live.baseline_groups)
+        for run in ("policy", "baseline", "difference"):
+            drawn = re.findall(rf'data-metric="{spec.split_metric}" data-run="{run}" data-group="([^"]+)"', svg)
+            assert tuple(drawn) == HOUSEHOLD_KINDS, (spec.key, run)
+        assert set(re.findall(r'data-metric="([^"]+)"', svg)) == {spec.split_metric}, spec.key
+        colours = re.findall(r'data-run="policy" data-group="[^"]+" d="[^"]*" fill="none" stroke="([^"]+)"', svg)
+        assert len(set(colours)) == len(HOUSEHOLD_KINDS), spec.key
+        assert ", by household" in svg
+
+
+def test_a_split_legend_names_each_group_and_in_compare_mode_its_difference(run_two_years):
+    live = run_two_years
+    spec = next(spec for spec in CHARTS if spec.key == "employment")
+    alone = split_legend_html(spec, "gender", live.groups)
+    assert ">men (" in alone and ">women (" in alone and "baseline_2013" not in alone
+    compared = split_legend_html(spec, "gender", live.groups, live.baseline_groups)
+    assert compared.count(" pp") + compared.count("no difference yet") == 2 and "baseline_2013" in compared
+
+
+def test_the_queue_chart_says_that_it_is_not_split(run_two_years):
+    assert "Not split" in queue_legend_html(run_two_years.main, "gender")
+    assert "Not split" not in queue_legend_html(run_two_years.main)
+    html = charts_html(run_two_years, "gender")
+    assert html.count('data-group="women"') == 3 * len(CHARTS)  # policy, baseline and difference in every chart
+    assert 'class="nk-caption nk-split-note"' in html
+
+
+# --- the newcomer's story: households, children, the exam as practised ------------------------
+
+NOW = PATHS.index("permit, no work")
+BASE_MONTH = {
+    "status": "permit", "municipality": "city", "cefr": "A1", "household": "couple", "language_score": 1.2,
+    "employed": False, "hours_per_week": 0.0, "job_matches_education": False, "volunteering": False,
+    "on_welfare": True, "exam_passed": False, "exempted": False, "fined_count": 0, "debt_eur": 0.0,
+    "resident_ties": 1, "wellbeing": 0.6, "has_plan": False, "used_startpunt": False, "housed": True,
+    "relocations": 0, "months_in_asylum": 8, "course_hours": 120.0, "care_duties": False, "homemaker": False,
+    "nareiziger": False, "carer": False, "has_childcare": False, "youngest_child_month": NO_CHILD,
+    "partner_due_month": -1, "exam_attempts": 0, "partner_here": True, "path": NOW,
+}
+PERSON_SHOWN = pd.Series({"age": 31.0, "gender": "female", "education": "low", "literate": True, "kansrijk": True,
+                          "nareiziger": False})
+
+
+def months_of(*changes: dict) -> pd.DataFrame:
+    """A newcomer's record from month 10 on: the base month with each month's changes."""
+    return pd.DataFrame([{"month": 10 + k, **BASE_MONTH, **change} for k, change in enumerate(changes)])
+
+
+def texts(events: list[tuple[int, str]]) -> dict[int, list[str]]:
+    said: dict[int, list[str]] = {}
+    for month, text in events:
+        said.setdefault(month, []).append(text)
+    return said
+
+
+def test_a_hand_made_record_has_exactly_the_columns_of_a_recorded_one(run_two_years):
+    history = run_two_years.history
+    recorded = history.of(int(history.ids[0]))
+    assert set(months_of({}).columns) == set(recorded.columns)
+    assert set(PERSON_SHOWN.index) == set(history.person.columns)
+
+
+def test_care_duties_are_read_every_month_not_drawn_once():
+    assert "care_duties" in RECORDED and "care_duties" not in PERSON
+
+
+def test_a_baby_brings_care_duties_and_childcare_lifts_them():
+    record = months_of({}, {"carer": True, "youngest_child_month": 11, "care_duties": True,
+                            "household": "couple with children"},
+                       {"carer": True, "youngest_child_month": 11, "has_childcare": True,
+                        "household": "couple with children"})
+    said = texts(story_events(record))
+    assert said[11] == ["had a baby", "cares for a young child without childcare: less time for the course and "
+                                      "for work"]
+    assert said[12] == ["found childcare for the young child"]
+    with_duties = dict(story_facts(record.iloc[:2], PERSON_SHOWN))
+    assert with_duties["Young children"].startswith("cares for a child under school age without childcare")
+    assert dict(story_facts(record, PERSON_SHOWN))["Young children"] == "a child under school age, in childcare"
+    assert "Young children" not in dict(story_facts(record.iloc[:1], PERSON_SHOWN))
+
+
+def test_the_partner_of_a_baby_s_mother_hears_of_the_new_household():
+    record = months_of({}, {"household": "couple with children"})
+    assert texts(story_events(record))[11] == ["household now: couple with children"]
+
+
+def test_a_partner_who_follows_is_expected_then_joins():
+    record = months_of({"partner_here": False, "partner_due_month": 12}, {"partner_here": False,
+                                                                          "partner_due_month": 12},
+                       {"partner_here": True})
+    assert texts(story_events(record))[12] == ["their partner joined them from abroad (family reunification)"]
+    assert dict(story_facts(record.iloc[:2], PERSON_SHOWN))["Household"] == (
+        "couple; their partner is due to follow in month 12")
+    assert dict(story_facts(record, PERSON_SHOWN))["Household"] == "couple; their partner joined them in month 12 " \
+                                                                   "(nareiziger)"
+
+
+def test_a_family_member_who_followed_is_told_as_a_nareiziger():
+    record = months_of({"nareiziger": True, "housed": False}, {"nareiziger": True})
+    events = story_events(record)
+    assert events[0] == (10, "arrived as a family member of a permit holder (nareiziger): a residence permit on "
+                             "arrival")
+    person = PERSON_SHOWN.copy()
+    person["nareiziger"] = True
+    assert "came as a family member of a permit holder (nareiziger)" in dict(story_facts(record, person))["Household"]
+
+
+def test_failed_attempts_and_an_exemption_are_told_and_counted():
+    record = months_of({}, {"exam_attempts": 1}, {"exam_attempts": 2}, {"exam_attempts": 2, "exempted": True})
+    said = texts(story_events(record))
+    assert said[11] == ["sat the exam and failed (attempt 1)"]
+    assert said[12] == ["sat the exam and failed (attempt 2)"]
+    assert said[13] == ["was exempted from the civic-integration exam (ontheffing): the obligation ends"]
+    assert dict(story_facts(record, PERSON_SHOWN))["Exam"] == "exempted (ontheffing) after 2 attempt(s)"
+    assert dict(story_facts(record.iloc[:2], PERSON_SHOWN))["Exam"] == "not passed yet, 1 attempt(s) so far"
+
+
+def test_a_homemaker_does_not_look_for_work_until_she_starts_to():
+    record = months_of({"homemaker": True}, {"homemaker": False})
+    assert "does not look for paid work" in dict(story_facts(record.iloc[:1], PERSON_SHOWN))["Job"]
+    assert dict(story_facts(record, PERSON_SHOWN))["Job"] == "no"
+    assert texts(story_events(record))[11] == ["started looking for paid work"]
+
+
+def test_the_story_is_told_in_dutch_when_the_app_speaks_dutch():
+    record = months_of({}, {"exam_attempts": 1, "exempted": True})
+    language.set("nl")
+    try:
+        facts = dict(story_facts(record, PERSON_SHOWN))
+        events = story_events(record)
+    finally:
+        language.set("en")
+    assert facts["Wie"] == "vrouw, 31 jaar, opleiding: laag"
+    assert facts["Huishouden"] == "stel" and facts["Examen"] == "vrijgesteld (ontheffing) na 1 poging(en)"
+    assert "kreeg ontheffing van het inburgeringsexamen: de plicht vervalt" in [text for _, text in events]
+
+
+def test_nareizigers_in_a_real_run_arrive_as_family_members(run_two_years):
+    history = run_two_years.history
+    followers = history.ids[history.latest["nareiziger"]]
+    assert len(followers) > 0, "no partner followed in two years: the claim would be empty"
+    for newcomer in followers.tolist():
+        assert story_events(history.of(newcomer))[0][1].startswith("arrived as a family member"), newcomer
+        assert "nareiziger" in dict(story_facts(history.of(newcomer), history.person.loc[newcomer]))["Household"]
+
+
+def test_care_duties_end_when_the_child_goes_to_school_or_the_partner_comes_to_share_them():
+    at_school = months_of({"carer": True, "youngest_child_month": -40, "care_duties": True},
+                          {"carer": True, "youngest_child_month": -40})
+    assert texts(story_events(at_school))[11] == ["the youngest child goes to school: care duties end"]
+    shared = months_of({"carer": True, "youngest_child_month": -60, "care_duties": True, "partner_here": False,
+                        "household": "single parent"},
+                       {"carer": True, "youngest_child_month": -60, "partner_here": True})
+    assert "care duties end: the partner is here to share the care of the school child" in texts(
+        story_events(shared))[11]

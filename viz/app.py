@@ -19,6 +19,9 @@ its own where SolaraViz falls short:
   from the app bar; runs are downloaded and shared from `viz.share`.
 * At 1366 x 768 (a classroom laptop) the charts come before the map, so they are
   above the fold; wider screens show the map first.
+* The charts can be split by a grouping (gender, education, age on arrival,
+  household, municipality): one line per group, from each group's outcomes
+  recorded every month by the `LiveRun` (`viz.live.GroupHistory`).
 * The map (`viz.map`) and charts (`viz.charts`) are drawn as SVG: Mesa's
   matplotlib space and plot components are too slow at the default size
   (about 0.4 s a frame), and its Altair ones need Vega from a CDN, which an
@@ -59,6 +62,7 @@ CSS = """
 .nk-charts { display: flex; flex-wrap: wrap; gap: 12px 18px; }
 .nk-chart-block { width: 300px; }
 .nk-chart-legend { max-width: 300px; }
+.nk-split-note { max-width: 640px; }
 .nk-facts th { text-align: left; font-weight: normal; color: #555; padding-right: 12px; vertical-align: top; }
 .nk-facts td { font-weight: 500; }
 .nk-events { font-size: 13px; max-height: 320px; overflow-y: auto; padding-left: 20px; }
@@ -96,13 +100,15 @@ def ExplainChosen(settings: solara.Reactive[Settings]):
 
 
 @solara.component
-def LiveView(live: LiveRun, picked: solara.Reactive[int | None], settings: solara.Reactive[Settings]):
+def LiveView(live: LiveRun, picked: solara.Reactive[int | None], settings: solara.Reactive[Settings],
+             split: solara.Reactive[str]):
     """Everything that changes each month: status, map, charts, story; and the Explain panel.
 
     Args:
         live: The run shown.
         picked: The newcomer whose story is shown.
         settings: The settings panel's values (the Explain panel follows its policy).
+        split: How the charts are split ("none" or a grouping's name); kept across Reset.
     """
     update_counter.get()  # re-render after every Step, like SolaraViz's components
     month = live.month
@@ -112,7 +118,7 @@ def LiveView(live: LiveRun, picked: solara.Reactive[int | None], settings: solar
                          classes=["nk-map-card"]):
             SpaceMap(live.main, live.history, picked, month)
         with solara.Card(t("over_time"), margin=0, style={"flex": "1 1 640px"}, classes=["nk-charts-card"]):
-            Charts(live.main, live.baseline, month)
+            Charts(live, month, split)
     with solara.Row(gap="16px", style={"flex-wrap": "wrap", "align-items": "flex-start", "margin-top": "16px"}):
         with solara.Card(t("story"), margin=0, style={"flex": "1 1 420px"}):
             StoryPanel(live.history, picked, month)
@@ -169,6 +175,7 @@ def Page(run: solara.Reactive[LiveRun] | None = None):
     picked = solara.use_reactive(None)
     play_interval = solara.use_reactive(PLAY_INTERVAL_MS)
     months_per_frame = solara.use_reactive(1)
+    split = solara.use_reactive("none")
 
     solara.Title("nieuwkomers")
     solara.Style(CSS)
@@ -178,7 +185,7 @@ def Page(run: solara.Reactive[LiveRun] | None = None):
         LanguageSwitch()
     with solara.Sidebar(), solara.Column(gap="0px", style={"width": "376px"}):  # the drawer's 400 px
         Controls(live, settings, play_interval, months_per_frame)
-    LiveView(live.value, picked, settings)
+    LiveView(live.value, picked, settings, split)
 
 
 page = Page

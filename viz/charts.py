@@ -1,10 +1,18 @@
-"""Charts over time: language, employment, isolation, welfare, wellbeing, exam and fines, and the queues.
+"""Charts over time: language, employment, isolation, welfare, wellbeing, the exam, and the queues.
 
 Each chart is drawn as SVG from the model's DataCollector, with its title,
 unit and the years on the horizontal axis; every label and unit comes from
-the metric registry (`model.METRICS`). In compare mode a chart shows the
-chosen policy (solid) and `baseline_2013` (dashed), with the difference
-(policy minus baseline) in a strip below.
+the metric registry (`model.METRICS`), in the language chosen (`viz.texts`).
+In compare mode a chart shows the chosen policy (solid) and `baseline_2013`
+(dashed), with the difference (policy minus baseline) in a strip below.
+
+Split by a grouping (gender, education, age on arrival, household,
+municipality: `model.outcomes.GROUPINGS`), each chart shows its first measure
+with one line per group, in the colours of `GROUP_COLOURS`, from the run's
+`GroupHistory` (recorded every month, so each line starts at month 0). In
+compare mode the baseline's groups are dashed in the same colours and the
+strip shows each group's difference. The queues count persons, not outcomes
+of newcomers: that chart is not split, and says so.
 
 Why not Mesa's plot components: its Altair charts need Vega from a CDN (an
 offline page cannot load it), and its matplotlib charts take ~0.1 s each
@@ -21,38 +29,49 @@ from dataclasses import dataclass
 
 import numpy as np
 import solara
+from solara.alias import rv
 
 from model import METRICS
+from model.outcomes import NEWCOMER_MEASURES
 from model.queues import QUEUES
+from viz.live import SPLITS, GroupHistory, LiveRun
+from viz.texts import STRINGS, group_name, metric_label, model_text, t
 
+# Okabe-Ito colours (readable with colour-blindness): the measures of a chart, and the groups of a split.
 SERIES_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7")
+GROUP_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
 HORIZON_YEARS = 10
 WIDTH, HEIGHT, DIFF_HEIGHT = 300, 180, 96
 LEFT, RIGHT, TOP, BOTTOM = 40, 40, 40, 30
-UNIT_TEXT = {
-    "share": "% of permit holders aged 18-64",
-    "0-1": "scale 0 (worst) to 1 (best)",
-    "EUR": "euro",
-}
+DASHED = ' stroke-dasharray="5,3" stroke-opacity="0.8"'
+SHORT_UNIT = {"share": "%", "0-1": "0-1"}  # a split chart's unit, after its measure's name
 
 
 @dataclass(frozen=True)
 class ChartSpec:
-    """One chart: a title and the metrics it shows (all in the same unit)."""
+    """One chart: its key and the metrics it shows (all in the same unit); the first is shown per group."""
 
     key: str
-    title: str
     metrics: tuple[str, ...]
+
+    @property
+    def title(self) -> str:
+        """The chart's title, in the chosen language."""
+        return t(f"chart_{self.key}")
+
+    @property
+    def split_metric(self) -> str | None:
+        """The measure drawn per group when the charts are split (None: this chart cannot be split)."""
+        return next((m for m in self.metrics if m in NEWCOMER_MEASURES), None)
 
 
 CHARTS: tuple[ChartSpec, ...] = (
-    ChartSpec("language", "Language: Dutch level", ("share_a2_plus", "share_b1_plus")),
-    ChartSpec("employment", "Employment",
-              ("share_employed", "share_fulltime", "share_job_matches_education")),
-    ChartSpec("isolation", "Isolation", ("share_isolated",)),
-    ChartSpec("welfare", "Welfare", ("share_on_welfare",)),
-    ChartSpec("wellbeing", "Wellbeing", ("mean_wellbeing",)),
-    ChartSpec("exam", "Exam passed and fines", ("share_exam_passed", "share_fined")),
+    ChartSpec("language", ("share_a2_plus", "share_b1_plus")),
+    ChartSpec("employment", ("share_employed", "share_fulltime", "share_job_matches_education")),
+    ChartSpec("isolation", ("share_isolated",)),
+    ChartSpec("welfare", ("share_on_welfare",)),
+    ChartSpec("wellbeing", ("mean_wellbeing",)),
+    ChartSpec("exam", ("share_exam_passed", "share_exempted", "share_fined")),
 )
 
 
@@ -60,6 +79,18 @@ CHARTS: tuple[ChartSpec, ...] = (
 QUEUE_LINES = ("waiting_for_decision", "emergency_reception", "waiting_for_house", "plan_waiting", "course_waiting")
 QUEUE_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00")
 PERSONS_TICK = 1000  # queues are labelled in thousands of persons
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a chart: its points (already scaled), its colour and style, and its data attributes."""
+
+    years: np.ndarray
+    values: np.ndarray
+    colour: str
+    attributes: str
+    dashed: bool = False
+    end_label: bool = False  # write the last value at the line's end
 
 
 def series(model, metric: str) -> tuple[np.ndarray, np.ndarray]:
@@ -72,6 +103,12 @@ def series(model, metric: str) -> tuple[np.ndarray, np.ndarray]:
 
 def _scale(unit: str) -> float:
     return 100.0 if unit == "share" else 1.0
+
+
+def unit_text(unit: str) -> str:
+    """A unit in words, in the chosen language."""
+    key = f"unit_{unit}"
+    return t(key) if key in STRINGS else unit
 
 
 def _nice_ceiling(value: float) -> float:
@@ -104,14 +141,13 @@ def _fmt(value: float, unit: str) -> str:
 
 def _path(years: np.ndarray, values: np.ndarray, x, y) -> str:
     """An SVG path through the finite points; NaN breaks the line."""
-    parts, pen_down = [], False
-    for year, value in zip(years.tolist(), values.tolist(), strict=True):
-        if math.isfinite(value):
-            parts.append(f"{'L' if pen_down else 'M'}{x(year):.1f},{y(value):.1f}")
-            pen_down = True
-        else:
-            pen_down = False
-    return "".join(parts)
+    finite = np.isfinite(values)
+    if not finite.any():
+        return ""
+    starts = finite & ~np.r_[False, finite[:-1]]
+    commands = np.where(starts[finite], "M", "L").tolist()
+    xs, ys = x(years[finite]).tolist(), y(values[finite]).tolist()
+    return "".join(map("{}{:.1f},{:.1f}".format, commands, xs, ys))
 
 
 def _last(values: np.ndarray) -> float | None:
@@ -120,27 +156,28 @@ def _last(values: np.ndarray) -> float | None:
 
 
 def _frame(width: int, height: int, x_max: float, lo: float, hi: float, ticks: list[float], fmt, grid_zero: bool):
-    """Axes, grid and tick labels; returns the SVG and the x, y mappings."""
+    """Axes, grid and tick labels; returns the SVG and the x, y mappings (scalars or arrays)."""
     plot_w, plot_h = width - LEFT - RIGHT, height - TOP - BOTTOM
 
-    def x(year: float) -> float:
+    def x(year):
         return LEFT + year / x_max * plot_w
 
-    def y(value: float) -> float:
+    def y(value):
         return TOP + (1 - (value - lo) / (hi - lo)) * plot_h
 
     parts = []
-    for t in ticks:
-        stroke = "#999" if (grid_zero and t == 0) else "#e4e4e4"
-        parts.append(f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y(t):.1f}" y2="{y(t):.1f}" stroke="{stroke}"/>'
-                     f'<text x="{LEFT - 4}" y="{y(t) + 3.5:.1f}" text-anchor="end">{html.escape(fmt(t))}</text>')
+    for tick in ticks:
+        stroke = "#999" if (grid_zero and tick == 0) else "#e4e4e4"
+        parts.append(f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
+                     f'stroke="{stroke}"/><text x="{LEFT - 4}" y="{y(tick) + 3.5:.1f}" text-anchor="end">'
+                     f'{html.escape(fmt(tick))}</text>')
     for year in range(0, int(x_max) + 1, 2):
         parts.append(f'<line x1="{x(year):.1f}" x2="{x(year):.1f}" y1="{TOP + plot_h}" y2="{TOP + plot_h + 4}" '
                      f'stroke="#999"/><text x="{x(year):.1f}" y="{TOP + plot_h + 15}" text-anchor="middle">'
                      f'{year}</text>')
     parts.append(f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{TOP + plot_h}" y2="{TOP + plot_h}" stroke="#999"/>')
-    parts.append(f'<text x="{LEFT + plot_w}" y="{height - 3}" text-anchor="end" fill="#666">years since the start'
-                 f'</text>')
+    parts.append(f'<text x="{LEFT + plot_w}" y="{height - 3}" text-anchor="end" fill="#666">'
+                 f'{html.escape(t("years_since_start"))}</text>')
     return "".join(parts), x, y
 
 
@@ -153,76 +190,145 @@ def _end_labels(labels: list[list]) -> str:
                    for y, x, colour, text in labels)
 
 
+def _x_max(lines: list[Line]) -> float:
+    return max(HORIZON_YEARS, math.ceil(max((float(line.years[-1]) for line in lines if len(line.years)),
+                                            default=0.0)))
+
+
+def _svg(css: str, key: str, height: int, body: str) -> str:
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="{css}" data-chart="{key}" width="{WIDTH}" '
+            f'height="{height}" viewBox="0 0 {WIDTH} {height}" font-family="sans-serif" font-size="10">{body}</svg>')
+
+
+def _chart(key: str, title: str, subtitle: str, unit: str, lines: list[Line]) -> str:
+    """A chart's SVG: title, unit, axes, the lines and the value at each labelled line's end."""
+    x_max = _x_max(lines)
+    lo, hi = _y_range(unit, [line.values for line in lines])
+    ticks = [lo + (hi - lo) * i / 4 for i in range(5)]
+    frame, x, y = _frame(WIDTH, HEIGHT, x_max, lo, hi, ticks, lambda v: _fmt(v, unit), False)
+    paths, labels = [], []
+    for line in lines:
+        paths.append(f'<path class="nk-line" {line.attributes} d="{_path(line.years, line.values, x, y)}" '
+                     f'fill="none" stroke="{line.colour}" stroke-width="2"{DASHED if line.dashed else ""}/>')
+        last = _last(line.values)
+        if line.end_label and last is not None:
+            labels.append([y(last) + 3.5, x(line.years[-1]) + 4, line.colour, _fmt(last, unit)])
+    head = (f'<text x="4" y="14" font-size="13" font-weight="bold" fill="#222">{html.escape(title)}</text>'
+            f'<text x="4" y="29" fill="#666">{html.escape(subtitle)}</text>')
+    return _svg("nk-chart", key, HEIGHT, f'{head}{frame}{"".join(paths)}{_end_labels(labels)}')
+
+
+def _difference_strip(key: str, unit: str, lines: list[Line], x_max: float) -> str:
+    """The differences policy minus baseline, in (percentage) points, on a scale symmetric around 0."""
+    finite = np.concatenate([line.values[np.isfinite(line.values)] for line in lines] + [np.zeros(1)])
+    top = _nice_ceiling(float(np.abs(finite).max()) or 1.0)
+    frame, x, y = _frame(WIDTH, DIFF_HEIGHT, x_max, -top, top, [-top, 0.0, top],
+                         lambda v: f"{v:+g}" if v else "0", True)
+    paths = [f'<path class="nk-line" {line.attributes} d="{_path(line.years, line.values, x, y)}" fill="none" '
+             f'stroke="{line.colour}" stroke-width="1.6"/>' for line in lines]
+    head = (f'<text x="4" y="14" font-weight="bold" fill="#222">{html.escape(t("difference_head"))}</text>'
+            f'<text x="4" y="27" fill="#666">'
+            f'{html.escape(t("difference_pp" if unit == "share" else "difference_points"))}</text>')
+    return _svg("nk-diff", key, DIFF_HEIGHT, f'{head}{frame}{"".join(paths)}')
+
+
+def _differences(pairs: list[tuple[tuple, tuple, str, str]]) -> list[Line]:
+    """Lines of policy minus baseline: one per ((years, policy), (years, baseline), colour, attributes)."""
+    lines = []
+    for (years, policy), (_, base), colour, attributes in pairs:
+        n = min(len(policy), len(base))
+        lines.append(Line(years[:n], policy[:n] - base[:n], colour, attributes))
+    return lines
+
+
 def chart_svg(spec: ChartSpec, model, baseline=None) -> str:
     """One chart as SVG: the chosen policy (solid), the baseline (dashed) if given, and a difference strip."""
     unit = METRICS[spec.metrics[0]].unit
     scale = _scale(unit)
     runs = [("policy", model)] + ([("baseline", baseline)] if baseline is not None else [])
-    data = {(run, m): series(source, m) for run, source in runs for m in spec.metrics}
-    data = {k: (years, values * scale) for k, (years, values) in data.items()}
-    x_max = max(HORIZON_YEARS, math.ceil(max(float(y[-1]) for y, _ in data.values())))
-    lo, hi = _y_range(unit, [v for _, v in data.values()])
-    ticks = [lo + (hi - lo) * i / 4 for i in range(5)]
-    frame, x, y = _frame(WIDTH, HEIGHT, x_max, lo, hi, ticks, lambda t: _fmt(t, unit), False)
-    lines, labels = [], []
-    for k, metric in enumerate(spec.metrics):
-        colour = SERIES_COLOURS[k % len(SERIES_COLOURS)]
-        for run, _ in runs:
-            years, values = data[(run, metric)]
-            dash = ' stroke-dasharray="5,3" stroke-opacity="0.8"' if run == "baseline" else ""
-            lines.append(f'<path class="nk-line" data-metric="{metric}" data-run="{run}" '
-                         f'd="{_path(years, values, x, y)}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>')
-            last = _last(values)
-            if run == "policy" and last is not None:
-                labels.append([y(last) + 3.5, x(years[-1]) + 4, colour, _fmt(last, unit)])
-    title = (f'<text x="4" y="14" font-size="13" font-weight="bold" fill="#222">{html.escape(spec.title)}</text>'
-             f'<text x="4" y="29" fill="#666">{html.escape(UNIT_TEXT.get(unit, unit))}</text>')
-    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" class="nk-chart" data-chart="{spec.key}" width="{WIDTH}" '
-           f'height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" font-family="sans-serif" font-size="10">'
-           f'{title}{frame}{"".join(lines)}{_end_labels(labels)}</svg>')
+    data = {}
+    for run, source in runs:
+        for metric in spec.metrics:
+            years, values = series(source, metric)
+            data[(run, metric)] = (years, values * scale)
+    lines = [Line(*data[(run, metric)], SERIES_COLOURS[k % len(SERIES_COLOURS)],
+                  f'data-metric="{metric}" data-run="{run}"', run == "baseline", run == "policy")
+             for k, metric in enumerate(spec.metrics) for run, _ in runs]
+    svg = _chart(spec.key, spec.title, unit_text(unit), unit, lines)
     if baseline is not None:
-        svg += difference_svg(spec, data, x_max, unit)
+        pairs = [(data[("policy", m)], data[("baseline", m)], SERIES_COLOURS[k % len(SERIES_COLOURS)],
+                  f'data-metric="{m}" data-run="difference"') for k, m in enumerate(spec.metrics)]
+        svg += _difference_strip(spec.key, unit, _differences(pairs), _x_max(lines))
     return svg
 
 
-def difference_svg(spec: ChartSpec, data: dict, x_max: float, unit: str) -> str:
-    """The difference policy minus baseline of each metric, in (percentage) points."""
-    diffs = {}
-    for metric in spec.metrics:
-        years, policy = data[("policy", metric)]
-        _, base = data[("baseline", metric)]
-        n = min(len(policy), len(base))
-        diffs[metric] = (years[:n], policy[:n] - base[:n])
-    finite = np.concatenate([d[np.isfinite(d)] for _, d in diffs.values()] + [np.zeros(1)])
-    top = _nice_ceiling(float(np.abs(finite).max()) or 1.0)
-    points = "pp" if unit == "share" else "points"
-    frame, x, y = _frame(WIDTH, DIFF_HEIGHT, x_max, -top, top, [-top, 0.0, top],
-                         lambda t: f"{t:+g}" if t else "0", True)
-    lines = []
-    for k, metric in enumerate(spec.metrics):
-        colour = SERIES_COLOURS[k % len(SERIES_COLOURS)]
-        years, diff = diffs[metric]
-        lines.append(f'<path class="nk-line" data-metric="{metric}" data-run="difference" '
-                     f'd="{_path(years, diff, x, y)}" fill="none" stroke="{colour}" stroke-width="1.6"/>')
-    unit_words = "percentage points" if points == "pp" else "points"
-    head = (f'<text x="4" y="14" font-weight="bold" fill="#222">Difference: policy minus baseline_2013</text>'
-            f'<text x="4" y="27" fill="#666">in {unit_words} (the legend says which is better)</text>')
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="nk-diff" data-chart="{spec.key}" width="{WIDTH}" '
-            f'height="{DIFF_HEIGHT}" viewBox="0 0 {WIDTH} {DIFF_HEIGHT}" font-family="sans-serif" font-size="10">'
-            f'{head}{frame}{"".join(lines)}</svg>')
+def group_colour(k: int) -> str:
+    """The colour of a split's k-th group."""
+    return GROUP_COLOURS[k % len(GROUP_COLOURS)]
 
 
-def difference_now(metric: str, model, baseline) -> str:
-    """This month's difference policy minus baseline in words, e.g. "+5.2 pp, better"."""
+def split_chart_svg(spec: ChartSpec, grouping: str, groups: GroupHistory,
+                    baseline_groups: GroupHistory | None = None) -> str:
+    """One chart split by ``grouping``: its first measure, one line per group.
+
+    Args:
+        spec: The chart; its `ChartSpec.split_metric` is drawn.
+        grouping: A name in `model.outcomes.GROUPINGS`.
+        groups: The chosen policy's group history (solid lines).
+        baseline_groups: The baseline's in compare mode (dashed, same colours, and a difference strip per group).
+    """
+    metric = spec.split_metric
+    unit = METRICS[metric].unit
+    scale = _scale(unit)
+    runs = [("policy", groups)] + ([("baseline", baseline_groups)] if baseline_groups is not None else [])
+    data = {}
+    for run, history in runs:
+        years, values = history.series(grouping, metric)
+        for k, group in enumerate(history.groups[grouping]):
+            data[(run, group)] = (years, values[:, k] * scale)
+    names = groups.groups[grouping]
+    quoted = {group: html.escape(group, quote=True) for group in names}
+    lines = [Line(*data[(run, group)], group_colour(k),
+                  f'data-metric="{metric}" data-run="{run}" data-group="{quoted[group]}"',
+                  run == "baseline", run == "policy")
+             for k, group in enumerate(names) for run, _ in runs if (run, group) in data]
+    title = t("split_title", title=spec.title, grouping=t(f"split_{grouping}"))
+    subtitle = t("split_measure", label=metric_label(metric), unit=SHORT_UNIT.get(unit, unit))
+    svg = _chart(spec.key, title, subtitle, unit, lines)
+    if baseline_groups is not None:
+        pairs = [(data[("policy", g)], data[("baseline", g)], group_colour(k),
+                  f'data-metric="{metric}" data-run="difference" data-group="{quoted[g]}"')
+                 for k, g in enumerate(names) if ("baseline", g) in data]
+        svg += _difference_strip(spec.key, unit, _differences(pairs), _x_max(lines))
+    return svg
+
+
+def verdict(metric: str, policy: float | None, base: float | None) -> str:
+    """A difference policy minus baseline in words, e.g. "now +5.2 pp, better"."""
     m = METRICS[metric]
-    policy, base = _last(series(model, metric)[1]), _last(series(baseline, metric)[1])
     if policy is None or base is None:
-        return "no difference yet"
+        return t("no_difference_yet")
     diff = (policy - base) * _scale(m.unit)
     number = f"{diff:+.1f} pp" if m.unit == "share" else f"{diff:+.2f}"
     judged = m.better * diff
-    verdict = "" if m.better == 0 else ", better" if judged > 0 else ", worse" if judged < 0 else ", the same"
-    return f"now {number}{verdict}"
+    word = "" if m.better == 0 else "better" if judged > 0 else "worse" if judged < 0 else "the_same"
+    return t("now", number=number) + (f", {t(word)}" if word else "")
+
+
+def difference_now(metric: str, model, baseline) -> str:
+    """This month's difference policy minus baseline in words, e.g. "now +5.2 pp, better"."""
+    return verdict(metric, _last(series(model, metric)[1]), _last(series(baseline, metric)[1]))
+
+
+def _legend_item(colour: str, text: str, dashed: bool = False, width: int = 3) -> str:
+    dash = ' stroke-dasharray="5,3"' if dashed else ""
+    return (f'<span class="nk-legend-item"><svg width="18" height="8"><line x1="0" y1="4" x2="18" y2="4" '
+            f'stroke="{colour}" stroke-width="{width}"{dash}/></svg>{html.escape(text)}</span>')
+
+
+def _line_styles(policy: str) -> str:
+    """The legend's entries for the line styles in compare mode."""
+    return _legend_item("#555", policy, width=2) + _legend_item("#555", "baseline_2013", dashed=True, width=2)
 
 
 def legend_html(spec: ChartSpec, model=None, baseline=None) -> str:
@@ -230,16 +336,29 @@ def legend_html(spec: ChartSpec, model=None, baseline=None) -> str:
     compare = baseline is not None
     items = []
     for k, metric in enumerate(spec.metrics):
-        colour = SERIES_COLOURS[k % len(SERIES_COLOURS)]
         now = f" ({difference_now(metric, model, baseline)})" if compare else ""
-        items.append(f'<span class="nk-legend-item"><svg width="18" height="8"><line x1="0" y1="4" x2="18" y2="4" '
-                     f'stroke="{colour}" stroke-width="3"/></svg>{html.escape(METRICS[metric].label + now)}</span>')
+        items.append(_legend_item(SERIES_COLOURS[k % len(SERIES_COLOURS)], metric_label(metric) + now))
     if compare:
-        items.append('<span class="nk-legend-item"><svg width="18" height="8"><line x1="0" y1="4" x2="18" y2="4" '
-                     'stroke="#555" stroke-width="2"/></svg>policy</span>'
-                     '<span class="nk-legend-item"><svg width="18" height="8"><line x1="0" y1="4" x2="18" y2="4" '
-                     'stroke="#555" stroke-width="2" stroke-dasharray="5,3"/></svg>baseline_2013</span>')
+        items.append(_line_styles(t("legend_policy")))
     return f'<div class="nk-legend nk-chart-legend">{"".join(items)}</div>'
+
+
+def split_legend_html(spec: ChartSpec, grouping: str, groups: GroupHistory,
+                      baseline_groups: GroupHistory | None = None) -> str:
+    """A split chart's legend: each group by name with how many it holds now, and in compare mode the difference."""
+    metric = spec.split_metric
+    counts = groups.now(grouping)
+    _, values = groups.series(grouping, metric)
+    base = baseline_groups.series(grouping, metric)[1] if baseline_groups is not None else None
+    items = []
+    for k, group in enumerate(groups.groups[grouping]):
+        text = f"{group_name(group)} ({int(counts[k]):,})"
+        if base is not None:
+            text += f": {verdict(metric, _last(values[:, k]), _last(base[:, k]))}"
+        items.append(_legend_item(group_colour(k), text))
+    if base is not None:
+        items.append(_line_styles(t("legend_policy")))
+    return f'<div class="nk-legend nk-chart-legend" data-split="{grouping}">{"".join(items)}</div>'
 
 
 def queue_series(model, queue: str) -> tuple[np.ndarray, np.ndarray]:
@@ -256,39 +375,67 @@ def queue_chart_svg(model, baseline=None) -> str:
     x_max = max(HORIZON_YEARS, math.ceil(max(float(y[-1]) for y, _ in data.values())))
     hi = _nice_ceiling(max(float(v.max()) for _, v in data.values()) / PERSONS_TICK) * PERSONS_TICK
     ticks = [hi * i / 4 for i in range(5)]
-    frame, x, y = _frame(WIDTH, HEIGHT, x_max, 0.0, hi, ticks, lambda t: f"{t / PERSONS_TICK:g}k", False)
+    frame, x, y = _frame(WIDTH, HEIGHT, x_max, 0.0, hi, ticks, lambda v: f"{v / PERSONS_TICK:g}k", False)
     lines = []
     for (run, queue), (years, values) in data.items():
         colour = QUEUE_COLOURS[QUEUE_LINES.index(queue)]
-        dash = ' stroke-dasharray="5,3" stroke-opacity="0.8"' if run == "baseline" else ""
         lines.append(f'<path class="nk-queue" data-queue="{queue}" data-queue-run="{run}" '
-                     f'd="{_path(years, values, x, y)}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>')
-    title = ('<text x="4" y="14" font-size="13" font-weight="bold" fill="#222">Queues: reception, housing, '
-             'programmes</text><text x="4" y="29" fill="#666">persons (k = thousand)</text>')
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="nk-chart nk-queues" data-chart="queues" '
-            f'width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" font-family="sans-serif" '
-            f'font-size="10">{title}{frame}{"".join(lines)}</svg>')
+                     f'd="{_path(years, values, x, y)}" fill="none" stroke="{colour}" stroke-width="2"'
+                     f'{DASHED if run == "baseline" else ""}/>')
+    title = (f'<text x="4" y="14" font-size="13" font-weight="bold" fill="#222">{html.escape(t("chart_queues"))}'
+             f'</text><text x="4" y="29" fill="#666">{html.escape(t("unit_persons"))}</text>')
+    return _svg("nk-chart nk-queues", "queues", HEIGHT, f'{title}{frame}{"".join(lines)}')
 
 
-def queue_legend_html(model) -> str:
-    """The queue chart's legend, with each queue's size this month."""
+def queue_legend_html(model, split: str = "none") -> str:
+    """The queue chart's legend, with each queue's size this month (and, when the others are split, why not this)."""
     now = model.queues[-1]
-    items = [f'<span class="nk-legend-item"><svg width="18" height="8"><line x1="0" y1="4" x2="18" y2="4" '
-             f'stroke="{QUEUE_COLOURS[k]}" stroke-width="3"/></svg>{html.escape(QUEUES[q])}: {now[q]:,.0f}</span>'
+    items = [_legend_item(QUEUE_COLOURS[k], f"{model_text(QUEUES[q])}: {now[q]:,.0f}")
              for k, q in enumerate(QUEUE_LINES)]
+    if split != "none":
+        items.append(f'<span class="nk-legend-item nk-not-split">{html.escape(t("not_split"))}</span>')
     return f'<div class="nk-legend nk-chart-legend">{"".join(items)}</div>'
 
 
+def charts_html(live: LiveRun, split: str = "none") -> str:
+    """Every chart with its legend, split by ``split`` (a name in `SPLITS`) or not."""
+    blocks = []
+    for spec in CHARTS:
+        if split != "none" and spec.split_metric is not None:
+            svg = split_chart_svg(spec, split, live.groups, live.baseline_groups)
+            legend = split_legend_html(spec, split, live.groups, live.baseline_groups)
+        else:
+            svg = chart_svg(spec, live.main, live.baseline)
+            legend = legend_html(spec, live.main, live.baseline)
+        blocks.append(f'<div class="nk-chart-block">{svg}{legend}</div>')
+    blocks.append(f'<div class="nk-chart-block">{queue_chart_svg(live.main, live.baseline)}'
+                  f'{queue_legend_html(live.main, split)}</div>')
+    note = ""
+    if split != "none":
+        note = t("split_note") + (" " + t("split_compare_note", policy=live.settings.title)
+                                  if live.baseline is not None else "")
+        note = f'<div class="nk-caption nk-split-note">{html.escape(note)}</div>'
+    return (f'<div class="nk-charts" data-month="{live.month}" data-split="{split}">{"".join(blocks)}</div>'
+            f'{note}')
+
+
 @solara.component
-def Charts(model, baseline, month: int):
-    """Every chart, side by side.
+def SplitSelect(split: solara.Reactive[str]):
+    """The "Split by" control: none, or one of the groupings."""
+    items = [{"text": t(f"split_{name}"), "value": name} for name in SPLITS]
+    rv.Select(v_model=split.value, on_v_model=lambda v: split.set(v if v in SPLITS else "none"), items=items,
+              label=t("split_by"), class_="nk-split", dense=True, hide_details=True,
+              style_="max-width: 280px; margin: 0 0 6px 0")
+
+
+@solara.component
+def Charts(live: LiveRun, month: int, split: solara.Reactive[str]):
+    """Every chart, side by side, under the "Split by" control.
 
     Args:
-        model: The chosen policy's model.
-        baseline: The baseline model in compare mode, else None.
+        live: The run shown (its models and, for the split, its group histories).
         month: The current month (re-renders the charts every step).
+        split: How the charts are split: "none" or a grouping's name.
     """
-    blocks = "".join(f'<div class="nk-chart-block">{chart_svg(spec, model, baseline)}'
-                     f'{legend_html(spec, model, baseline)}</div>' for spec in CHARTS)
-    blocks += f'<div class="nk-chart-block">{queue_chart_svg(model, baseline)}{queue_legend_html(model)}</div>'
-    solara.HTML(tag="div", unsafe_innerHTML=f'<div class="nk-charts" data-month="{month}">{blocks}</div>')
+    SplitSelect(split)
+    solara.HTML(tag="div", unsafe_innerHTML=charts_html(live, split.value))

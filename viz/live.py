@@ -6,7 +6,8 @@ parameter spec (`model.PARAMS`) as it is set, so the app can only ever hold
 valid settings. `LiveRun` builds the chosen policy's model from them and, in
 compare mode, `baseline_2013` with the same seed and population, and steps
 both together; it also records every newcomer's month (`NewcomerHistory`) so
-that the app can tell one newcomer's story.
+that the app can tell one newcomer's story, and each group's outcomes month by
+month (`GroupHistory`) so that the charts can show one line per group.
 
 Mesa's `ModelController` (Reset / Play / Step) rebuilds a `LiveRun` with
 ``LiveRun(settings=...)`` when Reset is pressed, exactly as SolaraViz rebuilds
@@ -16,11 +17,22 @@ a model from its parameters.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from model import LEVERS, PARAMS, POLICIES, IntegrationModel
 from model.inflow import STEADY_PERSONS_PER_YEAR
+from model.outcomes import (
+    GROUPINGS,
+    NAMED_COLUMNS,
+    NEWCOMER_MEASURES,
+    NewcomerColumns,
+    newcomer_columns,
+)
 from model.parameters import DEFAULTS, Value
+from model.population import ADULT_AGE, PENSION_AGE
 from viz.story import NewcomerHistory
 
 BASELINE = "baseline_2013"
@@ -163,6 +175,102 @@ class Settings:
         return inflow_parameters(self.inflow, self.n_newcomers)
 
 
+#: How the charts can be split: "none", then every grouping of `model.outcomes.GROUPINGS` (by name) that
+#: reads a named column of the newcomer table (the groups are then known from the first month on).
+SPLITS: tuple[str, ...] = ("none", *(name for name, g in GROUPINGS.items() if g.column in NAMED_COLUMNS))
+
+
+class _Rows(Mapping):
+    """Some rows of the newcomer table's columns, cut out when a rule asks for a column."""
+
+    def __init__(self, arrays: Mapping[str, np.ndarray], rows: np.ndarray) -> None:
+        self._arrays, self._rows = arrays, rows
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self._arrays[name][self._rows]
+
+    def __iter__(self):
+        return iter(self._arrays)
+
+    def __len__(self) -> int:
+        return len(self._arrays)
+
+
+class GroupHistory:
+    """Each group's outcomes month by month, for every grouping: the charts' split view.
+
+    Each month, every measure of `model.outcomes.NEWCOMER_MEASURES` is averaged
+    over the adults 18-64 holding a permit in each group: the rule and the
+    denominator of the model's own metric, so the groups, weighted by their
+    size, add up to the line for everyone. Every grouping is recorded from the
+    first month on (a few milliseconds a month for 1,000 newcomers), so a
+    split chosen at any time shows each group's whole line.
+
+    Attributes:
+        months: The month of each record.
+        groups: Grouping name (each of `SPLITS` but "none") -> its groups in their natural order (fixed for the run;
+            newcomers outside them, such as those without a municipality yet, are left out).
+        counts: Grouping name -> one array per month: permit holders aged 18-64 in each group.
+        values: (grouping, metric) -> one array per month: the measure in each group (NaN where it is empty).
+    """
+
+    def __init__(self) -> None:
+        """Start an empty history (the groups are read from the first record)."""
+        self.months: list[int] = []
+        self.groups: dict[str, tuple[str, ...]] = {}
+        self.counts: dict[str, list[np.ndarray]] = {name: [] for name in SPLITS[1:]}
+        self.values: dict[tuple[str, str], list[np.ndarray]] = {
+            (name, metric): [] for name in SPLITS[1:] for metric in NEWCOMER_MEASURES}
+        self._codes: dict[str, np.ndarray] = {}
+
+    def _learn_groups(self, columns: NewcomerColumns) -> None:
+        """Each grouping's groups, and a look-up from the column's codes to the group's position."""
+        for name in SPLITS[1:]:
+            grouping = GROUPINGS[name]
+            values = columns.names[grouping.column]  # the names the column's codes stand for
+            named = [str(g) for g in grouping.groups({grouping.column: list(values)})]
+            groups = tuple(g for g in grouping.ordered(named) if g)
+            self.groups[name] = groups
+            self._codes[name] = np.array([groups.index(g) if g in groups else -1 for g in named], dtype=np.int64)
+
+    def record(self, model, columns: NewcomerColumns | None = None) -> None:
+        """Record each group's outcomes in ``model`` this month.
+
+        Args:
+            model: The model.
+            columns: Its newcomer table this month (`model.outcomes.newcomer_columns`), if already made.
+        """
+        columns = newcomer_columns(model) if columns is None else columns
+        if not self.groups:
+            self._learn_groups(columns)
+        permit = (np.asarray(columns.names["status"]) == "permit")[columns.arrays["status"]]
+        age = model.ages()
+        rows = np.flatnonzero(permit & (age >= ADULT_AGE) & (age < PENSION_AGE))
+        table = _Rows(columns.arrays, rows)
+        measures = {metric: np.asarray(rule(table), dtype=float) for metric, rule in NEWCOMER_MEASURES.items()}
+        for name, groups in self.groups.items():
+            k = len(groups)
+            codes = self._codes[name][columns.arrays[GROUPINGS[name].column][rows]]
+            inside = codes >= 0
+            codes = codes[inside]
+            counts = np.bincount(codes, minlength=k)
+            self.counts[name].append(counts)
+            for metric, values in measures.items():
+                sums = np.bincount(codes, weights=values[inside], minlength=k)
+                self.values[(name, metric)].append(np.divide(sums, counts, out=np.full(k, np.nan),
+                                                             where=counts > 0))
+        self.months.append(model.month)
+
+    def series(self, grouping: str, metric: str) -> tuple[np.ndarray, np.ndarray]:
+        """Years, and the measure in each group: an array of months x groups."""
+        years = np.asarray(self.months, dtype=float) / 12.0
+        return years, np.array(self.values[(grouping, metric)], dtype=float).reshape(len(years), -1)
+
+    def now(self, grouping: str) -> np.ndarray:
+        """How many permit holders aged 18-64 are in each group this month."""
+        return self.counts[grouping][-1]
+
+
 class LiveRun:
     """The models the app shows, stepping together one month at a time.
 
@@ -172,6 +280,8 @@ class LiveRun:
         baseline: `baseline_2013` with the same seed and population, in compare
             mode; otherwise None.
         history: Every newcomer's month in ``main``, for the story panel.
+        groups: Each group's outcomes month by month in ``main``, for the split charts.
+        baseline_groups: The same for ``baseline`` in compare mode; otherwise None.
         running: False once the ten-year horizon is reached (Mesa's controls
             then disable Play and Step).
     """
@@ -183,8 +293,18 @@ class LiveRun:
         self.baseline = (IntegrationModel(**self.settings.baseline_kwargs(self.main.seed))
                          if self.settings.compare else None)
         self.history = NewcomerHistory()
-        self.history.record(self.main)
+        self.groups = GroupHistory()
+        self.baseline_groups = GroupHistory() if self.baseline is not None else None
+        self._record()
         self.running = True
+
+    def _record(self) -> None:
+        """Record this month: every newcomer (for the story and the map) and every group (for the charts)."""
+        columns = newcomer_columns(self.main)
+        self.history.record(self.main, columns)
+        self.groups.record(self.main, columns)
+        if self.baseline is not None:
+            self.baseline_groups.record(self.baseline)
 
     @property
     def month(self) -> int:
@@ -198,5 +318,5 @@ class LiveRun:
         self.main.step()
         if self.baseline is not None:
             self.baseline.step()
-        self.history.record(self.main)
+        self._record()
         self.running = self.main.month < HORIZON_MONTHS

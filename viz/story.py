@@ -1,11 +1,14 @@
 """One newcomer's story: a month-by-month record of every newcomer, and the story it tells.
 
 The model keeps only each newcomer's current state, so the app records it
-every month (`NewcomerHistory`, from `IntegrationModel.newcomer_table`, which
-carries each newcomer's position and path). `story_events` turns one newcomer's record into
-plain sentences ("month 14: got a residence permit after 13 months"), and
-`StoryPanel` shows them with the facts that matter: months waiting,
-relocations, courses, language level, job, ties and fines.
+every month (`NewcomerHistory`, from the model's newcomer table, which carries
+each newcomer's position and path, and from its household state: children,
+childcare, a partner who follows, exam attempts). `story_events` turns one
+newcomer's record into plain sentences ("month 14: got a residence permit after
+13 months"), and `StoryPanel` shows them with the facts that matter: household
+and young children, months waiting, relocations, courses, language level, the
+exam, job, ties and fines. Facts that change (care duties come with a birth and
+go with childcare or school) are read month by month, never once.
 """
 
 from __future__ import annotations
@@ -18,23 +21,29 @@ import pandas as pd
 import solara
 from solara.alias import rv
 
-from model.outcomes import PATHS
-from viz.texts import t  # where a newcomer is on the path, in the map's order
+from model.households import NO_CHILD, SCHOOL_AGE_MONTHS
+from model.outcomes import PATHS, NewcomerColumns, newcomer_columns
+from viz.texts import model_text, t
 
-PATH_CODE = {name: code for code, name in enumerate(PATHS)}
+PATH_CODE = {name: code for code, name in enumerate(PATHS)}  # where a newcomer is on the path, in the map's order
 
 # Columns of the newcomer table recorded every month, with a compact dtype.
 RECORDED: dict[str, type] = {
-    "status": object, "municipality": object, "cefr": object,
+    "status": object, "municipality": object, "cefr": object, "household": object,
     "language_score": np.float32, "employed": bool, "hours_per_week": np.float32,
     "job_matches_education": bool, "volunteering": bool, "on_welfare": bool,
-    "exam_passed": bool, "fined_count": np.int16, "debt_eur": np.float32,
+    "exam_passed": bool, "exempted": bool, "fined_count": np.int16, "debt_eur": np.float32,
     "resident_ties": np.int16, "wellbeing": np.float32, "has_plan": bool,
     "used_startpunt": bool, "housed": bool, "relocations": np.int16, "months_in_asylum": np.int16,
-    "course_hours": np.float32,
+    "course_hours": np.float32, "care_duties": bool, "homemaker": bool, "nareiziger": bool,
 }
-# Who the newcomer is: read from the latest month only.
-PERSON = ("age", "gender", "education", "literate", "kansrijk", "care_duties")
+# Household and exam state that the newcomer table does not carry, read from the model's arrays every month.
+HOUSEHOLD_STATE: dict[str, type] = {
+    "carer": bool, "has_childcare": bool, "youngest_child_month": np.int32, "partner_due_month": np.int32,
+    "exam_attempts": np.int16,
+}
+# Who the newcomer is (fixed on arrival, or only wanted as of now): read from the latest month only.
+PERSON = ("age", "gender", "education", "literate", "kansrijk", "nareiziger")
 
 
 class NewcomerHistory:
@@ -43,31 +52,51 @@ class NewcomerHistory:
     Attributes:
         months: The month of each record.
         frames: One dict of column arrays per month (rows in arrival order;
-            later months have as many rows or more). Besides `RECORDED`:
-            ``id``, ``x``, ``y`` (grid cell) and ``path`` (code into `PATHS`).
-        person: Who each newcomer is (`PERSON` columns), indexed by id.
+            later months have as many rows or more). Besides `RECORDED` and
+            `HOUSEHOLD_STATE`: ``id``, ``x``, ``y`` (grid cell), ``path`` (code
+            into `PATHS`) and ``partner_here`` (their partner lives here).
     """
 
     def __init__(self) -> None:
         """Start an empty history."""
         self.months: list[int] = []
         self.frames: list[dict[str, np.ndarray]] = []
-        self.person = pd.DataFrame(columns=PERSON)
         self._row: dict[int, int] = {}
+        self._latest: NewcomerColumns | None = None
+        self._person: pd.DataFrame | None = None
 
-    def record(self, model) -> None:
-        """Record every newcomer of ``model`` as they are this month."""
-        table = model.newcomer_table()
-        frame = {name: table[name].to_numpy(dtype=dtype) for name, dtype in RECORDED.items()}
-        frame["id"] = table["id"].to_numpy(dtype=np.int64)
-        frame["x"] = table["x"].to_numpy(dtype=np.int16)
-        frame["y"] = table["y"].to_numpy(dtype=np.int16)
-        frame["path"] = table["path"].map(PATH_CODE).to_numpy(dtype=np.int8)
+    def record(self, model, columns: NewcomerColumns | None = None) -> None:
+        """Record every newcomer of ``model`` as they are this month.
+
+        Args:
+            model: The model.
+            columns: Its newcomer table this month (`model.outcomes.newcomer_columns`), if already made.
+        """
+        columns = newcomer_columns(model) if columns is None else columns
+        frame = {name: np.array(columns.named(name) if name in columns.names else columns.arrays[name], dtype=dtype)
+                 for name, dtype in RECORDED.items()}
+        frame.update({name: np.array(getattr(model.nc, name), dtype=dtype) for name, dtype in HOUSEHOLD_STATE.items()})
+        frame["partner_here"] = model.nc.partner >= 0
+        frame["id"] = np.array(columns.arrays["id"], dtype=np.int64)
+        frame["x"] = np.array(columns.arrays["x"], dtype=np.int16)
+        frame["y"] = np.array(columns.arrays["y"], dtype=np.int16)
+        frame["path"] = np.array(columns.arrays["path"], dtype=np.int8)  # codes into PATHS
         for row in range(len(self._row), len(frame["id"])):
             self._row[int(frame["id"][row])] = row
-        self.person = table.set_index("id")[list(PERSON)]
+        self._latest, self._person = columns, None
         self.months.append(model.month)
         self.frames.append(frame)
+
+    @property
+    def person(self) -> pd.DataFrame:
+        """Who each newcomer is (`PERSON` columns) as of the latest month, indexed by id."""
+        if self._person is None:
+            columns = self._latest
+            data = ({name: columns.named(name) if name in columns.names else columns.arrays[name] for name in PERSON}
+                    if columns is not None else {name: [] for name in PERSON})
+            index = pd.Index(columns.arrays["id"] if columns is not None else [], name="id")
+            self._person = pd.DataFrame(data, index=index, columns=list(PERSON))
+        return self._person
 
     @property
     def latest(self) -> dict[str, np.ndarray]:
@@ -97,7 +126,8 @@ class NewcomerHistory:
         row = self._row[newcomer_id]
         months = [m for m, f in zip(self.months, self.frames, strict=True) if len(f["id"]) > row]
         frames = self.frames[len(self.frames) - len(months):]
-        data = {name: [f[name][row] for f in frames] for name in (*RECORDED, "path")}
+        names = (*RECORDED, *HOUSEHOLD_STATE, "partner_here", "path")
+        data = {name: [f[name][row] for f in frames] for name in names}
         return pd.DataFrame({"month": months, **data})
 
 
@@ -106,7 +136,7 @@ def _cefr_rank(level: str) -> int:
 
 
 def story_events(record: pd.DataFrame) -> list[tuple[int, str]]:
-    """What happened to one newcomer, as (month, sentence) pairs in order.
+    """What happened to one newcomer, as (month, sentence) pairs in order, in the chosen language.
 
     Args:
         record: One newcomer's record from `NewcomerHistory.of`.
@@ -115,65 +145,137 @@ def story_events(record: pd.DataFrame) -> list[tuple[int, str]]:
     if record.empty:
         return events
     rows = [SimpleNamespace(**row) for row in record.to_dict("records")]
-    events.append((int(rows[0].month), "arrived and waits for the asylum decision in a reception centre"))
+    first = rows[0]
+    events.append((int(first.month), t("ev_arrived_nareiziger" if first.nareiziger else "ev_arrived")))
+    if first.care_duties:
+        events.append((int(first.month), t("ev_care_duties")))
     previous = rows[0]
     for now in rows[1:]:
         m = int(now.month)
+
+        def say(key: str, **fields) -> None:
+            events.append((m, t(key, **fields)))  # noqa: B023 (called at once, in this month)
+
         if now.relocations > previous.relocations:
-            events.append((m, "moved to another reception centre: course, volunteering and local contacts broken off"))
+            say("ev_relocated")
         if previous.status == "asylum" and now.status == "permit":
-            events.append((m, f"got a residence permit after {int(now.months_in_asylum)} months of waiting"))
+            say("ev_permit", months=int(now.months_in_asylum))
         if previous.status != "departed" and now.status == "departed":
-            events.append((m, "was refused asylum and left"))
+            say("ev_departed")
         if now.municipality and now.municipality != previous.municipality and not now.housed:
-            events.append((m, f"was assigned to {now.municipality}; waits in the reception centre for a house"))
+            say("ev_assigned", municipality=now.municipality)
         if now.housed and not previous.housed:
-            events.append((m, f"got a house in {now.municipality}"))
+            say("ev_housed", municipality=now.municipality)
+        if now.partner_here and not previous.partner_here:
+            say("ev_partner_joined")
+        if now.youngest_child_month > previous.youngest_child_month and now.youngest_child_month == m:
+            say("ev_baby")
+        elif now.household != previous.household:
+            say("ev_household", household=model_text(now.household))
         if now.has_plan and not previous.has_plan:
-            events.append((m, "made a personal integration plan with the municipality"))
+            say("ev_plan")
+        if now.care_duties and not previous.care_duties:
+            say("ev_care_duties")
+        if now.carer and now.has_childcare and not previous.has_childcare:
+            say("ev_childcare")
+        elif previous.care_duties and not now.care_duties and not now.has_childcare and now.status != "departed":
+            say("ev_care_shared" if now.partner_here and not previous.partner_here else "ev_care_ended")
+        if previous.homemaker and not now.homemaker and now.partner_here and now.status != "departed":
+            say("ev_looks_for_work")
         if now.path == PATH_CODE["in a course"] and previous.path != PATH_CODE["in a course"]:
-            events.append((m, "started a language course"))
+            say("ev_course")
         if _cefr_rank(now.cefr) > _cefr_rank(previous.cefr):
-            events.append((m, f"reached Dutch level {now.cefr}"))
+            say("ev_level", cefr=now.cefr)
+        if now.exam_attempts > previous.exam_attempts and not now.exam_passed:
+            say("ev_exam_failed", attempts=int(now.exam_attempts))
         if now.exam_passed and not previous.exam_passed:
-            events.append((m, "passed the civic-integration exam"))
+            say("ev_exam_passed")
+        if now.exempted and not previous.exempted:
+            say("ev_exempted")
         if now.fined_count > previous.fined_count:
-            events.append((m, f"was fined for missing the exam deadline (debt now EUR {now.debt_eur:,.0f})"))
+            say("ev_fined", debt=f"{now.debt_eur:,.0f}")
         if now.volunteering and not previous.volunteering:
-            events.append((m, "started volunteering"))
+            say("ev_volunteering")
         if now.employed and not previous.employed:
-            matched = "matching their education" if now.job_matches_education else "below their education"
-            events.append((m, f"found a job of {now.hours_per_week:.0f} hours a week, {matched}"))
+            say("ev_job", hours=f"{now.hours_per_week:.0f}",
+                matched=t("ev_job_matches" if now.job_matches_education else "ev_job_below"))
         if previous.employed and not now.employed:
-            events.append((m, "lost their job"))
+            say("ev_job_lost")
         if now.resident_ties > 0 and previous.resident_ties == 0:
-            events.append((m, "made a first lasting contact with a resident"))
+            say("ev_first_tie")
         if now.resident_ties == 0 and previous.resident_ties > 0:
-            events.append((m, "lost touch with every resident: isolated"))
+            say("ev_isolated")
         previous = now
     return events
 
 
+def household_fact(record: pd.DataFrame, person: pd.Series) -> str:
+    """Who they live with, and whether a partner followed them here or they followed a partner."""
+    now = record.iloc[-1]
+    text = model_text(str(now.household))
+    if person.nareiziger:
+        return text + t("came_as_nareiziger")
+    joined = np.flatnonzero(record.partner_here.to_numpy()[1:] & ~record.partner_here.to_numpy()[:-1])
+    if len(joined):
+        return text + t("partner_joined_them", month=int(record.month.iloc[joined[0] + 1]))
+    if now.partner_due_month >= 0 and not now.partner_here:
+        return text + t("partner_due", month=int(now.partner_due_month))
+    return text
+
+
+def children_fact(record: pd.DataFrame) -> str | None:
+    """Their young children and childcare now (None if they care for no child)."""
+    now = record.iloc[-1]
+    if not now.carer or now.youngest_child_month == NO_CHILD:
+        return None
+    if now.care_duties:
+        return t("children_care_duties")
+    child_months = int(now.month) - int(now.youngest_child_month)
+    if now.has_childcare and child_months < SCHOOL_AGE_MONTHS:
+        return t("children_in_childcare")
+    return t("children_at_school", years=child_months // 12)
+
+
+def exam_fact(now) -> str:
+    """The civic-integration exam: passed, exempted, or how many attempts so far."""
+    attempts = int(now.exam_attempts)
+    if now.exam_passed:
+        return t("exam_passed_value", attempts=attempts)
+    if now.exempted:
+        return t("exam_exempted_value", attempts=attempts)
+    return t("exam_open_value", attempts=attempts)
+
+
 def story_facts(record: pd.DataFrame, person: pd.Series) -> list[tuple[str, str]]:
-    """The facts of one newcomer's path so far, as (label, value) pairs."""
+    """The facts of one newcomer's path so far, as (label, value) pairs, in the chosen language."""
     now = record.iloc[-1]
     in_course = int((record.path == PATH_CODE["in a course"]).sum())
-    job = (f"yes, {now.hours_per_week:.0f} h/week" + (", matches education" if now.job_matches_education else "")
-           if now.employed else "no")
-    return [
-        ("Who", f"{person.gender}, {person.age:.0f} years, education: {person.education}"
-                + ("" if person.literate else ", cannot read yet") + (", care duties" if person.care_duties else "")),
-        ("Now", PATHS[int(now.path)] + (f" (lives in {now.municipality})" if now.municipality else "")),
-        ("Months waiting for asylum", f"{int(now.months_in_asylum)}"),
-        ("Relocations between reception centres", f"{int(now.relocations)}"),
-        ("Courses", f"{in_course} months in a course, {now.course_hours:.0f} course hours"),
-        ("Dutch", f"{now.cefr} (score {now.language_score:.2f} of 5)"
-                  + (", exam passed" if now.exam_passed else "")),
-        ("Job", job),
-        ("Ties with residents", f"{int(now.resident_ties)}" + (" (isolated)" if now.resident_ties == 0 else "")),
-        ("Fines", f"{int(now.fined_count)}, debt EUR {now.debt_eur:,.0f}"),
-        ("Wellbeing", f"{now.wellbeing:.2f} (0-1)"),
+    if now.employed:
+        job = t("job_yes", hours=f"{now.hours_per_week:.0f}") + (t("job_matches") if now.job_matches_education else "")
+    else:
+        job = t("job_homemaker" if now.homemaker else "job_no")
+    who = t("who", gender=t(person.gender), age=f"{person.age:.0f}", education=t(person.education))
+    facts = [
+        (t("fact_who"), who + ("" if person.literate else t("cannot_read"))),
+        (t("fact_household"), household_fact(record, person)),
     ]
+    children = children_fact(record)
+    if children is not None:
+        facts.append((t("fact_children"), children))
+    where = t("lives_in", municipality=now.municipality) if now.municipality else ""
+    facts += [
+        (t("fact_now"), model_text(PATHS[int(now.path)]) + where),
+        (t("fact_waiting"), f"{int(now.months_in_asylum)}"),
+        (t("fact_relocations"), f"{int(now.relocations)}"),
+        (t("fact_courses"), t("courses_value", months=in_course, hours=f"{now.course_hours:.0f}")),
+        (t("fact_dutch"), t("dutch_value", cefr=now.cefr, score=f"{now.language_score:.2f}")),
+        (t("fact_exam"), exam_fact(now)),
+        (t("fact_job"), job),
+        (t("fact_ties"), f"{int(now.resident_ties)}" + (t("isolated") if now.resident_ties == 0 else "")),
+        (t("fact_fines"), t("fines_value", count=int(now.fined_count), debt=f"{now.debt_eur:,.0f}")),
+        (t("fact_wellbeing"), f"{now.wellbeing:.2f} (0-1)"),
+    ]
+    return facts
 
 
 # The traits a newcomer can be picked by, with their values as the newcomer table writes them.
@@ -206,8 +308,11 @@ def newcomer_labels(history: NewcomerHistory, ids: np.ndarray) -> list[str]:
     status = history.latest["status"]
     education = t("education").lower()
     words = {key: t(key) for values in TRAITS.values() for key in values}
-    return [f"#{i} · {words[g]}, {t('years_old', age=f'{a:.0f}')}, {education}: {words[e]} · {words[status[row[i]]]}"
-            for i, g, a, e in zip(ids.tolist(), person["gender"], person["age"], person["education"], strict=True)]
+    ages = [f"{a:.0f}" for a in person["age"].tolist()]
+    years_old = {age: t("years_old", age=age) for age in set(ages)}  # one translation per age, not per newcomer
+    return [f"#{i} · {words[g]}, {years_old[a]}, {education}: {words[e]} · {words[status[row[i]]]}"
+            for i, g, a, e in zip(ids.tolist(), person["gender"].tolist(), ages, person["education"].tolist(),
+                                  strict=True)]
 
 
 @solara.component
@@ -253,7 +358,8 @@ def StoryPanel(history: NewcomerHistory, picked: solara.Reactive[int | None], mo
     facts = story_facts(record, people.loc[chosen])
     rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in facts)
     events = story_events(record)
-    items = "".join(f"<li><b>month {m}</b> (year {m / 12:.1f}): {html.escape(text)}</li>" for m, text in events)
+    items = "".join(f"<li><b>{t('story_month', month=m)}</b> ({t('story_year', year=f'{m / 12:.1f}')}): "
+                    f"{html.escape(text)}</li>" for m, text in events)
     solara.HTML(tag="div", unsafe_innerHTML=(
         f'<div class="nk-story" data-newcomer="{chosen}">'
         f'<table class="nk-facts">{rows}</table>'

@@ -1,9 +1,12 @@
 """Every piece of interface text of the app, in English and Dutch: one dictionary, one switch.
 
-Only the interface is translated (titles, buttons, captions, the picker and the
-download panel); what comes from the model's spec (parameter labels, metric
-names, policy descriptions) and the newcomers' stories stay as the model states
-them, in English, so that a text in the app matches the docs and the CLI word for word.
+`STRINGS` holds the app's own text (titles, buttons, captions, the picker, the
+download panel, the charts, the split view and the newcomer's story), keyed by
+name. Text that the model states in English (metric labels, the paths of the
+map, the queues) stays written once, in the model; `MODEL_TEXTS` gives its
+Dutch by the English words, so `model_text` shows either. Parameter labels and
+policy descriptions stay in English, word for word as in the docs and the CLI.
+`tests/test_app_components.py` fails when a key lacks its Dutch.
 
 `language` is a Solara reactive variable: each browser connection has its own,
 and every component that calls `t` redraws when it changes.
@@ -12,6 +15,8 @@ and every component that calls `t` redraws when it changes.
 from __future__ import annotations
 
 import solara
+
+from model import METRICS
 
 LANGUAGES = {"en": "English", "nl": "Nederlands"}
 
@@ -61,6 +66,201 @@ STRINGS: dict[str, dict[str, str]] = {
     "scenario_cli": {"en": "This scenario on the command line (copy)", "nl": "Dit scenario op de opdrachtregel (kopieer)"},
     "scenario_sweep": {"en": "This scenario as a sweep file (copy)", "nl": "Dit scenario als sweep-bestand (kopieer)"},
     "copy": {"en": "Copy", "nl": "Kopieer"},
+    # the charts
+    "chart_language": {"en": "Language: Dutch level", "nl": "Taal: niveau Nederlands"},
+    "chart_employment": {"en": "Employment", "nl": "Werk"},
+    "chart_isolation": {"en": "Isolation", "nl": "Isolement"},
+    "chart_welfare": {"en": "Welfare", "nl": "Bijstand"},
+    "chart_wellbeing": {"en": "Wellbeing", "nl": "Welzijn"},
+    "chart_exam": {"en": "Exam: passed, exempted, fined", "nl": "Examen: geslaagd, vrijgesteld, beboet"},
+    "chart_queues": {"en": "Queues: reception, housing, programmes", "nl": "Wachtrijen: opvang, huis, programma's"},
+    "unit_share": {"en": "% of permit holders aged 18-64", "nl": "% van de statushouders van 18-64 jaar"},
+    "unit_0-1": {"en": "scale 0 (worst) to 1 (best)", "nl": "schaal 0 (slechtst) tot 1 (best)"},
+    "unit_EUR": {"en": "euro", "nl": "euro"},
+    "unit_persons": {"en": "persons (k = thousand)", "nl": "personen (k = duizend)"},
+    "years_since_start": {"en": "years since the start", "nl": "jaren sinds de start"},
+    "difference_head": {"en": "Difference: policy minus baseline_2013", "nl": "Verschil: beleid min baseline_2013"},
+    "difference_pp": {"en": "in percentage points (the legend says which is better)",
+                      "nl": "in procentpunten (de legenda zegt wat beter is)"},
+    "difference_points": {"en": "in points (the legend says which is better)",
+                          "nl": "in punten (de legenda zegt wat beter is)"},
+    "legend_policy": {"en": "policy", "nl": "beleid"},
+    "now": {"en": "now {number}", "nl": "nu {number}"},
+    "better": {"en": "better", "nl": "beter"},
+    "worse": {"en": "worse", "nl": "slechter"},
+    "the_same": {"en": "the same", "nl": "gelijk"},
+    "no_difference_yet": {"en": "no difference yet", "nl": "nog geen verschil"},
+    # the split view: one line per group
+    "split_by": {"en": "Split the charts by", "nl": "Grafieken uitsplitsen naar"},
+    "split_none": {"en": "nothing: all newcomers", "nl": "niets: alle nieuwkomers"},
+    "split_gender": {"en": "gender", "nl": "geslacht"},
+    "split_education": {"en": "education", "nl": "opleiding"},
+    "split_age_group": {"en": "age on arrival", "nl": "leeftijd bij aankomst"},
+    "split_household": {"en": "household", "nl": "huishouden"},
+    "split_municipality": {"en": "municipality", "nl": "gemeente"},
+    "split_title": {"en": "{title}, by {grouping}", "nl": "{title}, naar {grouping}"},
+    "split_measure": {"en": "{label} ({unit})", "nl": "{label} ({unit})"},
+    "split_note": {"en": "One line per group: its permit holders aged 18-64 (how many now in brackets; few people "
+                         "make a jumpy line). A chart with several measures shows its first.",
+                   "nl": "Eén lijn per groep: de statushouders van 18-64 jaar in die groep (tussen haakjes hoeveel "
+                         "nu; weinig mensen geven een grillige lijn). Een grafiek met meer maten toont de eerste."},
+    "split_compare_note": {"en": "Compare mode: {policy} solid, baseline_2013 dashed, in the group's colour; "
+                                 "the strip shows each group's difference.",
+                           "nl": "Vergelijken: {policy} doorgetrokken, baseline_2013 gestreept, in de kleur van de "
+                                 "groep; de strook toont het verschil per groep."},
+    "not_split": {"en": "Not split: the queues count persons waiting, not outcomes of newcomers.",
+                  "nl": "Niet uitgesplitst: de wachtrijen tellen wachtende personen, geen uitkomsten van "
+                        "nieuwkomers."},
+    # group names (`model.outcomes.GROUPINGS`); age groups and municipality names read the same in both
+    "group_men": {"en": "men", "nl": "mannen"},
+    "group_women": {"en": "women", "nl": "vrouwen"},
+    "group_none": {"en": "none", "nl": "geen"},
+    "group_low": {"en": "low", "nl": "laag"},
+    "group_middle": {"en": "middle", "nl": "middelbaar"},
+    "group_high": {"en": "high", "nl": "hoog"},
+    "group_single": {"en": "single", "nl": "alleenstaand"},
+    "group_couple": {"en": "couple", "nl": "stel"},
+    "group_couple with children": {"en": "couple with children", "nl": "stel met kinderen"},
+    "group_single parent": {"en": "single parent", "nl": "eenoudergezin"},
+    # the newcomer's story: facts
+    "fact_who": {"en": "Who", "nl": "Wie"},
+    "fact_household": {"en": "Household", "nl": "Huishouden"},
+    "fact_children": {"en": "Young children", "nl": "Jonge kinderen"},
+    "fact_now": {"en": "Now", "nl": "Nu"},
+    "fact_waiting": {"en": "Months waiting for asylum", "nl": "Maanden wachten op asiel"},
+    "fact_relocations": {"en": "Relocations between reception centres", "nl": "Verhuizingen tussen opvanglocaties"},
+    "fact_courses": {"en": "Courses", "nl": "Cursussen"},
+    "fact_dutch": {"en": "Dutch", "nl": "Nederlands"},
+    "fact_exam": {"en": "Exam", "nl": "Examen"},
+    "fact_job": {"en": "Job", "nl": "Werk"},
+    "fact_ties": {"en": "Ties with residents", "nl": "Contacten met inwoners"},
+    "fact_fines": {"en": "Fines", "nl": "Boetes"},
+    "fact_wellbeing": {"en": "Wellbeing", "nl": "Welzijn"},
+    "who": {"en": "{gender}, {age} years, education: {education}", "nl": "{gender}, {age} jaar, opleiding: {education}"},
+    "cannot_read": {"en": ", cannot read yet", "nl": ", kan nog niet lezen"},
+    "came_as_nareiziger": {"en": "; came as a family member of a permit holder (nareiziger)",
+                           "nl": "; kwam als gezinslid van een statushouder (nareiziger)"},
+    "partner_joined_them": {"en": "; their partner joined them in month {month} (nareiziger)",
+                            "nl": "; de partner kwam in maand {month} over (nareiziger)"},
+    "partner_due": {"en": "; their partner is due to follow in month {month}",
+                    "nl": "; de partner komt naar verwachting in maand {month} over"},
+    "partner_abroad": {"en": "; their partner is still abroad", "nl": "; de partner is nog in het buitenland"},
+    "children_care_duties": {"en": "cares for a child under school age without childcare: less time for the "
+                                   "course and for work",
+                             "nl": "zorgt voor een kind onder de schoolleeftijd zonder kinderopvang: minder tijd "
+                                   "voor de cursus en voor werk"},
+    "children_in_childcare": {"en": "a child under school age, in childcare", "nl": "een kind onder de "
+                              "schoolleeftijd, in de kinderopvang"},
+    "children_at_school": {"en": "the youngest child is {years} years old: no care duties now",
+                           "nl": "het jongste kind is {years} jaar: nu geen zorgtaken"},
+    "lives_in": {"en": " (lives in {municipality})", "nl": " (woont in {municipality})"},
+    "courses_value": {"en": "{months} months in a course, {hours} course hours",
+                      "nl": "{months} maanden op een cursus, {hours} cursusuren"},
+    "dutch_value": {"en": "{cefr} (score {score} of 5)", "nl": "{cefr} (score {score} van 5)"},
+    "exam_passed_value": {"en": "passed ({attempts} attempt(s))", "nl": "geslaagd ({attempts} poging(en))"},
+    "exam_exempted_value": {"en": "exempted (ontheffing) after {attempts} attempt(s)",
+                            "nl": "vrijgesteld (ontheffing) na {attempts} poging(en)"},
+    "exam_open_value": {"en": "not passed yet, {attempts} attempt(s) so far",
+                        "nl": "nog niet geslaagd, tot nu toe {attempts} poging(en)"},
+    "job_yes": {"en": "yes, {hours} h/week", "nl": "ja, {hours} u/week"},
+    "job_matches": {"en": ", matches education", "nl": ", past bij de opleiding"},
+    "job_no": {"en": "no", "nl": "nee"},
+    "job_homemaker": {"en": "no; does not look for paid work (stays at home while the partner is here)",
+                      "nl": "nee; zoekt geen betaald werk (blijft thuis zolang de partner hier is)"},
+    "isolated": {"en": " (isolated)", "nl": " (geïsoleerd)"},
+    "fines_value": {"en": "{count}, debt EUR {debt}", "nl": "{count}, schuld EUR {debt}"},
+    "story_month": {"en": "month {month}", "nl": "maand {month}"},
+    "story_year": {"en": "year {year}", "nl": "jaar {year}"},
+    # the newcomer's story: what happened
+    "ev_arrived": {"en": "arrived and waits for the asylum decision in a reception centre",
+                   "nl": "aangekomen; wacht in een opvanglocatie op de asielbeslissing"},
+    "ev_arrived_nareiziger": {"en": "arrived as a family member of a permit holder (nareiziger): a residence "
+                                    "permit on arrival",
+                              "nl": "aangekomen als gezinslid van een statushouder (nareiziger): een "
+                                    "verblijfsvergunning bij aankomst"},
+    "ev_relocated": {"en": "moved to another reception centre: course, volunteering and local contacts broken off",
+                     "nl": "verhuisd naar een andere opvanglocatie: cursus, vrijwilligerswerk en contacten in de "
+                           "buurt afgebroken"},
+    "ev_permit": {"en": "got a residence permit after {months} months of waiting",
+                  "nl": "kreeg een verblijfsvergunning na {months} maanden wachten"},
+    "ev_departed": {"en": "was refused asylum and left", "nl": "kreeg geen asiel en vertrok"},
+    "ev_assigned": {"en": "was assigned to {municipality}; waits in the reception centre for a house",
+                    "nl": "werd gekoppeld aan {municipality}; wacht in de opvang op een huis"},
+    "ev_housed": {"en": "got a house in {municipality}", "nl": "kreeg een huis in {municipality}"},
+    "ev_plan": {"en": "made a personal integration plan with the municipality",
+                "nl": "maakte een persoonlijk inburgeringsplan met de gemeente"},
+    "ev_course": {"en": "started a language course", "nl": "begon aan een taalcursus"},
+    "ev_level": {"en": "reached Dutch level {cefr}", "nl": "haalde Nederlands op niveau {cefr}"},
+    "ev_exam_failed": {"en": "sat the exam and failed (attempt {attempts})",
+                       "nl": "deed examen en zakte (poging {attempts})"},
+    "ev_exam_passed": {"en": "passed the civic-integration exam", "nl": "slaagde voor het inburgeringsexamen"},
+    "ev_exempted": {"en": "was exempted from the civic-integration exam (ontheffing): the obligation ends",
+                    "nl": "kreeg ontheffing van het inburgeringsexamen: de plicht vervalt"},
+    "ev_fined": {"en": "was fined for missing the exam deadline (debt now EUR {debt})",
+                 "nl": "kreeg een boete voor het missen van de examentermijn (schuld nu EUR {debt})"},
+    "ev_volunteering": {"en": "started volunteering", "nl": "begon met vrijwilligerswerk"},
+    "ev_job": {"en": "found a job of {hours} hours a week, {matched}", "nl": "vond werk van {hours} uur per week, "
+               "{matched}"},
+    "ev_job_matches": {"en": "matching their education", "nl": "passend bij de opleiding"},
+    "ev_job_below": {"en": "below their education", "nl": "onder het eigen opleidingsniveau"},
+    "ev_job_lost": {"en": "lost their job", "nl": "verloor het werk"},
+    "ev_first_tie": {"en": "made a first lasting contact with a resident",
+                     "nl": "kreeg een eerste blijvend contact met een inwoner"},
+    "ev_isolated": {"en": "lost touch with every resident: isolated",
+                    "nl": "verloor het contact met alle inwoners: geïsoleerd"},
+    "ev_partner_joined": {"en": "their partner joined them from abroad (family reunification)",
+                          "nl": "de partner kwam uit het buitenland over (gezinshereniging)"},
+    "ev_baby": {"en": "had a baby", "nl": "kreeg een kind"},
+    "ev_household": {"en": "household now: {household}", "nl": "huishouden nu: {household}"},
+    "ev_care_duties": {"en": "cares for a young child without childcare: less time for the course and for work",
+                       "nl": "zorgt voor een jong kind zonder kinderopvang: minder tijd voor de cursus en voor werk"},
+    "ev_childcare": {"en": "found childcare for the young child", "nl": "vond kinderopvang voor het jonge kind"},
+    "ev_care_ended": {"en": "the youngest child goes to school: care duties end",
+                      "nl": "het jongste kind gaat naar school: de zorgtaken stoppen"},
+    "ev_care_shared": {"en": "care duties end: the partner is here to share the care of the school child",
+                       "nl": "de zorgtaken stoppen: de partner is er om de zorg voor het schoolkind te delen"},
+    "ev_looks_for_work": {"en": "started looking for paid work", "nl": "begon betaald werk te zoeken"},
+}
+
+#: Dutch for text that the model states in English (metric labels, paths, queues), by its English words.
+MODEL_TEXTS: dict[str, str] = {
+    # metrics of the newcomers (`model.outcomes.NEWCOMER_MEASURES`): what the charts and the split view show
+    METRICS["share_employed"].label: "Werkend (ongeacht uren)",
+    METRICS["share_fulltime"].label: "Voltijds werkend (35+ u/week)",
+    METRICS["share_parttime"].label: "Deeltijds werkend (< 35 u/week)",
+    METRICS["share_job_matches_education"].label: "Werk dat past bij de opleiding",
+    METRICS["share_volunteering"].label: "Vrijwilligerswerk",
+    METRICS["share_on_welfare"].label: "In de bijstand",
+    METRICS["mean_language_score"].label: "Gemiddelde taalscore (0 = A0 ... 5 = C1)",
+    METRICS["share_a2_plus"].label: "Nederlands op A2 of hoger",
+    METRICS["share_b1_plus"].label: "Nederlands op B1 of hoger",
+    METRICS["share_exam_passed"].label: "Geslaagd voor het inburgeringsexamen",
+    METRICS["share_exempted"].label: "Vrijgesteld van het examen (ontheffing: inspanning, alfabetisering of "
+                                     "gezondheid)",
+    METRICS["share_fined"].label: "Minstens één keer beboet",
+    METRICS["mean_debt_eur"].label: "Gemiddelde schuld door boetes en leningen",
+    METRICS["share_isolated"].label: "Geïsoleerd (geen actief contact met een inwoner)",
+    METRICS["mean_resident_ties"].label: "Gemiddeld aantal actieve contacten met inwoners",
+    METRICS["mean_wellbeing"].label: "Gemiddeld welzijn",
+    # where a newcomer is on the path (`model.outcomes.PATHS`)
+    "waiting for asylum": "wacht op asiel",
+    "permit, no work": "vergunning, geen werk",
+    "in a course": "op een taalcursus",
+    "volunteering": "vrijwilligerswerk",
+    "employed": "aan het werk",
+    "departed": "vertrokken",
+    # the queues the app draws (`model.queues.QUEUES`)
+    "Asylum seekers waiting for a decision": "Asielzoekers die wachten op een beslissing",
+    "In an emergency location (reception full)": "In een noodopvanglocatie (opvang vol)",
+    "Permit holders waiting in reception for a house": "Statushouders die in de opvang wachten op een huis",
+    "Permit holders on the waiting list for a personal plan": "Statushouders op de wachtlijst voor een "
+                                                              "persoonlijk plan",
+    "Waiting for a place in a language course this month": "Deze maand wachtend op een plaats in een taalcursus",
+    # household kinds (`model.households.HOUSEHOLD_KINDS`), in the story
+    "single": "alleenstaand",
+    "couple": "stel",
+    "couple with children": "stel met kinderen",
+    "single parent": "eenoudergezin",
 }
 
 
@@ -71,6 +271,25 @@ def t(key: str, **fields) -> str:
     """The interface text ``key`` in the chosen language, with ``fields`` filled in."""
     text = STRINGS[key][language.value]
     return text.format(**fields) if fields else text
+
+
+def model_text(text: str) -> str:
+    """Text the model states in English, in the chosen language (English where `MODEL_TEXTS` lacks it)."""
+    return MODEL_TEXTS.get(text, text) if language.value == "nl" else text
+
+
+def metric_label(metric: str) -> str:
+    """A metric's label (`model.METRICS`) in the chosen language."""
+    return model_text(METRICS[metric].label)
+
+
+def group_name(group: str) -> str:
+    """A group's name (`model.outcomes.GROUPINGS`) in the chosen language.
+
+    Age groups and municipality names have no ``group_`` key: they read the same in both.
+    """
+    key = f"group_{group}"
+    return t(key) if key in STRINGS else group
 
 
 @solara.component
