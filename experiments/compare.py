@@ -9,8 +9,13 @@ residents, employers and map), spread over all cores, and writes to ``--out``:
 - ``summary.csv``: policy × metric × year, mean with 95% CI across seeds;
 - ``differences.csv``: the same for each policy minus ``baseline_2013``, paired by seed;
 - ``by_years_since_permit.csv``: outcomes by years since the permit (how CBS reports);
-- ``by_<group>.csv`` with ``--by``: outcomes per education level, gender (women
-  split by care duties) or municipality at the horizon;
+- ``by_group.csv``: for whom: per policy, grouping (gender always; ``--by`` adds
+  any of `model.outcomes.GROUPINGS`, or a crossing such as ``gender,education``), group,
+  metric and horizon (each whole year of the run and each whole year since the permit),
+  the mean over runs with its 95% interval and the difference from ``baseline_2013``,
+  paired run by run, with its interval (`experiments.for_whom.summarise_by_group`);
+- ``by_group_gaps.csv``: the gap between the highest and lowest group under
+  ``baseline_2013`` on the key outcomes, and how each policy changes it;
 - ``summary.md``: the report; ``figures/*.png``: the figures; ``compare.json``:
   settings, versions and timings.
 
@@ -23,12 +28,14 @@ the command and the Python API; the work is in `experiments.comparison`
 (settings, running, summarising, report, figures).
 
 Python API: `compare` returns a `ComparisonResult` with the same tables;
-`experiments.summary.by_years_since_permit` (also importable from here)
-summarises any newcomer table::
+`experiments.summary.by_years_since_permit` and `experiments.for_whom.by_group`
+(both also importable from here) summarise any newcomer table::
 
-    from experiments.compare import compare, by_years_since_permit
-    result = compare(["baseline_2013", "two_track"], seeds=5, years=5)
+    from experiments.compare import compare, by_group, by_years_since_permit
+    result = compare(["baseline_2013", "two_track"], seeds=5, years=5, by="gender,age_group")
+    result.by_group                     # the table of by_group.csv
     by_years_since_permit(result.newcomers, "share_employed")
+    by_group(result.newcomers, ["education", "household"], "share_employed", reference="baseline_2013")
 """
 
 from __future__ import annotations
@@ -45,13 +52,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from experiments import summary as S
+from experiments import for_whom as G
 from experiments.comparison.figures import render_figures
+from experiments.comparison.formatting import format_ci  # noqa: F401  (part of this module's API)
 from experiments.comparison.report import (
     README_END,
     README_FIGURE,
     README_START,
-    format_ci,  # noqa: F401  (part of this module's API)
     headline_text,
     readme_block,
     report_markdown,
@@ -72,6 +79,7 @@ from experiments.comparison.settings import (
 from experiments.comparison.summarising import ComparisonResult, permit_years_shown  # noqa: F401
 from experiments.errors import UsageError
 from experiments.executors import Backend, add_backend_arguments, open_backend
+from experiments.for_whom import by_group  # noqa: F401  (part of this module's API)
 from experiments.inputs import (
     NUMBERS_HELP,
     check_readme,
@@ -79,7 +87,7 @@ from experiments.inputs import (
     policies_to_compare,
     split_list,
 )
-from experiments.run import check_common, parse_overrides
+from experiments.run import add_by_argument, check_common, parse_overrides
 from experiments.store import (
     OutputFolder,
     add_out_arguments,
@@ -96,7 +104,7 @@ HELP = ("Compare policies side by side over the same seeds: summary.csv, summary
 
 
 def compare(policies: list[str] | None = None, seeds: int = DEFAULT_SEEDS, years: float = DEFAULT_YEARS,
-            params: dict | None = None, by: str | None = None, metrics: list[str] | None = None,
+            params: dict | None = None, by: str | list[str] | None = None, metrics: list[str] | None = None,
             workers: int | None = None, progress: bool = False, posterior: int = 0) -> ComparisonResult:
     """Run every policy for seeds ``0..seeds-1`` and summarise.
 
@@ -105,7 +113,9 @@ def compare(policies: list[str] | None = None, seeds: int = DEFAULT_SEEDS, years
         seeds: Number of seeds; seed ``i`` is used by every policy.
         years: Horizon in years.
         params: Parameter overrides for every policy (e.g. ``{"n_newcomers": 500}``).
-        by: Also summarise by "education", "gender" or "municipality".
+        by: Groupings to summarise by, besides gender (always): a name of
+            `model.outcomes.GROUPINGS` ("education"), a crossing ("gender,education":
+            groups like "women, high") or a list of them (each its own grouping).
         metrics: Headline metrics (default: the key outcomes, costs per newcomer).
         workers: Processes (default: every core; 1 runs in this process).
         progress: Show a progress bar on stderr.
@@ -141,7 +151,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"seeds 0..N-1, the same in every policy (default {DEFAULT_SEEDS})")
     parser.add_argument("--years", type=number_type(float, "--years"), default=DEFAULT_YEARS, metavar="Y",
                         help=f"horizon in years (default {DEFAULT_YEARS:g})")
-    parser.add_argument("--by", choices=S.SUBGROUPS, help="also break outcomes down by this subgroup")
+    add_by_argument(parser, "Gender is always included: by_group.csv (every group, outcome, year of the run "
+                            "and year since the permit, with the paired difference from baseline_2013 and "
+                            "95%% intervals), the For whom section of summary.md and figures/by_group_*.png "
+                            "show it and the groupings of --by")
     parser.add_argument("--metrics", metavar="M,N,..", nargs="+",
                         help="headline metrics of the report and figures (default: the key outcomes)")
     parser.add_argument("--posterior", type=number_type(int, "--posterior"), default=0, metavar="K",
@@ -197,8 +210,8 @@ def main(args: argparse.Namespace) -> int:
             _whole_years(result.differences).assign(reference=settings.reference).to_csv(
                 staging / "differences.csv", index=False)
             result.by_permit.to_csv(staging / "by_years_since_permit.csv", index=False)
-            if result.subgroups is not None:
-                result.subgroups.assign(by=settings.by).to_csv(staging / f"by_{settings.by}.csv", index=False)
+            G.horizons_as_written(result.by_group).to_csv(staging / "by_group.csv", index=False)
+            G.horizons_as_written(result.gaps).to_csv(staging / "by_group_gaps.csv", index=False)
             if result.uncertainty is not None:
                 result.uncertainty.assign(year=result.uncertainty["month"] / 12, reference=settings.reference).drop(
                     columns="month").pipe(_whole_years).to_csv(staging / "uncertainty.csv", index=False)
@@ -223,7 +236,8 @@ def main(args: argparse.Namespace) -> int:
     print()
     print(f"Report:  {out / 'summary.md'}")
     print(f"Figures: {out / 'figures'}/ ({len(figures)} PNG)")
-    print(f"Tables:  {out / 'summary.csv'}, {out / 'model.parquet'}, {out / 'newcomers.parquet'}")
+    print(f"Tables:  {out / 'summary.csv'}, {out / 'by_group.csv'}, {out / 'model.parquet'}, "
+          f"{out / 'newcomers.parquet'}")
     return 0
 
 
@@ -236,7 +250,7 @@ def _whole_years(df: pd.DataFrame) -> pd.DataFrame:
 def _move_into_place(staging: Path, out: Path) -> None:
     """Rename every finished file from the staging folder into ``out`` (figures/ as a whole)."""
     files = sorted(item for item in staging.iterdir() if item.is_file())
-    optional = [f"by_{by}.csv" for by in S.SUBGROUPS] + ["uncertainty.csv"]
+    optional = ["uncertainty.csv"]
     for name in optional:  # left by an earlier compare, it would not match this one
         if staging / name not in files:
             (out / name).unlink(missing_ok=True)
@@ -269,7 +283,7 @@ def _record(settings: Settings, result: ComparisonResult, backend: Backend, repo
                       if settings.draws else None),
         "n_newcomers": settings.n_newcomers,
         "reference": settings.reference,
-        "by": settings.by,
+        "by": [G.grouping_name(g) for g in settings.groupings],
         "metrics": list(settings.metrics),
         "backend": backend.description,
         "slots": backend.slots(),  # runs at the same time: local workers, or the cluster's threads

@@ -1,4 +1,10 @@
-"""`nieuwkomers run`: one policy, one or more seeds, written as Parquet tables and a run record."""
+"""`nieuwkomers run`: one policy, one or more seeds, written as Parquet tables and a run record.
+
+With ``--by``, also ``by_group.csv``: the outcomes per group of newcomers (for whom),
+at every whole year of the run and every whole year since the permit, mean over
+the seeds with its 95% interval (`experiments.for_whom.by_group`; no difference:
+one policy).
+"""
 
 from __future__ import annotations
 
@@ -11,11 +17,14 @@ from importlib import metadata
 import pandas as pd
 from tqdm import tqdm
 
+from experiments import for_whom as G
+from experiments import summary as S
 from experiments.errors import UsageError
 from experiments.inputs import NUMBERS_HELP, number_type
 from experiments.runner import run_simulation
 from experiments.store import OutputFolder, add_out_arguments, write_json, write_parquet
 from model.inflow import surge_outside_horizon
+from model.outcomes import GROUPINGS
 from model.parameters import parse_assignment
 from model.policies import POLICIES, unknown_policy_message
 
@@ -34,7 +43,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="months between newcomer snapshots (default 12)")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help=f"override a parameter (repeatable), e.g. --set n_newcomers=500. {NUMBERS_HELP}")
+    add_by_argument(parser, "Writes by_group.csv: every per-newcomer outcome per group, at every whole year "
+                            "of the run (the snapshots at whole years, and the last) and every whole year "
+                            "since the permit, mean over the seeds with its 95%% interval")
     add_out_arguments(parser)
+
+
+def add_by_argument(parser: argparse.ArgumentParser, writes: str) -> None:
+    """The ``--by`` option (for whom), the same in run, compare and stress."""
+    parser.add_argument("--by", action="append", metavar="G[,G..]",
+                        help=f"for whom: break outcomes down by a grouping, one of {', '.join(GROUPINGS)}; "
+                             "names joined by commas are crossed (--by gender,education gives groups "
+                             f"like 'women, high'); repeat --by for several groupings. {writes}")
 
 
 def parse_overrides(assignments: list[str]) -> dict:
@@ -64,6 +84,7 @@ def main(args: argparse.Namespace) -> int:
     if args.snapshot_months < 0:
         raise UsageError(f"--snapshot-months {args.snapshot_months} is not allowed: expected an integer >= 0")
     overrides = parse_overrides(args.set)
+    args.by = G.parse_groupings(args.by)
     problem = surge_outside_horizon({**POLICIES[args.policy], **overrides}, int(round(12 * args.years)))
     if problem:
         raise UsageError(problem)
@@ -71,7 +92,8 @@ def main(args: argparse.Namespace) -> int:
     with OutputFolder(args.out, "run", args.force) as folder:
         write_tables(args, seeds, overrides, folder.staging)
     out = folder.path
-    print(f"wrote {out / 'model.parquet'}, {out / 'newcomers.parquet'} and {out / 'run.json'}")
+    by_group = f", {out / 'by_group.csv'}" if args.by else ""
+    print(f"wrote {out / 'model.parquet'}, {out / 'newcomers.parquet'}{by_group} and {out / 'run.json'}")
     return 0
 
 
@@ -85,7 +107,11 @@ def write_tables(args: argparse.Namespace, seeds: list[int], overrides: dict, ou
         newcomers.append(result.newcomers)
         timings[seed] = round(result.seconds, 3)
     write_parquet(pd.concat(models, ignore_index=True), out / "model.parquet")
-    write_parquet(pd.concat(newcomers, ignore_index=True), out / "newcomers.parquet")
+    newcomers = pd.concat(newcomers, ignore_index=True)
+    write_parquet(newcomers, out / "newcomers.parquet")
+    if getattr(args, "by", None):
+        table = G.by_group(newcomers, args.by, S.NEWCOMER_MEASURES)
+        G.horizons_as_written(table).to_csv(out / "by_group.csv", index=False)
     write_json({
         "command": "run",
         "policy": args.policy,
@@ -93,6 +119,7 @@ def write_tables(args: argparse.Namespace, seeds: list[int], overrides: dict, ou
         "years": args.years,
         "snapshot_months": args.snapshot_months,
         "overrides": overrides,
+        "by": [G.grouping_name(g) for g in getattr(args, "by", None) or ()],
         "parameters": {**_policy_values(args.policy), **overrides},
         "versions": {"nieuwkomers": _version("nieuwkomers"), "mesa": _version("mesa"),
                      "numpy": _version("numpy"), "python": platform.python_version()},

@@ -15,6 +15,9 @@ Writes to ``--out``:
   seed) on the peak cohorts, steady and stressed, and the share it keeps;
 - ``cost.csv``: public cost per person who arrived;
 - ``breaks.csv``: what breaks first: when each queue first grows beyond its steady level, and its worst month;
+- ``by_group.csv`` with ``--by``: for whom: outcomes 1, 3 and 5 years after the permit per group of
+  newcomers (`model.outcomes.GROUPINGS`, or a crossing) by arrival cohort and inflow, mean with 95% CI
+  over seeds, and each policy's effect (minus ``baseline_2013``, paired by seed under the same inflow);
 - ``summary.md`` and ``figures/*.png``; ``stress.json``: settings and timings.
 
 Nothing is written unless everything is (`experiments.store.OutputFolder`).
@@ -32,6 +35,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from experiments import for_whom as G
 from experiments.errors import UsageError
 from experiments.executors import add_backend_arguments, open_backend, run_in_order
 from experiments.inputs import (
@@ -41,11 +45,12 @@ from experiments.inputs import (
     policies_to_compare,
     split_list,
 )
-from experiments.run import check_common, parse_overrides
+from experiments.run import add_by_argument, check_common, parse_overrides
 from experiments.store import OutputFolder, add_out_arguments, atomic_write, write_json, write_text
 from model import POLICIES, IntegrationModel
 from model.contacts import active_ties
 from model.inflow import STEADY_PERSONS_PER_YEAR, SeriesError, read_series, surge_outside_horizon
+from model.outcomes import GROUPINGS, newcomer_columns
 from model.policies import unknown_policy_message
 from model.population import A2_LEVEL, ADULT_AGE, PENSION_AGE, Phase
 
@@ -83,6 +88,7 @@ class StressSettings:
         inflow: "surge" or "series".
         params: Parameters of every run (the stress world and ``--set``).
         peak: First and last month of the peak.
+        by: Groupings of the for-whom table (``--by``): tuples of `GROUPINGS` names.
     """
 
     policies: tuple[str, ...]
@@ -91,6 +97,12 @@ class StressSettings:
     inflow: str
     params: dict = field(default_factory=dict)
     peak: tuple[int, int] = (0, 0)
+    by: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def group_columns(self) -> tuple[str, ...]:
+        """The newcomer-table columns the groupings read."""
+        return tuple(dict.fromkeys(GROUPINGS[name].column for grouping in self.by for name in grouping))
 
     def run_params(self, scenario: str) -> dict:
         """Parameters of a run under the steady or the stressed inflow."""
@@ -107,12 +119,14 @@ def series_peak(monthly: np.ndarray, months: int) -> tuple[int, int]:
 
 
 def make_stress_settings(policies: list[str] | None, seeds: int, years: float, inflow: str,
-                         overrides: dict) -> StressSettings:
+                         overrides: dict, by=None) -> StressSettings:
     """Check the request and fix what runs.
 
+    ``by``: groupings for the for-whom table, as `experiments.for_whom.parse_groupings` reads them.
+
     Raises:
-        UsageError: For an unknown policy, a bad inflow, a series file that
-            cannot be used, or a surge outside the horizon.
+        UsageError: For an unknown policy or grouping, a bad inflow, a series file
+            that cannot be used, or a surge outside the horizon.
     """
     chosen, _ = policies_to_compare(policies)
     chosen = list(chosen or POLICIES)
@@ -123,6 +137,10 @@ def make_stress_settings(policies: list[str] | None, seeds: int, years: float, i
         chosen.insert(0, "baseline_2013")
     if inflow not in INFLOWS:
         raise UsageError(f"--inflow {inflow!r} is not allowed: expected {' | '.join(INFLOWS)}")
+    try:
+        by = G.parse_groupings(by)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
     months = int(round(MONTHS_PER_YEAR * years))
     params = {**STRESS_WORLD, **{k: v for k, v in overrides.items() if k != "arrival_pattern"}}
     check = IntegrationModel(rng=0, **params)  # parameters that clash fail now
@@ -142,7 +160,7 @@ def make_stress_settings(policies: list[str] | None, seeds: int, years: float, i
         params.update(n_newcomers=max(1, int(round(agents.mean() * MONTHS_PER_YEAR))),
                       arrival_months=MONTHS_PER_YEAR)  # the steady twin: the series' mean level
         peak = series_peak(agents, months)
-    return StressSettings(tuple(chosen), tuple(range(seeds)), months, inflow, params, peak)
+    return StressSettings(tuple(chosen), tuple(range(seeds)), months, inflow, params, peak, by)
 
 
 @dataclass
@@ -153,7 +171,7 @@ class StressRun:
     scenario: str
     seed: int
     queues: pd.DataFrame
-    outcomes: pd.DataFrame  # one row per adult newcomer and check month: arrival, outcomes
+    outcomes: pd.DataFrame  # one row per adult newcomer and check month: arrival, outcomes (and groups with --by)
     waits: pd.DataFrame  # one row per permit holder: arrival, months waiting for decision and house
     public_cost_eur: float
     persons_arrived: float
@@ -167,7 +185,7 @@ def run_stress_one(settings: StressSettings, policy: str, scenario: str, seed: i
     checks = []
     for _ in range(settings.months):
         model.step()
-        checks.append(_outcomes_due(model))
+        checks.append(_outcomes_due(model, settings.group_columns))
     nc = model.nc
     permit = nc.permit_month >= 0
     housed = nc.phase == Phase.HOUSED
@@ -181,20 +199,26 @@ def run_stress_one(settings: StressSettings, policy: str, scenario: str, seed: i
                      float(nc.n) * model.persons_per_newcomer, time.perf_counter() - started)
 
 
-def _outcomes_due(model: IntegrationModel) -> pd.DataFrame:
-    """Outcomes of the working-age newcomers whose permit is exactly 12, 36 or 60 months old this month."""
+def _outcomes_due(model: IntegrationModel, group_columns: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Outcomes of the working-age newcomers whose permit is exactly 12, 36 or 60 months old this month,
+    and the newcomer-table columns ``group_columns`` (who they are, for the for-whom table)."""
     nc = model.nc
     since = model.month - nc.permit_month
     age = model.ages()
     due = (nc.permit_month >= 0) & np.isin(since, (FIRST_YEAR, *CHECK_MONTHS)) & (age >= WORKING_AGE[0]) & (age < WORKING_AGE[1])
     rows = np.flatnonzero(due)
     ties = active_ties(model, rows)
-    return pd.DataFrame({
+    outcomes = pd.DataFrame({
         "arrival_month": nc.arrival_month[rows], "months_since_permit": since[rows],
         "employed": nc.employed[rows], "a2_plus": nc.language_score[rows] >= A2_LEVEL,
         "on_welfare": nc.on_welfare[rows], "isolated": ties == 0, "wellbeing": nc.wellbeing[rows],
         "course_hours": nc.course_hours[rows], "housed": nc.phase[rows] == Phase.HOUSED,
     })
+    if group_columns:
+        columns = newcomer_columns(model)
+        for name in group_columns:
+            outcomes[name] = columns.named(name)[rows] if name in columns.names else columns.arrays[name][rows]
+    return outcomes
 
 
 def run_stress(settings: StressSettings, backend, progress: bool = True) -> list[StressRun]:
@@ -220,6 +244,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--readme", metavar="README.md",
                         help=f"rewrite the block between {README_START} and {README_END} in this file "
                              "with the verdict and the queues figure (copied to docs/img/stress_queues.png)")
+    add_by_argument(parser, "Writes by_group.csv: outcomes 1, 3 and 5 years after the permit per group, by "
+                            "arrival cohort and inflow, with each policy's effect (paired by seed), and a "
+                            "For whom section on the peak cohorts in summary.md")
     add_out_arguments(parser)
     add_backend_arguments(parser)
 
@@ -232,7 +259,7 @@ def main(args: argparse.Namespace) -> int:
     if not 2 <= args.seeds <= 10_000:
         raise UsageError(f"--seeds {args.seeds} is not allowed: expected an integer in [2, 10000]")
     settings = make_stress_settings(split_list(args.policies, "--policies"), args.seeds, args.years,
-                                    args.inflow, parse_overrides(args.set))
+                                    args.inflow, parse_overrides(args.set), args.by)
     readme = check_readme(args.readme, README_START, README_END) if args.readme else None
     n_runs = len(settings.policies) * 2 * len(settings.seeds)
     with open_backend(args.workers, args.scheduler, jobs=n_runs) as backend, \
@@ -243,6 +270,7 @@ def main(args: argparse.Namespace) -> int:
         write_report(summary, folder.staging)
         write_json({"command": "stress", "policies": list(settings.policies), "seeds": list(settings.seeds),
                     "months": settings.months, "inflow": settings.inflow, "peak_months": list(settings.peak),
+                    "by": [G.grouping_name(g) for g in settings.by],
                     "params": settings.params, "backend": backend.description,
                     "seconds": round(time.perf_counter() - started, 2)}, folder.staging / "stress.json")
     if readme is not None:

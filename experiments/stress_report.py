@@ -13,7 +13,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from experiments.comparison.report import _md_table
+from experiments import for_whom as G
+from experiments import summary as S
+from experiments.comparison.formatting import format_ci, format_value, md_table
 from experiments.store import atomic_write, write_text
 from experiments.stress import (
     CHECK_MONTHS,
@@ -64,6 +66,7 @@ class StressSummary:
     kept: pd.DataFrame
     verdict: str
     breaks: pd.DataFrame | None = None
+    by_group: pd.DataFrame | None = None
 
 
 def cohort_of(arrival_month: pd.Series, peak: tuple[int, int]) -> pd.Series:
@@ -83,6 +86,42 @@ def per_run_cohort_outcomes(run: StressRun, peak: tuple[int, int]) -> pd.DataFra
     means = table.groupby(["cohort", "years_since_permit"])[list(OUTCOMES)].mean().reset_index()
     long = means.melt(["cohort", "years_since_permit"], var_name="outcome", value_name="value")
     return long.assign(policy=run.policy, inflow=run.scenario, seed=run.seed)
+
+
+BY_GROUP_KEYS = ["inflow", "cohort", "grouping", "group", "outcome", "years_since_permit"]
+
+
+def per_run_by_group(run: StressRun, peak: tuple[int, int], groupings) -> pd.DataFrame:
+    """One run's mean outcomes per cohort, group and years since permit (long: outcome, value, n_newcomers)."""
+    table = run.outcomes.assign(cohort=cohort_of(run.outcomes["arrival_month"], peak)).dropna(subset=["cohort"])
+    years = (table["months_since_permit"] // MONTHS_PER_YEAR).to_numpy()
+    parts = []
+    for grouping in G.parse_groupings(groupings):
+        frame = table[list(OUTCOMES)].astype(float).assign(
+            cohort=table["cohort"].to_numpy(), group=G.group_labels(table, grouping), years_since_permit=years)
+        g = frame.groupby(["cohort", "group", "years_since_permit"], sort=True)
+        means = g[list(OUTCOMES)].mean().join(g.size().rename("n_newcomers")).reset_index()
+        parts.append(means.melt(["cohort", "group", "years_since_permit", "n_newcomers"], list(OUTCOMES),
+                                var_name="outcome", value_name="value").assign(grouping=G.grouping_name(grouping)))
+    return pd.concat(parts, ignore_index=True).assign(policy=run.policy, inflow=run.scenario, seed=run.seed)
+
+
+def summarise_by_group(settings: StressSettings, runs: list[StressRun]) -> pd.DataFrame:
+    """For whom: each policy's outcomes per group, cohort, inflow and years since the permit (mean and 95% CI
+    over seeds) and its effect (minus the baseline under the same inflow, paired by seed)."""
+    per_run = pd.concat([per_run_by_group(r, settings.peak, settings.by) for r in runs], ignore_index=True)
+    out = S.summarise_runs(per_run, BY_GROUP_KEYS, REFERENCE, clip=False)
+    bounded = out["outcome"] != "course_hours"  # shares and wellbeing stay within 0-1, hours above 0
+    out["ci_low"] = out["ci_low"].clip(lower=0.0)
+    out.loc[bounded, "ci_high"] = out.loc[bounded, "ci_high"].clip(upper=1.0)
+    group_rank = {(name, group): i for name, g in out.groupby("grouping", sort=False)
+                  for i, group in enumerate(G.group_order(name, g["group"]))}
+    ranks = {"_p": out["policy"].map({p: i for i, p in enumerate(settings.policies)}),
+             "_o": out["outcome"].map({o: i for i, o in enumerate(OUTCOMES)}),
+             "_c": out["cohort"].map({c: i for i, c in enumerate(COHORTS)}),
+             "_g": [group_rank[key] for key in zip(out["grouping"], out["group"], strict=True)]}
+    order = ["_p", "grouping", "_o", "_c", "_g", "years_since_permit", "inflow"]
+    return out.assign(**ranks).sort_values(order, kind="stable").drop(columns=list(ranks)).reset_index(drop=True)
 
 
 def summarise_stress(settings: StressSettings, runs: list[StressRun]) -> StressSummary:
@@ -106,6 +145,8 @@ def summarise_stress(settings: StressSettings, runs: list[StressRun]) -> StressS
     kept = effect_kept(effects)
     summary = StressSummary(settings, queues, cohorts, waits, effects, cost, kept, "")
     summary.breaks = what_breaks_first(summary)
+    if settings.by:
+        summary.by_group = summarise_by_group(settings, runs)
     summary.verdict = verdict(summary) + "\n" + breaks_in_words(summary.breaks)
     return summary
 
@@ -277,6 +318,8 @@ def write_report(summary: StressSummary, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for name in ("queues", "cohorts", "waits", "effects", "cost", "breaks"):
         getattr(summary, name).to_csv(folder / f"{name}.csv", index=False)
+    if summary.by_group is not None:
+        summary.by_group.to_csv(folder / "by_group.csv", index=False)
     figures = folder / "figures"
     figures.mkdir(exist_ok=True)
     drawn = {"queues.png": queues_figure(summary.queues, summary.settings.peak),
@@ -317,9 +360,43 @@ def report_markdown(summary: StressSummary) -> str:
               _table(summary.kept.set_index("policy").round(3)), "",
               "## Public cost per person who arrived (EUR)", "",
               _table(summary.cost.pivot_table(index="policy", columns="inflow", values="mean",
-                                              sort=False).round(0)), "",
-              "Tables: queues.csv, cohorts.csv, waits.csv, effects.csv, cost.csv, breaks.csv.", ""]
+                                              sort=False).round(0)), ""]
+    if summary.by_group is not None:
+        lines += for_whom_section(summary)
+    lines += ["Tables: queues.csv, cohorts.csv, waits.csv, effects.csv, cost.csv, breaks.csv"
+              + (", by_group.csv." if summary.by_group is not None else "."), ""]
     return "\n".join(lines)
+
+
+def for_whom_section(summary: StressSummary) -> list[str]:
+    """The peak cohorts' employment 3 years after the permit per group, steady and stressed, and each
+    policy's effect there (paired by seed, 95% CI)."""
+    years, inflow = CHECK_MONTHS[0] // MONTHS_PER_YEAR, summary.settings.inflow
+    share = S.REPORT_METRICS["share_employed"]
+    t = summary.by_group
+    sel = t[(t["cohort"] == "during") & (t["outcome"] == HEADLINE) & (t["years_since_permit"] == years)]
+    lines = ["## For whom: the peak cohorts", "",
+             f"Share employed {years} years after the permit among the peak cohorts, per group: level (mean over "
+             f"seeds) under each inflow, and each policy's effect (minus {REFERENCE} under the same inflow, "
+             "paired by seed, 95% CI). Every outcome, cohort and year: by_group.csv.", ""]
+    for grouping in summary.settings.by:
+        mine = sel[sel["grouping"] == G.grouping_name(grouping)].set_index(["policy", "group", "inflow"])
+        pairs = dict.fromkeys((policy, group) for policy, group, _ in mine.index)
+        rows = [[f"`{policy}`", group, *_levels_and_effects(mine, policy, group, share)] for policy, group in pairs]
+        header = ["policy", "group", "steady", inflow, "effect, steady", f"effect, {inflow}"]
+        lines += [f"### By {G.grouping_title(grouping)}", "", md_table(header, rows, "llrrrr"), ""]
+    return lines
+
+
+def _levels_and_effects(mine: pd.DataFrame, policy: str, group: str, metric) -> list[str]:
+    """One group's level steady and stressed, then the policy's effect steady and stressed (none for the baseline)."""
+    cells = [format_value(metric, mine["value"].get((policy, group, inflow))) for inflow in (STEADY, STRESSED)]
+    for inflow in (STEADY, STRESSED):
+        row = mine.loc[(policy, group, inflow)] if (policy, group, inflow) in mine.index else None
+        effect = None if row is None or policy == REFERENCE else pd.Series(
+            {"mean": row["difference"], "ci_low": row["diff_ci_low"], "ci_high": row["diff_ci_high"]})
+        cells.append("" if effect is None else format_ci(metric, effect, difference=True))
+    return cells
 
 
 def _table(frame: pd.DataFrame) -> str:
@@ -332,7 +409,7 @@ def _table(frame: pd.DataFrame) -> str:
     frame = frame.reset_index() if frame.index.name or isinstance(frame.index, pd.MultiIndex) else frame
     header = [str(c) for c in frame.columns]
     rows = [[_cell(v) for v in row] for row in frame.itertuples(index=False)]
-    return _md_table(header, rows)
+    return md_table(header, rows)
 
 
 def _cell(value) -> str:

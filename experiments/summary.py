@@ -1,12 +1,15 @@
 """Summaries across seeds: means with 95% confidence intervals, paired differences,
-outcomes by years since permit and by subgroup.
+outcomes by years since permit.
 
 Pure functions from DataFrames to tidy DataFrames, no input or output: the
 compare command (`experiments.compare`) runs the models and writes what these
 return. Every confidence interval is a Student-t interval of the mean across
 seeds (each seed is one independent run); a difference between policies is
 taken per seed first (common random numbers: seed ``i`` is the same population
-in every policy) and then summarised the same way.
+in every policy) and then summarised the same way. `summarise_runs` (which the
+for-whom tables of `experiments.for_whom` use) also takes runs on several
+posterior draws into account: its intervals then include the parameters'
+uncertainty (`mean_interval`).
 """
 
 from __future__ import annotations
@@ -18,8 +21,7 @@ import pandas as pd
 from scipy import stats
 
 from model import KEY_METRICS, METRICS
-from model.outcomes import NEWCOMER_MEASURES, Metric
-from model.population import EDUCATION_NAMES
+from model.outcomes import GROUPINGS, NEWCOMER_MEASURES, Metric
 
 REFERENCE_POLICY = "baseline_2013"
 CONFIDENCE = 0.95
@@ -184,10 +186,11 @@ def paired_differences(model_table: pd.DataFrame, metrics: Iterable[str], refere
     return paired(long_model_table(table, metrics), ["metric", "month", "year"], reference)
 
 
-# --- by years since permit and by subgroup (from newcomer snapshots) ---------------
+# --- by years since permit (from newcomer snapshots) -------------------------------
 
 
-def _measures(table: pd.DataFrame, metrics: Iterable[str]) -> pd.DataFrame:
+def per_newcomer_values(table: pd.DataFrame, metrics: Iterable[str]) -> pd.DataFrame:
+    """Each row's value of each per-newcomer measure (`NEWCOMER_MEASURES`), as floats."""
     return pd.DataFrame({m: NEWCOMER_MEASURES[m](table).astype(float) for m in metrics},
                         index=table.index)
 
@@ -217,17 +220,22 @@ def per_run_by_years_since_permit(newcomers: pd.DataFrame, metrics: Iterable[str
 
 def _means_per_run(sel: pd.DataFrame, metrics: list[str], **groups: pd.Series) -> pd.DataFrame:
     """Mean of each per-newcomer measure in ``sel`` per policy, seed and ``groups``, in long form."""
-    frame = _measures(sel, metrics)
-    frame["policy"], frame["seed"] = sel["policy"], sel["seed"]
-    for name, values in groups.items():
-        frame[name] = values
-    keys = ["policy", "seed", *groups]
-    g = frame.groupby(keys, sort=True, observed=True)
+    values = per_newcomer_values(sel, metrics)
+    return _long_means(values, metrics, policy=sel["policy"], seed=sel["seed"], **groups)
+
+
+def _long_means(measures: pd.DataFrame, metrics: list[str], **keys) -> pd.DataFrame:
+    """Mean of each measure per combination of ``keys`` (Series on its index, or arrays as long), in long form."""
+    frame = measures.copy()
+    for name, values in keys.items():
+        frame[name] = values if isinstance(values, pd.Series) else np.asarray(values)
+    names = list(keys)
+    g = frame.groupby(names, sort=True, observed=True)
     means = g[metrics].mean()
     # In long form, metric after metric (what DataFrame.melt gives, without its overhead).
     k = len(means)
     repeat = np.tile(np.arange(k), len(metrics))
-    out = {key: means.index.get_level_values(key).take(repeat) for key in keys}
+    out = {key: means.index.get_level_values(key).take(repeat) for key in names}
     out["metric"] = np.repeat(np.array(metrics, dtype=object), k)
     out["value"] = means.to_numpy().ravel(order="F")
     out["n_newcomers"] = np.tile(g.size().to_numpy(), len(metrics))
@@ -269,56 +277,81 @@ def by_years_since_permit(newcomers: pd.DataFrame, metric: str | Iterable[str]) 
     return summarise_by_years_since_permit(per_run_by_years_since_permit(newcomers, metric))
 
 
-SUBGROUPS = ("education", "gender", "municipality")
+# --- what the workers read, and intervals that may hold the parameters' uncertainty -----
+
+#: Newcomer-table columns the per-newcomer measures (`NEWCOMER_MEASURES`) read.
+MEASURE_COLUMNS: tuple[str, ...] = (
+    "employed", "hours_per_week", "job_matches_education", "volunteering", "on_welfare", "language_score",
+    "exam_passed", "exempted", "fined_count", "debt_eur", "resident_ties", "wellbeing",
+)
+
+#: Every newcomer-table column the summaries here read: whose run and when, who counts (status,
+#: age), the measures' inputs and every grouping's column. A worker can build just these.
+NEWCOMER_SUMMARY_COLUMNS: tuple[str, ...] = tuple(dict.fromkeys((
+    "policy", "seed", "month", "status", "months_since_permit", "age", *MEASURE_COLUMNS,
+    *(g.column for g in GROUPINGS.values()),
+)))
+
+#: What an interval holds: seed noise, or also the calibrated parameters' uncertainty (`mean_interval`).
+SEEDS_ONLY, SEEDS_AND_PARAMETERS = "seeds", "seeds and parameters"
 
 
-def subgroup_of(newcomers: pd.DataFrame, by: str) -> pd.Series:
-    """The subgroup each newcomer belongs to.
+def mean_interval(frame: pd.DataFrame, by: list[str], value: str = "value") -> pd.DataFrame:
+    """Mean of ``value`` per group across runs, with its 95% interval and the runs behind it.
 
-    ``gender`` splits women by care duties (the study stresses women with care
-    duties): "men", "women without care duties", "women with care duties".
-    """
-    if by == "gender":
-        female, care = newcomers["gender"] == "female", newcomers["care_duties"].astype(bool)
-        return pd.Series(np.where(~female, "men", np.where(care, "women with care duties",
-                                                                 "women without care duties")),
-                         index=newcomers.index)
-    if by in ("education", "municipality"):
-        return newcomers[by].astype(str)
-    raise ValueError(f"--by {by!r} is not allowed; choose one of: {', '.join(SUBGROUPS)}")
-
-
-def subgroup_order(by: str, groups: Iterable[str]) -> list[str]:
-    """Groups in a natural order (education low to high, men then women)."""
-    groups = list(dict.fromkeys(groups))
-    if by == "education":
-        return [g for g in EDUCATION_NAMES if g in groups]
-    if by == "gender":
-        order = ["men", "women without care duties", "women with care duties"]
-        return [g for g in order if g in groups]
-    return sorted(groups)
-
-
-def per_run_by_subgroup(newcomers: pd.DataFrame, by: str, metrics: Iterable[str]) -> pd.DataFrame:
-    """Each run's outcomes among permit holders (18-64) at its last snapshot, per subgroup.
+    Without a ``draw`` column (or with one draw): the Student-t interval across
+    seeds (`mean_ci`). With runs on several posterior draws: the interval from
+    seeds plus parameters (`experiments.uncertainty.decompose`), which holds the
+    uncertainty of the calibrated parameters, computed over all draw × seed runs.
 
     Returns:
-        ``policy, seed, month, group, metric, value, n_newcomers``.
+        ``by`` plus ``mean, ci_low, ci_high, n_runs, interval`` (``interval``:
+        "seeds" or "seeds and parameters").
     """
-    metrics = check_newcomer_metrics(metrics)
-    last = newcomers.groupby(["policy", "seed"], observed=True)["month"].transform("max")
-    sel = newcomers[permit_adults(newcomers) & (newcomers["month"] == last)]
-    return _means_per_run(sel, metrics, month=sel["month"], group=subgroup_of(sel, by))
+    n_runs = frame.groupby(by, sort=False, observed=True)[value].count().rename("n_runs").reset_index()
+    if "draw" in frame.columns and frame["draw"].nunique() > 1:
+        from experiments.uncertainty import decompose  # it builds on this module
+
+        out = decompose(frame.rename(columns={value: "value"}), by)[[*by, "mean", "ci_low", "ci_high"]]
+        out["interval"] = SEEDS_AND_PARAMETERS
+    else:
+        out = mean_ci(frame, by, value).drop(columns="n_seeds")
+        out["interval"] = SEEDS_ONLY
+    out = out.merge(n_runs, on=by, how="left")
+    return out[[*by, "mean", "ci_low", "ci_high", "n_runs", "interval"]]
 
 
-def summarise_by_subgroup(per_run: pd.DataFrame) -> pd.DataFrame:
-    """Across seeds: ``policy, metric, group, mean, ci_low, ci_high, n_seeds, n_newcomers``."""
-    keys = ["policy", "metric", "group"]
-    out = clip_to_range(mean_ci(per_run, keys))
-    n = per_run.groupby(keys, sort=False, observed=True)["n_newcomers"].mean().rename("n_newcomers")
-    return out.merge(n.reset_index(), on=keys, how="left")
+def summarise_runs(per_run: pd.DataFrame, keys: list[str], reference: str | None = None,
+                   clip: bool = True) -> pd.DataFrame:
+    """Across runs: each policy's mean ``value`` per ``keys`` with its interval, and the paired difference.
 
+    Args:
+        per_run: One row per policy, seed (and ``draw`` with a posterior) and
+            ``keys``, with ``value`` and ``n_newcomers``.
+        keys: What identifies a value within a run (e.g. grouping, group, metric, horizon).
+        reference: Subtract this policy run by run (same seed and same posterior draw)
+            and summarise the differences; None: no difference columns.
+        clip: Clip the level's interval to what a metric can be (needs a ``metric`` key).
 
-def by_subgroup(newcomers: pd.DataFrame, by: str, metric: str | Iterable[str]) -> pd.DataFrame:
-    """Outcomes per subgroup (``education``, ``gender`` or ``municipality``) at the last snapshot."""
-    return summarise_by_subgroup(per_run_by_subgroup(newcomers, by, metric))
+    Returns:
+        ``policy, *keys, value, ci_low, ci_high`` (``difference, diff_ci_low,
+        diff_ci_high``: empty for the reference), ``n_runs, n_newcomers, interval``.
+    """
+    levels = mean_interval(per_run, ["policy", *keys]).rename(columns={"mean": "value"})
+    if clip and "metric" in keys:
+        levels = clip_to_range(levels)
+    if "n_newcomers" in per_run.columns:
+        n = per_run.groupby(["policy", *keys], sort=False, observed=True)["n_newcomers"].mean()
+        levels = levels.merge(n.reset_index(), on=["policy", *keys], how="left")
+    columns = ["policy", *keys, "value", "ci_low", "ci_high"]
+    if reference is not None:
+        pair = ["seed", *(["draw"] if "draw" in per_run.columns else [])]
+        ref = per_run[per_run["policy"] == reference][[*pair, *keys, "value"]].rename(columns={"value": "ref"})
+        other = per_run[per_run["policy"] != reference].merge(ref, on=[*pair, *keys], how="inner")
+        other["value"] = other["value"] - other["ref"]
+        diff = mean_interval(other, ["policy", *keys]).drop(columns=["n_runs", "interval"]).rename(
+            columns={"mean": "difference", "ci_low": "diff_ci_low", "ci_high": "diff_ci_high"})
+        levels = levels.merge(diff, on=["policy", *keys], how="left")
+        columns += ["difference", "diff_ci_low", "diff_ci_high"]
+    columns += ["n_runs", *(["n_newcomers"] if "n_newcomers" in levels.columns else []), "interval"]
+    return levels[columns]

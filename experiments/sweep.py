@@ -8,6 +8,10 @@ writes:
   one row per point x replicate x kept month: ``point_id``, ``replicate``, the
   swept values and the model-table columns (``policy, seed, month, year`` and
   the kept metrics);
+- ``DIR/by_group/`` with the sweep file's ``by``: a Parquet dataset of each run's outcomes
+  per group of newcomers (``point_id``, ``replicate``, the swept values, ``policy, seed,
+  grouping, group, metric, horizon_kind, horizon, value, n_newcomers``), written in parts
+  numbered like ``results/``'s (`load_by_group`);
 - ``DIR/failures.csv``: one row per run that raised (its parameters and error);
 - ``DIR/sweep.toml`` (a copy of the sweep file) and ``DIR/sweep.json`` (what
   ran, where, versions, counts).
@@ -236,6 +240,8 @@ class ResultStore:
     out: Path
     spec: SweepSpec
     _buffer: list[pa.Table] = field(default_factory=list)
+    _group_buffer: list[pa.Table] = field(default_factory=list)
+    _group_schema: pa.Schema | None = None
     _buffer_runs: int = 0
     _last_flush: float = field(default_factory=time.monotonic)
     _next_part: int = 0
@@ -248,6 +254,11 @@ class ResultStore:
     def results(self) -> Path:
         """The Parquet dataset folder."""
         return self.out / "results"
+
+    @property
+    def by_group(self) -> Path:
+        """The per-group Parquet dataset folder (a sweep with ``by``); part N belongs to results' part N."""
+        return self.out / "by_group"
 
     def prepare(self, resume: bool) -> set[tuple[int, int]]:
         """Check the folder against the sweep and return the (point, replicate) pairs stored.
@@ -274,6 +285,15 @@ class ResultStore:
         self.results.mkdir(exist_ok=True)
         for stale in self.results.glob(".part-*.tmp"):  # a part being written when killed
             stale.unlink(missing_ok=True)
+        if self.spec.by:
+            self.by_group.mkdir(exist_ok=True)
+            for stale in self.by_group.glob(".part-*.tmp"):
+                stale.unlink(missing_ok=True)
+            # A per-group part is written just before its results part: one without it (killed in
+            # between) holds runs that count as not done, and that will run again.
+            for orphan in self.by_group.glob("part-*.parquet"):
+                if not (self.results / orphan.name).exists():
+                    orphan.unlink()
         done: set[tuple[int, int]] = set()
         if has_parts:
             dataset = ds.dataset(self.results, format="parquet")
@@ -319,6 +339,7 @@ class ResultStore:
             "parameters": spec.parameters,
             "metrics": list(spec.metrics),
             "months_kept": list(spec.months) if spec.months is not None else "all",
+            "by": [",".join(g) for g in spec.by],
             "points": spec.n_points,
             "runs": spec.n_runs,
             "versions": versions(),
@@ -339,6 +360,13 @@ class ResultStore:
         elif table.schema != self._schema:
             table = table.select(self._schema.names).cast(self._schema)
         self._buffer.append(table)
+        if outcome.by_group is not None:
+            groups = outcome.by_group
+            if self._group_schema is None:
+                self._group_schema = groups.schema
+            elif groups.schema != self._group_schema:
+                groups = groups.select(self._group_schema.names).cast(self._group_schema)
+            self._group_buffer.append(groups)
         self._buffer_runs += 1
         key = (outcome.point_id, outcome.replicate)
         if self._failures.pop(key, None) is not None:
@@ -365,11 +393,14 @@ class ResultStore:
     def flush(self) -> None:
         """Write the buffered runs as one part (and failures.csv if it changed)."""
         if self._buffer:
+            name = f"part-{self._next_part:05d}.parquet"
+            if self._group_buffer:  # first: a results part is what makes its runs count as done
+                groups = pa.concat_tables(self._group_buffer)
+                atomic_write(self.by_group / name, lambda tmp: pq.write_table(groups, tmp))
             table = pa.concat_tables(self._buffer)
-            path = self.results / f"part-{self._next_part:05d}.parquet"
-            atomic_write(path, lambda tmp: pq.write_table(table, tmp))
+            atomic_write(self.results / name, lambda tmp: pq.write_table(table, tmp))
             self._next_part += 1
-            self._buffer, self._buffer_runs = [], 0
+            self._buffer, self._group_buffer, self._buffer_runs = [], [], 0
         if self._failures_dirty:
             self._write_failures()
         self._last_flush = time.monotonic()
@@ -522,6 +553,27 @@ def load_sweep(
     return df.melt(id_vars=keys, value_vars=metrics, var_name="metric", value_name="value")
 
 
+def load_by_group(out: str | os.PathLike) -> pd.DataFrame:
+    """A stored sweep's outcomes per group (a sweep file with ``by``), one row per run, group, metric and horizon.
+
+    Returns:
+        ``point_id``, ``replicate``, the swept parameters, ``policy, seed, grouping,
+        group, metric, horizon_kind, horizon, value, n_newcomers``, sorted by point,
+        replicate, grouping, metric, horizon kind and horizon. Summarise with
+        `experiments.summary.summarise_runs` (e.g. per point: ``keys=["point_id", ...]``)
+        or pandas.
+
+    Raises:
+        UsageError: If ``out`` holds no per-group results.
+    """
+    folder = Path(out) / "by_group"
+    if not folder.is_dir() or not any(folder.glob("part-*.parquet")):
+        raise UsageError(f"{out} holds no per-group results (a sweep file with by = [...] writes {folder}/)")
+    df = ds.dataset(folder, format="parquet").to_table().to_pandas()
+    keys = ["point_id", "replicate", "grouping", "metric", "horizon_kind", "horizon"]
+    return df.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
 def point_means(out: str | os.PathLike, metric: str, year: float) -> pd.DataFrame:
     """Mean of one metric at one year over each point's replicates (for sensitivity analysis).
 
@@ -537,4 +589,4 @@ def point_means(out: str | os.PathLike, metric: str, year: float) -> pd.DataFram
     return means.rename(columns={"count": "replicates"})
 
 
-__all__ = ["ResultStore", "SweepSummary", "execute", "load_sweep", "point_means", "run_sweep"]
+__all__ = ["ResultStore", "SweepSummary", "execute", "load_by_group", "load_sweep", "point_means", "run_sweep"]

@@ -15,6 +15,9 @@ either a ``[grid]`` (every combination of listed values) or a ``[sample]``
     fine_eur = [0, 625, 1250]
     personal_plan = [false, true]
 
+``by = ["gender", "age_group"]`` also stores each run's outcomes per group of newcomers
+(``DIR/by_group/``; a name list crossed with commas, ``"gender,education"``, is one grouping).
+
 Everything is checked against the model's parameter spec (`model.parameters`)
 before anything runs; a mistake raises `UsageError` with one line naming the
 file, the key and, for a misspelt name, its close matches. ``docs/sweeps.md``
@@ -46,14 +49,15 @@ import numpy as np
 import pandas as pd
 
 from experiments.cli import UsageError
+from experiments.for_whom import parse_groupings
 from experiments.inputs import check_sweep_numbers
-from model.outcomes import METRICS
+from model.outcomes import GROUPINGS, METRICS, NEWCOMER_MEASURES
 from model.parameters import PARAMS, Value, number_text_problem, unknown_parameter_message
 from model.policies import POLICIES, unknown_policy_message
 
 METHODS = ("lhs", "sobol", "morris")
 TOP_KEYS = ("description", "policy", "years", "seeds", "root_seed", "common_seeds", "metrics",
-            "years_to_keep", "parameters", "grid", "sample", "storage", "figures")
+            "years_to_keep", "by", "parameters", "grid", "sample", "storage", "figures")
 SAMPLE_KEYS = ("method", "n", "ranges", "levels", "second_order")
 STORAGE_KEYS = ("part_runs", "part_seconds")
 FIGURE_KEYS = ("metric", "x", "y", "year", "kind")
@@ -76,6 +80,8 @@ class RunTask:
         swept: The swept values of this point, stored as columns.
         metrics: Metric columns to keep.
         months: Months to keep (None: every month).
+        by: Groupings whose per-group outcomes to store (empty: none); tuples of
+            `model.outcomes.GROUPINGS` names, several a crossing.
     """
 
     point_id: int
@@ -87,6 +93,7 @@ class RunTask:
     swept: dict[str, Value]
     metrics: tuple[str, ...]
     months: tuple[int, ...] | None
+    by: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -116,6 +123,8 @@ class SweepSpec:
         part_seconds: A part is written at least this often while runs finish.
         figures: Figures drawn when the sweep completes: dicts with ``metric``,
             ``x``, optional ``y``, ``year`` and ``kind`` (``[[figures]]`` tables).
+        by: Groupings whose per-group outcomes each run stores in ``DIR/by_group/``
+            (``by = [...]``; empty: none).
     """
 
     path: Path
@@ -137,6 +146,7 @@ class SweepSpec:
     part_runs: int = 200
     part_seconds: float = 0.0
     figures: tuple[dict, ...] = ()
+    by: tuple[tuple[str, ...], ...] = ()
 
     @property
     def n_points(self) -> int:
@@ -160,6 +170,8 @@ class SweepSpec:
             "method": self.method, "swept": self.swept, "columns": list(self.points.columns),
             "metrics": self.metrics, "months": self.months,
         }
+        if self.by:  # only then, so that sweeps without it keep their fingerprint (and can resume)
+            content["by"] = [",".join(g) for g in self.by]
         digest = hashlib.sha256(json.dumps(content, sort_keys=True, default=_plain).encode())
         digest.update(self.points.to_csv(index=False, float_format="%.17g").encode())  # stable across versions
         return digest.hexdigest()[:16]
@@ -174,7 +186,7 @@ class SweepSpec:
         policy = row.get(POLICY, self.policy)
         params = {**self.parameters, **{k: v for k, v in row.items() if k != POLICY}}
         return RunTask(point_id, replicate, self.seed(point_id, replicate), policy, self.years,
-                       params, dict(row), self.metrics, self.months)
+                       params, dict(row), self.metrics, self.months, self.by)
 
     def tasks(self, skip: set[tuple[int, int]] = frozenset()) -> Iterator[RunTask]:
         """Every run not in ``skip``, replicate by replicate (seed 0 of every point first).
@@ -266,6 +278,7 @@ def spec_from_dict(data: dict[str, Any], path: str | Path = "<sweep>", text: str
 
     metrics = _metrics(data.get("metrics"), fail)
     months = _months(data.get("years_to_keep"), years, months_total, fail)
+    by = _by(data.get("by"), metrics, fail)
     part_runs, part_seconds = _storage(data.get("storage", {}), fail)
 
     parameters = _fixed_parameters(data.get("parameters", {}), fail)
@@ -290,7 +303,7 @@ def spec_from_dict(data: dict[str, Any], path: str | Path = "<sweep>", text: str
                      root_seed=root_seed, common_seeds=common_seeds, parameters=parameters,
                      method=method, swept=swept, points=points, design=design, problem=problem,
                      sample=sample, metrics=metrics, months=months, part_runs=part_runs,
-                     part_seconds=part_seconds, figures=figures)
+                     part_seconds=part_seconds, figures=figures, by=by)
 
 
 def _unknown_top_key(key: str) -> str:
@@ -364,6 +377,25 @@ def _metrics(value: Any, fail) -> tuple[str, ...]:
     if len(set(value)) != len(value):
         raise fail("metrics: a metric is listed twice")
     return tuple(m for m in METRICS if m in value)  # the model table's order
+
+
+def _by(value: Any, metrics: tuple[str, ...], fail) -> tuple[tuple[str, ...], ...]:
+    """``by``: groupings whose per-group outcomes each run stores (``"gender"`` or ``["gender", "age_group"]``;
+    ``"gender,education"`` is one crossed grouping)."""
+    if value is None:
+        return ()
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not items or not all(isinstance(v, str) for v in items):
+        raise fail(f"by must be a list of grouping names, e.g. by = [\"gender\", \"age_group\"] "
+                   f"(choose from {', '.join(GROUPINGS)})")
+    try:
+        groupings = parse_groupings(items)
+    except ValueError as err:
+        raise fail(f"by: {err}") from None
+    if not any(m in NEWCOMER_MEASURES for m in metrics):
+        raise fail("by needs a metric with a value per newcomer among the stored metrics, e.g. "
+                   "\"share_employed\"")
+    return groupings
 
 
 def _months(value: Any, years: float, months_total: int, fail) -> tuple[int, ...] | None:

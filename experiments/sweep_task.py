@@ -35,6 +35,7 @@ class RunOutcome:
         where: ``file:line in function`` where it raised.
         seconds: Wall-clock time of the run.
         code: Hash of the model code the worker imported (`MODEL_CODE`).
+        by_group: With the sweep's ``by``: the run's outcomes per group (rows for ``by_group/``).
     """
 
     point_id: int
@@ -44,10 +45,26 @@ class RunOutcome:
     where: str | None = None
     seconds: float = 0.0
     code: str = ""
+    by_group: pa.Table | None = None
 
 
-def simulate(task) -> pd.DataFrame:
-    """Build the model of ``task``, run it for its horizon and return the model table."""
+def simulate(task) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
+    """Build the model of ``task``, run it for its horizon and return the model table.
+
+    With ``task.by``: the model table and the run's outcomes per group
+    (`experiments.summary.per_run_by_group` over newcomer snapshots every 12 months,
+    calendar years restricted to the months kept).
+    """
+    if getattr(task, "by", ()):
+        from experiments import for_whom as G  # only then: workers of other sweeps stay light
+        from experiments import summary as S
+        from experiments.runner import run_to_columns
+
+        model_table, columns = run_to_columns(task.policy, task.seed, task.years, task.params, 12)
+        metrics = [m for m in task.metrics if m in S.NEWCOMER_MEASURES]
+        by_group = G.per_run_by_group(columns.frame(list(S.NEWCOMER_SUMMARY_COLUMNS)), task.by, metrics,
+                                      year_months=task.months)
+        return model_table, by_group
     model = IntegrationModel(policy=task.policy, rng=task.seed, **task.params)
     model.run_for(int(round(12 * task.years)))
     return model.model_table()
@@ -58,30 +75,45 @@ def run_task(task, simulate: Callable = simulate) -> RunOutcome:
 
     Args:
         task: An `experiments.sweep_spec.RunTask`.
-        simulate: Runs the model and returns its model table (tests swap in
-            one that fails on purpose; it must be importable by workers).
+        simulate: Runs the model and returns its model table, or (with ``task.by``)
+            the model table and the per-group table (tests swap in one that fails on
+            purpose; it must be importable by workers).
 
     Returns:
         The rows to store: ``point_id``, ``replicate``, the swept values, then
-        the model-table columns restricted to the task's metrics and months.
+        the model-table columns restricted to the task's metrics and months; with
+        ``task.by`` also ``by_group``: the same first columns, then ``policy, seed,
+        grouping, group, metric, horizon_kind, horizon, value, n_newcomers``.
     """
     start = time.perf_counter()
     try:
         with one_collection_per_run():
-            df = simulate(task)
+            result = simulate(task)
+        df, groups = result if isinstance(result, tuple) else (result, None)
         if task.months is not None:
             df = df[df["month"].isin(task.months)]
         df = df[[*MODEL_TABLE_KEYS, *task.metrics]].reset_index(drop=True)
-        front = {"point_id": task.point_id, "replicate": task.replicate}
-        front.update({k: v for k, v in task.swept.items() if k not in df.columns})
-        for position, (name, value) in enumerate(front.items()):
-            df.insert(position, name, value)
-        table = pa.Table.from_pandas(df, preserve_index=False, nthreads=1).replace_schema_metadata(None)
+        table = _arrow(_with_point_columns(df, task))
+        by_group = _arrow(_with_point_columns(groups, task)) if groups is not None and len(groups) else None
     except Exception as err:  # noqa: BLE001 - a failing run is data, not a crash
         return RunOutcome(task.point_id, task.replicate, None, f"{type(err).__name__}: {err}",
                           _where(err), time.perf_counter() - start, MODEL_CODE)
     return RunOutcome(task.point_id, task.replicate, table, seconds=time.perf_counter() - start,
-                      code=MODEL_CODE)
+                      code=MODEL_CODE, by_group=by_group)
+
+
+def _with_point_columns(df: pd.DataFrame, task) -> pd.DataFrame:
+    """``point_id``, ``replicate`` and the swept values (those not already a column) in front of ``df``."""
+    df = df.reset_index(drop=True)
+    front = {"point_id": task.point_id, "replicate": task.replicate}
+    front.update({k: v for k, v in task.swept.items() if k not in df.columns})
+    for position, (name, value) in enumerate(front.items()):
+        df.insert(position, name, value)
+    return df
+
+
+def _arrow(df: pd.DataFrame) -> pa.Table:
+    return pa.Table.from_pandas(df, preserve_index=False, nthreads=1).replace_schema_metadata(None)
 
 
 def _where(err: BaseException) -> str:

@@ -56,6 +56,34 @@ def test_run_with_one_seed(tmp_path: Path):
     assert set(pd.read_parquet(tmp_path / "model.parquet")["seed"]) == {9}
 
 
+def test_run_by_writes_outcomes_per_group_for_the_runs_seeds(tmp_path: Path):
+    from scipy import stats
+
+    out = tmp_path / "run"
+    nieuwkomers("run", "--policy", "two_track", "--seeds", "2", "--years", "2", "--by", "gender,household",
+                "--by", "education", *SMALL_SET, "--out", str(out), check=True)
+    table = pd.read_csv(out / "by_group.csv")
+    assert list(table.columns) == ["policy", "grouping", "group", "metric", "horizon_kind", "horizon", "value",
+                                   "ci_low", "ci_high", "n_runs", "n_newcomers", "interval"]  # one policy: no difference
+    assert set(table["grouping"]) == {"gender,household", "education"}
+    assert set(table.loc[table["horizon_kind"] == "year", "horizon"]) == {1, 2}
+    assert {0, 1, 2} <= set(table.loc[table["horizon_kind"] == "years_since_permit", "horizon"])
+    assert "women, single" in set(table["group"])
+    assert json.loads((out / "run.json").read_text())["by"] == ["gender,household", "education"]
+    # one cell by hand: the share employed of high-educated permit holders at year 2, per seed, then across seeds
+    newcomers = pd.read_parquet(out / "newcomers.parquet")
+    mine = newcomers[(newcomers["month"] == 24) & (newcomers["status"] == "permit") & (newcomers["age"] >= 18)
+                     & (newcomers["age"] < 65) & (newcomers["education"] == "high")]
+    per_seed = mine.groupby("seed")["employed"].mean().to_numpy()
+    row = table[(table["grouping"] == "education") & (table["group"] == "high") & (table["metric"] == "share_employed")
+                & (table["horizon_kind"] == "year") & (table["horizon"] == 2)].iloc[0]
+    half = stats.t.ppf(0.975, 1) * per_seed.std(ddof=1) / np.sqrt(2)
+    assert row["value"] == pytest.approx(per_seed.mean())
+    assert row["ci_low"] == pytest.approx(max(per_seed.mean() - half, 0.0))
+    assert row["ci_high"] == pytest.approx(min(per_seed.mean() + half, 1.0))
+    assert row["n_runs"] == 2 and row["interval"] == "seeds"
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -69,6 +97,8 @@ def test_run_with_one_seed(tmp_path: Path):
         (["run", "--policy", "baseline_2013", "--seeds", "0"], "--seeds 0 is not allowed"),
         (["run", "--policy", "baseline_2013", "--seeds", "x"], "invalid int value: 'x'"),
         (["run", "--policy", "baseline_2013", "--bogus"], "unrecognized arguments: --bogus"),
+        (["run", "--policy", "baseline_2013", "--by", "gender,religion"],
+         "unknown grouping 'religion'; choose one or more of: gender, education, age_group"),
         (["validate", "--seeds", "1"], "--seeds 1 is not allowed"),
         (["frobnicate"], "invalid choice: 'frobnicate'"),
     ],

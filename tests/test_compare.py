@@ -22,6 +22,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from experiments import for_whom as G
 from experiments import summary as S
 from experiments.cli import main as cli
 from experiments.compare import (
@@ -53,12 +54,12 @@ def run_cli(*args: str) -> tuple[int, str, str]:
 
 @pytest.fixture(scope="module")
 def small(tmp_path_factory) -> Path:
-    """A comparison of every policy at small size, with --by gender and a README to rewrite."""
+    """A comparison of every policy at small size, with --by education and a README to rewrite."""
     out = tmp_path_factory.mktemp("compare") / "out"
     readme = out.parent / "README.md"
     readme.write_text(f"# x\n\nbefore\n{README_START}\nSTALE-TABLE\n{README_END}\nafter\n", encoding="utf-8")
     code, stdout, stderr = run_cli("compare", "--seeds", str(SEEDS), "--years", str(YEARS), "--workers", "2",
-                                   "--by", "gender", "--readme", str(readme), *SMALL, "--out", str(out))
+                                   "--by", "education", "--readme", str(readme), *SMALL, "--out", str(out))
     assert code == 0, stderr
     (out.parent / "stdout.txt").write_text(stdout, encoding="utf-8")
     return out
@@ -96,10 +97,11 @@ def md_table(report: str, heading: str) -> dict[str, list[str]]:
 def test_compare_writes_tables_report_and_figures(small: Path):
     names = {p.name for p in small.iterdir()}
     assert {"model.parquet", "newcomers.parquet", "summary.csv", "summary.md", "differences.csv",
-            "by_years_since_permit.csv", "by_gender.csv", "compare.json", "figures"} <= names
+            "by_years_since_permit.csv", "by_group.csv", "by_group_gaps.csv", "compare.json", "figures"} <= names
     assert not [n for n in names if n.startswith(".") and n != OUTPUT_MARKER], "the staging folder is left behind"
     figures = {p.name for p in (small / "figures").iterdir()}
-    assert {"overview.png", "by_years_since_permit.png", "cost_vs_employment.png", "by_gender.png",
+    assert {"overview.png", "by_years_since_permit.png", "cost_vs_employment.png", "by_group_gender.png",
+            "by_group_education.png",
             "over_time_share_employed.png", "over_time_public_cost_per_newcomer_eur.png"} <= figures
     for png in (small / "figures").iterdir():
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -129,8 +131,8 @@ def test_summary_is_tidy_with_every_policy_metric_and_year(small: Path):
 
 
 def test_confidence_intervals_contain_their_means(small: Path):
-    for name in ["summary.csv", "differences.csv", "by_years_since_permit.csv", "by_gender.csv"]:
-        table = pd.read_csv(small / name).dropna(subset=["mean", "ci_low", "ci_high"])
+    for name in ["summary.csv", "differences.csv", "by_years_since_permit.csv", "by_group.csv"]:
+        table = pd.read_csv(small / name).rename(columns={"value": "mean"}).dropna(subset=["mean", "ci_low", "ci_high"])
         assert len(table) > 0, name
         assert (table["ci_low"] <= table["mean"] + 1e-12).all(), name
         assert (table["mean"] <= table["ci_high"] + 1e-12).all(), name
@@ -203,6 +205,7 @@ def test_readme_block_is_rewritten_with_a_table_and_a_figure(small: Path):
     assert readme.startswith("# x\n\nbefore\n") and readme.endswith("after\n")
     assert "STALE-TABLE" not in block
     assert "| `two_track` |" in block and "![" in block
+    assert "For whom: Under `baseline_2013`" in block and "of women" in block and "of men" in block
     image = re.search(r"!\[[^\]]*\]\(([^)]+)\)", block).group(1)
     assert (small.parent / image).is_file()
 
@@ -233,7 +236,7 @@ def test_results_do_not_depend_on_the_number_of_workers():
     kwargs = {"policies": ["baseline_2013", "two_track", "reduced_fines"], "seeds": 3, "years": 2,
               "params": {"n_newcomers": 80, "n_residents": 800, "n_employers": 20}}
     one, two = compare(**kwargs, workers=1), compare(**kwargs, workers=2)
-    for table in ["model", "newcomers", "summary", "differences", "by_permit"]:
+    for table in ["model", "newcomers", "summary", "differences", "by_permit", "by_group", "gaps"]:
         pd.testing.assert_frame_equal(getattr(one, table), getattr(two, table), obj=table)
 
 
@@ -250,6 +253,10 @@ def test_python_api_returns_the_tables_and_by_years_since_permit():
     mine = result.by_permit[result.by_permit["metric"] == "share_employed"]
     pd.testing.assert_frame_equal(again.reset_index(drop=True),
                                   mine[again.columns].reset_index(drop=True), check_dtype=False)
+    # the per-group means the workers took equal by_group on the newcomer snapshots
+    groups = G.by_group(result.newcomers, "gender", reference="baseline_2013")
+    pd.testing.assert_frame_equal(groups, result.by_group[result.by_group["grouping"] == "gender"]
+                                  .reset_index(drop=True), check_dtype=False)
 
 
 def test_newcomer_measures_reproduce_the_model_metrics():
@@ -292,7 +299,8 @@ def test_years_since_permit_are_rounded_to_whole_years():
 @pytest.mark.parametrize("args, says", [
     (["--policies", "baseline_2013,no_such_policy"], "unknown policy 'no_such_policy'"),
     (["--metrics", "share_employd"], "unknown metric 'share_employd'; did you mean share_employed"),
-    (["--by", "religion"], "invalid choice"),
+    (["--by", "religion"], "unknown grouping 'religion'; choose one or more of: gender, education"),
+    (["--by", "gender,religion"], "unknown grouping 'religion'"),
     (["--set", "n_newcomer=10"], "unknown parameter 'n_newcomer'"),
     (["--set", "n_newcomers=-5"], "n_newcomers"),
     (["--seeds", "0"], "--seeds"),

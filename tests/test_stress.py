@@ -19,7 +19,8 @@ def stress(*args: str) -> int:
 
 def test_stress_writes_the_report_the_tables_and_the_figures(tmp_path: Path, capsys):
     out = tmp_path / "stress"
-    assert stress("--policies", "two_track", "--seeds", "2", "--years", "7", "--out", str(out)) == 0
+    assert stress("--policies", "two_track", "--seeds", "2", "--years", "7", "--by", "gender",
+                  "--by", "education,age_group", "--out", str(out)) == 0
     printed = capsys.readouterr().out
     assert "Peak cohorts under baseline_2013" in printed
     for name in ("summary.md", "queues.csv", "cohorts.csv", "waits.csv", "effects.csv", "cost.csv",
@@ -33,6 +34,16 @@ def test_stress_writes_the_report_the_tables_and_the_figures(tmp_path: Path, cap
     assert set(cohorts["cohort"]) == {"before", "during", "after"} and set(cohorts["years_since_permit"]) >= {3}
     report = (out / "summary.md").read_text(encoding="utf-8")
     assert "## Verdict" in report and "figures/queues.png" in report
+    # for whom (--by): the peak cohorts' outcomes per group, and each policy's effect paired by seed
+    groups = pd.read_csv(out / "by_group.csv")
+    assert set(groups["grouping"]) == {"gender", "education,age_group"}
+    assert set(groups["inflow"]) == {"steady", "stressed"} and "during" in set(groups["cohort"])
+    women = groups[(groups["grouping"] == "gender") & (groups["group"] == "women") & (groups["cohort"] == "during")
+                   & (groups["outcome"] == "employed") & (groups["years_since_permit"] == 3)]
+    assert set(women["policy"]) == {"baseline_2013", "two_track"} and len(women) == 4
+    assert women.loc[women["policy"] == "baseline_2013", "difference"].isna().all()
+    assert women.loc[women["policy"] == "two_track", "difference"].notna().all()
+    assert "## For whom: the peak cohorts" in report and "### By education × age on arrival" in report
     # a second run into its own output folder replaces it
     assert stress("--policies", "two_track", "--seeds", "2", "--years", "7", "--out", str(out)) == 0
 
@@ -43,6 +54,7 @@ def test_stress_writes_the_report_the_tables_and_the_figures(tmp_path: Path, cap
     (["--set", "surge_factor=0.5"], "surge_factor=0.5 is not allowed"),
     (["--policies", "two_trak"], "two_trak"),
     (["--seeds", "1"], "--seeds 1 is not allowed"),
+    (["--by", "gender,religion"], "unknown grouping 'religion'"),
 ])
 def test_bad_input_is_one_line_exit_2_and_nothing_written(tmp_path: Path, capsys, args, message):
     out = tmp_path / "stress"

@@ -19,7 +19,7 @@ import pytest
 from conftest import TINY_SWEEP_PARAMETERS
 
 from experiments import cli
-from experiments.sweep import load_sweep, run_sweep
+from experiments.sweep import ResultStore, load_by_group, load_sweep, run_sweep
 from experiments.sweep_spec import derive_seed, read_spec, spec_from_dict
 from experiments.sweep_task import MODEL_CODE, run_task, simulate
 
@@ -140,6 +140,13 @@ MALFORMED = {
     "unknown policy": ('policy = "two-track"\n[grid]\nfine_eur = [0]\n', "two-track"),
     "year not in the horizon": ("years = 2\nyears_to_keep = [3]\n[grid]\nfine_eur = [0]\n", "years_to_keep: 3"),
     "seeds zero": ("seeds = 0\n[grid]\nfine_eur = [0]\n", "seeds = 0 is not allowed"),
+    "unknown grouping": ('by = ["gender", "religion"]\n[grid]\nfine_eur = [0]\n',
+                         "by: unknown grouping 'religion'; choose one or more of: gender, education"),
+    "unknown grouping in a crossing": ('by = ["gender,relgion"]\n[grid]\nfine_eur = [0]\n',
+                                       "by: unknown grouping 'relgion'"),
+    "grouping not in a list": ("by = 3\n[grid]\nfine_eur = [0]\n", "by must be a list of grouping names"),
+    "by without a per-newcomer metric": ('metrics = ["n_housed"]\nby = ["gender"]\n[grid]\nfine_eur = [0]\n',
+                                         "by needs a metric with a value per newcomer"),
 }
 
 
@@ -384,3 +391,68 @@ def test_default_size_sweep_is_identical_on_local_workers_and_on_a_cluster(tmp_p
     skip_if_model_code_changed(tmp_path / "pool", tmp_path / "dask")
     pd.testing.assert_frame_equal(sorted_results(tmp_path / "pool"), sorted_results(tmp_path / "dask"))
     assert len(sorted_results(tmp_path / "pool")) == 4 * 121
+
+
+# --- for whom: outcomes per group ----------------------------------------------------------
+
+BY_GROUP = """
+    years = 2
+    seeds = 2
+    metrics = ["share_employed", "share_isolated", "n_housed"]
+    years_to_keep = [1, 2]
+    by = ["gender", "education,age_group"]
+
+    [grid]
+    fine_eur = [0, 1250]
+"""
+
+
+def test_a_sweep_with_by_stores_each_runs_outcomes_per_group(tmp_path):
+    from experiments.runner import run_to_columns
+
+    spec = read_spec(write_sweep(tmp_path, BY_GROUP))
+    assert spec.by == (("gender",), ("education", "age_group"))
+    run_sweep(spec, tmp_path / "with", workers=1, progress=False)
+    plain = read_spec(write_sweep(tmp_path, BY_GROUP.replace('by = ["gender", "education,age_group"]', ""),
+                                  "plain.toml"))
+    run_sweep(plain, tmp_path / "without", workers=1, progress=False)
+    pd.testing.assert_frame_equal(sorted_results(tmp_path / "with"), sorted_results(tmp_path / "without"))
+    assert not (tmp_path / "without" / "by_group").exists()
+
+    groups = load_by_group(tmp_path / "with")
+    assert list(groups.columns) == ["point_id", "replicate", "fine_eur", "policy", "seed", "grouping", "group",
+                                    "metric", "horizon_kind", "horizon", "value", "n_newcomers"]
+    assert set(groups["metric"]) == {"share_employed", "share_isolated"}  # n_housed has no value per newcomer
+    assert set(groups["grouping"]) == {"gender", "education,age_group"}
+    assert set(groups.loc[groups["horizon_kind"] == "year", "horizon"]) == {1.0, 2.0}
+    assert len(groups.drop_duplicates(["point_id", "replicate"])) == spec.n_runs
+    assert json.loads((tmp_path / "with" / "sweep.json").read_text())["by"] == ["gender", "education,age_group"]
+    # one run by hand: the share employed of women permit holders (18-64) at year 2
+    task = spec.task(1, 1)
+    _, columns = run_to_columns(task.policy, task.seed, task.years, task.params, 12)
+    people = columns.frame()
+    women = people[(people["month"] == 24) & (people["status"] == "permit") & (people["age"] >= 18)
+                   & (people["age"] < 65) & (people["gender"] == "female")]
+    row = groups[(groups["point_id"] == 1) & (groups["replicate"] == 1) & (groups["group"] == "women")
+                 & (groups["metric"] == "share_employed") & (groups["horizon_kind"] == "year")
+                 & (groups["horizon"] == 2)]
+    assert len(row) == 1 and row["seed"].iloc[0] == task.seed
+    assert row["value"].iloc[0] == pytest.approx(women["employed"].mean())
+    assert row["n_newcomers"].iloc[0] == len(women)
+
+
+def test_resume_drops_a_per_group_part_whose_results_part_was_never_written(tmp_path):
+    spec = read_spec(write_sweep(tmp_path, BY_GROUP))
+    out = tmp_path / "out"
+    run_sweep(spec, out, workers=1, progress=False)
+    parts = sorted(p.name for p in (out / "by_group").glob("part-*.parquet"))
+    assert parts == sorted(p.name for p in (out / "results").glob("part-*.parquet"))
+    (out / "results" / parts[-1]).unlink()  # killed between the per-group part and its results part
+    done = ResultStore(out, spec).prepare(resume=True)
+    assert len(done) == spec.n_runs - 1
+    assert sorted(p.name for p in (out / "by_group").glob("part-*.parquet")) == parts[:-1]
+    run_sweep(spec, out, workers=1, resume=True, progress=False)
+    groups = load_by_group(out)
+    assert not groups.duplicated(["point_id", "replicate", "grouping", "group", "metric", "horizon_kind",
+                                  "horizon"]).any()
+    assert len(groups.drop_duplicates(["point_id", "replicate"])) == spec.n_runs

@@ -262,47 +262,63 @@ def _separate_labels(fig: Figure, labels: list, step: float = 6.0, tries: int = 
         placed.append(label.get_window_extent(renderer))
 
 
-def by_subgroup(subgroups: pd.DataFrame, by: str, metric_names: Iterable[str], groups: list[str],
-                metrics: Mapping[str, Metric] = METRICS, year: float | None = None,
-                ncols: int = 2) -> Figure:
-    """Outcomes per subgroup (bars per policy with 95% CI), one panel per outcome.
+def effects_by_group(by_group: pd.DataFrame, metric_names: Iterable[str], groups: list[str],
+                     metrics: Mapping[str, Metric] = METRICS, title: str = "group", when: str = "",
+                     reference: str = REFERENCE_POLICY, interval: str = "seeds") -> Figure:
+    """For whom: each policy's effect in each group (difference from the reference, 95% interval bars).
+
+    One panel per outcome; groups run down the side, each labelled with its level
+    under the reference; each policy is a dot with its interval, in its colour.
 
     Args:
-        subgroups: ``policy, metric, group, mean, ci_low, ci_high``.
-        by: What the groups are ("education", "gender", "municipality").
-        metric_names: Outcomes to show.
-        groups: Group names in display order.
-        year: Shown in the title.
+        by_group: Rows at one horizon: ``policy, group, metric, value, difference,
+            diff_ci_low, diff_ci_high`` (the reference's rows give the levels).
+        metric_names: Outcomes, one panel each.
+        groups: Group names, top to bottom.
+        metrics: The registry with labels and units.
+        title: What the groups are, in words ("gender × age on arrival").
+        when: The horizon, in words ("5 years after the permit").
+        reference: The policy the effects are measured against.
+        interval: What the intervals hold ("seeds", "seeds and parameters").
     """
-    names = [n for n in metric_names if n in set(subgroups["metric"])]
-    policies = _ordered_policies(subgroups)
-    nrows = int(np.ceil(len(names) / ncols))
-    width = 0.8 / max(len(policies), 1)
-    panel = min(9.0, max(4.5, 0.3 * len(groups) * len(policies)))
+    names = [n for n in metric_names if n in set(by_group["metric"])]
+    policies = [p for p in _ordered_policies(by_group) if p != reference]
+    n_groups, n_policies = len(groups), max(len(policies), 1)
+    band = 0.8 / n_policies
+    height = 1.6 + max(n_groups, 1) * max(0.45, 0.16 * n_policies)
     with sns.axes_style("whitegrid"), sns.plotting_context("notebook", rc=_STYLE):
-        fig = Figure(figsize=(panel * ncols, 3.2 * nrows + 0.9), layout="constrained")
-        axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
-        x = np.arange(len(groups))
+        fig = Figure(figsize=(4.2 * max(len(names), 1) + 1.2, height), layout="constrained")
+        axes = fig.subplots(1, max(len(names), 1), squeeze=False).ravel()
+        y = np.arange(n_groups)
         for ax, name in zip(axes, names, strict=False):
             m = metrics[name]
-            sub = subgroups[subgroups["metric"] == name].set_index(["policy", "group"])
+            rows = by_group[by_group["metric"] == name].set_index(["policy", "group"])
             for i, policy in enumerate(policies):
-                rows = sub.reindex([(policy, g) for g in groups])
-                mean = rows["mean"].to_numpy(float)
-                err = np.vstack([mean - rows["ci_low"].to_numpy(float), rows["ci_high"].to_numpy(float) - mean])
-                ax.bar(x - 0.4 + width * (i + 0.5), mean, width, color=_colour(policy), label=policy,
-                       yerr=np.nan_to_num(err), error_kw={"elinewidth": 0.8, "capsize": 1.5, "ecolor": "0.25"})
-            ax.set_xticks(x, [_wrap(g, 14) for g in groups])
-            format_axis(ax, m)
-            ax.set_title(_wrap(m.label, 40), loc="left", fontsize=10)
-            ax.grid(axis="x", visible=False)
-        for ax in axes[len(names):]:
-            ax.set_visible(False)
-        handles, labels = axes[0].get_legend_handles_labels()
-        fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 7), frameon=False)
-        when = f" at year {year:g}" if year is not None else ""
-        fig.suptitle(f"Outcomes by {by}{when}\n(permit holders aged 18–64; mean and 95% CI across seeds)",
-                     fontsize=13, fontweight="bold")
+                d = rows.reindex([(policy, g) for g in groups])
+                mean = d["difference"].to_numpy(float)
+                err = np.vstack([mean - d["diff_ci_low"].to_numpy(float), d["diff_ci_high"].to_numpy(float) - mean])
+                ax.errorbar(mean, y - 0.4 + band * (i + 0.5), xerr=np.nan_to_num(np.abs(err)), fmt="o",
+                            color=_colour(policy), label=policy, ms=4.5, capsize=2, lw=1.2)
+            ax.axvline(0, color=_colour(reference), lw=1.2)
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
+            format_axis(ax, m, "x", difference=True)
+            ax.set_title(_wrap(m.label, 36), loc="left", fontsize=10)
+            ax.set_xlabel(f"difference from {reference}")
+            ax.grid(axis="y", visible=False)
+            levels = rows["value"] if len(rows) else pd.Series(dtype=float)
+            labels = []
+            for g in groups:
+                level = levels.get((reference, g), np.nan)
+                shown = "" if pd.isna(level) else (f"{100 * level:.0f}%" if m.is_share else f"{level:,.2f}")
+                labels.append(f"{_wrap(g, 18)}\n({shown})" if shown else _wrap(g, 18))
+            ax.set_yticks(y, labels)
+            ax.set_ylim(n_groups - 0.5, -0.5)  # the first group on top
+        if policies:
+            handles, labels = axes[0].get_legend_handles_labels()
+            fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 6), frameon=False)
+        fig.suptitle(f"Effect of each policy by {title}{', ' + when if when else ''}\n"
+                     f"(permit holders aged 18–64; under each group its level under {reference}; "
+                     f"bars: 95% interval from {interval})", fontsize=12, fontweight="bold")
     return fig
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from experiments import for_whom as G
 from experiments import summary as S
-from experiments.comparison.settings import SUBGROUP_METRICS
-from experiments.comparison.summarising import ComparisonResult, permit_years_shown
+from experiments.comparison.settings import FOR_WHOM_METRICS
+from experiments.comparison.summarising import ComparisonResult, horizon_words, permit_years_shown
 from experiments.executors import Backend, run_in_order
 from experiments.store import atomic_write
 
@@ -36,12 +37,25 @@ def figure_jobs(result: ComparisonResult) -> list[tuple[str, str, dict]]:
                      {"differences": result.differences[result.differences["metric"].isin(wanted)],
                       "year": st.last_year, "employment": "share_employed", "cost": S.NET_COST.name,
                       "metrics": metrics, "reference": st.reference}))
-    if result.subgroups is not None:
-        groups = S.subgroup_order(st.by, result.subgroups["group"])
-        jobs.append((f"by_{st.by}.png", "by_subgroup",
-                     {"subgroups": result.subgroups, "by": st.by, "metric_names": list(SUBGROUP_METRICS),
-                      "groups": groups, "metrics": metrics, "year": st.last_year}))
+    if len(st.policies) > 1 and result.by_group is not None:
+        kind, horizon = result.for_whom
+        at = G.at_horizon(result.by_group, kind, horizon)
+        at = at[at["metric"].isin(FOR_WHOM_METRICS)]
+        interval = "seeds and parameters" if st.draws else "seeds"
+        for grouping in st.groupings:
+            name = G.grouping_name(grouping)
+            mine = at[at["grouping"] == name]
+            jobs.append((group_figure_name(grouping), "effects_by_group",
+                         {"by_group": mine, "metric_names": list(FOR_WHOM_METRICS),
+                          "groups": G.group_order(grouping, mine["group"]), "metrics": metrics,
+                          "title": G.grouping_title(grouping), "when": horizon_words(kind, horizon),
+                          "reference": st.reference, "interval": interval}))
     return jobs
+
+
+def group_figure_name(grouping: tuple[str, ...]) -> str:
+    """``("gender", "age_group")`` -> ``by_group_gender-age_group.png``."""
+    return f"by_group_{'-'.join(grouping)}.png"
 
 
 def _render(function: str, kwargs: dict, path: Path) -> None:

@@ -4,64 +4,27 @@ from __future__ import annotations
 
 import pandas as pd
 
+from experiments import for_whom as G
 from experiments import summary as S
-from experiments.comparison.settings import PERMIT_YEARS, SUBGROUP_METRICS, Settings
+from experiments.comparison.for_whom import for_whom_section, gap_sentence
+from experiments.comparison.formatting import (
+    format_ci,
+    format_interval,
+    format_value,
+    is_significant,
+    md_table,
+)
+from experiments.comparison.settings import PERMIT_YEARS, Settings
 from experiments.comparison.summarising import ComparisonResult, permit_years_shown
 from model import POLICY_INFO
-from model.outcomes import Metric
 
 README_START, README_END = "<!-- compare:start -->", "<!-- compare:end -->"
 README_FIGURE = "overview.png"  # the figure the README shows
 
 
-def format_value(metric: Metric, value: float, difference: bool = False) -> str:
-    """A value in its unit: 38.7%, +1.4 pp, €12,345, 0.52."""
-    if pd.isna(value):
-        return "–"
-    sign = "+" if difference else ""
-    if metric.is_share:
-        return f"{100 * value:{sign}.1f} pp" if difference else f"{100 * value:.1f}%"
-    if metric.unit == "EUR":
-        text = f"€{abs(value):,.0f}"
-        return ("-" if value < 0 else ("+" if difference else "")) + text
-    if metric.unit == "count":
-        return f"{value:{sign},.0f}"
-    return f"{value:{sign}.2f}"
-
-
-def format_ci(metric: Metric, row: pd.Series, difference: bool = False) -> str:
-    """``mean [ci_low, ci_high]`` in the metric's unit (interval without units)."""
-    mean = format_value(metric, row["mean"], difference)
-    if pd.isna(row["ci_low"]):
-        return mean
-    return f"{mean} {format_interval(metric, row['ci_low'], row['ci_high'])}"
-
-
-def format_interval(metric: Metric, low: float, high: float) -> str:
-    """``[low, high]`` in the metric's unit, without units (percentage points for shares)."""
-    if pd.isna(low):
-        return "–"
-    scale = 100 if metric.is_share else 1
-    if metric.unit == "EUR":
-        return f"[{low:,.0f}, {high:,.0f}]"
-    digits = 1 if metric.is_share else 2
-    return f"[{scale * low:.{digits}f}, {scale * high:.{digits}f}]"
-
-
 def _diff_row(row: pd.Series) -> pd.Series:
     """The paired-difference columns of a by-years-since-permit row, named like a summary row."""
     return pd.Series({"mean": row["diff_mean"], "ci_low": row["diff_ci_low"], "ci_high": row["diff_ci_high"]})
-
-
-def _significant(row: pd.Series) -> bool:
-    return bool(row["ci_low"] > 0 or row["ci_high"] < 0)
-
-
-def _md_table(header: list[str], rows: list[list[str]], align: str | None = None) -> str:
-    align = align or "l" + "r" * (len(header) - 1)
-    rule = ["---:" if a == "r" else "---" for a in align]
-    lines = [header, rule, *rows]
-    return "\n".join("| " + " | ".join(cells) + " |" for cells in lines)
 
 
 def _year_label(year: float) -> str:
@@ -120,7 +83,7 @@ def uncertainty_section(result: ComparisonResult, years: list[float]) -> list[st
                              format_interval(m, r["ci_low_seeds"], r["ci_high_seeds"]),
                              format_interval(m, r["ci_low"], r["ci_high"]),
                              f"{r['param_share']:.0%}", chance])
-        out += [f"### {m.label}", "", _md_table(header, rows, "llrrrrr"), ""]
+        out += [f"### {m.label}", "", md_table(header, rows, "llrrrrr"), ""]
     return out
 
 
@@ -164,9 +127,9 @@ def report_markdown(result: ComparisonResult, figures: list[str]) -> str:
                 else:
                     d = diffs.loc[(p, name, y)]
                     text = format_ci(m, d, difference=True)
-                    row.append(f"**{text}**" if _significant(d) else text)
+                    row.append(f"**{text}**" if is_significant(d) else text)
             rows.append(row)
-        out += [_md_table(header, rows), ""]
+        out += [md_table(header, rows), ""]
 
     if result.uncertainty is not None:
         out += uncertainty_section(result, years)
@@ -202,30 +165,21 @@ def report_markdown(result: ComparisonResult, figures: list[str]) -> str:
                     else:
                         d = _diff_row(cell)
                         text = format_ci(m, d, difference=True)
-                        row.append(f"**{text}**" if _significant(d) else text)
+                        row.append(f"**{text}**" if is_significant(d) else text)
                 rows.append(row)
-            out += [f"### {m.label}", "", _md_table(header, rows), ""]
+            out += [f"### {m.label}", "", md_table(header, rows), ""]
     else:
         out += ["(The horizon is too short to report outcomes by years since permit.)", ""]
 
-    if result.subgroups is not None:
-        sub = result.subgroups
-        groups = S.subgroup_order(st.by, sub["group"])
-        idx = sub.set_index(["policy", "metric", "group"])
-        out += [f"## By {st.by} at year {st.last_year:g}", "",
-                "Permit holders aged 18–64 at the last snapshot; mean across seeds with 95% CI.", ""]
-        for name in SUBGROUP_METRICS:
-            m = metrics[name]
-            rows = [[f"`{p}`", *[format_ci(m, idx.loc[(p, name, g)]) if (p, name, g) in idx.index else "–"
-                                 for g in groups]] for p in st.policies]
-            out += [f"### {m.label}", "", _md_table(["policy", *groups], rows), ""]
+    out += for_whom_section(result)
 
     out += ["## Figures", ""]
     for f in figures:
         out.append(f"- [`figures/{f}`](figures/{f})")
     out += ["", "![Key outcomes over time](figures/overview.png)", "",
             "Files: `summary.csv` (every metric, every year), `differences.csv`, "
-            "`by_years_since_permit.csv`, `model.parquet`, `newcomers.parquet`, `compare.json`.", ""]
+            "`by_years_since_permit.csv`, `by_group.csv` (every group, metric and horizon), "
+            "`by_group_gaps.csv`, `model.parquet`, `newcomers.parquet`, `compare.json`.", ""]
     return "\n".join(out)
 
 
@@ -278,7 +232,7 @@ def headline_text(result: ComparisonResult, year: float | None = None) -> str:
             m = S.REPORT_METRICS[n]
             text = format_value(m, summary.loc[(p, n, year), "mean"])
             if p != st.reference:
-                text += "*" if _significant(diffs.loc[(p, n, year)]) else " "
+                text += "*" if is_significant(diffs.loc[(p, n, year)]) else " "
             cells.append(text)
         columns.append((head + [""] * (depth - len(head)), cells))
     labels = [_short(n) for n in st.metrics]
@@ -317,7 +271,7 @@ def readme_block(result: ComparisonResult, image: str) -> str:
             if p != st.reference:
                 d = diffs.loc[(p, n, year)]
                 delta = format_value(m, d["mean"], difference=True)
-                text += f" ({'**' + delta + '**' if _significant(d) else delta})"
+                text += f" ({'**' + delta + '**' if is_significant(d) else delta})"
             row.append(text)
         rows.append(row)
     header = ["policy", *[S.REPORT_METRICS[n].label for n in names]]
@@ -336,16 +290,19 @@ def readme_block(result: ComparisonResult, image: str) -> str:
         f"figures to `results/compare/`. At year {year:g} (mean across runs; in brackets the "
         f"difference from `{st.reference}`, **bold** where {intervals} excludes zero):",
         "",
-        _md_table(header, rows),
+        md_table(header, rows),
         "",
+        *([f"For whom: {sentence}", ""] if (sentence := gap_sentence(result)) else []),
         *(_readme_uncertainty(result, year) if result.uncertainty is not None else []),
         f"![Key outcomes over time by policy]({image})",
         "",
         "Generated, not typed: `nieuwkomers compare --out results/compare "
         + (f"--posterior {len(st.draws)} --seeds {st.seeds_per_draw} " if st.draws else "")
+        + "".join(f"--by {G.grouping_name(g)} " for g in st.by)
         + "--readme README.md` "
         "reruns the comparison and rewrites this section and its figure "
-        "(`docs/img/compare_overview.png`); the full report is `results/compare/summary.md`.",
+        "(`docs/img/compare_overview.png`); the full report is `results/compare/summary.md` (its "
+        "*For whom* section: which groups each policy helps most and least).",
         README_END,
     ])
 
@@ -368,6 +325,6 @@ def _readme_uncertainty(result: ComparisonResult, year: float) -> list[str]:
               "share from parameters", "P(≥ 1 pp better)"]
     return [f"How sure: the employment effect at year {year:g}, with the uncertainty of the calibrated "
             "parameters and without it ([docs/calibration.md](docs/calibration.md)):", "",
-            _md_table(header, rows), ""]
+            md_table(header, rows), ""]
 
 

@@ -14,6 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from experiments import for_whom as G
 from experiments import summary as S
 from experiments.comparison.settings import SNAPSHOT_EVERY, Settings
 from experiments.comparison.summarising import ComparisonResult, summarise
@@ -31,7 +32,7 @@ class RunOutput:
     seed: int
     model: pd.DataFrame
     by_permit: pd.DataFrame
-    subgroups: pd.DataFrame | None
+    by_group: pd.DataFrame
     newcomers: pa.Table | None
     population: int
     seconds: float
@@ -62,22 +63,20 @@ def run_one(settings: Settings, policy: str, seed: int) -> RunOutput:
         seconds = time.perf_counter() - start
         if settings.draws:
             model["draw"] = settings.draw_of(seed)
-        # Every snapshot in one DataFrame, with the columns the summaries read (all with --by).
-        newcomers = columns.frame(None if settings.by else list(SUMMARY_COLUMNS))
+        # Every snapshot in one DataFrame, with the columns the summaries read; the per-group means
+        # are taken here, so that the parent holds no newcomer rows.
+        newcomers = columns.frame(list(SUMMARY_COLUMNS))
         by_permit = S.per_run_by_years_since_permit(newcomers, S.NEWCOMER_MEASURES)
-        subgroups = (S.per_run_by_subgroup(newcomers, settings.by, S.NEWCOMER_MEASURES)
-                     if settings.by else None)
+        by_group = G.per_run_by_group(newcomers, settings.groupings, S.NEWCOMER_MEASURES)
         table = _arrow(columns)
         population = population_fingerprint(newcomers)
-    return RunOutput(policy, seed, model, by_permit, subgroups, table, population,
-                      seconds, time.process_time() - cpu)
+    return RunOutput(policy, seed, model, by_permit, by_group, table, population,
+                     seconds, time.process_time() - cpu)
 
 
-#: Newcomer-table columns the per-run summaries and the population fingerprint read.
-SUMMARY_COLUMNS = ("policy", "seed", "month", "id", "status", "months_since_permit", "age", "gender",
-                   "employed", "hours_per_week", "job_matches_education", "volunteering", "on_welfare",
-                   "language_score", "exam_passed", "fined_count", "debt_eur", "resident_ties", "wellbeing",
-                   "kansrijk", "care_duties")
+#: Newcomer-table columns the per-run summaries (every grouping's column included) and the
+#: population fingerprint read.
+SUMMARY_COLUMNS: tuple[str, ...] = tuple(dict.fromkeys((*S.NEWCOMER_SUMMARY_COLUMNS, *POPULATION_COLUMNS)))
 
 _newcomer_schema: list[pa.Schema] = []  # the newcomer table's Arrow schema, made once per process
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
+from experiments import for_whom as G
 from experiments import summary as S
 from model import PARAMS, POLICIES
 from model.inflow import surge_outside_horizon
@@ -22,8 +23,11 @@ PERMIT_YEARS = (1, 2, 3, 5, 7)
 SNAPSHOT_EVERY = 12
 MIN_COVERAGE = 0.5  # show a years-since-permit bin only if it holds at least half the largest bin
 MIN_PERMIT_SHARE = 0.1  # plot averages over permit holders once this share of newcomers holds a permit
-SUBGROUP_METRICS = ("share_employed", "share_fulltime", "share_on_welfare",
-                    "share_a2_plus", "share_isolated", "mean_wellbeing")
+#: The key outcomes of the "For whom" section, its figures and the README's sentence on gaps.
+FOR_WHOM_METRICS = ("share_employed", "share_a2_plus", "share_isolated")
+FOR_WHOM_PERMIT_YEARS = 5  # "For whom" reads this many years after the permit (or, if too few get there, the horizon)
+#: Always summarised by group (cheap: done in the workers); ``--by`` adds groupings.
+ALWAYS_GROUPINGS: tuple[tuple[str, ...], ...] = (("gender",),)
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,8 @@ class Settings:
         seeds: Seeds; seed ``i`` is used by every policy (common random numbers).
         years: Horizon in years.
         params: Parameter overrides, the same for every policy.
-        by: Subgroup breakdown ("education", "gender", "municipality") or None.
+        by: The groupings asked for (``--by``): each a tuple of `model.outcomes.GROUPINGS`
+            names, several names a crossing; `groupings` adds gender.
         metrics: Headline metrics of the report and figures (report names).
         reference: The policy others are compared with.
         draws: Parameter sets drawn from the calibration's posterior (``--posterior K``);
@@ -47,7 +52,7 @@ class Settings:
     seeds: tuple[int, ...]
     years: float
     params: dict = field(default_factory=dict)
-    by: str | None = None
+    by: tuple[tuple[str, ...], ...] = ()
     metrics: tuple[str, ...] = S.REPORT_KEY_METRICS
     reference: str = S.REFERENCE_POLICY
     draws: tuple[dict, ...] = ()
@@ -62,6 +67,11 @@ class Settings:
     def draw_of(self, seed: int) -> int:
         """The posterior draw seed ``seed`` runs (0 without a posterior)."""
         return seed // self.seeds_per_draw if self.draws else 0
+
+    @property
+    def groupings(self) -> tuple[tuple[str, ...], ...]:
+        """Every grouping summarised: gender (always) and those asked for."""
+        return tuple(dict.fromkeys((*ALWAYS_GROUPINGS, *self.by)))
 
     @property
     def n_newcomers(self) -> int:
@@ -89,11 +99,14 @@ class Settings:
 
 
 def make_settings(policies: list[str] | None, seeds: int, years: float, params: dict,
-                  by: str | None, metrics: list[str] | None = None, posterior: int = 0) -> Settings:
+                  by=None, metrics: list[str] | None = None, posterior: int = 0) -> Settings:
     """Check the inputs of a comparison and return its settings.
 
+    ``by`` is one grouping (``"gender,education"``: crossed) or several (a list), as
+    `experiments.for_whom.parse_groupings` reads them.
+
     Raises:
-        ValueError: Naming the bad policy, metric, subgroup or parameter.
+        ValueError: Naming the bad policy, metric, grouping or parameter.
     """
     policies = list(dict.fromkeys(policies or POLICIES))
     for p in policies:
@@ -103,8 +116,7 @@ def make_settings(policies: list[str] | None, seeds: int, years: float, params: 
         raise ValueError(f"seeds={seeds!r} is not allowed: expected an integer in [1, 10000]")
     if not 0 < years <= 50:
         raise ValueError(f"years={years!r} is not allowed: expected a number in (0, 50]")
-    if by is not None and by not in S.SUBGROUPS:
-        raise ValueError(f"by={by!r} is not allowed; choose one of: {', '.join(S.SUBGROUPS)}")
+    by = G.parse_groupings(by)
     metrics = list(dict.fromkeys(metrics or S.REPORT_KEY_METRICS))
     for m in metrics:
         if m not in S.REPORT_METRICS:

@@ -1,5 +1,5 @@
 """The comparison's tables (`ComparisonResult`) from the runs' small tables: means, paired
-differences, by years since permit, subgroups, and with a posterior the two kinds of uncertainty.
+differences, by years since permit, by group (for whom), and with a posterior the two kinds of uncertainty.
 """
 
 from __future__ import annotations
@@ -9,9 +9,16 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from experiments import for_whom as G
 from experiments import summary as S
 from experiments import uncertainty as U
-from experiments.comparison.settings import MIN_COVERAGE, MIN_PERMIT_SHARE, Settings
+from experiments.comparison.settings import (
+    FOR_WHOM_METRICS,
+    FOR_WHOM_PERMIT_YEARS,
+    MIN_COVERAGE,
+    MIN_PERMIT_SHARE,
+    Settings,
+)
 
 if TYPE_CHECKING:
     from experiments.comparison.running import RunOutput
@@ -30,7 +37,15 @@ class ComparisonResult:
         over_time: Like ``summary`` but monthly, for the report's metrics (figures).
         by_permit: ``policy, metric, years_since_permit, mean, ci_low, ci_high,
             n_seeds, n_newcomers``.
-        subgroups: ``policy, metric, group, mean, ...`` at the last snapshot (with ``by``).
+        by_group: Per policy, grouping (gender and those of ``--by``), group, metric and
+            horizon (every whole year of the run, every whole year since the permit): the
+            mean over runs, its interval, the paired difference from the reference and its
+            interval (`experiments.for_whom.summarise_by_group`; with a posterior the
+            intervals are from seeds and parameters).
+        gaps: Per grouping and key outcome, at the ``for_whom`` horizon: the gap between the
+            highest and the lowest group under the reference and each policy's change of it
+            (`experiments.for_whom.group_gaps`).
+        for_whom: The horizon the report's "For whom" reads: (horizon_kind, horizon).
         uncertainty: With a posterior: each effect per whole year with intervals from seeds
             alone and from seeds plus parameters, the parameters' share of the variance and
             the probability of beating the reference by 1 pp (`experiments.uncertainty`).
@@ -47,7 +62,9 @@ class ComparisonResult:
     differences: pd.DataFrame
     over_time: pd.DataFrame
     by_permit: pd.DataFrame
-    subgroups: pd.DataFrame | None = None
+    by_group: pd.DataFrame | None = None
+    gaps: pd.DataFrame | None = None
+    for_whom: tuple[str, float] = ("year", 0.0)
     uncertainty: pd.DataFrame | None = None
     newcomers: pd.DataFrame | None = None
     same_population: bool = True
@@ -69,9 +86,12 @@ def summarise(settings: Settings, outputs: list[RunOutput]) -> ComparisonResult:
     over_time = _from_enough_permits(S.summarise_over_time(model, shown), model, settings)
     by_permit = S.summarise_by_years_since_permit(pd.concat([o.by_permit for o in outputs], ignore_index=True),
                                                   settings.reference)
-    subgroups = None
-    if settings.by:
-        subgroups = S.summarise_by_subgroup(pd.concat([o.subgroups for o in outputs], ignore_index=True))
+    per_run_groups = pd.concat([o.by_group for o in outputs], ignore_index=True)
+    if settings.draws:
+        per_run_groups["draw"] = per_run_groups["seed"].map(settings.draw_of)
+    by_group = G.summarise_by_group(per_run_groups, settings.reference)
+    for_whom = for_whom_horizon(by_permit, settings)
+    gaps = G.group_gaps(per_run_groups, by_group, settings.reference, FOR_WHOM_METRICS, *for_whom)
     cols = ["policy", "metric", "year", "mean", "ci_low", "ci_high", "n_seeds"]
     uncertainty = None
     if settings.draws:
@@ -89,7 +109,9 @@ def summarise(settings: Settings, outputs: list[RunOutput]) -> ComparisonResult:
         differences=_in_order(differences, settings)[cols],
         over_time=_in_order(over_time, settings),
         by_permit=_in_order(by_permit, settings),
-        subgroups=_in_order(subgroups, settings) if subgroups is not None else None,
+        by_group=G.sort_by_group(by_group, settings.groupings, settings.policies),
+        gaps=G.sort_by_group(gaps, settings.groupings, settings.policies),
+        for_whom=for_whom,
         uncertainty=_in_order(uncertainty, settings) if uncertainty is not None else None,
     )
 
@@ -120,6 +142,22 @@ def _in_order(df: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     return (df.assign(_p=df["policy"].map(policy_rank), _m=df["metric"].map(metric_rank))
             .sort_values(["_p", "_m", *keys], kind="stable").drop(columns=["_p", "_m"])
             .reset_index(drop=True))
+
+
+def for_whom_horizon(by_permit: pd.DataFrame, settings: Settings) -> tuple[str, float]:
+    """Where "For whom" reads: 5 years after the permit if enough newcomers get there within the
+    horizon (as in the report's years-since-permit table), else the last year of the run."""
+    shown = permit_years_shown(by_permit)
+    if FOR_WHOM_PERMIT_YEARS in set(shown["years_since_permit"].dropna().astype(int)):
+        return "years_since_permit", float(FOR_WHOM_PERMIT_YEARS)
+    return "year", settings.last_year
+
+
+def horizon_words(horizon_kind: str, horizon: float) -> str:
+    """``("years_since_permit", 5)`` -> "5 years after the permit"; ``("year", 10)`` -> "in year 10 of the run"."""
+    if horizon_kind == "years_since_permit":
+        return f"{horizon:g} year{'s' if horizon != 1 else ''} after the permit"
+    return f"in year {horizon:g} of the run"
 
 
 def permit_years_shown(by_permit: pd.DataFrame) -> pd.DataFrame:
