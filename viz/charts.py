@@ -14,6 +14,11 @@ compare mode the baseline's groups are dashed in the same colours and the
 strip shows each group's difference. The queues count persons, not outcomes
 of newcomers: that chart is not split, and says so.
 
+Longer than 400 lines: every chart of the app (outcomes, outcomes split by
+group, the queues) is drawn here from the same small SVG primitives
+(`_frame`, `_path`, `_chart`, `_difference_strip`); split over modules, those
+private helpers would have to become a drawing API of their own.
+
 Why not Mesa's plot components: its Altair charts need Vega from a CDN (an
 offline page cannot load it), and its matplotlib charts take ~0.1 s each
 to redraw, so six of them would blow the app's 0.3 s budget for a step.
