@@ -354,18 +354,10 @@ class ResultStore:
 
     def add(self, outcome: RunOutcome) -> None:
         """Buffer one run's rows; write a part when enough have gathered."""
-        table = outcome.table
-        if self._schema is None:
-            self._schema = table.schema
-        elif table.schema != self._schema:
-            table = table.select(self._schema.names).cast(self._schema)
+        table, self._schema = _conform(outcome.table, self._schema)
         self._buffer.append(table)
         if outcome.by_group is not None:
-            groups = outcome.by_group
-            if self._group_schema is None:
-                self._group_schema = groups.schema
-            elif groups.schema != self._group_schema:
-                groups = groups.select(self._group_schema.names).cast(self._group_schema)
+            groups, self._group_schema = _conform(outcome.by_group, self._group_schema)
             self._group_buffer.append(groups)
         self._buffer_runs += 1
         key = (outcome.point_id, outcome.replicate)
@@ -590,3 +582,10 @@ def point_means(out: str | os.PathLike, metric: str, year: float) -> pd.DataFram
 
 
 __all__ = ["ResultStore", "SweepSummary", "execute", "load_by_group", "load_sweep", "point_means", "run_sweep"]
+
+
+def _conform(table: pa.Table, schema: pa.Schema | None) -> tuple[pa.Table, pa.Schema]:
+    """``table`` in the schema of the parts written before (the first table sets it), and that schema."""
+    if schema is None:
+        return table, table.schema
+    return (table if table.schema == schema else table.select(schema.names).cast(schema)), schema

@@ -67,14 +67,21 @@ def test_the_partner_of_an_earner_is_off_bijstand_and_loses_the_municipal_coach(
 # --- children, care and childcare ----------------------------------------------------
 
 
-def test_childcare_lifts_care_duties_and_with_them_the_limits_on_work(small):
-    m = IntegrationModel(rng=3, **small)
+def _willing_workers(small: dict, seed: int) -> tuple[IntegrationModel, np.ndarray]:
+    """A model after 40 months and 20 housed permit holders who would work, with nothing in their way."""
+    m = IntegrationModel(rng=seed, **small)
     m.run_for(40)
-    nc = m.nc
     who = _housed(m)[:20]
+    m.nc.in_labour_force[who] = True
+    m.nc.homemaker[who] = False
+    m.nc.care_duties[who] = False
+    return m, who
+
+
+def test_childcare_lifts_care_duties_and_with_them_the_limits_on_work(small):
+    m, who = _willing_workers(small, 3)
+    nc = m.nc
     nc.carer[who] = True
-    nc.homemaker[who] = False
-    nc.in_labour_force[who] = True
     nc.has_childcare[who] = False
     nc.youngest_child_month[who] = m.month - 12
     nc.course_kind[who] = 0  # no course capping the hours either
@@ -87,19 +94,15 @@ def test_childcare_lifts_care_duties_and_with_them_the_limits_on_work(small):
     assert (labour.hours_cap(m, who) > cap_caring).all()
     # Care ends when the child goes to school (at four), for a parent with a partner.
     nc.has_childcare[who] = False
-    nc.partner[who] = who  # (any partner)
+    nc.partner[who] = np.roll(who, 1)  # (a partner here)
     nc.youngest_child_month[who] = m.month - households.SCHOOL_AGE_MONTHS
     households.tend_children(m)
     assert not nc.care_duties[who].any()
 
 
 def test_a_homemaker_does_not_look_for_work_until_encouraged(small):
-    m = IntegrationModel(rng=4, **small)
-    m.run_for(40)
+    m, who = _willing_workers(small, 4)
     nc = m.nc
-    who = _housed(m)[:20]
-    nc.in_labour_force[who] = True
-    nc.care_duties[who] = False
     nc.homemaker[who] = True
     assert (labour.search_effort(m, who) == 0).all()
     started = households.encourage_work(m, who, chance=1.0)
