@@ -44,9 +44,10 @@ validation: setup
 exercises: setup
 	$(BIN)/python docs/exercises/generate_solutions.py
 
-# Refit the calibrated parameters (ABC-SMC, about an hour on 2 cores), ship the posterior, regenerate its docs.
+# Refit the calibrated parameters (ABC-SMC until epsilon is 0 or stalls for two generations: hours on 2 cores;
+# stopped, it resumes with RESUME=--resume), ship the posterior, regenerate its docs.
 calibration: setup
-	$(BIN)/nieuwkomers calibrate --out results/calibration --population 64 --generations 8 --max-minutes 60 --kernel-scale 4 --check 20 --export model/data
+	$(BIN)/nieuwkomers calibrate --out results/calibration --population 128 --generations 30 --max-minutes 900 --kernel-scale 4 --patience 2 --check 20 --export model/data $(RESUME)
 	mkdir -p docs/calibration
 	cp results/calibration/epsilon.png results/calibration/marginals.png results/calibration/pairs.png \
 	   results/calibration/predictive.png results/calibration/parameters.csv results/calibration/posterior_check.csv docs/calibration/
