@@ -48,12 +48,10 @@ TIE_LOST_BELOW = 0.05  # a tie weaker than this is no longer a tie (assumption)
 EASE_BY_DUTCH = (0.3, 0.7)  # ease of contact = a + b * progress to B1: some contact without Dutch, full ease from B1 (assumption)
 REFRESH_SHARE = 0.5  # a tie kept up this month regains this share of REFRESH_GAIN (assumption)
 
-#: Settings that carry a tie, in the order of `SETTING_NAMES`.
-NEIGHBOURHOOD, WORK, VOLUNTEERING, PLACEMENT, STARTPUNT, COURSE = range(6)
-SETTING_NAMES = ("neighbourhood", "work", "volunteering", "placement", "startpunt", "course")
-#: Monthly chance a tie is kept up while its setting lasts, at full ease, by setting: colleagues and
-#: fellow volunteers meet every week, neighbours now and then (assumption).
-REFRESH_WHILE_SHARED = np.array([0.15, 0.5, 0.4, 0.4, 0.4, 0.3])
+NEIGHBOURHOOD, WORK, VOLUNTEERING, PLACEMENT, STARTPUNT, COURSE = range(6)  # settings that carry a tie
+SETTING_NAMES = ("neighbourhood", "work", "volunteering", "placement", "startpunt", "course")  # their names, in that order
+# Monthly chance a tie is kept up while its setting lasts, at full ease, by setting:
+REFRESH_WHILE_SHARED = np.array([0.15, 0.5, 0.4, 0.4, 0.4, 0.3])  # colleagues and fellow volunteers meet every week, neighbours now and then (assumption)
 
 # Ties with residents, one slot per tie (see model.state).
 NEWCOMER_STATE = {

@@ -38,8 +38,7 @@ from model.state import StateColumn
 if TYPE_CHECKING:
     from model.model import IntegrationModel
 
-#: Household kinds, in the order the tables and the app use.
-HOUSEHOLD_KINDS = ("single", "couple", "couple with children", "single parent")
+HOUSEHOLD_KINDS = ("single", "couple", "couple with children", "single parent")  # in the tables' and the app's order
 SINGLE, COUPLE, COUPLE_WITH_CHILDREN, SINGLE_PARENT = range(len(HOUSEHOLD_KINDS))
 NO_CHILD = -(10**6)  # youngest_child_month of a household without children
 
