@@ -357,6 +357,24 @@ def test_the_peaks_solution_runs_the_commands_of_its_sheet():
         assert command in sheet, f"solution_09.COMMANDS[{key!r}] is not in 09-peaks.md"
 
 
+def test_the_for_whom_solution_is_generated_at_small_size(tmp_path):
+    """Sheet 10's solution alone (``--only 10``): its own three comparisons, written in the stored format."""
+    out = tmp_path / "solutions"
+    done = subprocess.run([sys.executable, str(EXERCISES / "generate_solutions.py"), "--quick", "--only", "10",
+                           "--out", str(out)], cwd=ROOT, env=environment(), capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stderr[-4000:]
+    stored_dir = EXERCISES / "solutions"
+    fresh = (out / "10-for-whom.md").read_text(encoding="utf-8")
+    assert skeleton(fresh) == skeleton((stored_dir / "10-for-whom.md").read_text(encoding="utf-8"))
+    for figure in re.findall(r"!\[[^\]]*\]\(([^)]+\.png)\)", fresh):
+        assert (out / figure).stat().st_size > 10_000, figure
+    numbers = json.loads((out / "numbers.json").read_text(encoding="utf-8"))
+    stored = json.loads((stored_dir / "numbers.json").read_text(encoding="utf-8"))
+    assert set(numbers) == {"10-for-whom"}, "--only 10 wrote other sheets' numbers"
+    assert numbers["10-for-whom"].keys() == stored["10-for-whom"].keys()
+
+
 def test_the_worked_extension_keeps_its_promises():
     """The worked example's own tests (``docs/exercises/solutions/extension``), called here."""
     tests = load_module(EXERCISES / "solutions" / "extension" / "test_employer_discrimination.py")

@@ -74,6 +74,17 @@ def test_solution_texts_quote_the_plans_seeds():
     assert f"({seeds} seeds, as the sheet's command runs)" in solution_text("02-early-language"), STALE
     study = plan["06-robustness"]["sheet_seeds"]["seeds_study"]
     assert f"over seeds 0–{study - 1} (five years)" in solution_text("06-robustness"), STALE
+    for_whom = plan["10-for-whom"]["sheet_seeds"]["main"]
+    assert f"compare` commands ({for_whom} seeds each" in solution_text("10-for-whom"), STALE
+
+
+def test_the_for_whom_solution_runs_the_sheets_own_commands():
+    """solution_10 keeps sheet 10's commands; the generator lists them with the other sheets' commands."""
+    solution = pytest.importorskip("solution_10")
+    assert generator.SHEET_COMMANDS["10-for-whom"] is solution.COMMANDS
+    for key, command in solution.COMMANDS.items():
+        args = build_parser().parse_args(shlex.split(command)[1:])
+        assert args.by, f"{key}: sheet 10 compares by group"
 
 
 def test_solution_1_counts_the_validation_targets_as_validate_prints_them():

@@ -3,7 +3,7 @@
     python docs/exercises/generate_solutions.py             # full size: what `make exercises` runs
     python docs/exercises/generate_solutions.py --quick     # small world, few seeds: seconds, for trying it out
     python docs/exercises/generate_solutions.py --out DIR   # write somewhere else
-    python docs/exercises/generate_solutions.py --only 9    # one sheet (or a list: --only 8,9); the others stay
+    python docs/exercises/generate_solutions.py --only 10   # one sheet (or a list: --only 8,9); the others stay
 
 Writes to ``docs/exercises/solutions/`` (or ``--out``): ``README.md``, one
 ``NN-name.md`` per exercise answering its "predict first" questions and
@@ -55,7 +55,10 @@ sys.path.insert(0, str(HERE))
 from employer_discrimination import DiscriminationModel  # noqa: E402
 from solution_08 import exercise_8 as _exercise_8  # noqa: E402
 from solution_09 import exercise_9 as _exercise_9  # noqa: E402
+from solution_10 import COMMANDS as FOR_WHOM_COMMANDS  # noqa: E402
+from solution_10 import exercise_10 as _exercise_10  # noqa: E402
 
+from experiments import for_whom as G  # noqa: E402
 from experiments import summary as S  # noqa: E402
 from experiments.cli import build_parser  # noqa: E402
 from experiments.compare import ComparisonResult, compare, permit_years_shown  # noqa: E402
@@ -115,6 +118,7 @@ SHEET_COMMANDS: dict[str, dict[str, str]] = {
                      "--posterior 10 --years 5 --metrics share_employed,share_a2_plus,share_isolated "
                      "--out results/ex8-posterior",
     },
+    "10-for-whom": FOR_WHOM_COMMANDS,  # kept beside its solution, in solution_10.py
 }
 
 
@@ -714,26 +718,40 @@ def exercise_2(runs: Runs, main: ComparisonResult, out: Path) -> Doc:
     kansrijk = sel.groupby(["kansrijk", "policy"])["language_score"].mean().unstack()
     kansrijk["gain"] = kansrijk["early_language"] - kansrijk["baseline_2013"]
     doc.keep("language_score_month36_by_kansrijk", kansrijk.round(4).to_dict())
-    sub = main.subgroups[main.subgroups["metric"] == "share_a2_plus"]
-    edu = sub.pivot_table(index="group", columns="policy", values="mean")
+    last = main.settings.last_year  # by_group.csv at the last year of the run, as the sheet reads it
+    at_last = G.at_horizon(main.by_group, "year", last)
+    sub = at_last[(at_last["grouping"] == "education") & (at_last["metric"] == "share_a2_plus")
+                  & at_last["policy"].isin(["baseline_2013", "early_language"])]
+    edu = sub.pivot_table(index="group", columns="policy", values="value")
     edu = edu.loc[[e for e in ("none", "low", "middle", "high") if e in edu.index]]
-    edu["gain"] = edu["early_language"] - edu["baseline_2013"]
+    gain = sub[sub["policy"] == "early_language"].set_index("group")  # paired by seed, within the group
+    edu["gain"] = gain["difference"]
+    edu["gain_ci_low"] = gain["diff_ci_low"]
+    edu["gain_ci_high"] = gain["diff_ci_high"]
     doc.keep("a2_year10_by_education", edu.round(4).to_dict())
     k_gain = kansrijk["gain"].get(True, np.nan)
     n_gain = kansrijk["gain"].get(False, np.nan)
+    most, least = edu["gain"].idxmax(), edu["gain"].idxmin()
+    apart = edu.loc[most, "gain_ci_low"] > edu.loc[least, "gain_ci_high"]
     doc.add(f"**3. For whom.** Three years on, kansrijk permit holders gain {num(k_gain, 2)} points of "
             f"language score (0 = A0 … 5 = C1), the others {num(n_gain, 2)}: the lessons during the asylum "
             "wait go to the kansrijk; the others get azc lessons only between their permit and their house, "
             "and gain through what follows (a sooner exam, work, contacts). "
-            f"By education, ten years on, the gain in A2+ is largest for *{edu['gain'].idxmax()}* "
-            f"({pp(edu['gain'].max())}) and smallest for *{edu['gain'].idxmin()}* "
-            f"({pp(edu['gain'].min())}).")
+            f"By education, at year {last:g}, the gain in A2+ is largest for *{most}* "
+            f"({pp(edu.loc[most, 'gain'])} {interval(edu.loc[most, 'gain_ci_low'], edu.loc[most, 'gain_ci_high'], pp)}) "
+            f"and smallest for *{least}* ({pp(edu.loc[least, 'gain'])} "
+            f"{interval(edu.loc[least, 'gain_ci_low'], edu.loc[least, 'gain_ci_high'], pp)}): "
+            + ("the two intervals do not overlap, so the difference between the groups is more than seed noise. "
+               if apart else "the two intervals overlap: with these seeds the groups are not clearly apart. ")
+            + ("Those with much schooling reach A2 without the head start; those with little need every month "
+               "of lessons they can get." if list(edu.index).index(most) < list(edu.index).index(least) else
+               "Here the head start helps those with more schooling most: they turn lessons into a level sooner."))
     doc.add(md_table(["", "2013", "early language", "gain"],
                      [[("kansrijk" if k else "not kansrijk") + ", language score at month 36",
                        num(r.baseline_2013, 2), num(r.early_language, 2), f"{r.gain:+.2f}"]
                       for k, r in kansrijk.iterrows()]
-                     + [[f"education {e}, A2+ at year 10", pct(r.baseline_2013), pct(r.early_language),
-                         pp(r.gain)] for e, r in edu.iterrows()]))
+                     + [[f"education {e}, A2+ at year {last:g}", pct(r.baseline_2013), pct(r.early_language),
+                         f"{pp(r.gain)} {interval(r.gain_ci_low, r.gain_ci_high, pp)}"] for e, r in edu.iterrows()]))
 
     spec, folder = runs.sweep("early_language_wait")
     wait = load_sweep(folder, metrics=["share_a2_plus"], years=[3, 10], tidy=False)
@@ -984,17 +1002,25 @@ def exercise_4(runs: Runs, main: ComparisonResult, out: Path) -> Doc:
             + ("In the model the pull wins." if exam[0] > 0 else "In the model the lost pressure weighs more."))
 
     nc = main.newcomers
-    year5 = nc[(nc["month"] == 60) & nc["policy"].isin(["baseline_2013", "reduced_fines", "wet_inburgering_2021"])]
+    regimes = ["baseline_2013", "reduced_fines", "wet_inburgering_2021"]
     metrics = ["mean_debt_eur", "share_fined", "share_exam_passed", "mean_wellbeing"]
-    edu = S.by_subgroup(year5, "education", metrics)
+    at5 = G.at_horizon(main.by_group, "year", 5)  # by_group.csv at year 5, the sheet's last year
+    edu = at5[(at5["grouping"] == "education") & at5["policy"].isin(regimes) & at5["metric"].isin(metrics)]
     order = [e for e in ("none", "low", "middle", "high") if e in set(edu["group"])]
-    pivots = {m: edu[edu["metric"] == m].pivot_table(index="group", columns="policy", values="mean").loc[order]
-              for m in metrics}
+    pivots = {m: edu[edu["metric"] == m].pivot_table(index="group", columns="policy", values="value")
+              .loc[order, regimes] for m in metrics}
+    gains = {m: edu[(edu["metric"] == m) & (edu["policy"] == "reduced_fines")].set_index("group").loc[order]
+             for m in metrics}  # the change from the 2013 law within each group, paired by seed
     for m, p in pivots.items():
-        doc.keep(f"year5_{m}_by_education", p.round(4).to_dict())
+        g = gains[m]
+        doc.keep(f"year5_{m}_by_education", p.assign(reduced_fines_gain=g["difference"],
+                                                     reduced_fines_gain_ci_low=g["diff_ci_low"],
+                                                     reduced_fines_gain_ci_high=g["diff_ci_high"]).round(4).to_dict())
     debt = pivots["mean_debt_eur"]
     wb = pivots["mean_wellbeing"]
-    wb_gain = wb["reduced_fines"] - wb["baseline_2013"]
+    wb_gain = gains["mean_wellbeing"]
+    wb_most, wb_least = wb_gain["difference"].idxmax(), wb_gain["difference"].idxmin()
+    wb_apart = wb_gain.loc[wb_most, "diff_ci_low"] > wb_gain.loc[wb_least, "diff_ci_high"]
     spread = debt["baseline_2013"].max() / max(debt["baseline_2013"].min(), 1.0) - 1
     doc.add(f"**2. Who carries the debt.** Under the 2013 law, five years on, mean debt is highest among "
             f"newcomers with education *{debt['baseline_2013'].idxmax()}* "
@@ -1004,7 +1030,12 @@ def exercise_4(runs: Runs, main: ComparisonResult, out: Path) -> Doc:
             + "Debt is not simply a matter of learning slowly: the fine "
             "and the loan fall on those who neither pass nor show 600 hours of effort by the deadline, so "
             "attendance matters as much as schooling. Wellbeing gains most under "
-            f"`reduced_fines` for *{wb_gain.idxmax()}* ({wb_gain.max():+.3f} on a 0–1 scale).")
+            f"`reduced_fines` for *{wb_most}* ({wb_gain.loc[wb_most, 'difference']:+.3f} on a 0–1 scale, "
+            f"[{wb_gain.loc[wb_most, 'diff_ci_low']:+.3f}, {wb_gain.loc[wb_most, 'diff_ci_high']:+.3f}]) and "
+            f"least for *{wb_least}* ({wb_gain.loc[wb_least, 'difference']:+.3f} "
+            f"[{wb_gain.loc[wb_least, 'diff_ci_low']:+.3f}, {wb_gain.loc[wb_least, 'diff_ci_high']:+.3f}]): "
+            + ("the intervals do not overlap." if wb_apart else
+               "the intervals overlap, so the ranking of the groups is not clear with these seeds."))
     doc.add(md_table(["education", "debt, 2013", "debt, reduced fines", "debt, 2021 law", "fined, 2013",
                       "exam passed, 2013", "exam passed, reduced fines", "wellbeing, 2013",
                       "wellbeing, reduced fines"],
@@ -1588,9 +1619,14 @@ def exercise_9(runs: Runs, main: ComparisonResult | None, out: Path) -> Doc:
     return _exercise_9(runs, main, out, Doc, header, md_table, pct, pp, interval)
 
 
+def exercise_10(runs: Runs, main: ComparisonResult | None, out: Path) -> Doc:
+    """Sheet 10 ("For whom does it work?"), written in `solution_10.py` from the sheet's compare commands."""
+    return _exercise_10(runs, main, out, Doc, header, md_table, pct, pp, interval, eur, mean_ci)
+
+
 EXERCISES = [exercise_1, exercise_2, exercise_3, exercise_4, exercise_5, exercise_6, exercise_7, exercise_8,
-             exercise_9]
-WITHOUT_MAIN = {9}  # sheets that do not read the comparison of all policies
+             exercise_9, exercise_10]
+WITHOUT_MAIN = {9, 10}  # sheets that do not read the comparison of all policies
 
 
 def index(out: Path, setup: Setup) -> str:
