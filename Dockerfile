@@ -6,13 +6,18 @@
 # See docs/app.md, "Hosting a class".
 FROM python:3.12-slim
 
+# The server's ceiling (docs/app.md, "Limits of one server"): at most NIEUWKOMERS_MAX_USERS sessions,
+# a session closed 30 s after its last tab went, memory handed back on the C library's allocator.
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     MPLCONFIGDIR=/tmp/matplotlib \
     SOLARA_TELEMETRY_MIXPANEL_ENABLE=False \
-    SOLARA_KERNEL_CULL_TIMEOUT=20m
+    SOLARA_KERNEL_CULL_TIMEOUT=30s \
+    NIEUWKOMERS_MAX_USERS=32 \
+    PYTHONMALLOC=malloc \
+    GLIBC_TUNABLES=glibc.malloc.tcache_count=0
 
 WORKDIR /src
 COPY pyproject.toml README.md ./
@@ -25,7 +30,8 @@ RUN pip install . && rm -rf /src && useradd --create-home --uid 1000 nieuwkomers
 USER nieuwkomers
 WORKDIR /home/nieuwkomers
 EXPOSE 8765
+# The status page answers without taking one of the sessions (the app page would hold one for 30 s).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s \
-    CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8765/', timeout=4)"
+    CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8765/_nieuwkomers/sessions', timeout=4)"
 # 0.0.0.0 inside the container; who can reach it is decided by the published port (docs/app.md).
 CMD ["nieuwkomers", "app", "--host", "0.0.0.0", "--port", "8765", "--no-open"]

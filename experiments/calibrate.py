@@ -37,6 +37,7 @@ import hashlib
 import json
 import logging
 import math
+import os
 import subprocess
 import sys
 import time
@@ -49,10 +50,17 @@ import pandas as pd
 
 from experiments.errors import UsageError
 from experiments.executors import Backend, add_backend_arguments, open_backend
-from experiments.store import prepare_out_dir, write_json
+from experiments.store import (
+    check_out_dir,
+    holding,
+    prepare_out_dir,
+    read_mark,
+    write_json,
+    write_mark,
+)
 from model.calibration import CEILINGS, load_targets, scenarios_for
 from model.parameters import CALIBRATED, PARAMS, close_matches
-from model.posterior import Posterior, write_posterior
+from model.posterior import SAMPLE_FILE, SETTINGS_FILE, Posterior, write_posterior
 
 HELP = "Fit the calibrated parameters to every target with ABC-SMC (pyabc); resumable, parallel."
 
@@ -247,7 +255,9 @@ def parse_targets(text: str | None) -> tuple[str, ...]:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `calibrate`."""
-    parser.add_argument("--out", required=True, help="folder for the database, posterior and figures")
+    parser.add_argument("--out", required=True,
+                        help="folder for the database, posterior and figures: new or empty, or an earlier "
+                             "calibration's (to --resume it, or to start again once its database is gone)")
     parser.add_argument("--population", type=int, default=64, help="particles per generation (default 64)")
     parser.add_argument("--generations", type=int, default=6,
                         help="generations in all, including those already done (default 6)")
@@ -305,6 +315,11 @@ def check_arguments(args: argparse.Namespace) -> Settings:
         raise UsageError(f"--min-improvement {args.min_improvement} is not allowed: expected a number in [0, 1)")
     if not 0 <= args.check <= 1000:
         raise UsageError(f"--check {args.check} is not allowed: expected an integer in [0, 1000]")
+    if not 0 <= args.seed < 2**32:
+        raise UsageError(f"--seed {args.seed} is not allowed: expected an integer in [0, 2**32 - 1]")
+    for name in ("max_minutes", "min_acceptance", "min_epsilon", "min_improvement", "scale", "kernel_scale"):
+        if not math.isfinite(getattr(args, name)):
+            raise UsageError(f"--{name.replace('_', '-')} {getattr(args, name)} is not allowed: expected a finite number")
     return Settings(fit=parse_fit(args.fit), targets=parse_targets(args.targets), population=args.population,
                     generations=args.generations, scale=args.scale, seed=args.seed)
 
@@ -540,31 +555,110 @@ def main(args: argparse.Namespace) -> int:
         raise UsageError("calibrate needs pyabc: pip install 'nieuwkomers[calibrate]'") from None
     settings = check_arguments(args)
     with open_backend(args.workers, args.scheduler) as backend:
-        out = prepare_out_dir(args.out)
+        out = claim_calibration_dir(args)
         db = args.db or f"sqlite:///{(out / DB_NAME).resolve()}"
-        if args.resume:
-            _open_history_settings(db, out, settings)
-            _, names = open_history(db)
-            if names and names != set(settings.fit):
-                raise UsageError(f"--db {db}: holds a calibration of other parameters")
-        elif args.db is None and (out / DB_NAME).exists():
-            raise UsageError(f"{out / DB_NAME} exists: add --resume to continue it, or choose another --out")
-        else:
-            write_json({"settings": asdict(settings), "db": db}, out / SETTINGS_NAME)
-        print(f"calibrate: fitting {len(settings.fit)} parameters to {len(settings.targets)} targets; "
-              f"{settings.population} particles x up to {settings.generations} generations; "
-              f"world x{settings.scale:g}; {backend.description}", file=sys.stderr, flush=True)
-        history, seconds = run_calibration(args, settings, db, backend)
-        if history.max_t < 0:
-            raise UsageError("no generation finished; nothing to write")
-        posterior = posterior_of(history, settings, seconds)
-        posterior.settings["kernel_scale_last_call"] = args.kernel_scale
-        write_posterior(posterior, out)
-        if args.export:
-            write_posterior(posterior, args.export)
-        from experiments.calibration_figures import write_figures
+        check_database(db, args.resume)
+        with holding(out, "calibrate"):  # --force of another command cannot take the folder meanwhile
+            return _calibrate(args, settings, out, db, backend)
 
-        write_figures(out, posterior, history, settings, check=args.check, backend=backend)
+
+def claim_calibration_dir(args: argparse.Namespace) -> Path:
+    """The calibration's ``--out``: new, empty or an earlier calibration's (its mark); never one being written.
+
+    A calibration writes as it goes and never deletes; a new one refuses a
+    folder that holds anything but an earlier calibration (a folder it marked),
+    so that no file of yours is overwritten.
+
+    Raises:
+        UsageError: Naming the folder and what to do.
+    """
+    out = check_out_dir(args.out, "calibrate", force=True)  # a file in the way, a bad name, a live writer
+    if not args.resume and out.is_dir() and any(out.iterdir()):
+        if args.db is None and (out / DB_NAME).exists():
+            raise UsageError(f"{out / DB_NAME} exists: add --resume to continue it, or choose another --out")
+        mark = read_mark(out)
+        if mark is None or mark.command != "calibrate":
+            raise UsageError(f"--out {out} holds files that are not an earlier calibration's; choose a new or "
+                             "empty folder (calibrate never deletes)")
+    out = prepare_out_dir(out)
+    if read_mark(out) is None:
+        write_mark(out, "calibrate")
+    return out
+
+
+def check_database(db: str, resume: bool) -> None:
+    """An SQLite database that exists must be one (a file of random bytes is refused in one line).
+
+    Raises:
+        UsageError: Naming the database.
+    """
+    if not db.startswith("sqlite:///"):
+        return
+    path = Path(db[len("sqlite:///"):])
+    if not path.exists():
+        if resume:
+            raise UsageError(f"--resume: {path} does not exist; nothing to resume")
+        return
+    import sqlite3
+
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(16)
+        if head and head != b"SQLite format 3\x00":
+            raise sqlite3.DatabaseError("file is not a database")
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            connection.execute("PRAGMA schema_version").fetchone()
+        finally:
+            connection.close()
+    except (OSError, sqlite3.Error) as err:
+        raise UsageError(f"--db {path}: not a readable calibration history (not an SQLite database: {err})") from None
+
+
+def _calibrate(args: argparse.Namespace, settings: Settings, out: Path, db: str, backend: Backend) -> int:
+    """The calibration proper, once the folder and database are checked (see `main`)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    if args.resume:
+        _open_history_settings(db, out, settings)
+        _, names = open_history(db)
+        if names and names != set(settings.fit):
+            raise UsageError(f"--db {db}: holds a calibration of other parameters")
+    else:
+        write_json({"settings": asdict(settings), "db": db}, out / SETTINGS_NAME)
+    print(f"calibrate: fitting {len(settings.fit)} parameters to {len(settings.targets)} targets; "
+          f"{settings.population} particles x up to {settings.generations} generations; "
+          f"world x{settings.scale:g}; {backend.description}", file=sys.stderr, flush=True)
+    try:
+        history, seconds = run_calibration(args, settings, db, backend)
+    except SQLAlchemyError as err:
+        raise UsageError(f"--db {db}: not a usable calibration database ({type(err).__name__}: "
+                         f"{str(err).splitlines()[0][:120]})") from None
+    if history.max_t < 0:
+        raise UsageError("no generation finished; nothing to write")
+    posterior = posterior_of(history, settings, seconds)
+    posterior.settings["kernel_scale_last_call"] = args.kernel_scale
+    write_posterior(posterior, out)
+    if args.export:
+        export_posterior(posterior, Path(args.export))
+    from experiments.calibration_figures import write_figures
+
+    write_figures(out, posterior, history, settings, check=args.check, backend=backend)
     print(f"calibrate: {history.max_t + 1} generations, {posterior.settings['simulations']} simulations, "
           f"{seconds / 60:.1f} min; posterior in {out}", file=sys.stderr)
     return 0
+
+
+def export_posterior(posterior: Posterior, folder: Path) -> None:
+    """Write ``posterior.csv`` and ``.json`` to ``folder`` so that each file is replaced whole or not at all."""
+    import shutil
+    import tempfile
+
+    folder.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=folder, prefix=".posterior-"))
+    try:
+        write_posterior(posterior, staging)
+        for name in (SETTINGS_FILE, SAMPLE_FILE):  # the sample last: it is what is read first
+            os.replace(staging / name, folder / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

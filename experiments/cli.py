@@ -3,15 +3,30 @@
 Each subcommand lives in its own module with ``HELP``, ``add_arguments(parser)``
 and ``main(args) -> int``; this file only wires them up and turns bad input
 into one clear line and exit code 2.
+
+Two things hold for every command:
+
+- SIGTERM (``kill``, a batch system's time limit) and SIGHUP (a closed
+  terminal) stop it like Ctrl-C: what is finished is written, staging is
+  removed, worker processes are stopped; the exit code is 128 + the signal.
+- The shipped posterior (``model/data/posterior.csv``) is checked against the
+  parameter spec when the model is imported; a problem is reported here as one
+  line (exit 2) before a command runs, and ``--help`` works regardless.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
+import signal
 import sys
 
 from experiments.errors import UsageError
+
+# Before anything imports the model: a broken shipped posterior is reported by `main` as one line
+# instead of failing every import (model.posterior reads this).
+os.environ.setdefault("NIEUWKOMERS_DEFER_POSTERIOR_CHECK", "1")
 
 COMMANDS: dict[str, str] = {
     "policies": "experiments.policies_command",
@@ -26,6 +41,40 @@ COMMANDS: dict[str, str] = {
 }
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT = 0, 1, 2
+STOP_SIGNALS = ("SIGTERM", "SIGHUP")  # handled like Ctrl-C (SIGINT)
+
+
+class Stopped(KeyboardInterrupt):
+    """A stop signal, raised like Ctrl-C's KeyboardInterrupt so that every ``finally`` cleans up."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum, frame) -> None:
+    raise Stopped(signum)
+
+
+def handle_stop_signals() -> dict:
+    """SIGTERM and SIGHUP raise `Stopped` in the main thread (a SIGHUP that is ignored, nohup, stays ignored).
+
+    Returns:
+        The handlers replaced, to put back when the command is done.
+    """
+    previous = {}
+    for name in STOP_SIGNALS:
+        number = getattr(signal, name, None)
+        if number is None:  # pragma: no cover - not POSIX
+            continue
+        try:
+            handler = signal.getsignal(number)
+            if handler is not signal.SIG_IGN:
+                signal.signal(number, _stop)
+                previous[number] = handler
+        except ValueError:  # not the main thread (an embedding caller): leave signals alone
+            break
+    return previous
 
 
 class _Parser(argparse.ArgumentParser):
@@ -52,11 +101,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def posterior_problem() -> str | None:
+    """What is wrong with the shipped posterior, if anything (checked when the model was imported)."""
+    from model import posterior
+
+    return posterior.PROBLEM
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    previous = handle_stop_signals()
     try:
+        problem = posterior_problem()
+        if problem:
+            raise UsageError(problem)
         return int(args._main(args) or EXIT_OK)
     except (UsageError, ValueError) as err:
         print(f"nieuwkomers {args.command}: error: {err}", file=sys.stderr)
@@ -64,9 +124,15 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return EXIT_OK
+    except Stopped as stop:
+        print(f"nieuwkomers {args.command}: stopped by {signal.Signals(stop.signum).name}", file=sys.stderr)
+        return 128 + stop.signum
     except KeyboardInterrupt:
         print(f"nieuwkomers {args.command}: interrupted", file=sys.stderr)
         return 130
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler if handler is not None else signal.SIG_DFL)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -188,6 +188,9 @@ def update_readme(readme: Path, result: ComparisonResult, figures_dir: Path) -> 
 def main(args: argparse.Namespace) -> int:
     """Run the comparison and write the report, figures and tables."""
     check_common(args)
+    if args.years < 1:
+        raise UsageError(f"--years {args.years:g} is not allowed: a comparison reports whole years; expected a "
+                         "number in [1, 50]")
     if not 1 <= args.seeds <= 10_000:
         raise UsageError(f"--seeds {args.seeds} is not allowed: expected an integer in [1, 10000]")
     if args.posterior and not 2 <= args.posterior <= 1000:

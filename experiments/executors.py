@@ -14,7 +14,11 @@ The backends:
 - ``workers=1``: runs one after another in this process (no pool to start);
 - ``workers=N`` (default: all cores): a `ProcessPoolExecutor` with N processes,
   forked from this process when it runs no other thread, else started by a
-  fork server (safe with threads; the project is imported once there);
+  fork server (safe with threads; the project is imported once there). The
+  workers die with this process, whatever kills it: each asks the kernel for a
+  signal when its parent dies (Linux) and watches its parent once a second
+  (`die_with_parent`); a stop (Ctrl-C, SIGTERM, an error) stops them at once
+  rather than waiting for the runs in flight;
 - ``scheduler="tcp://HOST:PORT"``: ``dask.distributed.Client(address).get_executor()``.
   Every worker must have this project installed (same version).
 """
@@ -24,6 +28,8 @@ from __future__ import annotations
 import argparse
 import concurrent.futures as cf
 import contextlib
+import ctypes
+import ctypes.util
 import multiprocessing
 import os
 import re
@@ -46,6 +52,10 @@ PRELOAD = ["experiments.sweep_task", "experiments.comparison.running", "experime
 WORKER_WAIT_SECONDS = 120
 MAX_POOL_RESTARTS = 5  # a pool whose workers keep dying (out of memory) is not restarted again
 WINDOW_PER_SLOT = 2  # runs submitted ahead per slot: enough to keep every worker busy, memory stays flat
+WATCH_SECONDS = 1.0  # how often a worker checks that its parent is alive
+STOP_WAIT_SECONDS = 5.0  # a worker asked to stop (SIGTERM) gets this long before SIGKILL
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
+DEFERRED_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
 _ADDRESS = re.compile(r"^(?:(tcp|tls|ucx|inproc|ws|wss)://)?[^\s/:]+:\d+$")  # a port is required
 
 
@@ -104,7 +114,7 @@ class Backend:
         """Replace a broken local pool (a worker process died) by a fresh one."""
         if self.kind != "processes":
             return
-        self.executor.shutdown(wait=False, cancel_futures=True)
+        stop_workers(self.executor)
         self.executor = _process_pool(self.workers)
         self.restarts += 1
 
@@ -119,7 +129,9 @@ class Backend:
         try:
             if self.client is not None:  # Dask's executor has no cancel_futures
                 self.executor.shutdown(wait=not cancel)
-            else:  # wait even when cancelling: a worker still starting up must not find its parent gone
+            elif cancel and self.kind == "processes":  # stopped: the runs in flight are not waited for
+                stop_workers(self.executor)
+            else:
                 self.executor.shutdown(wait=True, cancel_futures=cancel)
         finally:
             if self.client is not None:
@@ -168,24 +180,87 @@ def _process_pool(n: int) -> cf.ProcessPoolExecutor:
     thread (a progress bar's) starts. Otherwise the workers come from a fork
     server that imports `PRELOAD` once.
     """
+    parent = (os.getpid(),)
     if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
         pool = cf.ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork"),
-                                      initializer=_init_worker)
-        pool.submit(_started).result()  # a fork pool starts all its workers at the first submit
+                                      initializer=_init_worker, initargs=parent)
+        with _ctrl_c_deferred():
+            pool.submit(_started).result()  # a fork pool starts all its workers at the first submit
         return pool
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)
-    return cf.ProcessPoolExecutor(max_workers=n, mp_context=context, initializer=_init_worker)
+    return cf.ProcessPoolExecutor(max_workers=n, mp_context=context, initializer=_init_worker, initargs=parent)
 
 
 def _started() -> None:
     """A no-op run: submitting it starts the pool's workers."""
 
 
-def _init_worker() -> None:
-    """Workers leave Ctrl-C to the parent, which stops them cleanly, and freeze what they imported."""
+def _init_worker(parent: int) -> None:
+    """Workers leave Ctrl-C to the parent, which stops them; die with it; freeze what they imported."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for number in DEFERRED_SIGNALS[1:]:  # SIGTERM, SIGHUP: a worker just stops (not the parent's handler)
+        signal.signal(number, signal.SIG_DFL)
+    die_with_parent(parent)
     freeze_imports()
+
+
+def die_with_parent(parent: int) -> None:
+    """End this (worker) process as soon as the process that started the pool is gone.
+
+    Two guards, because a worker blocked on its task pipe would otherwise wait
+    for ever, holding its memory: on Linux, the kernel sends SIGKILL when the
+    worker's parent process ends (``PR_SET_PDEATHSIG``; a fork server's workers
+    are the fork server's children, and it ends with the pool's process); and a
+    daemon thread checks once a second (`WATCH_SECONDS`) that the parent still
+    lives and is still the parent, and ends the worker if not.
+
+    Args:
+        parent: The process id of the process that made the pool.
+    """
+    start_parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover - an unusual libc: the watchdog remains
+            pass
+    if not _alive(parent):
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(WATCH_SECONDS)
+            if os.getppid() != start_parent or not _alive(parent):
+                os._exit(1)
+
+    threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # pragma: no cover - alive, someone else's (a reused pid)
+        return True
+    return True
+
+
+def stop_workers(executor: cf.ProcessPoolExecutor) -> None:
+    """Stop a process pool now: queued runs cancelled, workers terminated (killed after a few seconds)."""
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.terminate()
+    deadline = time.monotonic() + STOP_WAIT_SECONDS
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(timeout=max(0.0, deadline - time.monotonic()))
+            if process.is_alive():
+                process.kill()
+                process.join(timeout=1.0)
 
 
 def execute(
@@ -247,7 +322,7 @@ def execute(
 
 @contextlib.contextmanager
 def _ctrl_c_deferred() -> Iterator[None]:
-    """Hold Ctrl-C back until the block is done (in the main thread), then act on it.
+    """Hold Ctrl-C (and SIGTERM, SIGHUP where handled) back until the block is done, then act on it.
 
     A submit may start a worker process and wait for it; interrupted half-way,
     the worker is left starting while its parent quits, and dies with a traceback.
@@ -256,16 +331,20 @@ def _ctrl_c_deferred() -> Iterator[None]:
         yield
         return
     caught: list = []
-    previous = signal.signal(signal.SIGINT, lambda *received: caught.append(received))
+    previous = {}
+    for number in DEFERRED_SIGNALS:
+        handler = signal.getsignal(number)
+        if callable(handler):  # a Python handler (Ctrl-C's, the command line's); defaults stay as they are
+            previous[number] = handler
+            signal.signal(number, lambda *received: caught.append(received))
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
-        if caught and previous is not signal.SIG_IGN:
-            if callable(previous):
-                previous(*caught[0])
-            else:
-                raise KeyboardInterrupt
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        if caught:
+            number, frame = caught[0]
+            previous[number](number, frame)
 
 
 def _after_broken_pool(backend: Backend, pending: dict, lost: Callable) -> Iterator[tuple[int, Any]]:

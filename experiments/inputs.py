@@ -10,13 +10,22 @@
   sweep file (`check_sweep_numbers`, which reads the file's text because TOML
   turns ``1.250`` into 1.25 before we see it).
 - A comparison of one policy adds ``baseline_2013`` (`policies_to_compare`).
+- Files are data: a path a user gives is read only if it is a regular file of
+  bounded size (`read_bounded`, `read_user_text`), and an error names the file
+  and the problem, never what the file holds. A sweep file nests at most
+  `MAX_TOML_NESTING` brackets deep (`check_toml_nesting`).
+- Options whose values have a range say so in one line: seeds are 0 ..
+  `MAX_SEED` (they are stored as 64-bit integers), numbers are finite.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
+import math
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -30,6 +39,10 @@ NUMBERS_HELP = ("Numbers take a decimal point and no thousands separators: 10.5,
                 "point before three digits where the thousands reading is also allowed (fine_eur=1.250: "
                 "write 1250 or 1.25).")
 _SEPARATORS = re.compile(r"[,\s]+")
+MAX_SEED = 2**63 - 1  # seeds are stored in int64 columns
+MAX_TOML_NESTING = 32  # brackets and braces inside each other in a sweep file (a real one needs 3)
+MAX_SWEEP_FILE_BYTES = 2**20
+MAX_README_BYTES = 8 * 2**20
 
 
 def split_list(words: str | Iterable[str] | None, option: str) -> list[str] | None:
@@ -84,11 +97,124 @@ def number_type(kind: type, option: str) -> Callable[[str], int | float]:
         if problem:
             raise argparse.ArgumentTypeError(f"{text!r} {problem}")
         try:
-            return kind(text)
+            value = kind(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"invalid {kind.__name__} value: {text!r}") from None
+        if kind is float and not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+        return value
 
     return parse
+
+
+def check_seed(seed: int, option: str = "--seed") -> int:
+    """A seed in 0 .. `MAX_SEED`.
+
+    Raises:
+        UsageError: Otherwise.
+    """
+    if not 0 <= seed <= MAX_SEED:
+        raise UsageError(f"{option} {seed} is not allowed: expected an integer in [0, 2**63 - 1]")
+    return seed
+
+
+def read_bounded(path: str | os.PathLike, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes.
+
+    Opens without blocking (a FIFO never hangs the command) and checks what
+    was opened, so that a device (``/dev/zero``), a folder or a pipe is refused
+    before a byte is read.
+
+    Raises:
+        OSError: If it cannot be opened (the usual errno), is not a regular
+            file (``EINVAL``, "not a regular file") or is larger (``EFBIG``).
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise OSError(errno.EFBIG, f"larger than {_size_text(limit)}")
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def _size_text(limit: int) -> str:
+    return f"{limit / 2**20:g} MB" if limit >= 2**20 else f"{limit / 2**10:g} kB"
+
+
+def read_user_text(path: str | os.PathLike, what: str, limit: int) -> str:
+    """The UTF-8 text of a file a user named, checked as data (see `read_bounded`).
+
+    Args:
+        path: The file.
+        what: What it is, for the message ("sweep file").
+        limit: Its largest allowed size in bytes.
+
+    Raises:
+        UsageError: Naming the file and the problem (never its content).
+    """
+    try:
+        data = read_bounded(path, limit)
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such {what}") from None
+    except OSError as err:
+        raise UsageError(f"{path}: cannot read the {what} ({err.strerror or err})") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise UsageError(f"{path}: the {what} is not UTF-8 text (byte {err.start})") from None
+    if "\0" in text:
+        raise UsageError(f"{path}: the {what} is not a text file (it holds NUL bytes)")
+    return text
+
+
+def toml_nesting(text: str) -> int:
+    """How deep brackets and braces nest in TOML text (strings and comments skipped)."""
+    depth = deepest = 0
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        if c in "\"'":
+            if text.startswith(c * 3, i):
+                end = text.find(c * 3, i + 3)
+                i = n if end < 0 else end + 3
+                continue
+            j = i + 1
+            while j < n and text[j] not in (c, "\n"):
+                j += 2 if c == '"' and text[j] == "\\" else 1
+            i = j + 1
+            continue
+        if c in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif c in "]}":
+            depth = max(0, depth - 1)
+        i += 1
+    return deepest
+
+
+def check_toml_nesting(text: str, where: str) -> None:
+    """Refuse a TOML text nested deeper than `MAX_TOML_NESTING` (Python's reader would recurse until it fails).
+
+    Raises:
+        UsageError: Naming the file.
+    """
+    if toml_nesting(text) > MAX_TOML_NESTING:
+        raise UsageError(f"{where}: lists and tables nest more than {MAX_TOML_NESTING} deep; a sweep file "
+                         "needs at most 3")
 
 
 # `name = value` or `name = [v, v, ...]` on one line of a sweep file; numbers in the value.
@@ -128,9 +254,11 @@ def check_readme(path: str, start: str, end: str) -> Path:
     """
     readme = Path(path)
     try:
-        text = readme.read_text(encoding="utf-8")
+        text = read_bounded(readme, MAX_README_BYTES).decode("utf-8")
     except OSError as err:
         raise UsageError(f"--readme {path!r} cannot be read ({err.strerror or err})") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"--readme {path!r} is not UTF-8 text") from None
     if start not in text or end not in text:
         raise UsageError(f"--readme {path!r} has no {start} ... {end} block")
     if not os.access(readme.parent, os.W_OK):

@@ -20,10 +20,10 @@ from tqdm import tqdm
 from experiments import for_whom as G
 from experiments import summary as S
 from experiments.errors import UsageError
-from experiments.inputs import NUMBERS_HELP, number_type
+from experiments.inputs import NUMBERS_HELP, check_seed, number_type
 from experiments.runner import run_simulation
 from experiments.store import OutputFolder, add_out_arguments, write_json, write_parquet
-from model.inflow import surge_outside_horizon
+from model.inflow import read_series, surge_outside_horizon
 from model.outcomes import GROUPINGS
 from model.parameters import parse_assignment
 from model.policies import POLICIES, unknown_policy_message
@@ -58,18 +58,28 @@ def add_by_argument(parser: argparse.ArgumentParser, writes: str) -> None:
 
 
 def parse_overrides(assignments: list[str]) -> dict:
-    """``--set`` assignments to validated parameter values."""
+    """``--set`` assignments to validated parameter values; an ``arrival_series`` file is read now.
+
+    Raises:
+        ValueError: For a bad assignment, or a series file that cannot be used
+            (`model.inflow.SeriesError`, naming the file and the problem).
+    """
     overrides = {}
     for text in assignments:
         name, value = parse_assignment(text)
         overrides[name] = value
+    if "arrival_series" in overrides:
+        read_series(overrides["arrival_series"])
     return overrides
 
 
 def check_common(args: argparse.Namespace) -> None:
-    """Checks shared by commands that run models."""
+    """Checks shared by commands that run models: a horizon of at least one month, at most 50 years."""
     if not 0 < args.years <= 50:
         raise UsageError(f"--years {args.years} is not allowed: expected a number in (0, 50]")
+    if round(12 * args.years) < 1:
+        raise UsageError(f"--years {args.years:g} is shorter than one month (0.0833 years): the model moves a "
+                         "month at a time")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -79,8 +89,8 @@ def main(args: argparse.Namespace) -> int:
     check_common(args)
     if args.seeds is not None and not 1 <= args.seeds <= 10_000:
         raise UsageError(f"--seeds {args.seeds} is not allowed: expected an integer in [1, 10000]")
-    if args.seed is not None and args.seed < 0:
-        raise UsageError(f"--seed {args.seed} is not allowed: expected an integer >= 0")
+    if args.seed is not None:
+        check_seed(args.seed)
     if args.snapshot_months < 0:
         raise UsageError(f"--snapshot-months {args.snapshot_months} is not allowed: expected an integer >= 0")
     overrides = parse_overrides(args.set)

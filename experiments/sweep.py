@@ -34,7 +34,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
-import fcntl
+import hashlib
 import io
 import json
 import os
@@ -55,13 +55,16 @@ from tqdm import tqdm
 from experiments.cli import UsageError
 from experiments.executors import Backend, add_backend_arguments, execute, open_backend
 from experiments.store import (
-    OUTPUT_MARKER,
+    SWEEP_LOCK,
     add_out_arguments,
     atomic_write,
     check_out_dir,
     clear_out_dir,
+    holding,
     prepare_out_dir,
+    remove_stale_staging,
     write_json,
+    write_mark,
     write_text,
 )
 from experiments.sweep_spec import SweepSpec, read_spec
@@ -271,8 +274,10 @@ class ResultStore:
         if record_path.exists():
             try:
                 old = json.loads(record_path.read_text(encoding="utf-8"))
-            except (OSError, json.JSONDecodeError) as err:
-                raise UsageError(f"{record_path} is unreadable ({err}); use a new --out") from None
+                if not isinstance(old, dict):
+                    raise ValueError("not a JSON object")
+            except (OSError, ValueError) as err:
+                raise UsageError(f"{record_path} is unreadable ({type(err).__name__}); use a new --out") from None
             if old.get("fingerprint") != self.spec.fingerprint():
                 raise UsageError(f"--out {self.out} holds a different sweep (made from "
                                  f"{old.get('config', '?')}); use a new --out, or add --force to "
@@ -280,6 +285,8 @@ class ResultStore:
             if not resume and (has_parts or self.out.joinpath("failures.csv").exists()):
                 raise UsageError(f"--out {self.out} already holds this sweep; add --resume to "
                                  "continue it, --force to start it again, or use a new --out")
+            self._restore_missing_plan(old)
+            check_plan(self.out, old)
         elif has_parts:
             raise UsageError(f"--out {self.out} holds results but no sweep.json; use a new --out")
         self.results.mkdir(exist_ok=True)
@@ -313,17 +320,33 @@ class ResultStore:
                         self._failures[key] = row
         return done
 
-    def begin(self, summary: SweepSummary) -> None:
-        """Write the sweep record, the points and a copy of the sweep file before any run."""
+    def _restore_missing_plan(self, record: dict) -> None:
+        """Write ``points.csv`` / ``design.csv`` again from the sweep file where they were deleted."""
+        plan = record.get("plan_sha256")
+        if isinstance(plan, dict) and any(not (self.out / str(name)).exists() for name in plan):
+            self._write_plan()
+            print(f"nieuwkomers sweep: wrote {self.out / 'points.csv'} again from the sweep file",
+                  file=sys.stderr)
+
+    def _write_plan(self) -> dict[str, str]:
+        """Write ``points.csv`` (and ``design.csv``); their checksums."""
         spec = self.spec
-        write_json({"command": "sweep"}, self.out / OUTPUT_MARKER)
-        write_text(spec.text, self.out / "sweep.toml")
         points = self.out / "points.csv"
         atomic_write(points, lambda tmp: spec.points.to_csv(tmp, index=False))
+        plan = {"points.csv": file_sha256(points)}
         if spec.design is not None:
             design = pd.DataFrame(spec.design, columns=spec.problem["names"])
             design.insert(0, "point_id", range(len(design)))
             atomic_write(self.out / "design.csv", lambda tmp: design.to_csv(tmp, index=False))
+            plan["design.csv"] = file_sha256(self.out / "design.csv")
+        return plan
+
+    def begin(self, summary: SweepSummary) -> None:
+        """Write the sweep record, the points and a copy of the sweep file before any run."""
+        spec = self.spec
+        write_mark(self.out, "sweep")
+        write_text(spec.text, self.out / "sweep.toml")
+        plan = self._write_plan()
         self._write_failures()
         self._record = {
             "command": "sweep",
@@ -346,6 +369,7 @@ class ResultStore:
             "backend": summary.backend,
             "started": _now(),
             "status": "running",
+            "plan_sha256": plan,  # checked on --resume and when read back: a damaged plan is found
         }
         if spec.problem is not None:
             self._record["problem"] = spec.problem
@@ -424,38 +448,63 @@ class ResultStore:
 
 
 def claim_sweep_dir(out: str | os.PathLike, force: bool) -> Path:
-    """The sweep's ``--out``: new, empty, or a sweep's folder; with ``force``, emptied first.
+    """The sweep's ``--out``: new, empty, or marked by a sweep; with ``force``, emptied first.
 
     A sweep is stored as it runs (so that it can ``--resume``), so unlike the
     other commands it is not written aside and swapped in: ``--force`` deletes
-    the folder's contents before the first run instead.
+    the folder's contents before the first run instead, never while another
+    command is writing the folder (`experiments.store.check_out_dir`).
 
     Raises:
-        UsageError: If ``out`` holds files that no sweep wrote (without ``force``).
+        UsageError: If ``out`` holds files that no sweep wrote (without ``force``),
+            or is being written by a live process.
     """
+    remove_stale_staging(out, "sweep")
     out = check_out_dir(out, "sweep", force)
     if force:
-        if (out / ".sweep.lock").exists():
-            with _exclusive(out):  # refuses to delete a sweep that is being written right now
-                pass
-        clear_out_dir(out)
+        clear_out_dir(out, "sweep")
     return prepare_out_dir(out)
 
 
-@contextlib.contextmanager
 def _exclusive(out: Path):
-    """Refuse a second sweep writing to the same folder at the same time."""
-    lock = (out / ".sweep.lock").open("a+")
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        lock.close()
-        raise UsageError(f"--out {out} is being written by another sweep right now") from None
-    try:
-        yield
-    finally:
-        fcntl.flock(lock, fcntl.LOCK_UN)
-        lock.close()
+    """Refuse a second sweep (or any command) writing to the same folder at the same time."""
+    return holding(out, "sweep", SWEEP_LOCK)
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def check_plan(out: Path, record: dict) -> None:
+    """The sweep's plan (``points.csv``, ``design.csv``) is the one its record's checksums name.
+
+    Sweeps stored before the checksums were kept have none to check.
+
+    Raises:
+        UsageError: Naming the damaged or missing file and how to restore it.
+    """
+    plan = record.get("plan_sha256")
+    if not isinstance(plan, dict):
+        return
+    for name, expected in plan.items():
+        path = Path(out) / str(name)
+        try:
+            found = file_sha256(path)
+        except FileNotFoundError:
+            found = None
+        except OSError as err:
+            raise UsageError(f"{path} cannot be read ({err.strerror or err})") from None
+        if found is None:
+            raise UsageError(f"{path} is missing; run the same sweep with --resume to write it again")
+        if found != expected:
+            raise UsageError(f"{path} was changed or damaged (its checksum differs from the one in sweep.json): "
+                             "its points no longer match the stored runs; restore it, or delete it and run the "
+                             "same sweep with --resume to write it again from the sweep file")
 
 
 @contextlib.contextmanager
@@ -528,6 +577,7 @@ def load_sweep(
         raise UsageError(f"{out} holds no sweep results (expected {results}/part-*.parquet)")
     dataset = ds.dataset(results, format="parquet")
     record = json.loads((Path(out) / "sweep.json").read_text(encoding="utf-8"))
+    check_plan(Path(out), record)
     stored = record["metrics"]
     metrics = list(metrics) if metrics is not None else stored
     for name in metrics:

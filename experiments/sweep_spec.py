@@ -50,7 +50,13 @@ import pandas as pd
 
 from experiments.cli import UsageError
 from experiments.for_whom import parse_groupings
-from experiments.inputs import check_sweep_numbers
+from experiments.inputs import (
+    MAX_SWEEP_FILE_BYTES,
+    check_sweep_numbers,
+    check_toml_nesting,
+    read_user_text,
+)
+from model.inflow import SeriesError, read_series
 from model.outcomes import GROUPINGS, METRICS, NEWCOMER_MEASURES
 from model.parameters import PARAMS, Value, number_text_problem, unknown_parameter_message
 from model.policies import POLICIES, unknown_policy_message
@@ -233,16 +239,14 @@ def read_spec(path: str | Path) -> SweepSpec:
             as one line naming the file and the key.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such sweep file") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise UsageError(f"{path}: cannot read the sweep file ({err})") from None
+    text = read_user_text(path, "sweep file", MAX_SWEEP_FILE_BYTES)
+    check_toml_nesting(text, str(path))
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise UsageError(f"{path}: not valid TOML: {err}") from None
+    except RecursionError:
+        raise UsageError(f"{path}: lists and tables nest too deep") from None
     check_sweep_numbers(text, path.name)
     return spec_from_dict(data, path=path, text=text)
 
@@ -297,6 +301,7 @@ def spec_from_dict(data: dict[str, Any], path: str | Path = "<sweep>", text: str
     for name in swept:
         if name in parameters:
             raise fail(f"{name} is both fixed in [parameters] and swept; keep one")
+    _check_series_files(parameters, points, swept, fail)
     figures = _figures(data.get("figures", []), swept, metrics, months, years, months_total, fail)
 
     return SweepSpec(path=path, text=text, policy=policy, years=float(years), seeds=seeds,
@@ -304,6 +309,19 @@ def spec_from_dict(data: dict[str, Any], path: str | Path = "<sweep>", text: str
                      method=method, swept=swept, points=points, design=design, problem=problem,
                      sample=sample, metrics=metrics, months=months, part_runs=part_runs,
                      part_seconds=part_seconds, figures=figures, by=by)
+
+
+def _check_series_files(parameters: dict, points: pd.DataFrame, swept: tuple[str, ...], fail) -> None:
+    """Every ``arrival_series`` the sweep names is read now, as the command line does: before any run."""
+    name = "arrival_series"
+    values = [parameters[name]] if name in parameters else []
+    if name in swept:
+        values += [str(v) for v in pd.unique(points[name])]
+    for value in dict.fromkeys(values):
+        try:
+            read_series(value)
+        except SeriesError as err:
+            raise fail(str(err)) from None
 
 
 def _unknown_top_key(key: str) -> str:
@@ -548,12 +566,25 @@ def _sample(table: Any, root_seed: int, fail):
         names.append(name)
         bounds.append([low, high])
         decoders.append(decode)
+    n_points = sample_points(method, n, len(names), second_order)
+    if n_points > MAX_POINTS:
+        raise fail(f"[sample] makes {n_points:,} points (method {method}, n = {n:,}, {len(names)} parameters); "
+                   f"at most {MAX_POINTS:,} are allowed: lower n")
     problem = {"num_vars": len(names), "names": names, "bounds": bounds}
     design = _draw(method, problem, n, levels, second_order, root_seed)
     points = pd.DataFrame({name: [decode(x) for x in design[:, i]]
                            for i, (name, decode) in enumerate(zip(names, decoders, strict=True))})
     sample = {"n": n, "levels": levels, "second_order": second_order}
     return method, _with_types(points, tuple(names)), tuple(names), design, problem, sample
+
+
+def sample_points(method: str, n: int, d: int, second_order: bool = False) -> int:
+    """Points of a sample design: ``n`` (lhs), ``n (D + 2)`` or ``n (2D + 2)`` (sobol), ``n (D + 1)`` (morris)."""
+    if method == "lhs":
+        return n
+    if method == "sobol":
+        return n * (2 * d + 2 if second_order else d + 2)
+    return n * (d + 1)
 
 
 def _range(name: str, value: Any, fail):

@@ -21,7 +21,7 @@ from scipy import stats
 from experiments.errors import UsageError
 from experiments.executors import Backend, add_backend_arguments, open_backend, run_in_order
 from experiments.runner import run_simulation
-from experiments.store import OutputFolder, add_out_arguments, check_out_dir, write_text
+from experiments.store import OutputFolder, add_out_arguments, write_text
 from model import IntegrationModel
 from model.calibration import (
     EXPERIMENT_TARGETS,
@@ -234,23 +234,27 @@ def main(args: argparse.Namespace) -> int:
         raise UsageError(f"--seeds {args.seeds} is not allowed: expected an integer in [2, 1000]")
     if args.posterior and not 2 <= args.posterior <= 1000:
         raise UsageError(f"--posterior {args.posterior} is not allowed: expected 0 or an integer in [2, 1000]")
-    out = check_out_dir(args.out, "validate", args.force) if args.out else None
-    if args.posterior:
-        table = posterior_check(args.posterior, args.workers, scheduler=args.scheduler)
-        text = format_posterior_table(table)
-        name = "posterior_check"
-        summary = "targets whose posterior-predictive median lies inside their band"
-    else:
-        table = validate(args.seeds, args.workers, scheduler=args.scheduler)
-        text = format_table(table)
-        name = "validation"
-        summary = "targets inside their band"
-    print(text)
-    missed = table.loc[~table["inside"], "id"].tolist()
-    print(f"\n{len(table) - len(missed)} of {len(table)} {summary}"
-          + (f"; missed: {', '.join(missed)}" if missed else ""))
-    if out:
-        with OutputFolder(out, "validate", args.force) as folder:
+    folder = OutputFolder(args.out, "validate", args.force) if args.out else None  # checked and locked now
+    try:
+        if args.posterior:
+            table = posterior_check(args.posterior, args.workers, scheduler=args.scheduler)
+            text = format_posterior_table(table)
+            name = "posterior_check"
+            summary = "targets whose posterior-predictive median lies inside their band"
+        else:
+            table = validate(args.seeds, args.workers, scheduler=args.scheduler)
+            text = format_table(table)
+            name = "validation"
+            summary = "targets inside their band"
+        print(text)
+        missed = table.loc[~table["inside"], "id"].tolist()
+        print(f"\n{len(table) - len(missed)} of {len(table)} {summary}"
+              + (f"; missed: {', '.join(missed)}" if missed else ""))
+        if folder is not None:
             write_text(table.to_csv(index=False), folder.staging / f"{name}.csv")
             write_text("```\n" + text + "\n```\n", folder.staging / f"{name}.md")
+            folder.commit()
+    finally:
+        if folder is not None:
+            folder.discard()
     return 1 if missed else 0

@@ -18,7 +18,11 @@ months so that the cumulative count is exact; they draw no random numbers.
 from __future__ import annotations
 
 import csv
+import errno
+import io
+import os
 import re
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,6 +40,13 @@ MONTH_FORMAT = re.compile(r"\d{4}-(0[1-9]|1[0-2])")  # YYYY-MM
 FAMILY_COLUMN = "nareizigers"  # a series' column of family members who followed a permit holder
 FAMILY_SHARE_OF_REQUESTS = 0.23  # nareizigers among the requests when a series has no such column (CBS: 10,925 of 47,990 in 2022; about 14,000 of 58,880 in 2015)
 STEADY_PERSONS_PER_YEAR = 25_000  # steady level of the what-if inflows (stress, the app): a little below the Dutch requests of 2016-2019 (model/data/README.md)
+#: A series file is data from a user: a regular file of at most this many bytes (the shipped one, 132
+#: months, is under 10 kB), at most `MAX_SERIES_MONTHS` months (a thousand years) and counts of at most
+#: `MAX_MONTHLY_COUNT` a month (the Dutch peak was some 10,000; Europe's about 200,000 in late 2015).
+MAX_SERIES_BYTES = 2**20
+MAX_SERIES_MONTHS = 12_000
+MAX_MONTHLY_COUNT = 10_000_000
+COLUMN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_ ()./-]{0,63}")  # what a header cell of a series looks like
 
 
 class SeriesError(ValueError):
@@ -90,45 +101,100 @@ def read_series(name: str) -> tuple[list[str], np.ndarray]:
     so a ``nareizigers`` column is left out, and a series without one is
     taken to hold `FAMILY_SHARE_OF_REQUESTS` of them and reduced by that share.
 
+    The file is read as data from a user: it must be a regular file (not a
+    device, a pipe or a folder) of at most `MAX_SERIES_BYTES`, in UTF-8, whose
+    first line is a header of column names with ``month`` among them. An error
+    names the file, the line and the column, never what the file holds.
+
     Raises:
-        SeriesError: If the file is missing or unreadable, lacks a month or a
-            count column, has a month not written ``YYYY-MM`` or out of order,
-            or a count that is empty, not a number or negative.
+        SeriesError: If the file is missing, unreadable, not a regular file, too
+            large, not UTF-8 text, lacks the header (a month and a count column),
+            has a month not written ``YYYY-MM`` or out of order, a row of the
+            wrong length, or a count that is empty, not a number, negative or
+            larger than `MAX_MONTHLY_COUNT`.
     """
-    path = series_path(name)
     where = f"arrival_series {name!r}"
+    text = _series_text(series_path(name), where)
     try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-            columns = rows[0].keys() if rows else []
-    except OSError as err:
-        raise SeriesError(f"{where}: cannot read {str(path)!r} ({err.strerror or err})") from None
-    except (UnicodeDecodeError, csv.Error) as err:
-        raise SeriesError(f"{where}: {str(path)!r} is not a CSV text file ({err})") from None
-    counts = [c for c in columns if c not in (MONTH_COLUMN, FAMILY_COLUMN, *NOTE_COLUMNS)]
-    if MONTH_COLUMN not in columns or not counts:
-        raise SeriesError(f"{where}: expected columns 'month' (YYYY-MM) and at least one count column, "
-                          f"found {', '.join(map(repr, columns)) or 'none'}")
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error:
+        raise SeriesError(f"{where}: not a CSV text file") from None
+    header = [cell.strip() for cell in rows[0]] if rows else []
+    if not header or not all(COLUMN_NAME.fullmatch(cell) for cell in header) or MONTH_COLUMN not in header \
+            or len(set(header)) != len(header):
+        raise SeriesError(f"{where}: its first line is not the header of a series (column names, one "
+                          f"of them 'month' in YYYY-MM and at least one count column, e.g. month,first_requests)")
+    counts = [c for c in header if c not in (MONTH_COLUMN, FAMILY_COLUMN, *NOTE_COLUMNS)]
+    if not counts:
+        raise SeriesError(f"{where}: has no count column besides {', '.join(repr(c) for c in header)}")
+    body = [row for row in rows[1:] if any(cell.strip() for cell in row)]
+    if not body:
+        raise SeriesError(f"{where}: has a header but no months")
+    if len(body) > MAX_SERIES_MONTHS:
+        raise SeriesError(f"{where}: has more than {MAX_SERIES_MONTHS:,} months")
     months, persons = [], []
-    for line, row in enumerate(rows, start=2):
-        month = (row[MONTH_COLUMN] or "").strip()
+    position = {c: i for i, c in enumerate(header)}
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) > len(header) and header[-1] not in NOTE_COLUMNS:  # a last note may hold commas
+            raise SeriesError(f"{where}: line {line} has {len(row)} fields, the header {len(header)}")
+        row = row + [""] * (len(header) - len(row))
+        month = row[position[MONTH_COLUMN]].strip()
         if not MONTH_FORMAT.fullmatch(month) or (months and month <= months[-1]):
-            raise SeriesError(f"{where}: line {line}: month {month!r} is not YYYY-MM after the previous month")
+            raise SeriesError(f"{where}: line {line}: the month is not written YYYY-MM, or not after the "
+                              "previous line's month")
         months.append(month)
-        persons.append(sum(_count(row[c], c, line, where) for c in counts))
-        if FAMILY_COLUMN in columns:
-            _count(row[FAMILY_COLUMN], FAMILY_COLUMN, line, where)  # checked, not added
+        persons.append(sum(_count(row[position[c]], c, line, where) for c in counts))
+        if FAMILY_COLUMN in position:
+            _count(row[position[FAMILY_COLUMN]], FAMILY_COLUMN, line, where)  # checked, not added
     applicants = np.array(persons, dtype=float)
-    return months, applicants if FAMILY_COLUMN in columns else applicants * (1.0 - FAMILY_SHARE_OF_REQUESTS)
+    return months, applicants if FAMILY_COLUMN in position else applicants * (1.0 - FAMILY_SHARE_OF_REQUESTS)
+
+
+def _series_text(path: Path, where: str) -> str:
+    """The text of a series file, read as data from a user (see `read_series`)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO must not hang the model
+    except FileNotFoundError:
+        raise SeriesError(f"{where}: no such file") from None
+    except OSError as err:
+        raise SeriesError(f"{where}: cannot be read ({err.strerror or 'error ' + str(err.errno)})") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise SeriesError(f"{where}: not a regular file (expected a CSV file)")
+        if info.st_size > MAX_SERIES_BYTES:
+            raise SeriesError(f"{where}: larger than {MAX_SERIES_BYTES // 1024} kB; a monthly series is a few kB")
+        data = b""
+        while len(data) <= MAX_SERIES_BYTES:
+            chunk = os.read(fd, MAX_SERIES_BYTES + 1 - len(data))
+            if not chunk:
+                break
+            data += chunk
+        if len(data) > MAX_SERIES_BYTES:
+            raise SeriesError(f"{where}: larger than {MAX_SERIES_BYTES // 1024} kB; a monthly series is a few kB")
+    except OSError as err:
+        raise SeriesError(f"{where}: cannot be read ({err.strerror or errno.errorcode.get(err.errno, err)})") from None
+    finally:
+        os.close(fd)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SeriesError(f"{where}: not a UTF-8 text file (expected a CSV file)") from None
+    if "\0" in text:
+        raise SeriesError(f"{where}: not a text file (it holds NUL bytes)")
+    return text
 
 
 def _count(text: str | None, column: str, line: int, where: str) -> float:
     try:
         value = float((text or "").strip())
     except ValueError:
-        raise SeriesError(f"{where}: line {line}: {column}={text!r} is not a number") from None
-    if not np.isfinite(value) or value < 0:
-        raise SeriesError(f"{where}: line {line}: {column}={text!r} is not a count >= 0")
+        raise SeriesError(f"{where}: line {line}, column {column!r}: not a number") from None
+    if not np.isfinite(value) or not 0 <= value <= MAX_MONTHLY_COUNT:
+        raise SeriesError(f"{where}: line {line}, column {column!r}: not a count between 0 and "
+                          f"{MAX_MONTHLY_COUNT:,}")
     return value
 
 

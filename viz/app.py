@@ -26,12 +26,21 @@ its own where SolaraViz falls short:
   matplotlib space and plot components are too slow at the default size
   (about 0.4 s a frame), and its Altair ones need Vega from a CDN, which an
   offline page cannot load.
+* Each browser session's run is a `SessionRun`: when the server closes the
+  session (its tabs gone; `viz.launch` on how soon), a run that was playing
+  stops, so that its thread and models do not outlive the session; and what
+  Solara registers for good while rendering a session goes with the session
+  (`scope_render_callbacks_to_sessions`).
 """
 
 from __future__ import annotations
 
+import threading
+import weakref
+
 import solara
 import solara.server.settings
+import solara.util
 from mesa.visualization.solara_viz import ModelController
 from mesa.visualization.utils import update_counter
 
@@ -50,6 +59,148 @@ solara.server.settings.telemetry.mixpanel_enable = False
 silence_cookie_warning()  # also when served by `solara run viz/app.py`
 
 PLAY_INTERVAL_MS = 100  # pause between frames while playing
+
+
+def _current_session():
+    """A weak reference to the browser session (Solara's kernel context) rendering now, or None outside a server."""
+    try:
+        from solara.server import kernel_context
+
+        return weakref.ref(kernel_context.get_current_context())
+    except (ImportError, RuntimeError, TypeError):
+        return None
+
+
+def scope_render_callbacks_to_sessions() -> None:
+    """Let a kernel-start callback that Solara registers while rendering a session end with that session.
+
+    Solara 1.58's ``use_task`` (Mesa's Play runs in one) makes a task per
+    component, and each task registers a callback in a process-wide list
+    (``solara.lifecycle.on_kernel_start``) that is never removed: through it,
+    every session that ever pressed Play kept its run, models and all, until
+    the server stopped, and every new session called all of them. Callbacks
+    registered at import (a module's top level) are left alone; one registered
+    while a session renders is removed when that session closes.
+    """
+    import solara.lifecycle as lifecycle
+    from solara.server import kernel_context
+
+    original = lifecycle.on_kernel_start
+    if getattr(original, "session_scoped", False):
+        return
+
+    def on_kernel_start(f):
+        cleanup = original(f)
+        if kernel_context.has_current_context() and lifecycle._find_root_module_frame() is None:
+            def remove() -> None:
+                try:
+                    cleanup()
+                except ValueError:  # already removed (a hot reload)
+                    pass
+
+            kernel_context.get_current_context().on_close(remove)
+        return cleanup
+
+    on_kernel_start.session_scoped = True
+    lifecycle.on_kernel_start = on_kernel_start
+
+
+scope_render_callbacks_to_sessions()
+
+
+class SessionRun(LiveRun):
+    """A `LiveRun` that belongs to one browser session: stepped in turn with the session, ended with it.
+
+    - Mesa's controller plays in a thread of its own, while the session's
+      websocket thread handles clicks and redraws: a month is stepped under the
+      session's lock (the one Solara holds while it handles a message), so that
+      a redraw never reads the run half-way through a month (under load, the
+      charts and the story failed with index errors).
+    - While no tab of the session is connected, a playing run waits instead of
+      stepping (nobody watches; a tab that reconnects sees it go on), so that
+      vanished tabs cost no CPU.
+    - When Solara closes the session (its tabs gone; `viz.launch` on how soon),
+      the run lets go of its models at once, and a thread still playing it ends
+      at its next step: it would otherwise step the models for ever.
+
+    Reset builds the next run as ``type(run)(settings=...)``, so every run of the
+    session is a `SessionRun`.
+    """
+
+    def __init__(self, *, settings: Settings | None = None) -> None:
+        super().__init__(settings=settings)
+        self._session = _current_session()
+        session = self._session() if self._session is not None else None
+        if session is not None:
+            mine = weakref.ref(self)  # the session must not keep every run it had alive until it closes
+            session.on_close(lambda: _release_soon(mine))
+
+    @property
+    def session_closed(self) -> bool:
+        """True once the browser session this run belongs to has been closed."""
+        if self._session is None:
+            return False
+        session = self._session()
+        return session is None or session.closed_event.is_set()
+
+    def step(self) -> None:
+        """One month, in turn with the session's other work; once the session is closed, end the stepping thread.
+
+        Raises:
+            solara.util.CancelledError: When the session is closed: Solara's own way to end a
+                task's thread (quietly; Mesa's controller would log any Exception).
+        """
+        session = self._session() if self._session is not None else None
+        if session is None:
+            if self._session is not None:  # the session is gone
+                self._closed()
+            super().step()
+            return
+        while not _watched(session) and not session.closed_event.is_set():
+            session.closed_event.wait(UNWATCHED_POLL_S)  # no tab connected: wait for one (or for the end)
+        with session.lock:
+            if self.session_closed:
+                self._closed()
+            super().step()
+
+    def _closed(self) -> None:
+        self.running = False
+        raise solara.util.CancelledError("the browser session of this run is closed")
+
+
+RELEASE_AFTER_S = 1.0  # after Solara has closed the session's page too
+UNWATCHED_POLL_S = 0.5  # how often a playing run with no tab connected looks again
+
+
+def _watched(session) -> bool:
+    """True while some tab of the session is connected (or none ever was: rendered outside a server)."""
+    from solara.server.kernel_context import PageStatus
+
+    pages = list(getattr(session, "page_status", {}).values())
+    return not pages or any(status == PageStatus.CONNECTED for status in pages)
+
+
+def _release_soon(run: weakref.ref) -> None:
+    """Release a closed session's run in a moment, once Solara has also closed its page."""
+    timer = threading.Timer(RELEASE_AFTER_S, _release, args=(run,))
+    timer.daemon = True
+    timer.start()
+
+
+def _release(run: weakref.ref) -> None:
+    """Drop a closed session's run: its models, history and groups (what is left is an empty shell).
+
+    Whatever may still refer to the run (Solara kept a component's task in a
+    process-wide list, `scope_render_callbacks_to_sessions`; an error's
+    traceback), the models go.
+    """
+    live = run()
+    if live is not None:
+        keep = {"settings", "_session"}
+        for name in [n for n in vars(live) if n not in keep]:
+            delattr(live, name)
+        live.running = False
+
 
 CSS = """
 .nk-caption { font-size: 12px; color: #555; margin-top: 6px; }
@@ -168,7 +319,7 @@ def Page(run: solara.Reactive[LiveRun] | None = None):
         run: Where the page keeps its `LiveRun` (tests pass one to look inside);
             by default the page makes its own, with the default settings.
     """
-    first = solara.use_memo(lambda: run.value if run is not None else LiveRun(settings=Settings()), [])
+    first = solara.use_memo(lambda: run.value if run is not None else SessionRun(settings=Settings()), [])
     own = solara.use_reactive(first)
     live = run if run is not None else own
     settings = solara.use_reactive(first.settings)

@@ -18,13 +18,16 @@ def figure_jobs(result: ComparisonResult) -> list[tuple[str, str, dict]]:
     metrics = S.REPORT_METRICS
     n = len(st.seeds)
     jobs = []
-    for name in st.metrics:
+    # A metric with no value in any month (a share of permit holders when nobody has a permit yet) has no figure.
+    shown_metrics = [m for m in st.metrics if result.over_time.loc[result.over_time["metric"] == m, "mean"].notna().any()]
+    for name in shown_metrics:
         data = result.over_time[result.over_time["metric"] == name]
         jobs.append((f"over_time_{name}.png", "over_time",
                      {"over_time": data, "metric": name, "metrics": metrics, "n_seeds": n}))
-    jobs.append(("overview.png", "overview",
-                 {"over_time": result.over_time[result.over_time["metric"].isin(st.metrics)],
-                  "metric_names": list(st.metrics), "metrics": metrics}))
+    if shown_metrics:
+        jobs.append(("overview.png", "overview",
+                     {"over_time": result.over_time[result.over_time["metric"].isin(shown_metrics)],
+                      "metric_names": shown_metrics, "metrics": metrics}))
     permit_metrics = [m for m in st.metrics if m in S.NEWCOMER_MEASURES]
     shown = permit_years_shown(result.by_permit)
     if permit_metrics and not shown.empty:
