@@ -40,12 +40,9 @@ MONTH_FORMAT = re.compile(r"\d{4}-(0[1-9]|1[0-2])")  # YYYY-MM
 FAMILY_COLUMN = "nareizigers"  # a series' column of family members who followed a permit holder
 FAMILY_SHARE_OF_REQUESTS = 0.23  # nareizigers among the requests when a series has no such column (CBS: 10,925 of 47,990 in 2022; about 14,000 of 58,880 in 2015)
 STEADY_PERSONS_PER_YEAR = 25_000  # steady level of the what-if inflows (stress, the app): a little below the Dutch requests of 2016-2019 (model/data/README.md)
-#: A series file is data from a user: a regular file of at most this many bytes (the shipped one, 132
-#: months, is under 10 kB), at most `MAX_SERIES_MONTHS` months (a thousand years) and counts of at most
-#: `MAX_MONTHLY_COUNT` a month (the Dutch peak was some 10,000; Europe's about 200,000 in late 2015).
-MAX_SERIES_BYTES = 2**20
-MAX_SERIES_MONTHS = 12_000
-MAX_MONTHLY_COUNT = 10_000_000
+MAX_SERIES_BYTES = 2**20  # a series file is data from a user: at most 1 MB (the shipped one, 132 months, is under 10 kB)
+MAX_SERIES_MONTHS = 12_000  # at most a thousand years of months in a series
+MAX_MONTHLY_COUNT = 10_000_000  # at most this many a month (the Dutch peak was some 10,000; Europe's about 200,000 in late 2015)
 COLUMN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_ ()./-]{0,63}")  # what a header cell of a series looks like
 
 
