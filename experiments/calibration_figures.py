@@ -24,7 +24,7 @@ import seaborn as sns  # noqa: E402
 
 from experiments.executors import Backend  # noqa: E402
 from model.parameters import PARAMS  # noqa: E402
-from model.posterior import Posterior  # noqa: E402
+from model.posterior import Posterior, round_significant  # noqa: E402
 
 PAIRS = 6  # parameters in the pairwise plot
 DPI = 110
@@ -46,8 +46,9 @@ def parameter_table(posterior: Posterior, priors: dict[str, tuple[float, float]]
         hand = PARAMS[name].hand_value if PARAMS[name].hand_value is not None else PARAMS[name].default
         rows.append({
             "parameter": name, "prior_low": low, "prior_high": high, "hand_value": hand,
-            "median": posterior.median(name), "q05": posterior.quantile(name, 0.05),
-            "q95": posterior.quantile(name, 0.95),
+            "median": posterior.median(name),  # rounded like the defaults, and the quantiles with it
+            "q05": round_significant(posterior.quantile(name, 0.05)),
+            "q95": round_significant(posterior.quantile(name, 0.95)),
             "narrowing": sd / ((high - low) / math.sqrt(12)) if high > low else float("nan"),
         })
     return pd.DataFrame(rows)
