@@ -42,7 +42,7 @@ HOUSEHOLD_KINDS = ("single", "couple", "couple with children", "single parent") 
 SINGLE, COUPLE, COUPLE_WITH_CHILDREN, SINGLE_PARENT = range(len(HOUSEHOLD_KINDS))
 NO_CHILD = -(10**6)  # youngest_child_month of a household without children
 
-SHARE_FEMALE_APPLICANTS = 0.3  # women among adult first asylum applicants 2014-2016 (CBS); more come as nareizigers
+SHARE_FEMALE_APPLICANTS = 0.3  # women among adult first applicants: 25% in 2015 (CBS), more in 2016-2017 (assumption between); more come as nareizigers
 SHARE_WOMEN_WITH_PARTNER = 0.6  # women applicants who arrive together with their partner (assumption)
 SHARE_MEN_PARTNER_FOLLOWS = 0.45  # men applicants without a partner here whose partner follows (CBS, IND: nareizigers)
 SHARE_WOMEN_PARTNER_FOLLOWS = 0.05  # women applicants whose partner follows (assumption: rare)
