@@ -39,6 +39,21 @@ def parameter_table() -> str:
     return "\n".join(lines)
 
 
+def search_table() -> str:
+    """Markdown table of what `nieuwkomers design` searches: each lever's values and where its price comes from."""
+    from model.parameters import PARAMS, SEARCHABLE
+
+    lines = ["| lever | searched values | baseline | in a description | price (items of the net public cost) |",
+             "|---|---|---|---|---|"]
+    for name in SEARCHABLE:
+        p = PARAMS[name]
+        values = p.search.values(p)
+        shown = ", ".join(repr(v) for v in values) if p.kind in (bool, str) else \
+            f"{values[0]!r} to {values[-1]!r} in steps of {p.search.step!r}"
+        lines.append(f"| `{name}` | {shown} | {p.default!r} | {_cell(p.search.short)} | {_cell(p.search.price)} |")
+    return "\n".join(lines)
+
+
 def metric_table() -> str:
     """Markdown table of every model-level outcome."""
     from model.outcomes import METRICS
@@ -182,7 +197,8 @@ def glossary() -> str:
     return glossary_markdown()
 
 
-BLOCKS = {"glossary": glossary, "targets": target_table, "parameters": parameter_table, "outcomes": metric_table,
+BLOCKS = {"glossary": glossary, "targets": target_table, "parameters": parameter_table, "search": search_table,
+          "outcomes": metric_table,
           "constants": constant_table, "evaluation": evaluation_table, "state": state_table}
 CALIBRATION_DOC = ROOT / "docs" / "calibration.md"
 CALIBRATION_BLOCKS = {"posterior": posterior_table, "posterior-facts": posterior_facts,

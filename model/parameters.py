@@ -52,6 +52,34 @@ class Prior:
 
 
 @dataclass(frozen=True)
+class Search:
+    """How ``nieuwkomers design`` searches a lever: its range, its step, its words and its price.
+
+    Attributes:
+        low: Lowest value searched (numbers; None for booleans and texts: every allowed value).
+        high: Highest value searched.
+        step: Distance between searched values; ``low``, the default and every preset lie on the grid.
+        short: A few words for the lever in a package's description ("plan", "startpunten").
+        price: Where its cost enters the net public cost (the items of `model.welfare.Costs`).
+    """
+
+    low: float | None = None
+    high: float | None = None
+    step: float | None = None
+    short: str = ""
+    price: str = ""
+
+    def values(self, param: Param) -> tuple[Value, ...]:
+        """Every value searched, low to high (booleans: False, True; texts: the allowed values)."""
+        if param.kind is bool:
+            return (False, True)
+        if param.kind is str:
+            return tuple(param.bounds)
+        n = int(round((self.high - self.low) / self.step))
+        return tuple(param.validate(param.kind(round(self.low + i * self.step, 10))) for i in range(n + 1))
+
+
+@dataclass(frozen=True)
 class Param:
     """One model parameter.
 
@@ -71,6 +99,7 @@ class Param:
         calibrated: True if fitted to the calibration targets.
         hand_value: The value before the posterior replaced the default
             (``None`` when no posterior holds the parameter).
+        search: How ``nieuwkomers design`` searches it (None: not searched).
     """
 
     name: str
@@ -84,6 +113,7 @@ class Param:
     prior: Prior | None = None
     calibrated: bool = False
     hand_value: Value | None = None
+    search: Search | None = None
 
     @property
     def kind(self) -> type:
@@ -301,66 +331,82 @@ PARAMS: dict[str, Param] = {
         # --- Policy levers ---------------------------------------------------
         _p("language_from_arrival", False, None, "",
            "Language lessons in the reception centre from arrival (kansrijk)",
-           "lever; study §3.4 I, notes 71–73 and kader 3.5", "levers", lever=True),
+           "lever; study §3.4 I, notes 71–73 and kader 3.5", "levers", lever=True,
+           search=Search(short="early language", price="courses: azc lessons at AZC_COURSE_EUR_PER_HOUR per attended hour")),
         _p("azc_activities", False, None, "",
            "Track 1: skills courses and volunteering in the reception centre",
-           "lever; study §3.4 I (track 1)", "levers", lever=True),
+           "lever; study §3.4 I (track 1)", "levers", lever=True,
+           search=Search(short="azc activities", price="no item of its own: skills courses and volunteering in the azc are not priced (a gap, ODD section 8)")),
         _p("work_access_month", 6, (0, 60), "months",
            "Months after arrival before an asylum seeker may work",
            "lever; 2013 rules: after 6 months, 24 weeks a year, earnings largely "
-           "handed to COA (study kader 3.9)", "levers", lever=True),
+           "handed to COA (study kader 3.9)", "levers", lever=True,
+           search=Search(0, 12, 3, short="work from month", price="no item of its own: earlier work adds fiscal return and what asylum seekers hand to COA")),
         _p("asylum_earnings_kept", 0.25, (0.0, 1.0), "share 0-1",
            "Share of earnings an asylum seeker may keep",
            "lever; 2013 rules hand most earnings to COA (study kader 3.9)",
-           "levers", lever=True),
+           "levers", lever=True,
+           search=Search(0.25, 1.0, 0.25, short="earnings kept", price="fiscal return: earnings asylum seekers keep are not handed to COA")),
         _p("personal_plan", False, None, "",
            "Track 2: a personal integration plan from the permit on",
            "lever; study §3.4 I, note 74, capacity scan kader 3.6",
-           "levers", lever=True),
+           "levers", lever=True,
+           search=Search(short="plan", price="plans: PLAN_INTAKE_EUR per intake and PLAN_CASE_EUR_PER_MONTH per holder; placements: PLACEMENT_EUR_PER_MONTH")),
         _p("municipal_direction", False, None, "",
            "Municipality matches and supervises courses (no self-arranged market)",
            "lever; study §3.2 Probleem 3 (notes 64 and 65) and §3.4 III (notes 82–84)",
-           "levers", lever=True),
+           "levers", lever=True,
+           search=Search(short="municipal courses", price="courses: SUPERVISED_COURSE_EUR_PER_HOUR per attended hour instead of a DUO loan (loans_forgiven)")),
         _p("startpunten_per_municipality", 0, (0, 10), "hubs",
            "Startpunten per municipality (open to everyone)",
-           "lever; study §3.4 II and kader 3.7", "levers", lever=True),
+           "lever; study §3.4 II and kader 3.7", "levers", lever=True,
+           search=Search(0, 4, 1, short="startpunten", price="startpunten: STARTPUNT_EUR_PER_MONTH per startpunt and month")),
         _p("fine_eur", 1250.0, (0.0, 5000.0), "EUR",
            "Fine for missing the exam deadline",
            "lever; Wet inburgering 2013: up to EUR 1,250 (study §3.2 Probleem 1)",
-           "levers", lever=True),
+           "levers", lever=True,
+           search=Search(0.0, 1250.0, 250.0, short="fine EUR", price="none: a fine is the newcomer's debt, not public income")),
         _p("positive_incentives", False, None, "",
            "Positive incentives: follow-up course and longer deadline for workers",
-           "lever; study §3.4 I and III", "levers", lever=True),
+           "lever; study §3.4 I and III", "levers", lever=True,
+           search=Search(short="incentives", price="courses and loans_forgiven: the follow-up course and the longer deadline")),
         _p("benefit_sanction", False, None, "",
            "Benefit cut, only for proven non-co-operation",
-           "lever; study §3.4 III", "levers", lever=True),
+           "lever; study §3.4 III", "levers", lever=True,
+           search=Search(short="benefit sanction", price="bijstand: cut by BENEFIT_CUT_SHARE (model/exam.py) while it lasts")),
         _p("exam_deadline_months", 36, (6, 120), "months",
            "Months after the permit to pass the exam",
            "lever; Wet inburgering 2013: three years (study §3.2 Probleem 1)",
-           "levers", lever=True),
+           "levers", lever=True,
+           search=Search(24, 60, 12, short="exam deadline (months)", price="loans_forgiven: a DUO loan is forgiven if the exam is passed within it")),
         _p("exam_level", "A2", ("A2", "B1"), "", "Language level of the exam",
            "lever; A2 under the 2013 law (study §3.2 Probleem 1), B1 since 2022",
-           "levers", lever=True),
+           "levers", lever=True,
+           search=Search(short="exam", price="loans_forgiven: a higher level is passed later or not at all")),
         _p("exam_rules", "2013", ("2013", "2021"), "",
            "Rules at the end of the exam term",
            "lever; '2013': an extension after 300 course hours and two attempts, an exemption after 600 "
            "hours and four attempts or 600 hours of literacy classes (Regeling inburgering 2013 art. "
            "2.4b-2.4c); '2021': no exemption for effort, the B1 route lowered to A2 after 600 hours of "
-           "lessons (Wet inburgering 2021 art. 17)", "levers", lever=True),
+           "lessons (Wet inburgering 2021 art. 17)", "levers", lever=True,
+           search=Search(short="exam rules", price="loans_forgiven and bijstand, through exemptions and extensions")),
         _p("employer_subsidy", 0.0, (0.0, 1.0), "share of wage cost",
            "Wage-cost subsidy to employers who hire a newcomer",
            "lever; study §3.4 III, note 84 (subsidise employers who offer a workplace)",
-           "levers", lever=True),
+           "levers", lever=True,
+           search=Search(0.0, 0.5, 0.125, short="wage subsidy", price="subsidies: this share of gross wages in a job's first SUBSIDY_MONTHS")),
         _p("plan_gender_attention", False, None, "",
            "A personal plan gives gender-specific attention: childcare for parents of young children, "
            "and outreach to women who do not look for work",
            "lever; study §3.4 I, note 74 (Razenberg, Kahmann & de Gruijter 2018): attention to women "
-           "with care duties in the plan", "levers", lever=True),
+           "with care duties in the plan", "levers", lever=True,
+           search=Search(short="gender attention", price="childcare: CHILDCARE_EUR_PER_MONTH per place the plan arranges")),
         _p("childcare_access", 0.15, (0.0, 1.0), "share 0-1",
            "Chance a parent of a child under school age finds childcare without a plan's help",
            "lever; assumption: childcare for parents in integration (a 'sociaal-medische indicatie') "
            "is the municipality's choice and few refugee mothers used it (Razenberg et al. 2018)",
-           "levers", lever=True),
+           "levers", lever=True,
+           search=Search(0.15, 0.6, 0.15, short="childcare access", price="childcare: CHILDCARE_EUR_PER_MONTH per place")),
         _p("municipality_quality_spread", 0.75, (0.0, 1.0), "share 0-1",
            "How much municipalities differ in implementation quality",
            "calibrated to study kader 3.8: up to twice as fast to work "
@@ -368,11 +414,13 @@ PARAMS: dict[str, Param] = {
         # --- Courses and language --------------------------------------------
         _p("course_hours_per_month", 40.0, (0.0, 160.0), "hours/month",
            "Hours of a regular integration course",
-           "study §3.2 Probleem 3: courses three times a week (~9-10 hours a week)", "language"),
+           "study §3.2 Probleem 3: courses three times a week (~9-10 hours a week)", "language",
+           search=Search(20.0, 80.0, 10.0, short="course hours/month", price="courses: SUPERVISED_COURSE_EUR_PER_HOUR per attended hour; market courses spend the DUO loan faster (loans_forgiven)")),
         _p("azc_course_hours_per_month", 24.0, (0.0, 160.0), "hours/month",
            "Hours of language lessons in the reception centre (when offered)",
            "assumption: kader 3.5 part-time lessons by volunteers and teachers",
-           "language"),
+           "language",
+           search=Search(12.0, 48.0, 12.0, short="azc hours/month", price="courses: AZC_COURSE_EUR_PER_HOUR per attended hour")),
         _p("market_course_quality", 0.6, (0.05, 1.0), "0-1",
            "Mean quality of a self-arranged market course",
            "study §3.2 Probleem 1, note 57 (uneven quality, large classes with constant intake); "
@@ -663,6 +711,11 @@ def _with_posterior_medians(params: dict[str, Param]) -> dict[str, Param]:
 PARAMS = _with_posterior_medians(PARAMS)
 LEVERS: tuple[str, ...] = tuple(name for name, p in PARAMS.items() if p.lever)
 CALIBRATED: tuple[str, ...] = tuple(name for name, p in PARAMS.items() if p.calibrated)
+#: What ``nieuwkomers design`` searches: every lever, and the intensities a municipality chooses.
+SEARCHABLE: tuple[str, ...] = tuple(name for name, p in PARAMS.items() if p.search is not None)
+for _name in SEARCHABLE:  # a searched range stays inside the bounds, and the default is one of its values
+    assert not PARAMS[_name].calibrated, f"{_name} is calibrated: the posterior draws it, a design cannot set it"
+    assert PARAMS[_name].default in PARAMS[_name].search.values(PARAMS[_name]), f"{_name}: default off its grid"
 DEFAULTS: dict[str, Value] = {name: p.default for name, p in PARAMS.items()}
 
 

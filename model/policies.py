@@ -136,6 +136,8 @@ POLICY_INFO: dict[str, Policy] = {p.name: p for p in _POLICY_LIST}
 for _policy in _POLICY_LIST:  # guard against typos in lever names at import time
     for _name in _policy.levers:
         assert PARAMS[_name].lever, f"{_policy.name} sets {_name}, which is not a lever"
+        assert _policy.levers[_name] in PARAMS[_name].search.values(PARAMS[_name]), \
+            f"{_policy.name}: {_name} lies off its searched grid (model.parameters, search=)"
 
 
 def unknown_policy_message(name: str) -> str:
