@@ -13,7 +13,7 @@ from functools import cache
 import numpy as np
 import pytest
 
-from model import IntegrationModel, households, labour, welfare
+from model import IntegrationModel, exam, households, labour, welfare
 from model.population import Phase
 
 
@@ -190,3 +190,16 @@ def test_a_plan_with_gender_specific_attention_narrows_the_gap():
 def test_women_work_far_less_than_men_under_the_2013_law():
     ratio = np.array([w / m for w, m in (_employment_by_sex(s) for s in SEEDS)])
     assert 0.2 < ratio.mean() < 0.6, ratio
+
+
+def test_a_parent_without_childcare_attends_fewer_classes_and_childcare_restores_them(small):
+    m, who = _willing_workers(small, 3)
+    nc = m.nc
+    nc.carer[who] = True
+    nc.has_childcare[who] = False
+    nc.youngest_child_month[who] = m.month - 12
+    households.tend_children(m)
+    caring = exam.attendance(m)[who]
+    households.arrange_childcare(m, who)
+    with_childcare = exam.attendance(m)[who]
+    assert np.allclose(caring, with_childcare * exam.CARE_ATTENDANCE)

@@ -110,3 +110,24 @@ def test_literacy_classes_teach_reading(small):
     permit = m.nc.phase[: illiterate_at_start.size] == Phase.HOUSED  # (family members arrived since)
     assert illiterate_at_start.any()
     assert m.nc.literate[: permit.size][illiterate_at_start & permit].mean() > 0.5
+
+
+def test_older_learners_gain_less_from_the_same_course_month_and_only_through_age(small):
+    """The call site: `learn` passes each newcomer's age, so age slows learning in the model itself."""
+    gains = {}
+    for decline in (0.035, 0.0):
+        m = IntegrationModel(rng=4, age_learning_decline=decline, **small)
+        m.run_for(3)
+        nc = m.nc
+        present = np.flatnonzero(nc.phase != Phase.DEPARTED)[:20]
+        nc.language_score[present] = 1.0  # the same learner in every way but age
+        nc.education[present], nc.literate[present], nc.wellbeing[present] = 2, True, 0.6
+        nc.age_at_arrival[present] = np.where(np.arange(present.size) % 2 == 0, 22.0, 50.0)
+        nc.arrival_month[present] = m.month
+        m._ages_at = None  # ages were computed before the state was set by hand
+        gain = _learn_one_month(m, True)[present]
+        gains[decline] = (gain[0::2].mean(), gain[1::2].mean())
+    young, old = gains[0.035]
+    assert old < 0.5 * young, "25 years older than learning age 25 at 3.5%/year: about 0.42 of the gain"
+    young0, old0 = gains[0.0]
+    assert np.isclose(old0, young0, rtol=1e-9), "without the age decline, age makes no difference"
