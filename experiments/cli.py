@@ -37,6 +37,7 @@ COMMANDS: dict[str, str] = {
     "sensitivity": "experiments.sensitivity",
     "stress": "experiments.stress",
     "calibrate": "experiments.calibrate",
+    "design": "experiments.design",
     "app": "viz.launch",
 }
 

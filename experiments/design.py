@@ -1,0 +1,258 @@
+"""`nieuwkomers design`: which package of measures, for what money, robust over the posterior.
+
+Screen mode (the only mode so far): the seven presets plus a space-filling
+sample of packages (`experiments.designing.space`) all run on the same K
+posterior draws × S seeds (``compare --posterior K --seeds S``'s, so a preset's
+numbers are compare's); each objective is the paired difference from
+``baseline_2013`` on the same draw and seed. Non-dominated sorting with a
+tolerance of twice the Monte Carlo error (`experiments.designing.front`) keeps
+the packages no other beats within the budget; those are **re-evaluated on
+fresh draws and seeds** (`experiments.designing.evaluate.fresh_stage`) before
+anything is reported, since the screen's own runs flatter its winners.
+
+Writes to ``--out`` (staged, marked, swapped in whole like every command):
+``packages.csv`` (every package, both stages, tidy), ``pareto.csv`` (the
+re-evaluated finalists, one row each, ``on_front`` for the front),
+``summary.md`` (the front in plain words), ``figures/*.png`` and ``design.json``.
+
+Python API::
+
+    from experiments.design import design
+    result = design(budget=60_000, draws=4, seeds=2, samples=8, params={"n_newcomers": 200})
+    result.pareto
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from experiments.designing import evaluate as E
+from experiments.designing import front as F
+from experiments.designing.report import render_figures, summary_markdown
+from experiments.designing.space import (
+    REFERENCE,
+    Objective,
+    Package,
+    parse_levers,
+    parse_objectives,
+    preset_packages,
+    sample_packages,
+)
+from experiments.errors import UsageError
+from experiments.executors import add_backend_arguments, open_backend
+from experiments.inputs import NUMBERS_HELP, number_type, split_list
+from experiments.run import check_common, parse_overrides
+from experiments.store import OutputFolder, add_out_arguments, write_json
+from model import IntegrationModel
+from model.parameters import SEARCHABLE
+
+HELP = ("Find the packages of measures no other beats on every objective within a budget, robust over "
+        "the calibration's posterior: packages.csv, pareto.csv, summary.md and figures.")
+DEFAULT_SAMPLES, DEFAULT_DRAWS, DEFAULT_SEEDS = 32, 8, 3
+DEFAULT_FINAL_DRAWS, DEFAULT_FINAL_SEEDS, DEFAULT_FINALISTS = 16, 3, 10
+DEFAULT_YEARS = 10.0
+
+
+@dataclass
+class DesignResult:
+    """What a design found.
+
+    Attributes:
+        packages: Every package evaluated (presets first).
+        objectives: What they were judged on.
+        budget: The limit on the net public cost per newcomer (None: none).
+        table: ``packages.csv``: every package, stage and measure.
+        pareto: ``pareto.csv``: the finalists as re-evaluated, ``on_front`` marking the front.
+        stages: The screen and the re-evaluation (draws and seeds).
+        seconds: Wall time of the runs, per stage.
+    """
+
+    packages: list[Package]
+    objectives: tuple[Objective, ...]
+    budget: float | None
+    years: float
+    table: pd.DataFrame
+    pareto: pd.DataFrame
+    stages: tuple[E.Stage, E.Stage]
+    seconds: dict = field(default_factory=dict)
+
+
+def design(budget: float | None = None, objectives: list[str] | None = None, levers: list[str] | None = None,
+           samples: int = DEFAULT_SAMPLES, draws: int = DEFAULT_DRAWS, seeds: int = DEFAULT_SEEDS,
+           final_draws: int = DEFAULT_FINAL_DRAWS, final_seeds: int = DEFAULT_FINAL_SEEDS,
+           finalists: int = DEFAULT_FINALISTS, years: float = DEFAULT_YEARS, params: dict | None = None,
+           sample_seed: int = 0, workers: int | None = None, scheduler: str | None = None,
+           progress: bool = False) -> DesignResult:
+    """Screen the presets and a sample of packages, then re-evaluate the front on fresh draws and seeds.
+
+    Raises:
+        UsageError: For bad settings, or a budget below every package's net cost (naming the cheapest).
+    """
+    params = check_params(params)
+    checked = parse_objectives(objectives, years)
+    space = parse_levers(levers)
+    presets = preset_packages()
+    packages = presets + sample_packages(space, samples, sample_seed, presets)
+    screen, fresh = E.screen_stage(draws, seeds), E.fresh_stage(final_draws, final_seeds)
+    n_runs = len(packages) * len(screen.runs())
+    with open_backend(workers, scheduler, jobs=n_runs) as backend:
+        first = E.run_stage(screen, packages, params, years, checked, backend, progress)
+        names = [p.name for p in packages]
+        s_table, scores, cost, ranks = _judge(first, names, checked, years, budget)
+        problem = F.cheapest_message(cost, names, [p.describe() for p in packages], budget)
+        if problem:
+            raise UsageError(problem)
+        chosen = [packages[i] for i in F.finalists(scores, cost, ranks, finalists)]
+        again = chosen if any(p.name == REFERENCE for p in chosen) else [packages[0], *chosen]
+        second = E.run_stage(fresh, again, params, years, checked, backend, progress)
+    f_table, f_scores, f_cost, f_ranks = _judge(second, [p.name for p in again], checked, years, budget,
+                                                ranked=[p.name for p in chosen])
+    table = pd.concat([_tidy(s_table, packages, screen), _tidy(f_table, again, fresh)], ignore_index=True)
+    pareto = _pareto(f_table, again, chosen, checked)
+    return DesignResult(packages, checked, budget, years, table, pareto, (screen, fresh),
+                        {"screen": first.attrs["seconds"], "re-evaluation": second.attrs["seconds"]})
+
+
+def check_params(params: dict | None) -> dict:
+    """Overrides for every package: any parameter but a searched lever.
+
+    Raises:
+        UsageError: For a searched lever (it is set with ``--levers NAME=VALUE``).
+    """
+    params = dict(params or {})
+    clash = sorted(set(params) & set(SEARCHABLE))
+    if clash:
+        raise UsageError(f"--set {clash[0]}: a searched lever; fix it with --levers {clash[0]}=VALUE instead")
+    return params
+
+
+def _judge(frame: pd.DataFrame, names: list[str], objectives, years: float, budget, ranked=None):
+    """Statistics, per-draw scores, costs and front ranks of one stage's runs."""
+    effects, costs = E.paired_effects(frame, objectives), E.net_cost(frame, years)
+    scores, cost = F.draw_means(effects, costs, objectives, names)
+    stats = F.package_statistics(scores, cost, objectives, names, budget)
+    keep = [i for i, n in enumerate(names) if ranked is None or n in ranked]
+    ranks = pd.Series(0, index=names)
+    ranks.iloc[keep] = F.front_ranks(scores[keep], cost[keep], budget)
+    stats["rank"] = stats["package"].map(ranks)
+    stats["within_budget"] = stats["package"].map(pd.Series(F.within_budget(cost, budget), index=names))
+    compare_style = E.compare_intervals(frame, objectives).rename(columns={"objective": "measure", "mean": "compare_mean"})
+    stats = stats.merge(compare_style, on=["package", "measure"], how="left")
+    return stats, scores, cost, ranks.to_numpy()
+
+
+def _tidy(stats: pd.DataFrame, packages: list[Package], stage: E.Stage) -> pd.DataFrame:
+    """One row per package and measure, with the stage, the package's words and its lever values."""
+    info = pd.DataFrame([{"package": p.name, "source": p.source, "description": p.describe(), **p.values()}
+                         for p in packages])
+    out = stats.drop(columns="compare_mean").merge(info, on="package")
+    out.insert(1, "stage", stage.name)
+    out.insert(2, "draws", len(stage.draws))
+    out.insert(3, "seeds_per_draw", stage.seeds_per_draw)
+    out.insert(4, "first_seed", stage.first_seed)
+    return out
+
+
+def _pareto(stats: pd.DataFrame, again: list[Package], chosen: list[Package], objectives) -> pd.DataFrame:
+    """The finalists as re-evaluated, one row each: cost, every objective's statistics, the levers."""
+    rows = []
+    for p in chosen:
+        mine = stats[stats["package"] == p.name].set_index("measure")
+        row = {"package": p.name, "source": p.source, "description": p.describe(),
+               "on_front": bool(mine["rank"].iloc[0] == 1), "rank": int(mine["rank"].iloc[0]),
+               "net_cost_mean": mine.loc["net_cost", "mean"], "net_cost_p90": mine.loc["net_cost", "p10"]}
+        for o in objectives:
+            for stat in ("mean", "p10", "p_better", "regret"):
+                row[f"{o.name} {stat}"] = mine.loc[o.name, stat]
+        rows.append({**row, **p.values()})
+    return pd.DataFrame(rows).sort_values(["on_front", "net_cost_mean"], ascending=[False, True],
+                                          kind="stable").reset_index(drop=True)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of `design`."""
+    parser.add_argument("--budget", type=number_type(float, "--budget"), metavar="EUR",
+                        help="the most a package may cost: net public cost per newcomer, cumulative at the horizon "
+                             "(default: no limit; the cost is always reported)")
+    parser.add_argument("--objectives", nargs="+", metavar="M[@YEAR],..",
+                        help="at most four outcomes to improve, each as its paired difference from baseline_2013 "
+                             "(default: share_employed@5, share_a2_plus@5, share_isolated@5)")
+    parser.add_argument("--levers", nargs="+", metavar="NAME[=V|=LOW:HIGH[:STEP]],..",
+                        help="levers to search (default: all, on their declared grids; the others stay at the "
+                             f"baseline): {', '.join(SEARCHABLE)}")
+    for flag, default, what in (("--samples", DEFAULT_SAMPLES, "sampled packages besides the seven presets"),
+                                ("--draws", DEFAULT_DRAWS, "posterior draws in the screen"),
+                                ("--seeds", DEFAULT_SEEDS, "seeds per draw in the screen"),
+                                ("--final-draws", DEFAULT_FINAL_DRAWS, "fresh posterior draws to re-evaluate the front"),
+                                ("--final-seeds", DEFAULT_FINAL_SEEDS, "fresh seeds per draw to re-evaluate the front"),
+                                ("--finalists", DEFAULT_FINALISTS, "at most this many front packages re-evaluated"),
+                                ("--sample-seed", 0, "seed of the packages' sample")):
+        parser.add_argument(flag, type=number_type(int, flag), default=default, metavar="N",
+                            help=f"{what} (default {default})")
+    parser.add_argument("--years", type=number_type(float, "--years"), default=DEFAULT_YEARS, metavar="Y",
+                        help=f"horizon in years; the cost is counted to it (default {DEFAULT_YEARS:g})")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help=f"override a parameter that is not searched (repeatable). {NUMBERS_HELP}")
+    add_out_arguments(parser)
+    add_backend_arguments(parser)
+
+
+def _check(args: argparse.Namespace) -> None:
+    check_common(args)
+    for flag, low, high in (("samples", 0, 10_000), ("draws", 2, 1000), ("seeds", 2, 1000),
+                            ("final_draws", 2, 1000), ("final_seeds", 2, 1000), ("finalists", 1, 1000),
+                            ("sample_seed", 0, 2**32 - 1)):
+        value = getattr(args, flag)
+        if not low <= value <= high:
+            raise UsageError(f"--{flag.replace('_', '-')} {value} is not allowed: expected an integer in "
+                             f"[{low}, {high}]")
+    if args.budget is not None and not args.budget > 0:
+        raise UsageError(f"--budget {args.budget:g} is not allowed: expected a positive amount of euros")
+
+
+def main(args: argparse.Namespace) -> int:
+    """Screen, re-evaluate and write the report."""
+    _check(args)
+    params = check_params(parse_overrides(args.set))
+    objectives, levers = split_list(args.objectives, "--objectives"), split_list(args.levers, "--levers")
+    parse_objectives(objectives, args.years), parse_levers(levers)  # bad input fails before any run
+    IntegrationModel(rng=0, **params)  # parameters that clash fail now
+    folder = OutputFolder(args.out, "design", args.force)
+    try:
+        started = time.perf_counter()
+        result = design(args.budget, objectives, levers, args.samples, args.draws, args.seeds, args.final_draws,
+                        args.final_seeds, args.finalists, args.years, params, args.sample_seed, args.workers,
+                        args.scheduler, progress=True)
+        write_design(result, folder.staging, time.perf_counter() - started, args)
+        out = folder.commit()
+    finally:
+        folder.discard()
+    print((out / "summary.md").read_text(encoding="utf-8").split("\n## ", 2)[1].split("\n", 1)[1].strip())
+    print()
+    print(f"Report:  {out / 'summary.md'}")
+    print(f"Tables:  {out / 'packages.csv'}, {out / 'pareto.csv'}")
+    return 0
+
+
+def write_design(result: DesignResult, folder: Path, seconds: float, args=None) -> None:
+    """packages.csv, pareto.csv, summary.md, figures/ and design.json into ``folder``."""
+    result.table.to_csv(folder / "packages.csv", index=False)
+    result.pareto.to_csv(folder / "pareto.csv", index=False)
+    figures = render_figures(result, folder / "figures")
+    (folder / "summary.md").write_text(summary_markdown(result, figures), encoding="utf-8")
+    write_json({"command": "design", "mode": "screen", "budget": result.budget, "years": result.years,
+                "objectives": [o.name for o in result.objectives],
+                "packages": len(result.packages),
+                "stages": [{"name": s.name, "draws": len(s.draws), "seeds_per_draw": s.seeds_per_draw,
+                            "seeds": s.seeds, "parameter_sets": list(s.draws)} for s in result.stages],
+                "arguments": {k: v for k, v in vars(args).items() if not k.startswith("_")} if args else None,
+                "wall_seconds_runs": {k: round(v, 3) for k, v in result.seconds.items()},
+                "wall_seconds_total": round(seconds, 3)}, folder / "design.json")
+    if sys.stderr.isatty():
+        print(f"nieuwkomers design: {len(result.packages)} packages in {seconds:.0f} s", file=sys.stderr)

@@ -1,0 +1,174 @@
+"""The design's report: ``summary.md`` in plain words, and its figures.
+
+The front is told one package a line ("plan, early language, fine EUR 0: +9.0 pp
+in work at EUR 41,000 per newcomer, better than the baseline in 94% of draws"),
+with its pessimistic end (10th percentile over draws) and its regret; then how
+the numbers were made, and what the screen's numbers are not.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from experiments.designing.front import MC_ERRORS  # noqa: E402
+from experiments.designing.space import REFERENCE  # noqa: E402
+from experiments.summary import REPORT_METRICS  # noqa: E402
+
+if TYPE_CHECKING:
+    from experiments.design import DesignResult
+
+#: A few words for the outcomes a front line names; others use the metric's label.
+SHORT = {"share_employed": "in work", "share_fulltime": "full-time", "share_a2_plus": "at A2+",
+         "share_b1_plus": "at B1+", "share_isolated": "isolated", "share_on_welfare": "on welfare",
+         "share_exam_passed": "passed the exam", "mean_wellbeing": "wellbeing"}
+FIGURE_DPI = 110
+
+
+def effect_words(metric: str, value: float) -> str:
+    """``+9.0 pp in work`` (shares) or ``+0.05 wellbeing`` (other outcomes)."""
+    m = REPORT_METRICS[metric]
+    words = SHORT.get(metric, m.label.lower())
+    return f"{100 * value:+.1f} pp {words}" if m.is_share else f"{value:+.3g} {words}"
+
+
+def front_lines(result: DesignResult) -> list[str]:
+    """One plain sentence per package on the front, cheapest first."""
+    lines = []
+    first = result.objectives[0]
+    for _, row in result.pareto[result.pareto["on_front"]].iterrows():
+        effects = ", ".join(effect_words(o.metric, row[f"{o.name} mean"]) for o in result.objectives)
+        line = (f"- **{row['package']}** ({row['description']}): {effects} at EUR {row['net_cost_mean']:,.0f} "
+                "per newcomer")
+        if row["package"] != REFERENCE:
+            line += (f", better than the baseline ({SHORT.get(first.metric, first.metric)}) in "
+                     f"{row[f'{first.name} p_better']:.0%} of draws")
+        lines.append(line)
+    return lines
+
+
+def summary_markdown(result: DesignResult, figures: list[Path]) -> str:
+    """The report."""
+    screen, fresh = result.stages
+    budget = f"EUR {result.budget:,.0f} per newcomer" if result.budget else "no limit"
+    objectives = "; ".join(f"{o.words()} ({o.name})" for o in result.objectives)
+    front = result.pareto[result.pareto["on_front"]]
+    n_screen = result.table[result.table["stage"] == "screen"]["package"].nunique()
+    parts = [
+        "# Which package, for what money",
+        "",
+        f"Budget: {budget} (net public cost, cumulative over {result.years:g} years). Objectives, each the "
+        f"difference from baseline_2013 on the same posterior draw and seed: {objectives}.",
+        "",
+        "## The front",
+        "",
+        *(front_lines(result) or ["- No package is left on the front."]),
+        "",
+        f"These {len(front)} packages are the ones no other package beats on every objective and the cost, "
+        "by more than the runs' noise, within the budget. The numbers above come from the re-evaluation on "
+        f"{len(fresh.draws)} fresh posterior draws x {fresh.seeds_per_draw} fresh seeds, not from the screen "
+        "that picked them.",
+        "",
+        "## The front in numbers",
+        "",
+        _front_table(result),
+        "",
+        "*mean*: expected effect over the posterior; *p10*: the 10th percentile over draws (a pessimist's "
+        "number); *better*: share of draws in which the package beats the baseline by at least 1 percentage "
+        "point; *regret*: how far it stays behind the best finalist in the same draw, on average.",
+        "",
+        "## How it was made",
+        "",
+        f"- Screen: {n_screen} packages (the seven presets and a Latin hypercube sample of the searched levers) "
+        f"on {len(screen.draws)} posterior draws x {screen.seeds_per_draw} seeds: the draws and seeds of "
+        f"`compare --posterior {len(screen.draws)} --seeds {screen.seeds_per_draw}`, so the presets' numbers "
+        "there are compare's (packages.csv, stage `screen`).",
+        f"- Non-dominated sorting with a tolerance of {MC_ERRORS:g} Monte Carlo standard errors of each paired "
+        "difference: smaller differences are ties.",
+        f"- The front's packages (at most {len(result.pareto)}) re-evaluated on fresh draws and seeds "
+        f"(seeds from {fresh.first_seed}): a search on fixed seeds overstates its winner.",
+        "- Not done yet: search mode (NSGA-II), scenario discovery (when does the choice fail), the app view.",
+        "",
+        *(f"![{p.stem}](figures/{p.name})" for p in figures),
+        "",
+    ]
+    return "\n".join(parts)
+
+
+def _front_table(result: DesignResult) -> str:
+    heads = ["package", "net cost (EUR)"]
+    for o in result.objectives:
+        heads += [f"{o.name} mean", "p10", "better", "regret"]
+    lines = ["| " + " | ".join(heads) + " |", "|" + "---|" * len(heads)]
+    for _, row in result.pareto.iterrows():
+        cells = [f"{row['package']}{'' if row['on_front'] else ' (off the front)'}", f"{row['net_cost_mean']:,.0f}"]
+        for o in result.objectives:
+            scale, fmt = (100, "{:+.1f}") if REPORT_METRICS[o.metric].is_share else (1, "{:+.3g}")
+            cells += [fmt.format(scale * row[f"{o.name} mean"]), fmt.format(scale * row[f"{o.name} p10"]),
+                      f"{row[f'{o.name} p_better']:.0%}", f"{scale * row[f'{o.name} regret']:.2g}"]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def render_figures(result: DesignResult, folder: Path) -> list[Path]:
+    """Cost against each effect (presets marked, the front highlighted), and the front in parallel coordinates."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return [_cost_vs_effect(result, folder / "cost_vs_effect.png"), _parallel(result, folder / "front_parallel.png")]
+
+
+def _cost_vs_effect(result: DesignResult, path: Path) -> Path:
+    table = result.table
+    screen = table[table["stage"] == "screen"]
+    fresh = table[(table["stage"] == "re-evaluation") & table["package"].isin(
+        result.pareto.loc[result.pareto["on_front"], "package"])]
+    n = len(result.objectives)
+    fig, axes = plt.subplots(1, n, figsize=(4.2 * n, 3.8), squeeze=False)
+    for ax, o in zip(axes[0], result.objectives, strict=True):
+        scale = 100 if REPORT_METRICS[o.metric].is_share else 1
+        for frame, style in ((screen[screen["source"] == "sample"], dict(c="0.7", s=14, label="sampled (screen)")),
+                             (screen[screen["source"] == "preset"], dict(c="tab:blue", s=30, marker="s",
+                                                                         label="presets (screen)")),
+                             (fresh, dict(c="tab:red", s=40, marker="*", label="front (re-evaluated)"))):
+            cost = frame[frame["measure"] == "net_cost"].set_index("package")["mean"]
+            effect = frame[frame["measure"] == o.name].set_index("package")["mean"].reindex(cost.index)
+            ax.scatter(cost / 1000, scale * effect, **style)
+            if style.get("marker") == "s":
+                for name in cost.index:
+                    ax.annotate(name, (cost[name] / 1000, scale * effect[name]), fontsize=6,
+                                xytext=(2, 2), textcoords="offset points")
+        if result.budget:
+            ax.axvline(result.budget / 1000, color="k", ls="--", lw=0.8)
+        ax.axhline(0, color="0.5", lw=0.5)
+        ax.set_xlabel("net public cost per newcomer (k EUR)")
+        ax.set_ylabel(f"{o.name} vs baseline ({'pp' if scale == 100 else 'units'})")
+    axes[0][0].legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=FIGURE_DPI)
+    plt.close(fig)
+    return path
+
+
+def _parallel(result: DesignResult, path: Path) -> Path:
+    front = result.pareto[result.pareto["on_front"]]
+    columns = [f"{o.name} mean" for o in result.objectives] + ["net_cost_mean"]
+    better = [o.better for o in result.objectives] + [-1]
+    fig, ax = plt.subplots(figsize=(1.8 * len(columns) + 2, 4))
+    for _, row in front.iterrows():
+        ys = []
+        for column, sign in zip(columns, better, strict=True):
+            values = result.pareto[column] * sign
+            span = values.max() - values.min()
+            ys.append((row[column] * sign - values.min()) / span if span > 0 else 0.5)
+        ax.plot(range(len(columns)), ys, marker="o", label=row["package"])
+    ax.set_xticks(range(len(columns)), [c.removesuffix(" mean") for c in columns], rotation=15, fontsize=8)
+    ax.set_ylabel("better (top) to worse, among the finalists")
+    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1, 0.5))
+    fig.tight_layout()
+    fig.savefig(path, dpi=FIGURE_DPI)
+    plt.close(fig)
+    return path

@@ -1,0 +1,199 @@
+"""`nieuwkomers design` (issue 22): packages screened over the posterior, the front re-evaluated on fresh runs.
+
+Every design here runs on a tiny world for two years (a tenth of a second a run).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from experiments.cli import main as cli
+from experiments.compare import compare
+from experiments.design import design
+from experiments.designing import evaluate as E
+from experiments.designing import front as F
+from experiments.designing.space import parse_levers, preset_packages, sample_packages
+from experiments.errors import UsageError
+from model import POLICIES
+from model.parameters import PARAMS, SEARCHABLE
+
+TINY = {"n_newcomers": 40, "n_residents": 300, "n_employers": 10, "grid_width": 20, "grid_height": 20}
+YEARS = 2
+OBJECTIVES = ["share_employed@2", "share_a2_plus@2"]
+SETTINGS = dict(objectives=OBJECTIVES, samples=3, draws=2, seeds=2, final_draws=2, final_seeds=2, finalists=4,
+                years=YEARS, params=TINY)
+
+
+@pytest.fixture(scope="module")
+def result():
+    """A small design, run in this process."""
+    return design(workers=1, **SETTINGS)
+
+
+def cli_capture(argv: list[str]) -> tuple[int, str]:
+    """Run the command line in this process; (exit code, stderr)."""
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        try:
+            code = cli(argv)
+        except SystemExit as exit_:
+            code = exit_.code
+    return code, err.getvalue()
+
+
+# --- the search space ---------------------------------------------------------------------
+
+
+def test_every_lever_is_searchable_and_every_preset_is_a_point_of_the_grid():
+    assert {n for n, p in PARAMS.items() if p.lever} <= set(SEARCHABLE)
+    for package in preset_packages():
+        for name, value in package.levers:
+            assert value in PARAMS[name].search.values(PARAMS[name])
+        assert package.difference() == {k: v for k, v in POLICIES[package.name].items() if PARAMS[k].default != v}
+
+
+def test_the_sample_is_distinct_reproducible_and_spreads_every_lever():
+    space = parse_levers(None)
+    one, two = sample_packages(space, 40, 7, preset_packages()), sample_packages(space, 40, 7, preset_packages())
+    assert one == two and len({p.levers for p in one}) == 40
+    assert not {p.levers for p in one} & {p.levers for p in preset_packages()}
+    starts = {p.values()["startpunten_per_municipality"] for p in one}
+    assert starts == {0, 1, 2, 3, 4}  # a Latin hypercube hits every value of a five-value lever in 40 draws
+
+
+def test_levers_can_be_fixed_narrowed_or_left_out():
+    space = parse_levers(["personal_plan", "fine_eur=0", "startpunten_per_municipality=1:3"])
+    assert space == {"personal_plan": (False, True), "fine_eur": (0.0,), "startpunten_per_municipality": (1, 2, 3)}
+    packages = sample_packages(space, 10, 0)
+    assert len(packages) == 6  # 2 x 3 distinct packages, no more
+    assert all(p.values()["fine_eur"] == 0.0 and p.values()["employer_subsidy"] == 0.0 for p in packages)
+
+
+# --- dominance with a tolerance ----------------------------------------------------------------
+
+
+def test_a_difference_within_twice_the_monte_carlo_error_is_a_tie():
+    noise = np.random.default_rng(0).normal(0, 0.02, size=(8, 1))
+    wobble = np.array([[0.01], [-0.006]] * 4)  # +0.2 pp on average, with a standard error of 0.3 pp
+    scores = np.stack([noise, noise + wobble, noise + 0.05])
+    cost = np.full((3, 8), 100.0)
+    assert not F.dominates(scores, cost, 1, 0) and not F.dominates(scores, cost, 0, 1)  # a tie
+    assert F.dominates(scores, cost, 2, 0) and F.dominates(scores, cost, 2, 1)
+    assert list(F.front_ranks(scores, cost, None)) == [2, 2, 1]
+    cheaper = cost.copy()
+    cheaper[0] -= 50
+    assert list(F.front_ranks(scores, cheaper, None)) == [1, 2, 1]  # cheaper is a reason to stay on the front
+    assert list(F.front_ranks(scores, cheaper, budget=75)) == [1, 0, 0]  # over the budget: not ranked
+
+
+# --- a design ----------------------------------------------------------------------------------
+
+
+def test_presets_have_the_numbers_compare_posterior_gives_them(result):
+    policies = ["baseline_2013", "two_track", "reduced_fines"]
+    comparison = compare(policies, seeds=2, years=YEARS, params=TINY, posterior=2, workers=1)
+    effects = comparison.uncertainty[comparison.uncertainty["month"] == 12 * YEARS].set_index(["policy", "metric"])
+    screen = result.table[result.table["stage"] == "screen"].set_index(["package", "measure"])
+    for policy in policies[1:]:
+        for objective in OBJECTIVES:
+            metric = objective.split("@")[0]
+            ours = screen.loc[(policy, objective)]
+            assert ours["mean"] == pytest.approx(effects.loc[(policy, metric), "mean"], abs=1e-12)
+            assert ours["ci_low"] == pytest.approx(effects.loc[(policy, metric), "ci_low"], abs=1e-12)
+            assert ours["p_beats"] == pytest.approx(effects.loc[(policy, metric), "p_beats"], abs=1e-12)
+
+
+def test_the_front_is_judged_on_fresh_draws_and_seeds(result):
+    screen, fresh = result.stages
+    assert not set(screen.seeds) & set(fresh.seeds)
+    assert [d for d in screen.draws] != [d for d in fresh.draws]
+    assert result.pareto["on_front"].any()
+    # the reported numbers are those of fresh runs: rerun one finalist on the fresh stage by hand
+    name = result.pareto.loc[result.pareto["on_front"], "package"].iloc[0]
+    package = next(p for p in result.packages if p.name == name)
+    base = result.packages[0]
+    effects = []
+    for k, seed in fresh.runs():
+        runs = [E.run_package({**fresh.draws[k], **TINY, **p.values()}, seed, YEARS, (12 * YEARS,))
+                for p in (package, base)]
+        effects.append((k, runs[0]["share_employed"].iloc[0] - runs[1]["share_employed"].iloc[0]))
+    by_draw = pd.DataFrame(effects, columns=["draw", "effect"]).groupby("draw")["effect"].mean()
+    assert result.pareto.set_index("package").loc[name, "share_employed@2 mean"] == pytest.approx(by_draw.mean())
+
+
+def test_packages_table_holds_every_package_in_the_screen_and_the_finalists_again(result):
+    table = result.table
+    assert set(table.loc[table["stage"] == "screen", "package"]) == {p.name for p in result.packages}
+    again = set(table.loc[table["stage"] == "re-evaluation", "package"])
+    assert set(result.pareto["package"]) <= again and "baseline_2013" in again
+    assert set(table["measure"]) == {*OBJECTIVES, "net_cost"}
+    assert (table.loc[table["measure"] == "net_cost", "mean"] > 0).all()
+    assert ((table["p_better"].dropna() >= 0) & (table["p_better"].dropna() <= 1)).all()
+
+
+def test_serial_and_process_pool_give_identical_tables():
+    settings = {**SETTINGS, "years": 1, "objectives": ["share_employed@1"], "samples": 1, "finalists": 2}
+    serial, pooled = design(workers=1, **settings), design(workers=2, **settings)
+    pd.testing.assert_frame_equal(pooled.table, serial.table)
+    pd.testing.assert_frame_equal(pooled.pareto, serial.pareto)
+
+
+def test_the_command_writes_every_file_and_a_report_in_plain_words(tmp_path: Path):
+    out = tmp_path / "out"
+    args = ["design", "--years", "1", "--draws", "2", "--seeds", "2", "--samples", "1", "--final-draws", "2",
+            "--final-seeds", "2", "--workers", "1", "--objectives", "share_employed@1", "--out", str(out)]
+    code, stderr = cli_capture([*args, *(f"--set={k}={v}" for k, v in TINY.items())])
+    assert code == 0, stderr
+    assert {"packages.csv", "pareto.csv", "summary.md", "design.json"} <= {p.name for p in out.iterdir()}
+    assert {p.name for p in (out / "figures").iterdir()} == {"cost_vs_effect.png", "front_parallel.png"}
+    summary = (out / "summary.md").read_text(encoding="utf-8")
+    assert "per newcomer" in summary and "fresh" in summary
+    assert json.loads((out / "design.json").read_text())["command"] == "design"
+    code, stderr = cli_capture([*args, *(f"--set={k}={v}" for k, v in TINY.items())])
+    assert code == 0, stderr  # its own earlier output is replaced
+
+
+# --- bad input -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--objectives", "share_employd"], "unknown objective 'share_employd'; did you mean share_employed"),
+    (["--objectives", "share_employed,share_a2_plus,share_isolated,share_b1_plus,mean_wellbeing"], "at most 4"),
+    (["--objectives", "share_employed@30"], "outside the horizon"),
+    (["--levers", "personal_plam"], "not a searchable lever; did you mean personal_plan"),
+    (["--levers", "fine_eur=0:9000"], "fine_eur"),
+    (["--set", "personal_plan=true"], "--levers personal_plan=VALUE"),
+    (["--budget", "-5"], "--budget"),
+    (["--draws", "1"], "--draws"),
+])
+def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path: Path, args, says):
+    out = tmp_path / "out"
+    code, stderr = cli_capture(["design", *args, "--out", str(out)])
+    assert code == 2
+    assert says in stderr, stderr
+    assert len(stderr.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_a_budget_below_every_package_names_the_cheapest_and_writes_nothing(tmp_path: Path):
+    out = tmp_path / "out"
+    code, stderr = cli_capture(["design", "--budget", "1", "--years", "1", "--draws", "2", "--seeds", "2",
+                                "--samples", "0", "--workers", "1", "--out", str(out),
+                                *(f"--set={k}={v}" for k, v in TINY.items())])
+    assert code == 2
+    last = stderr.strip().splitlines()[-1]  # after the screen's progress bar
+    assert "--budget 1 is below every package's net public cost per newcomer; the cheapest is" in last
+    assert "Traceback" not in stderr
+    assert not out.exists()
+
+
+def test_the_api_refuses_a_searched_lever_in_params():
+    with pytest.raises(UsageError, match="--levers fine_eur"):
+        design(params={"fine_eur": 0.0})
