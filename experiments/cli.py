@@ -25,8 +25,16 @@ import sys
 from experiments.errors import UsageError
 
 # Before anything imports the model: a broken shipped posterior is reported by `main` as one line
-# instead of failing every import (model.posterior reads this).
-os.environ.setdefault("NIEUWKOMERS_DEFER_POSTERIOR_CHECK", "1")
+# instead of failing every import (model.posterior reads this). Only for this import: the variable is not
+# left for other code in this process, or its child processes, to inherit.
+_DEFER = "NIEUWKOMERS_DEFER_POSTERIOR_CHECK"
+_SET_HERE = _DEFER not in os.environ
+os.environ.setdefault(_DEFER, "1")
+try:
+    import model.posterior  # noqa: E402, F401 - imported here, with the check deferred
+finally:
+    if _SET_HERE:
+        os.environ.pop(_DEFER, None)
 
 COMMANDS: dict[str, str] = {
     "policies": "experiments.policies_command",

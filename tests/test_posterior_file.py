@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -142,6 +143,7 @@ def test_help_works_and_every_command_refuses_a_broken_posterior_in_one_line(bro
     assert len(result.stderr.strip().splitlines()) == 1
     assert "posterior.csv: column 'fine_eur' is not a calibrated parameter" in result.stderr
     assert not (broken_model / "out").exists()
-    imported = subprocess.run([sys.executable, "-c", "from model import IntegrationModel"], cwd=broken_model, capture_output=True,
-                              text=True, timeout=300)
+    environment = {k: v for k, v in os.environ.items() if k != P.DEFER_VARIABLE}
+    imported = subprocess.run([sys.executable, "-c", "from model import IntegrationModel"], cwd=broken_model,
+                              capture_output=True, text=True, timeout=300, env=environment)
     assert imported.returncode != 0 and "PosteriorError" in imported.stderr, "from Python the import fails loudly"
