@@ -21,6 +21,10 @@ The backends:
   rather than waiting for the runs in flight;
 - ``scheduler="tcp://HOST:PORT"``: ``dask.distributed.Client(address).get_executor()``.
   Every worker must have this project installed (same version).
+
+Longer than 400 lines because starting a pool, keeping its workers tied to
+this process and stopping them on every kind of exit are one lifecycle, and
+each backend must honour all of it.
 """
 
 from __future__ import annotations

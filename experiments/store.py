@@ -27,6 +27,10 @@ A command's ``--out`` folder:
 - **Leaves nothing behind.** A staging folder whose lock is free was left by a
   command that was killed; the next command that writes to the same ``--out``
   removes it and says so (`remove_stale_staging`).
+
+Longer than 400 lines because the mark, the locks, the staging folder and the
+swap are one contract (a folder is taken only if its mark, its lock and its
+staging all agree), and splitting them would spread that contract over modules.
 """
 
 from __future__ import annotations

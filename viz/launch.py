@@ -19,6 +19,10 @@ exhaust it:
   (`use_system_allocator`), and ends the threads of closed connections.
 - ``/_nieuwkomers/sessions`` says how many sessions are live (JSON; to this
   computer it also counts the models alive), for monitoring and the tests.
+
+Longer than 400 lines because checking the command line, the session cap in
+front of Solara's server and the child server the tests and benchmarks spawn
+must agree on the same limits and addresses.
 """
 
 from __future__ import annotations
