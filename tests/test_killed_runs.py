@@ -1,6 +1,7 @@
 """Nothing leaks when a command is killed (issue 25): its worker processes end within seconds of
 the parent, whatever killed it (SIGKILL of the parent alone, SIGTERM), SIGTERM cleans up like Ctrl-C,
-and a staging folder left by SIGKILL is removed (and said) when the command next starts.
+and a staging folder left by SIGKILL is removed (and said) when the command next starts; while a
+command runs, `--force` of another cannot take its folder.
 
 Each command runs in its own process group; the test sends its signal to the parent only, then
 checks the processes the parent had started. Whatever is left at the end is stopped by process id
@@ -149,3 +150,23 @@ def test_sigkill_of_compare_leaves_no_worker_and_its_staging_goes_at_the_next_st
     assert code == 0
     assert f"removed {staging[0]}" in capsys.readouterr().err
     assert sorted(p.name for p in folder.iterdir()) == ["out", "sweep.toml"]
+
+
+def test_run_force_into_a_running_sweeps_folder_is_refused_and_the_sweep_goes_on(folder: Path, capsys, monkeypatch):
+    """Issue 25: `run --force` into the folder of a running sweep deleted its stored parts; the sweep crashed."""
+    process, started = start(["sweep", "sweep.toml", "--workers", "2", "--out", "out"], folder)
+    try:
+        assert process.poll() is None and len(started) >= 2
+        before = sorted(p.relative_to(folder).as_posix() for p in (folder / "out").rglob("*"))
+        monkeypatch.chdir(folder)
+        code = cli.main(["run", "--policy", "baseline_2013", "--years", "0.5", "--set", "n_newcomers=40",
+                         "--set", "n_residents=400", "--set", "n_employers=10", "--set", "grid_width=20",
+                         "--set", "grid_height=20", "--force", "--out", "out"])
+        err = capsys.readouterr().err.strip()
+        assert code == 2 and len(err.splitlines()) == 1, err
+        assert f"being written by `nieuwkomers sweep` (process {process.pid})" in err
+        after = sorted(p.relative_to(folder).as_posix() for p in (folder / "out").rglob("*"))
+        assert set(before) <= set(after), "nothing the sweep had written is gone"
+        assert process.poll() is None, "the sweep runs on"
+    finally:
+        clean_up(process, started)
