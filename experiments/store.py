@@ -61,6 +61,7 @@ os.umask(_UMASK)
 OUTPUT_MARKER = ".nieuwkomers-output.json"
 LOCK_FILE = ".nieuwkomers.lock"  # held (flock) by the process writing a staging folder or a growing folder
 SWEEP_LOCK = ".sweep.lock"  # held by the sweep writing its folder
+FRESH_LOCK_SECONDS = 60.0  # an empty, unlocked lock file younger than this may be about to be taken: left alone
 OWN_NAMES = frozenset({OUTPUT_MARKER, LOCK_FILE, SWEEP_LOCK, "lost+found"})  # never "files of yours"
 IN_PLACE_PREFIX = ".nieuwkomers.new-"  # the staging folder inside --out when --out cannot be swapped
 HASHED_UP_TO = 16 * 2**20  # files up to this size are checksummed in the mark; larger ones by size
@@ -339,6 +340,15 @@ def _writer_text(holder: dict) -> str:
     return who + (f" (process {pid})" if pid else "")
 
 
+def _just_made(lock: Path) -> bool:
+    """An empty lock file made moments ago: its maker may be between creating it and taking the lock."""
+    try:
+        info = lock.stat()
+    except OSError:
+        return False
+    return info.st_size == 0 and time.time() - info.st_mtime < FRESH_LOCK_SECONDS
+
+
 def remove_stale_staging(out: str | os.PathLike, command: str) -> list[Path]:
     """Remove the staging folders of ``out`` left by a command that was killed, and say so on stderr.
 
@@ -354,8 +364,8 @@ def remove_stale_staging(out: str | os.PathLike, command: str) -> list[Path]:
     removed = []
     for folder, kind in _staging_folders(out):
         lock = folder / LOCK_FILE
-        if not lock.is_file() or lock_holder(lock) is not None:
-            continue  # not ours to judge (no lock file yet), or being written right now
+        if not lock.is_file() or lock_holder(lock) is not None or _just_made(lock):
+            continue  # not ours to judge (no lock file yet), being written right now, or about to be
         try:
             left_by = json.loads(lock.read_text(encoding="utf-8")).get("command")
         except (OSError, ValueError, AttributeError):

@@ -278,6 +278,18 @@ def test_a_live_staging_folder_is_not_removed(tmp_path: Path, capsys):
         lock.release()
 
 
+def test_a_staging_folder_whose_lock_is_about_to_be_taken_is_not_removed(tmp_path: Path):
+    """A lock file just created and not yet locked (its command is starting) is not a killed command's."""
+    out = tmp_path / "out"
+    starting = tmp_path / ".out.new-strt1234"
+    starting.mkdir()
+    (starting / LOCK_FILE).touch()
+    assert store.remove_stale_staging(out, "run") == [] and starting.exists()
+    old = os.stat(starting / LOCK_FILE).st_mtime - 2 * store.FRESH_LOCK_SECONDS
+    os.utime(starting / LOCK_FILE, (old, old))  # an empty lock file left long ago: stale after all
+    assert store.remove_stale_staging(out, "run") == [starting] and not starting.exists()
+
+
 def test_an_earlier_output_is_put_back_when_a_swap_was_killed_half_way(tmp_path: Path, capsys):
     out = tmp_path / "out"
     with OutputFolder(out, "run") as folder:
