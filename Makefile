@@ -32,9 +32,9 @@ app: setup
 test: setup
 	$(BIN)/python -m pytest -q
 
+# The slow tests, then every benchmarks/bench_*.py (the hosted app's load test among them); all run, any failure fails.
 bench: setup
-	$(BIN)/python -m pytest -q -m slow
-	$(BIN)/python benchmarks/run_all.py
+	@status=0; $(BIN)/python -m pytest -q -m slow || status=1; $(BIN)/python benchmarks/run_all.py || status=1; exit $$status
 
 # The model against every calibration target (20 seeds); stored for docs/ODD.md's evaluation table.
 validation: setup

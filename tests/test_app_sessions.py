@@ -68,3 +68,18 @@ def test_beyond_max_users_the_next_visitor_gets_the_full_page_and_a_left_session
     assert second.start() == "running", "the place is free again"
     second.leave(goodbye=True)  # a closed tab ends its session at once
     assert wait_for(server, lambda s: s["sessions"] == 0, timeout=10)["sessions"] == 0
+
+
+def test_make_bench_runs_the_load_test_of_a_class():
+    """`make bench` runs every benchmarks/bench_*.py, the load test of 30 users among them, even after a failure."""
+    root = Path(__file__).resolve().parent.parent
+    recipe = (root / "Makefile").read_text(encoding="utf-8").split("\nbench:", 1)[1].split("\n\n", 1)[0]
+    assert "benchmarks/run_all.py" in recipe and "|| status=1" in recipe
+    sys.path.insert(0, str(root / "benchmarks"))
+    import bench_app_load
+    import run_all
+
+    assert (run_all.HERE / "bench_app_load.py") in sorted(run_all.HERE.glob("bench_*.py"))
+    assert (bench_app_load.USERS, bench_app_load.ROUNDS, bench_app_load.PLAY_SECONDS) == (30, 3, 60.0)
+    assert bench_app_load.RETURN_MB == 50 and bench_app_load.CEILING_MB <= 2048
+    assert bench_app_load.DEADLINE_S <= 30 * 60, "bounded in time"
