@@ -1,6 +1,6 @@
 """`nieuwkomers design`: which package of measures, for what money, robust over the posterior.
 
-Screen mode (the only mode so far): the seven presets plus a space-filling
+Screen mode (the default): the seven presets plus a space-filling
 sample of packages (`experiments.designing.space`) all run on the same K
 posterior draws × S seeds (``compare --posterior K --seeds S``'s, so a preset's
 numbers are compare's); each objective is the paired difference from
@@ -9,6 +9,9 @@ tolerance of twice the Monte Carlo error (`experiments.designing.front`) keeps
 the packages no other beats within the budget; those are **re-evaluated on
 fresh draws and seeds** (`experiments.designing.evaluate.fresh_stage`) before
 anything is reported, since the screen's own runs flatter its winners.
+Search mode (``--mode search``, for a cluster): NSGA-II proposes the packages
+instead (`experiments.designing.search`), resumable from its journal in ``--out``
+(``--resume``); the same ranking and re-evaluation follow.
 
 Writes to ``--out`` (staged, marked, swapped in whole like every command):
 ``packages.csv`` (every package, both stages, tidy), ``pareto.csv`` (the
@@ -25,18 +28,22 @@ Python API::
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import sys
+import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from experiments.designing import evaluate as E
 from experiments.designing import front as F
+from experiments.designing import search as SEARCH
 from experiments.designing.report import render_figures, summary_markdown
 from experiments.designing.space import (
-    REFERENCE,
     Objective,
     Package,
     parse_levers,
@@ -48,7 +55,16 @@ from experiments.errors import UsageError
 from experiments.executors import add_backend_arguments, open_backend
 from experiments.inputs import NUMBERS_HELP, number_type, split_list
 from experiments.run import check_common, parse_overrides
-from experiments.store import OutputFolder, add_out_arguments, write_json
+from experiments.store import (
+    OutputFolder,
+    add_out_arguments,
+    check_out_dir,
+    holding,
+    prepare_out_dir,
+    read_mark,
+    write_json,
+    write_mark,
+)
 from model import IntegrationModel
 from model.parameters import SEARCHABLE
 
@@ -57,6 +73,7 @@ HELP = ("Find the packages of measures no other beats on every objective within 
 DEFAULT_SAMPLES, DEFAULT_DRAWS, DEFAULT_SEEDS = 32, 8, 3
 DEFAULT_FINAL_DRAWS, DEFAULT_FINAL_SEEDS, DEFAULT_FINALISTS = 16, 3, 10
 DEFAULT_YEARS = 10.0
+DEFAULT_TRIALS, DEFAULT_POPULATION = 200, 20  # search mode: packages evaluated, and per generation
 
 
 @dataclass
@@ -81,6 +98,7 @@ class DesignResult:
     pareto: pd.DataFrame
     stages: tuple[E.Stage, E.Stage]
     seconds: dict = field(default_factory=dict)
+    mode: str = "screen"
 
 
 def design(budget: float | None = None, objectives: list[str] | None = None, levers: list[str] | None = None,
@@ -88,8 +106,13 @@ def design(budget: float | None = None, objectives: list[str] | None = None, lev
            final_draws: int = DEFAULT_FINAL_DRAWS, final_seeds: int = DEFAULT_FINAL_SEEDS,
            finalists: int = DEFAULT_FINALISTS, years: float = DEFAULT_YEARS, params: dict | None = None,
            sample_seed: int = 0, workers: int | None = None, scheduler: str | None = None,
-           progress: bool = False) -> DesignResult:
-    """Screen the presets and a sample of packages, then re-evaluate the front on fresh draws and seeds.
+           progress: bool = False, mode: str = "screen", trials: int = DEFAULT_TRIALS,
+           population: int = DEFAULT_POPULATION, journal: Path | None = None, resume: bool = False) -> DesignResult:
+    """Screen (or search) packages, then re-evaluate the front on fresh draws and seeds.
+
+    Args:
+        mode: "screen" (the presets and ``samples`` sampled packages) or "search" (NSGA-II,
+            ``trials`` packages in generations of ``population``, its study in ``journal``).
 
     Raises:
         UsageError: For bad settings, or a budget below every package's net cost (naming the cheapest).
@@ -97,26 +120,40 @@ def design(budget: float | None = None, objectives: list[str] | None = None, lev
     params = check_params(params)
     checked = parse_objectives(objectives, years)
     space = parse_levers(levers)
-    presets = preset_packages()
-    packages = presets + sample_packages(space, samples, sample_seed, presets)
     screen, fresh = E.screen_stage(draws, seeds), E.fresh_stage(final_draws, final_seeds)
-    n_runs = len(packages) * len(screen.runs())
-    with open_backend(workers, scheduler, jobs=n_runs) as backend:
-        first = E.run_stage(screen, packages, params, years, checked, backend, progress)
-        names = [p.name for p in packages]
-        s_table, scores, cost, ranks = _judge(first, names, checked, years, budget)
+    base = preset_packages()[0]
+    with open_backend(workers, scheduler) as backend:
+        if mode == "search":
+            screen = replace(screen, name="search")
+            settings = {"objectives": [o.name for o in checked], "space": {k: list(v) for k, v in space.items()},
+                        "draws": draws, "seeds": seeds, "years": years, "params": params, "budget": budget,
+                        "population": population, "sample_seed": sample_seed}
+            study = SEARCH.open_study(journal, settings, checked, population, sample_seed, budget, resume)
+            found = SEARCH.search(study, space, checked, params, years, screen, trials, population, backend, progress)
+            packages, scores, cost = SEARCH.searched_packages(found, space)
+            names = [p.name for p in packages]
+            s_table, ranks = _rank(scores, cost, names, checked, budget)
+            s_table = s_table.assign(ci_low=float("nan"), ci_high=float("nan"), p_beats=float("nan"))
+            seconds = {}
+        else:
+            presets = preset_packages()
+            packages = presets + sample_packages(space, samples, sample_seed, presets)
+            names = [p.name for p in packages]
+            first = E.run_stage(screen, packages, params, years, checked, backend, progress)
+            s_table, scores, cost, ranks = _judge(first, names, checked, years, budget)
+            seconds = {"screen": first.attrs["seconds"]}
         problem = F.cheapest_message(cost, names, [p.describe() for p in packages], budget)
         if problem:
             raise UsageError(problem)
         chosen = [packages[i] for i in F.finalists(scores, cost, ranks, finalists)]
-        again = chosen if any(p.name == REFERENCE for p in chosen) else [packages[0], *chosen]
+        again = chosen if any(p.levers == base.levers for p in chosen) else [base, *chosen]
         second = E.run_stage(fresh, again, params, years, checked, backend, progress)
+    seconds["re-evaluation"] = second.attrs["seconds"]
     f_table, f_scores, f_cost, f_ranks = _judge(second, [p.name for p in again], checked, years, budget,
                                                 ranked=[p.name for p in chosen])
     table = pd.concat([_tidy(s_table, packages, screen), _tidy(f_table, again, fresh)], ignore_index=True)
     pareto = _pareto(f_table, again, chosen, checked)
-    return DesignResult(packages, checked, budget, years, table, pareto, (screen, fresh),
-                        {"screen": first.attrs["seconds"], "re-evaluation": second.attrs["seconds"]})
+    return DesignResult(packages, checked, budget, years, table, pareto, (screen, fresh), seconds, mode)
 
 
 def check_params(params: dict | None) -> dict:
@@ -132,26 +169,32 @@ def check_params(params: dict | None) -> dict:
     return params
 
 
-def _judge(frame: pd.DataFrame, names: list[str], objectives, years: float, budget, ranked=None):
-    """Statistics, per-draw scores, costs and front ranks of one stage's runs."""
-    effects, costs = E.paired_effects(frame, objectives), E.net_cost(frame, years)
-    scores, cost = F.draw_means(effects, costs, objectives, names)
+def _rank(scores, cost, names: list[str], objectives, budget, ranked=None) -> tuple[pd.DataFrame, np.ndarray]:
+    """Statistics and front ranks from per-draw scores and costs."""
     stats = F.package_statistics(scores, cost, objectives, names, budget)
     keep = [i for i, n in enumerate(names) if ranked is None or n in ranked]
     ranks = pd.Series(0, index=names)
     ranks.iloc[keep] = F.front_ranks(scores[keep], cost[keep], budget)
     stats["rank"] = stats["package"].map(ranks)
     stats["within_budget"] = stats["package"].map(pd.Series(F.within_budget(cost, budget), index=names))
+    return stats, ranks.to_numpy()
+
+
+def _judge(frame: pd.DataFrame, names: list[str], objectives, years: float, budget, ranked=None):
+    """Statistics, per-draw scores, costs and front ranks of one stage's runs."""
+    effects, costs = E.paired_effects(frame, objectives), E.net_cost(frame, years)
+    scores, cost = F.draw_means(effects, costs, objectives, names)
+    stats, ranks = _rank(scores, cost, names, objectives, budget, ranked)
     compare_style = E.compare_intervals(frame, objectives).rename(columns={"objective": "measure", "mean": "compare_mean"})
     stats = stats.merge(compare_style, on=["package", "measure"], how="left")
-    return stats, scores, cost, ranks.to_numpy()
+    return stats, scores, cost, ranks
 
 
 def _tidy(stats: pd.DataFrame, packages: list[Package], stage: E.Stage) -> pd.DataFrame:
     """One row per package and measure, with the stage, the package's words and its lever values."""
     info = pd.DataFrame([{"package": p.name, "source": p.source, "description": p.describe(), **p.values()}
                          for p in packages])
-    out = stats.drop(columns="compare_mean").merge(info, on="package")
+    out = stats.drop(columns="compare_mean", errors="ignore").merge(info, on="package")
     out.insert(1, "stage", stage.name)
     out.insert(2, "draws", len(stage.draws))
     out.insert(3, "seeds_per_draw", stage.seeds_per_draw)
@@ -197,6 +240,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                             help=f"{what} (default {default})")
     parser.add_argument("--years", type=number_type(float, "--years"), default=DEFAULT_YEARS, metavar="Y",
                         help=f"horizon in years; the cost is counted to it (default {DEFAULT_YEARS:g})")
+    parser.add_argument("--mode", choices=("screen", "search"), default="screen",
+                        help="screen: the presets and a space-filling sample (default; fits 2 cores); search: "
+                             "NSGA-II over the lever grid (optuna), for a cluster, resumable with --resume")
+    parser.add_argument("--trials", type=number_type(int, "--trials"), default=DEFAULT_TRIALS, metavar="N",
+                        help=f"search mode: packages to evaluate, the presets included (default {DEFAULT_TRIALS})")
+    parser.add_argument("--population", type=number_type(int, "--population"), default=DEFAULT_POPULATION,
+                        metavar="N", help=f"search mode: packages per generation (default {DEFAULT_POPULATION})")
+    parser.add_argument("--resume", action="store_true",
+                        help=f"search mode: continue the search stored in --out ({SEARCH.JOURNAL})")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help=f"override a parameter that is not searched (repeatable). {NUMBERS_HELP}")
     add_out_arguments(parser)
@@ -205,7 +257,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _check(args: argparse.Namespace) -> None:
     check_common(args)
-    for flag, low, high in (("samples", 0, 10_000), ("draws", 2, 1000), ("seeds", 2, 1000),
+    for flag, low, high in (("samples", 0, 10_000), ("trials", 1, 100_000), ("population", 2, 10_000), ("draws", 2, 1000), ("seeds", 2, 1000),
                             ("final_draws", 2, 1000), ("final_seeds", 2, 1000), ("finalists", 1, 1000),
                             ("sample_seed", 0, 2**32 - 1)):
         value = getattr(args, flag)
@@ -223,21 +275,64 @@ def main(args: argparse.Namespace) -> int:
     objectives, levers = split_list(args.objectives, "--objectives"), split_list(args.levers, "--levers")
     parse_objectives(objectives, args.years), parse_levers(levers)  # bad input fails before any run
     IntegrationModel(rng=0, **params)  # parameters that clash fail now
-    folder = OutputFolder(args.out, "design", args.force)
-    try:
-        started = time.perf_counter()
-        result = design(args.budget, objectives, levers, args.samples, args.draws, args.seeds, args.final_draws,
-                        args.final_seeds, args.finalists, args.years, params, args.sample_seed, args.workers,
-                        args.scheduler, progress=True)
-        write_design(result, folder.staging, time.perf_counter() - started, args)
-        out = folder.commit()
-    finally:
-        folder.discard()
+    started = time.perf_counter()
+    settings = (args.budget, objectives, levers, args.samples, args.draws, args.seeds, args.final_draws,
+                args.final_seeds, args.finalists, args.years, params, args.sample_seed, args.workers, args.scheduler)
+    if args.mode == "search":
+        out = claim_search_dir(args)
+        with holding(out, "design"):  # another command cannot take the folder meanwhile
+            result = design(*settings, progress=True, mode="search", trials=args.trials,
+                            population=args.population, journal=out / SEARCH.JOURNAL, resume=args.resume)
+            staging = Path(tempfile.mkdtemp(dir=out, prefix=".design-report-"))
+            try:
+                write_design(result, staging, time.perf_counter() - started, args)
+                _move_in(staging, out)
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+    else:
+        if args.resume:
+            raise UsageError("--resume continues a search: add --mode search")
+        folder = OutputFolder(args.out, "design", args.force)
+        try:
+            result = design(*settings, progress=True)
+            write_design(result, folder.staging, time.perf_counter() - started, args)
+            out = folder.commit()
+        finally:
+            folder.discard()
     print((out / "summary.md").read_text(encoding="utf-8").split("\n## ", 2)[1].split("\n", 1)[1].strip())
     print()
     print(f"Report:  {out / 'summary.md'}")
     print(f"Tables:  {out / 'packages.csv'}, {out / 'pareto.csv'}")
     return 0
+
+
+def claim_search_dir(args: argparse.Namespace) -> Path:
+    """A search's ``--out``: it grows as the search goes (its journal) and is never emptied.
+
+    New, empty, or an earlier design's (its mark); with ``--resume``, the folder holding the journal.
+
+    Raises:
+        UsageError: For a folder that holds other files, or one a running command is writing.
+    """
+    out = check_out_dir(args.out, "design", force=True)  # a file in the way, a bad name, a live writer
+    if not args.resume and out.is_dir() and any(out.iterdir()):
+        mark = read_mark(out)
+        if mark is None or mark.command != "design":
+            raise UsageError(f"--out {out} holds files that are not an earlier design's; choose a new or empty "
+                             "folder (a search never deletes)")
+    out = prepare_out_dir(out)
+    write_mark(out, "design")  # a folder that grows: no list of files to check
+    return out
+
+
+def _move_in(staging: Path, out: Path) -> None:
+    """The report's files from ``staging`` into ``out``, each atomically; figures/ as a whole."""
+    for item in sorted(staging.iterdir()):
+        if item.is_file():
+            os.replace(item, out / item.name)
+    if (out / "figures").is_dir():
+        os.replace(out / "figures", staging / "old-figures")
+    os.replace(staging / "figures", out / "figures")
 
 
 def write_design(result: DesignResult, folder: Path, seconds: float, args=None) -> None:
@@ -246,7 +341,7 @@ def write_design(result: DesignResult, folder: Path, seconds: float, args=None) 
     result.pareto.to_csv(folder / "pareto.csv", index=False)
     figures = render_figures(result, folder / "figures")
     (folder / "summary.md").write_text(summary_markdown(result, figures), encoding="utf-8")
-    write_json({"command": "design", "mode": "screen", "budget": result.budget, "years": result.years,
+    write_json({"command": "design", "mode": result.mode, "budget": result.budget, "years": result.years,
                 "objectives": [o.name for o in result.objectives],
                 "packages": len(result.packages),
                 "stages": [{"name": s.name, "draws": len(s.draws), "seeds_per_draw": s.seeds_per_draw,

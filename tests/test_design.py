@@ -8,6 +8,9 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -138,6 +141,7 @@ def test_packages_table_holds_every_package_in_the_screen_and_the_finalists_agai
     assert ((table["p_better"].dropna() >= 0) & (table["p_better"].dropna() <= 1)).all()
 
 
+@pytest.mark.slow  # some 15 s on a busy machine; compare's test of the same executor runs in the default suite
 def test_serial_and_process_pool_give_identical_tables():
     settings = {**SETTINGS, "years": 1, "objectives": ["share_employed@1"], "samples": 1, "finalists": 2}
     serial, pooled = design(workers=1, **settings), design(workers=2, **settings)
@@ -197,3 +201,63 @@ def test_a_budget_below_every_package_names_the_cheapest_and_writes_nothing(tmp_
 def test_the_api_refuses_a_searched_lever_in_params():
     with pytest.raises(UsageError, match="--levers fine_eur"):
         design(params={"fine_eur": 0.0})
+
+
+# --- search mode (NSGA-II, optuna) -------------------------------------------------------------------
+
+NIEUWKOMERS = [sys.executable, "-c", "import sys; from experiments.cli import main; sys.exit(main())"]
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def complete_trials(journal: Path) -> dict[int, tuple]:
+    """Number -> (params, values, evaluated) of every complete trial in a search's journal."""
+    optuna = pytest.importorskip("optuna")
+    from optuna.storages import JournalStorage
+    from optuna.storages.journal import JournalFileBackend
+
+    study = optuna.load_study(study_name="design", storage=JournalStorage(JournalFileBackend(str(journal))))
+    return {t.number: (t.params, t.values, t.user_attrs["evaluated"], t.user_attrs.get("preset"))
+            for t in study.get_trials(states=(optuna.trial.TrialState.COMPLETE,))}
+
+
+def test_search_starts_from_the_presets_with_the_screens_numbers(result, tmp_path: Path):
+    pytest.importorskip("optuna")
+    searched = design(workers=1, mode="search", trials=8, population=4, journal=tmp_path / "j.log", **SETTINGS)
+    trials = complete_trials(tmp_path / "j.log")
+    assert [trials[i][3] for i in range(7)] == list(POLICIES)  # the presets are the first trials
+    ours = searched.table[searched.table["stage"] == "search"].set_index(["package", "measure"])["mean"]
+    screen = result.table[result.table["stage"] == "screen"].set_index(["package", "measure"])["mean"]
+    for name in ("two_track", "wet_inburgering_2021"):
+        for objective in OBJECTIVES:
+            assert ours[(name, objective)] == pytest.approx(screen[(name, objective)], abs=1e-12)
+    assert set(searched.pareto["package"]) <= set(searched.table.loc[searched.table["stage"] == "re-evaluation",
+                                                                      "package"])
+
+
+def test_search_resumed_after_sigkill_loses_no_evaluation_and_repeats_none(tmp_path: Path):
+    pytest.importorskip("optuna")
+    out = tmp_path / "out"
+    args = ["design", "--mode", "search", "--trials", "20", "--population", "4", "--years", "1", "--draws", "2",
+            "--seeds", "2", "--final-draws", "2", "--final-seeds", "2", "--workers", "1",
+            "--objectives", "share_employed@1", "--out", str(out), *(f"--set={k}={v}" for k, v in TINY.items())]
+    process = subprocess.Popen([*NIEUWKOMERS, *args], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    journal = out / "search-journal.log"
+    deadline = time.monotonic() + 120
+    try:
+        while time.monotonic() < deadline and process.poll() is None:
+            if journal.exists() and len(complete_trials(journal)) >= 8:
+                break
+            time.sleep(0.2)
+    finally:
+        process.kill()  # SIGKILL: no clean-up of any kind
+        process.wait()
+    before = complete_trials(journal)
+    assert 8 <= len(before) < 20, "the search finished before it could be killed"
+    code, stderr = cli_capture([*args, "--resume"])
+    assert code == 0, stderr
+    after = complete_trials(journal)
+    assert {n: after[n] for n in before} == before  # nothing finished was lost or changed
+    assert len(after) == 20
+    run = [json.dumps(params, sort_keys=True) for params, _, evaluated, _ in after.values() if evaluated]
+    assert len(run) == len(set(run))  # no package was run twice
+    assert (out / "pareto.csv").exists() and (out / "summary.md").exists()

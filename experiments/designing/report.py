@@ -52,13 +52,23 @@ def front_lines(result: DesignResult) -> list[str]:
     return lines
 
 
+def _nothing_left(result: DesignResult) -> str:
+    """Why the front is empty: every finalist cost more than the budget on the fresh runs."""
+    over = result.pareto[result.pareto["rank"] == 0]
+    names = ", ".join(f"{r['package']} (EUR {r['net_cost_mean']:,.0f})" for _, r in over.iterrows())
+    return (f"- No package is left: on the fresh runs every finalist costs more than the budget ({names}). "
+            "The screen's estimate of the cost was too low or too close to the limit; raise --budget or run more draws.")
+
+
 def summary_markdown(result: DesignResult, figures: list[Path]) -> str:
     """The report."""
     screen, fresh = result.stages
     budget = f"EUR {result.budget:,.0f} per newcomer" if result.budget else "no limit"
     objectives = "; ".join(f"{o.words()} ({o.name})" for o in result.objectives)
     front = result.pareto[result.pareto["on_front"]]
-    n_screen = result.table[result.table["stage"] == "screen"]["package"].nunique()
+    n_screen = result.table[result.table["stage"] == screen.name]["package"].nunique()
+    how = ("the seven presets and a Latin hypercube sample of the searched levers" if result.mode == "screen"
+           else "found by NSGA-II (optuna), the presets first; its study is in search-journal.log")
     parts = [
         "# Which package, for what money",
         "",
@@ -67,7 +77,7 @@ def summary_markdown(result: DesignResult, figures: list[Path]) -> str:
         "",
         "## The front",
         "",
-        *(front_lines(result) or ["- No package is left on the front."]),
+        *(front_lines(result) or [_nothing_left(result)]),
         "",
         f"These {len(front)} packages are the ones no other package beats on every objective and the cost, "
         "by more than the runs' noise, within the budget. The numbers above come from the re-evaluation on "
@@ -84,15 +94,15 @@ def summary_markdown(result: DesignResult, figures: list[Path]) -> str:
         "",
         "## How it was made",
         "",
-        f"- Screen: {n_screen} packages (the seven presets and a Latin hypercube sample of the searched levers) "
+        f"- {screen.name.capitalize()}: {n_screen} packages ({how}) "
         f"on {len(screen.draws)} posterior draws x {screen.seeds_per_draw} seeds: the draws and seeds of "
         f"`compare --posterior {len(screen.draws)} --seeds {screen.seeds_per_draw}`, so the presets' numbers "
-        "there are compare's (packages.csv, stage `screen`).",
+        f"there are compare's (packages.csv, stage `{screen.name}`).",
         f"- Non-dominated sorting with a tolerance of {MC_ERRORS:g} Monte Carlo standard errors of each paired "
         "difference: smaller differences are ties.",
         f"- The front's packages (at most {len(result.pareto)}) re-evaluated on fresh draws and seeds "
         f"(seeds from {fresh.first_seed}): a search on fixed seeds overstates its winner.",
-        "- Not done yet: search mode (NSGA-II), scenario discovery (when does the choice fail), the app view.",
+        "- Not done yet: scenario discovery (when does the choice fail), the app view.",
         "",
         *(f"![{p.stem}](figures/{p.name})" for p in figures),
         "",
@@ -106,7 +116,8 @@ def _front_table(result: DesignResult) -> str:
         heads += [f"{o.name} mean", "p10", "better", "regret"]
     lines = ["| " + " | ".join(heads) + " |", "|" + "---|" * len(heads)]
     for _, row in result.pareto.iterrows():
-        cells = [f"{row['package']}{'' if row['on_front'] else ' (off the front)'}", f"{row['net_cost_mean']:,.0f}"]
+        note = "" if row["on_front"] else " (over the budget)" if row["rank"] == 0 else " (off the front)"
+        cells = [f"{row['package']}{note}", f"{row['net_cost_mean']:,.0f}"]
         for o in result.objectives:
             scale, fmt = (100, "{:+.1f}") if REPORT_METRICS[o.metric].is_share else (1, "{:+.3g}")
             cells += [fmt.format(scale * row[f"{o.name} mean"]), fmt.format(scale * row[f"{o.name} p10"]),
@@ -167,7 +178,10 @@ def _parallel(result: DesignResult, path: Path) -> Path:
         ax.plot(range(len(columns)), ys, marker="o", label=row["package"])
     ax.set_xticks(range(len(columns)), [c.removesuffix(" mean") for c in columns], rotation=15, fontsize=8)
     ax.set_ylabel("better (top) to worse, among the finalists")
-    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1, 0.5))
+    if front.empty:
+        ax.set_title("no package left on the front", fontsize=9)
+    else:
+        ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1, 0.5))
     fig.tight_layout()
     fig.savefig(path, dpi=FIGURE_DPI)
     plt.close(fig)
