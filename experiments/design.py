@@ -16,6 +16,7 @@ instead (`experiments.designing.search`), resumable from its journal in ``--out`
 Writes to ``--out`` (staged, marked, swapped in whole like every command):
 ``packages.csv`` (every package, both stages, tidy), ``pareto.csv`` (the
 re-evaluated finalists, one row each, ``on_front`` for the front),
+``prim.csv`` (when does the choice fail: PRIM boxes over the posterior's parameters),
 ``summary.md`` (the front in plain words), ``figures/*.png`` and ``design.json``.
 
 Python API::
@@ -39,6 +40,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from experiments.designing import discovery as D
 from experiments.designing import evaluate as E
 from experiments.designing import front as F
 from experiments.designing import search as SEARCH
@@ -88,6 +90,9 @@ class DesignResult:
         pareto: ``pareto.csv``: the finalists as re-evaluated, ``on_front`` marking the front.
         stages: The screen and the re-evaluation (draws and seeds).
         seconds: Wall time of the runs, per stage.
+        mode: "screen" or "search".
+        prim: ``prim.csv``: where in the posterior each front package stops beating the baseline
+            (`experiments.designing.discovery`).
     """
 
     packages: list[Package]
@@ -99,6 +104,7 @@ class DesignResult:
     stages: tuple[E.Stage, E.Stage]
     seconds: dict = field(default_factory=dict)
     mode: str = "screen"
+    prim: pd.DataFrame | None = None
 
 
 def design(budget: float | None = None, objectives: list[str] | None = None, levers: list[str] | None = None,
@@ -153,7 +159,9 @@ def design(budget: float | None = None, objectives: list[str] | None = None, lev
                                                 ranked=[p.name for p in chosen])
     table = pd.concat([_tidy(s_table, packages, screen), _tidy(f_table, again, fresh)], ignore_index=True)
     pareto = _pareto(f_table, again, chosen, checked)
-    return DesignResult(packages, checked, budget, years, table, pareto, (screen, fresh), seconds, mode)
+    front = [i for i, p in enumerate(again) if f_ranks[i] == 1 and p.levers != base.levers]
+    prim = D.discover(fresh.draws, {again[i].name: f_scores[i, :, 0] for i in front}, checked[0])
+    return DesignResult(packages, checked, budget, years, table, pareto, (screen, fresh), seconds, mode, prim)
 
 
 def check_params(params: dict | None) -> dict:
@@ -339,6 +347,7 @@ def write_design(result: DesignResult, folder: Path, seconds: float, args=None) 
     """packages.csv, pareto.csv, summary.md, figures/ and design.json into ``folder``."""
     result.table.to_csv(folder / "packages.csv", index=False)
     result.pareto.to_csv(folder / "pareto.csv", index=False)
+    result.prim.to_csv(folder / "prim.csv", index=False)
     figures = render_figures(result, folder / "figures")
     (folder / "summary.md").write_text(summary_markdown(result, figures), encoding="utf-8")
     write_json({"command": "design", "mode": result.mode, "budget": result.budget, "years": result.years,

@@ -20,6 +20,7 @@ import pytest
 from experiments.cli import main as cli
 from experiments.compare import compare
 from experiments.design import design
+from experiments.designing import discovery as D
 from experiments.designing import evaluate as E
 from experiments.designing import front as F
 from experiments.designing.space import parse_levers, preset_packages, sample_packages
@@ -155,7 +156,7 @@ def test_the_command_writes_every_file_and_a_report_in_plain_words(tmp_path: Pat
             "--final-seeds", "2", "--workers", "1", "--objectives", "share_employed@1", "--out", str(out)]
     code, stderr = cli_capture([*args, *(f"--set={k}={v}" for k, v in TINY.items())])
     assert code == 0, stderr
-    assert {"packages.csv", "pareto.csv", "summary.md", "design.json"} <= {p.name for p in out.iterdir()}
+    assert {"packages.csv", "pareto.csv", "prim.csv", "summary.md", "design.json"} <= {p.name for p in out.iterdir()}
     assert {p.name for p in (out / "figures").iterdir()} == {"cost_vs_effect.png", "front_parallel.png"}
     summary = (out / "summary.md").read_text(encoding="utf-8")
     assert "per newcomer" in summary and "fresh" in summary
@@ -212,10 +213,9 @@ ROOT = Path(__file__).resolve().parents[1]
 def complete_trials(journal: Path) -> dict[int, tuple]:
     """Number -> (params, values, evaluated) of every complete trial in a search's journal."""
     optuna = pytest.importorskip("optuna")
-    from optuna.storages import JournalStorage
-    from optuna.storages.journal import JournalFileBackend
+    from experiments.designing.search import journal_storage
 
-    study = optuna.load_study(study_name="design", storage=JournalStorage(JournalFileBackend(str(journal))))
+    study = optuna.load_study(study_name="design", storage=journal_storage(journal))
     return {t.number: (t.params, t.values, t.user_attrs["evaluated"], t.user_attrs.get("preset"))
             for t in study.get_trials(states=(optuna.trial.TrialState.COMPLETE,))}
 
@@ -261,3 +261,24 @@ def test_search_resumed_after_sigkill_loses_no_evaluation_and_repeats_none(tmp_p
     run = [json.dumps(params, sort_keys=True) for params, _, evaluated, _ in after.values() if evaluated]
     assert len(run) == len(set(run))  # no package was run twice
     assert (out / "pareto.csv").exists() and (out / "summary.md").exists()
+
+
+# --- when does the choice fail (PRIM) ---------------------------------------------------------------
+
+
+def test_prim_finds_a_planted_region_of_failure():
+    rng = np.random.default_rng(1)
+    x = pd.DataFrame({"hire_rate": rng.uniform(0.2, 0.45, 300), "tie_upkeep": rng.uniform(0.03, 0.25, 300)})
+    fails = (x["hire_rate"] < 0.27).to_numpy(float)
+    box = D.choose(D.peel(x, fails))
+    assert box["density"] == 1.0 and box["coverage"] >= D.MIN_COVERAGE
+    low, high = box["limits"]["hire_rate"]
+    assert high < 0.28 and low == x["hire_rate"].min()
+
+
+def test_every_front_package_gets_its_region_of_failure(result):
+    front = set(result.pareto.loc[result.pareto["on_front"], "package"]) - {"baseline_2013"}
+    assert set(result.prim["package"]) == front
+    assert (result.prim["draws"] == SETTINGS["final_draws"]).all()
+    calibrated = {n for n, p in PARAMS.items() if p.calibrated}
+    assert set(result.prim["parameter"]) - {""} <= calibrated

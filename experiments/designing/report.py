@@ -16,6 +16,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from experiments.designing.discovery import sentences  # noqa: E402
 from experiments.designing.front import MC_ERRORS  # noqa: E402
 from experiments.designing.space import REFERENCE  # noqa: E402
 from experiments.summary import REPORT_METRICS  # noqa: E402
@@ -92,6 +93,14 @@ def summary_markdown(result: DesignResult, figures: list[Path]) -> str:
         "number); *better*: share of draws in which the package beats the baseline by at least 1 percentage "
         "point; *regret*: how far it stays behind the best finalist in the same draw, on average.",
         "",
+        "## When does the choice fail?",
+        "",
+        f"Each fresh draw is a scenario; a package fails in it when it does not beat the baseline on "
+        f"{result.objectives[0].name}. PRIM over the posterior's parameters (prim.csv):",
+        "",
+        *(sentences(result.prim) if result.prim is not None and not result.prim.empty
+          else ["- No package other than the baseline is on the front."]),
+        "",
         "## How it was made",
         "",
         f"- {screen.name.capitalize()}: {n_screen} packages ({how}) "
@@ -102,7 +111,7 @@ def summary_markdown(result: DesignResult, figures: list[Path]) -> str:
         "difference: smaller differences are ties.",
         f"- The front's packages (at most {len(result.pareto)}) re-evaluated on fresh draws and seeds "
         f"(seeds from {fresh.first_seed}): a search on fixed seeds overstates its winner.",
-        "- Not done yet: scenario discovery (when does the choice fail), the app view.",
+        "- Not done yet: scenario discovery over the inflow (steady or surge), the app view.",
         "",
         *(f"![{p.stem}](figures/{p.name})" for p in figures),
         "",

@@ -58,14 +58,11 @@ def open_study(journal: Path, settings: dict, objectives: tuple[Objective, ...],
         UsageError: For a journal without ``--resume``, ``--resume`` without one, or other settings.
     """
     optuna = _optuna()
-    from optuna.storages import JournalStorage
-    from optuna.storages.journal import JournalFileBackend
-
     if journal.exists() and not resume:
         raise UsageError(f"{journal} exists: add --resume to continue that search, or choose another --out")
     if resume and not journal.exists():
         raise UsageError(f"--resume: {journal} does not exist; nothing to resume")
-    storage = JournalStorage(JournalFileBackend(str(journal)))
+    storage = journal_storage(journal)
 
     sampler = optuna.samplers.NSGAIISampler(population_size=population, seed=seed)
     directions = ["maximize"] * len(objectives) + ["minimize"]
@@ -79,6 +76,35 @@ def open_study(journal: Path, settings: dict, objectives: tuple[Objective, ...],
         raise UsageError(f"--resume: {journal} holds a search with other settings ({', '.join(changed)}); "
                          "give the same options, or choose another --out")
     return study
+
+
+def journal_storage(journal: Path):
+    """The optuna storage of a search: its journal file, written under a lock the kernel frees when we die.
+
+    optuna's own file locks are files that a killed process leaves behind (then every other
+    process waits out a grace period); an ``flock`` ends with its process.
+    """
+    _optuna()
+    import fcntl
+    import os
+
+    from optuna.storages import JournalStorage
+    from optuna.storages.journal import JournalFileBackend
+
+    class FlockLock:  # what JournalFileBackend asks of a lock: acquire and release
+        def __init__(self, path: str):
+            self.path, self.fd = path, None
+
+        def acquire(self) -> bool:
+            self.fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o644)
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+            return True
+
+        def release(self) -> None:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+            os.close(self.fd)
+
+    return JournalStorage(JournalFileBackend(str(journal), lock_obj=FlockLock(f"{journal}.flock")))
 
 
 def search(study, space: dict, objectives: tuple[Objective, ...], params: dict, years: float, stage: E.Stage,
