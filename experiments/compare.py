@@ -7,15 +7,16 @@ residents, employers and map), spread over all cores, and writes to ``--out``:
 - ``model.parquet``, ``newcomers.parquet``: the raw tables of every run
   (newcomer snapshots every 12 months), with ``policy`` and ``seed`` columns;
 - ``summary.csv``: policy × metric × year, mean with 95% CI across seeds;
-- ``differences.csv``: the same for each policy minus ``baseline_2013``, paired by seed;
+- ``differences.csv``: the same for each policy minus the reference (``baseline_2013``, or
+  ``--reference``), paired by seed;
 - ``by_years_since_permit.csv``: outcomes by years since the permit (how CBS reports);
 - ``by_group.csv``: for whom: per policy, grouping (gender always; ``--by`` adds
   any of `model.outcomes.GROUPINGS`, or a crossing such as ``gender,education``), group,
   metric and horizon (each whole year of the run and each whole year since the permit),
-  the mean over runs with its 95% interval and the difference from ``baseline_2013``,
+  the mean over runs with its 95% interval and the difference from the reference,
   paired run by run, with its interval (`experiments.for_whom.summarise_by_group`);
 - ``by_group_gaps.csv``: the gap between the highest and lowest group under
-  ``baseline_2013`` on the key outcomes, and how each policy changes it;
+  the reference on the key outcomes, and how each policy changes it;
 - ``summary.md``: the report; ``figures/*.png``: the figures; ``compare.json``:
   settings, versions and timings.
 
@@ -82,7 +83,10 @@ from experiments.executors import Backend, add_backend_arguments, open_backend
 from experiments.for_whom import by_group  # noqa: F401  (part of this module's API)
 from experiments.inputs import (
     NUMBERS_HELP,
+    REFERENCE,
+    add_reference_argument,
     check_readme,
+    check_reference,
     number_type,
     policies_to_compare,
     split_list,
@@ -105,7 +109,8 @@ HELP = ("Compare policies side by side over the same seeds: summary.csv, summary
 
 def compare(policies: list[str] | None = None, seeds: int = DEFAULT_SEEDS, years: float = DEFAULT_YEARS,
             params: dict | None = None, by: str | list[str] | None = None, metrics: list[str] | None = None,
-            workers: int | None = None, progress: bool = False, posterior: int = 0) -> ComparisonResult:
+            workers: int | None = None, progress: bool = False, posterior: int = 0,
+            reference: str | None = None) -> ComparisonResult:
     """Run every policy for seeds ``0..seeds-1`` and summarise.
 
     Args:
@@ -121,6 +126,8 @@ def compare(policies: list[str] | None = None, seeds: int = DEFAULT_SEEDS, years
         progress: Show a progress bar on stderr.
         posterior: Draw this many parameter sets from the shipped posterior and run
             ``seeds`` seeds on each (0: the default parameters only).
+        reference: The policy differences are taken against (default ``baseline_2013``;
+            added in front if not among ``policies``).
 
     Returns:
         The tables, the newcomer snapshots included.
@@ -130,7 +137,7 @@ def compare(policies: list[str] | None = None, seeds: int = DEFAULT_SEEDS, years
         ...                  params={"n_newcomers": 200})            # doctest: +SKIP
         >>> result.summary.query("metric == 'share_employed' and year == 3")  # doctest: +SKIP
     """
-    settings = make_settings(policies, seeds, years, params or {}, by, metrics, posterior)
+    settings = make_settings(policies, seeds, years, params or {}, by, metrics, posterior, reference)
     with open_backend(workers, jobs=_n_runs(settings)) as backend, \
             tempfile.TemporaryDirectory(prefix="nieuwkomers-compare-") as tmp:
         result = run_comparison(settings, Path(tmp), backend, progress=progress)
@@ -146,13 +153,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `compare`."""
     parser.add_argument("--policies", metavar="A,B,..", nargs="+",
                         help=f"policies to compare, separated by commas or spaces (default: all; one "
-                             f"policy is compared with baseline_2013): {', '.join(POLICIES)}")
+                             f"policy is compared with the reference): {', '.join(POLICIES)}")
+    add_reference_argument(parser, "differences (differences.csv, the report's Δ columns, by_group.csv)")
     parser.add_argument("--seeds", type=number_type(int, "--seeds"), default=DEFAULT_SEEDS, metavar="N",
                         help=f"seeds 0..N-1, the same in every policy (default {DEFAULT_SEEDS})")
     parser.add_argument("--years", type=number_type(float, "--years"), default=DEFAULT_YEARS, metavar="Y",
                         help=f"horizon in years (default {DEFAULT_YEARS:g})")
     add_by_argument(parser, "Gender is always included: by_group.csv (every group, outcome, year of the run "
-                            "and year since the permit, with the paired difference from baseline_2013 and "
+                            "and year since the permit, with the paired difference from the reference and "
                             "95%% intervals), the For whom section of summary.md and figures/by_group_*.png "
                             "show it and the groupings of --by")
     parser.add_argument("--metrics", metavar="M,N,..", nargs="+",
@@ -195,9 +203,10 @@ def main(args: argparse.Namespace) -> int:
         raise UsageError(f"--seeds {args.seeds} is not allowed: expected an integer in [1, 10000]")
     if args.posterior and not 2 <= args.posterior <= 1000:
         raise UsageError(f"--posterior {args.posterior} is not allowed: expected 0 or an integer in [2, 1000]")
-    policies, note = policies_to_compare(split_list(args.policies, "--policies"))
+    reference = check_reference(args.reference)
+    policies, note = policies_to_compare(split_list(args.policies, "--policies"), reference or REFERENCE)
     settings = make_settings(policies, args.seeds, args.years, parse_overrides(args.set),
-                             args.by, split_list(args.metrics, "--metrics"), args.posterior)
+                             args.by, split_list(args.metrics, "--metrics"), args.posterior, reference)
     IntegrationModel(policy=settings.policies[0], rng=0, **settings.params)  # parameters that clash fail now
     readme = check_readme(args.readme, README_START, README_END) if args.readme else None
     with open_backend(args.workers, args.scheduler, jobs=_n_runs(settings)) as backend:

@@ -65,24 +65,48 @@ def split_list(words: str | Iterable[str] | None, option: str) -> list[str] | No
     return list(dict.fromkeys(items))
 
 
-def policies_to_compare(policies: list[str] | None) -> tuple[list[str] | None, str | None]:
-    """The policies a comparison runs, and a note for stderr when the baseline was added.
+def policies_to_compare(policies: list[str] | None,
+                        reference: str = REFERENCE) -> tuple[list[str] | None, str | None]:
+    """The policies a comparison runs, and a note for stderr when the reference was added.
 
-    A comparison of one policy adds ``baseline_2013`` in front, the reference every
-    policy is compared with. Unknown names are left for `compare.make_settings` to report.
+    A comparison of one policy adds the reference (``baseline_2013`` unless
+    ``--reference`` names another) in front, the policy every other is compared with.
+    Unknown names are left for `compare.make_settings` to report.
 
     Raises:
-        UsageError: If the one policy is ``baseline_2013`` itself: nothing to compare.
+        UsageError: If the one policy is the reference itself: nothing to compare.
     """
     if policies is None or len(policies) != 1 or policies[0] not in POLICIES:
         return policies, None
-    if policies[0] == REFERENCE:
-        raise UsageError(f"--policies {REFERENCE} alone leaves nothing to compare: every policy is "
-                         f"compared with {REFERENCE}; add one, e.g. --policies {REFERENCE},early_language "
-                         f"(or run it alone: nieuwkomers run --policy {REFERENCE} --out DIR)")
-    note = (f"nieuwkomers compare: comparing {policies[0]} with {REFERENCE}, the reference every "
+    if policies[0] == reference:
+        raise UsageError(f"--policies {reference} alone leaves nothing to compare: every policy is "
+                         f"compared with {reference}; add one, e.g. --policies {reference},"
+                         f"{'early_language' if reference != 'early_language' else 'two_track'} "
+                         f"(or run it alone: nieuwkomers run --policy {reference} --out DIR)")
+    note = (f"nieuwkomers compare: comparing {policies[0]} with {reference}, the reference every "
             "policy is compared with (added to --policies)")
-    return [REFERENCE, policies[0]], note
+    return [reference, policies[0]], note
+
+
+def check_reference(name: str | None, option: str = "--reference") -> str | None:
+    """A reference policy's name, or None when not given.
+
+    Raises:
+        UsageError: One line naming the unknown policy and the allowed names.
+    """
+    if name is None:
+        return None
+    if name not in POLICIES:
+        raise UsageError(f"{option} {name!r} is not a policy; choose one of: {', '.join(POLICIES)}")
+    return name
+
+
+def add_reference_argument(parser: argparse.ArgumentParser, what: str) -> None:
+    """``--reference POLICY``: the policy every effect is measured against (default ``baseline_2013``)."""
+    parser.add_argument("--reference", metavar="POLICY",
+                        help=f"the policy {what} are measured against (default {REFERENCE}, the study's "
+                             "frame; wet_inburgering_2021 is the law in force since 2022); added to "
+                             f"--policies if missing: {', '.join(POLICIES)}")
 
 
 def number_type(kind: type, option: str) -> Callable[[str], int | float]:

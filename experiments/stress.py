@@ -11,13 +11,13 @@ Writes to ``--out``:
 - ``cohorts.csv``: outcomes 3 and 5 years after the permit by arrival cohort
   (before, during and after the peak), mean with 95% CI over seeds;
 - ``waits.csv``: months waiting for a decision and for a house, by cohort;
-- ``effects.csv``: each policy's effect (minus ``baseline_2013``, paired by
+- ``effects.csv``: each policy's effect (minus the reference, ``baseline_2013`` or ``--reference``, paired by
   seed) on the peak cohorts, steady and stressed, and the share it keeps;
 - ``cost.csv``: public cost per person who arrived;
 - ``breaks.csv``: what breaks first: when each queue first grows beyond its steady level, and its worst month;
 - ``by_group.csv`` with ``--by``: for whom: outcomes 1, 3 and 5 years after the permit per group of
   newcomers (`model.outcomes.GROUPINGS`, or a crossing) by arrival cohort and inflow, mean with 95% CI
-  over seeds, and each policy's effect (minus ``baseline_2013``, paired by seed under the same inflow);
+  over seeds, and each policy's effect (minus the reference, paired by seed under the same inflow);
 - ``summary.md`` and ``figures/*.png``; ``stress.json``: settings and timings.
 
 Nothing is written unless everything is (`experiments.store.OutputFolder`).
@@ -40,7 +40,10 @@ from experiments.errors import UsageError
 from experiments.executors import add_backend_arguments, open_backend, run_in_order
 from experiments.inputs import (
     NUMBERS_HELP,
+    REFERENCE,
+    add_reference_argument,
     check_readme,
+    check_reference,
     number_type,
     policies_to_compare,
     split_list,
@@ -82,13 +85,14 @@ class StressSettings:
     """What a stress test runs.
 
     Attributes:
-        policies: Policy names (``baseline_2013`` first).
+        policies: Policy names (the reference first).
         seeds: Seeds, the same under every policy and inflow.
         months: Horizon.
         inflow: "surge" or "series".
         params: Parameters of every run (the stress world and ``--set``).
         peak: First and last month of the peak.
         by: Groupings of the for-whom table (``--by``): tuples of `GROUPINGS` names.
+        reference: The policy effects are measured against (``--reference``, first in ``policies``).
     """
 
     policies: tuple[str, ...]
@@ -98,6 +102,7 @@ class StressSettings:
     params: dict = field(default_factory=dict)
     peak: tuple[int, int] = (0, 0)
     by: tuple[tuple[str, ...], ...] = ()
+    reference: str = REFERENCE
 
     @property
     def group_columns(self) -> tuple[str, ...]:
@@ -119,22 +124,25 @@ def series_peak(monthly: np.ndarray, months: int) -> tuple[int, int]:
 
 
 def make_stress_settings(policies: list[str] | None, seeds: int, years: float, inflow: str,
-                         overrides: dict, by=None) -> StressSettings:
+                         overrides: dict, by=None, reference: str | None = None) -> StressSettings:
     """Check the request and fix what runs.
 
     ``by``: groupings for the for-whom table, as `experiments.for_whom.parse_groupings` reads them.
+    ``reference``: the policy effects are measured against (default ``baseline_2013``), always run.
 
     Raises:
         UsageError: For an unknown policy or grouping, a bad inflow, a series file
             that cannot be used, or a surge outside the horizon.
     """
-    chosen, _ = policies_to_compare(policies)
+    reference = check_reference(reference) or REFERENCE
+    chosen, _ = policies_to_compare(policies, reference)
     chosen = list(chosen or POLICIES)
     for name in chosen:
         if name not in POLICIES:
             raise UsageError(unknown_policy_message(name))
-    if "baseline_2013" not in chosen:
-        chosen.insert(0, "baseline_2013")
+    if reference in chosen:
+        chosen.remove(reference)
+    chosen.insert(0, reference)
     if inflow not in INFLOWS:
         raise UsageError(f"--inflow {inflow!r} is not allowed: expected {' | '.join(INFLOWS)}")
     try:
@@ -160,7 +168,7 @@ def make_stress_settings(policies: list[str] | None, seeds: int, years: float, i
         params.update(n_newcomers=max(1, int(round(agents.mean() * MONTHS_PER_YEAR))),
                       arrival_months=MONTHS_PER_YEAR)  # the steady twin: the series' mean level
         peak = series_peak(agents, months)
-    return StressSettings(tuple(chosen), tuple(range(seeds)), months, inflow, params, peak, by)
+    return StressSettings(tuple(chosen), tuple(range(seeds)), months, inflow, params, peak, by, reference)
 
 
 @dataclass
@@ -230,7 +238,8 @@ def run_stress(settings: StressSettings, backend, progress: bool = True) -> list
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `stress`."""
     parser.add_argument("--policies", metavar="A,B,..", nargs="+",
-                        help=f"policies (default: all; baseline_2013 is always added): {', '.join(POLICIES)}")
+                        help=f"policies (default: all; the reference is always added): {', '.join(POLICIES)}")
+    add_reference_argument(parser, "effects (effects.csv, by_group.csv, the verdict)")
     parser.add_argument("--seeds", type=number_type(int, "--seeds"), default=DEFAULT_SEEDS, metavar="N",
                         help=f"seeds 0..N-1, the same in every policy and inflow (default {DEFAULT_SEEDS})")
     parser.add_argument("--years", type=number_type(float, "--years"), default=DEFAULT_YEARS, metavar="Y",
@@ -259,7 +268,7 @@ def main(args: argparse.Namespace) -> int:
     if not 2 <= args.seeds <= 10_000:
         raise UsageError(f"--seeds {args.seeds} is not allowed: expected an integer in [2, 10000]")
     settings = make_stress_settings(split_list(args.policies, "--policies"), args.seeds, args.years,
-                                    args.inflow, parse_overrides(args.set), args.by)
+                                    args.inflow, parse_overrides(args.set), args.by, args.reference)
     readme = check_readme(args.readme, README_START, README_END) if args.readme else None
     n_runs = len(settings.policies) * 2 * len(settings.seeds)
     with open_backend(args.workers, args.scheduler, jobs=n_runs) as backend, \
@@ -270,7 +279,7 @@ def main(args: argparse.Namespace) -> int:
         write_report(summary, folder.staging)
         write_json({"command": "stress", "policies": list(settings.policies), "seeds": list(settings.seeds),
                     "months": settings.months, "inflow": settings.inflow, "peak_months": list(settings.peak),
-                    "by": [G.grouping_name(g) for g in settings.by],
+                    "by": [G.grouping_name(g) for g in settings.by], "reference": settings.reference,
                     "params": settings.params, "backend": backend.description,
                     "seconds": round(time.perf_counter() - started, 2)}, folder.staging / "stress.json")
     if readme is not None:

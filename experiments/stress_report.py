@@ -31,7 +31,6 @@ from experiments.summary import mean_ci
 from model import POLICIES
 from model.queues import QUEUES
 
-REFERENCE = "baseline_2013"
 #: The queues that can break (a capacity runs out), in `what_breaks_first`: queue -> the capacity, in words.
 BREAKING = {"decisions_overdue": "IND decisions (applications overdue)",
             "emergency_reception": "reception (people in emergency locations)",
@@ -110,7 +109,7 @@ def summarise_by_group(settings: StressSettings, runs: list[StressRun]) -> pd.Da
     """For whom: each policy's outcomes per group, cohort, inflow and years since the permit (mean and 95% CI
     over seeds) and its effect (minus the baseline under the same inflow, paired by seed)."""
     per_run = pd.concat([per_run_by_group(r, settings.peak, settings.by) for r in runs], ignore_index=True)
-    out = S.summarise_runs(per_run, BY_GROUP_KEYS, REFERENCE, clip=False)
+    out = S.summarise_runs(per_run, BY_GROUP_KEYS, settings.reference, clip=False)
     bounded = out["outcome"] != "course_hours"  # shares and wellbeing stay within 0-1, hours above 0
     out["ci_low"] = out["ci_low"].clip(lower=0.0)
     out.loc[bounded, "ci_high"] = out.loc[bounded, "ci_high"].clip(upper=1.0)
@@ -141,7 +140,7 @@ def summarise_stress(settings: StressSettings, runs: list[StressRun]) -> StressS
     cost = pd.DataFrame([{"policy": r.policy, "inflow": r.scenario, "seed": r.seed,
                           "cost_per_person_eur": r.public_cost_eur / max(r.persons_arrived, 1.0)} for r in runs])
     cost = mean_ci(cost, ["policy", "inflow"], "cost_per_person_eur")
-    effects = paired_effects(per_run)
+    effects = paired_effects(per_run, settings.reference)
     kept = effect_kept(effects)
     summary = StressSummary(settings, queues, cohorts, waits, effects, cost, kept, "")
     summary.breaks = what_breaks_first(summary)
@@ -158,12 +157,12 @@ def _in_order(table: pd.DataFrame, settings: StressSettings) -> pd.DataFrame:
                              ignore_index=True)
 
 
-def paired_effects(per_run: pd.DataFrame) -> pd.DataFrame:
-    """Each policy minus the baseline, paired by seed, on the peak cohort: mean and 95% CI."""
+def paired_effects(per_run: pd.DataFrame, reference: str = "baseline_2013") -> pd.DataFrame:
+    """Each policy minus the reference, paired by seed, on the peak cohort: mean and 95% CI."""
     peak = per_run[per_run["cohort"] == "during"]
     keys = ["inflow", "seed", "years_since_permit", "outcome"]
-    base = peak[peak["policy"] == REFERENCE].set_index(keys)["value"]
-    diff = peak[peak["policy"] != REFERENCE].copy()
+    base = peak[peak["policy"] == reference].set_index(keys)["value"]
+    diff = peak[peak["policy"] != reference].copy()
     diff["value"] = diff["value"].to_numpy() - base.reindex(pd.MultiIndex.from_frame(diff[keys])).to_numpy()
     return mean_ci(diff, ["policy", "inflow", "years_since_permit", "outcome"])
 
@@ -193,13 +192,14 @@ def first_year(summary: StressSummary, policy: str) -> str:
         drop = stressed / steady - 1.0 if steady > 0 else np.nan
         return drop, f"{steady:.0f} to {stressed:.0f} hours, {drop:+.0%}"
 
+    reference = summary.settings.reference
     mine, mine_words = change(policy)
-    base, base_words = change(REFERENCE)
+    base, base_words = change(reference)
     if not mine > base:  # a larger drop (or no data)
         return (f"its peak cohorts lost more of their course hours in the first year after the permit "
-                f"({mine_words}) than {REFERENCE}'s ({base_words}); the difference lies in what follows")
+                f"({mine_words}) than {reference}'s ({base_words}); the difference lies in what follows")
     return (f"its peak cohorts kept more of their course hours in the first year after the permit "
-            f"({mine_words}) than {REFERENCE}'s ({base_words}), whose course waits for a house and a "
+            f"({mine_words}) than {reference}'s ({base_words}), whose course waits for a house and a "
             "search of their own")
 
 
@@ -223,13 +223,20 @@ def verdict(summary: StressSummary) -> str:
         return "No policy had a positive effect on employment 3 years after the permit under the steady inflow."
     best, worst = kept.iloc[0], kept.iloc[-1]
     inflow = summary.settings.inflow
+    reference = summary.settings.reference
     base = summary.cohorts
-    emp = base[(base["policy"] == REFERENCE) & (base["outcome"] == HEADLINE) & (base["cohort"] == "during")
+    emp = base[(base["policy"] == reference) & (base["outcome"] == HEADLINE) & (base["cohort"] == "during")
                & (base["years_since_permit"] == CHECK_MONTHS[0] // 12)].set_index("inflow")["mean"]
-    lines = [f"Peak cohorts under {REFERENCE}: employed 3 years after the permit "
+    lines = [f"Peak cohorts under {reference}: employed 3 years after the permit "
              f"{emp.get(STEADY, np.nan):.0%} with the steady inflow, {emp.get(STRESSED, np.nan):.0%} "
              f"with the {inflow}."]
-    lines.append(f"{best['policy']} loses least of its effect on the peak cohorts: {_pp(best[STEADY])} steady, "
+    if best["lost"] < 0:
+        how = "gains" + (" most" if len(kept) > 1 else "") + " under the peak: its effect on the peak cohorts grew"
+    elif len(kept) > 1:
+        how = "loses least of its effect on the peak cohorts"
+    else:
+        how = "loses part of its effect on the peak cohorts" if best["lost"] > 0 else "keeps its effect"
+    lines.append(f"{best['policy']} {how}: {_pp(best[STEADY])} steady, "
                  f"{_pp(best[STRESSED])} under the {inflow} (it keeps {best['kept']:.0%}).")
     lines.append("Why: " + first_year(summary, best["policy"]) + ".")
     met_best = exposure(summary, best["policy"])
@@ -243,7 +250,7 @@ def verdict(summary: StressSummary) -> str:
         return "\n".join(lines)
     lines.append(f"{worst['policy']} loses most: {_pp(worst[STEADY])} steady, {_pp(worst[STRESSED])} under "
                  f"the {inflow} (it keeps {worst['kept']:.0%}).")
-    lines.append(f"Effects are measured against {REFERENCE} under the same inflow, which itself lost "
+    lines.append(f"Effects are measured against {reference} under the same inflow, which itself lost "
                  f"{PERCENT * (emp.get(STEADY, np.nan) - emp.get(STRESSED, np.nan)):.1f} pp: a policy keeps its "
                  "effect when it shields its people from the queues that set the baseline back.")
     return "\n".join(lines)
@@ -252,18 +259,20 @@ def verdict(summary: StressSummary) -> str:
 def readme_block(summary: StressSummary, args, image: Path) -> str:
     """The README's Peaks section: the command that made it, the verdict, waits, and the queues figure."""
     st = summary.settings
+    reference = st.reference
     command = " ".join(["nieuwkomers stress", f"--inflow {st.inflow}", f"--seeds {len(st.seeds)}",
+                        *([f"--reference {st.reference}"] if st.reference != "baseline_2013" else []),
                         f"--years {st.months / MONTHS_PER_YEAR:g}", *(f"--set {a}" for a in args.set),
                         "--out results/stress --readme README.md"])
-    waits = summary.waits[(summary.waits["policy"] == REFERENCE) & (summary.waits["cohort"] == "during")]
+    waits = summary.waits[(summary.waits["policy"] == reference) & (summary.waits["cohort"] == "during")]
     wait = waits.set_index(["wait", "inflow"])["mean"]
-    emergency = summary.queues[(summary.queues["policy"] == REFERENCE)].groupby("inflow")["emergency_reception"].max()
+    emergency = summary.queues[(summary.queues["policy"] == reference)].groupby("inflow")["emergency_reception"].max()
     return "\n".join([
         "## Peaks", "",
         f"`nieuwkomers stress` runs the policies under a steady inflow and under a {st.inflow} with the same "
         f"seeds ({len(st.seeds)}; {st.params.get('persons_per_newcomer', 1):g} persons per newcomer agent; "
         f"peak months {st.peak[0]}-{st.peak[1]}). With the default capacities (`docs/ODD.md`, 7.1a), under "
-        f"{REFERENCE} the peak cohorts waited {wait.get(('decision_wait', STRESSED), np.nan):.1f} months for a "
+        f"{reference} the peak cohorts waited {wait.get(('decision_wait', STRESSED), np.nan):.1f} months for a "
         f"decision (steady: {wait.get(('decision_wait', STEADY), np.nan):.1f}) and "
         f"{wait.get(('house_wait', STRESSED), np.nan):.1f} months for a house "
         f"(steady: {wait.get(('house_wait', STEADY), np.nan):.1f}); at the worst month "
@@ -282,9 +291,10 @@ def what_breaks_first(summary: StressSummary) -> pd.DataFrame:
     chosen policy with plans). Rows in the order the queues break.
     """
     with_plans = [p for p in summary.settings.policies if POLICIES[p].get("personal_plan")]
+    reference = summary.settings.reference
     rows = []
     for queue in BREAKING:
-        policy = with_plans[0] if queue == "plan_waiting" and with_plans else REFERENCE
+        policy = with_plans[0] if queue == "plan_waiting" and with_plans else reference
         mine = summary.queues[summary.queues["policy"] == policy]
         stressed = mine[mine["inflow"] == STRESSED]
         steady_worst = float(mine.loc[mine["inflow"] == STEADY, queue].max())
@@ -332,8 +342,9 @@ def write_report(summary: StressSummary, folder: Path) -> None:
 def report_markdown(summary: StressSummary) -> str:
     """The report: settings, verdict, waits, queues at their worst, cohorts, effects, cost."""
     st = summary.settings
+    reference = st.reference
     lines = [f"# Stress test: steady inflow vs {st.inflow}", "",
-             f"Policies: {', '.join(st.policies)}; {len(st.seeds)} seeds (the same under both inflows); "
+             f"Policies: {', '.join(st.policies)}; effects against {reference}; {len(st.seeds)} seeds (the same under both inflows); "
              f"{st.months} months; peak months {st.peak[0]} to {st.peak[1]}; "
              f"{st.params.get('persons_per_newcomer', 1):g} persons per newcomer agent.", "",
              "## Verdict", "", *[f"- {line}" for line in summary.verdict.splitlines()], "",
@@ -342,7 +353,7 @@ def report_markdown(summary: StressSummary) -> str:
                                               values="mean", sort=False).round(1)), "",
              "## What breaks first", "",
              f"When each queue first grows beyond its longest under the steady inflow (the surge begins in month "
-             f"{st.peak[0]}), how many months it stays beyond it, and its worst month; {REFERENCE}'s runs "
+             f"{st.peak[0]}), how many months it stays beyond it, and its worst month; {reference}'s runs "
              "(the plan waiting list: the first policy with plans).", "",
              _table(summary.breaks.drop(columns=["queue", "what"]).set_index("capacity")), "",
              "## Queues at their worst month (persons, mean over seeds)", "",
@@ -372,28 +383,30 @@ def for_whom_section(summary: StressSummary) -> list[str]:
     """The peak cohorts' employment 3 years after the permit per group, steady and stressed, and each
     policy's effect there (paired by seed, 95% CI)."""
     years, inflow = CHECK_MONTHS[0] // MONTHS_PER_YEAR, summary.settings.inflow
+    reference = summary.settings.reference
     share = S.REPORT_METRICS["share_employed"]
     t = summary.by_group
     sel = t[(t["cohort"] == "during") & (t["outcome"] == HEADLINE) & (t["years_since_permit"] == years)]
     lines = ["## For whom: the peak cohorts", "",
              f"Share employed {years} years after the permit among the peak cohorts, per group: level (mean over "
-             f"seeds) under each inflow, and each policy's effect (minus {REFERENCE} under the same inflow, "
+             f"seeds) under each inflow, and each policy's effect (minus {reference} under the same inflow, "
              "paired by seed, 95% CI). Every outcome, cohort and year: by_group.csv.", ""]
     for grouping in summary.settings.by:
         mine = sel[sel["grouping"] == G.grouping_name(grouping)].set_index(["policy", "group", "inflow"])
         pairs = dict.fromkeys((policy, group) for policy, group, _ in mine.index)
-        rows = [[f"`{policy}`", group, *_levels_and_effects(mine, policy, group, share)] for policy, group in pairs]
+        rows = [[f"`{policy}`", group, *_levels_and_effects(mine, policy, group, share, reference)]
+                for policy, group in pairs]
         header = ["policy", "group", "steady", inflow, "effect, steady", f"effect, {inflow}"]
         lines += [f"### By {G.grouping_title(grouping)}", "", md_table(header, rows, "llrrrr"), ""]
     return lines
 
 
-def _levels_and_effects(mine: pd.DataFrame, policy: str, group: str, metric) -> list[str]:
+def _levels_and_effects(mine: pd.DataFrame, policy: str, group: str, metric, reference: str) -> list[str]:
     """One group's level steady and stressed, then the policy's effect steady and stressed (none for the baseline)."""
     cells = [format_value(metric, mine["value"].get((policy, group, inflow))) for inflow in (STEADY, STRESSED)]
     for inflow in (STEADY, STRESSED):
         row = mine.loc[(policy, group, inflow)] if (policy, group, inflow) in mine.index else None
-        effect = None if row is None or policy == REFERENCE else pd.Series(
+        effect = None if row is None or policy == reference else pd.Series(
             {"mean": row["difference"], "ci_low": row["diff_ci_low"], "ci_high": row["diff_ci_high"]})
         cells.append("" if effect is None else format_ci(metric, effect, difference=True))
     return cells

@@ -101,6 +101,7 @@ def report_markdown(result: ComparisonResult, figures: list[str]) -> str:
         f"{len(st.policies)} policies × {len(st.seeds)} seeds × {st.years:g} years, "
         f"{st.n_newcomers:,} newcomers per run; parameter overrides: {overrides}.",
         "",
+        *_reference_text(st),
         _crn_text(result),
         "",
         _uncertainty_text(st),
@@ -181,6 +182,14 @@ def report_markdown(result: ComparisonResult, figures: list[str]) -> str:
             "`by_years_since_permit.csv`, `by_group.csv` (every group, metric and horizon), "
             "`by_group_gaps.csv`, `model.parquet`, `newcomers.parquet`, `compare.json`.", ""]
     return "\n".join(out)
+
+
+def _reference_text(st: Settings) -> list[str]:
+    """A paragraph naming the reference when it is not the study's (``baseline_2013``)."""
+    if st.reference == S.REFERENCE_POLICY:
+        return []
+    return [f"**Reference: `{st.reference}`.** Every difference (Δ) below is taken against `{st.reference}` "
+            f"(`--reference`), not against `{S.REFERENCE_POLICY}`, the 2013 law the study compared with.", ""]
 
 
 def _crn_text(result: ComparisonResult) -> str:

@@ -99,16 +99,24 @@ class Settings:
 
 
 def make_settings(policies: list[str] | None, seeds: int, years: float, params: dict,
-                  by=None, metrics: list[str] | None = None, posterior: int = 0) -> Settings:
+                  by=None, metrics: list[str] | None = None, posterior: int = 0,
+                  reference: str | None = None) -> Settings:
     """Check the inputs of a comparison and return its settings.
 
     ``by`` is one grouping (``"gender,education"``: crossed) or several (a list), as
-    `experiments.for_whom.parse_groupings` reads them.
+    `experiments.for_whom.parse_groupings` reads them. ``reference``: the policy every
+    difference is taken against, added in front of the policies if missing (default:
+    ``baseline_2013`` if it runs, else the first policy).
 
     Raises:
         ValueError: Naming the bad policy, metric, grouping or parameter.
     """
     policies = list(dict.fromkeys(policies or POLICIES))
+    if reference is not None:
+        if reference not in POLICIES:
+            raise ValueError(f"--reference {reference!r} is not a policy; choose one of: {', '.join(POLICIES)}")
+        if reference not in policies:
+            policies.insert(0, reference)
     for p in policies:
         if p not in POLICIES:
             raise ValueError(unknown_policy_message(p))
@@ -128,7 +136,8 @@ def make_settings(policies: list[str] | None, seeds: int, years: float, params: 
         problem = surge_outside_horizon({**POLICIES[p], **params}, int(round(12 * years)))
         if problem:
             raise ValueError(problem)
-    reference = S.REFERENCE_POLICY if S.REFERENCE_POLICY in policies else policies[0]
+    if reference is None:
+        reference = S.REFERENCE_POLICY if S.REFERENCE_POLICY in policies else policies[0]
     draws = posterior_draws(posterior, seeds)
     n_runs = seeds * max(1, len(draws))
     return Settings(tuple(policies), tuple(range(n_runs)), float(years), params, by,
