@@ -1,6 +1,6 @@
 """`nieuwkomers design`: which package of measures, for what money, robust over the posterior.
 
-Screen mode (the default): the seven presets plus a space-filling
+Screen mode (the default): the presets plus a space-filling
 sample of packages (`experiments.designing.space`) all run on the same K
 posterior draws × S seeds (``compare --posterior K --seeds S``'s, so a preset's
 numbers are compare's); each objective is the paired difference from
@@ -237,7 +237,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--levers", nargs="+", metavar="NAME[=V|=LOW:HIGH[:STEP]],..",
                         help="levers to search (default: all, on their declared grids; the others stay at the "
                              f"baseline): {', '.join(SEARCHABLE)}")
-    for flag, default, what in (("--samples", DEFAULT_SAMPLES, "sampled packages besides the seven presets"),
+    for flag, default, what in (("--samples", DEFAULT_SAMPLES, "sampled packages besides the presets"),
                                 ("--draws", DEFAULT_DRAWS, "posterior draws in the screen"),
                                 ("--seeds", DEFAULT_SEEDS, "seeds per draw in the screen"),
                                 ("--final-draws", DEFAULT_FINAL_DRAWS, "fresh posterior draws to re-evaluate the front"),

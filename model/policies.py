@@ -42,6 +42,13 @@ _TWO_TRACK = {
 }
 _STARTPUNTEN = {"startpunten_per_municipality": 2}
 _REDUCED_FINES = {"fine_eur": 0.0, "positive_incentives": True, "benefit_sanction": True}
+_WET_2021 = {
+    "personal_plan": True,
+    "municipal_direction": True,
+    "exam_level": "B1",
+    "exam_rules": "2021",
+    "benefit_sanction": True,
+}
 
 _POLICY_LIST = [
     Policy(
@@ -111,13 +118,7 @@ _POLICY_LIST = [
     Policy(
         "wet_inburgering_2021",
         "The civic-integration law of 2021 (in force 2022)",
-        {
-            "personal_plan": True,
-            "municipal_direction": True,
-            "exam_level": "B1",
-            "exam_rules": "2021",
-            "benefit_sanction": True,
-        },
+        _WET_2021,
         "The law the Netherlands adopted later (Wet inburgering 2021, in force from "
         "January 2022). Assumed here: municipalities make a personal plan (PIP) after a "
         "broad intake and buy and supervise the courses (no DUO loan for asylum "
@@ -127,6 +128,20 @@ _POLICY_LIST = [
         "for those who cannot reach B1 and the pre-integration that COA offers after the "
         "permit. It adopts track 2 of the study (study §3.4 I, note 74) and its call for local direction "
         "(study §3.4 III), but not track 1, startpunten or fewer fines (study §3.4 I, II and kader 3.7).",
+    ),
+    Policy(
+        "municipal_levers",
+        "What a municipality can add under the 2021 law",
+        {**_WET_2021, "plan_gender_attention": True, "startpunten_per_municipality": 1, "employer_subsidy": 0.25},
+        "The 2021 law with every lever a municipality itself sets turned up, and nothing the Rijk or COA "
+        "decides: the personal plan (PIP) gives gender-specific attention (childcare for parents of young "
+        "children, outreach to women who do not look for work); the municipality directs and supervises "
+        "the courses it buys; one startpunt open to every inhabitant (study §3.4 II, kader 3.7); a "
+        "wage-cost subsidy of a quarter of the wage in a job's first year to employers who hire a "
+        "newcomer (Participatiewet art. 10d; study §3.4 III, note 84); a benefit cut only for proven "
+        "non-co-operation. Left as the law sets them: lessons and activities in the azc, the right to "
+        "work during the asylum procedure and what asylum seekers keep of their pay (COA and the Rijk), "
+        "the exam level, rules and fines (DUO).",
     ),
 ]
 

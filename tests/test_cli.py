@@ -28,7 +28,7 @@ def nieuwkomers(*args: str, check: bool = False) -> subprocess.CompletedProcess:
 def test_policies_lists_every_policy_as_a_difference_from_the_baseline():
     out = nieuwkomers("policies", "--levers", check=True).stdout
     for name in ("baseline_2013", "early_language", "two_track", "startpunten", "reduced_fines",
-                 "all_proposals", "wet_inburgering_2021"):
+                 "all_proposals", "wet_inburgering_2021", "municipal_levers"):
         assert f"{name}:" in out
     assert "language_from_arrival = True  (baseline False" in out
     assert "fine_eur = 0.0  (baseline 1250.0" in out

@@ -82,7 +82,7 @@ def test_bad_set_values_raise(text):
 
 def test_policies_only_set_levers_and_describe_themselves():
     assert list(POLICIES) == ["baseline_2013", "early_language", "two_track", "startpunten",
-                              "reduced_fines", "all_proposals", "wet_inburgering_2021"]
+                              "reduced_fines", "all_proposals", "wet_inburgering_2021", "municipal_levers"]
     assert POLICIES["baseline_2013"] == {}
     for name, levers in POLICIES.items():
         assert set(levers) <= set(LEVERS)

@@ -68,7 +68,7 @@ def summary_markdown(result: DesignResult, figures: list[Path]) -> str:
     objectives = "; ".join(f"{o.words()} ({o.name})" for o in result.objectives)
     front = result.pareto[result.pareto["on_front"]]
     n_screen = result.table[result.table["stage"] == screen.name]["package"].nunique()
-    how = ("the seven presets and a Latin hypercube sample of the searched levers" if result.mode == "screen"
+    how = ("the presets and a Latin hypercube sample of the searched levers" if result.mode == "screen"
            else "found by NSGA-II (optuna), the presets first; its study is in search-journal.log")
     parts = [
         "# Which package, for what money",

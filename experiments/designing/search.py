@@ -4,7 +4,7 @@ Every candidate package runs on the screen's K posterior draws × S seeds, like
 the screen; its objectives (paired differences from ``baseline_2013``, oriented
 so that more is better) are maximised and its net cost per newcomer minimised,
 with ``--budget`` as a constraint (NSGA-II prefers packages within it). The
-seven presets are the first trials. Runs go to the project's one executor
+presets are the first trials. Runs go to the project's one executor
 (`experiments.executors`: local processes or a Dask cluster), a generation at a
 time, and each package is told to the study as soon as its last run is back.
 

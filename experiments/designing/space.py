@@ -1,7 +1,7 @@
 """What a design searches: packages of levers, and the objectives they are judged on.
 
 A package is a value for every searched lever (`model.parameters.SEARCHABLE`,
-each with its range and step there); the seven presets of `model.policies` are
+each with its range and step there); the presets of `model.policies` are
 packages too. The screen evaluates the presets plus a Latin hypercube sample of
 the grid (space-filling: every value of every lever appears about equally
 often), drawn from a fixed seed so that the same settings give the same packages.
