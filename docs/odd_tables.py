@@ -197,7 +197,17 @@ def glossary() -> str:
     return glossary_markdown()
 
 
-BLOCKS = {"glossary": glossary, "targets": target_table, "parameters": parameter_table, "search": search_table,
+def payer_table() -> str:
+    """Who pays each cost item, from model/welfare.py (COST_PAYERS)."""
+    from model.welfare import COST_PAYERS, PAYERS
+
+    lines = ["| item | payer | financing rule | source |", "|---|---|---|---|"]
+    for name, who in COST_PAYERS.items():
+        lines.append(f"| `{name}` | {PAYERS[who.payer]} | {_cell(who.rule)} | {_cell(who.source)} |")
+    return "\n".join(lines)
+
+
+BLOCKS = {"glossary": glossary, "payers": payer_table, "targets": target_table, "parameters": parameter_table, "search": search_table,
           "outcomes": metric_table,
           "constants": constant_table, "evaluation": evaluation_table, "state": state_table}
 CALIBRATION_DOC = ROOT / "docs" / "calibration.md"

@@ -54,8 +54,10 @@ from pathlib import Path
 import pandas as pd
 
 from experiments import for_whom as G
+from experiments.comparison import memo as M
 from experiments.comparison.figures import render_figures
 from experiments.comparison.formatting import format_ci  # noqa: F401  (part of this module's API)
+from experiments.comparison.memo import LANGUAGES
 from experiments.comparison.report import (
     README_END,
     README_FIGURE,
@@ -171,6 +173,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "is due to the parameters (default 0: the calibrated medians only)")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help=f"override a parameter for every policy (repeatable). {NUMBERS_HELP}")
+    parser.add_argument("--intake", type=number_type(int, "--intake"), metavar="N",
+                        help="permit holders aged 18-64 your municipality receives a year: every share 1, 3 and 5 "
+                             "years after the permit becomes people (share x N x --intake-years, with its "
+                             "interval) in intake.csv, summary.md and the memo, and costs are given for them")
+    parser.add_argument("--intake-years", type=number_type(int, "--intake-years"), default=1, metavar="Y",
+                        help="years of intake the people counts add up (default 1: one year's permit holders)")
+    parser.add_argument("--memo", action="store_true",
+                        help="also write memo.md, a one-page memo for a council (question, answer, outcomes "
+                             "for the intake, net cost per payer, what the model leaves out, how sure), and "
+                             "memo.xlsx with its tables; needs --intake")
+    parser.add_argument("--lang", default="en", metavar="LANG",
+                        help=f"language of the memo and the figures: {' | '.join(LANGUAGES)} (default en)")
     parser.add_argument("--readme", metavar="README.md",
                         help=f"rewrite the block between {README_START} and {README_END} in this "
                              "file with the headline table and a figure")
@@ -203,6 +217,7 @@ def main(args: argparse.Namespace) -> int:
         raise UsageError(f"--seeds {args.seeds} is not allowed: expected an integer in [1, 10000]")
     if args.posterior and not 2 <= args.posterior <= 1000:
         raise UsageError(f"--posterior {args.posterior} is not allowed: expected 0 or an integer in [2, 1000]")
+    intake = _check_intake(args)
     reference = check_reference(args.reference)
     policies, note = policies_to_compare(split_list(args.policies, "--policies"), reference or REFERENCE)
     settings = make_settings(policies, args.seeds, args.years, parse_overrides(args.set),
@@ -227,8 +242,18 @@ def main(args: argparse.Namespace) -> int:
             if result.uncertainty is not None:
                 result.uncertainty.assign(year=result.uncertainty["month"] / 12, reference=settings.reference).drop(
                     columns="month").pipe(_whole_years).to_csv(staging / "uncertainty.csv", index=False)
-            figures = render_figures(result, staging / "figures", backend)
-            (staging / "summary.md").write_text(report_markdown(result, figures), encoding="utf-8")
+            figures = render_figures(result, staging / "figures", backend, args.lang)
+            payers = M.payer_table(result, intake)
+            payers.drop(columns=[c for c in payers.columns if c.endswith("_intake")] if intake is None else []).assign(
+                reference=settings.reference).to_csv(staging / "cost_by_payer.csv", index=False)
+            report = report_markdown(result, figures) + "\n" + _payer_section(result, payers, intake)
+            if intake is not None:
+                M.people_table(result, intake).to_csv(staging / "intake.csv", index=False)
+                report += "\n" + _intake_section(result, intake)
+            (staging / "summary.md").write_text(report, encoding="utf-8")
+            if args.memo:
+                (staging / "memo.md").write_text(M.memo_markdown(result, intake, args.lang), encoding="utf-8")
+                M.write_xlsx(result, intake, staging / "memo.xlsx", args.lang)
             write_json(_record(settings, result, backend, time.perf_counter() - started),
                        staging / "compare.json")
             _move_into_place(staging, folder.staging)
@@ -247,10 +272,52 @@ def main(args: argparse.Namespace) -> int:
     print(headline_text(result))
     print()
     print(f"Report:  {out / 'summary.md'}")
+    if args.memo:
+        print(f"Memo:    {out / 'memo.md'}, {out / 'memo.xlsx'}")
     print(f"Figures: {out / 'figures'}/ ({len(figures)} PNG)")
     print(f"Tables:  {out / 'summary.csv'}, {out / 'by_group.csv'}, {out / 'model.parquet'}, "
           f"{out / 'newcomers.parquet'}")
     return 0
+
+
+def _check_intake(args: argparse.Namespace) -> M.Intake | None:
+    """``--intake``, ``--intake-years``, ``--memo`` and ``--lang``, checked (one line each)."""
+    if args.lang not in M.LANGUAGES:
+        raise UsageError(f"--lang {args.lang!r} is not allowed: choose one of: {', '.join(M.LANGUAGES)}")
+    if args.intake is not None and not 1 <= args.intake <= 1_000_000:
+        raise UsageError(f"--intake {args.intake} is not allowed: expected a whole number of permit holders a "
+                         "year in [1, 1000000]")
+    if not 1 <= args.intake_years <= 50:
+        raise UsageError(f"--intake-years {args.intake_years} is not allowed: expected an integer in [1, 50]")
+    if args.memo and args.intake is None:
+        raise UsageError("--memo needs --intake N: the permit holders aged 18-64 your municipality receives a year")
+    return M.Intake(args.intake, args.intake_years) if args.intake is not None else None
+
+
+def _payer_section(result: ComparisonResult, payers: pd.DataFrame, intake: M.Intake | None) -> str:
+    """summary.md's net cost by payer at the horizon."""
+    st = result.settings
+    header, rows = M.payer_rows(payers, st.reference, "en", intake)
+    return "\n".join([
+        "## Net public cost by payer", "",
+        f"Cumulative net cost by year {st.last_year:g} per newcomer (mean over runs; the difference from "
+        f"`{st.reference}` paired run by run, with its 95% interval"
+        + (" from seeds and parameters" if st.draws else "") + "). Each cost item has one payer "
+        "(`model/welfare.py`, `COST_PAYERS`; docs/ODD.md 7.8); taxes and premiums are the Rijk's revenue; the "
+        "payers add up to the net public cost. Every year: `cost_by_payer.csv`.", "",
+        M.md_table(header, rows, "llrrrrr"[:len(header)]), ""])
+
+
+def _intake_section(result: ComparisonResult, intake: M.Intake) -> str:
+    """summary.md's outcomes for the intake: shares as people."""
+    header, rows = M.outcome_rows(M.people_table(result, intake), "en")
+    interval = "seeds and parameters" if result.settings.draws else "seeds"
+    return "\n".join([
+        f"## For an intake of {intake.people:,} permit holders", "",
+        f"{intake.per_year:,} permit holders aged 18–64 a year for {intake.years} year(s): each share 1, 3 and 5 "
+        f"years after the permit times {intake.people:,}, with the 95% interval (from {interval}) scaled the same "
+        "way. Table: `intake.csv`.", "",
+        M.md_table(header, rows, "lllrrrrrrrr"), ""])
 
 
 def _whole_years(df: pd.DataFrame) -> pd.DataFrame:
@@ -262,7 +329,7 @@ def _whole_years(df: pd.DataFrame) -> pd.DataFrame:
 def _move_into_place(staging: Path, out: Path) -> None:
     """Rename every finished file from the staging folder into ``out`` (figures/ as a whole)."""
     files = sorted(item for item in staging.iterdir() if item.is_file())
-    optional = ["uncertainty.csv"]
+    optional = ["uncertainty.csv", "intake.csv", "memo.md", "memo.xlsx"]
     for name in optional:  # left by an earlier compare, it would not match this one
         if staging / name not in files:
             (out / name).unlink(missing_ok=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -68,8 +68,12 @@ def run_to_columns(
     years: float = 10,
     params: dict | None = None,
     snapshot_every: int = 12,
+    on_snapshot: Callable[[IntegrationModel], None] | None = None,
 ) -> tuple[pd.DataFrame, NewcomerColumns]:
     """Like `run_simulation`, with the newcomer snapshots as arrays (one table's worth, not one per snapshot).
+
+    ``on_snapshot(model)``, if given, is called at every snapshot month (to read what the
+    tables do not hold, e.g. the cost items by payer); it must not change the model.
 
     Returns:
         The model table, and every snapshot's newcomer columns concatenated in month order.
@@ -80,6 +84,8 @@ def run_to_columns(
     for month in snapshot_months(months, snapshot_every):
         model.run_for(month - model.month)
         snapshots.append(newcomer_columns(model))
+        if on_snapshot is not None:
+            on_snapshot(model)
     return model.model_table(), NewcomerColumns.concat(snapshots)
 
 

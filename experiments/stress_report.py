@@ -3,6 +3,10 @@
 Everything in the report is computed from the runs: which policy keeps most of
 its effect under the stressed inflow, and why (which of its levers meets a
 queue, and how long that queue is).
+
+Longer than 400 lines because the verdict's reasons (the course hours kept, the queues each lever
+meets, what breaks first) read the same summary tables as the report: split apart, each would
+re-derive them.
 """
 
 from __future__ import annotations

@@ -3,7 +3,10 @@
 Bijstand tops up a housed permit holder's own net income to the social
 minimum; any top-up counts as being on welfare (CBS). Public cost and fiscal
 return are cumulative euros for the whole cohort; their difference between
-policies is what an analyst compares.
+policies is what an analyst compares. Each item has a payer (`COST_PAYERS`:
+the municipality, the Rijk with COA, or DUO) with its financing rule; the
+payers' net costs (`net_cost_by_payer`) add up to the net public cost. This is
+bookkeeping over the same items: it changes no result.
 """
 
 from __future__ import annotations
@@ -71,6 +74,7 @@ class Costs:
     student_finance: float = 0.0
     childcare: float = 0.0
     fiscal_return: float = 0.0
+    courses_in_azc: float = 0.0  # the part of `courses` given in the azc (paid by COA), not an item of its own
 
     @property
     def public_cost(self) -> float:
@@ -86,8 +90,72 @@ class Costs:
         self.plans += PLAN_INTAKE_EUR * n
 
 
-COST_ITEMS: tuple[str, ...] = tuple(f.name for f in fields(Costs) if f.name != "fiscal_return")
-"""The items of public cost (every field of `Costs` but the fiscal return)."""
+COST_ITEMS: tuple[str, ...] = tuple(f.name for f in fields(Costs) if f.name not in ("fiscal_return", "courses_in_azc"))
+"""The items of public cost (every field of `Costs` but the fiscal return and the azc part of courses)."""
+
+#: Who pays, in the reports' words (the Rijk includes COA, its reception agency).
+PAYERS: dict[str, str] = {"municipality": "municipality", "rijk": "Rijk (incl. COA)", "duo": "DUO"}
+
+
+@dataclass(frozen=True)
+class Payer:
+    """Who bears a cost item (or receives a revenue), by what financing rule, on what source."""
+
+    payer: str  # a key of PAYERS
+    rule: str
+    source: str
+
+
+#: Every item of `Costs` (and the azc part of courses, split off the municipality's courses) with its payer.
+COST_PAYERS: dict[str, Payer] = {
+    "reception": Payer("rijk", "COA's budget from the Ministry of Justice and Security, per occupant",
+                       "COA annual report 2016; Rijksbegroting VI (J&V), article on reception"),
+    "bijstand": Payer("municipality", "paid by the municipality under the Participatiewet from its BUIG grant; "
+                      "the grant is a macro budget, so a municipality bears what it pays beyond it and keeps "
+                      "what it saves", "Participatiewet art. 69; Besluit BUIG"),
+    "courses": Payer("municipality", "courses bought and supervised by the municipality (Wet inburgering 2021), "
+                     "from the Rijk's integration grant (a fixed sum per permit holder); under the 2013 law "
+                     "newcomers bought their own with a DUO loan (see loans_forgiven)",
+                     "Wet inburgering 2021 art. 6-9; Besluit inburgering 2021 (specifieke uitkering)"),
+    "courses_in_azc": Payer("rijk", "lessons in the azc, organised and paid by COA (taken out of the "
+                            "municipality's courses)", "COA: voorinburgering and activities in the azc"),
+    "loans_forgiven": Payer("duo", "a DUO loan for the course, turned into a gift when the exam is passed "
+                            "in time", "Wet inburgering 2013 art. 19; Besluit inburgering 2013"),
+    "plans": Payer("municipality", "intake, capacity scan, personal plan (PIP) and case management, from "
+                   "the Rijk's implementation grant in the gemeentefonds", "Wet inburgering 2021 art. 14-16"),
+    "startpunten": Payer("municipality", "a municipal facility (the study proposes it locally, study "
+                         "kader 3.7)", "assumption: no national grant"),
+    "placements": Payer("municipality", "re-integration support (coaching a placement) from the "
+                        "participation budget in the gemeentefonds", "Participatiewet art. 7, 10"),
+    "subsidies": Payer("municipality", "wage-cost subsidy to employers under the Participatiewet, from the "
+                       "participation budget", "Participatiewet art. 10d"),
+    "student_finance": Payer("duo", "student finance and school for those who study", "Wet studiefinanciering 2000"),
+    "childcare": Payer("rijk", "childcare allowance (kinderopvangtoeslag) paid by the Belastingdienst",
+                       "Wet kinderopvang art. 1.5"),
+    "fiscal_return": Payer("rijk", "income tax and national insurance premiums, and what asylum seekers "
+                           "hand to COA (a revenue: it lowers the Rijk's net cost)", "Wet IB 2001; Rva 2005"),
+}
+assert set(COST_PAYERS) == {f.name for f in fields(Costs)}, "every item of Costs needs a payer"
+assert {p.payer for p in COST_PAYERS.values()} <= set(PAYERS)
+
+
+def net_cost_by_payer(costs: Costs) -> dict[str, float]:
+    """Cumulative net cost per payer (EUR): its items minus its revenue; the values add up to
+    ``costs.public_cost - costs.fiscal_return`` (the net public cost).
+
+    The azc part of courses moves from the municipality to the Rijk.
+    """
+    out = dict.fromkeys(PAYERS, 0.0)
+    for name, who in COST_PAYERS.items():
+        value = getattr(costs, name)
+        if name == "fiscal_return":
+            out[who.payer] -= value
+        elif name == "courses_in_azc":
+            out[who.payer] += value
+            out[COST_PAYERS["courses"].payer] -= value
+        else:
+            out[who.payer] += value
+    return out
 
 
 def pay_and_count(model: IntegrationModel, earnings: np.ndarray, attended_hours: np.ndarray) -> None:
@@ -106,7 +174,9 @@ def pay_and_count(model: IntegrationModel, earnings: np.ndarray, attended_hours:
     costs.bijstand += float(top_up.sum())
     costs.reception += RECEPTION_EUR_PER_MONTH * int(np.count_nonzero(phase <= Phase.AWAITING_HOUSING))
     kind = nc.course_kind
-    costs.courses += float(attended_hours[kind == AZC_COURSE].sum()) * AZC_COURSE_EUR_PER_HOUR
+    in_azc = float(attended_hours[kind == AZC_COURSE].sum()) * AZC_COURSE_EUR_PER_HOUR
+    costs.courses += in_azc
+    costs.courses_in_azc += in_azc
     costs.courses += float(attended_hours[kind == SUPERVISED_COURSE].sum()) * SUPERVISED_COURSE_EUR_PER_HOUR
     costs.plans += PLAN_CASE_EUR_PER_MONTH * int(np.count_nonzero(nc.in_plan & housed))
     costs.startpunten += STARTPUNT_EUR_PER_MONTH * len(model.world.startpunt_cells)

@@ -298,3 +298,89 @@ def LanguageSwitch():
     other = "nl" if language.value == "en" else "en"
     solara.Button(t("switch_language"), on_click=lambda: language.set(other), text=True,
                   classes=["nk-language"], style={"color": "white"})
+
+
+# --- reports (compare --memo, --lang nl): one dictionary, English key -> Dutch --------------------
+# The compare report's memo, its .xlsx headers and the figures' titles and labels (translated phrase
+# by phrase, longest first). Owned by experiments/comparison/memo.py; the app's strings are above.
+REPORT_STRINGS: dict[str, str] = {
+    # memo
+    "Memo": "Notitie",
+    "Question": "Vraag",
+    "Answer": "Antwoord",
+    "What {policy} changes for permit holders, against {reference}": "Wat {policy} verandert voor statushouders, vergeleken met {reference}",
+    "What does `{policy}` change for the permit holders of a municipality, compared with `{reference}`?":
+        "Wat verandert `{policy}` voor de statushouders van een gemeente, vergeleken met `{reference}`?",
+    "{years} after the permit, `{policy}` has {people} {more_fewer} of {intake} permit holders in work than `{reference}` (between {low} and {high}); {sure}.":
+        "{years} na de vergunning heeft `{policy}` {people} {more_fewer} van {intake} statushouders aan het werk dan `{reference}` (tussen {low} en {high}); {sure}.",
+    "The net public cost per newcomer by year {year} changes by {total}, of which {municipality} for the municipality.":
+        "De netto publieke kosten per nieuwkomer tot en met jaar {year} veranderen met {total}, waarvan {municipality} voor de gemeente.",
+    "more": "meer", "fewer": "minder",
+    "the model is fairly sure of the direction": "het model is redelijk zeker van de richting",
+    "the model cannot tell the direction": "het model kan de richting niet vaststellen",
+    "1 year": "1 jaar", "{n} years": "{n} jaar",
+    "Outcomes after the permit": "Uitkomsten na de vergunning",
+    "Shares of permit holders aged 18–64; people: the share applied to your intake of {intake} ({per_year} a year for {years} year(s)). Interval: 95%, from {interval}.":
+        "Aandelen van statushouders van 18–64 jaar; personen: het aandeel toegepast op uw instroom van {intake} ({per_year} per jaar gedurende {years} jaar). Interval: 95%, uit {interval}.",
+    "seeds": "toevalsvariatie (seeds)",
+    "seeds and parameters": "toevalsvariatie en parameters",
+    "outcome": "uitkomst", "years after permit": "jaar na vergunning", "reference": "referentie",
+    "policy": "beleid", "difference": "verschil", "interval": "interval", "people, reference": "personen, referentie",
+    "people, policy": "personen, beleid", "people, difference": "personen, verschil",
+    "people, interval": "personen, interval",
+    "Net public cost by payer": "Netto publieke kosten per betaler",
+    "Cumulative net cost by year {year}, per newcomer and for your intake of {intake}; taxes and premiums count as the Rijk's revenue. The payers add up to the total.":
+        "Cumulatieve netto kosten tot en met jaar {year}, per nieuwkomer en voor uw instroom van {intake}; belastingen en premies tellen als inkomsten van het Rijk. De betalers tellen op tot het totaal.",
+    "payer": "betaler", "per newcomer": "per nieuwkomer", "for the intake": "voor de instroom",
+    "municipality": "gemeente", "Rijk (incl. COA)": "Rijk (incl. COA)", "DUO": "DUO", "total": "totaal",
+    "What the model leaves out": "Wat het model weglaat",
+    "How sure is this?": "Hoe zeker is dit?",
+    "leaves_out": (
+        "- Permit holders are a model cohort, not your residents: your labour market, housing and course "
+        "providers differ.\n- Not modelled: the Z-route, pre-integration by COA after the permit, health and "
+        "trauma care, family reunification costs, housing costs.\n- Costs are the model's prices "
+        "(docs/ODD.md, 7.8); grants the Rijk pays a municipality per permit holder are not counted as "
+        "municipal income.\n- Counts assume your intake resembles the model's (age, education, household)."),
+    "leaves_out_nl": (
+        "- Statushouders zijn een modelcohort, niet uw inwoners: uw arbeidsmarkt, woningen en taalaanbieders "
+        "verschillen.\n- Niet gemodelleerd: de Z-route, voorinburgering door het COA na de vergunning, zorg "
+        "voor gezondheid en trauma, kosten van gezinshereniging, huisvestingskosten.\n- Kosten zijn de "
+        "prijzen van het model (docs/ODD.md, 7.8); rijksuitkeringen per statushouder aan de gemeente tellen "
+        "niet als gemeentelijke inkomsten.\n- De aantallen veronderstellen dat uw instroom lijkt op die van "
+        "het model (leeftijd, opleiding, huishouden)."),
+    "sure_text": ("The intervals come from {runs} runs per policy{posterior}. Where an interval includes "
+                  "zero the model cannot say whether the policy does better or worse; a narrow interval "
+                  "away from zero means the direction holds across the runs, not that the size is exact."),
+    "sure_text_nl": ("De intervallen komen uit {runs} runs per beleid{posterior}. Waar een interval nul "
+                     "bevat, kan het model niet zeggen of het beleid beter of slechter uitpakt; een smal "
+                     "interval ver van nul betekent dat de richting in alle runs standhoudt, niet dat de "
+                     "omvang precies is."),
+    " on {k} parameter sets from the calibration's posterior": " op {k} parametersets uit de posterior van de kalibratie",
+    # metric labels
+    "Employed (any hours)": "Aan het werk (elk aantal uren)",
+    "Employed full-time (35+ h/week)": "Voltijds aan het werk (35+ u/week)",
+    "On welfare (bijstand)": "In de bijstand",
+    "Dutch at A2 or higher": "Nederlands op A2 of hoger",
+    "Dutch at B1 or higher": "Nederlands op B1 of hoger",
+    "Isolated (no active tie with a resident)": "Geïsoleerd (geen actief contact met een inwoner)",
+    "Passed the civic-integration exam": "Inburgeringsexamen gehaald",
+    "Mean wellbeing": "Gemiddeld welzijn",
+    "Net public cost (cost minus taxes and premiums), cumulative, per newcomer":
+        "Netto publieke kosten (kosten min belastingen en premies), cumulatief, per nieuwkomer",
+    "Public cost, cumulative, per newcomer": "Publieke kosten, cumulatief, per nieuwkomer",
+    "Taxes and premiums from newcomers' earnings, cumulative, per newcomer":
+        "Belastingen en premies uit inkomsten van nieuwkomers, cumulatief, per nieuwkomer",
+    # figure phrases
+    "Key outcomes over": "Kernuitkomsten over", "years by policy": "jaar per beleid",
+    "(mean and 95% CI across seeds)": "(gemiddelde en 95%-BI over seeds)",
+    "Outcomes by years since the residence permit": "Uitkomsten naar jaren sinds de verblijfsvergunning",
+    "permit holders aged 18–64": "statushouders van 18–64 jaar",
+    "years since permit": "jaren sinds vergunning", "year": "jaar", "month": "maand",
+    "Cost against employment gained by year": "Kosten tegenover gewonnen werk tot en met jaar",
+    "difference from": "verschil met", "Mean paired difference across seeds; bars: 95% CI":
+        "Gemiddeld gepaard verschil over seeds; balken: 95%-BI",
+    "Effect of each policy by": "Effect van elk beleid naar", "Mean over": "Gemiddelde over",
+    "bands: 95% confidence interval": "banden: 95%-betrouwbaarheidsinterval",
+    "years after the permit": "jaar na de vergunning", "in year": "in jaar", "of the run": "van de run",
+    "gender": "geslacht", "women": "vrouwen", "men": "mannen", "share": "aandeel",
+}

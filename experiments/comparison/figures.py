@@ -61,14 +61,29 @@ def group_figure_name(grouping: tuple[str, ...]) -> str:
     return f"by_group_{'-'.join(grouping)}.png"
 
 
-def _render(function: str, kwargs: dict, path: Path) -> None:
+def _render(function: str, kwargs: dict, path: Path, lang: str = "en") -> None:
     from viz import figures
 
     fig = getattr(figures, function)(**kwargs)
+    if lang != "en":
+        _translate(fig, lang)
     atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=110))
 
 
-def render_figures(result: ComparisonResult, folder: Path, backend: Backend | None = None) -> list[str]:
+def _translate(fig, lang: str) -> None:
+    """Every title, axis label, tick label and legend text of ``fig`` in ``lang`` (`memo.translate_phrases`)."""
+    from matplotlib.text import Text
+
+    from experiments.comparison.memo import translate_phrases
+
+    for artist in fig.findobj(Text):
+        label = artist.get_text()
+        if label:
+            artist.set_text(translate_phrases(label, lang))
+
+
+def render_figures(result: ComparisonResult, folder: Path, backend: Backend | None = None,
+                   lang: str = "en") -> list[str]:
     """Draw every figure into ``folder``; returns the file names.
 
     On a local process backend the figures are drawn in parallel; a Dask
@@ -77,7 +92,7 @@ def render_figures(result: ComparisonResult, folder: Path, backend: Backend | No
     folder.mkdir(parents=True, exist_ok=True)
     jobs = figure_jobs(result)
     slow_first = sorted(jobs, key=lambda job: job[1] != "over_time")  # the small multiples take longest
-    calls = [(fn, kwargs, folder / name) for name, fn, kwargs in slow_first]
+    calls = [(fn, kwargs, folder / name, lang) for name, fn, kwargs in slow_first]
     if backend is None or backend.kind != "processes":
         for call in calls:
             _render(*call)

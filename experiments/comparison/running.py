@@ -21,6 +21,7 @@ from experiments.comparison.summarising import ComparisonResult, summarise
 from experiments.executors import Backend, run_in_order
 from experiments.runner import one_collection_per_run, run_to_columns
 from model.outcomes import NewcomerColumns
+from model.welfare import net_cost_by_payer
 
 
 @dataclass
@@ -33,6 +34,7 @@ class RunOutput:
     model: pd.DataFrame
     by_permit: pd.DataFrame
     by_group: pd.DataFrame
+    costs: pd.DataFrame  # net cost per payer (cumulative EUR) at every snapshot month
     newcomers: pa.Table | None
     population: int
     seconds: float
@@ -58,8 +60,10 @@ def population_fingerprint(newcomers: pd.DataFrame) -> int:
 def run_one(settings: Settings, policy: str, seed: int) -> RunOutput:
     """One run: its model table, its newcomer snapshots (as Arrow) and their small summaries."""
     cpu, start = time.process_time(), time.perf_counter()
+    payers: list[dict] = []
     with one_collection_per_run():
-        model, columns = run_to_columns(policy, seed, settings.years, settings.run_params(seed), SNAPSHOT_EVERY)
+        model, columns = run_to_columns(policy, seed, settings.years, settings.run_params(seed), SNAPSHOT_EVERY,
+                                        lambda m: payers.append({"month": m.month, **net_cost_by_payer(m.costs)}))
         seconds = time.perf_counter() - start
         if settings.draws:
             model["draw"] = settings.draw_of(seed)
@@ -70,7 +74,8 @@ def run_one(settings: Settings, policy: str, seed: int) -> RunOutput:
         by_group = G.per_run_by_group(newcomers, settings.groupings, S.NEWCOMER_MEASURES)
         table = _arrow(columns)
         population = population_fingerprint(newcomers)
-    return RunOutput(policy, seed, model, by_permit, by_group, table, population,
+    costs = pd.DataFrame(payers).assign(policy=policy, seed=seed)
+    return RunOutput(policy, seed, model, by_permit, by_group, costs, table, population,
                      seconds, time.process_time() - cpu)
 
 

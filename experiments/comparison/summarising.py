@@ -19,6 +19,7 @@ from experiments.comparison.settings import (
     MIN_PERMIT_SHARE,
     Settings,
 )
+from model.welfare import PAYERS
 
 if TYPE_CHECKING:
     from experiments.comparison.running import RunOutput
@@ -49,6 +50,9 @@ class ComparisonResult:
         uncertainty: With a posterior: each effect per whole year with intervals from seeds
             alone and from seeds plus parameters, the parameters' share of the variance and
             the probability of beating the reference by 1 pp (`experiments.uncertainty`).
+        by_payer: Net public cost per newcomer (cumulative) per payer (`model.welfare.PAYERS`, and
+            ``total``, their sum) and whole year: ``policy, payer, year, value, ci_low, ci_high,
+            difference, diff_ci_low, diff_ci_high, n_runs, interval`` (`by_payer`).
         newcomers: Newcomer snapshots of every run (only from `compare`, not the CLI).
         same_population: True if, for every seed, every policy started from the
             same newcomers (checked on their fingerprints at the first snapshot).
@@ -66,6 +70,7 @@ class ComparisonResult:
     gaps: pd.DataFrame | None = None
     for_whom: tuple[str, float] = ("year", 0.0)
     uncertainty: pd.DataFrame | None = None
+    by_payer: pd.DataFrame | None = None
     newcomers: pd.DataFrame | None = None
     same_population: bool = True
     seconds: float = 0.0
@@ -84,8 +89,10 @@ def summarise(settings: Settings, outputs: list[RunOutput]) -> ComparisonResult:
     differences = S.paired_differences(model, all_metrics, settings.reference, year_months)
     shown = list(dict.fromkeys([*settings.metrics, *S.REPORT_KEY_METRICS, S.NET_COST.name]))
     over_time = _from_enough_permits(S.summarise_over_time(model, shown), model, settings)
-    by_permit = S.summarise_by_years_since_permit(pd.concat([o.by_permit for o in outputs], ignore_index=True),
-                                                  settings.reference)
+    per_run_permit = pd.concat([o.by_permit for o in outputs], ignore_index=True)
+    by_permit = S.summarise_by_years_since_permit(per_run_permit, settings.reference)
+    if settings.draws:
+        by_permit = _permit_with_parameters(by_permit, per_run_permit, settings)
     per_run_groups = pd.concat([o.by_group for o in outputs], ignore_index=True)
     if settings.draws:
         per_run_groups["draw"] = per_run_groups["seed"].map(settings.draw_of)
@@ -113,7 +120,42 @@ def summarise(settings: Settings, outputs: list[RunOutput]) -> ComparisonResult:
         gaps=G.sort_by_group(gaps, settings.groupings, settings.policies),
         for_whom=for_whom,
         uncertainty=_in_order(uncertainty, settings) if uncertainty is not None else None,
+        by_payer=by_payer(outputs, settings),
     )
+
+
+TOTAL = "total"  # the payers' sum in `by_payer`: the net public cost
+
+
+def by_payer(outputs: list[RunOutput], settings: Settings) -> pd.DataFrame:
+    """Net public cost per newcomer, cumulative, per payer and whole year, with the paired difference
+    from the reference (intervals from seeds, or seeds and parameters with a posterior)."""
+    wide = pd.concat([o.costs for o in outputs], ignore_index=True)
+    wide = wide[wide["month"].isin(settings.year_months())]
+    payers = list(PAYERS)
+    wide[payers] = wide[payers] / settings.n_newcomers
+    wide[TOTAL] = wide[payers].sum(axis=1)
+    long = wide.melt(id_vars=["policy", "seed", "month"], value_vars=[*payers, TOTAL], var_name="payer",
+                     value_name="value")
+    long["year"] = long["month"] / 12
+    long = long.drop(columns="month")
+    if settings.draws:
+        long["draw"] = long["seed"].map(settings.draw_of)
+    out = S.summarise_runs(long, ["payer", "year"], settings.reference, clip=False)
+    rank = {p: i for i, p in enumerate(settings.policies)}
+    payer_rank = {p: i for i, p in enumerate([*payers, TOTAL])}
+    return (out.assign(_p=out["policy"].map(rank), _q=out["payer"].map(payer_rank))
+            .sort_values(["_p", "year", "_q"], kind="stable").drop(columns=["_p", "_q"]).reset_index(drop=True))
+
+
+def _permit_with_parameters(by_permit: pd.DataFrame, per_run: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """The by-years-since-permit table with its intervals (level and difference) from seeds and parameters."""
+    keys = ["policy", "metric", "years_since_permit"]
+    runs = per_run.assign(draw=per_run["seed"].map(settings.draw_of))
+    wide = S.summarise_runs(runs, keys[1:], settings.reference)
+    wide = wide[[*keys, "ci_low", "ci_high", "diff_ci_low", "diff_ci_high"]]
+    out = by_permit.drop(columns=["ci_low", "ci_high", "diff_ci_low", "diff_ci_high"]).merge(wide, on=keys, how="left")
+    return out[list(by_permit.columns)]
 
 
 def _with_wider_interval(table: pd.DataFrame, wider: pd.DataFrame) -> pd.DataFrame:

@@ -1,0 +1,97 @@
+"""`compare --intake --memo --lang nl`: people for an intake, net cost by payer, a Dutch memo (issue 24)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from experiments.cli import main as cli
+from experiments.comparison.memo import translate_phrases
+from model import IntegrationModel
+from model.welfare import COST_PAYERS, PAYERS, Costs, net_cost_by_payer
+
+TINY = ["--set", "n_newcomers=60", "--set", "n_residents=300", "--set", "n_employers=10",
+        "--set", "grid_width=20", "--set", "grid_height=20"]
+INTAKE = 120
+
+
+def run(*args: str) -> tuple[int, str]:
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        try:
+            code = cli(list(args))
+        except SystemExit as stop:  # argparse's own errors
+            code = stop.code
+    return code, err.getvalue()
+
+
+@pytest.fixture(scope="module")
+def memo(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("memo") / "out"
+    code, err = run("compare", "--reference", "wet_inburgering_2021", "--intake", str(INTAKE), "--lang", "nl",
+                    "--memo", "--policies", "two_track,municipal_levers", "--seeds", "2", "--posterior", "2",
+                    "--years", "4", "--workers", "1", *TINY, "--out", str(out))
+    assert code == 0, err
+    return out
+
+
+def test_memo_is_written_in_dutch_with_its_workbook(memo: Path):
+    text = (memo / "memo.md").read_text(encoding="utf-8")
+    for words in ("# Notitie", "**Vraag.**", "**Antwoord.**", "Netto publieke kosten per betaler", "gemeente",
+                  "Wat het model weglaat", "Hoe zeker is dit?", "`wet_inburgering_2021`"):
+        assert words in text
+    sheets = pd.read_excel(memo / "memo.xlsx", sheet_name=None)
+    assert len(sheets) == 2 and all(len(s) > 0 for s in sheets.values())
+
+
+def test_people_are_the_share_times_the_intake(memo: Path):
+    people = pd.read_csv(memo / "intake.csv")
+    assert set(people["policy"]) == {"two_track", "municipal_levers"}
+    assert (people["reference"] == "wet_inburgering_2021").all()
+    for share, count in (("share", "people"), ("difference", "people_difference"), ("diff_ci_low", "people_low")):
+        assert (people[count] - people[share] * INTAKE).abs().max() < 1e-9
+    assert set(people["years_since_permit"]) <= {1, 3, 5}
+
+
+def test_payers_add_up_to_the_net_public_cost(memo: Path):
+    payers = pd.read_csv(memo / "cost_by_payer.csv")
+    wide = payers.pivot_table(index=["policy", "year"], columns="payer", values="value")
+    assert (wide[list(PAYERS)].sum(axis=1) - wide["total"]).abs().max() < 1e-6
+    summary = pd.read_csv(memo / "summary.csv")
+    net = summary[summary["metric"] == "net_public_cost_per_newcomer_eur"].set_index(["policy", "year"])["mean"]
+    assert (wide["total"] - net.reindex(wide.index)).abs().max() < 1e-6
+
+
+def test_every_cost_item_has_one_payer_and_payers_sum_to_the_total():
+    assert set(COST_PAYERS) == {f for f in Costs.__dataclass_fields__}
+    m = IntegrationModel(policy="all_proposals", rng=1, n_newcomers=60, n_residents=300, n_employers=10,
+                         grid_width=20, grid_height=20)
+    m.run_for(30)
+    by_payer = net_cost_by_payer(m.costs)
+    assert sum(by_payer.values()) == pytest.approx(m.costs.public_cost - m.costs.fiscal_return)
+    assert m.costs.courses_in_azc > 0  # early lessons are COA's, not the municipality's
+    assert by_payer["duo"] >= 0 and by_payer["municipality"] > 0
+
+
+def test_figures_and_their_labels_are_dutch(memo: Path):
+    assert (memo / "figures" / "overview.png").exists()
+    assert translate_phrases("Key outcomes over 4 years by policy", "nl").startswith("Kernuitkomsten over 4 jaar")
+    assert translate_phrases("Employed (any hours)", "en") == "Employed (any hours)"
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--intake", "-5"], "--intake -5 is not allowed"),
+    (["--intake", "1.5"], "--intake"),
+    (["--lang", "fr"], "--lang 'fr' is not allowed: choose one of: en, nl"),
+    (["--memo"], "--memo needs --intake N"),
+    (["--intake", "120", "--intake-years", "0"], "--intake-years 0"),
+])
+def test_bad_intake_language_or_memo_is_one_line_and_exit_2(tmp_path: Path, args, says):
+    code, err = run("compare", *args, "--out", str(tmp_path / "out"))
+    assert code == 2
+    assert says in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()
