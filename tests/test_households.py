@@ -78,14 +78,21 @@ def _willing_workers(small: dict, seed: int) -> tuple[IntegrationModel, np.ndarr
     return m, who
 
 
-def test_childcare_lifts_care_duties_and_with_them_the_limits_on_work(small):
+def _parents_of_a_toddler_without_childcare(small):
+    """Willing workers who care for a one-year-old and have no childcare (care duties set)."""
     m, who = _willing_workers(small, 3)
     nc = m.nc
     nc.carer[who] = True
     nc.has_childcare[who] = False
     nc.youngest_child_month[who] = m.month - 12
-    nc.course_kind[who] = 0  # no course capping the hours either
     households.tend_children(m)
+    return m, who
+
+
+def test_childcare_lifts_care_duties_and_with_them_the_limits_on_work(small):
+    m, who = _parents_of_a_toddler_without_childcare(small)
+    nc = m.nc
+    nc.course_kind[who] = 0  # no course capping the hours either
     assert nc.care_duties[who].all()
     effort_caring, cap_caring = labour.search_effort(m, who), labour.hours_cap(m, who)
     households.arrange_childcare(m, who)
@@ -193,12 +200,7 @@ def test_women_work_far_less_than_men_under_the_2013_law():
 
 
 def test_a_parent_without_childcare_attends_fewer_classes_and_childcare_restores_them(small):
-    m, who = _willing_workers(small, 3)
-    nc = m.nc
-    nc.carer[who] = True
-    nc.has_childcare[who] = False
-    nc.youngest_child_month[who] = m.month - 12
-    households.tend_children(m)
+    m, who = _parents_of_a_toddler_without_childcare(small)
     caring = exam.attendance(m)[who]
     households.arrange_childcare(m, who)
     with_childcare = exam.attendance(m)[who]
