@@ -97,6 +97,11 @@ class Watched:
         self.page.locator(f'.nk-status[data-month="{target}"]').wait_for(timeout=30_000)
         return time.monotonic() - start
 
+    def step_to(self, month: int) -> None:
+        """Press Step once (as many months as Months per Step says) and wait for ``month``."""
+        self.page.get_by_role("button", name="Step").click()
+        self.page.locator(f'.nk-status[data-month="{month}"]').wait_for(timeout=120_000)
+
     def line(self, chart: str, metric: str, run: str = "policy") -> str:
         return self.page.locator(f'.nk-chart[data-chart="{chart}"] path[data-metric="{metric}"]'
                                  f'[data-run="{run}"]').get_attribute("d")
@@ -270,3 +275,136 @@ def test_split_by_gender_draws_one_line_per_group_named_in_english_and_dutch(app
     app.page.get_by_role("button", name="English").click()
     app.page.get_by_text("Over time", exact=True).wait_for()
     app.assert_clean()
+
+
+# --- the app in Dutch, and what a class needs to read it (issue 24) -----------------------------------------
+
+#: The page's visible text: every text node shown (not inside a closed part, not code to copy).
+VISIBLE_TEXT_JS = """(root) => {
+  const out = [];
+  const walker = document.createTreeWalker(root || document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const element = node.parentElement;
+    if (!element || !node.textContent.trim()) continue;
+    if (element.closest('script, style, textarea, code, title')) continue;
+    if (!element.checkVisibility({checkOpacity: true, checkVisibilityCSS: true})) continue;
+    out.push(node.textContent);
+  }
+  return out.join(' \\n ');
+}"""
+
+
+def visible_text(page, selector: str | None = None) -> str:
+    root = page.locator(selector).first.element_handle() if selector else None
+    return page.evaluate(VISIBLE_TEXT_JS, root)
+
+
+def step_a_year_at_once(app) -> None:
+    """Move the Months per Step slider to its end (12) with the keyboard."""
+    thumb = app.page.locator(".nk-months-per-frame [role=slider]")
+    thumb.focus()
+    thumb.press("End")
+    app.page.locator(".nk-caption").filter(has_text=re.compile(r": 12$")).first.wait_for()
+
+
+def menu_text(app, selector: str) -> str:
+    """The items of a select's menu, opened and closed again."""
+    app.page.locator(selector).click()
+    menu = app.page.locator(".menuable__content__active")
+    menu.wait_for()
+    text = visible_text(app.page, ".menuable__content__active")
+    app.page.keyboard.press("Escape")
+    menu.wait_for(state="hidden")
+    return text
+
+
+def test_in_dutch_no_english_text_of_the_app_is_visible(app):
+    """Switched to Dutch, in compare mode a year on, with every part opened (Explain, downloads, glossary, the
+    menus): none of the app's English texts (`english_texts`, derived from viz/texts.py) is on the page."""
+    from test_app_texts import english_left
+
+    app.open()
+    app.page.get_by_role("button", name="Nederlands").click()
+    app.page.get_by_text("In de tijd", exact=True).wait_for()
+    app.page.locator(".nk-set-compare input").check(force=True)
+    app.page.get_by_role("button", name="Opnieuw").click()
+    app.page.locator(".nk-diff").nth(5).wait_for()
+    step_a_year_at_once(app)
+    app.page.get_by_role("button", name="Stap").click()
+    app.page.locator('.nk-status[data-month="12"]').wait_for(timeout=120_000)
+    app.page.locator(".nk-share-open").click()
+    app.page.locator(".nk-scenario-cli").wait_for()
+    app.page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    shown = {"page": visible_text(app.page)}
+    for menu in (".nk-set-policy", ".nk-set-reference", ".nk-set-inflow", ".nk-split", ".nk-pick-education"):
+        shown[menu] = menu_text(app, menu)
+    app.page.get_by_role("button", name="Woordenlijst").click()
+    app.page.locator(".nk-glossary").wait_for()
+    shown["glossary"] = visible_text(app.page, ".nk-glossary")
+    app.page.screenshot(path=ARTIFACTS / "app_dutch_glossary.png")
+    app.page.locator(".nk-glossary-close").click()
+    assert "Maand 12 (jaar 1.0 van 10)" in " ".join(shown["page"].split()) and "vluchteling met een verblijfsvergunning" in shown["glossary"]
+    assert "Twee sporen" in shown[".nk-set-policy"] and "gelijkmatig met een piek" in shown[".nk-set-inflow"]
+    left = {part: english_left(text) for part, text in shown.items()}
+    assert all(words == [] for words in left.values()), left
+    app.page.screenshot(path=ARTIFACTS / "app_dutch.png", full_page=True)
+    app.assert_clean()
+
+
+def test_the_default_story_opens_on_a_permit_holder(app):
+    """Baseline, seed 42 (as sheet 1 says): a year on, the story shown is the first newcomer with a permit."""
+    app.open()
+    step_a_year_at_once(app)
+    app.step_to(12)
+    picker = app.page.locator(".nk-pick-newcomer").inner_text()
+    assert picker.rstrip().endswith("· permit"), picker
+    story = app.page.locator(".nk-story").inner_text()
+    assert "got a residence permit" in story and "was refused asylum" not in story
+    assert "on the scale 0 = A0 to 6" in story
+    app.assert_clean()
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1366, "height": 768}, {"width": 1920, "height": 1080}],
+                         ids=["1366x768", "1920x1080"])
+def test_nothing_covers_the_legends_and_chart_text_is_readable_on_a_projector(browser, server, viewport):
+    """At a classroom laptop's and a projector's size: no badge or other element lies over any legend, every
+    chart text is at least 12 px and inside its chart."""
+    context = browser.new_context(viewport=viewport)
+    app = Watched(context.new_page(), server)
+    try:
+        app.open()
+        app.page.locator(".nk-set-compare input").check(force=True)
+        app.page.get_by_role("button", name="Reset").click()
+        app.page.locator(".nk-diff").nth(5).wait_for()
+        app.step()
+        assert app.page.get_by_text("runs on Solara").count() == 0
+        legends = app.page.locator(".nk-legend")
+        assert legends.count() == 8  # the map's, six charts', the queues'
+        for k in range(legends.count()):
+            legend = legends.nth(k)
+            legend.scroll_into_view_if_needed()
+            covered = legend.evaluate("""(legend) => {
+              const out = [];
+              for (const item of legend.querySelectorAll('.nk-legend-item')) {
+                const box = item.getBoundingClientRect();
+                for (const [x, y] of [[box.left + 2, box.top + 2], [box.right - 2, box.bottom - 2],
+                                      [(box.left + box.right) / 2, (box.top + box.bottom) / 2]]) {
+                  const hit = document.elementFromPoint(x, y);
+                  if (!hit || !legend.contains(hit)) out.push(item.textContent + ' under ' + (hit && hit.outerHTML.slice(0, 80)));
+                }
+              }
+              return out;
+            }""")
+            assert covered == [], covered
+        text = app.page.evaluate("""() => Array.from(document.querySelectorAll('svg.nk-chart text, svg.nk-diff text'))
+          .map(t => { const svg = t.ownerSVGElement.getBoundingClientRect(), box = t.getBoundingClientRect();
+                      return {text: t.textContent, px: parseFloat(getComputedStyle(t).fontSize),
+                              inside: box.left >= svg.left - 0.5 && box.right <= svg.right + 0.5}; })""")
+        assert len(text) > 100
+        small = [t for t in text if t["px"] < 12]
+        outside = [t["text"] for t in text if not t["inside"]]
+        assert small == [] and outside == [], (small[:5], outside)
+        app.page.screenshot(path=ARTIFACTS / f"app_legends_{viewport['width']}.png")
+        app.assert_clean()
+    finally:
+        context.close()

@@ -319,7 +319,7 @@ def dutch(app):
 def test_in_dutch_the_split_view_names_the_groups_in_dutch(dutch):
     app = dutch
     for _ in range(6):
-        app.press("Step")  # Mesa's controller keeps its own (English) buttons
+        app.press("Stap")  # Mesa's Step, in Dutch
     control = app.rc.find(v.Select, class_="nk-split").widget
     assert control.label == "Grafieken uitsplitsen naar"
     assert [item["text"] for item in control.items][1:4] == ["geslacht", "opleiding", "leeftijd bij aankomst"]

@@ -8,12 +8,13 @@ its own where SolaraViz falls short:
 * Mesa's `ModelController` gives Reset / Play / Step, the play interval and
   "months per frame" (SolaraViz's ``render_interval``); Reset rebuilds the
   run from the settings with ``LiveRun(settings=...)``, as SolaraViz does.
+  Its buttons speak the chosen language (`viz.controls.ModelController`).
   Components follow Mesa's ``update_counter``.
 * The settings panel (`viz.controls`) replaces SolaraViz's ModelCreator,
   whose widgets cannot be set from code: choosing a policy here loads its
   lever values into the widgets.
 * A `LiveRun` (`viz.live`) steps the chosen policy and, in compare mode,
-  ``baseline_2013`` with the same seed, together.
+  a reference (``baseline_2013``, or the 2021 law) with the same seed, together.
 * Interface text comes from one dictionary in English and Dutch
   (`viz.texts`, switched in the app bar); the glossary (`model.glossary`) opens
   from the app bar; runs are downloaded and shared from `viz.share`.
@@ -41,14 +42,13 @@ import weakref
 import solara
 import solara.server.settings
 import solara.util
-from mesa.visualization.solara_viz import ModelController
 from mesa.visualization.utils import update_counter
 
 from viz.charts import Charts
-from viz.controls import CaptionedSlider, ParameterPanel
+from viz.controls import CaptionedSlider, ModelController, ParameterPanel
 from viz.explain import ExplainPanel, GlossaryButton
 from viz.launch import silence_cookie_warning
-from viz.live import BASELINE, HORIZON_MONTHS, LiveRun, Settings
+from viz.live import HORIZON_MONTHS, LiveRun, Settings
 from viz.map import SpaceMap
 from viz.share import SharePanel
 from viz.story import StoryPanel
@@ -56,6 +56,8 @@ from viz.texts import LanguageSwitch, t
 
 # The app must work offline and should not phone home: no usage telemetry.
 solara.server.settings.telemetry.mixpanel_enable = False
+# Solara's "This website runs on Solara" badge sat over the legends at the bottom right.
+solara.server.settings.theme.show_banner = False
 silence_cookie_warning()  # also when served by `solara run viz/app.py`
 
 PLAY_INTERVAL_MS = 100  # pause between frames while playing
@@ -235,13 +237,19 @@ def status_html(live: LiveRun) -> str:
     """One line saying where the run is: month, policy, seed and where the newcomers are."""
     m, s = live.main, live.settings
     metrics = m.metrics
-    versus = f" compared with <b>{BASELINE}</b>" if live.baseline is not None else ""
-    return (f'<div class="nk-status" data-month="{m.month}">Month <b class="nk-month">{m.month}</b> '
-            f"(year {m.month / 12:.1f} of {HORIZON_MONTHS // 12}) · policy <b>{s.title}</b>{versus} · "
-            f"seed {m.seed} · {s.n_newcomers:,} newcomers: {metrics['n_asylum']:,} waiting for asylum, "
-            f"{metrics['n_awaiting_housing']:,} waiting for a house, {metrics['n_housed']:,} housed, "
-            f"{metrics['n_departed']:,} refused and left"
-            + ("" if live.running else " · <b>ten years done</b>: press Reset to start again") + "</div>")
+    versus = t("status_versus", reference=f"<b>{s.reference}</b>") if live.baseline is not None else ""
+    parts = [
+        t("status_month", month=f'<b class="nk-month">{m.month}</b>', year=f"{m.month / 12:.1f}",
+          years=HORIZON_MONTHS // 12),
+        t("status_policy", policy=f"<b>{s.title}</b>") + versus,
+        t("status_seed", seed=m.seed),
+        t("status_newcomers", n=f"{s.n_newcomers:,}", asylum=f"{metrics['n_asylum']:,}",
+          house=f"{metrics['n_awaiting_housing']:,}", housed=f"{metrics['n_housed']:,}",
+          departed=f"{metrics['n_departed']:,}"),
+    ]
+    if not live.running:
+        parts.append(f"<b>{t('status_done', reset=t('button_Reset'))}</b>")
+    return f'<div class="nk-status" data-month="{m.month}">{" · ".join(parts)}</div>'
 
 
 @solara.component

@@ -3,8 +3,10 @@
 Each chart is drawn as SVG from the model's DataCollector, with its title,
 unit and the years on the horizontal axis; every label and unit comes from
 the metric registry (`model.METRICS`), in the language chosen (`viz.texts`).
-In compare mode a chart shows the chosen policy (solid) and `baseline_2013`
-(dashed), with the difference (policy minus baseline) in a strip below.
+In compare mode a chart shows the chosen policy (solid) and the reference
+(dashed: `baseline_2013` by default, or the 2021 law), with the difference
+(policy minus reference) in a strip below. Every text is at least 12 px, to
+be read on a projector.
 
 Split by a grouping (gender, education, age on arrival, household,
 municipality: `model.outcomes.GROUPINGS`), each chart shows its first measure
@@ -39,15 +41,16 @@ from solara.alias import rv
 from model import METRICS
 from model.outcomes import NEWCOMER_MEASURES
 from model.queues import QUEUES
-from viz.live import SPLITS, GroupHistory, LiveRun
+from viz.live import BASELINE, SPLITS, GroupHistory, LiveRun
 from viz.texts import STRINGS, group_name, metric_label, model_text, t
 
 # Okabe-Ito colours (readable with colour-blindness): the measures of a chart, and the groups of a split.
 SERIES_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7")
 GROUP_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
 HORIZON_YEARS = 10
-WIDTH, HEIGHT, DIFF_HEIGHT = 300, 180, 96
-LEFT, RIGHT, TOP, BOTTOM = 40, 40, 40, 30
+WIDTH, HEIGHT, DIFF_HEIGHT = 300, 196, 112
+LEFT, RIGHT, TOP, BOTTOM = 40, 40, 44, 34
+FONT_PX, TITLE_PX = 12, 14  # readable on a projector
 DASHED = ' stroke-dasharray="5,3" stroke-opacity="0.8"'
 SHORT_UNIT = {"share": "%", "0-1": "0-1"}  # a split chart's unit, after its measure's name
 
@@ -83,7 +86,7 @@ CHARTS: tuple[ChartSpec, ...] = (
 #: The queues the app draws (persons), one line each: reception, housing, programmes.
 QUEUE_LINES = ("waiting_for_decision", "emergency_reception", "waiting_for_house", "plan_waiting", "course_waiting")
 QUEUE_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00")
-PERSONS_TICK = 1000  # queues are labelled in thousands of persons
+PERSONS_TICK = 1000  # queues of ten thousand and more are labelled in thousands of persons
 
 
 @dataclass(frozen=True)
@@ -174,14 +177,14 @@ def _frame(width: int, height: int, x_max: float, lo: float, hi: float, ticks: l
     for tick in ticks:
         stroke = "#999" if (grid_zero and tick == 0) else "#e4e4e4"
         parts.append(f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
-                     f'stroke="{stroke}"/><text x="{LEFT - 4}" y="{y(tick) + 3.5:.1f}" text-anchor="end">'
+                     f'stroke="{stroke}"/><text x="{LEFT - 4}" y="{y(tick) + 4:.1f}" text-anchor="end">'
                      f'{html.escape(fmt(tick))}</text>')
     for year in range(0, int(x_max) + 1, 2):
         parts.append(f'<line x1="{x(year):.1f}" x2="{x(year):.1f}" y1="{TOP + plot_h}" y2="{TOP + plot_h + 4}" '
-                     f'stroke="#999"/><text x="{x(year):.1f}" y="{TOP + plot_h + 15}" text-anchor="middle">'
+                     f'stroke="#999"/><text x="{x(year):.1f}" y="{TOP + plot_h + 16}" text-anchor="middle">'
                      f'{year}</text>')
     parts.append(f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{TOP + plot_h}" y2="{TOP + plot_h}" stroke="#999"/>')
-    parts.append(f'<text x="{LEFT + plot_w}" y="{height - 3}" text-anchor="end" fill="#666">'
+    parts.append(f'<text x="{LEFT + plot_w}" y="{height - 2}" text-anchor="end" fill="#666">'
                  f'{html.escape(t("years_since_start"))}</text>')
     return "".join(parts), x, y
 
@@ -190,7 +193,7 @@ def _end_labels(labels: list[list]) -> str:
     """Value labels at the lines' ends, nudged apart so that they do not overlap."""
     labels = sorted(labels)
     for above, below in zip(labels, labels[1:], strict=False):
-        below[0] = max(below[0], above[0] + 11)
+        below[0] = max(below[0], above[0] + FONT_PX + 1)
     return "".join(f'<text x="{x:.1f}" y="{y:.1f}" fill="{colour}" font-weight="bold">{html.escape(text)}</text>'
                    for y, x, colour, text in labels)
 
@@ -202,7 +205,14 @@ def _x_max(lines: list[Line]) -> float:
 
 def _svg(css: str, key: str, height: int, body: str) -> str:
     return (f'<svg xmlns="http://www.w3.org/2000/svg" class="{css}" data-chart="{key}" width="{WIDTH}" '
-            f'height="{height}" viewBox="0 0 {WIDTH} {height}" font-family="sans-serif" font-size="10">{body}</svg>')
+            f'height="{height}" viewBox="0 0 {WIDTH} {height}" font-family="sans-serif" font-size="{FONT_PX}">'
+            f'{body}</svg>')
+
+
+def _head(title: str, subtitle: str) -> str:
+    """A chart's title and, under it, its unit."""
+    return (f'<text x="4" y="15" font-size="{TITLE_PX}" font-weight="bold" fill="#222">{html.escape(title)}</text>'
+            f'<text x="4" y="32" fill="#666">{html.escape(subtitle)}</text>')
 
 
 def _chart(key: str, title: str, subtitle: str, unit: str, lines: list[Line]) -> str:
@@ -217,22 +227,21 @@ def _chart(key: str, title: str, subtitle: str, unit: str, lines: list[Line]) ->
                      f'fill="none" stroke="{line.colour}" stroke-width="2"{DASHED if line.dashed else ""}/>')
         last = _last(line.values)
         if line.end_label and last is not None:
-            labels.append([y(last) + 3.5, x(line.years[-1]) + 4, line.colour, _fmt(last, unit)])
-    head = (f'<text x="4" y="14" font-size="13" font-weight="bold" fill="#222">{html.escape(title)}</text>'
-            f'<text x="4" y="29" fill="#666">{html.escape(subtitle)}</text>')
+            labels.append([y(last) + 4, x(line.years[-1]) + 4, line.colour, _fmt(last, unit)])
+    head = _head(title, subtitle)
     return _svg("nk-chart", key, HEIGHT, f'{head}{frame}{"".join(paths)}{_end_labels(labels)}')
 
 
-def _difference_strip(key: str, unit: str, lines: list[Line], x_max: float) -> str:
-    """The differences policy minus baseline, in (percentage) points, on a scale symmetric around 0."""
+def _difference_strip(key: str, unit: str, lines: list[Line], x_max: float, reference: str) -> str:
+    """The differences policy minus reference, in (percentage) points, on a scale symmetric around 0."""
     finite = np.concatenate([line.values[np.isfinite(line.values)] for line in lines] + [np.zeros(1)])
     top = _nice_ceiling(float(np.abs(finite).max()) or 1.0)
     frame, x, y = _frame(WIDTH, DIFF_HEIGHT, x_max, -top, top, [-top, 0.0, top],
                          lambda v: f"{v:+g}" if v else "0", True)
     paths = [f'<path class="nk-line" {line.attributes} d="{_path(line.years, line.values, x, y)}" fill="none" '
              f'stroke="{line.colour}" stroke-width="1.6"/>' for line in lines]
-    head = (f'<text x="4" y="14" font-weight="bold" fill="#222">{html.escape(t("difference_head"))}</text>'
-            f'<text x="4" y="27" fill="#666">'
+    head = (f'<text x="4" y="15" font-weight="bold" fill="#222">'
+            f'{html.escape(t("difference_head", reference=reference))}</text><text x="4" y="31" fill="#666">'
             f'{html.escape(t("difference_pp" if unit == "share" else "difference_points"))}</text>')
     return _svg("nk-diff", key, DIFF_HEIGHT, f'{head}{frame}{"".join(paths)}')
 
@@ -247,7 +256,7 @@ def _differences(pairs: list[tuple[tuple, tuple, str, str]]) -> list[Line]:
 
 
 def chart_svg(spec: ChartSpec, model, baseline=None) -> str:
-    """One chart as SVG: the chosen policy (solid), the baseline (dashed) if given, and a difference strip."""
+    """One chart as SVG: the chosen policy (solid), the reference (dashed) if given, and a difference strip."""
     unit = METRICS[spec.metrics[0]].unit
     scale = _scale(unit)
     runs = [("policy", model)] + ([("baseline", baseline)] if baseline is not None else [])
@@ -263,7 +272,7 @@ def chart_svg(spec: ChartSpec, model, baseline=None) -> str:
     if baseline is not None:
         pairs = [(data[("policy", m)], data[("baseline", m)], SERIES_COLOURS[k % len(SERIES_COLOURS)],
                   f'data-metric="{m}" data-run="difference"') for k, m in enumerate(spec.metrics)]
-        svg += _difference_strip(spec.key, unit, _differences(pairs), _x_max(lines))
+        svg += _difference_strip(spec.key, unit, _differences(pairs), _x_max(lines), baseline.policy)
     return svg
 
 
@@ -273,14 +282,15 @@ def group_colour(k: int) -> str:
 
 
 def split_chart_svg(spec: ChartSpec, grouping: str, groups: GroupHistory,
-                    baseline_groups: GroupHistory | None = None) -> str:
+                    baseline_groups: GroupHistory | None = None, reference: str = BASELINE) -> str:
     """One chart split by ``grouping``: its first measure, one line per group.
 
     Args:
         spec: The chart; its `ChartSpec.split_metric` is drawn.
         grouping: A name in `model.outcomes.GROUPINGS`.
         groups: The chosen policy's group history (solid lines).
-        baseline_groups: The baseline's in compare mode (dashed, same colours, and a difference strip per group).
+        baseline_groups: The reference's in compare mode (dashed, same colours, and a difference strip per group).
+        reference: The reference policy's name.
     """
     metric = spec.split_metric
     unit = METRICS[metric].unit
@@ -304,7 +314,7 @@ def split_chart_svg(spec: ChartSpec, grouping: str, groups: GroupHistory,
         pairs = [(data[("policy", g)], data[("baseline", g)], group_colour(k),
                   f'data-metric="{metric}" data-run="difference" data-group="{quoted[g]}"')
                  for k, g in enumerate(names) if ("baseline", g) in data]
-        svg += _difference_strip(spec.key, unit, _differences(pairs), _x_max(lines))
+        svg += _difference_strip(spec.key, unit, _differences(pairs), _x_max(lines), reference)
     return svg
 
 
@@ -314,7 +324,7 @@ def verdict(metric: str, policy: float | None, base: float | None) -> str:
     if policy is None or base is None:
         return t("no_difference_yet")
     diff = (policy - base) * _scale(m.unit)
-    number = f"{diff:+.1f} pp" if m.unit == "share" else f"{diff:+.2f}"
+    number = f"{diff:+.1f} {t('pp')}" if m.unit == "share" else f"{diff:+.2f}"
     judged = m.better * diff
     word = "" if m.better == 0 else "better" if judged > 0 else "worse" if judged < 0 else "the_same"
     return t("now", number=number) + (f", {t(word)}" if word else "")
@@ -331,9 +341,9 @@ def _legend_item(colour: str, text: str, dashed: bool = False, width: int = 3) -
             f'stroke="{colour}" stroke-width="{width}"{dash}/></svg>{html.escape(text)}</span>')
 
 
-def _line_styles(policy: str) -> str:
+def _line_styles(policy: str, reference: str) -> str:
     """The legend's entries for the line styles in compare mode."""
-    return _legend_item("#555", policy, width=2) + _legend_item("#555", "baseline_2013", dashed=True, width=2)
+    return _legend_item("#555", policy, width=2) + _legend_item("#555", reference, dashed=True, width=2)
 
 
 def legend_html(spec: ChartSpec, model=None, baseline=None) -> str:
@@ -344,12 +354,12 @@ def legend_html(spec: ChartSpec, model=None, baseline=None) -> str:
         now = f" ({difference_now(metric, model, baseline)})" if compare else ""
         items.append(_legend_item(SERIES_COLOURS[k % len(SERIES_COLOURS)], metric_label(metric) + now))
     if compare:
-        items.append(_line_styles(t("legend_policy")))
+        items.append(_line_styles(t("legend_policy"), baseline.policy))
     return f'<div class="nk-legend nk-chart-legend">{"".join(items)}</div>'
 
 
 def split_legend_html(spec: ChartSpec, grouping: str, groups: GroupHistory,
-                      baseline_groups: GroupHistory | None = None) -> str:
+                      baseline_groups: GroupHistory | None = None, reference: str = BASELINE) -> str:
     """A split chart's legend: each group by name with how many it holds now, and in compare mode the difference."""
     metric = spec.split_metric
     counts = groups.now(grouping)
@@ -362,7 +372,7 @@ def split_legend_html(spec: ChartSpec, grouping: str, groups: GroupHistory,
             text += f": {verdict(metric, _last(values[:, k]), _last(base[:, k]))}"
         items.append(_legend_item(group_colour(k), text))
     if base is not None:
-        items.append(_line_styles(t("legend_policy")))
+        items.append(_line_styles(t("legend_policy"), reference))
     return f'<div class="nk-legend nk-chart-legend" data-split="{grouping}">{"".join(items)}</div>'
 
 
@@ -373,23 +383,27 @@ def queue_series(model, queue: str) -> tuple[np.ndarray, np.ndarray]:
             np.array([r[queue] for r in rows], dtype=float))
 
 
+def _persons(value: float) -> str:
+    """A queue's tick label: "7,500", "25k" (short enough for the axis at 12 px)."""
+    return f"{value / PERSONS_TICK:g}k" if value >= 10 * PERSONS_TICK else f"{value:,.0f}"
+
+
 def queue_chart_svg(model, baseline=None) -> str:
     """The queues over time as SVG: the chosen policy (solid) and the baseline (dashed) if given."""
     runs = [("policy", model)] + ([("baseline", baseline)] if baseline is not None else [])
     data = {(run, q): queue_series(source, q) for run, source in runs for q in QUEUE_LINES}
     x_max = max(HORIZON_YEARS, math.ceil(max(float(y[-1]) for y, _ in data.values())))
-    hi = _nice_ceiling(max(float(v.max()) for _, v in data.values()) / PERSONS_TICK) * PERSONS_TICK
+    hi = _nice_ceiling(max(100.0, *(float(v.max()) for _, v in data.values())))  # 0, 25, 50, 75, 100 at least
     ticks = [hi * i / 4 for i in range(5)]
-    frame, x, y = _frame(WIDTH, HEIGHT, x_max, 0.0, hi, ticks, lambda v: f"{v / PERSONS_TICK:g}k", False)
+    frame, x, y = _frame(WIDTH, HEIGHT, x_max, 0.0, hi, ticks, _persons, False)
     lines = []
     for (run, queue), (years, values) in data.items():
         colour = QUEUE_COLOURS[QUEUE_LINES.index(queue)]
         lines.append(f'<path class="nk-queue" data-queue="{queue}" data-queue-run="{run}" '
                      f'd="{_path(years, values, x, y)}" fill="none" stroke="{colour}" stroke-width="2"'
                      f'{DASHED if run == "baseline" else ""}/>')
-    title = (f'<text x="4" y="14" font-size="13" font-weight="bold" fill="#222">{html.escape(t("chart_queues"))}'
-             f'</text><text x="4" y="29" fill="#666">{html.escape(t("unit_persons"))}</text>')
-    return _svg("nk-chart nk-queues", "queues", HEIGHT, f'{title}{frame}{"".join(lines)}')
+    return _svg("nk-chart nk-queues", "queues", HEIGHT,
+                f'{_head(t("chart_queues"), t("unit_persons"))}{frame}{"".join(lines)}')
 
 
 def queue_legend_html(model, split: str = "none") -> str:
@@ -405,10 +419,11 @@ def queue_legend_html(model, split: str = "none") -> str:
 def charts_html(live: LiveRun, split: str = "none") -> str:
     """Every chart with its legend, split by ``split`` (a name in `SPLITS`) or not."""
     blocks = []
+    reference = live.settings.reference
     for spec in CHARTS:
         if split != "none" and spec.split_metric is not None:
-            svg = split_chart_svg(spec, split, live.groups, live.baseline_groups)
-            legend = split_legend_html(spec, split, live.groups, live.baseline_groups)
+            svg = split_chart_svg(spec, split, live.groups, live.baseline_groups, reference)
+            legend = split_legend_html(spec, split, live.groups, live.baseline_groups, reference)
         else:
             svg = chart_svg(spec, live.main, live.baseline)
             legend = legend_html(spec, live.main, live.baseline)
@@ -417,7 +432,7 @@ def charts_html(live: LiveRun, split: str = "none") -> str:
                   f'{queue_legend_html(live.main, split)}</div>')
     note = ""
     if split != "none":
-        note = t("split_note") + (" " + t("split_compare_note", policy=live.settings.title)
+        note = t("split_note") + (" " + t("split_compare_note", policy=live.settings.title, reference=reference)
                                   if live.baseline is not None else "")
         note = f'<div class="nk-caption nk-split-note">{html.escape(note)}</div>'
     return (f'<div class="nk-charts" data-month="{live.month}" data-split="{split}">{"".join(blocks)}</div>'

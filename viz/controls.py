@@ -6,17 +6,54 @@ lever shows up here by itself. Choosing a policy loads its lever values into
 the widgets; a widget change is held in `Settings` until Reset rebuilds the
 model with exactly those values. Nothing typed is evaluated: the seed is
 checked to be digits and passed on as text, which the model parses.
+
+Every word is in the chosen language (`viz.texts`), Mesa's Reset and Step
+buttons included (`ModelController`).
 """
 
 from __future__ import annotations
 
 import math
+import types
 
 import solara
+from mesa.visualization import solara_viz
 from solara.alias import rv
 
 from model import LEVERS, PARAMS, POLICY_INFO
-from viz.live import BASELINE, INFLOWS, POPULATION, Settings, bounds
+from viz.live import INFLOWS, MAX_SEED_DIGITS, POPULATION, REFERENCES, Settings, bounds
+from viz.texts import STRINGS, model_text, param_label, t
+
+
+class _SolaraSpeakingOurLanguage:
+    """Solara as Mesa's controller sees it, with the labels of its buttons in the chosen language."""
+
+    def __getattr__(self, name: str):
+        return getattr(solara, name)
+
+    @staticmethod
+    def Button(*args, label: str = "", **kwargs):  # noqa: N802 (solara's name)
+        key = f"button_{label}"
+        return solara.Button(*args, label=t(key) if label and key in STRINGS else label, **kwargs)
+
+
+def _speaking_our_language(component):
+    """A Solara component of Mesa's, run unchanged but for the labels of its buttons (`viz.texts.STRINGS`).
+
+    Mesa's `ModelController` writes "Reset" and "Step" itself; rather than copy its
+    play, pause and reset logic (and its fixes), the same function is run with a
+    `solara` that translates a button's label.
+    """
+    f = component.f
+    translated = types.FunctionType(f.__code__, {**f.__globals__, "solara": _SolaraSpeakingOurLanguage()},
+                                    f.__name__, f.__defaults__, f.__closure__)
+    translated.__kwdefaults__ = f.__kwdefaults__
+    translated.__doc__ = f.__doc__
+    return solara.component(translated)
+
+
+#: Mesa's Reset / Play / Step, its buttons in the chosen language.
+ModelController = _speaking_our_language(solara_viz.ModelController)
 
 
 def slider_step(name: str) -> float:
@@ -34,7 +71,7 @@ def describe(name: str, value) -> str:
     """A parameter's label with its current value and unit, for the caption above its widget."""
     p = PARAMS[name]
     if p.kind is bool:
-        return f"{p.label}: {'yes' if value else 'no'}"
+        return t("lever_value", label=param_label(name), value=t("yes" if value else "no"))
     if p.kind is float:
         digits = max(0, -math.floor(math.log10(slider_step(name))))
         shown = f"{value:,.{digits}f}"
@@ -42,8 +79,8 @@ def describe(name: str, value) -> str:
         shown = f"{value:,}"
     else:
         shown = str(value)
-    unit = f" {p.unit}" if p.unit else ""
-    return f"{p.label}: {shown}{unit}"
+    unit = f" {model_text(p.unit)}" if p.unit else ""
+    return t("lever_value", label=param_label(name), value=f"{shown}{unit}")
 
 
 @solara.component
@@ -60,11 +97,11 @@ def ParameterWidget(name: str, value, on_value):
     p = PARAMS[name]
     css = f"nk-setting nk-set-{name}"
     if p.kind is bool:
-        rv.Checkbox(v_model=bool(value), on_v_model=on_value, label=p.label, class_=css, dense=True,
+        rv.Checkbox(v_model=bool(value), on_v_model=on_value, label=param_label(name), class_=css, dense=True,
                     hide_details=True)
         return
     if p.kind is str:
-        rv.Select(v_model=value, on_v_model=on_value, items=list(p.bounds), label=p.label, class_=css,
+        rv.Select(v_model=value, on_v_model=on_value, items=list(p.bounds), label=param_label(name), class_=css,
                   dense=True, hide_details=True)
         return
     low, high = bounds(name)
@@ -84,10 +121,11 @@ def SeedField(settings: solara.Reactive[Settings]):
         try:
             settings.set(settings.value.with_value("seed", value))
             set_error("")
-        except ValueError as err:
-            set_error(f"{err}; Reset keeps seed {settings.value.seed or '(random)'}")
+        except ValueError:
+            set_error(t("seed_error", digits=MAX_SEED_DIGITS, reset=t("button_Reset"),
+                        seed=settings.value.seed or t("seed_random")))
 
-    rv.TextField(v_model=text, on_v_model=typed, label="Seed (a whole number; empty = random)",
+    rv.TextField(v_model=text, on_v_model=typed, label=t("seed_label"),
                  class_="nk-setting nk-set-seed", dense=True, error_messages=[error] if error else [],
                  hide_details="auto", maxlength=40)
 
@@ -111,24 +149,28 @@ def ParameterPanel(settings: solara.Reactive[Settings], applied: Settings):
         if policy in POLICY_INFO:
             settings.set(settings.value.with_policy(policy))
 
-    with solara.Card("Scenario", margin=0, classes=["nk-card"]):
-        rv.Select(v_model=s.policy, on_v_model=choose_policy, label="Policy (loads its levers below)",
-                  items=[{"text": f"{name}: {info.title}", "value": name} for name, info in POLICY_INFO.items()],
+    with solara.Card(t("scenario"), margin=0, classes=["nk-card"]):
+        rv.Select(v_model=s.policy, on_v_model=choose_policy, label=t("policy_select"),
+                  items=[{"text": f"{name}: {model_text(info.title)}", "value": name}
+                         for name, info in POLICY_INFO.items()],
                   class_="nk-setting nk-set-policy", dense=True, hide_details=True)
-        rv.Switch(v_model=s.compare, on_v_model=change("compare"), label=f"Compare with {BASELINE} (same seed)",
-                  class_="nk-setting nk-set-compare", dense=True, hide_details=True, style_="margin-bottom: 14px")
+        rv.Switch(v_model=s.compare, on_v_model=change("compare"), label=t("compare_switch"),
+                  class_="nk-setting nk-set-compare", dense=True, hide_details=True, style_="margin-bottom: 10px")
+        rv.Select(v_model=s.reference, on_v_model=change("reference"), label=t("reference_select"),
+                  items=[{"text": t(f"reference_{name}"), "value": name} for name in REFERENCES],
+                  class_="nk-setting nk-set-reference", dense=True, hide_details=True, disabled=not s.compare,
+                  style_="margin: 6px 0 14px 0")
         SeedField(settings)
-        rv.Select(v_model=s.inflow, on_v_model=change("inflow"), label="Inflow (queues chart shows what binds)",
-                  items=[{"text": text, "value": name} for name, text in INFLOWS.items()],
+        rv.Select(v_model=s.inflow, on_v_model=change("inflow"), label=t("inflow_select"),
+                  items=[{"text": t(f"inflow_{name}"), "value": name} for name in INFLOWS],
                   class_="nk-setting nk-set-inflow", dense=True, hide_details=True, style_="margin-top: 14px")
         for name in POPULATION:
             ParameterWidget(name, getattr(s, name), change(name))
         if s != applied:
-            solara.Info("Changed: press Reset to rebuild the model with these values.", dense=True,
-                        classes=["nk-pending"])
-    with solara.Card("Policy levers", margin=0, classes=["nk-card"]):
+            solara.Info(t("pending", reset=t("button_Reset")), dense=True, classes=["nk-pending"])
+    with solara.Card(t("levers"), margin=0, classes=["nk-card"]):
         edited = s.edited
-        solara.Text(f"{s.policy}: {len(edited)} lever(s) changed by hand" if edited
-                    else f"The levers of {s.policy}", classes=["nk-caption"])
+        solara.Text(t("levers_edited", policy=s.policy, n=len(edited)) if edited
+                    else t("levers_of", policy=s.policy), classes=["nk-caption"])
         for name in LEVERS:
             ParameterWidget(name, s.levers[name], change(name))

@@ -4,8 +4,8 @@
 sizes, every lever, compare mode); it validates each value against the
 parameter spec (`model.PARAMS`) as it is set, so the app can only ever hold
 valid settings. `LiveRun` builds the chosen policy's model from them and, in
-compare mode, `baseline_2013` with the same seed and population, and steps
-both together; it also records every newcomer's month (`NewcomerHistory`) so
+compare mode, a reference policy (`baseline_2013` or the 2021 law) with the
+same seed and population, and steps both together; it also records every newcomer's month (`NewcomerHistory`) so
 that the app can tell one newcomer's story, and each group's outcomes month by
 month (`GroupHistory`) so that the charts can show one line per group.
 
@@ -36,6 +36,9 @@ from model.population import ADULT_AGE, PENSION_AGE
 from viz.story import NewcomerHistory
 
 BASELINE = "baseline_2013"
+#: What compare mode can run beside the chosen policy: the study's frame (the 2013 law, the default) or
+#: today's (the law in force since 2022).
+REFERENCES = (BASELINE, "wet_inburgering_2021")
 HORIZON_MONTHS = 120  # ten years, the model's default horizon
 MAX_SEED_DIGITS = 12
 
@@ -47,11 +50,11 @@ APP_LIMITS: dict[str, tuple[int, int]] = {
 }
 POPULATION = ("n_newcomers", "n_residents")
 
-#: The app's inflow scenarios. "cohort" is the model's default (one cohort over a year, nothing
-#: binds); the others bring ``n_newcomers`` a year, standing for `STEADY_PERSONS_PER_YEAR`
-#: persons (as `nieuwkomers stress`), steadily, with a surge, or by the real Dutch series.
-INFLOWS = {"cohort": "one cohort (the default)", "steady": "steady inflow", "surge": "steady with a surge",
-           "series": "the Dutch series 2013-2023"}
+#: The app's inflow scenarios (their words: ``inflow_<name>`` in `viz.texts.STRINGS`). "cohort" is the
+#: model's default (one cohort over a year, nothing binds); the others bring ``n_newcomers`` a year, standing
+#: for `STEADY_PERSONS_PER_YEAR` persons (as `nieuwkomers stress`), steadily, with a surge, or by the real
+#: Dutch series.
+INFLOWS = ("cohort", "steady", "surge", "series")
 SERIES_PERSONS_PER_NEWCOMER = 100.0  # the series 2013-2022 is then about 3,300 newcomer agents
 
 
@@ -101,7 +104,8 @@ class Settings:
         seed: The seed as typed (digits), or "" for a random one.
         n_newcomers: Newcomers to simulate.
         n_residents: Resident agents.
-        compare: Also run `baseline_2013` with the same seed and population.
+        compare: Also run the reference policy with the same seed and population.
+        reference: The policy compare mode runs beside the chosen one, one of `REFERENCES`.
         inflow: The inflow scenario, one of `INFLOWS`.
         levers: The value of every lever.
     """
@@ -111,6 +115,7 @@ class Settings:
     n_newcomers: int = PARAMS["n_newcomers"].default
     n_residents: int = PARAMS["n_residents"].default
     compare: bool = False
+    reference: str = BASELINE
     inflow: str = "cohort"
     levers: dict[str, Value] = field(default_factory=lambda: policy_levers(BASELINE))
 
@@ -124,7 +129,7 @@ class Settings:
         """The same settings with one value changed, after checking it.
 
         Args:
-            name: "seed", "compare", "inflow", a population size or a lever name.
+            name: "seed", "compare", "reference", "inflow", a population size or a lever name.
             value: The new value, as a widget gives it.
 
         Raises:
@@ -134,6 +139,10 @@ class Settings:
             return dataclasses.replace(self, seed=check_seed(str(value)))
         if name == "compare":
             return dataclasses.replace(self, compare=bool(value))
+        if name == "reference":
+            if value not in REFERENCES:
+                raise ValueError(f"reference: {value!r} is not one of {', '.join(REFERENCES)}")
+            return dataclasses.replace(self, reference=value)
         if name == "inflow":
             if value not in INFLOWS:
                 raise ValueError(f"inflow: {value!r} is not one of {', '.join(INFLOWS)}")
@@ -165,8 +174,8 @@ class Settings:
                 "n_residents": self.n_residents, **self.inflow_parameters, **self.levers}
 
     def baseline_kwargs(self, seed: int) -> dict:
-        """Keyword arguments of the baseline model: same seed and population, the 2013 levers."""
-        return {"policy": BASELINE, "rng": seed, "n_newcomers": self.n_newcomers,
+        """Keyword arguments of the reference model: same seed and population, the reference's levers."""
+        return {"policy": self.reference, "rng": seed, "n_newcomers": self.n_newcomers,
                 "n_residents": self.n_residents, **self.inflow_parameters}
 
     @property
@@ -277,7 +286,8 @@ class LiveRun:
     Attributes:
         settings: What the models were built from.
         main: The chosen policy's model.
-        baseline: `baseline_2013` with the same seed and population, in compare
+        baseline: The reference policy (`Settings.reference`, by default
+            `baseline_2013`) with the same seed and population, in compare
             mode; otherwise None.
         history: Every newcomer's month in ``main``, for the story panel.
         groups: Each group's outcomes month by month in ``main``, for the split charts.

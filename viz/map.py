@@ -33,6 +33,7 @@ from matplotlib import image as mpimg
 
 from agents import Employer, ReceptionCentre, Resident, Startpunt
 from viz.story import PATHS, NewcomerHistory
+from viz.texts import language, model_text, place_name, t
 
 # Okabe-Ito colours (readable with colour-blindness), one per path.
 PATH_COLOURS = {
@@ -102,7 +103,7 @@ def _flip(y, height):
 
 
 def places_svg(model) -> str:
-    """Employers, reception centres, startpunten and municipality names (they do not move)."""
+    """Employers, reception centres, startpunten and municipality names (they do not move), in the chosen language."""
     width, height = model.grid.width, model.grid.height
     unit = max(width, height) / 100.0
     parts = []
@@ -118,13 +119,15 @@ def places_svg(model) -> str:
         cx, cy = x + 0.5, _flip(y + 0.5, height)
         above.append(f'<rect class="nk-azc" x="{cx - size / 2:.2f}" y="{cy - size / 2:.2f}" width="{size:.2f}" '
                      f'height="{size:.2f}" rx="{0.5 * unit:.2f}" fill="white" fill-opacity="0.75" '
-                     f'stroke="{AZC_COLOUR}" stroke-width="{0.6 * unit:.2f}"><title>reception centre (azc)</title></rect>')
+                     f'stroke="{AZC_COLOUR}" stroke-width="{0.6 * unit:.2f}"><title>{html.escape(t("legend_azc"))}</title>'
+                     '</rect>')
     for agent in model.agents_by_type.get(Startpunt, []):
         x, y = agent.cell.coordinate
         cx, cy, r = x + 0.5, _flip(y + 0.5, height), size * 0.75
         above.append(f'<polygon class="nk-startpunt" points="{cx:.2f},{cy - r:.2f} {cx + r:.2f},{cy:.2f} '
                      f'{cx:.2f},{cy + r:.2f} {cx - r:.2f},{cy:.2f}" fill="{STARTPUNT_COLOUR}" '
-                     f'stroke="#333" stroke-width="{0.4 * unit:.2f}"><title>startpunt</title></polygon>')
+                     f'stroke="#333" stroke-width="{0.4 * unit:.2f}"><title>{html.escape(t("legend_startpunt"))}</title>'
+                     '</polygon>')
     region = np.asarray(model.grid.municipality.data)
     font = 2.8 * unit
     for index, name in enumerate(model.municipality_names):
@@ -133,7 +136,7 @@ def places_svg(model) -> str:
             above.append(f'<text x="{xs.mean() + 0.5:.1f}" y="{_flip(ys.mean() + 0.5, height):.1f}" '
                          f'font-size="{font:.1f}" text-anchor="middle" font-weight="bold" fill="#333" '
                          f'stroke="white" stroke-width="{0.6 * unit:.2f}" paint-order="stroke" '
-                         f'pointer-events="none">{html.escape(name)}</text>')
+                         f'pointer-events="none">{html.escape(place_name(name))}</text>')
     return employers, "".join(above)
 
 
@@ -209,21 +212,22 @@ def legend_html(frame: dict[str, np.ndarray]) -> str:
         return (f'<span class="nk-legend-item"><svg width="16" height="16" viewBox="0 0 16 16">{swatch}</svg>'
                 f'{html.escape(text)}</span>')
 
-    items = [item(f'<circle cx="8" cy="8" r="5" fill="{colour}"/>', f"{name} ({counts[PATHS.index(name)]})")
+    items = [item(f'<circle cx="8" cy="8" r="5" fill="{colour}"/>',
+                  f"{model_text(name)} ({counts[PATHS.index(name)]})")
              for name, colour in PATH_COLOURS.items()]
     items.append(item('<circle cx="8" cy="8" r="5" fill="#bbb" stroke="#000" stroke-width="2"/>',
-                      f"black ring: isolated, no tie with a resident ({isolated})"))
+                      t("legend_isolated", n=isolated)))
     items.append(item(f'<rect x="2" y="2" width="12" height="12" rx="2" fill="white" stroke="{AZC_COLOUR}" '
-                      'stroke-width="2"/>', "reception centre (azc)"))
+                      'stroke-width="2"/>', t("legend_azc")))
     items.append(item(f'<polygon points="8,1 15,8 8,15 1,8" fill="{STARTPUNT_COLOUR}" stroke="#333"/>',
-                      "startpunt"))
+                      t("legend_startpunt")))
     items.append(item(f'<rect x="5" y="5" width="6" height="6" fill="{EMPLOYER_COLOUR}" fill-opacity="0.6"/>',
-                      "employer"))
-    items.append(item('<circle cx="8" cy="8" r="2" fill="#888"/>', "residents (grey dots)"))
+                      t("legend_employer")))
+    items.append(item('<circle cx="8" cy="8" r="2" fill="#888"/>', t("legend_residents")))
     items.append(item('<line x1="1" y1="8" x2="15" y2="8" stroke="#3c3c3c" stroke-width="2"/>',
-                      "municipality boundary"))
+                      t("legend_boundary")))
     departed = int(counts[PATHS.index("departed")])
-    items.append(f'<span class="nk-legend-item">refused and left: {departed} (not shown)</span>')
+    items.append(f'<span class="nk-legend-item">{html.escape(t("legend_departed", n=departed))}</span>')
     return f'<div class="nk-legend">{"".join(items)}</div>'
 
 
@@ -233,7 +237,7 @@ class MapWidget(v.VuetifyTemplate):
     template = traitlets.Unicode("""
 <template>
   <div class="nk-map" :style="'position:relative;width:' + width + 'px;height:' + height + 'px'">
-    <img :src="background" alt="municipalities and residents"
+    <img :src="background" :alt="alt"
          :style="'position:absolute;left:0;top:0;width:' + width + 'px;height:' + height + 'px;image-rendering:pixelated'"/>
     <div v-html="overlay" style="position:absolute;left:0;top:0"
          @click="pick($event.target.getAttribute('data-id'))"></div>
@@ -242,6 +246,7 @@ class MapWidget(v.VuetifyTemplate):
 """).tag(sync=True)
     background = traitlets.Unicode("").tag(sync=True)
     overlay = traitlets.Unicode("").tag(sync=True)
+    alt = traitlets.Unicode("").tag(sync=True)
     width = traitlets.Int(MAP_PIXELS).tag(sync=True)
     height = traitlets.Int(MAP_PIXELS).tag(sync=True)
     on_pick = traitlets.Callable(None, allow_none=True)
@@ -263,9 +268,9 @@ def SpaceMap(model, history: NewcomerHistory, picked: solara.Reactive[int | None
         month: The current month (re-renders the map every step).
     """
     background = solara.use_memo(lambda: background_png(model), [model])
-    places = solara.use_memo(lambda: places_svg(model), [model])
+    places = solara.use_memo(lambda: places_svg(model), [model, language.value])
     frame = history.latest
     w, h = map_size(model)
     MapWidget.element(background=background, overlay=overlay_svg(model, frame, picked.value, places, month),
-                      width=w, height=h, on_pick=picked.set)
+                      alt=t("map_alt"), width=w, height=h, on_pick=picked.set)
     solara.HTML(tag="div", unsafe_innerHTML=legend_html(frame))

@@ -16,8 +16,8 @@ from matplotlib.figure import Figure
 
 from model import METRICS, PARAMS
 from viz.charts import CHARTS
-from viz.live import BASELINE, HORIZON_MONTHS, POPULATION, LiveRun, Settings, policy_levers
-from viz.texts import t
+from viz.live import HORIZON_MONTHS, POPULATION, LiveRun, Settings, policy_levers
+from viz.texts import metric_label, t
 
 
 def changed_values(settings: Settings) -> dict:
@@ -57,7 +57,7 @@ def scenario_sweep(settings: Settings) -> str:
     swept = next(name for name in ("fine_eur", "exam_deadline_months", "employer_subsidy") if name not in changed)
     low, high = PARAMS[swept].bounds
     values = sorted({PARAMS[swept].kind(low), settings.levers[swept], PARAMS[swept].kind(high)})
-    lines = [f'description = "The app\'s scenario: {settings.policy}, varying {swept}"',
+    lines = [f'description = "{t("sweep_description", policy=settings.policy, swept=swept)}"',
              f'policy = "{settings.policy}"', f"years = {HORIZON_MONTHS // 12}", "seeds = 10", "",
              "[parameters]"]
     lines += [f"{name} = {_toml_value(value)}" for name, value in changed.items()]
@@ -79,24 +79,24 @@ def newcomers_csv(live: LiveRun) -> bytes:
 
 
 def charts_png(live: LiveRun) -> bytes:
-    """The app's six charts as one PNG (policy solid, baseline dashed)."""
+    """The app's six charts as one PNG (policy solid, reference dashed), in the chosen language."""
     fig = Figure(figsize=(12, 6.5), layout="constrained")
     axes = fig.subplots(2, 3).ravel()
     runs = [(live.main, "-", live.settings.title)]
     if live.baseline is not None:
-        runs.append((live.baseline, "--", BASELINE))
+        runs.append((live.baseline, "--", live.settings.reference))
     for ax, spec in zip(axes, CHARTS, strict=True):
         for model, style, name in runs:
             data = model.datacollector.get_model_vars_dataframe()
             for metric in spec.metrics:
                 scale = 100 if METRICS[metric].unit == "share" else 1
                 ax.plot(data["month"] / 12, data[metric] * scale, style,
-                        label=f"{METRICS[metric].label} ({name})")
+                        label=f"{metric_label(metric)} ({name})")
         ax.set_title(spec.title, fontsize=10)
-        ax.set_xlabel("years since the first arrival")
+        ax.set_xlabel(t("years_since_start"))
         ax.set_xlim(0, HORIZON_MONTHS / 12)
         ax.legend(fontsize=6)
-    fig.suptitle(f"{live.settings.title}, seed {live.main.seed}, month {live.month}", fontsize=11)
+    fig.suptitle(t("png_title", title=live.settings.title, seed=live.main.seed, month=live.month), fontsize=11)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=110)
     return buffer.getvalue()

@@ -23,7 +23,7 @@ from solara.alias import rv
 
 from model.households import NO_CHILD, SCHOOL_AGE_MONTHS
 from model.outcomes import PATHS, NewcomerColumns, newcomer_columns
-from viz.texts import model_text, t
+from viz.texts import model_text, place_name, t
 
 PATH_CODE = {name: code for code, name in enumerate(PATHS)}  # where a newcomer is on the path, in the map's order
 
@@ -108,11 +108,20 @@ class NewcomerHistory:
         """Ids of everyone who has arrived, in arrival order."""
         return self.latest["id"]
 
-    def first_with_permit(self) -> int:
-        """The first newcomer to arrive who has a permit now (else the first to arrive): a default story."""
+    def first_with_permit(self, among: np.ndarray | None = None) -> int:
+        """The first newcomer to arrive who has a permit now (else the first to arrive): the default story.
+
+        Args:
+            among: Only these ids (in arrival order, e.g. those matching the picker's traits); default everyone.
+        """
         frame = self.latest
-        with_permit = np.flatnonzero(frame["status"] == "permit")
-        return int(frame["id"][with_permit[0] if len(with_permit) else 0])
+        keep = frame["status"] == "permit"
+        if among is not None:
+            keep &= np.isin(frame["id"], among)
+        with_permit = np.flatnonzero(keep)
+        if len(with_permit):
+            return int(frame["id"][with_permit[0]])
+        return int(frame["id"][0] if among is None else among[0])
 
     def __contains__(self, newcomer_id: int) -> bool:
         return newcomer_id in self._row
@@ -163,9 +172,9 @@ def story_events(record: pd.DataFrame) -> list[tuple[int, str]]:
         if previous.status != "departed" and now.status == "departed":
             say("ev_departed")
         if now.municipality and now.municipality != previous.municipality and not now.housed:
-            say("ev_assigned", municipality=now.municipality)
+            say("ev_assigned", municipality=place_name(now.municipality))
         if now.housed and not previous.housed:
-            say("ev_housed", municipality=now.municipality)
+            say("ev_housed", municipality=place_name(now.municipality))
         if now.partner_here and not previous.partner_here:
             say("ev_partner_joined")
         if now.youngest_child_month > previous.youngest_child_month and now.youngest_child_month == m:
@@ -262,7 +271,7 @@ def story_facts(record: pd.DataFrame, person: pd.Series) -> list[tuple[str, str]
     children = children_fact(record)
     if children is not None:
         facts.append((t("fact_children"), children))
-    where = t("lives_in", municipality=now.municipality) if now.municipality else ""
+    where = t("lives_in", municipality=place_name(now.municipality)) if now.municipality else ""
     facts += [
         (t("fact_now"), model_text(PATHS[int(now.path)]) + where),
         (t("fact_waiting"), f"{int(now.months_in_asylum)}"),
@@ -273,7 +282,7 @@ def story_facts(record: pd.DataFrame, person: pd.Series) -> list[tuple[str, str]
         (t("fact_job"), job),
         (t("fact_ties"), f"{int(now.resident_ties)}" + (t("isolated") if now.resident_ties == 0 else "")),
         (t("fact_fines"), t("fines_value", count=int(now.fined_count), debt=f"{now.debt_eur:,.0f}")),
-        (t("fact_wellbeing"), f"{now.wellbeing:.2f} (0-1)"),
+        (t("fact_wellbeing"), t("wellbeing_value", value=f"{now.wellbeing:.2f}")),
     ]
     return facts
 
@@ -329,12 +338,13 @@ def StoryPanel(history: NewcomerHistory, picked: solara.Reactive[int | None], mo
 
     Args:
         history: The run's newcomer history.
-        picked: The id of the newcomer shown (None: the first to arrive with a permit).
+        picked: The id of the newcomer shown (None: the first to arrive who has a permit, among those who
+            match the traits; sheet 1 follows them).
         month: The current month (re-renders the panel every step).
     """
     traits, set_traits = solara.use_state({"education": None, "gender": None, "status": None})
     if len(history.ids) == 0:
-        solara.Text(t("none_yet", month=month))
+        solara.Text(t("none_yet", month=month, step=t("button_Step")))
         return
     with solara.Row(gap="8px"):
         for trait in TRAITS:
@@ -344,7 +354,7 @@ def StoryPanel(history: NewcomerHistory, picked: solara.Reactive[int | None], mo
     if picked.value in history and (picked.value in matches or not any(traits.values())):
         chosen = picked.value
     elif len(matches):
-        chosen = int(matches[0])
+        chosen = history.first_with_permit(matches)
     else:
         solara.Text(t("no_match"), classes=["nk-no-match"])
         return

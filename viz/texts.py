@@ -1,22 +1,33 @@
 """Every piece of interface text of the app, in English and Dutch: one dictionary, one switch.
 
-`STRINGS` holds the app's own text (titles, buttons, captions, the picker, the
-download panel, the charts, the split view and the newcomer's story), keyed by
-name. Text that the model states in English (metric labels, the paths of the
-map, the queues) stays written once, in the model; `MODEL_TEXTS` gives its
-Dutch by the English words, so `model_text` shows either. Parameter labels and
-policy descriptions stay in English, word for word as in the docs and the CLI.
-`tests/test_app_components.py` fails when a key lacks its Dutch.
+`STRINGS` holds the app's own text (titles, buttons, captions, the status
+line, the settings panel, the map's legend, the charts, the split view, the
+newcomer's story, the Explain panel), keyed by name. Text that the model
+states in English (metric labels, parameter labels and units, policy titles
+and descriptions, the glossary's meanings, the paths of the map, the queues,
+the municipalities' kinds) stays written once, in the model; `MODEL_TEXTS`
+gives its Dutch by the English words, so `model_text` shows either. A text
+whose English changes in the model loses its Dutch until it is written here
+again: `tests/test_app_components.py` fails when a key or a model text lacks
+its Dutch, and `tests/test_app_browser.py` when any of these English texts
+is visible on the page in Dutch.
 
 `language` is a Solara reactive variable: each browser connection has its own,
 and every component that calls `t` redraws when it changes.
+
+Longer than 400 lines because it holds every translation of the app in one
+place, for a translator to read and a test to check; the functions that use
+it are the last fifty lines.
 """
 
 from __future__ import annotations
 
+import re
+
 import solara
 
-from model import METRICS
+from model import METRICS, PARAMS, POLICY_INFO
+from model.glossary import GLOSSARY
 
 LANGUAGES = {"en": "English", "nl": "Nederlands"}
 
@@ -26,7 +37,60 @@ STRINGS: dict[str, dict[str, str]] = {
     "switch_language": {"en": "Nederlands", "nl": "English"},
     "run": {"en": "Run", "nl": "Simulatie"},
     "months_per_frame": {"en": "Months per Step and per frame while playing: {n}",
-                         "nl": "Maanden per Step en per beeld tijdens afspelen: {n}"},
+                         "nl": "Maanden per Stap en per beeld tijdens afspelen: {n}"},
+    # Mesa's controller: its buttons (`viz.controls.Controller`); ▶ and ❚❚ read the same in both
+    "button_Reset": {"en": "Reset", "nl": "Opnieuw"},
+    "button_Step": {"en": "Step", "nl": "Stap"},
+    # the status line
+    "status_month": {"en": "Month {month} (year {year} of {years})", "nl": "Maand {month} (jaar {year} van {years})"},
+    "status_policy": {"en": "policy {policy}", "nl": "beleid {policy}"},
+    "status_versus": {"en": " compared with {reference}", "nl": " vergeleken met {reference}"},
+    "status_seed": {"en": "seed {seed}", "nl": "seed {seed}"},
+    "status_newcomers": {"en": "{n} newcomers: {asylum} waiting for asylum, {house} waiting for a house, "
+                               "{housed} housed, {departed} refused and left",
+                         "nl": "{n} nieuwkomers: {asylum} wachten op asiel, {house} wachten op een huis, "
+                               "{housed} hebben een huis, {departed} afgewezen en vertrokken"},
+    "status_done": {"en": "ten years done: press {reset} to start again",
+                    "nl": "tien jaar voorbij: druk op {reset} om opnieuw te beginnen"},
+    # the settings panel
+    "scenario": {"en": "Scenario", "nl": "Scenario"},
+    "policy_select": {"en": "Policy (loads its levers below)", "nl": "Beleid (laadt zijn knoppen hieronder)"},
+    "compare_switch": {"en": "Compare with a reference (same seed)", "nl": "Vergelijk met een referentie (zelfde seed)"},
+    "reference_select": {"en": "Reference in compare mode (dashed)", "nl": "Referentie bij vergelijken (gestreept)"},
+    "reference_baseline_2013": {"en": "baseline_2013: the 2013 law (the study's frame)",
+                                "nl": "baseline_2013: de wet van 2013 (het kader van de studie)"},
+    "reference_wet_inburgering_2021": {"en": "wet_inburgering_2021: the law in force since 2022 (today's frame)",
+                                       "nl": "wet_inburgering_2021: de wet die sinds 2022 geldt (het kader van nu)"},
+    "seed_label": {"en": "Seed (a whole number; empty = random)", "nl": "Seed (een heel getal; leeg = willekeurig)"},
+    "seed_error": {"en": "type a whole number of at most {digits} digits, or leave it empty; {reset} keeps seed {seed}",
+                   "nl": "typ een heel getal van hoogstens {digits} cijfers, of laat het leeg; {reset} houdt seed "
+                         "{seed}"},
+    "seed_random": {"en": "(random)", "nl": "(willekeurig)"},
+    "inflow_select": {"en": "Inflow (queues chart shows what binds)",
+                      "nl": "Instroom (de grafiek van de wachtrijen toont wat knelt)"},
+    "inflow_cohort": {"en": "one cohort (the default)", "nl": "één cohort (standaard)"},
+    "inflow_steady": {"en": "steady inflow", "nl": "gelijkmatige instroom"},
+    "inflow_surge": {"en": "steady with a surge", "nl": "gelijkmatig met een piek"},
+    "inflow_series": {"en": "the Dutch series 2013-2023", "nl": "de Nederlandse reeks 2013-2023"},
+    "pending": {"en": "Changed: press {reset} to rebuild the model with these values.",
+                "nl": "Gewijzigd: druk op {reset} om het model met deze waarden opnieuw op te bouwen."},
+    "levers": {"en": "Policy levers", "nl": "Beleidsknoppen"},
+    "levers_edited": {"en": "{policy}: {n} lever(s) changed by hand", "nl": "{policy}: {n} knop(pen) met de hand "
+                      "verzet"},
+    "levers_of": {"en": "The levers of {policy}", "nl": "De knoppen van {policy}"},
+    "yes": {"en": "yes", "nl": "ja"},
+    "no": {"en": "no", "nl": "nee"},
+    "lever_value": {"en": "{label}: {value}", "nl": "{label}: {value}"},
+    # the map's legend (the paths are the model's words: `MODEL_TEXTS`)
+    "legend_isolated": {"en": "black ring: isolated, no tie with a resident ({n})",
+                        "nl": "zwarte ring: geïsoleerd, geen contact met een inwoner ({n})"},
+    "legend_azc": {"en": "reception centre (azc)", "nl": "opvanglocatie (azc)"},
+    "legend_startpunt": {"en": "startpunt", "nl": "startpunt"},
+    "legend_employer": {"en": "employer", "nl": "werkgever"},
+    "legend_residents": {"en": "residents (grey dots)", "nl": "inwoners (grijze stippen)"},
+    "legend_boundary": {"en": "municipality boundary", "nl": "gemeentegrens"},
+    "legend_departed": {"en": "refused and left: {n} (not shown)", "nl": "afgewezen en vertrokken: {n} (niet getoond)"},
+    "map_alt": {"en": "municipalities and residents", "nl": "gemeenten en inwoners"},
     "pause": {"en": "Pause between frames while playing: {n} ms", "nl": "Pauze tussen beelden tijdens afspelen: {n} ms"},
     "map": {"en": "Map: {title}", "nl": "Kaart: {title}"},
     "over_time": {"en": "Over time", "nl": "In de tijd"},
@@ -45,8 +109,8 @@ STRINGS: dict[str, dict[str, str]] = {
                  "nl": "Nieuwkomer ({n} gevonden; of klik er een aan op de kaart)"},
     "no_match": {"en": "No newcomer matches these traits this month.",
                  "nl": "Deze maand past geen nieuwkomer bij deze kenmerken."},
-    "none_yet": {"en": "Month {month}: no newcomer has arrived yet. Press Step.",
-                 "nl": "Maand {month}: er is nog geen nieuwkomer aangekomen. Druk op Step."},
+    "none_yet": {"en": "Month {month}: no newcomer has arrived yet. Press {step}.",
+                 "nl": "Maand {month}: er is nog geen nieuwkomer aangekomen. Druk op {step}."},
     "what_happened": {"en": "What happened", "nl": "Wat er gebeurde"},
     "years_old": {"en": "{age} years", "nl": "{age} jaar"},
     # trait values, as the newcomer table writes them
@@ -66,6 +130,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "scenario_cli": {"en": "This scenario on the command line (copy)", "nl": "Dit scenario op de opdrachtregel (kopieer)"},
     "scenario_sweep": {"en": "This scenario as a sweep file (copy)", "nl": "Dit scenario als sweep-bestand (kopieer)"},
     "copy": {"en": "Copy", "nl": "Kopieer"},
+    "sweep_description": {"en": "The app's scenario: {policy}, varying {swept}",
+                          "nl": "Het scenario uit de app: {policy}, met {swept} gevarieerd"},
     # the charts
     "chart_language": {"en": "Language: Dutch level", "nl": "Taal: niveau Nederlands"},
     "chart_employment": {"en": "Employment", "nl": "Werk"},
@@ -79,13 +145,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "unit_EUR": {"en": "euro", "nl": "euro"},
     "unit_persons": {"en": "persons (k = thousand)", "nl": "personen (k = duizend)"},
     "years_since_start": {"en": "years since the start", "nl": "jaren sinds de start"},
-    "difference_head": {"en": "Difference: policy minus baseline_2013", "nl": "Verschil: beleid min baseline_2013"},
-    "difference_pp": {"en": "in percentage points (the legend says which is better)",
-                      "nl": "in procentpunten (de legenda zegt wat beter is)"},
-    "difference_points": {"en": "in points (the legend says which is better)",
-                          "nl": "in punten (de legenda zegt wat beter is)"},
+    "difference_head": {"en": "Difference from {reference}", "nl": "Verschil met {reference}"},
+    "difference_pp": {"en": "policy minus reference, in %-points", "nl": "beleid min referentie, in %-punten"},
+    "difference_points": {"en": "policy minus reference, in points", "nl": "beleid min referentie, in punten"},
     "legend_policy": {"en": "policy", "nl": "beleid"},
     "now": {"en": "now {number}", "nl": "nu {number}"},
+    "pp": {"en": "pp", "nl": "%-punt"},
     "better": {"en": "better", "nl": "beter"},
     "worse": {"en": "worse", "nl": "slechter"},
     "the_same": {"en": "the same", "nl": "gelijk"},
@@ -104,9 +169,9 @@ STRINGS: dict[str, dict[str, str]] = {
                          "make a jumpy line). A chart with several measures shows its first.",
                    "nl": "Eén lijn per groep: de statushouders van 18-64 jaar in die groep (tussen haakjes hoeveel "
                          "nu; weinig mensen geven een grillige lijn). Een grafiek met meer maten toont de eerste."},
-    "split_compare_note": {"en": "Compare mode: {policy} solid, baseline_2013 dashed, in the group's colour; "
+    "split_compare_note": {"en": "Compare mode: {policy} solid, {reference} dashed, in the group's colour; "
                                  "the strip shows each group's difference.",
-                           "nl": "Vergelijken: {policy} doorgetrokken, baseline_2013 gestreept, in de kleur van de "
+                           "nl": "Vergelijken: {policy} doorgetrokken, {reference} gestreept, in de kleur van de "
                                  "groep; de strook toont het verschil per groep."},
     "not_split": {"en": "Not split: the queues count persons waiting, not outcomes of newcomers.",
                   "nl": "Niet uitgesplitst: de wachtrijen tellen wachtende personen, geen uitkomsten van "
@@ -156,7 +221,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "lives_in": {"en": " (lives in {municipality})", "nl": " (woont in {municipality})"},
     "courses_value": {"en": "{months} months in a course, {hours} course hours",
                       "nl": "{months} maanden op een cursus, {hours} cursusuren"},
-    "dutch_value": {"en": "{cefr} (score {score} of 5)", "nl": "{cefr} (score {score} van 5)"},
+    "dutch_value": {"en": "{cefr} (score {score} on the scale 0 = A0 to 6 = top of C1; B1 from 3)",
+                    "nl": "{cefr} (score {score} op de schaal 0 = A0 tot 6 = top van C1; B1 vanaf 3)"},
     "exam_passed_value": {"en": "passed ({attempts} attempt(s))", "nl": "geslaagd ({attempts} poging(en))"},
     "exam_exempted_value": {"en": "exempted (ontheffing) after {attempts} attempt(s)",
                             "nl": "vrijgesteld (ontheffing) na {attempts} poging(en)"},
@@ -171,6 +237,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "fines_value": {"en": "{count}, debt EUR {debt}", "nl": "{count}, schuld EUR {debt}"},
     "story_month": {"en": "month {month}", "nl": "maand {month}"},
     "story_year": {"en": "year {year}", "nl": "jaar {year}"},
+    "wellbeing_value": {"en": "{value} (scale 0-1)", "nl": "{value} (schaal 0-1)"},
     # the newcomer's story: what happened
     "ev_arrived": {"en": "arrived and waits for the asylum decision in a reception centre",
                    "nl": "aangekomen; wacht in een opvanglocatie op de asielbeslissing"},
@@ -220,6 +287,21 @@ STRINGS: dict[str, dict[str, str]] = {
     "ev_care_shared": {"en": "care duties end: the partner is here to share the care of the school child",
                        "nl": "de zorgtaken stoppen: de partner is er om de zorg voor het schoolkind te delen"},
     "ev_looks_for_work": {"en": "started looking for paid work", "nl": "begon betaald werk te zoeken"},
+    # the Explain panel and the glossary (policy titles and descriptions are the model's words: `MODEL_TEXTS`)
+    "explain_intro": {"en": "Each policy is a setting of the levers on the left. A lever changes opportunities "
+                            "(courses, access to work, contacts, incentives, sanctions); language, jobs and contacts "
+                            "then emerge from what the newcomers do. Line numbers point into the study {study} "
+                            "(Mr. Hans van Mierlo Stichting, 2018).",
+                      "nl": "Elk beleid is een stand van de knoppen links. Een knop verandert kansen (cursussen, "
+                            "toegang tot werk, contacten, prikkels, sancties); taal, werk en contacten volgen dan uit "
+                            "wat de nieuwkomers doen. Regelnummers verwijzen naar de studie {study} "
+                            "(Mr. Hans van Mierlo Stichting, 2018)."},
+    "explain_levers_changed": {"en": "Levers changed from baseline_2013", "nl": "Knoppen anders dan in baseline_2013"},
+    "explain_no_change": {"en": "no lever changed: this is the 2013 law", "nl": "geen knop verzet: dit is de wet van "
+                          "2013"},
+    "ok": {"en": "OK", "nl": "OK"},
+    # the charts as a picture (the download)
+    "png_title": {"en": "{title}, seed {seed}, month {month}", "nl": "{title}, seed {seed}, maand {month}"},
 }
 
 #: Dutch for text that the model states in English (metric labels, paths, queues), by its English words.
@@ -261,6 +343,115 @@ MODEL_TEXTS: dict[str, str] = {
     "couple": "stel",
     "couple with children": "stel met kinderen",
     "single parent": "eenoudergezin",
+    # units of the parameters shown in the app (`model.PARAMS`)
+    "persons": "personen",
+    "agents": "agenten",
+    "months": "maanden",
+    "share 0-1": "aandeel 0-1",
+    "hubs": "startpunten",
+    "share of wage cost": "deel van de loonkosten",
+    # the municipalities' kinds (`model.model._names`; "town 1", "town 2": `place_name`)
+    "city": "stad",
+    "town": "stadje",
+    "rural": "platteland",
+    # parameter labels: the widgets of the settings panel and the Explain panel
+    PARAMS["n_newcomers"].label: "Nieuwkomers (volwassenen die asiel komen aanvragen; partners die later volgen "
+                                 "komen erbij)",
+    PARAMS["n_residents"].label: "Inwoner-agenten (elk staat voor meerdere inwoners)",
+    PARAMS["language_from_arrival"].label: "Taallessen in de opvang vanaf aankomst (kansrijk)",
+    PARAMS["azc_activities"].label: "Spoor 1: vaardigheidscursussen en vrijwilligerswerk in de opvang",
+    PARAMS["work_access_month"].label: "Maanden na aankomst voordat een asielzoeker mag werken",
+    PARAMS["asylum_earnings_kept"].label: "Deel van het loon dat een asielzoeker mag houden",
+    PARAMS["personal_plan"].label: "Spoor 2: een persoonlijk inburgeringsplan vanaf de vergunning",
+    PARAMS["municipal_direction"].label: "De gemeente kiest en bewaakt de cursussen (geen zelf geregelde markt)",
+    PARAMS["startpunten_per_municipality"].label: "Startpunten per gemeente (open voor iedereen)",
+    PARAMS["fine_eur"].label: "Boete voor het missen van de examentermijn",
+    PARAMS["positive_incentives"].label: "Positieve prikkels: vervolgcursus en langere termijn voor wie werkt",
+    PARAMS["benefit_sanction"].label: "Korting op de uitkering, alleen bij aangetoond niet meewerken",
+    PARAMS["exam_deadline_months"].label: "Maanden na de vergunning om het examen te halen",
+    PARAMS["exam_level"].label: "Taalniveau van het examen",
+    PARAMS["exam_rules"].label: "Regels aan het eind van de examentermijn",
+    PARAMS["employer_subsidy"].label: "Loonkostensubsidie voor werkgevers die een nieuwkomer aannemen",
+    PARAMS["plan_gender_attention"].label: "Een persoonlijk plan met aandacht voor gender: kinderopvang voor ouders "
+                                           "van jonge kinderen, en vrouwen die geen werk zoeken worden actief "
+                                           "benaderd",
+    PARAMS["childcare_access"].label: "Kans dat een ouder van een kind onder de schoolleeftijd kinderopvang vindt "
+                                      "zonder hulp van een plan",
+    # the policies (`model.POLICY_INFO`): titles and descriptions, in the picker and the Explain panel
+    POLICY_INFO["baseline_2013"].title: "De inburgeringswet van 2013",
+    POLICY_INFO["early_language"].title: "Vroeg taalonderwijs in de opvang",
+    POLICY_INFO["two_track"].title: "Twee sporen met een persoonlijk inburgeringsplan",
+    POLICY_INFO["startpunten"].title: "Lokale startpunten, open voor iedereen",
+    POLICY_INFO["reduced_fines"].title: "Minder boetes, positieve prikkels",
+    POLICY_INFO["all_proposals"].title: "Het hele pakket van de studie",
+    POLICY_INFO["wet_inburgering_2021"].title: "De inburgeringswet van 2021 (van kracht sinds 2022)",
+    POLICY_INFO["municipal_levers"].title: "Wat een gemeente onder de wet van 2021 kan toevoegen",
+    POLICY_INFO["baseline_2013"].description: (
+        "Inburgering begint pas na de vergunning; het wachten in de asielprocedure is 'kostbare, verloren tijd' "
+        "(studie §3.2 Probleem 1, noten 54 en 55). Nieuwkomers zoeken en betalen zelf een cursus op een "
+        "geprivatiseerde markt van wisselende kwaliteit, met een DUO-lening die alleen wordt kwijtgescholden als ze "
+        "binnen drie jaar slagen voor het A2-examen (studie §3.2 Probleem 1, noot 57); wie zakt, krijgt een boete "
+        "tot EUR 1.250 en moet terugbetalen (studie §3.2 Probleem 1). Drie keer per week les houdt mensen van "
+        "voltijds werk af (studie §3.2 Probleem 3); asielzoekers mogen pas na zes maanden werken en dragen het "
+        "meeste van hun loon af aan het COA (studie kader 3.9). Gemeenten hebben geen rol bij de inburgering "
+        "(studie §3.2 Probleem 3, noten 64 en 65)."),
+    POLICY_INFO["early_language"].description: (
+        "Taallessen beginnen vanaf aankomst in de opvang, in elk geval voor kansrijke asielzoekers, zodat het "
+        "wachten iets oplevert (studie §3.4 I, noten 71–73, kader 3.5). Alles na de vergunning blijft zoals in "
+        "2013. Verhuizingen breken de lessen nog steeds af."),
+    POLICY_INFO["two_track"].description: (
+        "Spoor 1 in de opvang: taal- en vaardigheidscursussen, kleine vrijwilligersprojecten en eerder toegang tot "
+        "werk op eerlijke voorwaarden (studie §3.4 I en III, noten 71–73). Spoor 2 vanaf de vergunning: met elke "
+        "nieuwkomer een persoonlijk plan na een capaciteitenscan (kader 3.6), dat taal, werk en opleiding "
+        "tegelijk combineert: een snelle route en diplomawaardering voor hoogopgeleiden, alfabetisering en "
+        "vrijwilligerswerk voor wie niet kan lezen, kinderopvang voor vrouwen met zorgtaken (studie §3.4 I, noot "
+        "74). Gemeenten regisseren het plan en bewaken de kwaliteit van de cursussen (studie §3.4 III)."),
+    POLICY_INFO["startpunten"].description: (
+        "Twee fysieke, laagdrempelige startpunten in elke gemeente, dicht bij winkels en scholen, open voor elke "
+        "inwoner: nieuwkomers, laaggeletterde autochtonen (noot 76) en werkloze inwoners. Ze bieden taalcursussen, "
+        "begeleiding naar werk en stages bij lokale werkgevers, en een ontmoetingsplek en vrijwilligersloket "
+        "(studie §3.4 II en kader 3.7). Afstand telt: mensen gaan naar een startpunt dat dichtbij is."),
+    POLICY_INFO["reduced_fines"].description: (
+        "Meewerken blijft verplicht, maar boetes maken plaats voor positieve prikkels: een vervolgcursus richting "
+        "verdere opleiding en meer tijd voor wie werkt of studeert (studie §3.4 I en III). Alleen aangetoond niet "
+        "meewerken door iemand in de bijstand leidt tot een korting op de uitkering. Bijdragen mogen geen "
+        "problematische schulden veroorzaken (studie §3.4 III)."),
+    POLICY_INFO["all_proposals"].description: (
+        "Alle voorstellen samen: twee sporen met vroeg taalonderwijs en een persoonlijk plan, startpunten in elke "
+        "gemeente, minder boetes met positieve prikkels, en lokale regie waarin gemeenten werkgevers subsidiëren "
+        "die een werkplek bieden (studie §3.4 III, noot 84; en de samenvatting van de studie 'Hoofdpunten H. 3')."),
+    POLICY_INFO["wet_inburgering_2021"].description: (
+        "De wet die Nederland later aannam (Wet inburgering 2021, van kracht sinds januari 2022). Hier "
+        "aangenomen: gemeenten maken een persoonlijk plan (PIP) na een brede intake en kopen de cursussen in en "
+        "bewaken ze (geen DUO-lening voor asielmigranten); het doelniveau is B1, verlaagd tot A2 na 600 uur les, en "
+        "er is geen ontheffing wegens aantoonbare inspanning; boetes tot EUR 1.250 blijven; de gemeente mag de "
+        "bijstand korten als iemand niet meewerkt. Niet gemodelleerd: de 'Z-route' voor wie B1 niet kan halen en "
+        "de voorinburgering die het COA na de vergunning biedt. De wet neemt spoor 2 van de studie over (studie "
+        "§3.4 I, noot 74) en haar pleidooi voor lokale regie (studie §3.4 III), maar niet spoor 1, startpunten of "
+        "minder boetes (studie §3.4 I, II en kader 3.7)."),
+    POLICY_INFO["municipal_levers"].description: (
+        "De wet van 2021 met elke knop die een gemeente zelf bedient opengedraaid, en niets waarover het Rijk of "
+        "het COA beslist: het persoonlijk plan (PIP) heeft aandacht voor gender (kinderopvang voor ouders van jonge "
+        "kinderen, vrouwen die geen werk zoeken worden actief benaderd); de gemeente regisseert en bewaakt de "
+        "cursussen die ze inkoopt; één startpunt, open voor elke inwoner (studie §3.4 II, kader 3.7); een "
+        "loonkostensubsidie van een kwart van het loon in het eerste jaar van een baan voor werkgevers die een "
+        "nieuwkomer aannemen (Participatiewet art. 10d; studie §3.4 III, noot 84); een korting op de uitkering "
+        "alleen bij aangetoond niet meewerken. Zoals de wet ze regelt blijven: lessen en activiteiten in het azc, "
+        "het recht om te werken tijdens de asielprocedure en wat asielzoekers van hun loon mogen houden (COA en het "
+        "Rijk), het examenniveau, de regels en de boetes (DUO)."),
+    # the glossary (`model.glossary.GLOSSARY`): the Dutch words, explained in Dutch
+    GLOSSARY["statushouder"]: "vluchteling met een verblijfsvergunning",
+    GLOSSARY["azc"]: "asielzoekerscentrum: een opvanglocatie van het COA",
+    GLOSSARY["COA"]: "de organisatie die asielzoekers opvangt (Centraal Orgaan opvang asielzoekers)",
+    GLOSSARY["inburgering"]: "Nederlands en de samenleving leren, afgesloten met een examen: A2 onder de wet van "
+                             "2013, B1 sinds 2022",
+    GLOSSARY["DUO"]: "Dienst Uitvoering Onderwijs: leent het geld voor de cursus uit en int de boetes",
+    GLOSSARY["bijstand"]: "de bijstandsuitkering: het sociale vangnet, betaald door de gemeente",
+    GLOSSARY["gemeente"]: "het lokale bestuur: huisvest statushouders, betaalt de bijstand en regisseert sinds "
+                          "2022 de inburgering",
+    GLOSSARY["startpunt"]: "de lokale plek die de studie voorstelt, open voor nieuwkomers en inwoners",
+    GLOSSARY["kansrijk"]: "een asielzoeker met een goede kans op een vergunning",
+    GLOSSARY["taakstelling"]: "het aantal statushouders dat een gemeente moet huisvesten",
 }
 
 
@@ -278,6 +469,17 @@ def model_text(text: str) -> str:
     return MODEL_TEXTS.get(text, text) if language.value == "nl" else text
 
 
+def place_name(name: str) -> str:
+    """A municipality's name ("city", "town 1", "rural": `model.model._names`) in the chosen language."""
+    kind, number = re.fullmatch(r"(.*?)( \d+)?", name).groups()
+    return model_text(kind) + (number or "")
+
+
+def param_label(name: str) -> str:
+    """A parameter's label (`model.PARAMS`) in the chosen language."""
+    return model_text(PARAMS[name].label)
+
+
 def metric_label(metric: str) -> str:
     """A metric's label (`model.METRICS`) in the chosen language."""
     return model_text(METRICS[metric].label)
@@ -286,10 +488,11 @@ def metric_label(metric: str) -> str:
 def group_name(group: str) -> str:
     """A group's name (`model.outcomes.GROUPINGS`) in the chosen language.
 
-    Age groups and municipality names have no ``group_`` key: they read the same in both.
+    Age groups and municipalities have no ``group_`` key: ages read the same in both, and a municipality is
+    named as on the map (`place_name`).
     """
     key = f"group_{group}"
-    return t(key) if key in STRINGS else group
+    return t(key) if key in STRINGS else place_name(group)
 
 
 @solara.component
