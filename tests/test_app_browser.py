@@ -214,6 +214,7 @@ def test_clicking_a_newcomer_on_the_map_tells_their_story(app):
             break
     app.page.mouse.click(x, y)
     app.page.locator(f'.nk-story[data-newcomer="{hit}"]').wait_for(timeout=15_000)
+    app.page.locator(".nk-picked").wait_for(timeout=15_000)  # the story may have shown them already (the default)
     assert app.page.locator(".nk-picked").count() == 1
     app.page.locator(".nk-story").scroll_into_view_if_needed()
     app.page.screenshot(path=ARTIFACTS / "app_story.png")
