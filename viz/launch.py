@@ -47,7 +47,7 @@ HELP = "open the interactive app in the browser (Solara; binds to 127.0.0.1 unle
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8765
 APP_MODULE = "viz.app"
 #: Sessions (browser tabs) one server holds at once: a class of 30 with the teacher and a spare tab.
-#: Measured (benchmarks/bench_app_load.py): about 300 MB idle plus 30-50 MB a session at the default size.
+#: Measured (benchmarks/bench_app_load.py): about 300 MB idle plus about 25 MB a session at the default size.
 DEFAULT_MAX_USERS = 32
 MAX_USERS_VARIABLE = "NIEUWKOMERS_MAX_USERS"  # the default of --max-users (a container's setting)
 SESSION_TIMEOUT = "30s"  # a session whose tabs all disconnected is closed after this (SOLARA_KERNEL_CULL_TIMEOUT)
