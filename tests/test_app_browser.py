@@ -344,7 +344,7 @@ def test_in_dutch_no_english_text_of_the_app_is_visible(app):
     shown["glossary"] = visible_text(app.page, ".nk-glossary")
     app.page.screenshot(path=ARTIFACTS / "app_dutch_glossary.png")
     app.page.locator(".nk-glossary-close").click()
-    assert "Maand 12 (jaar 1.0 van 10)" in " ".join(shown["page"].split()) and "vluchteling met een verblijfsvergunning" in shown["glossary"]
+    assert "Maand 12 (jaar 1,0 van 10)" in " ".join(shown["page"].split()) and "vluchteling met een verblijfsvergunning" in shown["glossary"]
     assert "Twee sporen" in shown[".nk-set-policy"] and "gelijkmatig met een piek" in shown[".nk-set-inflow"]
     left = {part: english_left(text) for part, text in shown.items()}
     assert all(words == [] for words in left.values()), left

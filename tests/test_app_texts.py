@@ -223,3 +223,17 @@ def test_the_reference_is_chosen_in_the_settings_panel_and_reset_applies_it():
     app.press("Reset")
     assert app.run.value.baseline.policy == "wet_inburgering_2021"
     assert "compared with <b>wet_inburgering_2021</b>" in app.html()
+
+
+def test_in_dutch_numbers_are_written_the_dutch_way(dutch):
+    """A decimal comma and a thousands point: 1.250 EUR, jaar 0,1, score 2,26."""
+    from viz.controls import describe
+    from viz.texts import number
+
+    assert number(1250.5, ",.1f") == "1.250,5" and number(-0.25, "+.2f") == "-0,25"
+    assert describe("fine_eur", 1250.0) == "Boete voor het missen van de examentermijn: 1.250 EUR"
+    live = LiveRun(settings=Settings(n_newcomers=1200, n_residents=300))
+    live.step()
+    assert "1.200 nieuwkomers" in status_html(live) and "(jaar 0,1 van 10)" in status_html(live)
+    language.set("en")
+    assert "1,200 newcomers" in status_html(live) and "(year 0.1 of 10)" in status_html(live)

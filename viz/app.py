@@ -52,7 +52,7 @@ from viz.live import HORIZON_MONTHS, LiveRun, Settings
 from viz.map import SpaceMap
 from viz.share import SharePanel
 from viz.story import StoryPanel
-from viz.texts import LanguageSwitch, t
+from viz.texts import LanguageSwitch, number, t
 
 # The app must work offline and should not phone home: no usage telemetry.
 solara.server.settings.telemetry.mixpanel_enable = False
@@ -239,13 +239,13 @@ def status_html(live: LiveRun) -> str:
     metrics = m.metrics
     versus = t("status_versus", reference=f"<b>{s.reference}</b>") if live.baseline is not None else ""
     parts = [
-        t("status_month", month=f'<b class="nk-month">{m.month}</b>', year=f"{m.month / 12:.1f}",
+        t("status_month", month=f'<b class="nk-month">{m.month}</b>', year=number(m.month / 12, ".1f"),
           years=HORIZON_MONTHS // 12),
         t("status_policy", policy=f"<b>{s.title}</b>") + versus,
         t("status_seed", seed=m.seed),
-        t("status_newcomers", n=f"{s.n_newcomers:,}", asylum=f"{metrics['n_asylum']:,}",
-          house=f"{metrics['n_awaiting_housing']:,}", housed=f"{metrics['n_housed']:,}",
-          departed=f"{metrics['n_departed']:,}"),
+        t("status_newcomers", n=number(s.n_newcomers, ","), asylum=number(metrics["n_asylum"], ","),
+          house=number(metrics["n_awaiting_housing"], ","), housed=number(metrics["n_housed"], ","),
+          departed=number(metrics["n_departed"], ",")),
     ]
     if not live.running:
         parts.append(f"<b>{t('status_done', reset=t('button_Reset'))}</b>")

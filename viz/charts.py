@@ -42,7 +42,7 @@ from model import METRICS
 from model.outcomes import NEWCOMER_MEASURES
 from model.queues import QUEUES
 from viz.live import BASELINE, SPLITS, GroupHistory, LiveRun
-from viz.texts import STRINGS, group_name, metric_label, model_text, t
+from viz.texts import STRINGS, group_name, metric_label, model_text, number, t
 
 # Okabe-Ito colours (readable with colour-blindness): the measures of a chart, and the groups of a split.
 SERIES_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7")
@@ -141,10 +141,10 @@ def _y_range(unit: str, values: list[np.ndarray]) -> tuple[float, float]:
 
 def _fmt(value: float, unit: str) -> str:
     if unit == "share":
-        return f"{value:.0f}%"
+        return f"{number(value, '.0f')}%"
     if unit == "EUR":
-        return f"{value:,.0f}"
-    return f"{value:.2f}" if abs(value) < 10 else f"{value:.0f}"
+        return number(value, ",.0f")
+    return number(value, ".2f" if abs(value) < 10 else ".0f")
 
 
 def _path(years: np.ndarray, values: np.ndarray, x, y) -> str:
@@ -237,7 +237,7 @@ def _difference_strip(key: str, unit: str, lines: list[Line], x_max: float, refe
     finite = np.concatenate([line.values[np.isfinite(line.values)] for line in lines] + [np.zeros(1)])
     top = _nice_ceiling(float(np.abs(finite).max()) or 1.0)
     frame, x, y = _frame(WIDTH, DIFF_HEIGHT, x_max, -top, top, [-top, 0.0, top],
-                         lambda v: f"{v:+g}" if v else "0", True)
+                         lambda v: number(v, "+g") if v else "0", True)
     paths = [f'<path class="nk-line" {line.attributes} d="{_path(line.years, line.values, x, y)}" fill="none" '
              f'stroke="{line.colour}" stroke-width="1.6"/>' for line in lines]
     head = (f'<text x="4" y="15" font-weight="bold" fill="#222">'
@@ -324,10 +324,10 @@ def verdict(metric: str, policy: float | None, base: float | None) -> str:
     if policy is None or base is None:
         return t("no_difference_yet")
     diff = (policy - base) * _scale(m.unit)
-    number = f"{diff:+.1f} {t('pp')}" if m.unit == "share" else f"{diff:+.2f}"
+    shown = f"{number(diff, '+.1f')} {t('pp')}" if m.unit == "share" else number(diff, "+.2f")
     judged = m.better * diff
     word = "" if m.better == 0 else "better" if judged > 0 else "worse" if judged < 0 else "the_same"
-    return t("now", number=number) + (f", {t(word)}" if word else "")
+    return t("now", number=shown) + (f", {t(word)}" if word else "")
 
 
 def difference_now(metric: str, model, baseline) -> str:
@@ -367,7 +367,7 @@ def split_legend_html(spec: ChartSpec, grouping: str, groups: GroupHistory,
     base = baseline_groups.series(grouping, metric)[1] if baseline_groups is not None else None
     items = []
     for k, group in enumerate(groups.groups[grouping]):
-        text = f"{group_name(group)} ({int(counts[k]):,})"
+        text = f"{group_name(group)} ({number(int(counts[k]), ',')})"
         if base is not None:
             text += f": {verdict(metric, _last(values[:, k]), _last(base[:, k]))}"
         items.append(_legend_item(group_colour(k), text))
@@ -385,7 +385,7 @@ def queue_series(model, queue: str) -> tuple[np.ndarray, np.ndarray]:
 
 def _persons(value: float) -> str:
     """A queue's tick label: "7,500", "25k" (short enough for the axis at 12 px)."""
-    return f"{value / PERSONS_TICK:g}k" if value >= 10 * PERSONS_TICK else f"{value:,.0f}"
+    return number(value / PERSONS_TICK, "g") + "k" if value >= 10 * PERSONS_TICK else number(value, ",.0f")
 
 
 def queue_chart_svg(model, baseline=None) -> str:
@@ -409,7 +409,7 @@ def queue_chart_svg(model, baseline=None) -> str:
 def queue_legend_html(model, split: str = "none") -> str:
     """The queue chart's legend, with each queue's size this month (and, when the others are split, why not this)."""
     now = model.queues[-1]
-    items = [_legend_item(QUEUE_COLOURS[k], f"{model_text(QUEUES[q])}: {now[q]:,.0f}")
+    items = [_legend_item(QUEUE_COLOURS[k], f"{model_text(QUEUES[q])}: {number(now[q], ',.0f')}")
              for k, q in enumerate(QUEUE_LINES)]
     if split != "none":
         items.append(f'<span class="nk-legend-item nk-not-split">{html.escape(t("not_split"))}</span>')

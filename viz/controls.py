@@ -22,7 +22,7 @@ from solara.alias import rv
 
 from model import LEVERS, PARAMS, POLICY_INFO
 from viz.live import INFLOWS, MAX_SEED_DIGITS, POPULATION, REFERENCES, Settings, bounds
-from viz.texts import STRINGS, model_text, param_label, t
+from viz.texts import STRINGS, model_text, number, param_label, t
 
 
 class _SolaraSpeakingOurLanguage:
@@ -74,9 +74,9 @@ def describe(name: str, value) -> str:
         return t("lever_value", label=param_label(name), value=t("yes" if value else "no"))
     if p.kind is float:
         digits = max(0, -math.floor(math.log10(slider_step(name))))
-        shown = f"{value:,.{digits}f}"
+        shown = number(value, f",.{digits}f")
     elif p.kind is int:
-        shown = f"{value:,}"
+        shown = number(value, ",")
     else:
         shown = str(value)
     unit = f" {model_text(p.unit)}" if p.unit else ""

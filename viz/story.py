@@ -23,7 +23,7 @@ from solara.alias import rv
 
 from model.households import NO_CHILD, SCHOOL_AGE_MONTHS
 from model.outcomes import PATHS, NewcomerColumns, newcomer_columns
-from viz.texts import model_text, place_name, t
+from viz.texts import model_text, number, place_name, t
 
 PATH_CODE = {name: code for code, name in enumerate(PATHS)}  # where a newcomer is on the path, in the map's order
 
@@ -202,7 +202,7 @@ def story_events(record: pd.DataFrame) -> list[tuple[int, str]]:
         if now.exempted and not previous.exempted:
             say("ev_exempted")
         if now.fined_count > previous.fined_count:
-            say("ev_fined", debt=f"{now.debt_eur:,.0f}")
+            say("ev_fined", debt=number(now.debt_eur, ",.0f"))
         if now.volunteering and not previous.volunteering:
             say("ev_volunteering")
         if now.employed and not previous.employed:
@@ -277,12 +277,12 @@ def story_facts(record: pd.DataFrame, person: pd.Series) -> list[tuple[str, str]
         (t("fact_waiting"), f"{int(now.months_in_asylum)}"),
         (t("fact_relocations"), f"{int(now.relocations)}"),
         (t("fact_courses"), t("courses_value", months=in_course, hours=f"{now.course_hours:.0f}")),
-        (t("fact_dutch"), t("dutch_value", cefr=now.cefr, score=f"{now.language_score:.2f}")),
+        (t("fact_dutch"), t("dutch_value", cefr=now.cefr, score=number(now.language_score, ".2f"))),
         (t("fact_exam"), exam_fact(now)),
         (t("fact_job"), job),
         (t("fact_ties"), f"{int(now.resident_ties)}" + (t("isolated") if now.resident_ties == 0 else "")),
-        (t("fact_fines"), t("fines_value", count=int(now.fined_count), debt=f"{now.debt_eur:,.0f}")),
-        (t("fact_wellbeing"), t("wellbeing_value", value=f"{now.wellbeing:.2f}")),
+        (t("fact_fines"), t("fines_value", count=int(now.fined_count), debt=number(now.debt_eur, ",.0f"))),
+        (t("fact_wellbeing"), t("wellbeing_value", value=number(now.wellbeing, ".2f"))),
     ]
     return facts
 
@@ -368,7 +368,7 @@ def StoryPanel(history: NewcomerHistory, picked: solara.Reactive[int | None], mo
     facts = story_facts(record, people.loc[chosen])
     rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in facts)
     events = story_events(record)
-    items = "".join(f"<li><b>{t('story_month', month=m)}</b> ({t('story_year', year=f'{m / 12:.1f}')}): "
+    items = "".join(f"<li><b>{t('story_month', month=m)}</b> ({t('story_year', year=number(m / 12, '.1f'))}): "
                     f"{html.escape(text)}</li>" for m, text in events)
     solara.HTML(tag="div", unsafe_innerHTML=(
         f'<div class="nk-story" data-newcomer="{chosen}">'

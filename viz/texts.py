@@ -464,6 +464,20 @@ def t(key: str, **fields) -> str:
     return text.format(**fields) if fields else text
 
 
+def number(value, spec: str = "") -> str:
+    """A number as the chosen language writes it: 1,250.5 in English, 1.250,5 in Dutch.
+
+    Args:
+        value: The number.
+        spec: Its format spec, as in ``format(value, spec)`` (e.g. ",.0f", ".2f", "+.1f").
+    """
+    text = format(value, spec)
+    return text.translate(_DUTCH_MARKS) if language.value == "nl" else text
+
+
+_DUTCH_MARKS = str.maketrans(",.", ".,")
+
+
 def model_text(text: str) -> str:
     """Text the model states in English, in the chosen language (English where `MODEL_TEXTS` lacks it)."""
     return MODEL_TEXTS.get(text, text) if language.value == "nl" else text
