@@ -4,7 +4,8 @@ Screen mode (the default): the presets plus a space-filling
 sample of packages (`experiments.designing.space`) all run on the same K
 posterior draws × S seeds (``compare --posterior K --seeds S``'s, so a preset's
 numbers are compare's); each objective is the paired difference from
-``baseline_2013`` on the same draw and seed. Non-dominated sorting with a
+``baseline_2013`` (or ``--reference``, another preset) on the same draw and seed.
+Non-dominated sorting with a
 tolerance of twice the Monte Carlo error (`experiments.designing.front`) keeps
 the packages no other beats within the budget; those are **re-evaluated on
 fresh draws and seeds** (`experiments.designing.evaluate.fresh_stage`) before
@@ -46,6 +47,7 @@ from experiments.designing import front as F
 from experiments.designing import search as SEARCH
 from experiments.designing.report import render_figures, summary_markdown
 from experiments.designing.space import (
+    REFERENCE,
     Objective,
     Package,
     parse_levers,
@@ -55,7 +57,13 @@ from experiments.designing.space import (
 )
 from experiments.errors import UsageError
 from experiments.executors import add_backend_arguments, open_backend
-from experiments.inputs import NUMBERS_HELP, number_type, split_list
+from experiments.inputs import (
+    NUMBERS_HELP,
+    add_reference_argument,
+    check_reference,
+    number_type,
+    split_list,
+)
 from experiments.run import check_common, parse_overrides
 from experiments.store import (
     OutputFolder,
@@ -91,8 +99,9 @@ class DesignResult:
         stages: The screen and the re-evaluation (draws and seeds).
         seconds: Wall time of the runs, per stage.
         mode: "screen" or "search".
-        prim: ``prim.csv``: where in the posterior each front package stops beating the baseline
+        prim: ``prim.csv``: where in the posterior each front package stops beating the reference
             (`experiments.designing.discovery`).
+        reference: The preset every effect is paired with (``baseline_2013`` unless ``--reference``).
     """
 
     packages: list[Package]
@@ -105,6 +114,7 @@ class DesignResult:
     seconds: dict = field(default_factory=dict)
     mode: str = "screen"
     prim: pd.DataFrame | None = None
+    reference: str = REFERENCE
 
 
 def design(budget: float | None = None, objectives: list[str] | None = None, levers: list[str] | None = None,
@@ -113,12 +123,14 @@ def design(budget: float | None = None, objectives: list[str] | None = None, lev
            finalists: int = DEFAULT_FINALISTS, years: float = DEFAULT_YEARS, params: dict | None = None,
            sample_seed: int = 0, workers: int | None = None, scheduler: str | None = None,
            progress: bool = False, mode: str = "screen", trials: int = DEFAULT_TRIALS,
-           population: int = DEFAULT_POPULATION, journal: Path | None = None, resume: bool = False) -> DesignResult:
+           population: int = DEFAULT_POPULATION, journal: Path | None = None, resume: bool = False,
+           reference: str | None = None) -> DesignResult:
     """Screen (or search) packages, then re-evaluate the front on fresh draws and seeds.
 
     Args:
         mode: "screen" (the presets and ``samples`` sampled packages) or "search" (NSGA-II,
             ``trials`` packages in generations of ``population``, its study in ``journal``).
+        reference: The preset the objectives are paired differences from (default ``baseline_2013``).
 
     Raises:
         UsageError: For bad settings, or a budget below every package's net cost (naming the cheapest).
@@ -127,15 +139,19 @@ def design(budget: float | None = None, objectives: list[str] | None = None, lev
     checked = parse_objectives(objectives, years)
     space = parse_levers(levers)
     screen, fresh = E.screen_stage(draws, seeds), E.fresh_stage(final_draws, final_seeds)
-    base = preset_packages()[0]
+    reference = check_reference(reference) or REFERENCE
+    base = next(p for p in preset_packages() if p.name == reference)
     with open_backend(workers, scheduler) as backend:
         if mode == "search":
             screen = replace(screen, name="search")
             settings = {"objectives": [o.name for o in checked], "space": {k: list(v) for k, v in space.items()},
                         "draws": draws, "seeds": seeds, "years": years, "params": params, "budget": budget,
                         "population": population, "sample_seed": sample_seed}
+            if reference != REFERENCE:  # a journal from before --reference resumes as it was
+                settings["reference"] = reference
             study = SEARCH.open_study(journal, settings, checked, population, sample_seed, budget, resume)
-            found = SEARCH.search(study, space, checked, params, years, screen, trials, population, backend, progress)
+            found = SEARCH.search(study, space, checked, params, years, screen, trials, population, backend, progress,
+                                  reference=base)
             packages, scores, cost = SEARCH.searched_packages(found, space)
             names = [p.name for p in packages]
             s_table, ranks = _rank(scores, cost, names, checked, budget)
@@ -146,7 +162,7 @@ def design(budget: float | None = None, objectives: list[str] | None = None, lev
             packages = presets + sample_packages(space, samples, sample_seed, presets)
             names = [p.name for p in packages]
             first = E.run_stage(screen, packages, params, years, checked, backend, progress)
-            s_table, scores, cost, ranks = _judge(first, names, checked, years, budget)
+            s_table, scores, cost, ranks = _judge(first, names, checked, years, budget, reference=reference)
             seconds = {"screen": first.attrs["seconds"]}
         problem = F.cheapest_message(cost, names, [p.describe() for p in packages], budget)
         if problem:
@@ -154,14 +170,16 @@ def design(budget: float | None = None, objectives: list[str] | None = None, lev
         chosen = [packages[i] for i in F.finalists(scores, cost, ranks, finalists)]
         again = chosen if any(p.levers == base.levers for p in chosen) else [base, *chosen]
         second = E.run_stage(fresh, again, params, years, checked, backend, progress)
+    ref_name = next(p.name for p in again if p.levers == base.levers)
     seconds["re-evaluation"] = second.attrs["seconds"]
     f_table, f_scores, f_cost, f_ranks = _judge(second, [p.name for p in again], checked, years, budget,
-                                                ranked=[p.name for p in chosen])
+                                                ranked=[p.name for p in chosen], reference=ref_name)
     table = pd.concat([_tidy(s_table, packages, screen), _tidy(f_table, again, fresh)], ignore_index=True)
     pareto = _pareto(f_table, again, chosen, checked)
     front = [i for i, p in enumerate(again) if f_ranks[i] == 1 and p.levers != base.levers]
     prim = D.discover(fresh.draws, {again[i].name: f_scores[i, :, 0] for i in front}, checked[0])
-    return DesignResult(packages, checked, budget, years, table, pareto, (screen, fresh), seconds, mode, prim)
+    return DesignResult(packages, checked, budget, years, table, pareto, (screen, fresh), seconds, mode, prim,
+                        reference)
 
 
 def check_params(params: dict | None) -> dict:
@@ -188,12 +206,14 @@ def _rank(scores, cost, names: list[str], objectives, budget, ranked=None) -> tu
     return stats, ranks.to_numpy()
 
 
-def _judge(frame: pd.DataFrame, names: list[str], objectives, years: float, budget, ranked=None):
+def _judge(frame: pd.DataFrame, names: list[str], objectives, years: float, budget, ranked=None,
+           reference: str = REFERENCE):
     """Statistics, per-draw scores, costs and front ranks of one stage's runs."""
-    effects, costs = E.paired_effects(frame, objectives), E.net_cost(frame, years)
+    effects, costs = E.paired_effects(frame, objectives, reference), E.net_cost(frame, years)
     scores, cost = F.draw_means(effects, costs, objectives, names)
     stats, ranks = _rank(scores, cost, names, objectives, budget, ranked)
-    compare_style = E.compare_intervals(frame, objectives).rename(columns={"objective": "measure", "mean": "compare_mean"})
+    compare_style = E.compare_intervals(frame, objectives, reference).rename(
+        columns={"objective": "measure", "mean": "compare_mean"})
     stats = stats.merge(compare_style, on=["package", "measure"], how="left")
     return stats, scores, cost, ranks
 
@@ -232,8 +252,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the most a package may cost: net public cost per newcomer, cumulative at the horizon "
                              "(default: no limit; the cost is always reported)")
     parser.add_argument("--objectives", nargs="+", metavar="M[@YEAR],..",
-                        help="at most four outcomes to improve, each as its paired difference from baseline_2013 "
+                        help="at most four outcomes to improve, each as its paired difference from the reference "
                              "(default: share_employed@5, share_a2_plus@5, share_isolated@5)")
+    add_reference_argument(parser, "objectives (paired differences, P(better), the PRIM boxes)")
     parser.add_argument("--levers", nargs="+", metavar="NAME[=V|=LOW:HIGH[:STEP]],..",
                         help="levers to search (default: all, on their declared grids; the others stay at the "
                              f"baseline): {', '.join(SEARCHABLE)}")
@@ -286,11 +307,13 @@ def main(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     settings = (args.budget, objectives, levers, args.samples, args.draws, args.seeds, args.final_draws,
                 args.final_seeds, args.finalists, args.years, params, args.sample_seed, args.workers, args.scheduler)
+    reference = check_reference(args.reference)
     if args.mode == "search":
         out = claim_search_dir(args)
         with holding(out, "design"):  # another command cannot take the folder meanwhile
             result = design(*settings, progress=True, mode="search", trials=args.trials,
-                            population=args.population, journal=out / SEARCH.JOURNAL, resume=args.resume)
+                            population=args.population, journal=out / SEARCH.JOURNAL, resume=args.resume,
+                            reference=reference)
             staging = Path(tempfile.mkdtemp(dir=out, prefix=".design-report-"))
             try:
                 write_design(result, staging, time.perf_counter() - started, args)
@@ -302,7 +325,7 @@ def main(args: argparse.Namespace) -> int:
             raise UsageError("--resume continues a search: add --mode search")
         folder = OutputFolder(args.out, "design", args.force)
         try:
-            result = design(*settings, progress=True)
+            result = design(*settings, progress=True, reference=reference)
             write_design(result, folder.staging, time.perf_counter() - started, args)
             out = folder.commit()
         finally:
@@ -351,6 +374,7 @@ def write_design(result: DesignResult, folder: Path, seconds: float, args=None) 
     figures = render_figures(result, folder / "figures")
     (folder / "summary.md").write_text(summary_markdown(result, figures), encoding="utf-8")
     write_json({"command": "design", "mode": result.mode, "budget": result.budget, "years": result.years,
+                "reference": result.reference,
                 "objectives": [o.name for o in result.objectives],
                 "packages": len(result.packages),
                 "stages": [{"name": s.name, "draws": len(s.draws), "seeds_per_draw": s.seeds_per_draw,

@@ -142,6 +142,25 @@ def test_packages_table_holds_every_package_in_the_screen_and_the_finalists_agai
     assert ((table["p_better"].dropna() >= 0) & (table["p_better"].dropna() <= 1)).all()
 
 
+def test_a_reference_other_than_the_baseline_shifts_every_effect_by_its_own(result):
+    from experiments.designing.report import summary_markdown
+
+    ref = "wet_inburgering_2021"
+    other = design(workers=1, reference=ref, **{**SETTINGS, "samples": 0, "finalists": 2})
+    assert other.reference == ref and other.packages == result.packages[:len(other.packages)]
+    base = result.table[result.table["stage"] == "screen"].set_index(["package", "measure"])["mean"]
+    ours = other.table[other.table["stage"] == "screen"].set_index(["package", "measure"])["mean"]
+    for package in ("baseline_2013", "two_track", ref):
+        for objective in OBJECTIVES:  # paired on the same runs: the differences subtract exactly
+            assert ours[(package, objective)] == pytest.approx(
+                base[(package, objective)] - base[(ref, objective)], abs=1e-12)
+        assert ours[(package, "net_cost")] == pytest.approx(base[(package, "net_cost")])  # cost is not a difference
+    again = set(other.table.loc[other.table["stage"] == "re-evaluation", "package"])
+    assert ref in again  # the fresh runs pair with the reference too
+    summary = summary_markdown(other, [])
+    assert f"difference from {ref} on the same posterior draw" in summary and "baseline_2013 on the same" not in summary
+
+
 @pytest.mark.slow  # some 15 s on a busy machine; compare's test of the same executor runs in the default suite
 def test_serial_and_process_pool_give_identical_tables():
     settings = {**SETTINGS, "years": 1, "objectives": ["share_employed@1"], "samples": 1, "finalists": 2}
@@ -177,6 +196,7 @@ def test_the_command_writes_every_file_and_a_report_in_plain_words(tmp_path: Pat
     (["--set", "personal_plan=true"], "--levers personal_plan=VALUE"),
     (["--budget", "-5"], "--budget"),
     (["--draws", "1"], "--draws"),
+    (["--reference", "baseline"], "--reference 'baseline' is not a policy; choose one of: baseline_2013"),
 ])
 def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path: Path, args, says):
     out = tmp_path / "out"

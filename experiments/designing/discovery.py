@@ -109,18 +109,18 @@ def discover(draws: tuple[dict, ...], scores: dict[str, np.ndarray], objective) 
     return pd.DataFrame(rows)
 
 
-def sentences(prim: pd.DataFrame) -> list[str]:
+def sentences(prim: pd.DataFrame, reference: str = "the baseline") -> list[str]:
     """One plain sentence per package: when it fails, and how sure the box is."""
     lines = []
     for name, rows in prim.groupby("package", sort=False):
         first = rows.iloc[0]
         if first["failures"] == 0:
-            lines.append(f"- **{name}** beats the baseline in every one of the {first['draws']} fresh draws.")
+            lines.append(f"- **{name}** beats {reference} in every one of the {first['draws']} fresh draws.")
             continue
         where = ", ".join(f"`{r['parameter']}` in [{r['low']:.3g}, {r['high']:.3g}]" for _, r in rows.iterrows()
                           if r["parameter"])
         box = (f"mostly where {where} (coverage {first['coverage']:.0%}, density {first['density']:.0%})"
                if where else "with no region of the parameters that holds the failures")
-        lines.append(f"- **{name}** fails to beat the baseline in {first['failures']} of {first['draws']} "
+        lines.append(f"- **{name}** fails to beat {reference} in {first['failures']} of {first['draws']} "
                      f"draws, {box}.")
     return lines

@@ -99,8 +99,11 @@ def run_stage(stage: Stage, packages: list[Package], overrides: dict, years: flo
     return frame
 
 
-def paired_effects(frame: pd.DataFrame, objectives: tuple[Objective, ...]) -> pd.DataFrame:
-    """Each package's effect per objective and run: its value minus the baseline's on the same draw and seed.
+def paired_effects(frame: pd.DataFrame, objectives: tuple[Objective, ...], reference: str = REFERENCE) -> pd.DataFrame:
+    """Each package's effect per objective and run: its value minus the reference's on the same draw and seed.
+
+    Args:
+        reference: The package the effects are taken against (``baseline_2013`` unless ``--reference``).
 
     Returns:
         ``package, objective, draw, seed, effect`` (in the metric's units; not oriented).
@@ -108,7 +111,7 @@ def paired_effects(frame: pd.DataFrame, objectives: tuple[Objective, ...]) -> pd
     parts = []
     for o in objectives:
         at = frame[frame["month"] == o.month][["package", "draw", "seed", o.metric]]
-        ref = at[at["package"] == REFERENCE][["draw", "seed", o.metric]].rename(columns={o.metric: "ref"})
+        ref = at[at["package"] == reference][["draw", "seed", o.metric]].rename(columns={o.metric: "ref"})
         part = at.merge(ref, on=["draw", "seed"])
         parts.append(pd.DataFrame({"package": part["package"], "objective": o.name, "draw": part["draw"],
                                    "seed": part["seed"], "effect": part[o.metric] - part["ref"]}))
@@ -121,7 +124,8 @@ def net_cost(frame: pd.DataFrame, years: float) -> pd.DataFrame:
     return last[["package", "draw", "seed", COST]].rename(columns={COST: "cost"}).reset_index(drop=True)
 
 
-def compare_intervals(frame: pd.DataFrame, objectives: tuple[Objective, ...]) -> pd.DataFrame:
+def compare_intervals(frame: pd.DataFrame, objectives: tuple[Objective, ...],
+                      reference: str = REFERENCE) -> pd.DataFrame:
     """The effects as ``compare --posterior`` reports them (`experiments.uncertainty.effect_uncertainty`).
 
     Returns:
@@ -130,7 +134,7 @@ def compare_intervals(frame: pd.DataFrame, objectives: tuple[Objective, ...]) ->
     parts = []
     for o in objectives:
         table = frame[frame["month"] == o.month].rename(columns={"package": "policy"})
-        out = U.effect_uncertainty(table, [o.metric], REFERENCE, [o.month])
+        out = U.effect_uncertainty(table, [o.metric], reference, [o.month])
         parts.append(out.rename(columns={"policy": "package"}).assign(objective=o.name)[
             ["package", "objective", "mean", "ci_low", "ci_high", "p_beats"]])
     return pd.concat(parts, ignore_index=True)

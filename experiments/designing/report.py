@@ -46,11 +46,16 @@ def front_lines(result: DesignResult) -> list[str]:
         effects = ", ".join(effect_words(o.metric, row[f"{o.name} mean"]) for o in result.objectives)
         line = (f"- **{row['package']}** ({row['description']}): {effects} at EUR {row['net_cost_mean']:,.0f} "
                 "per newcomer")
-        if row["package"] != REFERENCE:
-            line += (f", better than the baseline ({SHORT.get(first.metric, first.metric)}) in "
+        if row["package"] != result.reference:
+            line += (f", better than {_ref(result)} ({SHORT.get(first.metric, first.metric)}) in "
                      f"{row[f'{first.name} p_better']:.0%} of draws")
         lines.append(line)
     return lines
+
+
+def _ref(result: DesignResult) -> str:
+    """How the report names the reference: "the baseline" by default, else the preset's name."""
+    return "the baseline" if result.reference == REFERENCE else result.reference
 
 
 def _nothing_left(result: DesignResult) -> str:
@@ -74,7 +79,7 @@ def summary_markdown(result: DesignResult, figures: list[Path]) -> str:
         "# Which package, for what money",
         "",
         f"Budget: {budget} (net public cost, cumulative over {result.years:g} years). Objectives, each the "
-        f"difference from baseline_2013 on the same posterior draw and seed: {objectives}.",
+        f"difference from {result.reference} on the same posterior draw and seed: {objectives}.",
         "",
         "## The front",
         "",
@@ -90,16 +95,16 @@ def summary_markdown(result: DesignResult, figures: list[Path]) -> str:
         _front_table(result),
         "",
         "*mean*: expected effect over the posterior; *p10*: the 10th percentile over draws (a pessimist's "
-        "number); *better*: share of draws in which the package beats the baseline by at least 1 percentage "
+        f"number); *better*: share of draws in which the package beats {_ref(result)} by at least 1 percentage "
         "point; *regret*: how far it stays behind the best finalist in the same draw, on average.",
         "",
         "## When does the choice fail?",
         "",
-        f"Each fresh draw is a scenario; a package fails in it when it does not beat the baseline on "
+        f"Each fresh draw is a scenario; a package fails in it when it does not beat {_ref(result)} on "
         f"{result.objectives[0].name}. PRIM over the posterior's parameters (prim.csv):",
         "",
-        *(sentences(result.prim) if result.prim is not None and not result.prim.empty
-          else ["- No package other than the baseline is on the front."]),
+        *(sentences(result.prim, _ref(result)) if result.prim is not None and not result.prim.empty
+          else [f"- No package other than {_ref(result)} is on the front."]),
         "",
         "## How it was made",
         "",
@@ -165,7 +170,7 @@ def _cost_vs_effect(result: DesignResult, path: Path) -> Path:
             ax.axvline(result.budget / 1000, color="k", ls="--", lw=0.8)
         ax.axhline(0, color="0.5", lw=0.5)
         ax.set_xlabel("net public cost per newcomer (k EUR)")
-        ax.set_ylabel(f"{o.name} vs baseline ({'pp' if scale == 100 else 'units'})")
+        ax.set_ylabel(f"{o.name} vs {_ref(result).removeprefix('the ')} ({'pp' if scale == 100 else 'units'})")
     axes[0][0].legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(path, dpi=FIGURE_DPI)

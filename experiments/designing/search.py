@@ -1,7 +1,7 @@
 """Search mode: NSGA-II (optuna, ask and tell) over the lever grid, resumable from its journal.
 
 Every candidate package runs on the screen's K posterior draws × S seeds, like
-the screen; its objectives (paired differences from ``baseline_2013``, oriented
+the screen; its objectives (paired differences from ``baseline_2013`` or ``--reference``, oriented
 so that more is better) are maximised and its net cost per newcomer minimised,
 with ``--budget`` as a constraint (NSGA-II prefers packages within it). The
 presets are the first trials. Runs go to the project's one executor
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -108,8 +109,13 @@ def journal_storage(journal: Path):
 
 
 def search(study, space: dict, objectives: tuple[Objective, ...], params: dict, years: float, stage: E.Stage,
-           trials: int, population: int, backend: Backend, progress: bool = True) -> list:
-    """Ask, run and tell until ``trials`` packages are complete; returns the complete trials in order."""
+           trials: int, population: int, backend: Backend, progress: bool = True,
+           reference: Package | None = None) -> list:
+    """Ask, run and tell until ``trials`` packages are complete; returns the complete trials in order.
+
+    Args:
+        reference: The package every effect is paired with (default: ``baseline_2013``'s levers).
+    """
     _optuna()
     from optuna.distributions import CategoricalDistribution
     from optuna.trial import TrialState
@@ -123,11 +129,13 @@ def search(study, space: dict, objectives: tuple[Objective, ...], params: dict, 
             values = preset.values()
             if all(values[k] in space.get(k, (DEFAULTS[k],)) for k in SEARCHABLE):
                 study.enqueue_trial({k: values[k] for k in distributions}, user_attrs={"preset": preset.name})
-    baseline = Package(REFERENCE, "preset", tuple((k, DEFAULTS[k]) for k in SEARCHABLE))
-    reference = E.run_stage(stage, [baseline], params, years, objectives, backend, progress=False)
+    baseline = reference or Package(REFERENCE, "preset", tuple((k, DEFAULTS[k]) for k in SEARCHABLE))
+    reference = E.run_stage(stage, [replace(baseline, name=REFERENCE)], params, years, objectives, backend, progress=False)
     known = {_key(t.params): t.user_attrs for t in study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))}
-    if all(fixed.get(k, DEFAULTS[k]) == DEFAULTS[k] for k in fixed):  # the baseline's runs are the reference's
-        known.setdefault(_key({k: DEFAULTS[k] for k in distributions}),
+    ref, unsearched = baseline.values(), {**DEFAULTS_SEARCHED, **fixed}
+    if all(unsearched[k] == ref[k] for k in SEARCHABLE if k not in distributions) and all(
+            ref[k] in d.choices for k, d in distributions.items()):  # the reference's runs are a trial's
+        known.setdefault(_key({k: ref[k] for k in distributions}),
                          _evaluate([reference.drop(columns=["package", "draw"])], reference, stage, params,
                                    objectives, years))
     done = len(study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,)))
