@@ -18,7 +18,8 @@ Writes to ``--out`` (staged, marked, swapped in whole like every command):
 ``packages.csv`` (every package, both stages, tidy), ``pareto.csv`` (the
 re-evaluated finalists, one row each, ``on_front`` for the front),
 ``prim.csv`` (when does the choice fail: PRIM boxes over the posterior's parameters),
-``summary.md`` (the front in plain words), ``figures/*.png`` and ``design.json``.
+``summary.md`` (the front in plain words), ``figures/*.png`` and ``design.json``; with
+``--readme``, the README's generated block (`experiments.designing.readme`).
 
 Python API::
 
@@ -44,6 +45,7 @@ import pandas as pd
 from experiments.designing import discovery as D
 from experiments.designing import evaluate as E
 from experiments.designing import front as F
+from experiments.designing import readme as RM
 from experiments.designing import search as SEARCH
 from experiments.designing.report import render_figures, summary_markdown
 from experiments.designing.space import (
@@ -60,6 +62,7 @@ from experiments.executors import add_backend_arguments, open_backend
 from experiments.inputs import (
     NUMBERS_HELP,
     add_reference_argument,
+    check_readme,
     check_reference,
     number_type,
     split_list,
@@ -280,6 +283,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"search mode: continue the search stored in --out ({SEARCH.JOURNAL})")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help=f"override a parameter that is not searched (repeatable). {NUMBERS_HELP}")
+    parser.add_argument("--readme", metavar="README.md",
+                        help=f"rewrite the block between {RM.README_START} and {RM.README_END} in this file with "
+                             f"the front in plain words and its figure (copied to {RM.README_IMAGE.as_posix()})")
     add_out_arguments(parser)
     add_backend_arguments(parser)
 
@@ -300,6 +306,7 @@ def _check(args: argparse.Namespace) -> None:
 def main(args: argparse.Namespace) -> int:
     """Screen, re-evaluate and write the report."""
     _check(args)
+    readme = check_readme(args.readme, RM.README_START, RM.README_END) if getattr(args, "readme", None) else None
     params = check_params(parse_overrides(args.set))
     objectives, levers = split_list(args.objectives, "--objectives"), split_list(args.levers, "--levers")
     parse_objectives(objectives, args.years), parse_levers(levers)  # bad input fails before any run
@@ -330,6 +337,11 @@ def main(args: argparse.Namespace) -> int:
             out = folder.commit()
         finally:
             folder.discard()
+    if readme is not None:
+        defaults = argparse.ArgumentParser(add_help=False)
+        add_arguments(defaults)
+        image = RM.update_readme(readme, result, out, RM.command(args, defaults.parse_args(["--out", "X"])), args.out)
+        print(f"updated {readme} and {image}", file=sys.stderr)
     print((out / "summary.md").read_text(encoding="utf-8").split("\n## ", 2)[1].split("\n", 1)[1].strip())
     print()
     print(f"Report:  {out / 'summary.md'}")

@@ -180,8 +180,29 @@ def test_the_command_writes_every_file_and_a_report_in_plain_words(tmp_path: Pat
     summary = (out / "summary.md").read_text(encoding="utf-8")
     assert "per newcomer" in summary and "fresh" in summary
     assert json.loads((out / "design.json").read_text())["command"] == "design"
-    code, stderr = cli_capture([*args, *(f"--set={k}={v}" for k, v in TINY.items())])
+    readme = tmp_path / "README.md"  # a copy of the project's README: the block is written there, not in ours
+    readme.write_text((ROOT / "README.md").read_text(encoding="utf-8"), encoding="utf-8")
+    code, stderr = cli_capture([*args, "--readme", str(readme), *(f"--set={k}={v}" for k, v in TINY.items())])
     assert code == 0, stderr  # its own earlier output is replaced
+    text = readme.read_text(encoding="utf-8")
+    block = text.split("<!-- design:start -->\n", 1)[1].split("<!-- design:end -->", 1)[0]
+    assert block.startswith("## Which package, for what money") and "Not generated yet" not in block
+    assert "per newcomer" in block and "fresh" in block and "](docs/img/design_front.png)" in block
+    assert "Generated, not typed: `nieuwkomers design --objectives share_employed@1 --samples 1 --draws 2 --seeds 2" in block
+    assert f"--out {out} --readme README.md`" in block
+    assert (tmp_path / "docs" / "img" / "design_front.png").stat().st_size > 0
+    assert text.replace(block, "") == (ROOT / "README.md").read_text(encoding="utf-8").replace(
+        (ROOT / "README.md").read_text(encoding="utf-8").split("<!-- design:start -->\n", 1)[1].split(
+            "<!-- design:end -->", 1)[0], "")  # nothing else changed
+
+
+def test_readme_without_the_design_block_exits_2_before_running(tmp_path: Path):
+    readme = tmp_path / "README.md"
+    readme.write_text("# no block here\n")
+    code, stderr = cli_capture(["design", "--readme", str(readme), "--out", str(tmp_path / "out")])
+    assert code == 2 and "has no <!-- design:start --> ... <!-- design:end --> block" in stderr
+    assert len(stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()
 
 
 # --- bad input -----------------------------------------------------------------------------------

@@ -47,18 +47,18 @@ def front_lines(result: DesignResult) -> list[str]:
         line = (f"- **{row['package']}** ({row['description']}): {effects} at EUR {row['net_cost_mean']:,.0f} "
                 "per newcomer")
         if row["package"] != result.reference:
-            line += (f", better than {_ref(result)} ({SHORT.get(first.metric, first.metric)}) in "
+            line += (f", better than {reference_words(result)} ({SHORT.get(first.metric, first.metric)}) in "
                      f"{row[f'{first.name} p_better']:.0%} of draws")
         lines.append(line)
     return lines
 
 
-def _ref(result: DesignResult) -> str:
+def reference_words(result: DesignResult) -> str:
     """How the report names the reference: "the baseline" by default, else the preset's name."""
     return "the baseline" if result.reference == REFERENCE else result.reference
 
 
-def _nothing_left(result: DesignResult) -> str:
+def nothing_left(result: DesignResult) -> str:
     """Why the front is empty: every finalist cost more than the budget on the fresh runs."""
     over = result.pareto[result.pareto["rank"] == 0]
     names = ", ".join(f"{r['package']} (EUR {r['net_cost_mean']:,.0f})" for _, r in over.iterrows())
@@ -83,7 +83,7 @@ def summary_markdown(result: DesignResult, figures: list[Path]) -> str:
         "",
         "## The front",
         "",
-        *(front_lines(result) or [_nothing_left(result)]),
+        *(front_lines(result) or [nothing_left(result)]),
         "",
         f"These {len(front)} packages are the ones no other package beats on every objective and the cost, "
         "by more than the runs' noise, within the budget. The numbers above come from the re-evaluation on "
@@ -95,16 +95,16 @@ def summary_markdown(result: DesignResult, figures: list[Path]) -> str:
         _front_table(result),
         "",
         "*mean*: expected effect over the posterior; *p10*: the 10th percentile over draws (a pessimist's "
-        f"number); *better*: share of draws in which the package beats {_ref(result)} by at least 1 percentage "
+        f"number); *better*: share of draws in which the package beats {reference_words(result)} by at least 1 percentage "
         "point; *regret*: how far it stays behind the best finalist in the same draw, on average.",
         "",
         "## When does the choice fail?",
         "",
-        f"Each fresh draw is a scenario; a package fails in it when it does not beat {_ref(result)} on "
+        f"Each fresh draw is a scenario; a package fails in it when it does not beat {reference_words(result)} on "
         f"{result.objectives[0].name}. PRIM over the posterior's parameters (prim.csv):",
         "",
-        *(sentences(result.prim, _ref(result)) if result.prim is not None and not result.prim.empty
-          else [f"- No package other than {_ref(result)} is on the front."]),
+        *(sentences(result.prim, reference_words(result)) if result.prim is not None and not result.prim.empty
+          else [f"- No package other than {reference_words(result)} is on the front."]),
         "",
         "## How it was made",
         "",
@@ -170,7 +170,7 @@ def _cost_vs_effect(result: DesignResult, path: Path) -> Path:
             ax.axvline(result.budget / 1000, color="k", ls="--", lw=0.8)
         ax.axhline(0, color="0.5", lw=0.5)
         ax.set_xlabel("net public cost per newcomer (k EUR)")
-        ax.set_ylabel(f"{o.name} vs {_ref(result).removeprefix('the ')} ({'pp' if scale == 100 else 'units'})")
+        ax.set_ylabel(f"{o.name} vs {reference_words(result).removeprefix('the ')} ({'pp' if scale == 100 else 'units'})")
     axes[0][0].legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(path, dpi=FIGURE_DPI)
