@@ -363,7 +363,7 @@ def StoryPanel(history: NewcomerHistory, picked: solara.Reactive[int | None], mo
     items = [{"text": label, "value": i}
              for i, label in zip(shown.tolist(), newcomer_labels(history, shown), strict=True)]
     rv.Select(v_model=chosen, on_v_model=lambda v: picked.set(int(v)), items=items,
-              label=t("newcomer", n=len(matches)), class_="nk-pick-newcomer", dense=True, hide_details=True)
+              label=t("newcomer", n=number(len(matches), ",")), class_="nk-pick-newcomer", dense=True, hide_details=True)
     record = history.of(chosen)
     facts = story_facts(record, people.loc[chosen])
     rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in facts)
