@@ -323,3 +323,33 @@ def test_every_front_package_gets_its_region_of_failure(result):
     assert (result.prim["draws"] == SETTINGS["final_draws"]).all()
     calibrated = {n for n, p in PARAMS.items() if p.calibrated}
     assert set(result.prim["parameter"]) - {""} <= calibrated
+
+
+# --- make bench -----------------------------------------------------------------------------------
+
+
+def test_make_bench_reports_evaluations_per_minute_of_design(result, tmp_path: Path, capsys, monkeypatch):
+    """bench_design.py's arithmetic on this module's design (the real command runs in `make bench` only)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import bench_design
+
+    from experiments.design import write_design
+
+    out = tmp_path / "out"
+
+    def fake_design(argv, **kwargs):  # the design this module ran, written where the command would write it
+        assert argv[argv.index("--out") + 1] == str(out) and "design" in argv
+        out.mkdir()
+        write_design(result, out, 1.0)
+        return subprocess.CompletedProcess(argv, 0, "", "")
+
+    monkeypatch.setattr(bench_design.subprocess, "run", fake_design)
+    assert bench_design.main(["--out", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert "packages per minute" in said and "runs per minute" in said and "default screen" in said
+    pace = bench_design.pace(out)
+    screen, fresh = result.stages
+    again = result.table.loc[result.table["stage"] == "re-evaluation", "package"].nunique()
+    assert pace["runs"] == len(result.packages) * len(screen.runs()) + again * len(fresh.runs())
+    assert pace["runs_per_minute"] == pytest.approx(60 * pace["runs"] / sum(result.seconds.values()), rel=1e-3)
+    assert bench_design.default_runs() == (8 + 32) * 8 * 3 + 11 * 16 * 3

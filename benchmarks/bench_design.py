@@ -1,0 +1,104 @@
+"""Evaluations per minute of ``nieuwkomers design`` on this machine (issue 22), and what that makes of the default.
+
+Runs a small, bounded ``design`` (the presets and 2 sampled packages on 2
+posterior draws x 2 seeds, the front re-evaluated on 2 x 2 fresh runs: some 50
+runs of the default world over 10 years) as a user would (a fresh process, every
+core), and prints:
+
+- evaluations per minute: packages judged on the screen's draws and seeds, and
+  single runs (one package, one draw, one seed), each per minute of the runs' wall time;
+- the default screen (``design --budget 60000``: 8 presets + 32 samples on 8 x 3
+  runs, at most 10 finalists and the baseline on 16 x 3 fresh runs) at that pace,
+  against the issue's 30 minutes on 2 cores;
+- the load average: other processes take CPU from the runs, so read the pace
+  together with the load.
+
+Run: ``.venv/bin/python benchmarks/bench_design.py [--strict]`` (part of ``make bench``).
+``--strict`` exits 1 when the default screen would miss its 30 minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "benchmarks" / "out" / "design"
+TARGET_MINUTES = 30.0  # issue 22: the default screen on 2 cores
+NIEUWKOMERS = [sys.executable, "-c", "import sys; from experiments.cli import main; sys.exit(main())"]
+SMALL = ["--samples", "2", "--draws", "2", "--seeds", "2", "--final-draws", "2", "--final-seeds", "2",
+         "--finalists", "2"]
+TINY = ["--set=n_newcomers=40", "--set=n_residents=300", "--set=n_employers=10", "--set=grid_width=20",
+        "--set=grid_height=20", "--years", "1", "--objectives", "share_employed@1"]  # for the test of this script
+
+
+def default_runs() -> int:
+    """Runs of the default screen at most: every package on the screen, the finalists and the baseline again."""
+    from experiments import design as D
+    from experiments.designing.space import preset_packages
+
+    screen = (len(preset_packages()) + D.DEFAULT_SAMPLES) * D.DEFAULT_DRAWS * D.DEFAULT_SEEDS
+    return screen + (D.DEFAULT_FINALISTS + 1) * D.DEFAULT_FINAL_DRAWS * D.DEFAULT_FINAL_SEEDS
+
+
+def pace(out: Path) -> dict:
+    """Packages and runs per minute of the runs' wall time, from a design's ``design.json`` and ``packages.csv``."""
+    record = json.loads((out / "design.json").read_text(encoding="utf-8"))
+    table = pd.read_csv(out / "packages.csv")
+    runs = packages = 0
+    for stage in record["stages"]:
+        n = table.loc[table["stage"] == stage["name"], "package"].nunique()
+        runs += n * stage["draws"] * stage["seeds_per_draw"]
+        if stage["name"] != "re-evaluation":
+            packages += n
+            per_package = stage["draws"] * stage["seeds_per_draw"]
+    seconds = sum(record["wall_seconds_runs"].values())
+    return {"runs": runs, "seconds": seconds, "runs_per_minute": 60 * runs / seconds,
+            "packages_per_minute": 60 * runs / seconds / per_package, "screen_packages": packages,
+            "runs_per_package": per_package, "total_seconds": record["wall_seconds_total"]}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--strict", action="store_true", help="exit 1 if the default screen would miss 30 minutes")
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--tiny", action="store_true", help=argparse.SUPPRESS)  # a tiny world, for the tests
+    args = parser.parse_args(argv)
+
+    shutil.rmtree(args.out, ignore_errors=True)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    load_before = os.getloadavg()[0]
+    started = time.perf_counter()
+    done = subprocess.run([*NIEUWKOMERS, "design", *SMALL, *(TINY if args.tiny else []), "--out", str(args.out)],
+                          cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    wall = time.perf_counter() - started
+    load_after = os.getloadavg()[0]
+    if done.returncode != 0:
+        print(done.stderr[-2000:], file=sys.stderr)
+        return done.returncode
+    p = pace(args.out)
+    predicted = default_runs() / p["runs_per_minute"]
+    met = predicted <= TARGET_MINUTES
+    print(f"design, small screen: {p['screen_packages']} packages x {p['runs_per_package']} runs, then the front "
+          f"again on fresh runs: {p['runs']} runs{' (tiny world)' if args.tiny else ''} on {cores} cores")
+    print(f"  evaluations          {p['packages_per_minute']:6.1f} packages per minute "
+          f"(each on {p['runs_per_package']} runs), {p['runs_per_minute']:.0f} runs per minute")
+    print(f"  runs                 {p['seconds']:6.1f} s   (of {wall:.1f} s wall; the rest is start-up, "
+          "ranking, PRIM and the report)")
+    print(f"  default screen       {predicted:6.1f} min at this pace, {default_runs()} runs at most "
+          f"(target <= {TARGET_MINUTES:.0f} min on 2 cores: {'met' if met else 'NOT met'})")
+    print(f"  load average         {load_before:.1f} before, {load_after:.1f} after "
+          f"(above {cores} means other processes competed for the cores)")
+    return 1 if args.strict and not met else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
