@@ -45,6 +45,8 @@ NOTEBOOK = ROOT / "docs" / "notebooks" / "quickstart.ipynb"
 BIN = Path(sys.executable).parent
 SMALL = {"n_newcomers": 150, "n_residents": 1500, "n_employers": 40, "grid_width": 40, "grid_height": 40}
 MAX_SEEDS = 2
+DESIGN_CAPS = {"--samples": 1, "--draws": 2, "--final-draws": 2, "--final-seeds": 2, "--finalists": 1}
+DESIGN_WORLD = {"n_newcomers": 40, "n_residents": 300, "n_employers": 10, "grid_width": 20, "grid_height": 20}
 SECTIONS = ("## What it is about", "## Learning goals", "## Predict first", "## Steps", "## Things to notice",
             "## Questions to discuss")
 FENCE = re.compile(r"^(?P<indent>[ \t]*)```(?P<info>[^`\n]*)\n(?P<code>.*?)^(?P=indent)```[ \t]*$",
@@ -145,10 +147,14 @@ def small_argv(command: str, workdir: Path) -> list[str]:
             argv[i + 1] = str(min(int(argv[i + 1]), MAX_SEEDS))
         if word.endswith(".toml"):
             argv[i] = str(small_sweep(ROOT / word, workdir / "small-sweeps"))
+        if sub == "design" and word in DESIGN_CAPS:
+            argv[i + 1] = str(min(int(argv[i + 1]), DESIGN_CAPS[word]))
+    if sub == "design":  # some 50 runs of every package: a tiny world keeps them to seconds
+        argv += [f"--set={name}={value}" for name, value in DESIGN_WORLD.items()]
     if sub in ("run", "compare", "stress"):
         for name, value in SMALL.items():
             argv += ["--set", f"{name}={value}"]
-    if sub in ("compare", "validate", "sweep", "sensitivity", "stress") and "--workers" not in argv:
+    if sub in ("compare", "validate", "sweep", "sensitivity", "stress", "design") and "--workers" not in argv:
         argv += ["--workers", "1"]  # in this process: no fork from a test process that may hold threads
     if sub in ("compare", "validate") and "--seeds" not in argv:  # their default is 20 seeds
         argv += ["--seeds", str(MAX_SEEDS)]
@@ -355,6 +361,13 @@ def test_the_peaks_solution_runs_the_commands_of_its_sheet():
     sheet = " ".join((EXERCISES / "09-peaks.md").read_text(encoding="utf-8").split())
     for key, command in solution.COMMANDS.items():
         assert command in sheet, f"solution_09.COMMANDS[{key!r}] is not in 09-peaks.md"
+
+
+def test_the_design_solution_runs_the_command_of_its_sheet():
+    solution = load_module(EXERCISES / "solution_11.py")
+    sheet = " ".join((EXERCISES / "11-spend-the-money.md").read_text(encoding="utf-8").split())
+    for key, command in solution.COMMANDS.items():
+        assert command in sheet, f"solution_11.COMMANDS[{key!r}] is not in 11-spend-the-money.md"
 
 
 def test_the_for_whom_solution_is_generated_at_small_size(tmp_path):

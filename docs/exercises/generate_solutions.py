@@ -57,6 +57,7 @@ from solution_08 import exercise_8 as _exercise_8  # noqa: E402
 from solution_09 import exercise_9 as _exercise_9  # noqa: E402
 from solution_10 import COMMANDS as FOR_WHOM_COMMANDS  # noqa: E402
 from solution_10 import exercise_10 as _exercise_10  # noqa: E402
+from solution_11 import exercise_11 as _exercise_11  # noqa: E402
 
 from experiments import for_whom as G  # noqa: E402
 from experiments import summary as S  # noqa: E402
@@ -1624,9 +1625,14 @@ def exercise_10(runs: Runs, main: ComparisonResult | None, out: Path) -> Doc:
     return _exercise_10(runs, main, out, Doc, header, md_table, pct, pp, interval, eur, mean_ci)
 
 
+def exercise_11(runs: Runs, main: ComparisonResult | None, out: Path) -> Doc:
+    """Sheet 11 ("Spend the money"), written in `solution_11.py` from the sheet's design command."""
+    return _exercise_11(runs, main, out, Doc, header, md_table, pct, pp, eur)
+
+
 EXERCISES = [exercise_1, exercise_2, exercise_3, exercise_4, exercise_5, exercise_6, exercise_7, exercise_8,
-             exercise_9, exercise_10]
-WITHOUT_MAIN = {9, 10}  # sheets that do not read the comparison of all policies
+             exercise_9, exercise_10, exercise_11]
+WITHOUT_MAIN = {9, 10, 11}  # sheets that do not read the comparison of all policies
 
 
 def index(out: Path, setup: Setup) -> str:
