@@ -116,7 +116,8 @@ def summary_markdown(result: DesignResult, figures: list[Path]) -> str:
         "difference: smaller differences are ties.",
         f"- The front's packages (at most {len(result.pareto)}) re-evaluated on fresh draws and seeds "
         f"(seeds from {fresh.first_seed}): a search on fixed seeds overstates its winner.",
-        "- Not done yet: scenario discovery over the inflow (steady or surge), the app view.",
+        "- Not done yet: scenario discovery over the inflow (steady or surge); the app's view of a stored design "
+        "(`viz/design_view.py`) is not yet on its page.",
         "",
         *(f"![{p.stem}](figures/{p.name})" for p in figures),
         "",
