@@ -34,7 +34,7 @@ from experiments.compare import (
     population_fingerprint,
 )
 from experiments.runner import run_simulation
-from experiments.store import OUTPUT_MARKER
+from experiments.store import OUTPUT_MARKER, file_record, write_mark
 from model import METRICS, NEWCOMER_TABLE_COLUMNS, POLICIES
 
 SMALL = ["--set", "n_newcomers=150", "--set", "n_residents=1500", "--set", "n_employers=40"]
@@ -338,7 +338,8 @@ def test_ctrl_c_stops_cleanly_and_leaves_no_half_written_file(tmp_path: Path):
     out = tmp_path / "out"
     out.mkdir()
     (out / "summary.md").write_text("an earlier report\n")
-    (out / "compare.json").write_text('{"command": "compare"}\n')  # an earlier compare's folder
+    (out / "compare.json").write_text('{"command": "compare"}\n')
+    write_mark(out, "compare", {name: file_record(out / name) for name in ("summary.md", "compare.json")})
     proc = subprocess.Popen(
         [*NIEUWKOMERS, "compare", "--seeds", "6", "--years", "4", "--workers", "2",
          *SMALL, "--out", str(out)],
@@ -361,8 +362,8 @@ def test_ctrl_c_stops_cleanly_and_leaves_no_half_written_file(tmp_path: Path):
     reader.join(timeout=5)
     assert proc.returncode == 130, bytes(seen).decode(errors="replace")
     assert "Traceback" not in bytes(seen).decode(errors="replace")
-    assert sorted(p.name for p in out.iterdir()) == ["compare.json", "summary.md"]
-    assert (out / "summary.md").read_text() == "an earlier report\n"
+    assert sorted(p.name for p in out.iterdir()) == [OUTPUT_MARKER, "compare.json", "summary.md"]
+    assert (out / "summary.md").read_text() == "an earlier report\n"  # an earlier compare's folder, kept
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"], "no staging folder left beside it"
 
 
