@@ -46,7 +46,7 @@ def _optuna():
     try:
         import optuna
     except ImportError:  # pragma: no cover - a dependency of the dev and design extras
-        raise UsageError("design --mode search needs optuna: pip install 'nieuwkomers[design]'") from None
+        raise UsageError("design --mode search needs optuna: pip install 'optuna>=5.0' (a dependency of nieuwkomers)") from None
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     return optuna
 
