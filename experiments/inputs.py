@@ -21,15 +21,14 @@
 from __future__ import annotations
 
 import argparse
-import errno
 import math
 import os
 import re
-import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from experiments.errors import UsageError
+from model.files import read_bounded
 from model.parameters import PARAMS, number_text_problem
 from model.policies import POLICIES
 
@@ -140,39 +139,6 @@ def check_seed(seed: int, option: str = "--seed") -> int:
     if not 0 <= seed <= MAX_SEED:
         raise UsageError(f"{option} {seed} is not allowed: expected an integer in [0, 2**63 - 1]")
     return seed
-
-
-def read_bounded(path: str | os.PathLike, limit: int) -> bytes:
-    """The bytes of a regular file of at most ``limit`` bytes.
-
-    Opens without blocking (a FIFO never hangs the command) and checks what
-    was opened, so that a device (``/dev/zero``), a folder or a pipe is refused
-    before a byte is read.
-
-    Raises:
-        OSError: If it cannot be opened (the usual errno), is not a regular
-            file (``EINVAL``, "not a regular file") or is larger (``EFBIG``).
-    """
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(errno.EINVAL, "not a regular file")
-        chunks, size = [], 0
-        while size <= limit:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        if size > limit:
-            raise OSError(errno.EFBIG, f"larger than {_size_text(limit)}")
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
-
-
-def _size_text(limit: int) -> str:
-    return f"{limit / 2**20:g} MB" if limit >= 2**20 else f"{limit / 2**10:g} kB"
 
 
 def read_user_text(path: str | os.PathLike, what: str, limit: int) -> str:

@@ -53,7 +53,7 @@ from pathlib import Path
 import pandas as pd
 
 from experiments.errors import UsageError
-from experiments.inputs import read_bounded
+from model.files import read_bounded
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)

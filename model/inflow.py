@@ -20,14 +20,14 @@ from __future__ import annotations
 import csv
 import errno
 import io
-import os
 import re
-import stat
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from model.files import read_bounded
 
 if TYPE_CHECKING:
     from model.model import IntegrationModel
@@ -152,29 +152,15 @@ def read_series(name: str) -> tuple[list[str], np.ndarray]:
 def _series_text(path: Path, where: str) -> str:
     """The text of a series file, read as data from a user (see `read_series`)."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO must not hang the model
+        data = read_bounded(path, MAX_SERIES_BYTES)
     except FileNotFoundError:
         raise SeriesError(f"{where}: no such file") from None
     except OSError as err:
-        raise SeriesError(f"{where}: cannot be read ({err.strerror or 'error ' + str(err.errno)})") from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise SeriesError(f"{where}: not a regular file (expected a CSV file)")
-        if info.st_size > MAX_SERIES_BYTES:
-            raise SeriesError(f"{where}: larger than {MAX_SERIES_BYTES // 1024} kB; a monthly series is a few kB")
-        data = b""
-        while len(data) <= MAX_SERIES_BYTES:
-            chunk = os.read(fd, MAX_SERIES_BYTES + 1 - len(data))
-            if not chunk:
-                break
-            data += chunk
-        if len(data) > MAX_SERIES_BYTES:
-            raise SeriesError(f"{where}: larger than {MAX_SERIES_BYTES // 1024} kB; a monthly series is a few kB")
-    except OSError as err:
+        if err.errno == errno.EINVAL:
+            raise SeriesError(f"{where}: not a regular file (expected a CSV file)") from None
+        if err.errno == errno.EFBIG:
+            raise SeriesError(f"{where}: larger than {MAX_SERIES_BYTES // 1024} kB; a monthly series is a few kB") from None
         raise SeriesError(f"{where}: cannot be read ({err.strerror or errno.errorcode.get(err.errno, err)})") from None
-    finally:
-        os.close(fd)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -28,15 +28,17 @@ command reports it (exit 2) while ``--help`` still works.
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import math
 import os
-import stat
 import sys
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+
+from model.files import read_bounded
 
 SAMPLE_FILE = "posterior.csv"
 SETTINGS_FILE = "posterior.json"
@@ -121,19 +123,11 @@ def _data_dir() -> Path:
 def _read_text(path: Path) -> str:
     """A posterior file's text: a regular UTF-8 file of bounded size."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        data = read_bounded(path, MAX_FILE_BYTES)
     except OSError as err:
+        if err.errno in (errno.EINVAL, errno.EFBIG):
+            raise PosteriorError(f"{path}: {err.strerror}") from None
         raise PosteriorError(f"{path}: cannot be read ({err.strerror or err})") from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise PosteriorError(f"{path}: not a regular file")
-        if info.st_size > MAX_FILE_BYTES:
-            raise PosteriorError(f"{path}: larger than {MAX_FILE_BYTES // 2**20} MB")
-        with os.fdopen(os.dup(fd), "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-    finally:
-        os.close(fd)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
