@@ -14,17 +14,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
-import subprocess
 import sys
-import time
 from pathlib import Path
+
+from timed_command import run_timed
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out" / "compare"
 TARGET_SECONDS = 20.0  # issue 11: the default compare in 20 s on a quiet 2-core machine
-NIEUWKOMERS = [sys.executable, "-c", "import sys; from experiments.cli import main; sys.exit(main())"]
 
 
 def main() -> int:
@@ -34,16 +32,10 @@ def main() -> int:
     args = parser.parse_args()
 
     shutil.rmtree(OUT, ignore_errors=True)
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    load_before = os.getloadavg()[0]
-    started = time.perf_counter()
-    done = subprocess.run([*NIEUWKOMERS, "compare", "--seeds", str(args.seeds), "--out", str(OUT)],
-                          cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    wall = time.perf_counter() - started
-    load_after = os.getloadavg()[0]
+    done = run_timed(["compare", "--seeds", str(args.seeds), "--out", str(OUT)])
     if done.returncode != 0:
-        print(done.stderr[-2000:], file=sys.stderr)
         return done.returncode
+    wall, cores = done.wall, done.cores
 
     record = json.loads((OUT / "compare.json").read_text())
     runs = len(record["policies"]) * len(record["seeds"])
@@ -63,8 +55,7 @@ def main() -> int:
     print(f"  start-up and rest    {rest:6.1f} s")
     print(f"  runs on idle cores   {idle_runs:6.1f} s   (their CPU time / {record['slots']} workers); "
           f"whole compare about {idle_runs + record['wall_seconds_report'] + rest:.0f} s")
-    print(f"  load average         {load_before:.1f} before, {load_after:.1f} after "
-          f"(above {cores} means other processes competed for the cores)")
+    print(done.load_line())
     return 1 if args.strict and not met else 0
 
 

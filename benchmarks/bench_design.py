@@ -21,19 +21,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pandas as pd
+from timed_command import run_timed
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out" / "design"
 TARGET_MINUTES = 30.0  # issue 22: the default screen on 2 cores
-NIEUWKOMERS = [sys.executable, "-c", "import sys; from experiments.cli import main; sys.exit(main())"]
 SMALL = ["--samples", "2", "--draws", "2", "--seeds", "2", "--final-draws", "2", "--final-seeds", "2",
          "--finalists", "2"]
 TINY = ["--set=n_newcomers=40", "--set=n_residents=300", "--set=n_employers=10", "--set=grid_width=20",
@@ -74,16 +71,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     shutil.rmtree(args.out, ignore_errors=True)
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    load_before = os.getloadavg()[0]
-    started = time.perf_counter()
-    done = subprocess.run([*NIEUWKOMERS, "design", *SMALL, *(TINY if args.tiny else []), "--out", str(args.out)],
-                          cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    wall = time.perf_counter() - started
-    load_after = os.getloadavg()[0]
+    done = run_timed(["design", *SMALL, *(TINY if args.tiny else []), "--out", str(args.out)])
     if done.returncode != 0:
-        print(done.stderr[-2000:], file=sys.stderr)
         return done.returncode
+    wall, cores = done.wall, done.cores
     p = pace(args.out)
     predicted = default_runs() / p["runs_per_minute"]
     met = predicted <= TARGET_MINUTES
@@ -95,8 +86,7 @@ def main(argv: list[str] | None = None) -> int:
           "ranking, PRIM and the report)")
     print(f"  default screen       {predicted:6.1f} min at this pace, {default_runs()} runs at most "
           f"(target <= {TARGET_MINUTES:.0f} min on 2 cores: {'met' if met else 'NOT met'})")
-    print(f"  load average         {load_before:.1f} before, {load_after:.1f} after "
-          f"(above {cores} means other processes competed for the cores)")
+    print(done.load_line())
     return 1 if args.strict and not met else 0
 
 

@@ -93,16 +93,25 @@ def add_arguments(parser) -> None:
                              "see docs/app.md)")
 
 
+def _whole_number(text: str, option: str, low: int, high: int) -> int:
+    """A whole number ``low``..``high`` typed for ``option``.
+
+    Raises:
+        UsageError: If the text is not such a number.
+    """
+    text = str(text).strip()
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise UsageError(f"{option} {text!r} is not allowed: expected a whole number {low}..{high}")
+    return int(text)
+
+
 def parse_max_users(text: str) -> int:
     """A session cap 1..10000.
 
     Raises:
         UsageError: If the text is not such a number.
     """
-    text = str(text).strip()
-    if not text.isdigit() or not 1 <= int(text) <= 10_000:
-        raise UsageError(f"--max-users {text!r} is not allowed: expected a whole number 1..10000")
-    return int(text)
+    return _whole_number(text, "--max-users", 1, 10_000)
 
 
 def parse_port(text: str) -> int:
@@ -111,10 +120,7 @@ def parse_port(text: str) -> int:
     Raises:
         UsageError: If the text is not such a number.
     """
-    text = str(text).strip()
-    if not text.isdigit() or not 0 <= int(text) <= 65535:
-        raise UsageError(f"--port {text!r} is not allowed: expected a whole number 0..65535")
-    return int(text)
+    return _whole_number(text, "--port", 0, 65535)
 
 
 def check_host(host: str) -> str:
