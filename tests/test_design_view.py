@@ -10,10 +10,21 @@ import pandas as pd
 import pytest
 import solara
 
+from experiments.cli import main
 from experiments.designing.space import preset_packages
 from model import LEVERS
-from viz.design_view import DesignPanel, load_design, load_package, within
+from viz import launch
+from viz.app import Page
+from viz.design_view import (
+    FOLDER_VARIABLE,
+    DesignPanel,
+    design_folder,
+    load_design,
+    load_package,
+    within,
+)
 from viz.live import Settings, policy_levers
+from viz.texts import language
 
 COSTS = {"baseline_2013": 50_000.0, "two_track": 48_000.0, "early_language": 52_000.0, "all_proposals": 70_000.0}
 EFFECTS = {"baseline_2013": 0.0, "two_track": 0.15, "early_language": 0.05, "all_proposals": 0.2}
@@ -62,4 +73,45 @@ def test_the_panel_loads_a_clicked_package_into_the_settings(stored: Path):
 
 def test_the_panel_says_how_to_make_a_design_when_there_is_none(tmp_path: Path):
     _, rc = solara.render(DesignPanel(solara.reactive(Settings()), folder=tmp_path), handle_error=False)
-    assert "nieuwkomers design --budget 60000" in rc.find(v.Html, class_="nk-caption").widget.children[0]
+    assert f"nieuwkomers design --out {tmp_path}" in rc.find(v.Html, class_="nk-caption").widget.children[0]
+
+
+def test_the_panel_speaks_dutch_and_writes_dutch_numbers(stored: Path):
+    settings = solara.reactive(Settings())
+    language.set("nl")
+    try:
+        _, rc = solara.render(DesignPanel(settings, folder=stored), handle_error=False)
+        labels = [b.children[0] for b in rc.find(v.Btn, class_="nk-design-package").widgets]
+        assert labels[0] == "two_track: EUR 48.000, share_employed@5 +15,0 procentpunt"
+        rc.find(v.Btn, class_="nk-design-package").widgets[0].click()
+        assert "geladen: druk op Opnieuw" in rc.find(v.Alert).widget.children[0]
+    finally:
+        language.set("en")
+
+
+def test_a_budget_below_every_package_says_what_the_cheapest_costs(stored: Path):
+    _, rc = solara.render(DesignPanel(solara.reactive(Settings()), folder=stored), handle_error=False)
+    rc.find(v.Slider).widget.v_model = 40_000.0
+    assert not rc.find(v.Btn, class_="nk-design-package").widgets
+    captions = " ".join(w.children[0] for w in rc.find(v.Html, class_="nk-caption").widgets)
+    assert "the cheapest costs EUR 48,000" in captions
+
+
+def test_the_page_opens_the_design_given_to_the_app(stored: Path, monkeypatch):
+    monkeypatch.setenv(FOLDER_VARIABLE, str(stored))
+    _, rc = solara.render(Page(), handle_error=False)
+    assert not rc.find(v.Btn, class_="nk-design-package").widgets  # read from disk only when asked for
+    rc.find(v.Btn, class_="nk-design-open").widget.click()
+    assert len(rc.find(v.Btn, class_="nk-design-package").widgets) == 2
+
+
+def test_app_design_must_name_a_folder_with_a_design(tmp_path: Path, stored: Path, capsys, monkeypatch):
+    import solara.__main__
+
+    monkeypatch.setattr(solara.__main__, "cli", None)  # never reached
+    assert main(["app", "--design", str(tmp_path / "none"), "--no-open", "--port", str(launch.free_port())]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--design" in err and "no design found" in err
+    monkeypatch.setenv(FOLDER_VARIABLE, "")  # restored (removed) after the test
+    launch.use_design_folder(str(stored))
+    assert load_design(design_folder()) is not None

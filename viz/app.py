@@ -46,6 +46,7 @@ from mesa.visualization.utils import update_counter
 
 from viz.charts import Charts
 from viz.controls import CaptionedSlider, ModelController, ParameterPanel
+from viz.design_view import DesignOnDemand
 from viz.explain import ExplainPanel, GlossaryButton
 from viz.launch import silence_cookie_warning
 from viz.live import HORIZON_MONTHS, LiveRun, Settings
@@ -285,6 +286,8 @@ def LiveView(live: LiveRun, picked: solara.Reactive[int | None], settings: solar
             ShareOnDemand(live)
         with solara.Card(t("explain"), margin=0, style={"flex": "1 1 420px"}):
             ExplainChosen(settings)
+        with solara.Card(t("design"), margin=0, style={"flex": "1 1 420px"}, classes=["nk-design"]):
+            DesignOnDemand(settings)
 
 
 @solara.component

@@ -8,8 +8,8 @@ first objective's effect) and loads a clicked package's levers into the app's
 settings with compare mode on against the design's reference, so that Reset
 runs it beside that reference with the same seed.
 
-Not yet part of the page (`viz.app`): `DesignPanel(settings)` is the component
-to place there. Course hours (``course_hours_per_month``,
+On the page (`viz.app`) it opens on demand, reading the folder given to
+``nieuwkomers app --design DIR`` (default ``results/design``). Course hours (``course_hours_per_month``,
 ``azc_course_hours_per_month``) are searched by `design` but are not levers of the
 app; a package that changes them says so when it is loaded.
 """
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,8 +29,15 @@ from matplotlib.figure import Figure
 from model import LEVERS, POLICIES
 from model.parameters import PARAMS, SEARCHABLE
 from viz.live import Settings, policy_levers
+from viz.texts import number, t
 
 DEFAULT_FOLDER = Path("results") / "design"
+FOLDER_VARIABLE = "NIEUWKOMERS_DESIGN"  # set by ``nieuwkomers app --design DIR``
+
+
+def design_folder() -> Path:
+    """The folder the app reads its design from: ``--design DIR``, else `DEFAULT_FOLDER`."""
+    return Path(os.environ.get(FOLDER_VARIABLE) or DEFAULT_FOLDER)
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,8 @@ class StoredDesign:
         objective: The first objective's name (the chart's vertical axis).
         reference: The preset every effect is measured against.
         budget: The design's own budget (None: none).
+        objectives: Every objective's name.
+        draws: The posterior draws of the final evaluation (None: not recorded).
     """
 
     folder: Path
@@ -49,6 +59,8 @@ class StoredDesign:
     objective: str
     reference: str
     budget: float | None
+    objectives: tuple[str, ...] = ()
+    draws: int | None = None
 
 
 def load_design(folder: Path | str = DEFAULT_FOLDER) -> StoredDesign | None:
@@ -62,7 +74,8 @@ def load_design(folder: Path | str = DEFAULT_FOLDER) -> StoredDesign | None:
     if record.get("command") != "design" or pareto.empty or not record.get("objectives"):
         return None
     return StoredDesign(folder, pareto, record["objectives"][0], record.get("reference") or "baseline_2013",
-                        record.get("budget"))
+                        record.get("budget"), tuple(record["objectives"]),
+                        (record.get("stages") or [{}])[-1].get("draws"))
 
 
 def within(design: StoredDesign, budget: float) -> pd.DataFrame:
@@ -110,45 +123,66 @@ def front_figure(design: StoredDesign, budget: float, chosen: str | None = None)
     effect = f"{design.objective} mean"
     inside = within(design, budget)
     outside = front[~front["package"].isin(inside["package"])]
-    ax.scatter(outside["net_cost_mean"] / 1000, 100 * outside[effect], c="0.7", s=30, label="over the budget")
+    ax.scatter(outside["net_cost_mean"] / 1000, 100 * outside[effect], c="0.7", s=30, label=t("design_over"))
     ax.scatter(inside["net_cost_mean"] / 1000, 100 * inside[effect], c="tab:red", s=50, marker="*",
-               label="within the budget")
+               label=t("design_within"))
     for _, r in front.iterrows():
         ax.annotate(r["package"], (r["net_cost_mean"] / 1000, 100 * r[effect]), fontsize=12 if r["package"] == chosen
                     else 9, xytext=(3, 3), textcoords="offset points")
     ax.axvline(budget / 1000, color="k", ls="--", lw=0.8)
-    ax.set_xlabel("net public cost per newcomer (k EUR)", fontsize=12)
-    ax.set_ylabel(f"{design.objective} vs {design.reference} (pp)", fontsize=12)
+    ax.set_xlabel(t("design_cost_axis"), fontsize=12)
+    ax.set_ylabel(t("design_effect_axis", objective=design.objective, reference=design.reference), fontsize=12)
     ax.legend(fontsize=10)
     return fig
 
 
 @solara.component
-def DesignPanel(settings: solara.Reactive[Settings], folder: Path | str = DEFAULT_FOLDER):
-    """Pick a budget, see the stored front within it, click a package to load its levers into ``settings``."""
+def DesignPanel(settings: solara.Reactive[Settings], folder: Path | str | None = None):
+    """Pick a budget, see the stored front within it, click a package to load its levers into ``settings``.
+
+    Args:
+        settings: The app's settings; a clicked package's levers go there.
+        folder: The design's folder (default: `design_folder`).
+    """
+    folder = Path(folder) if folder is not None else design_folder()
     design = solara.use_memo(lambda: load_design(folder), [str(folder)])
     chosen = solara.use_reactive(None)
     note = solara.use_reactive("")
     budget = solara.use_reactive(None)  # None: the design's own budget (or the dearest package)
-    with solara.Card("Design a package", margin=0, classes=["nk-card", "nk-design"]):
-        if design is None:
-            solara.Text(f"No design found in {folder}: run `nieuwkomers design --budget 60000 --out {folder}` first.",
-                        classes=["nk-caption"])
-            return
-        costs = design.pareto["net_cost_mean"]
-        high = float(max(costs.max(), design.budget or 0))
-        limit = float(budget.value if budget.value is not None else design.budget or high)
-        solara.SliderFloat("budget per newcomer (EUR)", value=limit, on_value=budget.set, min=float(costs.min()),
-                           max=high, step=500)
-        solara.FigureMatplotlib(front_figure(design, limit, chosen.value), format="png")
-        for _, row in within(design, limit).iterrows():
-            def load(row=row) -> None:
-                new, left_out = load_package(settings.value, row, design.reference)
-                settings.set(new)
-                chosen.set(row["package"])
-                note.set(f"{row['package']} loaded: press Reset to run it beside {new.reference}."
-                         + (f" Not set by the app (as in 2013 here): {', '.join(left_out)}." if left_out else ""))
-            solara.Button(f"{row['package']}: EUR {row['net_cost_mean']:,.0f}", on_click=load, text=True,
-                          classes=["nk-design-package"])
-        if note.value:
-            solara.Info(note.value, dense=True)
+    if design is None:
+        solara.Text(t("design_none", folder=folder), classes=["nk-caption"])
+        return
+    costs = design.pareto["net_cost_mean"]
+    high = float(max(costs.max(), design.budget or 0))
+    limit = float(budget.value if budget.value is not None else design.budget or high)
+    solara.Text(t("design_intro", objectives=", ".join(design.objectives or (design.objective,)),
+                  reference=design.reference, draws=design.draws or "?"), classes=["nk-caption"])
+    solara.SliderFloat(t("design_budget", budget=number(limit, ",.0f")), value=limit, on_value=budget.set,
+                       min=float(costs.min()), max=high, step=500)
+    solara.FigureMatplotlib(front_figure(design, limit, chosen.value), format="png")
+    packages = within(design, limit)
+    if packages.empty:
+        solara.Text(t("design_empty", cheapest=number(float(costs.min()), ",.0f")), classes=["nk-caption"])
+    effect = f"{design.objective} mean"
+    for _, row in packages.iterrows():
+        def load(row=row) -> None:
+            new, left_out = load_package(settings.value, row, design.reference)
+            settings.set(new)
+            chosen.set(row["package"])
+            note.set(t("design_loaded", package=row["package"], reference=new.reference)
+                     + (t("design_left_out", levers=", ".join(left_out)) if left_out else ""))
+        solara.Button(t("design_package", package=row["package"], cost=number(row["net_cost_mean"], ",.0f"),
+                        objective=design.objective, effect=number(100 * row[effect], "+.1f")),
+                      on_click=load, text=True, classes=["nk-design-package"])
+    if note.value:
+        solara.Info(note.value, dense=True)
+
+
+@solara.component
+def DesignOnDemand(settings: solara.Reactive[Settings]):
+    """The design panel, read from disk only when asked for (most sessions never open it)."""
+    shown = solara.use_reactive(False)
+    if shown.value:
+        DesignPanel(settings)
+    else:
+        solara.Button(t("design_open"), on_click=lambda: shown.set(True), classes=["nk-design-open"], outlined=True)

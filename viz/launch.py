@@ -86,6 +86,9 @@ def add_arguments(parser) -> None:
                         help="open the page in a web browser (default: when a desktop is available)")
     parser.add_argument("--no-open", dest="open_browser", action="store_false",
                         help="do not open a web browser; just print the address")
+    parser.add_argument("--design", metavar="DIR", default=None,
+                        help="the folder of a stored `nieuwkomers design` for the page's design panel "
+                             "(default results/design)")
     parser.add_argument("--max-users", default=os.environ.get(MAX_USERS_VARIABLE, str(DEFAULT_MAX_USERS)),
                         metavar="N",
                         help=f"at most N sessions (browser tabs) at once; beyond them a visitor is asked to try "
@@ -121,6 +124,20 @@ def parse_port(text: str) -> int:
         UsageError: If the text is not such a number.
     """
     return _whole_number(text, "--port", 0, 65535)
+
+
+def use_design_folder(folder: str) -> None:
+    """Show the design stored in ``folder`` (``--design``) in the page's design panel.
+
+    Raises:
+        UsageError: If it holds none (naming the folder and how to make one).
+    """
+    from viz.design_view import FOLDER_VARIABLE, load_design
+
+    if load_design(folder) is None:
+        raise UsageError(f"--design {folder}: no design found there (expected design.json and pareto.csv "
+                         f"from `nieuwkomers design --out {folder}`)")
+    os.environ[FOLDER_VARIABLE] = os.path.abspath(folder)
 
 
 def check_host(host: str) -> str:
@@ -412,6 +429,8 @@ def main(args) -> int:
     host = check_host(args.host)
     port = parse_port(args.port)
     max_users = parse_max_users(args.max_users)
+    if args.design is not None:
+        use_design_folder(args.design)
     check_port_free(host, port)
     use_system_allocator()
     open_browser = has_desktop() if args.open_browser is None else args.open_browser

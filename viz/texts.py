@@ -100,6 +100,35 @@ STRINGS: dict[str, dict[str, str]] = {
     "glossary": {"en": "Glossary", "nl": "Woordenlijst"},
     "share": {"en": "Download and share", "nl": "Downloaden en delen"},
     "share_open": {"en": "Show downloads and the scenario", "nl": "Toon downloads en het scenario"},
+    # the design panel (a stored `nieuwkomers design`)
+    "design": {"en": "Design a package within a budget", "nl": "Een pakket kiezen binnen een budget"},
+    "design_open": {"en": "Show a stored design", "nl": "Toon een opgeslagen ontwerp"},
+    "design_none": {"en": "No design found in {folder}: run `nieuwkomers design --out {folder}` first "
+                          "(it takes minutes), or start the app with --design DIR.",
+                    "nl": "Geen ontwerp gevonden in {folder}: draai eerst `nieuwkomers design --out {folder}` "
+                          "(dat duurt minuten), of start de app met --design MAP."},
+    "design_intro": {"en": "The packages no other beats on every objective ({objectives}), measured against "
+                           "{reference} on {draws} posterior draws. Pick a budget; click a package to load it, "
+                           "then press Reset.",
+                     "nl": "De pakketten die geen ander op elk doel verslaat ({objectives}), gemeten tegen "
+                           "{reference} op {draws} trekkingen uit de posterior. Kies een budget; klik op een "
+                           "pakket om het te laden en druk dan op Opnieuw."},
+    "design_budget": {"en": "Budget: net public cost per newcomer over ten years: EUR {budget}",
+                      "nl": "Budget: netto publieke kosten per nieuwkomer over tien jaar: EUR {budget}"},
+    "design_empty": {"en": "No package of the front fits this budget; the cheapest costs EUR {cheapest}.",
+                     "nl": "Geen pakket van het front past binnen dit budget; het goedkoopste kost EUR {cheapest}."},
+    "design_package": {"en": "{package}: EUR {cost}, {objective} {effect} pp",
+                       "nl": "{package}: EUR {cost}, {objective} {effect} procentpunt"},
+    "design_loaded": {"en": "{package} loaded: press Reset to run it beside {reference}.",
+                      "nl": "{package} geladen: druk op Opnieuw om het naast {reference} te draaien."},
+    "design_left_out": {"en": " Not set by the app (it keeps their defaults): {levers}.",
+                        "nl": " Niet in te stellen in de app (die houdt hun standaardwaarde): {levers}."},
+    "design_over": {"en": "over the budget", "nl": "boven het budget"},
+    "design_within": {"en": "within the budget", "nl": "binnen het budget"},
+    "design_cost_axis": {"en": "net public cost per newcomer (k EUR)",
+                         "nl": "netto publieke kosten per nieuwkomer (k EUR)"},
+    "design_effect_axis": {"en": "{objective} vs {reference} (pp)",
+                           "nl": "{objective} t.o.v. {reference} (procentpunt)"},
     # the newcomer picker
     "education": {"en": "Education", "nl": "Opleiding"},
     "gender": {"en": "Gender", "nl": "Geslacht"},
