@@ -25,7 +25,7 @@ from experiments.runner import run_simulation
 from experiments.store import OutputFolder, add_out_arguments, write_json, write_parquet
 from model.inflow import read_series, surge_outside_horizon
 from model.outcomes import GROUPINGS
-from model.parameters import parse_assignment
+from model.parameters import DEFAULTS, parse_assignment
 from model.policies import POLICIES, unknown_policy_message
 
 HELP = "Run one policy for one or more seeds; write model.parquet, newcomers.parquet and run.json."
@@ -100,15 +100,21 @@ def main(args: argparse.Namespace) -> int:
         raise UsageError(problem)
     seeds = list(range(args.seeds)) if args.seeds else [args.seed or 0]
     with OutputFolder(args.out, "run", args.force) as folder:
-        write_tables(args, seeds, overrides, folder.staging)
+        models = write_tables(args, seeds, overrides, folder.staging)
     out = folder.path
     by_group = f", {out / 'by_group.csv'}" if args.by else ""
+    n_newcomers = {**DEFAULTS, **POLICIES[args.policy], **overrides}["n_newcomers"]
+    print(f"{args.policy}: " + S.run_result_line(models, int(n_newcomers)))
     print(f"wrote {out / 'model.parquet'}, {out / 'newcomers.parquet'}{by_group} and {out / 'run.json'}")
     return 0
 
 
-def write_tables(args: argparse.Namespace, seeds: list[int], overrides: dict, out) -> None:
-    """Run every seed and write model.parquet, newcomers.parquet and run.json into ``out``."""
+def write_tables(args: argparse.Namespace, seeds: list[int], overrides: dict, out) -> pd.DataFrame:
+    """Run every seed and write model.parquet, newcomers.parquet and run.json into ``out``.
+
+    Returns:
+        The model table of every seed.
+    """
     started = time.time()
     models, newcomers, timings = [], [], {}
     for seed in tqdm(seeds, desc=f"run {args.policy}", unit="run", file=sys.stderr, disable=len(seeds) == 1):
@@ -116,7 +122,8 @@ def write_tables(args: argparse.Namespace, seeds: list[int], overrides: dict, ou
         models.append(result.model)
         newcomers.append(result.newcomers)
         timings[seed] = round(result.seconds, 3)
-    write_parquet(pd.concat(models, ignore_index=True), out / "model.parquet")
+    models = pd.concat(models, ignore_index=True)
+    write_parquet(models, out / "model.parquet")
     newcomers = pd.concat(newcomers, ignore_index=True)
     write_parquet(newcomers, out / "newcomers.parquet")
     if getattr(args, "by", None):
@@ -136,6 +143,7 @@ def write_tables(args: argparse.Namespace, seeds: list[int], overrides: dict, ou
         "seconds_per_run": timings,
         "wall_seconds": round(time.time() - started, 3),
     }, out / "run.json")
+    return models
 
 
 def _policy_values(policy: str) -> dict:

@@ -355,3 +355,30 @@ def summarise_runs(per_run: pd.DataFrame, keys: list[str], reference: str | None
         columns += ["difference", "diff_ci_low", "diff_ci_high"]
     columns += ["n_runs", *(["n_newcomers"] if "n_newcomers" in levels.columns else []), "interval"]
     return levels[columns]
+
+
+# --- what a run or a sweep says in the terminal ------------------------------------
+
+RESULT_METRICS: dict[str, str] = {"share_employed": "employed", "share_a2_plus": "Dutch A2+",
+                                  "share_isolated": "isolated", "share_on_welfare": "on bijstand",
+                                  NET_COST.name: "net public cost per newcomer"}
+"""The outcomes `run` and `sweep` print when they finish (the mission's three, welfare, the net cost), in short words."""
+
+
+def run_result_line(model_table: pd.DataFrame, n_newcomers: int) -> str:
+    """What a run came to at its last month, mean over its seeds, in one line.
+
+    Args:
+        model_table: The model table of one policy, one or more seeds.
+        n_newcomers: The cohort size, for the net cost per newcomer.
+    """
+    from experiments.comparison.formatting import format_value
+
+    table = add_per_newcomer(model_table, n_newcomers)
+    last = table[table["month"] == table["month"].max()]
+    seeds = last["seed"].nunique() if "seed" in last else 1
+    parts = [f"{words} {format_value(REPORT_METRICS[m], last[m].mean())}" for m, words in RESULT_METRICS.items()
+             if m in last]
+    months = int(last["month"].iloc[0])
+    when = f"{months // 12} years" if months % 12 == 0 else f"{months} months"
+    return f"after {when} ({'mean of ' + str(seeds) + ' seeds' if seeds > 1 else '1 seed'}): " + "; ".join(parts)

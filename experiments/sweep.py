@@ -89,7 +89,44 @@ def main(args: argparse.Namespace) -> int:
     summary = run_sweep(spec, args.out, workers=args.workers, scheduler=args.scheduler,
                         resume=args.resume, force=args.force)
     print(summary.line())
+    for line in result_lines(spec, args.out):
+        print(line)
     return 1 if summary.failed else 0
+
+
+MAX_RESULT_POINTS = 100_000  # beyond this many points the result lines would read a large store: skipped
+
+
+def result_lines(spec: SweepSpec, out: str | os.PathLike) -> list[str]:
+    """What the sweep came to, one line per headline outcome it stores (`experiments.summary.RESULT_METRICS`).
+
+    At the last stored month, mean over each point's seeds: the range across
+    the points, and the point at the better end (the swept values). Empty when
+    nothing is stored or the sweep is very large.
+    """
+    from experiments import summary as S
+    from experiments.comparison.formatting import format_value
+
+    metrics = [m for m in S.RESULT_METRICS if m in spec.metrics]
+    if not metrics or spec.n_points > MAX_RESULT_POINTS:
+        return []
+    last = (spec.months[-1] if spec.months else int(round(12 * spec.years))) / 12
+    try:
+        table = load_sweep(out, metrics=metrics, years=[last], tidy=False)
+    except UsageError:
+        return []
+    if table.empty:
+        return []
+    means = table.groupby("point_id")[metrics].mean()
+    swept = table.drop_duplicates("point_id").set_index("point_id")[list(spec.swept)]
+    lines = [f"at {last:g} year{'' if last == 1 else 's'}, mean over each point's seeds, across {len(means)} points:"]
+    for m in metrics:
+        metric = S.REPORT_METRICS[m]
+        best = means[m].idxmin() if metric.better < 0 else means[m].idxmax()
+        where = ", ".join(f"{k}={swept.loc[best, k]}" for k in swept.columns)
+        lines.append(f"  {S.RESULT_METRICS[m]:<30} {format_value(metric, means[m].min())} .. "
+                     f"{format_value(metric, means[m].max())} (best at point {best}: {where})")
+    return lines
 
 
 # --- the sweep ------------------------------------------------------------------------

@@ -56,8 +56,9 @@ from experiments.inputs import (
     check_toml_nesting,
     read_user_text,
 )
+from experiments.summary import REPORT_METRICS as METRICS
 from model.inflow import SeriesError, read_series
-from model.outcomes import GROUPINGS, METRICS, NEWCOMER_MEASURES
+from model.outcomes import GROUPINGS, NEWCOMER_MEASURES
 from model.parameters import PARAMS, Value, number_text_problem, unknown_parameter_message
 from model.policies import POLICIES, unknown_policy_message
 

@@ -90,6 +90,7 @@ def run_task(task, simulate: Callable = simulate) -> RunOutcome:
         with one_collection_per_run():
             result = simulate(task)
         df, groups = result if isinstance(result, tuple) else (result, None)
+        df = per_newcomer_costs(df, task)
         if task.months is not None:
             df = df[df["month"].isin(task.months)]
         df = df[[*MODEL_TABLE_KEYS, *task.metrics]].reset_index(drop=True)
@@ -100,6 +101,21 @@ def run_task(task, simulate: Callable = simulate) -> RunOutcome:
                           _where(err), time.perf_counter() - start, MODEL_CODE)
     return RunOutcome(task.point_id, task.replicate, table, seconds=time.perf_counter() - start,
                       code=MODEL_CODE, by_group=by_group)
+
+
+def per_newcomer_costs(df: pd.DataFrame, task) -> pd.DataFrame:
+    """The model table with the cost columns per newcomer, as ``compare`` reports them.
+
+    ``public_cost_eur`` and ``fiscal_return_eur`` are totals over the cohort;
+    a sweep that varies ``n_newcomers`` compares them only per newcomer.
+    """
+    from experiments import summary as S
+    from model.parameters import DEFAULTS
+
+    wanted = set(task.metrics) - set(df.columns)
+    if not wanted:
+        return df
+    return S.add_per_newcomer(df, int(task.params.get("n_newcomers", DEFAULTS["n_newcomers"])))
 
 
 def _with_point_columns(df: pd.DataFrame, task) -> pd.DataFrame:

@@ -36,9 +36,14 @@ def test_policies_lists_every_policy_as_a_difference_from_the_baseline():
 
 def test_run_writes_tables_and_a_run_record(tmp_path: Path):
     out = tmp_path / "run"
-    nieuwkomers("run", "--policy", "two_track", "--seeds", "2", "--years", "2", "--snapshot-months", "6",
-                *SMALL_SET, "--set", "personal_plan=no", "--out", str(out), check=True)
+    said = nieuwkomers("run", "--policy", "two_track", "--seeds", "2", "--years", "2", "--snapshot-months", "6",
+                       *SMALL_SET, "--set", "personal_plan=no", "--out", str(out), check=True).stdout
     model = pd.read_parquet(out / "model.parquet")
+    last = model[model["month"] == 24]  # what it came to is said, mean of the seeds
+    net = (last["public_cost_eur"] - last["fiscal_return_eur"]).mean() / SMALL["n_newcomers"]
+    assert said.startswith(f"two_track: after 2 years (mean of 2 seeds): employed {100 * last['share_employed'].mean():.1f}%;")
+    assert f"isolated {100 * last['share_isolated'].mean():.1f}%" in said
+    assert f"net public cost per newcomer €{net:,.0f}" in said
     newcomers = pd.read_parquet(out / "newcomers.parquet")
     record = json.loads((out / "run.json").read_text())
     assert len(model) == 2 * 25 and set(model["seed"]) == {0, 1}

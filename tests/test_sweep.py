@@ -456,3 +456,42 @@ def test_resume_drops_a_per_group_part_whose_results_part_was_never_written(tmp_
     assert not groups.duplicated(["point_id", "replicate", "grouping", "group", "metric", "horizon_kind",
                                   "horizon"]).any()
     assert len(groups.drop_duplicates(["point_id", "replicate"])) == spec.n_runs
+
+
+# --- what a sweep stores and says about its results (issue 24) --------------------------------------------------
+
+
+def test_a_sweep_stores_the_cost_per_newcomer_as_compare_reports_it_and_says_what_it_came_to(tmp_path: Path, capsys):
+    config = write_sweep(tmp_path, """
+        years = 1
+        seeds = 2
+        years_to_keep = [1]
+        metrics = ["share_employed", "share_isolated", "public_cost_eur", "fiscal_return_eur",
+                   "net_public_cost_per_newcomer_eur"]
+        [grid]
+        fine_eur = [0, 1250]
+        """)
+    out = tmp_path / "out"
+    assert cli.main(["sweep", str(config), "--out", str(out), "--workers", "1"]) == 0
+    said = capsys.readouterr().out
+    wide = load_sweep(out, tidy=False)
+    net = (wide["public_cost_eur"] - wide["fiscal_return_eur"]) / 60  # n_newcomers of the tiny world
+    np.testing.assert_allclose(wide["net_public_cost_per_newcomer_eur"], net)
+    means = wide.groupby("point_id")[["share_isolated", "net_public_cost_per_newcomer_eur"]].mean()
+    assert "at 1 year, mean over each point's seeds, across 2 points:" in said
+    isolated = next(line for line in said.splitlines() if line.strip().startswith("isolated"))
+    low, high = means["share_isolated"].min(), means["share_isolated"].max()
+    assert f"{100 * low:.1f}% .. {100 * high:.1f}%" in isolated
+    assert f"best at point {means['share_isolated'].idxmin()}" in isolated  # fewer isolated is better
+    cost = next(line for line in said.splitlines() if "net public cost per newcomer" in line)
+    assert f"€{means['net_public_cost_per_newcomer_eur'].min():,.0f}" in cost
+
+
+def test_a_sweep_names_the_per_newcomer_costs_among_its_metrics(tmp_path: Path):
+    config = write_sweep(tmp_path, """
+        metrics = ["net_public_cost_per_newcomr_eur"]
+        [grid]
+        fine_eur = [0, 1250]
+        """)
+    with pytest.raises(Exception, match="did you mean net_public_cost_per_newcomer_eur"):
+        read_spec(config)
