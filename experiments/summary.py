@@ -37,9 +37,13 @@ def per_newcomer_name(name: str) -> str:
     return name.removesuffix("_eur") + "_per_newcomer_eur"
 
 
+PER_NEWCOMER_LABELS = {"public_cost_eur": "Gross public cost (before taxes and premiums), cumulative, per newcomer"}
+"""Labels that say more than the total's label with ", per newcomer" added."""
+
+
 def _per_newcomer(metric: Metric) -> Metric:
-    return Metric(per_newcomer_name(metric.name), f"{metric.label}, per newcomer", metric.unit,
-                  metric.key, metric.better)
+    label = PER_NEWCOMER_LABELS.get(metric.name, f"{metric.label}, per newcomer")
+    return Metric(per_newcomer_name(metric.name), label, metric.unit, metric.key, metric.better)
 
 
 NET_COST = Metric("net_public_cost_per_newcomer_eur",

@@ -613,7 +613,8 @@ REPORT_STRINGS: dict[str, str] = {
     "Mean wellbeing": "Gemiddeld welzijn",
     "Net public cost (cost minus taxes and premiums), cumulative, per newcomer":
         "Netto publieke kosten (kosten min belastingen en premies), cumulatief, per nieuwkomer",
-    "Public cost, cumulative, per newcomer": "Publieke kosten, cumulatief, per nieuwkomer",
+    "Gross public cost (before taxes and premiums), cumulative, per newcomer":
+        "Bruto publieke kosten (voor belastingen en premies), cumulatief, per nieuwkomer",
     "Taxes and premiums from newcomers' earnings, cumulative, per newcomer":
         "Belastingen en premies uit inkomsten van nieuwkomers, cumulatief, per nieuwkomer",
     # figure phrases

@@ -112,7 +112,7 @@ def report_markdown(result: ComparisonResult, figures: list[str]) -> str:
     for p in st.policies:
         out.append(f"- `{p}`: {POLICY_INFO[p].title}.")
     out += ["", f"## Key outcomes by year (difference from `{st.reference}`)", ""]
-    for name in st.metrics:
+    for name in key_metrics(st):
         m = metrics[name]
         out += [f"### {m.label}", ""]
         header = ["policy"]
@@ -205,8 +205,25 @@ def _crn_text(result: ComparisonResult) -> str:
                    "differences below also include noise from different populations.")
 
 
+def key_metrics(st: Settings) -> list[str]:
+    """The outcomes of the key tables: the chosen metrics, then the net public cost per newcomer.
+
+    The gross cost and the taxes and premiums are among the defaults; the net
+    cost, the figure the README and the design report, is always shown beside them.
+    """
+    return list(dict.fromkeys([*st.metrics, S.NET_COST.name]))
+
+
+SHORT_NAMES = {"public_cost_per_newcomer_eur": "gross cost/newcomer",
+               "fiscal_return_per_newcomer_eur": "taxes back/newcomer",
+               S.NET_COST.name: "net cost/newcomer"}
+"""Terminal labels that say which cost is which (gross, what comes back, net)."""
+
+
 def _short(name: str) -> str:
     """A column header from a metric name: ``share_job_matches_education`` -> ``job matches education``."""
+    if name in SHORT_NAMES:
+        return SHORT_NAMES[name]
     for prefix in ("share_", "mean_"):
         name = name.removeprefix(prefix)
     return name.removesuffix("_eur").replace("_per_newcomer", "/newcomer").replace("_", " ")
@@ -237,14 +254,14 @@ def headline_text(result: ComparisonResult, year: float | None = None) -> str:
     columns = []
     for p, head in zip(st.policies, heads, strict=True):
         cells = []
-        for n in st.metrics:
+        for n in key_metrics(st):
             m = S.REPORT_METRICS[n]
             text = format_value(m, summary.loc[(p, n, year), "mean"])
             if p != st.reference:
                 text += "*" if is_significant(diffs.loc[(p, n, year)]) else " "
             cells.append(text)
         columns.append((head + [""] * (depth - len(head)), cells))
-    labels = [_short(n) for n in st.metrics]
+    labels = [_short(n) for n in key_metrics(st)]
     first = max(len(x) for x in labels)
     widths = [max(len(x) for x in head + cells) for head, cells in columns]
     if st.draws:
