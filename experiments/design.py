@@ -85,7 +85,8 @@ HELP = ("Find the packages of measures no other beats on every objective within 
         "the calibration's posterior: packages.csv, pareto.csv, summary.md and figures.")
 DEFAULT_SAMPLES, DEFAULT_DRAWS, DEFAULT_SEEDS = 32, 8, 3
 DEFAULT_FINAL_DRAWS, DEFAULT_FINAL_SEEDS, DEFAULT_FINALISTS = 16, 3, 10
-DEFAULT_YEARS = 10.0
+DEFAULT_YEARS = None  # the latest objective's year: the cost is counted to where the effects are measured
+MAX_YEARS = 50.0  # the longest horizon of any command (`experiments.run.check_common`)
 DEFAULT_TRIALS, DEFAULT_POPULATION = 200, 20  # search mode: packages evaluated, and per generation
 
 
@@ -123,7 +124,7 @@ class DesignResult:
 def design(budget: float | None = None, objectives: list[str] | None = None, levers: list[str] | None = None,
            samples: int = DEFAULT_SAMPLES, draws: int = DEFAULT_DRAWS, seeds: int = DEFAULT_SEEDS,
            final_draws: int = DEFAULT_FINAL_DRAWS, final_seeds: int = DEFAULT_FINAL_SEEDS,
-           finalists: int = DEFAULT_FINALISTS, years: float = DEFAULT_YEARS, params: dict | None = None,
+           finalists: int = DEFAULT_FINALISTS, years: float | None = DEFAULT_YEARS, params: dict | None = None,
            sample_seed: int = 0, workers: int | None = None, scheduler: str | None = None,
            progress: bool = False, mode: str = "screen", trials: int = DEFAULT_TRIALS,
            population: int = DEFAULT_POPULATION, journal: Path | None = None, resume: bool = False,
@@ -139,6 +140,7 @@ def design(budget: float | None = None, objectives: list[str] | None = None, lev
         UsageError: For bad settings, or a budget below every package's net cost (naming the cheapest).
     """
     params = check_params(params)
+    years = horizon(objectives, years)
     checked = parse_objectives(objectives, years)
     space = parse_levers(levers)
     screen, fresh = E.screen_stage(draws, seeds), E.fresh_stage(final_draws, final_seeds)
@@ -249,11 +251,23 @@ def _pareto(stats: pd.DataFrame, again: list[Package], chosen: list[Package], ob
                                           kind="stable").reset_index(drop=True)
 
 
+def horizon(objectives: list[str] | None, years: float | None) -> float:
+    """The years to run: ``years`` if given, else the latest objective's year (5 for the defaults).
+
+    The net cost per newcomer is counted to the same horizon, so that the budget
+    buys what the objectives measure; ``--years 10`` counts ten years of cost
+    (and of the benefits that come back) whatever the objectives' year.
+    """
+    if years is not None:
+        return years
+    return max(o.year for o in parse_objectives(objectives, MAX_YEARS))
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `design`."""
     parser.add_argument("--budget", type=number_type(float, "--budget"), metavar="EUR",
-                        help="the most a package may cost: net public cost per newcomer, cumulative at the horizon "
-                             "(default: no limit; the cost is always reported)")
+                        help="the most a package may cost: net public cost per newcomer (cost minus taxes and "
+                             "premiums), cumulative to --years (default: no limit; the cost is always reported)")
     parser.add_argument("--objectives", nargs="+", metavar="M[@YEAR],..",
                         help="at most four outcomes to improve, each as its paired difference from the reference "
                              "(default: share_employed@5, share_a2_plus@5, share_isolated@5)")
@@ -271,7 +285,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(flag, type=number_type(int, flag), default=default, metavar="N",
                             help=f"{what} (default {default})")
     parser.add_argument("--years", type=number_type(float, "--years"), default=DEFAULT_YEARS, metavar="Y",
-                        help=f"horizon in years; the cost is counted to it (default {DEFAULT_YEARS:g})")
+                        help="horizon in years; the cost is counted to it (default: the latest objective's year, "
+                             "5 for the default objectives)")
     parser.add_argument("--mode", choices=("screen", "search"), default="screen",
                         help="screen: the presets and a space-filling sample (default; fits 2 cores); search: "
                              "NSGA-II over the lever grid (optuna), for a cluster, resumable with --resume")
@@ -305,6 +320,7 @@ def _check(args: argparse.Namespace) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Screen, re-evaluate and write the report."""
+    args.years = horizon(split_list(args.objectives, "--objectives"), args.years)
     _check(args)
     readme = check_readme(args.readme, RM.README_START, RM.README_END) if getattr(args, "readme", None) else None
     params = check_params(parse_overrides(args.set))

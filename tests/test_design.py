@@ -19,7 +19,7 @@ import pytest
 
 from experiments.cli import main as cli
 from experiments.compare import compare
-from experiments.design import design
+from experiments.design import design, horizon
 from experiments.designing import discovery as D
 from experiments.designing import evaluate as E
 from experiments.designing import front as F
@@ -211,7 +211,8 @@ def test_readme_without_the_design_block_exits_2_before_running(tmp_path: Path):
 @pytest.mark.parametrize("args, says", [
     (["--objectives", "share_employd"], "unknown objective 'share_employd'; did you mean share_employed"),
     (["--objectives", "share_employed,share_a2_plus,share_isolated,share_b1_plus,mean_wellbeing"], "at most 4"),
-    (["--objectives", "share_employed@30"], "outside the horizon"),
+    (["--years", "10", "--objectives", "share_employed@30"], "outside the horizon"),
+    (["--objectives", "share_employed@60"], "year 60 is outside the horizon (0, 50]"),
     (["--levers", "personal_plam"], "not a searchable lever; did you mean personal_plan"),
     (["--levers", "fine_eur=0:9000"], "fine_eur"),
     (["--set", "personal_plan=true"], "--levers personal_plan=VALUE"),
@@ -238,6 +239,20 @@ def test_a_budget_below_every_package_names_the_cheapest_and_writes_nothing(tmp_
     assert "--budget 1 is below every package's net public cost per newcomer; the cheapest is" in last
     assert "Traceback" not in stderr
     assert not out.exists()
+
+
+def test_the_cost_is_counted_to_the_latest_objective_unless_years_is_given():
+    assert horizon(None, None) == 5.0  # the default objectives are at year 5
+    assert horizon(["share_employed@3", "share_isolated@7"], None) == 7.0
+    assert horizon(["share_employed@3"], 10.0) == 10.0
+    with pytest.raises(UsageError, match="unknown objective"):
+        horizon(["share_employd@3"], None)
+
+
+def test_a_design_without_years_runs_to_its_objective_and_says_so(tmp_path: Path):
+    result = design(objectives=["share_employed@1"], draws=2, seeds=2, samples=0, final_draws=2, final_seeds=2,
+                    finalists=2, params=TINY, workers=1)
+    assert result.years == 1.0
 
 
 def test_the_api_refuses_a_searched_lever_in_params():
@@ -343,7 +358,9 @@ def test_make_bench_reports_evaluations_per_minute_of_design(result, tmp_path: P
         write_design(result, out, 1.0)
         return subprocess.CompletedProcess(argv, 0, "", "")
 
-    monkeypatch.setattr(bench_design.subprocess, "run", fake_design)
+    import timed_command
+
+    monkeypatch.setattr(timed_command.subprocess, "run", fake_design)
     assert bench_design.main(["--out", str(out)]) == 0
     said = capsys.readouterr().out
     assert "packages per minute" in said and "runs per minute" in said and "default screen" in said
