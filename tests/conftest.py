@@ -20,6 +20,35 @@ SMALL = {
 }
 
 
+@pytest.fixture(autouse=True)
+def close_rendered_pages(monkeypatch):
+    """Close every page a test rendered with `solara.render` when the test ends.
+
+    A page left open stays subscribed to the app's global reactive values (the
+    language above all), so that a later test switching to Dutch re-rendered
+    every page of every earlier test: some 20 s a switch by the end of the suite.
+    """
+    solara = sys.modules.get("solara")
+    if solara is None:
+        yield
+        return
+    opened = []
+    render = solara.render
+
+    def render_and_remember(*args, **kwargs):
+        widget, rc = render(*args, **kwargs)
+        opened.append(rc)
+        return widget, rc
+
+    monkeypatch.setattr(solara, "render", render_and_remember)
+    yield
+    for rc in opened:
+        try:
+            rc.close()
+        except Exception:  # noqa: BLE001 - a page the test closed already, or one that failed to render
+            pass
+
+
 @pytest.fixture
 def small() -> dict:
     """Keyword arguments for a small model."""
