@@ -121,11 +121,14 @@ def result_lines(spec: SweepSpec, out: str | os.PathLike) -> list[str]:
     swept = table.drop_duplicates("point_id").set_index("point_id")[list(spec.swept)]
     lines = [f"at {last:g} year{'' if last == 1 else 's'}, mean over each point's seeds, across {len(means)} points:"]
     for m in metrics:
-        metric = S.REPORT_METRICS[m]
-        best = means[m].idxmin() if metric.better < 0 else means[m].idxmax()
+        metric, values = S.REPORT_METRICS[m], means[m].dropna()
+        if values.empty:  # e.g. shares of permit holders before anyone has a permit
+            lines.append(f"  {S.RESULT_METRICS[m]:<30} no value at any point")
+            continue
+        best = values.idxmin() if metric.better < 0 else values.idxmax()
         where = ", ".join(f"{k}={swept.loc[best, k]}" for k in swept.columns)
-        lines.append(f"  {S.RESULT_METRICS[m]:<30} {format_value(metric, means[m].min())} .. "
-                     f"{format_value(metric, means[m].max())} (best at point {best}: {where})")
+        lines.append(f"  {S.RESULT_METRICS[m]:<30} {format_value(metric, values.min())} .. "
+                     f"{format_value(metric, values.max())} (best at point {best}: {where})")
     return lines
 
 
