@@ -30,7 +30,7 @@ app: setup
 	$(BIN)/nieuwkomers app
 
 test: setup
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist worksteal
 
 # The slow tests, then every benchmarks/bench_*.py (the hosted app's load test among them); all run, any failure fails.
 bench: setup

@@ -20,6 +20,19 @@ SMALL = {
 }
 
 
+#: Test files whose tests run for tens of seconds each: started first, so that on every core
+#: (`make test` runs ``pytest -n auto``) the short tests fill in around them instead of one
+#: long test finishing alone at the end.
+LONG_FIRST = ("test_exercises.py", "test_calibrate.py", "test_app_browser.py", "test_app_classroom.py",
+              "test_for_whom.py", "test_policy_directions.py", "test_peaks.py", "test_stress.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Long test files first (see `LONG_FIRST`), each file's tests in their own order."""
+    rank = {name: i for i, name in enumerate(LONG_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(LONG_FIRST)))
+
+
 @pytest.fixture(autouse=True)
 def close_rendered_pages(monkeypatch):
     """Close every page a test rendered with `solara.render` when the test ends.

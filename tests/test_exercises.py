@@ -143,7 +143,7 @@ def small_argv(command: str, workdir: Path) -> list[str]:
     argv = argv[1:]
     sub = argv[0]
     for i, word in enumerate(argv):
-        if word == "--seeds":
+        if word in ("--seeds", "--posterior"):
             argv[i + 1] = str(min(int(argv[i + 1]), MAX_SEEDS))
         if word.endswith(".toml"):
             argv[i] = str(small_sweep(ROOT / word, workdir / "small-sweeps"))
