@@ -188,6 +188,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--readme", metavar="README.md",
                         help=f"rewrite the block between {README_START} and {README_END} in this "
                              "file with the headline table and a figure")
+    parser.add_argument("--no-figures", dest="figures", action="store_false",
+                        help="write the tables, summary.md and the memo without drawing figures (a compare of "
+                             "a small world takes half the time; for scripts that loop over compares); "
+                             "not with --readme")
     add_out_arguments(parser)
     add_backend_arguments(parser)
 
@@ -223,6 +227,8 @@ def main(args: argparse.Namespace) -> int:
     settings = make_settings(policies, args.seeds, args.years, parse_overrides(args.set),
                              args.by, split_list(args.metrics, "--metrics"), args.posterior, reference)
     IntegrationModel(policy=settings.policies[0], rng=0, **settings.params)  # parameters that clash fail now
+    if args.readme and not args.figures:
+        raise UsageError("--readme needs a figure for the README: drop --no-figures")
     readme = check_readme(args.readme, README_START, README_END) if args.readme else None
     with open_backend(args.workers, args.scheduler, jobs=_n_runs(settings)) as backend:
         folder = OutputFolder(args.out, "compare", args.force)  # written whole, swapped in at the end
@@ -242,7 +248,7 @@ def main(args: argparse.Namespace) -> int:
             if result.uncertainty is not None:
                 result.uncertainty.assign(year=result.uncertainty["month"] / 12, reference=settings.reference).drop(
                     columns="month").pipe(_whole_years).to_csv(staging / "uncertainty.csv", index=False)
-            figures = render_figures(result, staging / "figures", backend, args.lang)
+            figures = render_figures(result, staging / "figures", backend, args.lang) if args.figures else []
             payers = M.payer_table(result, intake)
             payers.drop(columns=[c for c in payers.columns if c.endswith("_intake")] if intake is None else []).assign(
                 reference=settings.reference).to_csv(staging / "cost_by_payer.csv", index=False)
@@ -274,7 +280,7 @@ def main(args: argparse.Namespace) -> int:
     print(f"Report:  {out / 'summary.md'}")
     if args.memo:
         print(f"Memo:    {out / 'memo.md'}, {out / 'memo.xlsx'}")
-    print(f"Figures: {out / 'figures'}/ ({len(figures)} PNG)")
+    print(f"Figures: {out / 'figures'}/ ({len(figures)} PNG)" if args.figures else "Figures: none (--no-figures)")
     print(f"Tables:  {out / 'summary.csv'}, {out / 'by_group.csv'}, {out / 'model.parquet'}, "
           f"{out / 'newcomers.parquet'}")
     return 0
@@ -336,9 +342,10 @@ def _move_into_place(staging: Path, out: Path) -> None:
     for item in files:
         os.replace(item, out / item.name)
     new_figures, figures = staging / "figures", out / "figures"
-    if figures.is_dir():
+    if figures.is_dir():  # an earlier compare's figures would not match this one (with --no-figures: none)
         os.replace(figures, staging / "old-figures")
-    os.replace(new_figures, figures)
+    if new_figures.is_dir():
+        os.replace(new_figures, figures)
 
 
 def _record(settings: Settings, result: ComparisonResult, backend: Backend, report_seconds: float) -> dict:

@@ -382,3 +382,22 @@ def test_worker_tables_are_the_tables_pandas_gives():
     pd.testing.assert_frame_equal(S.per_run_by_years_since_permit(lean, S.NEWCOMER_MEASURES),
                                   S.per_run_by_years_since_permit(full, S.NEWCOMER_MEASURES), check_exact=True)
     assert population_fingerprint(lean) == population_fingerprint(full)
+
+
+def test_no_figures_writes_the_tables_and_reports_and_says_none_were_drawn(tmp_path: Path):
+    out = tmp_path / "out"
+    code, stdout, stderr = run_cli("compare", "--policies", "two_track", "--seeds", "1", "--years", "1",
+                                   "--no-figures", "--workers", "1", *SMALL, "--out", str(out))
+    assert code == 0, stderr
+    assert not (out / "figures").exists()
+    assert (out / "summary.csv").is_file() and (out / "by_group.csv").is_file()
+    assert "Not drawn (`--no-figures`)" in (out / "summary.md").read_text(encoding="utf-8")
+    assert "Figures: none (--no-figures)" in stdout
+
+
+def test_no_figures_is_refused_with_readme(tmp_path: Path):
+    readme = tmp_path / "README.md"
+    readme.write_text("<!-- compare:start -->\n<!-- compare:end -->\n")
+    code, stderr = cli_capture(["compare", "--no-figures", "--readme", str(readme), "--out", str(tmp_path / "out")])
+    assert code == 2 and "--readme needs a figure for the README: drop --no-figures" in stderr
+    assert not (tmp_path / "out").exists()

@@ -156,6 +156,8 @@ def small_argv(command: str, workdir: Path) -> list[str]:
             argv += ["--set", f"{name}={value}"]
     if sub in ("compare", "validate", "sweep", "sensitivity", "stress", "design") and "--workers" not in argv:
         argv += ["--workers", "1"]  # in this process: no fork from a test process that may hold threads
+    if sub == "compare":  # the sheets' Python reads the tables; compare's figures are tested in test_compare.py
+        argv += ["--no-figures"]
     if sub in ("compare", "validate") and "--seeds" not in argv:  # their default is 20 seeds
         argv += ["--seeds", str(MAX_SEEDS)]
     return argv

@@ -140,7 +140,7 @@ def test_one_policy_is_compared_with_the_baseline_and_the_baseline_alone_is_refu
 
 def test_compare_of_one_policy_adds_the_baseline_and_says_so(tmp_path: Path):
     out = tmp_path / "out"
-    result = nieuwkomers("compare", "--policies", "early_language", "--seeds", "2", "--years", "1",
+    result = nieuwkomers("compare", "--policies", "early_language", "--seeds", "2", "--years", "1", "--no-figures",
                          "--workers", "1", *SMALL_SET, "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert "comparing early_language with baseline_2013" in result.stderr

@@ -70,7 +70,7 @@ def test_probability_of_beating_the_reference_looks_in_the_better_direction():
 def test_compare_with_the_posterior_runs_the_same_draws_in_every_policy_and_reports_both_intervals(tmp_path):
     out = tmp_path / "cmp"
     code = cli.main(["compare", "--policies", "baseline_2013,two_track", "--seeds", "2", "--posterior", "2",
-                     "--years", "2", "--workers", "1", *SMALL_SET, "--out", str(out)])
+                     "--years", "2", "--workers", "1", "--no-figures", *SMALL_SET, "--out", str(out)])
     assert code == 0
     u = pd.read_csv(out / "uncertainty.csv")
     assert {"ci_low_seeds", "ci_high_seeds", "ci_low", "ci_high", "param_share", "p_beats"} <= set(u.columns)

@@ -177,7 +177,8 @@ def report_markdown(result: ComparisonResult, figures: list[str]) -> str:
     out += ["## Figures", ""]
     for f in figures:
         out.append(f"- [`figures/{f}`](figures/{f})")
-    out += ["", "![Key outcomes over time](figures/overview.png)", "",
+    out += ["", "![Key outcomes over time](figures/overview.png)" if figures else
+            "Not drawn (`--no-figures`): run the same compare without it to draw them.", "",
             "Files: `summary.csv` (every metric, every year), `differences.csv`, "
             "`by_years_since_permit.csv`, `by_group.csv` (every group, metric and horizon), "
             "`by_group_gaps.csv`, `model.parquet`, `newcomers.parquet`, `compare.json`.", ""]
