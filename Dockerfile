@@ -17,7 +17,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     SOLARA_KERNEL_CULL_TIMEOUT=30s \
     NIEUWKOMERS_MAX_USERS=32 \
     PYTHONMALLOC=malloc \
-    GLIBC_TUNABLES=glibc.malloc.tcache_count=0
+    GLIBC_TUNABLES=glibc.malloc.tcache_count=0:glibc.malloc.arena_max=2
 
 WORKDIR /src
 COPY pyproject.toml README.md ./

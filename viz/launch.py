@@ -396,7 +396,7 @@ def install_session_cap(max_users: int) -> None:
 
 
 #: How the server's memory is allocated (see `use_system_allocator`).
-ALLOCATOR_ENVIRONMENT = {"PYTHONMALLOC": "malloc", "GLIBC_TUNABLES": "glibc.malloc.tcache_count=0"}
+ALLOCATOR_ENVIRONMENT = {"PYTHONMALLOC": "malloc", "GLIBC_TUNABLES": "glibc.malloc.tcache_count=0:glibc.malloc.arena_max=2"}
 
 
 def use_system_allocator() -> None:
@@ -406,8 +406,12 @@ def use_system_allocator() -> None:
     blocks partly used when the model goes, and the server kept some 15 MB for
     every session that had come and gone. On the C library's (glibc's) allocator,
     without its per-thread caches (which hold freed memory for threads that may
-    never run again), `release_memory` hands nearly all of it back. Measured:
-    ``benchmarks/bench_app_load.py``; no change in speed beyond noise.
+    never run again) and with at most two arenas (each websocket thread got an
+    arena of its own, and freed memory scattered over a dozen arenas is not
+    handed back), `release_memory` hands nearly all of it back. Measured with
+    ``benchmarks/bench_app_load.py`` (3 rounds of 30 users): the server ended
+    +36, +79, +81 MB above idle with per-thread arenas, +40, +44, +46 MB with
+    two; no change in speed beyond noise.
 
     Only when started as ``nieuwkomers app`` from the command line (not when
     `main` is called from Python, e.g. by a test), and only if ``PYTHONMALLOC``
