@@ -161,12 +161,15 @@ def test_a_reference_other_than_the_baseline_shifts_every_effect_by_its_own(resu
     assert f"difference from {ref} on the same posterior draw" in summary and "baseline_2013 on the same" not in summary
 
 
-@pytest.mark.slow  # some 15 s on a busy machine; compare's test of the same executor runs in the default suite
-def test_serial_and_process_pool_give_identical_tables():
+def test_serial_process_pool_and_dask_give_identical_tables(dask_cluster):
+    """One small design in this process, on a pool of two workers and on a real Dask cluster."""
     settings = {**SETTINGS, "years": 1, "objectives": ["share_employed@1"], "samples": 1, "finalists": 2}
-    serial, pooled = design(workers=1, **settings), design(workers=2, **settings)
-    pd.testing.assert_frame_equal(pooled.table, serial.table)
-    pd.testing.assert_frame_equal(pooled.pareto, serial.pareto)
+    serial = design(workers=1, **settings)
+    for backend in ({"workers": 2}, {"scheduler": dask_cluster}):
+        again = design(**backend, **settings)
+        pd.testing.assert_frame_equal(again.table, serial.table)
+        pd.testing.assert_frame_equal(again.pareto, serial.pareto)
+        pd.testing.assert_frame_equal(again.prim, serial.prim)
 
 
 def test_the_command_writes_every_file_and_a_report_in_plain_words(tmp_path: Path):
