@@ -18,7 +18,6 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from model import KEY_METRICS, METRICS
 from model.outcomes import GROUPINGS, NEWCOMER_MEASURES, Metric
@@ -106,6 +105,8 @@ def mean_ci(frame: pd.DataFrame, by: list[str], value: str = "value") -> pd.Data
     g = frame.groupby(by, sort=False, observed=True)[value]
     out = g.agg(["mean", "std", "count"]).reset_index()
     n = out["count"].to_numpy()
+    from scipy import stats  # here, not at the top: the command line starts without it
+
     with np.errstate(invalid="ignore", divide="ignore"):
         half = stats.t.ppf(0.5 + CONFIDENCE / 2, np.maximum(n - 1, 1)) * out["std"].to_numpy() / np.sqrt(n)
     half = np.where(n > 1, half, np.nan)

@@ -25,7 +25,6 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from experiments.summary import CONFIDENCE, REPORT_METRICS, clip_to_range, long_model_table
 
@@ -53,6 +52,8 @@ def decompose(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     within = out["within"].fillna(0.0).to_numpy()
     between = np.maximum(0.0, out["between"].fillna(0.0).to_numpy() - within / s)
     seed_var, total_var = within / n, between + within / n
+    from scipy import stats  # here, not at the top: the command line starts without it
+
     with np.errstate(invalid="ignore", divide="ignore"):
         t_seeds = stats.t.ppf(0.5 + CONFIDENCE / 2, np.maximum(n - k, 1))
         t_total = stats.t.ppf(0.5 + CONFIDENCE / 2, np.maximum(k - 1, 1))
@@ -67,6 +68,8 @@ def decompose(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 
 def _t_cdf(z: np.ndarray, draws: np.ndarray) -> np.ndarray:
     """Student-t CDF with K-1 degrees of freedom, as the seeds-plus-parameters interval uses."""
+    from scipy import stats
+
     return stats.t.cdf(z, np.maximum(draws - 1, 1))
 
 

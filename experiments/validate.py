@@ -18,7 +18,6 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from experiments.errors import UsageError
 from experiments.executors import Backend, add_backend_arguments, open_backend, run_in_order
@@ -100,6 +99,8 @@ def confidence_interval(values: np.ndarray) -> tuple[float, float, float]:
     mean = float(values.mean()) if values.size else float("nan")
     if values.size < 2:
         return mean, float("nan"), float("nan")
+    from scipy import stats  # here, not at the top: the command line starts without it
+
     half = stats.t.ppf(0.975, values.size - 1) * values.std(ddof=1) / np.sqrt(values.size)
     return mean, mean - half, mean + half
 

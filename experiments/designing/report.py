@@ -11,15 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-
-from experiments.designing.discovery import sentences  # noqa: E402
-from experiments.designing.front import MC_ERRORS  # noqa: E402
-from experiments.designing.space import REFERENCE  # noqa: E402
-from experiments.summary import REPORT_METRICS  # noqa: E402
+from experiments.designing.discovery import sentences
+from experiments.designing.front import MC_ERRORS
+from experiments.designing.space import REFERENCE
+from experiments.summary import REPORT_METRICS
 
 if TYPE_CHECKING:
     from experiments.design import DesignResult
@@ -147,13 +142,21 @@ def render_figures(result: DesignResult, folder: Path) -> list[Path]:
     return [_cost_vs_effect(result, folder / "cost_vs_effect.png"), _parallel(result, folder / "front_parallel.png")]
 
 
+def _figure(figsize: tuple[float, float]):
+    """A figure of its own (no pyplot: nothing global, and the command line starts without matplotlib)."""
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=figsize)
+
+
 def _cost_vs_effect(result: DesignResult, path: Path) -> Path:
     table = result.table
     screen = table[table["stage"] == "screen"]
     fresh = table[(table["stage"] == "re-evaluation") & table["package"].isin(
         result.pareto.loc[result.pareto["on_front"], "package"])]
     n = len(result.objectives)
-    fig, axes = plt.subplots(1, n, figsize=(4.2 * n, 3.8), squeeze=False)
+    fig = _figure(figsize=(4.2 * n, 3.8))
+    axes = fig.subplots(1, n, squeeze=False)
     for ax, o in zip(axes[0], result.objectives, strict=True):
         scale = 100 if REPORT_METRICS[o.metric].is_share else 1
         for frame, style in ((screen[screen["source"] == "sample"], dict(c="0.7", s=14, label="sampled (screen)")),
@@ -175,7 +178,6 @@ def _cost_vs_effect(result: DesignResult, path: Path) -> Path:
     axes[0][0].legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(path, dpi=FIGURE_DPI)
-    plt.close(fig)
     return path
 
 
@@ -183,7 +185,8 @@ def _parallel(result: DesignResult, path: Path) -> Path:
     front = result.pareto[result.pareto["on_front"]]
     columns = [f"{o.name} mean" for o in result.objectives] + ["net_cost_mean"]
     better = [o.better for o in result.objectives] + [-1]
-    fig, ax = plt.subplots(figsize=(1.8 * len(columns) + 2, 4))
+    fig = _figure(figsize=(1.8 * len(columns) + 2, 4))
+    ax = fig.subplots()
     for _, row in front.iterrows():
         ys = []
         for column, sign in zip(columns, better, strict=True):
@@ -199,5 +202,4 @@ def _parallel(result: DesignResult, path: Path) -> Path:
         ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1, 0.5))
     fig.tight_layout()
     fig.savefig(path, dpi=FIGURE_DPI)
-    plt.close(fig)
     return path

@@ -13,7 +13,6 @@ import difflib
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import qmc
 
 from experiments import summary as S
 from experiments.errors import UsageError
@@ -173,6 +172,8 @@ def sample_packages(space: dict[str, tuple[Value, ...]], n: int, seed: int,
     rng = np.random.default_rng(seed)
     n = min(n, int(np.prod([float(len(space[name])) for name in searched])))  # the grid may hold fewer
     idle = 0
+    from scipy.stats import qmc  # here, not at the top: the command line starts without it
+
     while idle < SAMPLE_ROUNDS:  # a round that finds nothing new counts towards giving up
         found = len(out)
         for row in qmc.LatinHypercube(d=len(searched), rng=rng).random(n):
