@@ -335,13 +335,15 @@ def test_in_dutch_no_english_text_of_the_app_is_visible(app):
     app.page.locator('.nk-status[data-month="12"]').wait_for(timeout=120_000)
     app.page.locator(".nk-share-open").click()
     app.page.locator(".nk-scenario-cli").wait_for()
+    app.page.locator(".nk-design-open").click()  # the design panel: a stored design, or how to make one
+    app.page.locator(".nk-design .nk-caption").first.wait_for()
     app.page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
     shown = {"page": visible_text(app.page)}
     for menu in (".nk-set-policy", ".nk-set-reference", ".nk-set-inflow", ".nk-split", ".nk-pick-education"):
         shown[menu] = menu_text(app, menu)
     app.page.get_by_role("button", name="Woordenlijst").click()
-    app.page.locator(".nk-glossary").wait_for()
-    shown["glossary"] = visible_text(app.page, ".nk-glossary")
+    app.page.locator(".nk-glossary").get_by_text("vluchteling met een verblijfsvergunning").first.wait_for()
+    shown["glossary"] = visible_text(app.page, ".nk-glossary")  # read once its text is drawn (slow under load)
     app.page.screenshot(path=ARTIFACTS / "app_dutch_glossary.png")
     app.page.locator(".nk-glossary-close").click()
     assert "Maand 12 (jaar 1,0 van 10)" in " ".join(shown["page"].split()) and "vluchteling met een verblijfsvergunning" in shown["glossary"]
