@@ -9,7 +9,8 @@
   the numeric options (``--years``, ``--seeds``, ...) and to the numbers of a
   sweep file (`check_sweep_numbers`, which reads the file's text because TOML
   turns ``1.250`` into 1.25 before we see it).
-- A comparison of one policy adds ``baseline_2013`` (`policies_to_compare`).
+- A comparison always runs its reference (``baseline_2013`` unless ``--reference``), added in front
+  when ``--policies`` leaves it out (`policies_to_compare`).
 - Files are data: a path a user gives is read only if it is a regular file of
   bounded size (`read_bounded`, `read_user_text`), and an error names the file
   and the problem, never what the file holds. A sweep file nests at most
@@ -68,23 +69,25 @@ def policies_to_compare(policies: list[str] | None,
                         reference: str = REFERENCE) -> tuple[list[str] | None, str | None]:
     """The policies a comparison runs, and a note for stderr when the reference was added.
 
-    A comparison of one policy adds the reference (``baseline_2013`` unless
-    ``--reference`` names another) in front, the policy every other is compared with.
-    Unknown names are left for `compare.make_settings` to report.
+    The reference (``baseline_2013`` unless ``--reference`` names another) is
+    the policy every other is compared with: when ``--policies`` leaves it out,
+    it is added in front. Unknown names are left for `compare.make_settings` to report.
 
     Raises:
         UsageError: If the one policy is the reference itself: nothing to compare.
     """
-    if policies is None or len(policies) != 1 or policies[0] not in POLICIES:
+    if policies is None or reference in policies[1:] or not all(p in POLICIES for p in policies):
         return policies, None
-    if policies[0] == reference:
+    if policies == [reference]:
         raise UsageError(f"--policies {reference} alone leaves nothing to compare: every policy is "
                          f"compared with {reference}; add one, e.g. --policies {reference},"
                          f"{'early_language' if reference != 'early_language' else 'two_track'} "
                          f"(or run it alone: nieuwkomers run --policy {reference} --out DIR)")
-    note = (f"nieuwkomers compare: comparing {policies[0]} with {reference}, the reference every "
-            "policy is compared with (added to --policies)")
-    return [reference, policies[0]], note
+    if policies[0] == reference:
+        return policies, None
+    note = (f"nieuwkomers compare: comparing {', '.join(policies)} with {reference}, the reference every "
+            "policy is compared with (added to --policies; --reference names another)")
+    return [reference, *policies], note
 
 
 def check_reference(name: str | None, option: str = "--reference") -> str | None:

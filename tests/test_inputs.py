@@ -133,7 +133,10 @@ def test_policy_lists_tolerate_spaces(words):
 def test_one_policy_is_compared_with_the_baseline_and_the_baseline_alone_is_refused():
     policies, note = policies_to_compare(["two_track"])
     assert policies == ["baseline_2013", "two_track"] and "baseline_2013" in note
-    assert policies_to_compare(["two_track", "startpunten"]) == (["two_track", "startpunten"], None)
+    policies, note = policies_to_compare(["two_track", "startpunten"])  # as --help says: the reference always runs
+    assert policies == ["baseline_2013", "two_track", "startpunten"] and "two_track, startpunten" in note
+    assert policies_to_compare(["startpunten", "baseline_2013"]) == (["startpunten", "baseline_2013"], None)
+    assert policies_to_compare(["two_track", "startpunten"], "startpunten") == (["two_track", "startpunten"], None)
     with pytest.raises(UsageError, match="nothing to compare"):
         policies_to_compare(["baseline_2013"])
 

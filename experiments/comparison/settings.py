@@ -112,11 +112,12 @@ def make_settings(policies: list[str] | None, seeds: int, years: float, params: 
         ValueError: Naming the bad policy, metric, grouping or parameter.
     """
     policies = list(dict.fromkeys(policies or POLICIES))
-    if reference is not None:
-        if reference not in POLICIES:
-            raise ValueError(f"--reference {reference!r} is not a policy; choose one of: {', '.join(POLICIES)}")
-        if reference not in policies:
-            policies.insert(0, reference)
+    if reference is None:
+        reference = S.REFERENCE_POLICY
+    if reference not in POLICIES:
+        raise ValueError(f"--reference {reference!r} is not a policy; choose one of: {', '.join(POLICIES)}")
+    if reference not in policies:  # every policy is compared with it: it always runs
+        policies.insert(0, reference)
     for p in policies:
         if p not in POLICIES:
             raise ValueError(unknown_policy_message(p))
@@ -136,8 +137,6 @@ def make_settings(policies: list[str] | None, seeds: int, years: float, params: 
         problem = surge_outside_horizon({**POLICIES[p], **params}, int(round(12 * years)))
         if problem:
             raise ValueError(problem)
-    if reference is None:
-        reference = S.REFERENCE_POLICY if S.REFERENCE_POLICY in policies else policies[0]
     draws = posterior_draws(posterior, seeds)
     n_runs = seeds * max(1, len(draws))
     return Settings(tuple(policies), tuple(range(n_runs)), float(years), params, by,
