@@ -25,7 +25,7 @@ from experiments.runner import run_simulation
 from experiments.store import OutputFolder, add_out_arguments, write_json, write_parquet
 from model.inflow import read_series, surge_outside_horizon
 from model.outcomes import GROUPINGS
-from model.parameters import DEFAULTS, parse_assignment
+from model.parameters import parse_assignment
 from model.policies import POLICIES, unknown_policy_message
 
 HELP = "Run one policy for one or more seeds; write model.parquet, newcomers.parquet and run.json."
@@ -103,8 +103,7 @@ def main(args: argparse.Namespace) -> int:
         models = write_tables(args, seeds, overrides, folder.staging)
     out = folder.path
     by_group = f", {out / 'by_group.csv'}" if args.by else ""
-    n_newcomers = {**DEFAULTS, **POLICIES[args.policy], **overrides}["n_newcomers"]
-    print(f"{args.policy}: " + S.run_result_line(models, int(n_newcomers)))
+    print(f"{args.policy}: " + S.run_result_line(models, S.cohort_size(overrides)))
     print(f"wrote {out / 'model.parquet'}, {out / 'newcomers.parquet'}{by_group} and {out / 'run.json'}")
     return 0
 

@@ -21,6 +21,7 @@ import pandas as pd
 
 from model import KEY_METRICS, METRICS
 from model.outcomes import GROUPINGS, NEWCOMER_MEASURES, Metric
+from model.parameters import DEFAULTS
 
 REFERENCE_POLICY = "baseline_2013"
 CONFIDENCE = 0.95
@@ -60,6 +61,11 @@ REPORT_KEY_METRICS: tuple[str, ...] = tuple(
     per_newcomer_name(n) if n in PER_NEWCOMER_TOTALS else n for n in KEY_METRICS
 )
 """The headline outcomes, with totals replaced by their per-newcomer version."""
+
+
+def cohort_size(params: dict) -> int:
+    """The cohort of a run with these parameter overrides (``n_newcomers``, or its default): the per-newcomer divisor."""
+    return int(params.get("n_newcomers", DEFAULTS["n_newcomers"]))
 
 
 def add_per_newcomer(model_table: pd.DataFrame, n_newcomers: int) -> pd.DataFrame:

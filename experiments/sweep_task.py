@@ -110,12 +110,11 @@ def per_newcomer_costs(df: pd.DataFrame, task) -> pd.DataFrame:
     a sweep that varies ``n_newcomers`` compares them only per newcomer.
     """
     from experiments import summary as S
-    from model.parameters import DEFAULTS
 
     wanted = set(task.metrics) - set(df.columns)
     if not wanted:
         return df
-    return S.add_per_newcomer(df, int(task.params.get("n_newcomers", DEFAULTS["n_newcomers"])))
+    return S.add_per_newcomer(df, S.cohort_size(task.params))
 
 
 def _with_point_columns(df: pd.DataFrame, task) -> pd.DataFrame:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from experiments import for_whom as G
 from experiments import summary as S
-from model import PARAMS, POLICIES
+from model import POLICIES
 from model.inflow import surge_outside_horizon
 from model.parameters import as_parameters, validate_params
 from model.policies import unknown_policy_message
@@ -76,7 +76,7 @@ class Settings:
     @property
     def n_newcomers(self) -> int:
         """Newcomers per run: the divisor of the per-newcomer costs."""
-        return int(self.params.get("n_newcomers", PARAMS["n_newcomers"].default))
+        return S.cohort_size(self.params)
 
     @property
     def months(self) -> int:

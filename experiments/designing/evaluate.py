@@ -26,7 +26,7 @@ from experiments.designing.space import COST, REFERENCE, Objective, Package
 from experiments.executors import Backend, run_in_order
 from experiments.runner import one_collection_per_run, run_to_columns
 from model import METRICS
-from model.parameters import DEFAULTS, as_parameters
+from model.parameters import as_parameters
 from model.posterior import shipped_posterior
 
 FRESH_DRAW_SEED = POSTERIOR_SEED + 1  # the re-evaluation's draws: not the screen's
@@ -94,7 +94,7 @@ def run_stage(stage: Stage, packages: list[Package], overrides: dict, years: flo
     per_run = len(months)
     frame.insert(0, "package", np.repeat([p.name for p in packages], len(runs) * per_run))
     frame.insert(1, "draw", np.tile(np.repeat([k for k, _ in runs], per_run), len(packages)))
-    frame = S.add_per_newcomer(frame, int(overrides.get("n_newcomers", DEFAULTS["n_newcomers"])))
+    frame = S.add_per_newcomer(frame, S.cohort_size(overrides))
     frame.attrs["seconds"] = time.perf_counter() - started
     return frame
 

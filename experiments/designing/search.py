@@ -188,7 +188,7 @@ def _evaluate(tables: list, reference, stage: E.Stage, params: dict, objectives,
     per_run = len(frame) // len(stage.runs())
     frame.insert(0, "package", "candidate")
     frame.insert(1, "draw", np.repeat([k for k, _ in stage.runs()], per_run))
-    frame = E.S.add_per_newcomer(frame, int(params.get("n_newcomers", DEFAULTS["n_newcomers"])))
+    frame = E.S.add_per_newcomer(frame, E.S.cohort_size(params))
     both = pd.concat([reference.assign(package=REFERENCE), frame], ignore_index=True)
     effects, costs = E.paired_effects(both, objectives), E.net_cost(both, years)
     scores, cost = F.draw_means(effects, costs, objectives, ["candidate"])
