@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import threading
 import weakref
+from collections.abc import Callable
 
 import solara
 import solara.server.settings
@@ -46,7 +47,7 @@ from mesa.visualization.utils import update_counter
 
 from viz.charts import Charts
 from viz.controls import CaptionedSlider, ModelController, ParameterPanel
-from viz.design_view import DesignOnDemand
+from viz.design_view import DesignPanel
 from viz.explain import ExplainPanel, GlossaryButton
 from viz.launch import silence_cookie_warning
 from viz.live import HORIZON_MONTHS, LiveRun, Settings
@@ -283,25 +284,29 @@ def LiveView(live: LiveRun, picked: solara.Reactive[int | None], settings: solar
         with solara.Card(t("story"), margin=0, style={"flex": "1 1 420px"}):
             StoryPanel(live.history, picked, month)
         with solara.Card(t("share"), margin=0, style={"flex": "1 1 420px"}, classes=["nk-share"]):
-            ShareOnDemand(live)
+            # Solara's download widgets on the page kept Pause from getting through to a playing run
+            # (seen in the browser tests), so they are only there once opened.
+            OnDemand(t("share_open"), "nk-share-open", lambda: SharePanel(live))
         with solara.Card(t("explain"), margin=0, style={"flex": "1 1 420px"}):
             ExplainChosen(settings)
         with solara.Card(t("design"), margin=0, style={"flex": "1 1 420px"}, classes=["nk-design"]):
-            DesignOnDemand(settings)
+            OnDemand(t("design_open"), "nk-design-open", lambda: DesignPanel(settings))  # read from disk when asked
 
 
 @solara.component
-def ShareOnDemand(live: LiveRun):
-    """The download and share panel, shown when asked for.
+def OnDemand(label: str, css_class: str, content: Callable[[], None]):
+    """A button labelled ``label`` that, once pressed, is replaced by ``content()`` (a panel most sessions never open).
 
-    Solara's download widgets on the page kept Pause from getting through to a
-    playing run (seen in the browser tests), so they are only there once opened.
+    Args:
+        label: The button's text.
+        css_class: The button's class (the browser tests find it by it).
+        content: Renders the panel (a call of its component).
     """
     shown = solara.use_reactive(False)
     if shown.value:
-        SharePanel(live)
+        content()
     else:
-        solara.Button(t("share_open"), on_click=lambda: shown.set(True), classes=["nk-share-open"], outlined=True)
+        solara.Button(label, on_click=lambda: shown.set(True), classes=[css_class], outlined=True)
 
 
 @solara.component

@@ -176,13 +176,3 @@ def DesignPanel(settings: solara.Reactive[Settings], folder: Path | str | None =
                       on_click=load, text=True, classes=["nk-design-package"])
     if note.value:
         solara.Info(note.value, dense=True)
-
-
-@solara.component
-def DesignOnDemand(settings: solara.Reactive[Settings]):
-    """The design panel, read from disk only when asked for (most sessions never open it)."""
-    shown = solara.use_reactive(False)
-    if shown.value:
-        DesignPanel(settings)
-    else:
-        solara.Button(t("design_open"), on_click=lambda: shown.set(True), classes=["nk-design-open"], outlined=True)
