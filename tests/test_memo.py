@@ -34,7 +34,7 @@ def memo(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("memo") / "out"
     code, err = run("compare", "--reference", "wet_inburgering_2021", "--intake", str(INTAKE), "--lang", "nl",
                     "--memo", "--policies", "two_track,municipal_levers", "--seeds", "2", "--posterior", "2",
-                    "--years", "4", "--workers", "1", *TINY, "--out", str(out))
+                    "--years", "6", "--workers", "1", *TINY, "--out", str(out))
     assert code == 0, err
     return out
 
@@ -46,6 +46,30 @@ def test_memo_is_written_in_dutch_with_its_workbook(memo: Path):
         assert words in text
     sheets = pd.read_excel(memo / "memo.xlsx", sheet_name=None)
     assert len(sheets) == 2 and all(len(s) > 0 for s in sheets.values())
+
+
+def page_size(markdown: str) -> tuple[int, int]:
+    """Lines, and words with each table cell counted as one word (a cell is read as one item)."""
+    lines = markdown.strip().splitlines()
+    words = 0
+    for line in lines:
+        if line.startswith("|"):
+            words += 0 if set(line) <= set("|-: ") else len(line.strip().strip("|").split("|"))
+        else:
+            words += len(line.split())
+    return len(lines), words
+
+
+def test_the_memo_with_two_policies_fits_one_page(memo: Path):
+    """One page of a council memo: at most 60 lines and 500 words (a table cell counts as one word), with two
+    policies, every outcome at 1, 3 and 5 years after the permit and every payer, in Dutch (longer than English)."""
+    text = (memo / "memo.md").read_text(encoding="utf-8")
+    lines, words = page_size(text)
+    assert lines <= 60 and words <= 500, (lines, words)
+    for years in ("| 1 |", "| 3 |", "| 5 |"):
+        assert years in text
+    for payer in ("gemeente", "Rijk (incl. COA)", "DUO", "**totaal**"):
+        assert f"| {payer} |" in text
 
 
 def test_people_are_the_share_times_the_intake(memo: Path):

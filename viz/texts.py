@@ -554,9 +554,10 @@ REPORT_STRINGS: dict[str, str] = {
     "Memo": "Notitie",
     "Question": "Vraag",
     "Answer": "Antwoord",
-    "What {policy} changes for permit holders, against {reference}": "Wat {policy} verandert voor statushouders, vergeleken met {reference}",
-    "What does `{policy}` change for the permit holders of a municipality, compared with `{reference}`?":
-        "Wat verandert `{policy}` voor de statushouders van een gemeente, vergeleken met `{reference}`?",
+    "{policy} against {reference}, for permit holders": "{policy} vergeleken met {reference}, voor statushouders",
+    "What changes for the permit holders of a municipality under {policy}, compared with `{reference}`?":
+        "Wat verandert er voor de statushouders van een gemeente onder {policy}, vergeleken met `{reference}`?",
+    " and ": " en ",
     "{years} after the permit, `{policy}` has {people} {more_fewer} of {intake} permit holders in work than `{reference}` (between {low} and {high}); {sure}.":
         "{years} na de vergunning heeft `{policy}` {people} {more_fewer} van {intake} statushouders aan het werk dan `{reference}` (tussen {low} en {high}); {sure}.",
     "The net public cost per newcomer by year {year} changes by {total}, of which {municipality} for the municipality.":
@@ -566,8 +567,15 @@ REPORT_STRINGS: dict[str, str] = {
     "the model cannot tell the direction": "het model kan de richting niet vaststellen",
     "1 year": "1 jaar", "{n} years": "{n} jaar",
     "Outcomes after the permit": "Uitkomsten na de vergunning",
+    "memo_outcomes": ("Share of permit holders aged 18–64 (in brackets: people of your intake of {intake}, "
+                      "{per_year} a year for {years} year(s)); 95% interval from {interval}."),
+    "memo_outcomes_nl": ("Aandeel van de statushouders van 18–64 jaar (tussen haakjes: personen van uw instroom van "
+                         "{intake}, {per_year} per jaar gedurende {years} jaar); 95%-interval uit {interval}."),
     "Shares of permit holders aged 18–64; people: the share applied to your intake of {intake} ({per_year} a year for {years} year(s)). Interval: 95%, from {interval}.":
         "Aandelen van statushouders van 18–64 jaar; personen: het aandeel toegepast op uw instroom van {intake} ({per_year} per jaar gedurende {years} jaar). Interval: 95%, uit {interval}.",
+    "difference [interval]": "verschil [interval]", "people [interval]": "personen [interval]",
+    "difference per newcomer [interval]": "verschil per nieuwkomer [interval]",
+    " (low)": " (ondergrens)", " (high)": " (bovengrens)",
     "seeds": "toevalsvariatie (seeds)",
     "seeds and parameters": "toevalsvariatie en parameters",
     "outcome": "uitkomst", "years after permit": "jaar na vergunning", "reference": "referentie",
@@ -575,6 +583,11 @@ REPORT_STRINGS: dict[str, str] = {
     "people, policy": "personen, beleid", "people, difference": "personen, verschil",
     "people, interval": "personen, interval",
     "Net public cost by payer": "Netto publieke kosten per betaler",
+    "memo_costs": ("Cumulative net cost by year {year}; taxes and premiums count as the Rijk's revenue; the payers "
+                   "add up to the total. For the intake: the difference per newcomer times {intake}."),
+    "memo_costs_nl": ("Cumulatieve netto kosten tot en met jaar {year}; belastingen en premies tellen als inkomsten "
+                      "van het Rijk; de betalers tellen op tot het totaal. Voor de instroom: het verschil per "
+                      "nieuwkomer maal {intake}."),
     "Cumulative net cost by year {year}, per newcomer and for your intake of {intake}; taxes and premiums count as the Rijk's revenue. The payers add up to the total.":
         "Cumulatieve netto kosten tot en met jaar {year}, per nieuwkomer en voor uw instroom van {intake}; belastingen en premies tellen als inkomsten van het Rijk. De betalers tellen op tot het totaal.",
     "payer": "betaler", "per newcomer": "per nieuwkomer", "for the intake": "voor de instroom",
@@ -582,25 +595,23 @@ REPORT_STRINGS: dict[str, str] = {
     "What the model leaves out": "Wat het model weglaat",
     "How sure is this?": "Hoe zeker is dit?",
     "leaves_out": (
-        "- Permit holders are a model cohort, not your residents: your labour market, housing and course "
-        "providers differ.\n- Not modelled: the Z-route, pre-integration by COA after the permit, health and "
-        "trauma care, family reunification costs, housing costs.\n- Costs are the model's prices "
-        "(docs/ODD.md, 7.8); grants the Rijk pays a municipality per permit holder are not counted as "
-        "municipal income.\n- Counts assume your intake resembles the model's (age, education, household)."),
+        "A model cohort, not your residents: your labour market, houses and course providers differ, and the counts "
+        "assume your intake resembles the model's (age, education, household). Not modelled: the Z-route, COA's "
+        "pre-integration after the permit, health and trauma care, family reunification, housing costs. Costs are "
+        "the model's prices (docs/ODD.md, 7.8); the Rijk's grants to the municipality per permit holder are not "
+        "counted as its income."),
     "leaves_out_nl": (
-        "- Statushouders zijn een modelcohort, niet uw inwoners: uw arbeidsmarkt, woningen en taalaanbieders "
-        "verschillen.\n- Niet gemodelleerd: de Z-route, voorinburgering door het COA na de vergunning, zorg "
-        "voor gezondheid en trauma, kosten van gezinshereniging, huisvestingskosten.\n- Kosten zijn de "
-        "prijzen van het model (docs/ODD.md, 7.8); rijksuitkeringen per statushouder aan de gemeente tellen "
-        "niet als gemeentelijke inkomsten.\n- De aantallen veronderstellen dat uw instroom lijkt op die van "
-        "het model (leeftijd, opleiding, huishouden)."),
-    "sure_text": ("The intervals come from {runs} runs per policy{posterior}. Where an interval includes "
-                  "zero the model cannot say whether the policy does better or worse; a narrow interval "
-                  "away from zero means the direction holds across the runs, not that the size is exact."),
-    "sure_text_nl": ("De intervallen komen uit {runs} runs per beleid{posterior}. Waar een interval nul "
-                     "bevat, kan het model niet zeggen of het beleid beter of slechter uitpakt; een smal "
-                     "interval ver van nul betekent dat de richting in alle runs standhoudt, niet dat de "
-                     "omvang precies is."),
+        "Een modelcohort, niet uw inwoners: uw arbeidsmarkt, woningen en taalaanbieders verschillen, en de aantallen "
+        "veronderstellen dat uw instroom lijkt op die van het model (leeftijd, opleiding, huishouden). Niet "
+        "gemodelleerd: de Z-route, voorinburgering door het COA na de vergunning, zorg voor gezondheid en trauma, "
+        "gezinshereniging, huisvestingskosten. Kosten zijn de prijzen van het model (docs/ODD.md, 7.8); "
+        "rijksuitkeringen per statushouder aan de gemeente tellen niet als haar inkomsten."),
+    "sure_text": ("From {runs} runs per policy{posterior}. Where an interval includes zero the model cannot say "
+                  "whether the policy does better or worse; an interval away from zero means the direction holds "
+                  "across the runs, not that the size is exact."),
+    "sure_text_nl": ("Uit {runs} runs per beleid{posterior}. Waar een interval nul bevat, kan het model niet zeggen "
+                     "of het beleid beter of slechter uitpakt; een interval dat nul niet bevat, betekent dat de "
+                     "richting in alle runs standhoudt, niet dat de omvang precies is."),
     " on {k} parameter sets from the calibration's posterior": " op {k} parametersets uit de posterior van de kalibratie",
     # metric labels
     "Employed (any hours)": "Aan het werk (elk aantal uren)",
@@ -631,3 +642,37 @@ REPORT_STRINGS: dict[str, str] = {
     "years after the permit": "jaar na de vergunning", "in year": "in jaar", "of the run": "van de run",
     "gender": "geslacht", "women": "vrouwen", "men": "mannen", "share": "aandeel",
 }
+
+
+def report_text(key: str, lang: str = "en", **values) -> str:
+    """A report's words (``compare`` and ``stress``, ``--lang``) in ``lang``, with ``values`` filled in.
+
+    ``key`` is the English text, or a short name ("leaves_out") whose English is ``REPORT_STRINGS[key]`` and
+    whose Dutch is ``REPORT_STRINGS[key + "_nl"]``. In Dutch an English text is looked up in
+    `REPORT_STRINGS`, then among the model's texts (`MODEL_TEXTS`: policy titles, metric labels) and the
+    group names (a crossing's names one by one: "women, high" -> "vrouwen, hoog"); one without Dutch stays
+    English (`tests/test_memo.py` reads a Dutch report for English words).
+    """
+    if lang != "nl":
+        found = REPORT_STRINGS[key] if f"{key}_nl" in REPORT_STRINGS else key
+    else:
+        found = REPORT_STRINGS.get(f"{key}_nl") or REPORT_STRINGS.get(key) or MODEL_TEXTS.get(key) or _group_nl(key)
+    return found.format(**values) if values else found
+
+
+def _group_nl(name: str) -> str:
+    parts = name.split(", ")
+    return ", ".join(STRINGS[f"group_{p}"]["nl"] if f"group_{p}" in STRINGS else p for p in parts)
+
+
+def report_phrases() -> list[tuple[str, str]]:
+    """(English, Dutch) phrases of `REPORT_STRINGS` that figures may hold, longest first (short names and
+    templates left out), for translating a figure's texts phrase by phrase."""
+    if not _PHRASES:
+        _PHRASES.extend(sorted(((en, nl) for en, nl in REPORT_STRINGS.items()
+                                if not en.endswith("_nl") and f"{en}_nl" not in REPORT_STRINGS and "{" not in en
+                                and len(en) > 3), key=lambda pair: -len(pair[0])))
+    return _PHRASES
+
+
+_PHRASES: list[tuple[str, str]] = []

@@ -1,4 +1,9 @@
-"""Numbers in their units and Markdown tables, the way every report of the experiments writes them."""
+"""Numbers in their units, words and Markdown tables, the way every report of the experiments writes them.
+
+Reports come in English or Dutch (``--lang``, `LANGUAGES`): `text` gives a report's words in either (the
+Dutch is kept with the app's in `viz.texts`, `REPORT_STRINGS`), `number` writes 1,250.5 in English and
+1.250,5 in Dutch, and every ``format_*`` takes the language.
+"""
 
 from __future__ import annotations
 
@@ -6,39 +11,77 @@ import pandas as pd
 
 from model.outcomes import Metric
 
+LANGUAGES = ("en", "nl")
+_DUTCH_MARKS = str.maketrans(",.", ".,")
 
-def format_value(metric: Metric, value: float, difference: bool = False) -> str:
-    """A value in its unit: 38.7%, +1.4 pp, €12,345, 0.52."""
+
+def text(key: str, lang: str = "en", **values) -> str:
+    """A report's words in ``lang`` (`viz.texts.report_text`), with ``values`` filled in."""
+    if lang == "en" and not values:
+        from viz.texts import REPORT_STRINGS  # a short key ("leaves_out") stands for a paragraph
+
+        return REPORT_STRINGS[key] if f"{key}_nl" in REPORT_STRINGS else key
+    from viz.texts import report_text
+
+    return report_text(key, lang, **values)
+
+
+def translate_phrases(label: str, lang: str) -> str:
+    """A figure's text in ``lang``: every known phrase replaced, longest first (`viz.texts.report_phrases`)."""
+    if lang == "en" or not label:
+        return label
+    from viz.texts import report_phrases
+
+    out = label
+    for en, nl in report_phrases():
+        if en in out:
+            out = out.replace(en, nl)
+    return out
+
+
+def number(value: float, spec: str = "", lang: str = "en") -> str:
+    """A number as ``lang`` writes it: 1,250.5 in English, 1.250,5 in Dutch (``spec`` as in `format`)."""
+    out = format(value, spec)
+    return out.translate(_DUTCH_MARKS) if lang == "nl" else out
+
+
+def interval(low: str, high: str, lang: str = "en") -> str:
+    """``[low, high]``; in Dutch ``[low; high]`` (the comma is the decimal mark there)."""
+    return f"[{low}{'; ' if lang == 'nl' else ', '}{high}]"
+
+
+def format_value(metric: Metric, value: float, difference: bool = False, lang: str = "en") -> str:
+    """A value in its unit: 38.7%, +1.4 pp, €12,345, 0.52 (in Dutch 38,7%, +1,4 pp, €12.345, 0,52)."""
     if pd.isna(value):
         return "–"
     sign = "+" if difference else ""
     if metric.is_share:
-        return f"{100 * value:{sign}.1f} pp" if difference else f"{100 * value:.1f}%"
+        return number(100 * value, f"{sign}.1f", lang) + (" pp" if difference else "%")
     if metric.unit == "EUR":
-        text = f"€{abs(value):,.0f}"
-        return ("-" if value < 0 else ("+" if difference else "")) + text
+        out = "€" + number(abs(value), ",.0f", lang)
+        return ("-" if value < 0 else ("+" if difference else "")) + out
     if metric.unit == "count":
-        return f"{value:{sign},.0f}"
-    return f"{value:{sign}.2f}"
+        return number(value, f"{sign},.0f", lang)
+    return number(value, f"{sign}.2f", lang)
 
 
-def format_ci(metric: Metric, row: pd.Series, difference: bool = False) -> str:
+def format_ci(metric: Metric, row: pd.Series, difference: bool = False, lang: str = "en") -> str:
     """``mean [ci_low, ci_high]`` in the metric's unit (interval without units)."""
-    mean = format_value(metric, row["mean"], difference)
+    mean = format_value(metric, row["mean"], difference, lang)
     if pd.isna(row["ci_low"]):
         return mean
-    return f"{mean} {format_interval(metric, row['ci_low'], row['ci_high'])}"
+    return f"{mean} {format_interval(metric, row['ci_low'], row['ci_high'], lang)}"
 
 
-def format_interval(metric: Metric, low: float, high: float) -> str:
+def format_interval(metric: Metric, low: float, high: float, lang: str = "en") -> str:
     """``[low, high]`` in the metric's unit, without units (percentage points for shares)."""
     if pd.isna(low):
         return "–"
-    scale = 100 if metric.is_share else 1
     if metric.unit == "EUR":
-        return f"[{low:,.0f}, {high:,.0f}]"
-    digits = 1 if metric.is_share else 2
-    return f"[{scale * low:.{digits}f}, {scale * high:.{digits}f}]"
+        return interval(number(low, ",.0f", lang), number(high, ",.0f", lang), lang)
+    scale = 100 if metric.is_share else 1
+    spec = ".1f" if metric.is_share else ".2f"
+    return interval(number(scale * low, spec, lang), number(scale * high, spec, lang), lang)
 
 
 def is_significant(row: pd.Series) -> bool:

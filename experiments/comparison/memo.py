@@ -15,11 +15,19 @@ from pathlib import Path
 import pandas as pd
 
 from experiments import summary as S
-from experiments.comparison.formatting import format_value, md_table  # noqa: F401  (md_table: for compare)
+from experiments.comparison.formatting import (  # noqa: F401  (md_table, LANGUAGES, translate_phrases: for compare)
+    LANGUAGES,
+    format_interval,
+    format_value,
+    interval,
+    md_table,
+    number,
+    text,
+    translate_phrases,
+)
 from experiments.comparison.summarising import TOTAL, ComparisonResult, permit_years_shown
 from model.welfare import PAYERS
 
-LANGUAGES = ("en", "nl")
 MEMO_YEARS = (1, 3, 5)  # years after the permit in the memo's table
 MEMO_METRICS = ("share_employed", "share_on_welfare", "share_a2_plus", "share_isolated")
 HEADLINE_METRIC, HEADLINE_YEAR = "share_employed", 3
@@ -35,30 +43,6 @@ class Intake:
     @property
     def people(self) -> int:
         return self.per_year * self.years
-
-
-def text(key: str, lang: str = "en", **values) -> str:
-    """A report string in ``lang`` (`viz.texts.REPORT_STRINGS`), with ``values`` filled in."""
-    from viz.texts import REPORT_STRINGS
-
-    if lang == "nl":
-        found = REPORT_STRINGS.get(f"{key}_nl", REPORT_STRINGS.get(key, key))
-    else:
-        found = REPORT_STRINGS[key] if f"{key}_nl" in REPORT_STRINGS else key
-    return found.format(**values) if values else found
-
-
-def translate_phrases(label: str, lang: str) -> str:
-    """A figure's text in ``lang``: every known phrase replaced, longest first."""
-    if lang == "en" or not label:
-        return label
-    from viz.texts import REPORT_STRINGS
-
-    out = label
-    for en in sorted((k for k in REPORT_STRINGS if not k.endswith("_nl") and "{" not in k), key=len, reverse=True):
-        if en in out and len(en) > 3:
-            out = out.replace(en, REPORT_STRINGS[en])
-    return out
 
 
 def people_table(result: ComparisonResult, intake: Intake) -> pd.DataFrame:
@@ -109,22 +93,30 @@ def _when(y: int, lang: str) -> str:
     return text("1 year", lang) if y == 1 else text("{n} years", lang, n=y)
 
 
-def _people(value: float) -> str:
-    return "–" if pd.isna(value) else f"{value:,.0f}"
+def _people(value: float, lang: str = "en", sign: str = "") -> str:
+    return "–" if pd.isna(value) else number(value, f"{sign},.0f", lang)
 
 
-def _interval(low: float, high: float, scale: float = 1.0, digits: int = 0) -> str:
+def _interval(low: float, high: float, lang: str = "en", scale: float = 1.0, digits: int = 0) -> str:
     if pd.isna(low):
         return "–"
-    return f"[{scale * low:,.{digits}f}, {scale * high:,.{digits}f}]"
+    spec = f",.{digits}f"
+    return interval(number(scale * low, spec, lang), number(scale * high, spec, lang), lang)
 
 
 def _label(metric: str, lang: str) -> str:
     return text(S.REPORT_METRICS[metric].label, lang)
 
 
-def _eur(value: float, difference: bool = False) -> str:
-    return format_value(S.NET_COST, value, difference)
+def _eur(value: float, difference: bool = False, lang: str = "en") -> str:
+    return format_value(S.NET_COST, value, difference, lang)
+
+
+def _sure(low: float, high: float, lang: str) -> str:
+    """How sure the model is of a direction, in plain words."""
+    if low > 0 or high < 0:
+        return text("the model is fairly sure of the direction", lang)
+    return text("the model cannot tell the direction", lang)
 
 
 def answer(result: ComparisonResult, people: pd.DataFrame, payers: pd.DataFrame, policy: str, intake: Intake,
@@ -137,26 +129,25 @@ def answer(result: ComparisonResult, people: pd.DataFrame, payers: pd.DataFrame,
         years = mine["years_since_permit"].tolist()
         y = HEADLINE_YEAR if HEADLINE_YEAR in years else years[-1]
         r = mine[mine["years_since_permit"] == y].iloc[0]
-        sure = ("the model is fairly sure of the direction" if r["diff_ci_low"] > 0 or r["diff_ci_high"] < 0
-                else "the model cannot tell the direction")
         sentence = text("{years} after the permit, `{policy}` has {people} {more_fewer} of {intake} permit holders "
                         "in work than `{reference}` (between {low} and {high}); {sure}.", lang,
-                        years=_when(y, lang), policy=policy, people=_people(abs(r["people_difference"])),
+                        years=_when(y, lang), policy=policy, people=_people(abs(r["people_difference"]), lang),
                         more_fewer=text("more" if r["people_difference"] >= 0 else "fewer", lang),
-                        intake=f"{intake.people:,}", reference=st.reference, low=_people(r["people_low"]),
-                        high=_people(r["people_high"]), sure=text(sure, lang))
+                        intake=_people(intake.people, lang), reference=st.reference,
+                        low=_people(r["people_low"], lang), high=_people(r["people_high"], lang),
+                        sure=_sure(r["diff_ci_low"], r["diff_ci_high"], lang))
         sentences.append(sentence[0].upper() + sentence[1:])
     cost = payers[payers["policy"] == policy].set_index("payer")
     if TOTAL in cost.index:
         sentences.append(text("The net public cost per newcomer by year {year} changes by {total}, of which "
                               "{municipality} for the municipality.", lang, year=f"{st.last_year:g}",
-                              total=_eur(cost.loc[TOTAL, "difference"], True),
-                              municipality=_eur(cost.loc["municipality", "difference"], True)))
+                              total=_eur(cost.loc[TOTAL, "difference"], True, lang),
+                              municipality=_eur(cost.loc["municipality", "difference"], True, lang)))
     return " ".join(sentences)
 
 
 def outcome_rows(people: pd.DataFrame, lang: str) -> tuple[list[str], list[list[str]]]:
-    """The memo's outcome table: header and rows (shares in %, differences in pp, people)."""
+    """The outcomes for the intake, one row per policy, outcome and year (summary.md): header and rows."""
     header = [text(h, lang) for h in ("policy", "outcome", "years after permit", "reference", "policy",
                                       "difference", "interval", "people, reference", "people, policy",
                                       "people, difference", "people, interval")]
@@ -164,11 +155,39 @@ def outcome_rows(people: pd.DataFrame, lang: str) -> tuple[list[str], list[list[
     for r in people.itertuples():
         m = S.REPORT_METRICS[r.metric]
         rows.append([f"`{r.policy}`", _label(r.metric, lang), f"{r.years_since_permit}",
-                     format_value(m, r.reference_share), format_value(m, r.share),
-                     format_value(m, r.difference, difference=True),
-                     _interval(r.diff_ci_low, r.diff_ci_high, 100, 1),
-                     _people(r.people_reference), _people(r.people), f"{r.people_difference:+,.0f}",
-                     _interval(r.people_low, r.people_high)])
+                     format_value(m, r.reference_share, lang=lang), format_value(m, r.share, lang=lang),
+                     format_value(m, r.difference, difference=True, lang=lang),
+                     format_interval(m, r.diff_ci_low, r.diff_ci_high, lang),
+                     _people(r.people_reference, lang), _people(r.people, lang),
+                     _people(r.people_difference, lang, "+"), _interval(r.people_low, r.people_high, lang)])
+    return header, rows
+
+
+def memo_outcome_rows(people: pd.DataFrame, policies: list[str], lang: str) -> tuple[list[str], list[list[str]]]:
+    """The memo's outcome table, one row per outcome and year, the policies side by side: the reference and
+    each policy as share (people), the difference with its interval, and the people that makes."""
+    header = [text("outcome", lang), text("years after permit", lang), text("reference", lang)]
+    for p in policies:
+        header += [f"`{p}`", text("difference [interval]", lang), text("people [interval]", lang)]
+    rows = []
+    for metric in MEMO_METRICS:
+        m, label = S.REPORT_METRICS[metric], _label(metric, lang)  # once, on the metric's first row
+        for y in MEMO_YEARS:
+            mine = people[(people["metric"] == metric) & (people["years_since_permit"] == y)].set_index("policy")
+            if mine.empty:
+                continue
+            first = mine.iloc[0]
+            row = [label, f"{y}", f"{format_value(m, first.reference_share, lang=lang)} ({_people(first.people_reference, lang)})"]
+            for p in policies:
+                if p not in mine.index:
+                    row += ["–", "–", "–"]
+                    continue
+                r = mine.loc[p]
+                row += [f"{format_value(m, r.share, lang=lang)} ({_people(r.people, lang)})",
+                        f"{format_value(m, r.difference, True, lang)} {format_interval(m, r.diff_ci_low, r.diff_ci_high, lang)}",
+                        f"{_people(r.people_difference, lang, '+')} {_interval(r.people_low, r.people_high, lang)}"]
+            rows.append(row)
+            label = ""
     return header, rows
 
 
@@ -180,44 +199,72 @@ def payer_rows(payers: pd.DataFrame, reference: str, lang: str, intake: Intake |
         header += [text("for the intake", lang), f"{text('difference', lang)} ({text('for the intake', lang)})"]
     rows = []
     for r in payers.itertuples():
-        name = text(PAYERS.get(r.payer, r.payer) if r.payer != TOTAL else TOTAL, lang)
-        row = [f"`{r.policy}`", f"**{name}**" if r.payer == TOTAL else name, _eur(r.value)]
+        name = _payer(r.payer, lang)
+        row = [f"`{r.policy}`", f"**{name}**" if r.payer == TOTAL else name, _eur(r.value, lang=lang)]
         if r.policy == reference:
             row += ["", ""]
         else:
-            row += [_eur(r.difference, True), _interval(r.diff_ci_low, r.diff_ci_high)]
+            row += [_eur(r.difference, True, lang), _interval(r.diff_ci_low, r.diff_ci_high, lang)]
         if intake:
-            row += [_eur(r.value_intake), "" if r.policy == reference else _eur(r.difference_intake, True)]
+            row += [_eur(r.value_intake, lang=lang), "" if r.policy == reference else _eur(r.difference_intake, True, lang)]
+        rows.append(row)
+    return header, rows
+
+
+def _payer(payer: str, lang: str) -> str:
+    return text(PAYERS.get(payer, payer) if payer != TOTAL else TOTAL, lang)
+
+
+def memo_payer_rows(payers: pd.DataFrame, reference: str, policies: list[str],
+                    lang: str) -> tuple[list[str], list[list[str]]]:
+    """The memo's cost table, one row per payer: the reference per newcomer, then each policy's difference
+    per newcomer with its interval and for the intake."""
+    header = [text("payer", lang), f"`{reference}` {text('per newcomer', lang)}"]
+    for p in policies:
+        header += [f"`{p}`: {text('difference per newcomer [interval]', lang)}", text("for the intake", lang)]
+    t = payers.set_index(["policy", "payer"])
+    rows = []
+    for payer in [*PAYERS, TOTAL]:
+        name = _payer(payer, lang)
+        row = [f"**{name}**" if payer == TOTAL else name, _eur(t.loc[(reference, payer), "value"], lang=lang)]
+        for p in policies:
+            r = t.loc[(p, payer)]
+            row += [f"{_eur(r['difference'], True, lang)} {_interval(r['diff_ci_low'], r['diff_ci_high'], lang)}",
+                    _eur(r["difference_intake"], True, lang)]
         rows.append(row)
     return header, rows
 
 
 def memo_markdown(result: ComparisonResult, intake: Intake, lang: str = "en") -> str:
-    """The one-page memo: question, answer, outcomes for the intake, cost per payer, gaps, how sure."""
+    """The one-page memo: question, answer, outcomes for the intake, cost per payer, gaps, how sure.
+
+    One page with two policies (`tests/test_memo.py` holds it to 60 lines and 500 words): one question for
+    all policies, a two-sentence answer for each, the outcomes and the costs with the policies side by side.
+    """
     st = result.settings
     people = people_table(result, intake)
     payers = payer_table(result, intake)
     policies = [p for p in st.policies if p != st.reference]
-    interval = text("seeds and parameters" if st.draws else "seeds", lang)
-    out = [f"# {text('Memo', lang)}: " + text("What {policy} changes for permit holders, against {reference}", lang,
-                                              policy=", ".join(policies), reference=st.reference), ""]
-    for p in policies:
-        out += [f"**{text('Question', lang)}.** " + text("What does `{policy}` change for the permit holders of a "
-                                                         "municipality, compared with `{reference}`?", lang,
-                                                         policy=p, reference=st.reference), "",
-                f"**{text('Answer', lang)}.** {answer(result, people, payers, p, intake, lang)}", ""]
-    header, rows = outcome_rows(people, lang)
+    named = text(" and ", lang).join(f"`{p}`" for p in policies) if len(policies) < 3 else ", ".join(
+        f"`{p}`" for p in policies)
+    source = text("seeds and parameters" if st.draws else "seeds", lang)
+    total = _people(intake.people, lang)
+    out = [f"# {text('Memo', lang)}: " + text("{policy} against {reference}, for permit holders", lang,
+                                              policy=named, reference=f"`{st.reference}`"), "",
+           f"**{text('Question', lang)}.** " + text("What changes for the permit holders of a municipality under "
+                                                    "{policy}, compared with `{reference}`?", lang,
+                                                    policy=named, reference=st.reference), "",
+           f"**{text('Answer', lang)}.**", "",
+           *(f"- {answer(result, people, payers, p, intake, lang)}" for p in policies), ""]
+    header, rows = memo_outcome_rows(people, policies, lang)
     out += [f"## {text('Outcomes after the permit', lang)}", "",
-            text("Shares of permit holders aged 18–64; people: the share applied to your intake of {intake} "
-                 "({per_year} a year for {years} year(s)). Interval: 95%, from {interval}.", lang,
-                 intake=f"{intake.people:,}", per_year=f"{intake.per_year:,}", years=intake.years, interval=interval),
-            "", md_table(header, rows, "lllrrrrrrrr"), ""]
-    header, rows = payer_rows(payers, st.reference, lang, intake)
+            text("memo_outcomes", lang, intake=total, per_year=_people(intake.per_year, lang), years=intake.years,
+                 interval=source),
+            "", md_table(header, rows, "lr" + "r" * (len(header) - 2)), ""]
+    header, rows = memo_payer_rows(payers, st.reference, policies, lang)
     out += [f"## {text('Net public cost by payer', lang)}", "",
-            text("Cumulative net cost by year {year}, per newcomer and for your intake of {intake}; taxes and "
-                 "premiums count as the Rijk's revenue. The payers add up to the total.", lang,
-                 year=f"{st.last_year:g}", intake=f"{intake.people:,}"),
-            "", md_table(header, rows, "llrrrrr"[:len(header)]), ""]
+            text("memo_costs", lang, year=f"{st.last_year:g}", intake=total),
+            "", md_table(header, rows, "l" + "r" * (len(header) - 1)), ""]
     posterior = (text(" on {k} parameter sets from the calibration's posterior", lang, k=len(st.draws))
                  if st.draws else "")
     out += [f"## {text('What the model leaves out', lang)}", "", text("leaves_out", lang), "",
@@ -238,7 +285,7 @@ def write_xlsx(result: ComparisonResult, intake: Intake, path: Path, lang: str =
     columns = ["policy", "reference", "outcome", "years after permit", "reference", "policy", "difference",
                "interval", "interval", "people, reference", "people, policy", "people, difference",
                "people, interval", "people, interval"]
-    sheet.append([text(c, lang) + (" (low)" if i in (7, 12) else " (high)" if i in (8, 13) else "")
+    sheet.append([text(c, lang) + (text(" (low)", lang) if i in (7, 12) else text(" (high)", lang) if i in (8, 13) else "")
                   for i, c in enumerate(columns)])
     for r in people.itertuples():
         sheet.append([r.policy, r.reference, _label(r.metric, lang), int(r.years_since_permit), r.reference_share,
@@ -249,7 +296,7 @@ def write_xlsx(result: ComparisonResult, intake: Intake, path: Path, lang: str =
     cost.append([text(c, lang) for c in ("policy", "payer", "per newcomer", "difference", "interval", "interval",
                                          "for the intake", "difference")])
     for r in payers.itertuples():
-        name = text(PAYERS.get(r.payer, r.payer) if r.payer != TOTAL else TOTAL, lang)
+        name = _payer(r.payer, lang)
         cost.append([r.policy, name, round(r.value, 2), _num(r.difference), _num(r.diff_ci_low), _num(r.diff_ci_high),
                      round(r.value_intake, 0), _num(r.difference_intake, 0)])
     wb.save(path)
