@@ -26,12 +26,10 @@ if TYPE_CHECKING:
 
 AZC_VOLUNTEER_START = {True: 0.12, False: 0.02}  # by azc_activities
 PERMIT_VOLUNTEER_START = 0.01  # monthly, finding volunteering work on one's own (assumption)
-PLAN_VOLUNTEER_START = 0.05  # the plan pairs volunteering with literacy classes (study §3.4 I)
 VOLUNTEER_STOP = 0.05  # monthly chance of stopping (assumption)
 SKILLS_COURSE_START = 0.08  # monthly, in the azc under track 1
 STUDY_MAX_AGE = 30.0  # student finance and school mostly for the young (assumption)
 STUDY_START = 0.03  # monthly chance for an eligible young permit holder (assumption)
-PLAN_STUDY_START = 0.05  # monthly, with a plan that combines language and education (study §3.4 I)
 STUDY_MONTHS = 36  # a transition year plus a vocational programme (assumption)
 NO_TIME_TO_VOLUNTEER_HOURS = 32.0  # a job of this many hours a week leaves no time to volunteer (assumption)
 
@@ -50,7 +48,7 @@ def volunteer_and_train(model: IntegrationModel) -> None:
     phase = nc.phase
     in_azc = phase <= Phase.AWAITING_HOUSING
     start = np.where(in_azc, AZC_VOLUNTEER_START[bool(model.azc_activities)], PERMIT_VOLUNTEER_START)
-    start = np.where(nc.in_plan & ~nc.employed, np.maximum(start, PLAN_VOLUNTEER_START), start)
+    start = np.where(~nc.employed, np.maximum(start, nc.volunteer_offer), start)  # what a programme offers
     start = np.where((phase == Phase.DEPARTED) | nc.in_emergency, 0.0, start)  # no activities in emergency locations
     busy = nc.employed & (nc.hours_per_week >= NO_TIME_TO_VOLUNTEER_HOURS)
     starting = ~nc.volunteering & ~busy & (rng.random(n) < start)
@@ -60,6 +58,7 @@ def volunteer_and_train(model: IntegrationModel) -> None:
     if model.azc_activities:
         trained = in_azc & ~nc.in_emergency & (rng.random(n) < SKILLS_COURSE_START)
         nc.skills_course |= trained
+    nc.guidance += np.where(nc.skills_course, model.skills_course_guidance, 0.0)  # what the course taught lasts
 
 
 def go_to_school(model: IntegrationModel) -> None:
@@ -77,6 +76,6 @@ def go_to_school(model: IntegrationModel) -> None:
     eligible = (nc.phase == Phase.HOUSED) & ~studying & ~nc.employed
     eligible &= model.ages() < STUDY_MAX_AGE
     eligible &= (nc.education < Education.HIGH) | ~nc.diploma_recognised
-    chance = np.where(nc.in_plan, PLAN_STUDY_START, STUDY_START)
+    chance = np.maximum(STUDY_START, nc.study_offer)  # on one's own, or with a programme's help
     start = flatnonzero(eligible & (rng.random(n) < chance))
     nc.studying_months[start] = STUDY_MONTHS

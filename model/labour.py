@@ -118,7 +118,7 @@ def hire_probability(base, willingness, subsidy_boost, fit, referrals, know_how)
 
 
 def brokered(model: IntegrationModel, who: np.ndarray) -> np.ndarray:
-    """Who of ``who`` has a job coach: a running plan, or municipal direction once housed.
+    """Who of ``who`` has a job coach: a programme's (``job_coach``), or municipal direction once housed.
 
     Once housed, the municipality coaches people on bijstand: when a partner
     earns enough for the household to leave the benefit, the coaching of the
@@ -127,7 +127,7 @@ def brokered(model: IntegrationModel, who: np.ndarray) -> np.ndarray:
     """
     nc = model.nc
     housed = nc.phase[who] == Phase.HOUSED
-    coach = nc.in_plan[who] | (model.municipal_direction & housed)
+    coach = nc.job_coach[who] | (model.municipal_direction & housed)
     return coach & (~housed | nc.on_welfare[who])
 
 
@@ -152,8 +152,7 @@ def know_how(model: IntegrationModel, who: np.ndarray, coached: np.ndarray | Non
     quality = model.quality_of(nc.municipality[who]) if quality is None else quality
     coached = brokered(model, who) if coached is None else coached
     guidance = np.where(coached, model.plan_brokerage * quality, 0.0)
-    guidance += np.where(nc.visited_startpunt[who], model.startpunt_guidance, 0.0)
-    guidance += np.where(nc.skills_course[who], model.skills_course_guidance, 0.0)
+    guidance += nc.guidance[who]  # what programmes add this month (model.modifiers)
     return own + (1.0 - own) * np.minimum(1.0, guidance)
 
 
@@ -283,7 +282,7 @@ def search_and_hire(model: IntegrationModel) -> np.ndarray:
     taken = (np.arange(slot_sorted.size) - first) < emp.vacancies.ravel()[slot_sorted]
     hired = np.sort(success[order[taken]])
     add_counts(emp.vacancies.ravel(), choice[hired] * JOB_LEVELS + lvl[hired], -1)
-    guided = coached | nc.visited_startpunt[who]
+    guided = coached | nc.search_help[who]
     start_jobs(model, who[hired], choice[hired], lvl[hired], guided[hired])
     return who[hired]
 
@@ -319,12 +318,12 @@ def hours_cap(model: IntegrationModel, who: np.ndarray) -> np.ndarray:
     """Most hours a week each of ``who`` can work.
 
     A 2013 course three times a week leaves no room for a full-time job
-    (study §3.2 Probleem 3); a plan combines course and work (study §3.4 I). Care duties
+    (study §3.2 Probleem 3); a plan's course combines with work (``course_with_work``, study §3.4 I). Care duties
     (a child under school age and no childcare, `model.households`) cap hours too.
     """
     nc = model.nc
-    kind, plan = nc.course_kind[who], nc.in_plan[who]
-    rigid = (kind != NO_COURSE) & ~plan & ((kind == MARKET_COURSE) | (not model.municipal_direction))
+    kind = nc.course_kind[who]
+    rigid = (kind != NO_COURSE) & ~nc.course_with_work[who] & ((kind == MARKET_COURSE) | (not model.municipal_direction))
     cap = np.where(rigid, COURSE_HOURS_CAP, FULL_TIME_JOB_HOURS[1])
     return np.where(nc.care_duties[who], np.minimum(cap, CARE_HOURS_CAP), cap)
 

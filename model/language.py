@@ -192,17 +192,17 @@ def enrol(model: IntegrationModel) -> None:
     # and for permit holders still waiting there.
     if model.language_from_arrival:
         eligible = in_azc & (nc.kansrijk | (phase == Phase.AWAITING_HOUSING)) & ~nc.in_emergency
-        start = flatnonzero(idle & eligible & ((due < 0) | (due <= month)) & ~nc.in_plan)
+        start = flatnonzero(idle & eligible & ((due < 0) | (due <= month)) & ~nc.course_arranged)
         start_course(model, start, AZC_COURSE, AZC_COURSE_QUALITY)
 
-    # Courses after the permit: a plan's course, a supervised course, or the market.
+    # Courses after the permit: an arranged course (a plan's), a supervised course, or the market.
     start = flatnonzero(ready & (phase >= Phase.AWAITING_HOUSING) & (phase != Phase.DEPARTED))
-    start = start[(phase[start] == Phase.HOUSED) | nc.in_plan[start]]
-    supervised = model.municipal_direction | nc.in_plan[start]
+    start = start[(phase[start] == Phase.HOUSED) | nc.course_arranged[start]]
+    supervised = model.municipal_direction | nc.course_arranged[start]
     start = start[~supervised | supervised_budget_left(model)[start]]
     start = within_course_places(model, start[~nc.in_emergency[start]])
     if start.size:
-        supervised = model.municipal_direction | nc.in_plan[start]
+        supervised = model.municipal_direction | nc.course_arranged[start]
         quality = np.where(
             supervised,
             supervised_quality(model, nc.municipality[start]),
@@ -232,10 +232,10 @@ def schedule_course_after_housing(model: IntegrationModel, housed: np.ndarray) -
 
     In 2013 they search the market themselves (months, information only in
     Dutch); with municipal direction the municipality places them next month.
-    A plan's course already runs from the permit on.
+    An arranged course (a plan's) already runs from the permit on.
     """
     nc = model.nc
-    who = housed[~nc.in_plan[housed] & ~(nc.exam_passed | nc.exempted)[housed]]
+    who = housed[~nc.course_arranged[housed] & ~(nc.exam_passed | nc.exempted)[housed]]
     if model.municipal_direction:
         delay = np.ones(who.size)
     else:
@@ -276,7 +276,7 @@ def learn(model: IntegrationModel, attendance: np.ndarray, practice: np.ndarray)
     hours[kind == AZC_COURSE] = model.azc_course_hours_per_month
     regular = (kind == MARKET_COURSE) | (kind == SUPERVISED_COURSE)
     hours[regular] = model.course_hours_per_month
-    fast = regular & nc.in_plan & (nc.education == Education.HIGH)
+    fast = regular & nc.fast_track & (nc.education == Education.HIGH)
     hours[fast] *= FAST_TRACK_FACTOR
     extra = np.where(kind != NO_COURSE, np.minimum(nc.extra_hours_left, EXTRA_HOURS_PER_MONTH), 0.0)
     nc.extra_hours_left -= extra
@@ -322,7 +322,7 @@ def end_courses(model: IntegrationModel) -> None:
     """Courses end when their goal is reached or their time is up.
 
     A passed exam (or an exemption) ends the course, unless a follow-up course (positive
-    incentives) or a plan aiming higher keeps it going; supervised courses
+    incentives) or a course aiming at B1 (``course_aims_b1``) keeps it going; supervised courses
     end when the person's public course funding is used up.
     """
     nc = model.nc
@@ -330,7 +330,7 @@ def end_courses(model: IntegrationModel) -> None:
     running = kind != NO_COURSE
     follow = nc.followup_months > 0
     nc.followup_months -= follow
-    plan_aims_higher = nc.in_plan & (nc.education >= Education.MIDDLE) & (nc.language_score < B1_LEVEL)
-    done = running & (nc.exam_passed | nc.exempted) & ~follow & ~plan_aims_higher
+    aims_higher = nc.course_aims_b1 & (nc.education >= Education.MIDDLE) & (nc.language_score < B1_LEVEL)
+    done = running & (nc.exam_passed | nc.exempted) & ~follow & ~aims_higher
     spent = running & (kind == SUPERVISED_COURSE) & ~supervised_budget_left(model)
     stop_course(model, flatnonzero(done | spent))

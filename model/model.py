@@ -28,6 +28,7 @@ from model import (
     households,
     labour,
     language,
+    modifiers,
     plans,
     reception,
     scarring,
@@ -296,6 +297,7 @@ class IntegrationModel(mesa.Model):
         """One month for everyone, in the order a month happens."""
         self.month += 1
         self.queue_counts = dict.fromkeys(QUEUE_COUNTS, 0)
+        modifiers.new_month(self)
         family = self._arrive()
 
         new_permits = self._decide()

@@ -9,9 +9,10 @@ With gender-specific attention (``plan_gender_attention``, note 74) it
 arranges childcare for parents of young children and reaches out to women who
 do not look for work (`model.households`). A plan runs for ``plan_months``
 (the three-year integration term); then its coach, placements and childcare
-stop. The rules for each part live where the
-mechanism is (`language`, `labour`, `activities`); this module starts plans
-and runs the steps that only a plan takes.
+stop. What a plan offers, the mechanisms read from the modifier columns
+(`model.modifiers`) that `offer` sets and clears here: a job coach, a course
+arranged from the permit on that combines with work (fast track for the highly
+educated, on to B1 for those with some education), volunteering and education.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
 RECOGNITION_MONTHS = 6  # months from plan to diploma decision (assumption)
 ATTENTION_OUTREACH = 0.02  # monthly chance a homemaker in a plan with gender-specific attention starts looking for work (assumption)
 PLACEMENT_AFTER_MONTHS = 4  # plan offers a placement after a few months without work
+PLAN_VOLUNTEER_START = 0.05  # monthly, the plan pairs volunteering with literacy classes (study §3.4 I)
+PLAN_STUDY_START = 0.05  # monthly, with a plan that combines language and education (study §3.4 I)
 
 # The personal plan (see model.state).
 NEWCOMER_STATE = {
@@ -65,18 +68,21 @@ def start_plans(model: IntegrationModel, new_permits: np.ndarray) -> None:
     if starting.size == 0:
         return
     nc.in_plan[starting] = True
+    offer(model, starting, True)
     nc.plan_end_month[starting] = model.month + model.plan_months
     nc.course_start_month[starting] = model.month + 1
     model.costs.plans_started(starting.size)
 
 
 def follow_plans(model: IntegrationModel) -> None:
-    """Plans that have run their term end; diploma recognition and placements for the others."""
+    """Plans that have run their term end; a month of casework, diploma recognition and placements for the others."""
     if not model.personal_plan:
         return
     nc, rng, month = model.nc, model.rng, model.month
     ended = nc.in_plan & (nc.plan_end_month <= month)
     nc.in_plan[ended] = False
+    offer(model, ended, False)
+    model.costs.plan_casework(int(np.count_nonzero(nc.in_plan & (nc.phase == Phase.HOUSED))))
     since = month - nc.permit_month
     plan = nc.in_plan & (nc.phase != Phase.DEPARTED)
     deciding = plan & (since == RECOGNITION_MONTHS) & (nc.education == Education.HIGH)
@@ -89,3 +95,18 @@ def follow_plans(model: IntegrationModel) -> None:
         in_plan = flatnonzero(plan)
         arrange_childcare(model, in_plan)
         encourage_work(model, in_plan, ATTENTION_OUTREACH)
+
+
+def offer(model: IntegrationModel, who: np.ndarray, running: bool) -> None:
+    """What a plan offers (``running``) or no longer offers ``who``, in the modifier columns.
+
+    A job coach; a course that starts from the permit on, supervised, that
+    combines with work, in a fast track for the highly educated and on to B1
+    for those with some education (study §3.4 I); volunteering paired with
+    literacy classes, and help into education (`model.modifiers`).
+    """
+    nc = model.nc
+    for name in ("job_coach", "course_arranged", "course_with_work", "fast_track", "course_aims_b1"):
+        getattr(nc, name)[who] = running
+    nc.volunteer_offer[who] = PLAN_VOLUNTEER_START if running else 0.0
+    nc.study_offer[who] = PLAN_STUDY_START if running else 0.0

@@ -126,6 +126,8 @@ def open_doors(model: IntegrationModel) -> tuple[np.ndarray, np.ndarray]:
     meeting, meeting_hub = visitors, hub
     visitors, hub = served_visitors(model, visitors, hub)
     nc.visited_startpunt[visitors] = True
+    nc.guidance[visitors] += model.startpunt_guidance  # work guidance (model.modifiers)
+    nc.search_help[visitors] = True
 
     idle = visitors[(nc.course_kind[visitors] == NO_COURSE) & ~nc.exam_passed[visitors]
                     & supervised_budget_left(model)[visitors] & ~nc.in_emergency[visitors]]

@@ -18,7 +18,7 @@ import numpy as np
 
 #: The modules that own newcomer state, in the order their columns are listed.
 OWNERS = ("asylum", "households", "language", "labour", "activities", "scarring", "exam", "welfare",
-          "contacts", "wellbeing", "plans", "startpunten", "reception")
+          "contacts", "wellbeing", "plans", "startpunten", "reception", "modifiers")
 
 
 @dataclass(frozen=True)

@@ -89,6 +89,10 @@ class Costs:
         """Intakes and capacity scans."""
         self.plans += PLAN_INTAKE_EUR * n
 
+    def plan_casework(self, n: int) -> None:
+        """A month of casework for ``n`` running plans of housed permit holders."""
+        self.plans += PLAN_CASE_EUR_PER_MONTH * n
+
 
 COST_ITEMS: tuple[str, ...] = tuple(f.name for f in fields(Costs) if f.name not in ("fiscal_return", "courses_in_azc"))
 """The items of public cost (every field of `Costs` but the fiscal return and the azc part of courses)."""
@@ -178,7 +182,6 @@ def pay_and_count(model: IntegrationModel, earnings: np.ndarray, attended_hours:
     costs.courses += in_azc
     costs.courses_in_azc += in_azc
     costs.courses += float(attended_hours[kind == SUPERVISED_COURSE].sum()) * SUPERVISED_COURSE_EUR_PER_HOUR
-    costs.plans += PLAN_CASE_EUR_PER_MONTH * int(np.count_nonzero(nc.in_plan & housed))
     costs.startpunten += STARTPUNT_EUR_PER_MONTH * len(model.world.startpunt_cells)
     costs.placements += PLACEMENT_EUR_PER_MONTH * int(np.count_nonzero(nc.placement_months > 0))
     in_childcare = nc.has_childcare & (model.month - nc.youngest_child_month < SCHOOL_AGE_MONTHS) & (phase != Phase.DEPARTED)

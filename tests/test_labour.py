@@ -39,16 +39,16 @@ def test_employers_beyond_commuting_distance_are_out_of_reach(small):
     assert (far.employers_within_reach(who, 5) < 0).mean() > (options < 0).mean()
 
 
-def test_a_2013_course_caps_working_hours_a_plan_does_not(small):
+def test_a_2013_course_caps_working_hours_a_course_combined_with_work_does_not(small):
     m = IntegrationModel(rng=2, **small)
     m.run_for(2)
     who = np.arange(m.nc.n)
     m.nc.course_kind[who] = MARKET_COURSE
     m.nc.care_duties[who] = False
     assert (labour.hours_cap(m, who) == labour.COURSE_HOURS_CAP).all()
-    m.nc.in_plan[who] = True
+    m.nc.course_with_work[who] = True  # as a plan's course (model.modifiers)
     assert (labour.hours_cap(m, who) == labour.FULL_TIME_JOB_HOURS[1]).all()
-    m.nc.in_plan[who] = False
+    m.nc.course_with_work[who] = False
     m.nc.course_kind[who] = NO_COURSE
     m.nc.care_duties[who] = True
     assert (labour.hours_cap(m, who) == labour.CARE_HOURS_CAP).all()

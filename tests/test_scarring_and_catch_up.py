@@ -66,7 +66,8 @@ def test_know_how_catches_up_and_a_broker_cannot_lift_it_above_full(small):
     own = labour.know_how(m, housed)
     settled = m.month - nc.housed_month[housed]
     assert np.allclose(own, 0.2 + 0.8 * np.minimum(1.0, settled / 24))
-    nc.in_plan[housed] = True
+    nc.job_coach[housed] = True  # what a plan offers (model.modifiers)
+    nc.on_welfare[housed] = True  # a coach works with those on bijstand once housed
     coached = labour.know_how(m, housed)
     assert (coached >= own).all() and (coached <= 1.0 + 1e-12).all()
     # The broker's lift shrinks with time settled: gone once one knows one's way.
