@@ -63,6 +63,7 @@ from experiments.comparison.report import (
     README_FIGURE,
     README_START,
     headline_text,
+    interval_label,
     readme_block,
     report_markdown,
 )
@@ -184,7 +185,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "for the intake, net cost per payer, what the model leaves out, how sure), and "
                              "memo.xlsx with its tables; needs --intake")
     parser.add_argument("--lang", default="en", metavar="LANG",
-                        help=f"language of the memo and the figures: {' | '.join(LANGUAGES)} (default en)")
+                        help=f"language of summary.md, the memo, its workbook and the figures: {' | '.join(LANGUAGES)} "
+                             "(default en; the terminal and the CSV tables stay English)")
     parser.add_argument("--readme", metavar="README.md",
                         help=f"rewrite the block between {README_START} and {README_END} in this "
                              "file with the headline table and a figure")
@@ -252,10 +254,11 @@ def main(args: argparse.Namespace) -> int:
             payers = M.payer_table(result, intake)
             payers.drop(columns=[c for c in payers.columns if c.endswith("_intake")] if intake is None else []).assign(
                 reference=settings.reference).to_csv(staging / "cost_by_payer.csv", index=False)
-            report = report_markdown(result, figures) + "\n" + _payer_section(result, payers, intake)
+            report = report_markdown(result, figures, args.lang) + "\n" + _payer_section(result, payers, intake,
+                                                                                          args.lang)
             if intake is not None:
                 M.people_table(result, intake).to_csv(staging / "intake.csv", index=False)
-                report += "\n" + _intake_section(result, intake)
+                report += "\n" + _intake_section(result, intake, args.lang)
             (staging / "summary.md").write_text(report, encoding="utf-8")
             if args.memo:
                 (staging / "memo.md").write_text(M.memo_markdown(result, intake, args.lang), encoding="utf-8")
@@ -300,29 +303,25 @@ def _check_intake(args: argparse.Namespace) -> M.Intake | None:
     return M.Intake(args.intake, args.intake_years) if args.intake is not None else None
 
 
-def _payer_section(result: ComparisonResult, payers: pd.DataFrame, intake: M.Intake | None) -> str:
+def _payer_section(result: ComparisonResult, payers: pd.DataFrame, intake: M.Intake | None, lang: str = "en") -> str:
     """summary.md's net cost by payer at the horizon."""
     st = result.settings
-    header, rows = M.payer_rows(payers, st.reference, "en", intake)
+    header, rows = M.payer_rows(payers, st.reference, lang, intake)
     return "\n".join([
-        "## Net public cost by payer", "",
-        f"Cumulative net cost by year {st.last_year:g} per newcomer (mean over runs; the difference from "
-        f"`{st.reference}` paired run by run, with its 95% interval"
-        + (" from seeds and parameters" if st.draws else "") + "). Each cost item has one payer "
-        "(`model/welfare.py`, `COST_PAYERS`; docs/ODD.md 7.8); taxes and premiums are the Rijk's revenue; the "
-        "payers add up to the net public cost. Every year: `cost_by_payer.csv`.", "",
+        f"## {M.text('Net public cost by payer', lang)}", "",
+        M.text("payer_intro", lang, year=f"{st.last_year:g}", reference=st.reference), "",
+        interval_label(st, lang), "",
         M.md_table(header, rows, "llrrrrr"[:len(header)]), ""])
 
 
-def _intake_section(result: ComparisonResult, intake: M.Intake) -> str:
+def _intake_section(result: ComparisonResult, intake: M.Intake, lang: str = "en") -> str:
     """summary.md's outcomes for the intake: shares as people."""
-    header, rows = M.outcome_rows(M.people_table(result, intake), "en")
-    interval = "seeds and parameters" if result.settings.draws else "seeds"
+    header, rows = M.outcome_rows(M.people_table(result, intake), lang)
+    people, per_year = M.number(intake.people, ",", lang), M.number(intake.per_year, ",", lang)
     return "\n".join([
-        f"## For an intake of {intake.people:,} permit holders", "",
-        f"{intake.per_year:,} permit holders aged 18–64 a year for {intake.years} year(s): each share 1, 3 and 5 "
-        f"years after the permit times {intake.people:,}, with the 95% interval (from {interval}) scaled the same "
-        "way. Table: `intake.csv`.", "",
+        "## " + M.text("For an intake of {people} permit holders", lang, people=people), "",
+        M.text("intake_intro", lang, people=people, per_year=per_year, years=intake.years), "",
+        interval_label(result.settings, lang), "",
         M.md_table(header, rows, "lllrrrrrrrr"), ""])
 
 

@@ -401,3 +401,13 @@ def test_no_figures_is_refused_with_readme(tmp_path: Path):
     code, stderr = cli_capture(["compare", "--no-figures", "--readme", str(readme), "--out", str(tmp_path / "out")])
     assert code == 2 and "--readme needs a figure for the README: drop --no-figures" in stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_every_table_of_effects_says_its_interval_is_from_seeds(small: Path):
+    """Without --posterior every section with effects gives the interval across seeds, and says so once."""
+    report = (small / "summary.md").read_text(encoding="utf-8")
+    label = f"*Intervals: 95%, from seeds ({SEEDS} seeds per policy; the parameters as calibrated).*"
+    sections = {s.split("\n", 1)[0]: s for s in report.split("\n## ")[1:]}
+    for heading in ("Key outcomes by year", "By years since permit", "Net public cost by payer"):
+        assert label in next(s for h, s in sections.items() if h.startswith(heading)), heading
+    assert "seeds and parameters" not in report and "How sure are we?" not in report

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -119,3 +120,50 @@ def test_bad_intake_language_or_memo_is_one_line_and_exit_2(tmp_path: Path, args
     assert code == 2
     assert says in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "out").exists()
+
+
+#: Words English has and Dutch has not: none may stand in a Dutch report outside `code`.
+ENGLISH_ONLY = ("the", "and", "with", "from", "which", "policy", "year", "years", "people", "payer", "cost",
+                "newcomer", "newcomers", "permit", "holders", "total", "difference", "reference", "outcome",
+                "for", "to", "are", "by", "seed by seed", "across", "between", "group", "women", "men")
+
+
+def english_words(markdown: str) -> dict[str, int]:
+    prose = re.sub(r"`[^`]*`", "", markdown)
+    return {w: n for w in ENGLISH_ONLY if (n := len(re.findall(rf"\b{w}\b", prose)))}
+
+
+def test_summary_is_written_in_dutch_with_dutch_numbers(memo: Path):
+    text = (memo / "summary.md").read_text(encoding="utf-8")
+    for words in ("# Vergelijking van beleid", "## Kernuitkomsten per jaar", "## Naar jaren sinds de vergunning",
+                  "## Voor wie", "## Netto publieke kosten per betaler", "## Voor een instroom van 120 statushouders",
+                  "Twee sporen met een persoonlijk inburgeringsplan", "| vrouwen |"):
+        assert words in text
+    assert english_words(text) == {}
+    assert re.search(r"\d+,\d%", text) and re.search(r"\[-?\d+,\d; -?\d+,\d\]", text)  # 38,7% and [1,5; 2,0]
+    assert english_words((memo / "memo.md").read_text(encoding="utf-8")) == {}
+
+
+def test_every_table_of_effects_gives_the_interval_from_seeds_and_parameters(memo: Path):
+    """With --posterior, each section with effects says its interval is from seeds and parameters, and the effect
+    at 3 years after the permit reads the same in the by-years-since-permit table and the intake table; only
+    "How sure are we?" sets the seeds-alone interval beside it."""
+    text = (memo / "summary.md").read_text(encoding="utf-8")
+    sections = {s.split("\n", 1)[0]: s for s in text.split("\n## ")[1:]}
+    label = "*Intervallen: 95%, uit seeds en parameters (4 runs per beleid: 2 parametersets uit de posterior × 2 seeds).*"
+    for heading in ("Kernuitkomsten per jaar", "Naar jaren sinds de vergunning", "Netto publieke kosten per betaler",
+                    "Voor een instroom van 120 statushouders"):
+        section = next(s for h, s in sections.items() if h.startswith(heading))
+        assert label in section, heading
+    assert "95%-interval uit seeds en parameters" in sections["Voor wie"]
+    assert "alleen seeds" in next(s for h, s in sections.items() if h.startswith("Hoe zeker zijn we?"))
+    by_permit = next(s for h, s in sections.items() if h.startswith("Naar jaren"))
+    employed = by_permit.split("### Aan het werk (elk aantal uren)\n", 1)[1].lstrip("\n").split("\n\n")[0]
+    header = [c.strip() for c in employed.splitlines()[0].strip("|").split("|")]
+    row = next(line for line in employed.splitlines() if line.startswith("| `two_track`"))
+    cell = [c.strip().strip("*") for c in row.strip("|").split("|")][header.index("Δ 3 j")]
+    intake = next(s for h, s in sections.items() if h.startswith("Voor een instroom"))
+    mine = next(line for line in intake.splitlines()
+                if line.startswith("| `two_track` | Aan het werk (elk aantal uren) | 3 |"))
+    cells = [c.strip() for c in mine.strip("|").split("|")]
+    assert cell == f"{cells[5]} {cells[6]}"  # the difference and its interval, the same numbers

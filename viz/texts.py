@@ -613,6 +613,165 @@ REPORT_STRINGS: dict[str, str] = {
                      "of het beleid beter of slechter uitpakt; een interval dat nul niet bevat, betekent dat de "
                      "richting in alle runs standhoudt, niet dat de omvang precies is."),
     " on {k} parameter sets from the calibration's posterior": " op {k} parametersets uit de posterior van de kalibratie",
+    # summary.md (compare --lang nl): experiments/comparison/report.py, for_whom.py and compare.py
+    "Policy comparison": "Vergelijking van beleid",
+    "{policies} policies × {seeds} seeds × {years} years, {n} newcomers per run; parameter overrides: {overrides}.":
+        "{policies} beleidsvarianten × {seeds} seeds × {years} jaar, {n} nieuwkomers per run; aangepaste parameters: "
+        "{overrides}.",
+    "none": "geen",
+    "reference_note": ("**Reference: `{reference}`.** Every difference (Δ) below is taken against `{reference}` "
+                       "(`--reference`), not against `{study}`, the 2013 law the study compared with."),
+    "reference_note_nl": ("**Referentie: `{reference}`.** Elk verschil (Δ) hieronder is genomen ten opzichte van "
+                          "`{reference}` (`--reference`), niet van `{study}`, de wet van 2013 waarmee de studie "
+                          "vergeleek."),
+    "seeds {first}–{last}": "seeds {first}–{last}", "seed {first}": "seed {first}",
+    "crn_same": ("**Common random numbers.** Run *i* of every policy uses seed *i* ({seeds}), so that every policy "
+                 "starts from the same newcomers, residents, employers and map, and differences between policies "
+                 "are not noise from different populations. Checked: for each seed, the newcomers (who arrives "
+                 "when, their age, gender, care duties and prospects) are identical in every policy."),
+    "crn_same_nl": ("**Gemeenschappelijke toevalsgetallen.** Run *i* van elk beleid gebruikt seed *i* ({seeds}), "
+                    "zodat elk beleid begint met dezelfde nieuwkomers, inwoners, werkgevers en kaart, en verschillen "
+                    "tussen beleid geen ruis van verschillende bevolkingen zijn. Gecontroleerd: per seed zijn de "
+                    "nieuwkomers (wie wanneer aankomt, leeftijd, geslacht, zorgtaken en kansen) in elk beleid gelijk."),
+    "crn_differ": ("**Common random numbers.** Run *i* of every policy uses seed *i* ({seeds}), so that every policy "
+                   "starts from the same newcomers, residents, employers and map, and differences between policies "
+                   "are not noise from different populations. **Warning:** for at least one seed the newcomers "
+                   "differ between policies, so the differences below also include noise from different "
+                   "populations."),
+    "crn_differ_nl": ("**Gemeenschappelijke toevalsgetallen.** Run *i* van elk beleid gebruikt seed *i* ({seeds}), "
+                      "zodat elk beleid begint met dezelfde nieuwkomers, inwoners, werkgevers en kaart. "
+                      "**Waarschuwing:** voor minstens één seed verschillen de nieuwkomers tussen beleid, dus de "
+                      "verschillen hieronder bevatten ook ruis van verschillende bevolkingen."),
+    "uncertainty_seeds": (
+        "**Uncertainty.** Each cell is the mean across seeds with its 95% confidence interval (Student t, n = {n}) "
+        "in brackets. A difference from `{reference}` is taken seed by seed (paired) and then averaged, with its "
+        "own 95% interval; **bold** differences have an interval that excludes zero. Shares are of permit holders "
+        "aged 18–64 (housed or waiting for a house); costs are cumulative from the first arrival and divided by "
+        "the number of newcomers. The intervals show simulation noise only, not uncertainty in the model's "
+        "calibrated parameters: add `--posterior K` for that (`docs/calibration.md`)."),
+    "uncertainty_seeds_nl": (
+        "**Onzekerheid.** Elke cel is het gemiddelde over de seeds met tussen haken het 95%-"
+        "betrouwbaarheidsinterval (Student-t, n = {n}). Een verschil met `{reference}` wordt per seed genomen "
+        "(gepaard) en dan gemiddeld, met een eigen 95%-interval; **vet** gedrukte verschillen hebben een interval "
+        "dat nul niet bevat. Aandelen zijn van statushouders van 18–64 jaar (gehuisvest of wachtend op een woning); "
+        "kosten zijn cumulatief vanaf de eerste aankomst en gedeeld door het aantal nieuwkomers. De intervallen "
+        "tonen alleen simulatieruis, niet de onzekerheid in de gekalibreerde parameters van het model: voeg daarvoor "
+        "`--posterior K` toe (`docs/calibration.md`)."),
+    "uncertainty_parameters": (
+        "**Uncertainty: seeds and parameters.** Every policy ran on the same {k} parameter sets drawn from the "
+        "calibration's posterior (`model/data/posterior.csv`), {s} seeds each (the same seeds in every policy), "
+        "{runs} runs per policy. Each cell is the mean over those runs; its 95% interval in brackets includes both "
+        "seed noise and the uncertainty of the calibrated parameters (`docs/calibration.md`); **bold** differences "
+        "have such an interval that excludes zero. Every table of effects gives this interval; only the section "
+        "*How sure are we?* sets the interval from seeds alone beside it. Shares are of permit holders aged 18–64 "
+        "(housed or waiting for a house); costs are cumulative from the first arrival and divided by the number of "
+        "newcomers."),
+    "uncertainty_parameters_nl": (
+        "**Onzekerheid: seeds en parameters.** Elk beleid liep op dezelfde {k} parametersets uit de posterior van de "
+        "kalibratie (`model/data/posterior.csv`), elk met {s} seeds (dezelfde seeds in elk beleid), {runs} runs per "
+        "beleid. Elke cel is het gemiddelde over die runs; het 95%-interval tussen haken bevat zowel de ruis van de "
+        "seeds als de onzekerheid in de gekalibreerde parameters (`docs/calibration.md`); **vet** gedrukte "
+        "verschillen hebben zo'n interval dat nul niet bevat. Elke tabel met effecten geeft dit interval; alleen de "
+        "sectie *Hoe zeker zijn we?* zet het interval uit alleen de seeds ernaast. Aandelen zijn van statushouders "
+        "van 18–64 jaar (gehuisvest of wachtend op een woning); kosten zijn cumulatief vanaf de eerste aankomst en "
+        "gedeeld door het aantal nieuwkomers."),
+    "*Intervals: 95%, from seeds and parameters ({runs} runs per policy: {k} posterior parameter sets × {s} seeds).*":
+        "*Intervallen: 95%, uit seeds en parameters ({runs} runs per beleid: {k} parametersets uit de posterior × "
+        "{s} seeds).*",
+    "*Intervals: 95%, from seeds ({runs} seeds per policy; the parameters as calibrated).*":
+        "*Intervallen: 95%, uit seeds ({runs} seeds per beleid; de parameters zoals gekalibreerd).*",
+    "Policies": "Beleid",
+    "Key outcomes by year (difference from `{reference}`)": "Kernuitkomsten per jaar (verschil met `{reference}`)",
+    "year {year}": "jaar {year}",
+    "How sure are we? Seeds alone, and seeds plus parameters": "Hoe zeker zijn we? Alleen seeds, en seeds plus parameters",
+    "how_sure_intro": (
+        "For each effect (difference from `{reference}`, run by run): its 95% interval if the parameters were known "
+        "(seeds alone), its 95% interval given the posterior of the calibrated parameters (seeds plus parameters), "
+        "the share of that interval's variance due to the parameters, and the probability that the policy beats "
+        "the reference by at least 1 percentage point in the better direction (shares only). How these are "
+        "computed: `experiments/uncertainty.py`."),
+    "how_sure_intro_nl": (
+        "Voor elk effect (verschil met `{reference}`, run voor run): het 95%-interval als de parameters bekend waren "
+        "(alleen seeds), het 95%-interval gegeven de posterior van de gekalibreerde parameters (seeds plus "
+        "parameters), het deel van de variantie van dat interval dat van de parameters komt, en de kans dat het "
+        "beleid de referentie met minstens 1 procentpunt in de goede richting verslaat (alleen aandelen). Hoe dit "
+        "berekend wordt: `experiments/uncertainty.py`."),
+    "effect": "effect", "seeds alone": "alleen seeds", "seeds + parameters": "seeds + parameters",
+    "from parameters": "uit parameters", "P(≥ 1 pp better)": "P(≥ 1 pp beter)",
+    "By years since permit": "Naar jaren sinds de vergunning",
+    "by_permit_intro": (
+        "The way CBS reports it: each newcomer counted at the snapshot (every 12 months) nearest to *k* whole years "
+        "after their residence permit (so year 5 is 4.5–5.5 years after it); permit holders aged 18–64; mean over "
+        "the runs with its 95% interval. Years in which fewer than half of the permit holders can be observed "
+        "within the horizon are left out."),
+    "by_permit_intro_nl": (
+        "Zoals het CBS het rapporteert: elke nieuwkomer geteld op de momentopname (elke 12 maanden) die het dichtst "
+        "bij *k* hele jaren na de verblijfsvergunning ligt (jaar 5 is dus 4,5–5,5 jaar erna); statushouders van "
+        "18–64 jaar; gemiddelde over de runs met het 95%-interval. Jaren waarin minder dan de helft van de "
+        "statushouders binnen de horizon te zien is, zijn weggelaten."),
+    "{y} y after permit": "{y} j na vergunning", "Δ {y} y": "Δ {y} j",
+    "(The horizon is too short to report outcomes by years since permit.)":
+        "(De horizon is te kort om uitkomsten naar jaren sinds de vergunning te geven.)",
+    "Figures": "Figuren", "Key outcomes over time": "Kernuitkomsten in de tijd",
+    "Not drawn (`--no-figures`): run the same compare without it to draw them.":
+        "Niet getekend (`--no-figures`): draai dezelfde vergelijking zonder die optie om ze te tekenen.",
+    "files_note": ("Files: `summary.csv` (every metric, every year), `differences.csv`, `by_years_since_permit.csv`, "
+                   "`by_group.csv` (every group, metric and horizon), `by_group_gaps.csv`, `model.parquet`, "
+                   "`newcomers.parquet`, `compare.json`."),
+    "files_note_nl": ("Bestanden: `summary.csv` (elke maat, elk jaar), `differences.csv`, `by_years_since_permit.csv`, "
+                      "`by_group.csv` (elke groep, maat en horizon), `by_group_gaps.csv`, `model.parquet`, "
+                      "`newcomers.parquet`, `compare.json`."),
+    "{n} year after the permit": "{n} jaar na de vergunning", "{n} years after the permit": "{n} jaar na de vergunning",
+    "in year {n} of the run": "in jaar {n} van de run",
+    "For whom": "Voor wie",
+    "for_whom_intro": (
+        "Which group each policy helps most and least, {when} (permit holders aged 18–64): the difference from "
+        "`{reference}` within the group, taken run by run (same seed{draw}), with its {interval}; **bold** where that "
+        "interval excludes zero. Groups with fewer than {min} permit holders per run are left out. Gender is always "
+        "shown; `--by` adds groupings (a crossing such as `--by gender,education` gives groups like \"women, "
+        "high\"). Every group, outcome, calendar year and year since the permit: `by_group.csv`."),
+    "for_whom_intro_nl": (
+        "Welke groep elk beleid het meest en het minst helpt, {when} (statushouders van 18–64 jaar): het verschil met "
+        "`{reference}` binnen de groep, run voor run genomen (zelfde seed{draw}), met het {interval}; **vet** waar "
+        "dat interval nul niet bevat. Groepen met minder dan {min} statushouders per run zijn weggelaten. Geslacht "
+        "staat er altijd in; `--by` voegt indelingen toe (een kruising zoals `--by gender,education` geeft groepen "
+        "als \"vrouwen, hoog\"). Elke groep, uitkomst, kalenderjaar en jaar sinds de vergunning: `by_group.csv`."),
+    ", same parameter draw": ", zelfde parameterset",
+    "95% interval from seeds and parameters": "95%-interval uit seeds en parameters",
+    "95% interval from seeds and parameters, computed over all {runs} runs ({k} posterior draws × {s} seeds)":
+        "95%-interval uit seeds en parameters, berekend over alle {runs} runs ({k} parametersets uit de posterior × "
+        "{s} seeds)",
+    "95% interval across {n} seeds": "95%-interval over {n} seeds",
+    "By {title}": "Naar {title}", "Under `{reference}`, {when}:": "Onder `{reference}`, {when}:",
+    "group": "groep", "permit holders per run": "statushouders per run", "helps most": "helpt het meest",
+    "helps least": "helpt het minst", "age on arrival": "leeftijd bij aankomst", "education": "opleiding",
+    "household": "huishouden",
+    "The gap between the highest and the lowest group under `{reference}` (first row), and how much each policy changes it (negative: narrows), run by run:":
+        "De kloof tussen de hoogste en de laagste groep onder `{reference}` (eerste rij), en hoeveel elk beleid haar "
+        "verandert (negatief: kleiner), run voor run:",
+    "gap_levels": "Under `{reference}`, {when}, {low_level} of {low} {verb} against {high_level} of {high} (a gap of {gap})",
+    "gap_levels_nl": ("Onder `{reference}`, {when}, is het aandeel '{label}' {low_level} bij {low} tegen {high_level} "
+                      "bij {high} (een kloof van {gap})"),
+    "`{policy}` narrows that gap most, by {change} {interval}":
+        "`{policy}` verkleint die kloof het meest, met {change} {interval}",
+    "no policy narrows it; `{policy}` widens it least, by {change} {interval}":
+        "geen beleid verkleint haar; `{policy}` vergroot haar het minst, met {change} {interval}",
+    "; it includes no change": "; dat interval omvat ook geen verandering",
+    "payer_intro": ("Cumulative net cost by year {year} per newcomer (mean over runs; the difference from "
+                    "`{reference}` paired run by run, with its 95% interval). Each cost item has one payer "
+                    "(`model/welfare.py`, `COST_PAYERS`; docs/ODD.md 7.8); taxes and premiums are the Rijk's revenue; "
+                    "the payers add up to the net public cost. Every year: `cost_by_payer.csv`."),
+    "payer_intro_nl": ("Cumulatieve netto kosten tot en met jaar {year} per nieuwkomer (gemiddelde over de runs; het "
+                       "verschil met `{reference}` run voor run, met het 95%-interval). Elke kostenpost heeft één "
+                       "betaler (`model/welfare.py`, `COST_PAYERS`; docs/ODD.md 7.8); belastingen en premies zijn "
+                       "inkomsten van het Rijk; de betalers tellen op tot de netto publieke kosten. Elk jaar: "
+                       "`cost_by_payer.csv`."),
+    "For an intake of {people} permit holders": "Voor een instroom van {people} statushouders",
+    "intake_intro": ("{per_year} permit holders aged 18–64 a year for {years} year(s): each share 1, 3 and 5 years after "
+                     "the permit times {people}, with its interval scaled the same way. Table: `intake.csv`."),
+    "intake_intro_nl": ("{per_year} statushouders van 18–64 jaar per jaar gedurende {years} jaar: elk aandeel 1, 3 en 5 "
+                        "jaar na de vergunning maal {people}, met het interval op dezelfde manier geschaald. Tabel: "
+                        "`intake.csv`."),
     # metric labels
     "Employed (any hours)": "Aan het werk (elk aantal uren)",
     "Employed full-time (35+ h/week)": "Voltijds aan het werk (35+ u/week)",

@@ -19,6 +19,8 @@ from experiments.comparison.formatting import (
     format_value,
     is_significant,
     md_table,
+    number,
+    text,
 )
 from experiments.comparison.settings import FOR_WHOM_METRICS, Settings
 from experiments.comparison.summarising import ComparisonResult, horizon_words
@@ -29,16 +31,22 @@ _VERBS = {"share_employed": "are employed", "share_a2_plus": "speak Dutch at A2 
           "share_isolated": "are isolated (no active tie with a resident)"}
 
 
-def _interval_words(st: Settings, short: bool = False) -> str:
+def _interval_words(st: Settings, short: bool = False, lang: str = "en") -> str:
     if st.draws and short:
-        return "95% interval from seeds and parameters"
+        return text("95% interval from seeds and parameters", lang)
     if st.draws:
-        return (f"95% interval from seeds and parameters, computed over all {len(st.seeds)} runs "
-                f"({len(st.draws)} posterior draws × {st.seeds_per_draw} seeds)")
-    return f"95% interval across {len(st.seeds)} seeds"
+        return text("95% interval from seeds and parameters, computed over all {runs} runs ({k} posterior draws × "
+                    "{s} seeds)", lang, runs=len(st.seeds), k=len(st.draws), s=st.seeds_per_draw)
+    return text("95% interval across {n} seeds", lang, n=len(st.seeds))
 
 
-def _levels_table(result: ComparisonResult, grouping: str, groups: list[str]) -> list[str]:
+def _title(grouping, lang: str) -> str:
+    """A grouping's title in ``lang``: "gender × age on arrival"."""
+    names = grouping.split(",") if isinstance(grouping, str) else grouping
+    return " × ".join(text(G.GROUPINGS[n].label, lang) for n in names)
+
+
+def _levels_table(result: ComparisonResult, grouping: str, groups: list[str], lang: str = "en") -> list[str]:
     """Under the reference: each group's size and its level of each key outcome, with its interval."""
     st = result.settings
     kind, horizon = result.for_whom
@@ -46,48 +54,42 @@ def _levels_table(result: ComparisonResult, grouping: str, groups: list[str]) ->
     at = at[(at["policy"] == st.reference) & (at["grouping"] == grouping)].set_index(["metric", "group"])
     rows = []
     for g in groups:
-        cells = [format_ci(S.REPORT_METRICS[n], at.loc[(n, g)].rename({"value": "mean"})) if (n, g) in at.index
-                 else "–" for n in FOR_WHOM_METRICS]
+        cells = [format_ci(S.REPORT_METRICS[n], at.loc[(n, g)].rename({"value": "mean"}), lang=lang)
+                 if (n, g) in at.index else "–" for n in FOR_WHOM_METRICS]
         size = at.loc[(FOR_WHOM_METRICS[0], g), "n_newcomers"] if (FOR_WHOM_METRICS[0], g) in at.index else 0.0
-        rows.append([g, f"{size:,.0f}", *cells])
-    header = ["group", "permit holders per run", *(S.REPORT_METRICS[n].label for n in FOR_WHOM_METRICS)]
+        rows.append([text(g, lang), number(size, ",.0f", lang), *cells])
+    header = [text("group", lang), text("permit holders per run", lang),
+              *(text(S.REPORT_METRICS[n].label, lang) for n in FOR_WHOM_METRICS)]
     return [md_table(header, rows), ""]
 
 
-def _helped_cell(m: Metric, row: pd.Series, which: str) -> str:
+def _helped_cell(m: Metric, row: pd.Series, which: str, lang: str = "en") -> str:
     d = pd.Series({"mean": row[f"{which}_difference"], "ci_low": row[f"{which}_ci_low"],
                    "ci_high": row[f"{which}_ci_high"]})
-    text = format_ci(m, d, difference=True)
-    return f"{row[f'{which}_group']}: " + (f"**{text}**" if is_significant(d) else text)
+    cell = format_ci(m, d, difference=True, lang=lang)
+    return f"{text(row[f'{which}_group'], lang)}: " + (f"**{cell}**" if is_significant(d) else cell)
 
 
-def for_whom_section(result: ComparisonResult) -> list[str]:
+def for_whom_section(result: ComparisonResult, lang: str = "en") -> list[str]:
     """The report's "For whom": per grouping, the group each policy helps most and least on the key
     outcomes, and the gap between groups under the reference with each policy's change of it."""
     st = result.settings
     kind, horizon = result.for_whom
-    when = horizon_words(kind, horizon)
+    when = horizon_words(kind, horizon, lang)
     helped = G.most_and_least_helped(result.by_group, kind, horizon, FOR_WHOM_METRICS)
-    out = [
-        "## For whom",
-        "",
-        f"Which group each policy helps most and least, {when} (permit holders aged 18–64): the "
-        f"difference from `{st.reference}` within the group, taken run by run (same seed"
-        + (", same parameter draw" if st.draws else "") + f"), with its {_interval_words(st)}; **bold** "
-        f"where that interval excludes zero. Groups with fewer than {G.MIN_GROUP_NEWCOMERS} permit holders "
-        "per run are left out. Gender is always shown; `--by` adds groupings (a crossing such as "
-        "`--by gender,education` gives groups like \"women, high\"). Every group, outcome, calendar year "
-        "and year since the permit: `by_group.csv`.",
-        "",
-    ]
-    sentence = gap_sentence(result)
+    out = [f"## {text('For whom', lang)}", "",
+           text("for_whom_intro", lang, when=when, reference=st.reference,
+                draw=text(", same parameter draw", lang) if st.draws else "", interval=_interval_words(st, lang=lang),
+                min=G.MIN_GROUP_NEWCOMERS), ""]
+    sentence = gap_sentence(result, lang=lang)
     if sentence:
         out += [sentence, ""]
     for grouping in st.groupings:
         name = G.grouping_name(grouping)
         groups = G.group_order(grouping, result.by_group.loc[result.by_group["grouping"] == name, "group"])
-        out += [f"### By {G.grouping_title(grouping)}", "", f"Under `{st.reference}`, {when}:", "",
-                *_levels_table(result, name, groups)]
+        out += [f"### {text('By {title}', lang, title=_title(grouping, lang))}", "",
+                text("Under `{reference}`, {when}:", lang, reference=st.reference, when=when), "",
+                *_levels_table(result, name, groups, lang)]
         mine = helped[helped["grouping"] == name].set_index(["policy", "metric"])
         rows = []
         for p in st.policies:
@@ -96,27 +98,31 @@ def for_whom_section(result: ComparisonResult) -> list[str]:
                     continue
                 m = S.REPORT_METRICS[metric]
                 row = mine.loc[(p, metric)]
-                rows.append([f"`{p}`", m.label, _helped_cell(m, row, "most"), _helped_cell(m, row, "least")])
+                rows.append([f"`{p}`", text(m.label, lang), _helped_cell(m, row, "most", lang),
+                             _helped_cell(m, row, "least", lang)])
         if rows:
-            out += [md_table(["policy", "outcome", "helps most", "helps least"], rows, "llll"), ""]
-        out += _gap_table(result, name)
+            header = [text(h, lang) for h in ("policy", "outcome", "helps most", "helps least")]
+            out += [md_table(header, rows, "llll"), ""]
+        out += _gap_table(result, name, lang)
         if len(st.policies) > 1:
             figure = group_figure_name(grouping)
-            out += [f"![Effect of each policy by {G.grouping_title(grouping)}](figures/{figure})", ""]
+            title = text("Effect of each policy by", lang) + " " + _title(grouping, lang)
+            out += [f"![{title}](figures/{figure})", ""]
     return out
 
 
-def _gap_table(result: ComparisonResult, grouping: str) -> list[str]:
+def _gap_table(result: ComparisonResult, grouping: str, lang: str = "en") -> list[str]:
     """The gap between the highest and the lowest group under the reference, and each policy's change of it."""
     st = result.settings
     gaps = result.gaps[result.gaps["grouping"] == grouping].set_index(["policy", "metric"])
     metrics = [n for n in FOR_WHOM_METRICS if (st.reference, n) in gaps.index]
     if not metrics:
         return []
-    header = ["policy"]
+    header = [text("policy", lang)]
     for n in metrics:
         r = gaps.loc[(st.reference, n)]
-        header.append(f"{S.REPORT_METRICS[n].label}: {r['high_group']} − {r['low_group']}")
+        header.append(f"{text(S.REPORT_METRICS[n].label, lang)}: {text(r['high_group'], lang)} − "
+                      f"{text(r['low_group'], lang)}")
     rows = []
     for p in st.policies:
         row = [f"`{p}`"]
@@ -128,17 +134,19 @@ def _gap_table(result: ComparisonResult, grouping: str) -> list[str]:
             r = gaps.loc[(p, n)]
             if p == st.reference:
                 row.append(format_ci(m, pd.Series({"mean": r["value"], "ci_low": r["ci_low"],
-                                                   "ci_high": r["ci_high"]}), difference=True))
+                                                   "ci_high": r["ci_high"]}), difference=True, lang=lang))
                 continue
             d = pd.Series({"mean": r["difference"], "ci_low": r["diff_ci_low"], "ci_high": r["diff_ci_high"]})
-            text = format_ci(m, d, difference=True)
-            row.append(f"**{text}**" if is_significant(d) else text)
+            cell = format_ci(m, d, difference=True, lang=lang)
+            row.append(f"**{cell}**" if is_significant(d) else cell)
         rows.append(row)
-    return [f"The gap between the highest and the lowest group under `{st.reference}` (first row), and how "
-            "much each policy changes it (negative: narrows), run by run:", "", md_table(header, rows), ""]
+    return [text("The gap between the highest and the lowest group under `{reference}` (first row), and how much "
+                 "each policy changes it (negative: narrows), run by run:", lang, reference=st.reference), "",
+            md_table(header, rows), ""]
 
 
-def gap_sentence(result: ComparisonResult, grouping: str = "gender", metric: str = "share_employed") -> str:
+def gap_sentence(result: ComparisonResult, grouping: str = "gender", metric: str = "share_employed",
+                 lang: str = "en") -> str:
     """One sentence on the gap between groups under the reference and the policy that narrows it most.
 
     E.g. "Under `baseline_2013`, 5 years after the permit, 38.2% of women are employed against 61.0%
@@ -157,20 +165,23 @@ def gap_sentence(result: ComparisonResult, grouping: str = "gender", metric: str
     at = G.at_horizon(result.by_group, kind, horizon)
     at = at[(at["policy"] == st.reference) & (at["grouping"] == grouping) & (at["metric"] == metric)]
     level = at.set_index("group")["value"]
-    verb = _VERBS.get(metric, f"have {m.label.lower()}")
-    text = (f"Under `{st.reference}`, {horizon_words(kind, horizon)}, {format_value(m, level[low])} of {low} "
-            f"{verb} against {format_value(m, level[high])} of {high} (a gap of "
-            f"{format_value(m, ref['value'], difference=True).lstrip('+')})")
+    sentence = text("gap_levels", lang, reference=st.reference, when=horizon_words(kind, horizon, lang),
+                    low_level=format_value(m, level[low], lang=lang), low=text(low, lang),
+                    high_level=format_value(m, level[high], lang=lang), high=text(high, lang),
+                    verb=_VERBS.get(metric, f"have {m.label.lower()}"), label=text(m.label, lang).lower(),
+                    gap=format_value(m, ref["value"], difference=True, lang=lang).lstrip("+"))
     others = mine[(mine["policy"] != st.reference)].dropna(subset=["difference"])
     if others.empty:
-        return text + "."
+        return sentence + "."
     best = others.loc[others["difference"].idxmin()]
-    change = format_value(m, abs(best["difference"]), difference=True).lstrip("+")
+    change = format_value(m, abs(best["difference"]), difference=True, lang=lang).lstrip("+")
     if best["difference"] < 0:  # the narrowing, and its interval, as positive numbers
-        interval = format_interval(m, -best["diff_ci_high"], -best["diff_ci_low"])
-        verdict = f"`{best['policy']}` narrows that gap most, by {change} {interval}"
+        interval = format_interval(m, -best["diff_ci_high"], -best["diff_ci_low"], lang)
+        verdict = text("`{policy}` narrows that gap most, by {change} {interval}", lang, policy=best["policy"],
+                       change=change, interval=interval)
     else:
-        interval = format_interval(m, best["diff_ci_low"], best["diff_ci_high"])
-        verdict = f"no policy narrows it; `{best['policy']}` widens it least, by {change} {interval}"
-    sure = "" if best["diff_ci_low"] > 0 or best["diff_ci_high"] < 0 else "; it includes no change"
-    return f"{text}; {verdict} ({_interval_words(st, short=True)}{sure})."
+        interval = format_interval(m, best["diff_ci_low"], best["diff_ci_high"], lang)
+        verdict = text("no policy narrows it; `{policy}` widens it least, by {change} {interval}", lang,
+                       policy=best["policy"], change=change, interval=interval)
+    sure = "" if best["diff_ci_low"] > 0 or best["diff_ci_high"] < 0 else text("; it includes no change", lang)
+    return f"{sentence}; {verdict} ({_interval_words(st, short=True, lang=lang)}{sure})."

@@ -13,6 +13,8 @@ from experiments.comparison.formatting import (
     format_value,
     is_significant,
     md_table,
+    number,
+    text,
 )
 from experiments.comparison.settings import PERMIT_YEARS, Settings
 from experiments.comparison.summarising import ComparisonResult, permit_years_shown
@@ -27,47 +29,34 @@ def _diff_row(row: pd.Series) -> pd.Series:
     return pd.Series({"mean": row["diff_mean"], "ci_low": row["diff_ci_low"], "ci_high": row["diff_ci_high"]})
 
 
-def _year_label(year: float) -> str:
-    return f"year {year:g}"
+def _year_label(year: float, lang: str = "en") -> str:
+    return text("year {year}", lang, year=f"{year:g}")
 
 
-def _uncertainty_text(st: Settings) -> str:
-    common = ("Shares are of permit holders aged 18–64 (housed or waiting for a house); costs are "
-              "cumulative from the first arrival and divided by the number of newcomers.")
+def interval_label(st: Settings, lang: str = "en") -> str:
+    """Which interval a table gives, in one line: from seeds, or from seeds and parameters (``--posterior``)."""
+    if st.draws:
+        return text("*Intervals: 95%, from seeds and parameters ({runs} runs per policy: {k} posterior parameter "
+                    "sets × {s} seeds).*", lang, runs=len(st.seeds), k=len(st.draws), s=st.seeds_per_draw)
+    return text("*Intervals: 95%, from seeds ({runs} seeds per policy; the parameters as calibrated).*", lang,
+                runs=len(st.seeds))
+
+
+def _uncertainty_text(st: Settings, lang: str = "en") -> str:
     if not st.draws:
-        return (f"**Uncertainty.** Each cell is the mean across seeds with its 95% confidence interval "
-                f"(Student t, n = {len(st.seeds)}) in brackets. A difference from `{st.reference}` is "
-                "taken seed by seed (paired) and then averaged, with its own 95% interval; **bold** "
-                f"differences have an interval that excludes zero. {common} The intervals show "
-                "simulation noise only, not uncertainty in the model's calibrated parameters: add "
-                "`--posterior K` for that (`docs/calibration.md`).")
+        return text("uncertainty_seeds", lang, n=len(st.seeds), reference=st.reference)
     k, s = len(st.draws), st.seeds_per_draw
-    return (f"**Uncertainty: seeds and parameters.** Every policy ran on the same {k} parameter sets "
-            f"drawn from the calibration's posterior (`model/data/posterior.csv`), {s} seeds each "
-            f"(the same seeds in every policy), {k * s} runs per policy. Each cell is the mean over "
-            "those runs; its 95% interval in brackets includes both seed noise and the uncertainty "
-            "of the calibrated parameters (`docs/calibration.md`); **bold** differences have such "
-            "an interval that excludes zero. The section *How sure are we?* separates the two. "
-            + common)
+    return text("uncertainty_parameters", lang, k=k, s=s, runs=k * s)
 
 
-def uncertainty_section(result: ComparisonResult, years: list[float]) -> list[str]:
+def uncertainty_section(result: ComparisonResult, years: list[float], lang: str = "en") -> list[str]:
     """The report's table of effects with seed-only and seed-plus-parameter intervals."""
     st = result.settings
     u = result.uncertainty.assign(year=result.uncertainty["month"] / 12).set_index(["policy", "metric", "year"])
-    out = [
-        "## How sure are we? Seeds alone, and seeds plus parameters",
-        "",
-        f"For each effect (difference from `{st.reference}`, run by run): its 95% interval if the "
-        "parameters were known (seeds alone), its 95% interval given the posterior of the "
-        "calibrated parameters (seeds plus parameters), the share of that interval's variance "
-        "due to the parameters, and the probability that the policy beats the reference by at "
-        "least 1 percentage point in the better direction (shares only). How these are "
-        "computed: `experiments/uncertainty.py`.",
-        "",
-    ]
-    header = ["policy", "year", "effect", "seeds alone", "seeds + parameters", "from parameters",
-              "P(≥ 1 pp better)"]
+    out = [f"## {text('How sure are we? Seeds alone, and seeds plus parameters', lang)}", "",
+           text("how_sure_intro", lang, reference=st.reference), ""]
+    header = [text(h, lang) for h in ("policy", "year", "effect", "seeds alone", "seeds + parameters",
+                                      "from parameters", "P(≥ 1 pp better)")]
     for name in st.metrics:
         m = S.REPORT_METRICS[name]
         rows = []
@@ -79,77 +68,78 @@ def uncertainty_section(result: ComparisonResult, years: list[float]) -> list[st
                     continue
                 r = u.loc[(p, name, y)]
                 chance = "–" if pd.isna(r["p_beats"]) else f"{r['p_beats']:.0%}"
-                rows.append([f"`{p}`", f"{y:g}", format_value(m, r["mean"], difference=True),
-                             format_interval(m, r["ci_low_seeds"], r["ci_high_seeds"]),
-                             format_interval(m, r["ci_low"], r["ci_high"]),
+                rows.append([f"`{p}`", f"{y:g}", format_value(m, r["mean"], difference=True, lang=lang),
+                             format_interval(m, r["ci_low_seeds"], r["ci_high_seeds"], lang),
+                             format_interval(m, r["ci_low"], r["ci_high"], lang),
                              f"{r['param_share']:.0%}", chance])
-        out += [f"### {m.label}", "", md_table(header, rows, "llrrrrr"), ""]
+        out += [f"### {text(m.label, lang)}", "", md_table(header, rows, "llrrrrr"), ""]
     return out
 
 
-def report_markdown(result: ComparisonResult, figures: list[str]) -> str:
-    """The readable report, ``summary.md``."""
+def _effect_cell(m, d: pd.Series, lang: str) -> str:
+    """A difference with its interval, **bold** where the interval excludes zero."""
+    cell = format_ci(m, d, difference=True, lang=lang)
+    return f"**{cell}**" if is_significant(d) else cell
+
+
+def report_markdown(result: ComparisonResult, figures: list[str], lang: str = "en") -> str:
+    """The readable report, ``summary.md``, in English or Dutch (``lang``).
+
+    Every table of effects gives one interval per effect, the same one throughout (from seeds, or from
+    seeds and parameters with ``--posterior``), and says which under its heading; only *How sure are we?*
+    sets the seeds-alone interval beside it, to separate the two.
+    """
     st = result.settings
     metrics = S.REPORT_METRICS
     years = [m / 12 for m in st.report_months()]
     summary = result.summary.set_index(["policy", "metric", "year"])
     diffs = result.differences.set_index(["policy", "metric", "year"])
-    overrides = ", ".join(f"`{k}={v}`" for k, v in st.params.items()) or "none"
+    overrides = ", ".join(f"`{k}={v}`" for k, v in st.params.items()) or text("none", lang)
     out = [
-        "# Policy comparison",
+        f"# {text('Policy comparison', lang)}",
         "",
-        f"{len(st.policies)} policies × {len(st.seeds)} seeds × {st.years:g} years, "
-        f"{st.n_newcomers:,} newcomers per run; parameter overrides: {overrides}.",
+        text("{policies} policies × {seeds} seeds × {years} years, {n} newcomers per run; parameter overrides: "
+             "{overrides}.", lang, policies=len(st.policies), seeds=len(st.seeds), years=f"{st.years:g}",
+             n=number(st.n_newcomers, ",", lang), overrides=overrides),
         "",
-        *_reference_text(st),
-        _crn_text(result),
+        *_reference_text(st, lang),
+        _crn_text(result, lang),
         "",
-        _uncertainty_text(st),
+        _uncertainty_text(st, lang),
         "",
-        "## Policies",
+        f"## {text('Policies', lang)}",
         "",
     ]
     for p in st.policies:
-        out.append(f"- `{p}`: {POLICY_INFO[p].title}.")
-    out += ["", f"## Key outcomes by year (difference from `{st.reference}`)", ""]
+        out.append(f"- `{p}`: {text(POLICY_INFO[p].title, lang)}.")
+    out += ["", "## " + text("Key outcomes by year (difference from `{reference}`)", lang, reference=st.reference),
+            "", interval_label(st, lang), ""]
     for name in key_metrics(st):
         m = metrics[name]
-        out += [f"### {m.label}", ""]
-        header = ["policy"]
+        out += [f"### {text(m.label, lang)}", ""]
+        header = [text("policy", lang)]
         for y in years:
-            header += [_year_label(y), f"Δ {_year_label(y)}"]
+            header += [_year_label(y, lang), f"Δ {_year_label(y, lang)}"]
         rows = []
         for p in st.policies:
             row = [f"`{p}`"]
             for y in years:
-                row.append(format_ci(m, summary.loc[(p, name, y)]))
-                if p == st.reference:
-                    row.append("")
-                else:
-                    d = diffs.loc[(p, name, y)]
-                    text = format_ci(m, d, difference=True)
-                    row.append(f"**{text}**" if is_significant(d) else text)
+                row.append(format_ci(m, summary.loc[(p, name, y)], lang=lang))
+                row.append("" if p == st.reference else _effect_cell(m, diffs.loc[(p, name, y)], lang))
             rows.append(row)
         out += [md_table(header, rows), ""]
 
     if result.uncertainty is not None:
-        out += uncertainty_section(result, years)
+        out += uncertainty_section(result, years, lang)
     shown = permit_years_shown(result.by_permit)
     permit_years = [y for y in PERMIT_YEARS if y in set(shown["years_since_permit"])]
     bp = result.by_permit.set_index(["policy", "metric", "years_since_permit"])
-    out += [
-        "## By years since permit",
-        "",
-        "The way CBS reports it: each newcomer counted at the snapshot (every 12 months) "
-        "nearest to *k* whole years after their residence permit (so year 5 is 4.5–5.5 years "
-        "after it); permit holders aged 18–64; mean across seeds with 95% CI. Years in which "
-        "fewer than half of the permit holders can be observed within the horizon are left out.",
-        "",
-    ]
+    out += [f"## {text('By years since permit', lang)}", "", text("by_permit_intro", lang), "",
+            interval_label(st, lang), ""]
     if permit_years:
-        header = ["policy"]
+        header = [text("policy", lang)]
         for y in permit_years:
-            header += [f"{y} y after permit", f"Δ {y} y"]
+            header += [text("{y} y after permit", lang, y=y), text("Δ {y} y", lang, y=y)]
         for name in [n for n in st.metrics if n in S.NEWCOMER_MEASURES]:
             m = metrics[name]
             rows = []
@@ -160,50 +150,36 @@ def report_markdown(result: ComparisonResult, figures: list[str]) -> str:
                         row += ["–", ""]
                         continue
                     cell = bp.loc[(p, name, y)]
-                    row.append(format_ci(m, cell))
-                    if p == st.reference:
-                        row.append("")
-                    else:
-                        d = _diff_row(cell)
-                        text = format_ci(m, d, difference=True)
-                        row.append(f"**{text}**" if is_significant(d) else text)
+                    row.append(format_ci(m, cell, lang=lang))
+                    row.append("" if p == st.reference else _effect_cell(m, _diff_row(cell), lang))
                 rows.append(row)
-            out += [f"### {m.label}", "", md_table(header, rows), ""]
+            out += [f"### {text(m.label, lang)}", "", md_table(header, rows), ""]
     else:
-        out += ["(The horizon is too short to report outcomes by years since permit.)", ""]
+        out += [text("(The horizon is too short to report outcomes by years since permit.)", lang), ""]
 
-    out += for_whom_section(result)
+    out += for_whom_section(result, lang)
 
-    out += ["## Figures", ""]
+    out += [f"## {text('Figures', lang)}", ""]
     for f in figures:
         out.append(f"- [`figures/{f}`](figures/{f})")
-    out += ["", "![Key outcomes over time](figures/overview.png)" if figures else
-            "Not drawn (`--no-figures`): run the same compare without it to draw them.", "",
-            "Files: `summary.csv` (every metric, every year), `differences.csv`, "
-            "`by_years_since_permit.csv`, `by_group.csv` (every group, metric and horizon), "
-            "`by_group_gaps.csv`, `model.parquet`, `newcomers.parquet`, `compare.json`.", ""]
+    out += ["", f"![{text('Key outcomes over time', lang)}](figures/overview.png)" if figures else
+            text("Not drawn (`--no-figures`): run the same compare without it to draw them.", lang), "",
+            text("files_note", lang), ""]
     return "\n".join(out)
 
 
-def _reference_text(st: Settings) -> list[str]:
+def _reference_text(st: Settings, lang: str = "en") -> list[str]:
     """A paragraph naming the reference when it is not the study's (``baseline_2013``)."""
     if st.reference == S.REFERENCE_POLICY:
         return []
-    return [f"**Reference: `{st.reference}`.** Every difference (Δ) below is taken against `{st.reference}` "
-            f"(`--reference`), not against `{S.REFERENCE_POLICY}`, the 2013 law the study compared with.", ""]
+    return [text("reference_note", lang, reference=st.reference, study=S.REFERENCE_POLICY), ""]
 
 
-def _crn_text(result: ComparisonResult) -> str:
+def _crn_text(result: ComparisonResult, lang: str = "en") -> str:
     st = result.settings
-    seeds = f"seeds {st.seeds[0]}–{st.seeds[-1]}" if len(st.seeds) > 1 else f"seed {st.seeds[0]}"
-    text = (f"**Common random numbers.** Run *i* of every policy uses seed *i* ({seeds}), so that "
-            "every policy starts from the same newcomers, residents, employers and map, and "
-            "differences between policies are not noise from different populations. ")
-    if result.same_population:
-        return text + ("Checked: for each seed, the newcomers (who arrives when, their age, gender, care "
-                       "duties and prospects) are identical in every policy.")
-    return text + ("**Warning:** for at least one seed the newcomers differ between policies, so the "
-                   "differences below also include noise from different populations.")
+    seeds = (text("seeds {first}–{last}", lang, first=st.seeds[0], last=st.seeds[-1]) if len(st.seeds) > 1
+             else text("seed {first}", lang, first=st.seeds[0]))
+    return text("crn_same" if result.same_population else "crn_differ", lang, seeds=seeds)
 
 
 def key_metrics(st: Settings) -> list[str]:

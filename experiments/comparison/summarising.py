@@ -195,11 +195,14 @@ def for_whom_horizon(by_permit: pd.DataFrame, settings: Settings) -> tuple[str, 
     return "year", settings.last_year
 
 
-def horizon_words(horizon_kind: str, horizon: float) -> str:
+def horizon_words(horizon_kind: str, horizon: float, lang: str = "en") -> str:
     """``("years_since_permit", 5)`` -> "5 years after the permit"; ``("year", 10)`` -> "in year 10 of the run"."""
+    from experiments.comparison.formatting import text
+
     if horizon_kind == "years_since_permit":
-        return f"{horizon:g} year{'s' if horizon != 1 else ''} after the permit"
-    return f"in year {horizon:g} of the run"
+        key = "{n} year after the permit" if horizon == 1 else "{n} years after the permit"
+        return text(key, lang, n=f"{horizon:g}")
+    return text("in year {n} of the run", lang, n=f"{horizon:g}")
 
 
 def permit_years_shown(by_permit: pd.DataFrame) -> pd.DataFrame:
