@@ -57,7 +57,6 @@ from experiments import for_whom as G
 from experiments.comparison import memo as M
 from experiments.comparison.figures import render_figures
 from experiments.comparison.formatting import format_ci  # noqa: F401  (part of this module's API)
-from experiments.comparison.memo import LANGUAGES
 from experiments.comparison.report import (
     README_END,
     README_FIGURE,
@@ -87,7 +86,9 @@ from experiments.for_whom import by_group  # noqa: F401  (part of this module's 
 from experiments.inputs import (
     NUMBERS_HELP,
     REFERENCE,
+    add_language_argument,
     add_reference_argument,
+    check_language,
     check_readme,
     check_reference,
     number_type,
@@ -184,9 +185,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="also write memo.md, a one-page memo for a council (question, answer, outcomes "
                              "for the intake, net cost per payer, what the model leaves out, how sure), and "
                              "memo.xlsx with its tables; needs --intake")
-    parser.add_argument("--lang", default="en", metavar="LANG",
-                        help=f"language of summary.md, the memo, its workbook and the figures: {' | '.join(LANGUAGES)} "
-                             "(default en; the terminal and the CSV tables stay English)")
+    add_language_argument(parser, "summary.md, the memo, its workbook and the figures")
     parser.add_argument("--readme", metavar="README.md",
                         help=f"rewrite the block between {README_START} and {README_END} in this "
                              "file with the headline table and a figure")
@@ -291,8 +290,7 @@ def main(args: argparse.Namespace) -> int:
 
 def _check_intake(args: argparse.Namespace) -> M.Intake | None:
     """``--intake``, ``--intake-years``, ``--memo`` and ``--lang``, checked (one line each)."""
-    if args.lang not in M.LANGUAGES:
-        raise UsageError(f"--lang {args.lang!r} is not allowed: choose one of: {', '.join(M.LANGUAGES)}")
+    check_language(args.lang)
     if args.intake is not None and not 1 <= args.intake <= 1_000_000:
         raise UsageError(f"--intake {args.intake} is not allowed: expected a whole number of permit holders a "
                          "year in [1, 1000000]")

@@ -111,6 +111,23 @@ def add_reference_argument(parser: argparse.ArgumentParser, what: str) -> None:
                              f"--policies if missing: {', '.join(POLICIES)}")
 
 
+REPORT_LANGUAGES = ("en", "nl")  # the languages of reports and figures (`--lang`; `experiments.comparison.formatting`)
+
+
+def add_language_argument(parser: argparse.ArgumentParser, what: str) -> None:
+    """``--lang`` of a command that writes reports: en (default) or nl, for ``what``."""
+    parser.add_argument("--lang", default="en", metavar="LANG",
+                        help=f"language of {what}: {' | '.join(REPORT_LANGUAGES)} (default en; the terminal and the "
+                             "CSV tables stay English)")
+
+
+def check_language(lang: str) -> str:
+    """``--lang``, or a `UsageError` in one line naming the choices."""
+    if lang not in REPORT_LANGUAGES:
+        raise UsageError(f"--lang {lang!r} is not allowed: choose one of: {', '.join(REPORT_LANGUAGES)}")
+    return lang
+
+
 def number_type(kind: type, option: str) -> Callable[[str], int | float]:
     """An argparse ``type=`` for a whole number or a number that refuses locale formats with a hint.
 

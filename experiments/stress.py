@@ -41,7 +41,9 @@ from experiments.executors import add_backend_arguments, open_backend, run_in_or
 from experiments.inputs import (
     NUMBERS_HELP,
     REFERENCE,
+    add_language_argument,
     add_reference_argument,
+    check_language,
     check_readme,
     check_reference,
     number_type,
@@ -253,6 +255,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--readme", metavar="README.md",
                         help=f"rewrite the block between {README_START} and {README_END} in this file "
                              "with the verdict and the queues figure (copied to docs/img/stress_queues.png)")
+    add_language_argument(parser, "summary.md and the figures")
     add_by_argument(parser, "Writes by_group.csv: outcomes 1, 3 and 5 years after the permit per group, by "
                             "arrival cohort and inflow, with each policy's effect (paired by seed), and a "
                             "For whom section on the peak cohorts in summary.md")
@@ -265,6 +268,7 @@ def main(args: argparse.Namespace) -> int:
     from experiments.stress_report import readme_block, summarise_stress, write_report
 
     check_common(args)
+    check_language(args.lang)
     if not 2 <= args.seeds <= 10_000:
         raise UsageError(f"--seeds {args.seeds} is not allowed: expected an integer in [2, 10000]")
     settings = make_stress_settings(split_list(args.policies, "--policies"), args.seeds, args.years,
@@ -276,10 +280,11 @@ def main(args: argparse.Namespace) -> int:
         started = time.perf_counter()
         runs = run_stress(settings, backend)
         summary = summarise_stress(settings, runs)
-        write_report(summary, folder.staging)
+        write_report(summary, folder.staging, args.lang)
         write_json({"command": "stress", "policies": list(settings.policies), "seeds": list(settings.seeds),
                     "months": settings.months, "inflow": settings.inflow, "peak_months": list(settings.peak),
                     "by": [G.grouping_name(g) for g in settings.by], "reference": settings.reference,
+                    "lang": args.lang,
                     "params": settings.params, "backend": backend.description,
                     "seconds": round(time.perf_counter() - started, 2)}, folder.staging / "stress.json")
     if readme is not None:

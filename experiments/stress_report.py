@@ -19,7 +19,7 @@ import pandas as pd
 
 from experiments import for_whom as G
 from experiments import summary as S
-from experiments.comparison.formatting import format_ci, format_value, md_table
+from experiments.comparison.formatting import format_ci, format_value, md_table, number, text
 from experiments.store import atomic_write, write_text
 from experiments.stress import (
     CHECK_MONTHS,
@@ -181,7 +181,7 @@ def effect_kept(effects: pd.DataFrame) -> pd.DataFrame:
     return wide.reindex(order).reset_index()
 
 
-def first_year(summary: StressSummary, policy: str) -> str:
+def first_year(summary: StressSummary, policy: str, lang: str = "en") -> str:
     """How the peak cohorts' first-year course hours after the permit changed under stress, policy vs baseline.
 
     A policy whose courses do not wait for a house, a caseworker or a place
@@ -194,69 +194,72 @@ def first_year(summary: StressSummary, policy: str) -> str:
     def change(who: str) -> tuple[float, str]:
         steady, stressed = sel.get((who, STEADY), np.nan), sel.get((who, STRESSED), np.nan)
         drop = stressed / steady - 1.0 if steady > 0 else np.nan
-        return drop, f"{steady:.0f} to {stressed:.0f} hours, {drop:+.0%}"
+        return drop, text("{steady} to {stressed} hours, {drop}", lang, steady=number(steady, ".0f", lang),
+                          stressed=number(stressed, ".0f", lang), drop=number(drop, "+.0%", lang))
 
     reference = summary.settings.reference
     mine, mine_words = change(policy)
     base, base_words = change(reference)
-    if not mine > base:  # a larger drop (or no data)
-        return (f"its peak cohorts lost more of their course hours in the first year after the permit "
-                f"({mine_words}) than {reference}'s ({base_words}); the difference lies in what follows")
-    return (f"its peak cohorts kept more of their course hours in the first year after the permit "
-            f"({mine_words}) than {reference}'s ({base_words}), whose course waits for a house and a "
-            "search of their own")
+    key = "first_year_lost" if not mine > base else "first_year_kept"  # a larger drop (or no data), or a smaller
+    return text(key, lang, mine=mine_words, reference=reference, base=base_words)
 
 
-def exposure(summary: StressSummary, policy: str) -> dict[str, str]:
+def exposure(summary: StressSummary, policy: str, lang: str = "en") -> dict[str, str]:
     """The queues the policy's levers met under the stressed inflow: queue -> in words, largest first."""
     levers = POLICIES[policy]
     queues = summary.queues[(summary.queues["policy"] == policy) & (summary.queues["inflow"] == STRESSED)]
     met = {}
-    for lever, (queue, text) in LEVER_QUEUES.items():
+    for lever, (queue, where) in LEVER_QUEUES.items():
         peak = float(queues[queue].max()) if len(queues) else 0.0
         if levers.get(lever) and peak >= 1 and queue not in met:
-            met[queue] = (peak, f"{peak:,.0f} people {text}")
+            met[queue] = (peak, text("{n} people {where}", lang, n=number(peak, ",.0f", lang), where=text(where, lang)))
     return {q: words for q, (_, words) in sorted(met.items(), key=lambda item: -item[1][0])}
 
 
-def verdict(summary: StressSummary) -> str:
-    """Which policy loses least of its effect under the stressed inflow, and why (computed)."""
+def verdict(summary: StressSummary, lang: str = "en") -> str:
+    """Which policy loses least of its effect under the stressed inflow, and why (computed), in ``lang``."""
     kept = summary.kept.dropna(subset=[STEADY, STRESSED])
     kept = kept[kept[STEADY] > 0].sort_values(["lost", "policy"])
     if kept.empty:
-        return "No policy had a positive effect on employment 3 years after the permit under the steady inflow."
+        return text("No policy had a positive effect on employment 3 years after the permit under the steady inflow.",
+                    lang)
     best, worst = kept.iloc[0], kept.iloc[-1]
-    inflow = summary.settings.inflow
+    inflow = text(summary.settings.inflow, lang)
     reference = summary.settings.reference
     base = summary.cohorts
     emp = base[(base["policy"] == reference) & (base["outcome"] == HEADLINE) & (base["cohort"] == "during")
                & (base["years_since_permit"] == CHECK_MONTHS[0] // 12)].set_index("inflow")["mean"]
-    lines = [f"Peak cohorts under {reference}: employed 3 years after the permit "
-             f"{emp.get(STEADY, np.nan):.0%} with the steady inflow, {emp.get(STRESSED, np.nan):.0%} "
-             f"with the {inflow}."]
+    lines = [text("Peak cohorts under {reference}: employed 3 years after the permit {steady} with the steady inflow, "
+                  "{stressed} with the {inflow}.", lang, reference=reference,
+                  steady=number(emp.get(STEADY, np.nan), ".0%", lang),
+                  stressed=number(emp.get(STRESSED, np.nan), ".0%", lang), inflow=inflow)]
     if best["lost"] < 0:
-        how = "gains" + (" most" if len(kept) > 1 else "") + " under the peak: its effect on the peak cohorts grew"
+        how = ("gains most under the peak: its effect on the peak cohorts grew" if len(kept) > 1
+               else "gains under the peak: its effect on the peak cohorts grew")
     elif len(kept) > 1:
         how = "loses least of its effect on the peak cohorts"
     else:
         how = "loses part of its effect on the peak cohorts" if best["lost"] > 0 else "keeps its effect"
-    lines.append(f"{best['policy']} {how}: {_pp(best[STEADY])} steady, "
-                 f"{_pp(best[STRESSED])} under the {inflow} (it keeps {best['kept']:.0%}).")
-    lines.append("Why: " + first_year(summary, best["policy"]) + ".")
-    met_best = exposure(summary, best["policy"])
-    met = "; ".join(met_best.values()) if met_best else "none (none of its levers needs a capacity that ran out)"
+    lines.append(text("{policy} {how}: {steady} steady, {stressed} under the {inflow} (it keeps {kept}).", lang,
+                      policy=best["policy"], how=text(how, lang), steady=_pp(best[STEADY], lang),
+                      stressed=_pp(best[STRESSED], lang), inflow=inflow, kept=number(best["kept"], ".0%", lang)))
+    lines.append(text("Why: ", lang) + first_year(summary, best["policy"], lang) + ".")
+    met_best = exposure(summary, best["policy"], lang)
+    met = "; ".join(met_best.values()) if met_best else text(
+        "none (none of its levers needs a capacity that ran out)", lang)
     if worst["policy"] != best["policy"]:
-        only_worst = [words for queue, words in exposure(summary, worst["policy"]).items() if queue not in met_best]
+        only_worst = [words for queue, words in exposure(summary, worst["policy"], lang).items()
+                      if queue not in met_best]
         if only_worst:
-            met += f"; {worst['policy']}'s levers also met " + "; ".join(only_worst)
-    lines.append(f"Queues its levers met at their worst month: {met}.")
+            met += text("; {policy}'s levers also met ", lang, policy=worst["policy"]) + "; ".join(only_worst)
+    lines.append(text("Queues its levers met at their worst month: {met}.", lang, met=met))
     if worst["policy"] == best["policy"]:
         return "\n".join(lines)
-    lines.append(f"{worst['policy']} loses most: {_pp(worst[STEADY])} steady, {_pp(worst[STRESSED])} under "
-                 f"the {inflow} (it keeps {worst['kept']:.0%}).")
-    lines.append(f"Effects are measured against {reference} under the same inflow, which itself lost "
-                 f"{PERCENT * (emp.get(STEADY, np.nan) - emp.get(STRESSED, np.nan)):.1f} pp: a policy keeps its "
-                 "effect when it shields its people from the queues that set the baseline back.")
+    lines.append(text("{policy} loses most: {steady} steady, {stressed} under the {inflow} (it keeps {kept}).", lang,
+                      policy=worst["policy"], steady=_pp(worst[STEADY], lang), stressed=_pp(worst[STRESSED], lang),
+                      inflow=inflow, kept=number(worst["kept"], ".0%", lang)))
+    lines.append(text("verdict_reference", lang, reference=reference,
+                      lost=number(PERCENT * (emp.get(STEADY, np.nan) - emp.get(STRESSED, np.nan)), ".1f", lang)))
     return "\n".join(lines)
 
 
@@ -311,22 +314,24 @@ def what_breaks_first(summary: StressSummary) -> pd.DataFrame:
                                           na_position="last", ignore_index=True)
 
 
-def breaks_in_words(breaks: pd.DataFrame) -> str:
+def breaks_in_words(breaks: pd.DataFrame, lang: str = "en") -> str:
     """One line: which capacities run out, in order, and from which month."""
     broken = breaks.dropna(subset=["first_month"])
     if broken.empty:
-        return "Nothing breaks: no queue grows beyond its steady level."
-    return "What breaks first: " + "; then ".join(
-        f"{row.capacity} from month {row.first_month:.0f} (worst {row.worst_persons:,.0f} in month "
-        f"{row.worst_month:.0f})" for row in broken.itertuples()) + "."
+        return text("Nothing breaks: no queue grows beyond its steady level.", lang)
+    return text("What breaks first: ", lang) + text("; then ", lang).join(
+        text("{capacity} from month {first} (worst {worst} in month {month})", lang, capacity=text(row.capacity, lang),
+             first=f"{row.first_month:.0f}", worst=number(row.worst_persons, ",.0f", lang),
+             month=f"{row.worst_month:.0f}") for row in broken.itertuples()) + "."
 
 
-def _pp(share: float) -> str:
-    return f"{PERCENT * share:+.1f} pp"
+def _pp(share: float, lang: str = "en") -> str:
+    return number(PERCENT * share, "+.1f", lang) + " pp"
 
 
-def write_report(summary: StressSummary, folder: Path) -> None:
-    """Write the CSVs, figures and summary.md into ``folder``."""
+def write_report(summary: StressSummary, folder: Path, lang: str = "en") -> None:
+    """Write the CSVs, figures and summary.md into ``folder``; summary.md and the figures in ``lang``."""
+    from experiments.comparison.figures import translate_figure
     from viz.peaks_figures import cohort_outcomes_figure, queues_figure
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -339,97 +344,103 @@ def write_report(summary: StressSummary, folder: Path) -> None:
     drawn = {"queues.png": queues_figure(summary.queues, summary.settings.peak),
              "cohorts.png": cohort_outcomes_figure(summary.cohorts, HEADLINE, CHECK_MONTHS[0] // 12)}
     for name, fig in drawn.items():
+        translate_figure(fig, lang)
         atomic_write(figures / name, lambda tmp, fig=fig: fig.savefig(tmp, format="png", dpi=110))
-    write_text(report_markdown(summary), folder / "summary.md")
+    write_text(report_markdown(summary, lang), folder / "summary.md")
 
 
-def report_markdown(summary: StressSummary) -> str:
-    """The report: settings, verdict, waits, queues at their worst, cohorts, effects, cost."""
+def report_markdown(summary: StressSummary, lang: str = "en") -> str:
+    """The report: settings, verdict, waits, queues at their worst, cohorts, effects, cost (in ``lang``)."""
     st = summary.settings
     reference = st.reference
-    lines = [f"# Stress test: steady inflow vs {st.inflow}", "",
-             f"Policies: {', '.join(st.policies)}; effects against {reference}; {len(st.seeds)} seeds (the same under both inflows); "
-             f"{st.months} months; peak months {st.peak[0]} to {st.peak[1]}; "
-             f"{st.params.get('persons_per_newcomer', 1):g} persons per newcomer agent.", "",
-             "## Verdict", "", *[f"- {line}" for line in summary.verdict.splitlines()], "",
-             "## Waiting (months, mean over seeds, by arrival cohort)", "",
+    inflow = text(st.inflow, lang)
+    said = summary.verdict if lang == "en" else verdict(summary, lang) + "\n" + breaks_in_words(summary.breaks, lang)
+    lines = [f"# {text('Stress test: steady inflow vs {inflow}', lang, inflow=inflow)}", "",
+             text("stress_settings", lang, policies=", ".join(st.policies), reference=reference, seeds=len(st.seeds),
+                  months=st.months, first=st.peak[0], last=st.peak[1],
+                  persons=number(st.params.get("persons_per_newcomer", 1), "g", lang)), "",
+             f"## {text('Verdict', lang)}", "", *[f"- {line}" for line in said.splitlines()], "",
+             f"## {text('Waiting (months, mean over seeds, by arrival cohort)', lang)}", "",
              _table(summary.waits.pivot_table(index=["policy", "cohort"], columns=["wait", "inflow"],
-                                              values="mean", sort=False).round(1)), "",
-             "## What breaks first", "",
-             f"When each queue first grows beyond its longest under the steady inflow (the surge begins in month "
-             f"{st.peak[0]}), how many months it stays beyond it, and its worst month; {reference}'s runs "
-             "(the plan waiting list: the first policy with plans).", "",
-             _table(summary.breaks.drop(columns=["queue", "what"]).set_index("capacity")), "",
-             "## Queues at their worst month (persons, mean over seeds)", "",
-             _table(summary.queues.groupby(["policy", "inflow"], sort=False)[list(QUEUES)[1:]].max().round(0)), "",
-             "![queues](figures/queues.png)", "",
-             "## Outcomes 3 and 5 years after the permit, by arrival cohort", ""]
+                                              values="mean", sort=False).round(1), lang), "",
+             f"## {text('What breaks first', lang)}", "",
+             text("breaks_intro", lang, first=st.peak[0], reference=reference), "",
+             _table(summary.breaks.drop(columns=["queue", "what"]).set_index("capacity"), lang), "",
+             f"## {text('Queues at their worst month (persons, mean over seeds)', lang)}", "",
+             _table(summary.queues.groupby(["policy", "inflow"], sort=False)[list(QUEUES)[1:]].max().round(0), lang),
+             "", "![queues](figures/queues.png)", "",
+             f"## {text('Outcomes 3 and 5 years after the permit, by arrival cohort', lang)}", ""]
     for years in (m // MONTHS_PER_YEAR for m in CHECK_MONTHS):
         sel = summary.cohorts[(summary.cohorts["years_since_permit"] == years)
                               & (summary.cohorts["outcome"] == HEADLINE)]
-        lines += [f"Share employed, {years} years after the permit:", "",
+        lines += [text("Share employed, {years} years after the permit:", lang, years=years), "",
                   _table(sel.pivot_table(index="policy", columns=["cohort", "inflow"], values="mean",
-                                         sort=False).round(3)), ""]
+                                         sort=False).round(3), lang), ""]
     lines += ["![cohorts](figures/cohorts.png)", "",
-              "## Effect on the peak cohort's employment at 3 years (policy minus baseline, paired by seed)", "",
-              _table(summary.kept.set_index("policy").round(3)), "",
-              "## Public cost per person who arrived (EUR)", "",
+              f"## {text('Effect on the peak cohort' + chr(39) + 's employment at 3 years (policy minus baseline, paired by seed)', lang)}",
+              "", _table(summary.kept.set_index("policy").round(3), lang), "",
+              f"## {text('Public cost per person who arrived (EUR)', lang)}", "",
               _table(summary.cost.pivot_table(index="policy", columns="inflow", values="mean",
-                                              sort=False).round(0)), ""]
+                                              sort=False).round(0), lang), ""]
     if summary.by_group is not None:
-        lines += for_whom_section(summary)
-    lines += ["Tables: queues.csv, cohorts.csv, waits.csv, effects.csv, cost.csv, breaks.csv"
+        lines += for_whom_section(summary, lang)
+    lines += [text("Tables: ", lang) + "queues.csv, cohorts.csv, waits.csv, effects.csv, cost.csv, breaks.csv"
               + (", by_group.csv." if summary.by_group is not None else "."), ""]
     return "\n".join(lines)
 
 
-def for_whom_section(summary: StressSummary) -> list[str]:
+def for_whom_section(summary: StressSummary, lang: str = "en") -> list[str]:
     """The peak cohorts' employment 3 years after the permit per group, steady and stressed, and each
     policy's effect there (paired by seed, 95% CI)."""
-    years, inflow = CHECK_MONTHS[0] // MONTHS_PER_YEAR, summary.settings.inflow
+    years, inflow = CHECK_MONTHS[0] // MONTHS_PER_YEAR, text(summary.settings.inflow, lang)
     reference = summary.settings.reference
     share = S.REPORT_METRICS["share_employed"]
     t = summary.by_group
     sel = t[(t["cohort"] == "during") & (t["outcome"] == HEADLINE) & (t["years_since_permit"] == years)]
-    lines = ["## For whom: the peak cohorts", "",
-             f"Share employed {years} years after the permit among the peak cohorts, per group: level (mean over "
-             f"seeds) under each inflow, and each policy's effect (minus {reference} under the same inflow, "
-             "paired by seed, 95% CI). Every outcome, cohort and year: by_group.csv.", ""]
+    lines = [f"## {text('For whom: the peak cohorts', lang)}", "",
+             text("stress_for_whom_intro", lang, years=years, reference=reference), ""]
     for grouping in summary.settings.by:
         mine = sel[sel["grouping"] == G.grouping_name(grouping)].set_index(["policy", "group", "inflow"])
         pairs = dict.fromkeys((policy, group) for policy, group, _ in mine.index)
-        rows = [[f"`{policy}`", group, *_levels_and_effects(mine, policy, group, share, reference)]
+        rows = [[f"`{policy}`", text(group, lang), *_levels_and_effects(mine, policy, group, share, reference, lang)]
                 for policy, group in pairs]
-        header = ["policy", "group", "steady", inflow, "effect, steady", f"effect, {inflow}"]
-        lines += [f"### By {G.grouping_title(grouping)}", "", md_table(header, rows, "llrrrr"), ""]
+        header = [text(h, lang) for h in ("policy", "group", "steady")] + [
+            inflow, text("effect, steady", lang), text("effect, {inflow}", lang, inflow=inflow)]
+        title = " × ".join(text(G.GROUPINGS[n].label, lang) for n in grouping)
+        lines += [f"### {text('By {title}', lang, title=title)}", "", md_table(header, rows, "llrrrr"), ""]
     return lines
 
 
-def _levels_and_effects(mine: pd.DataFrame, policy: str, group: str, metric, reference: str) -> list[str]:
+def _levels_and_effects(mine: pd.DataFrame, policy: str, group: str, metric, reference: str,
+                        lang: str = "en") -> list[str]:
     """One group's level steady and stressed, then the policy's effect steady and stressed (none for the baseline)."""
-    cells = [format_value(metric, mine["value"].get((policy, group, inflow))) for inflow in (STEADY, STRESSED)]
+    cells = [format_value(metric, mine["value"].get((policy, group, inflow)), lang=lang) for inflow in (STEADY, STRESSED)]
     for inflow in (STEADY, STRESSED):
         row = mine.loc[(policy, group, inflow)] if (policy, group, inflow) in mine.index else None
         effect = None if row is None or policy == reference else pd.Series(
             {"mean": row["difference"], "ci_low": row["diff_ci_low"], "ci_high": row["diff_ci_high"]})
-        cells.append("" if effect is None else format_ci(metric, effect, difference=True))
+        cells.append("" if effect is None else format_ci(metric, effect, difference=True, lang=lang))
     return cells
 
 
-def _table(frame: pd.DataFrame) -> str:
-    """A DataFrame (its index included) as a Markdown table."""
+def _table(frame: pd.DataFrame, lang: str = "en") -> str:
+    """A DataFrame (its index included) as a Markdown table; column names and words in ``lang``."""
     if not len(frame):
-        return "(none)"
+        return text("(none)", lang)
     frame = frame.copy()
     if isinstance(frame.columns, pd.MultiIndex):
-        frame.columns = [" ".join(str(c) for c in col) for col in frame.columns]
+        frame.columns = [" ".join(text(str(c), lang) for c in col) for col in frame.columns]
     frame = frame.reset_index() if frame.index.name or isinstance(frame.index, pd.MultiIndex) else frame
-    header = [str(c) for c in frame.columns]
-    rows = [[_cell(v) for v in row] for row in frame.itertuples(index=False)]
+    header = [text(str(c), lang) for c in frame.columns]
+    rows = [[_cell(v, lang) for v in row] for row in frame.itertuples(index=False)]
     return md_table(header, rows)
 
 
-def _cell(value) -> str:
+def _cell(value, lang: str = "en") -> str:
     if isinstance(value, float):
-        return "" if np.isnan(value) else f"{value:,.3f}".rstrip("0").rstrip(".")
-    return str(value)
+        return "" if np.isnan(value) else number(value, ",.3f", "en").rstrip("0").rstrip(".").translate(
+            _MARKS[lang])
+    return text(str(value), lang) if lang != "en" and str(value) not in POLICIES else str(value)
+
+
+_MARKS = {"en": str.maketrans("", ""), "nl": str.maketrans(",.", ".,")}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -9,6 +10,8 @@ import pytest
 from conftest import SMALL
 
 from experiments.cli import main
+from experiments.comparison.formatting import translate_phrases
+from model.queues import QUEUES
 
 WORLD = [arg for k, v in {**SMALL, "persons_per_newcomer": 160}.items() for arg in ("--set", f"{k}={v}")]
 
@@ -48,6 +51,19 @@ def test_stress_writes_the_report_the_tables_and_the_figures(tmp_path: Path, cap
     assert stress("--policies", "two_track", "--seeds", "2", "--years", "7", "--out", str(out)) == 0
 
 
+def test_stress_lang_nl_writes_the_report_and_figures_in_dutch(tmp_path: Path):
+    out = tmp_path / "stress"
+    assert stress("--policies", "two_track", "--seeds", "2", "--years", "7", "--lang", "nl", "--out", str(out)) == 0
+    report = (out / "summary.md").read_text(encoding="utf-8")
+    for words in ("# Stresstest: stabiele instroom tegenover piek", "## Oordeel", "Piekcohorten onder baseline_2013",
+                  "## Wat het eerst vastloopt", "| beleid | instroom |", "| onder druk |", "noodopvang"):
+        assert words in report, words
+    prose = re.sub(r"baseline_2013|two_track|\w+\.(csv|png)", "", report)
+    assert not re.search(r"\b(the|and|with|from|policy|steady|stressed|surge|queue|months?|persons?)\b", prose)
+    assert (out / "figures" / "queues.png").is_file() and (out / "figures" / "cohorts.png").is_file()
+    assert translate_phrases(QUEUES["emergency_reception"], "nl") == "In een noodopvanglocatie (opvang vol)"
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["--set", "surge_start_month=70"], "does not fit"),
     (["--inflow", "series", "--set", "arrival_series=/no/such/file.csv"], "no such file"),
@@ -55,6 +71,7 @@ def test_stress_writes_the_report_the_tables_and_the_figures(tmp_path: Path, cap
     (["--policies", "two_trak"], "two_trak"),
     (["--seeds", "1"], "--seeds 1 is not allowed"),
     (["--by", "gender,religion"], "unknown grouping 'religion'"),
+    (["--lang", "fr"], "--lang 'fr' is not allowed: choose one of: en, nl"),
 ])
 def test_bad_input_is_one_line_exit_2_and_nothing_written(tmp_path: Path, capsys, args, message):
     out = tmp_path / "stress"

@@ -772,6 +772,98 @@ REPORT_STRINGS: dict[str, str] = {
     "intake_intro_nl": ("{per_year} statushouders van 18–64 jaar per jaar gedurende {years} jaar: elk aandeel 1, 3 en 5 "
                         "jaar na de vergunning maal {people}, met het interval op dezelfde manier geschaald. Tabel: "
                         "`intake.csv`."),
+    # the stress test's summary.md and figures (stress --lang nl): experiments/stress_report.py, viz/peaks_figures.py
+    "steady": "stabiel", "stressed": "onder druk", "surge": "piek", "series": "reeks",
+    "(steady)": "(stabiel)", "(stressed)": "(onder druk)",
+    "before": "voor", "during": "tijdens", "after": "na", "cohort": "cohort", "wait": "wachten", "inflow": "instroom",
+    "decision_wait": "wachten op besluit", "house_wait": "wachten op woning", "capacity": "capaciteit",
+    "first_month": "eerste maand", "months_beyond_steady": "maanden boven stabiel", "worst_persons": "ergste aantal",
+    "worst_month": "ergste maand", "lost": "verloren", "kept": "behouden", "mean": "gemiddelde",
+    "waiting_for_decision": "wachten op besluit", "decisions_overdue": "besluiten over tijd",
+    "regular_reception": "reguliere opvang", "emergency_reception": "noodopvang", "waiting_for_house": "wachten op woning",
+    "houses_overdue": "woning over tijd", "plan_waiting": "wachtlijst plan", "course_waiting": "wachtlijst cursus",
+    "startpunt_unserved": "startpunt niet geholpen", "arrivals": "aankomsten",
+    "IND decisions (applications overdue)": "IND-besluiten (aanvragen over tijd)",
+    "reception (people in emergency locations)": "opvang (mensen in noodlocaties)",
+    "houses (permit holders ready to move without one)": "woningen (statushouders klaar om te verhuizen zonder woning)",
+    "caseworkers (waiting list for a plan)": "klantmanagers (wachtlijst voor een plan)",
+    "course places (waiting list)": "cursusplaatsen (wachtlijst)",
+    "startpunten (visitors not served)": "startpunten (bezoekers niet geholpen)",
+    "on the waiting list for a personal plan": "op de wachtlijst voor een persoonlijk plan",
+    "in emergency locations (no azc lessons or activities there)": "in noodlocaties (daar geen lessen of activiteiten van het azc)",
+    "waiting for a course place": "wachtend op een cursusplaats",
+    "visiting a crowded startpunt without being served": "op bezoek bij een vol startpunt zonder geholpen te worden",
+    "{n} people {where}": "{n} mensen {where}",
+    "{steady} to {stressed} hours, {drop}": "{steady} naar {stressed} uur, {drop}",
+    "first_year_lost": ("its peak cohorts lost more of their course hours in the first year after the permit ({mine}) "
+                        "than {reference}'s ({base}); the difference lies in what follows"),
+    "first_year_lost_nl": ("de piekcohorten verloren meer van hun lesuren in het eerste jaar na de vergunning ({mine}) "
+                           "dan die van {reference} ({base}); het verschil zit in wat volgt"),
+    "first_year_kept": ("its peak cohorts kept more of their course hours in the first year after the permit ({mine}) "
+                        "than {reference}'s ({base}), whose course waits for a house and a search of their own"),
+    "first_year_kept_nl": ("de piekcohorten behielden meer van hun lesuren in het eerste jaar na de vergunning ({mine}) "
+                           "dan die van {reference} ({base}), wier cursus wacht op een woning en een eigen zoektocht"),
+    "No policy had a positive effect on employment 3 years after the permit under the steady inflow.":
+        "Geen beleid had een positief effect op werk 3 jaar na de vergunning bij de stabiele instroom.",
+    "Peak cohorts under {reference}: employed 3 years after the permit {steady} with the steady inflow, {stressed} with the {inflow}.":
+        "Piekcohorten onder {reference}: aan het werk 3 jaar na de vergunning {steady} bij de stabiele instroom, "
+        "{stressed} bij de {inflow}.",
+    "gains most under the peak: its effect on the peak cohorts grew":
+        "wint het meest onder de piek: het effect op de piekcohorten groeide",
+    "gains under the peak: its effect on the peak cohorts grew": "wint onder de piek: het effect op de piekcohorten groeide",
+    "loses least of its effect on the peak cohorts": "verliest het minst van het effect op de piekcohorten",
+    "loses part of its effect on the peak cohorts": "verliest een deel van het effect op de piekcohorten",
+    "keeps its effect": "behoudt het effect",
+    "{policy} {how}: {steady} steady, {stressed} under the {inflow} (it keeps {kept}).":
+        "{policy} {how}: {steady} stabiel, {stressed} bij de {inflow} (behoudt {kept}).",
+    "Why: ": "Waarom: ",
+    "none (none of its levers needs a capacity that ran out)": "geen (geen van de knoppen vraagt een capaciteit die opraakte)",
+    "; {policy}'s levers also met ": "; de knoppen van {policy} troffen ook ",
+    "Queues its levers met at their worst month: {met}.": "Wachtrijen die de knoppen troffen in de ergste maand: {met}.",
+    "{policy} loses most: {steady} steady, {stressed} under the {inflow} (it keeps {kept}).":
+        "{policy} verliest het meest: {steady} stabiel, {stressed} bij de {inflow} (behoudt {kept}).",
+    "verdict_reference": ("Effects are measured against {reference} under the same inflow, which itself lost {lost} pp: a "
+                          "policy keeps its effect when it shields its people from the queues that set the baseline back."),
+    "verdict_reference_nl": ("Effecten zijn gemeten ten opzichte van {reference} bij dezelfde instroom, die zelf {lost} pp "
+                             "verloor: een beleid behoudt zijn effect als het zijn mensen beschermt tegen de wachtrijen "
+                             "die de referentie terugzetten."),
+    "Nothing breaks: no queue grows beyond its steady level.": "Niets loopt vast: geen wachtrij groeit boven haar stabiele niveau.",
+    "What breaks first: ": "Wat het eerst vastloopt: ", "; then ": "; dan ",
+    "{capacity} from month {first} (worst {worst} in month {month})":
+        "{capacity} vanaf maand {first} (ergst {worst} in maand {month})",
+    "Stress test: steady inflow vs {inflow}": "Stresstest: stabiele instroom tegenover {inflow}",
+    "stress_settings": ("Policies: {policies}; effects against {reference}; {seeds} seeds (the same under both inflows); "
+                        "{months} months; peak months {first} to {last}; {persons} persons per newcomer agent."),
+    "stress_settings_nl": ("Beleid: {policies}; effecten ten opzichte van {reference}; {seeds} seeds (dezelfde bij beide "
+                           "instromen); {months} maanden; piekmaanden {first} tot {last}; {persons} personen per "
+                           "nieuwkomer-agent."),
+    "Verdict": "Oordeel",
+    "Waiting (months, mean over seeds, by arrival cohort)": "Wachten (maanden, gemiddelde over seeds, per aankomstcohort)",
+    "What breaks first": "Wat het eerst vastloopt",
+    "breaks_intro": ("When each queue first grows beyond its longest under the steady inflow (the surge begins in month "
+                     "{first}), how many months it stays beyond it, and its worst month; {reference}'s runs (the plan "
+                     "waiting list: the first policy with plans)."),
+    "breaks_intro_nl": ("Wanneer elke wachtrij voor het eerst langer wordt dan haar langste bij de stabiele instroom (de "
+                        "piek begint in maand {first}), hoeveel maanden ze langer blijft, en haar ergste maand; de runs "
+                        "van {reference} (de wachtlijst voor een plan: het eerste beleid met plannen)."),
+    "Queues at their worst month (persons, mean over seeds)": "Wachtrijen in hun ergste maand (personen, gemiddelde over seeds)",
+    "Outcomes 3 and 5 years after the permit, by arrival cohort": "Uitkomsten 3 en 5 jaar na de vergunning, per aankomstcohort",
+    "Share employed, {years} years after the permit:": "Aandeel aan het werk, {years} jaar na de vergunning:",
+    "Effect on the peak cohort's employment at 3 years (policy minus baseline, paired by seed)":
+        "Effect op werk van het piekcohort na 3 jaar (beleid min referentie, gepaard per seed)",
+    "Public cost per person who arrived (EUR)": "Publieke kosten per aangekomen persoon (EUR)",
+    "Tables: ": "Tabellen: ", "(none)": "(geen)",
+    "For whom: the peak cohorts": "Voor wie: de piekcohorten",
+    "stress_for_whom_intro": ("Share employed {years} years after the permit among the peak cohorts, per group: level "
+                              "(mean over seeds) under each inflow, and each policy's effect (minus {reference} under "
+                              "the same inflow, paired by seed, 95% CI). Every outcome, cohort and year: by_group.csv."),
+    "stress_for_whom_intro_nl": ("Aandeel aan het werk {years} jaar na de vergunning in de piekcohorten, per groep: niveau "
+                                 "(gemiddelde over seeds) bij elke instroom, en het effect van elk beleid (min "
+                                 "{reference} bij dezelfde instroom, gepaard per seed, 95%-BI). Elke uitkomst, elk "
+                                 "cohort en jaar: by_group.csv."),
+    "effect, steady": "effect, stabiel", "effect, {inflow}": "effect, {inflow}",
+    "persons": "personen", "Queues over time (shaded: the peak)": "Wachtrijen in de tijd (gearceerd: de piek)",
+    "arrival cohort (vs the peak)": "aankomstcohort (ten opzichte van de piek)", "share employed": "aandeel aan het werk",
     # metric labels
     "Employed (any hours)": "Aan het werk (elk aantal uren)",
     "Employed full-time (35+ h/week)": "Voltijds aan het werk (35+ u/week)",

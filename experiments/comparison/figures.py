@@ -65,16 +65,18 @@ def _render(function: str, kwargs: dict, path: Path, lang: str = "en") -> None:
     from viz import figures
 
     fig = getattr(figures, function)(**kwargs)
-    if lang != "en":
-        _translate(fig, lang)
+    translate_figure(fig, lang)
     atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=110))
 
 
-def _translate(fig, lang: str) -> None:
-    """Every title, axis label, tick label and legend text of ``fig`` in ``lang`` (`memo.translate_phrases`)."""
+def translate_figure(fig, lang: str) -> None:
+    """Every title, axis label, tick label and legend text of ``fig`` in ``lang`` (`formatting.translate_phrases`);
+    English leaves it as drawn."""
+    if lang == "en":
+        return
     from matplotlib.text import Text
 
-    from experiments.comparison.memo import translate_phrases
+    from experiments.comparison.formatting import translate_phrases
 
     for artist in fig.findobj(Text):
         label = artist.get_text()

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from experiments.inputs import REPORT_LANGUAGES as LANGUAGES  # noqa: F401  (the languages `text` knows)
 from model.outcomes import Metric
 
-LANGUAGES = ("en", "nl")
 _DUTCH_MARKS = str.maketrans(",.", ".,")
 
 
@@ -30,8 +30,10 @@ def translate_phrases(label: str, lang: str) -> str:
     """A figure's text in ``lang``: every known phrase replaced, longest first (`viz.texts.report_phrases`)."""
     if lang == "en" or not label:
         return label
-    from viz.texts import report_phrases
+    from viz.texts import report_phrases, report_text
 
+    if (whole := report_text(label, lang)) != label:  # a known text as a whole (a queue's name, a metric's label)
+        return whole
     out = label
     for en, nl in report_phrases():
         if en in out:
