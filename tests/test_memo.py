@@ -106,6 +106,9 @@ def test_figures_and_their_labels_are_dutch(memo: Path):
     assert (memo / "figures" / "overview.png").exists()
     assert translate_phrases("Key outcomes over 4 years by policy", "nl").startswith("Kernuitkomsten over 4 jaar")
     assert translate_phrases("Employed (any hours)", "en") == "Employed (any hours)"
+    # a label wrapped over lines is read whole and wrapped again; a phrase's Dutch is not translated twice
+    assert translate_phrases("Isolated (no active tie with a\nresident)", "nl") == "Geïsoleerd (geen actief\ncontact met een inwoner)"
+    assert translate_phrases("(permit holders aged 18–64; mean and 95% CI across seeds)", "nl").endswith("over seeds)")
 
 
 @pytest.mark.parametrize("args, says", [

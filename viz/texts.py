@@ -882,6 +882,7 @@ REPORT_STRINGS: dict[str, str] = {
     # figure phrases
     "Key outcomes over": "Kernuitkomsten over", "years by policy": "jaar per beleid",
     "(mean and 95% CI across seeds)": "(gemiddelde en 95%-BI over seeds)",
+    "mean and 95% CI across seeds": "gemiddelde en 95%-BI over seeds",
     "Outcomes by years since the residence permit": "Uitkomsten naar jaren sinds de verblijfsvergunning",
     "permit holders aged 18–64": "statushouders van 18–64 jaar",
     "years since permit": "jaren sinds vergunning", "year": "jaar", "month": "maand",
@@ -916,14 +917,14 @@ def _group_nl(name: str) -> str:
     return ", ".join(STRINGS[f"group_{p}"]["nl"] if f"group_{p}" in STRINGS else p for p in parts)
 
 
-def report_phrases() -> list[tuple[str, str]]:
-    """(English, Dutch) phrases of `REPORT_STRINGS` that figures may hold, longest first (short names and
-    templates left out), for translating a figure's texts phrase by phrase."""
+def report_phrases() -> tuple[re.Pattern, dict[str, str]]:
+    """The English phrases of `REPORT_STRINGS` that figures may hold, as one pattern (longest first; short
+    names and templates left out), and their Dutch, for translating a figure's texts in one pass."""
     if not _PHRASES:
-        _PHRASES.extend(sorted(((en, nl) for en, nl in REPORT_STRINGS.items()
-                                if not en.endswith("_nl") and f"{en}_nl" not in REPORT_STRINGS and "{" not in en
-                                and len(en) > 3), key=lambda pair: -len(pair[0])))
-    return _PHRASES
+        dutch = {en: nl for en, nl in REPORT_STRINGS.items()
+                 if not en.endswith("_nl") and f"{en}_nl" not in REPORT_STRINGS and "{" not in en and len(en) > 3}
+        _PHRASES.append((re.compile("|".join(re.escape(en) for en in sorted(dutch, key=len, reverse=True))), dutch))
+    return _PHRASES[0]
 
 
-_PHRASES: list[tuple[str, str]] = []
+_PHRASES: list[tuple[re.Pattern, dict[str, str]]] = []

@@ -27,18 +27,24 @@ def text(key: str, lang: str = "en", **values) -> str:
 
 
 def translate_phrases(label: str, lang: str) -> str:
-    """A figure's text in ``lang``: every known phrase replaced, longest first (`viz.texts.report_phrases`)."""
+    """A figure's text in ``lang``: a known text as a whole (a queue's name, a metric's label), else every known
+    phrase replaced, longest first (`viz.texts.report_phrases`); a text wrapped over lines is read as one line
+    and wrapped again as wide."""
     if lang == "en" or not label:
         return label
     from viz.texts import report_phrases, report_text
 
-    if (whole := report_text(label, lang)) != label:  # a known text as a whole (a queue's name, a metric's label)
-        return whole
-    out = label
-    for en, nl in report_phrases():
-        if en in out:
-            out = out.replace(en, nl)
-    return out
+    lines = label.split("\n")
+    joined = " ".join(lines)
+    out = report_text(joined, lang)
+    if out == joined:  # one pass: a phrase's Dutch is not read again
+        pattern, dutch = report_phrases()
+        out = pattern.sub(lambda found: dutch[found.group(0)], joined)
+    if len(lines) == 1:
+        return out
+    import textwrap
+
+    return textwrap.fill(out, width=max(len(line) for line in lines))
 
 
 def number(value: float, spec: str = "", lang: str = "en") -> str:
