@@ -8,8 +8,9 @@ core), and prints:
 - evaluations per minute: packages judged on the screen's draws and seeds, and
   single runs (one package, one draw, one seed), each per minute of the runs' wall time;
 - the default screen (``design --budget 60000``: 8 presets + 32 samples on 8 x 3
-  runs, at most 10 finalists and the baseline on 16 x 3 fresh runs) at that pace,
-  against the issue's 30 minutes on 2 cores;
+  runs, at most 10 finalists and the baseline on 16 x 3 fresh runs, and the front and
+  the baseline again on those under a steady inflow and a surge, at the pace the
+  small design's own inflow runs took) at that pace, against the issue's 30 minutes on 2 cores;
 - the load average: other processes take CPU from the runs, so read the pace
   together with the load.
 
@@ -46,8 +47,17 @@ def default_runs() -> int:
     return screen + (D.DEFAULT_FINALISTS + 1) * D.DEFAULT_FINAL_DRAWS * D.DEFAULT_FINAL_SEEDS
 
 
+def inflow_runs(finalists: int, draws: int, seeds: int, inflows: int = 2) -> int:
+    """Runs of the front and the reference again under each inflow (steady and surge), at most."""
+    return (finalists + 1) * draws * seeds * inflows
+
+
 def pace(out: Path) -> dict:
-    """Packages and runs per minute of the runs' wall time, from a design's ``design.json`` and ``packages.csv``."""
+    """Packages and runs per minute of the runs' wall time, from a design's ``design.json`` and ``packages.csv``.
+
+    The screen and the re-evaluation only: the runs under a steady inflow and a surge
+    (``inflow``, longer and with more newcomers) are timed on their own.
+    """
     record = json.loads((out / "design.json").read_text(encoding="utf-8"))
     table = pd.read_csv(out / "packages.csv")
     runs = packages = 0
@@ -57,8 +67,13 @@ def pace(out: Path) -> dict:
         if stage["name"] != "re-evaluation":
             packages += n
             per_package = stage["draws"] * stage["seeds_per_draw"]
-    seconds = sum(record["wall_seconds_runs"].values())
-    return {"runs": runs, "seconds": seconds, "runs_per_minute": 60 * runs / seconds,
+    seconds = sum(v for k, v in record["wall_seconds_runs"].items() if k != "inflow")
+    inflow = record.get("inflow") or {}
+    fresh = next(s for s in record["stages"] if s["name"] == "re-evaluation")
+    surge_runs = (pd.read_csv(out / "inflow.csv")["package"].nunique() * fresh["draws"] * fresh["seeds_per_draw"]
+                  * len(inflow["inflows"]) if (out / "inflow.csv").exists() else 0)
+    return {"runs": runs, "seconds": seconds, "inflow_runs": surge_runs,
+            "inflow_seconds": record["wall_seconds_runs"].get("inflow", 0.0), "runs_per_minute": 60 * runs / seconds,
             "packages_per_minute": 60 * runs / seconds / per_package, "screen_packages": packages,
             "runs_per_package": per_package, "total_seconds": record["wall_seconds_total"]}
 
@@ -77,6 +92,11 @@ def main(argv: list[str] | None = None) -> int:
     wall, cores = done.wall, done.cores
     p = pace(args.out)
     predicted = default_runs() / p["runs_per_minute"]
+    from experiments import design as D
+
+    if p["inflow_runs"]:  # the default's front and reference again, steady and surge, at this pace
+        predicted += inflow_runs(D.DEFAULT_FINALISTS, D.DEFAULT_FINAL_DRAWS, D.DEFAULT_FINAL_SEEDS) * (
+            p["inflow_seconds"] / p["inflow_runs"]) / 60
     met = predicted <= TARGET_MINUTES
     print(f"design, small screen: {p['screen_packages']} packages x {p['runs_per_package']} runs, then the front "
           f"again on fresh runs: {p['runs']} runs{' (tiny world)' if args.tiny else ''} on {cores} cores")
@@ -84,6 +104,9 @@ def main(argv: list[str] | None = None) -> int:
           f"(each on {p['runs_per_package']} runs), {p['runs_per_minute']:.0f} runs per minute")
     print(f"  runs                 {p['seconds']:6.1f} s   (of {wall:.1f} s wall; the rest is start-up, "
           "ranking, PRIM and the report)")
+    if p["inflow_runs"]:
+        print(f"  steady and surge     {p['inflow_seconds']:6.1f} s   ({p['inflow_runs']} runs: the front and the "
+              "reference again under each inflow)")
     print(f"  default screen       {predicted:6.1f} min at this pace, {default_runs()} runs at most "
           f"(target <= {TARGET_MINUTES:.0f} min on 2 cores: {'met' if met else 'NOT met'})")
     print(done.load_line())

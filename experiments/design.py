@@ -12,13 +12,19 @@ fresh draws and seeds** (`experiments.designing.evaluate.fresh_stage`) before
 anything is reported, since the screen's own runs flatter its winners.
 Search mode (``--mode search``, for a cluster): NSGA-II proposes the packages
 instead (`experiments.designing.search`), resumable from its journal in ``--out``
-(``--resume``); the same ranking and re-evaluation follow.
+(``--resume``); the same ranking and re-evaluation follow. Then the front and the
+reference run again under a steady inflow and under a surge on the re-evaluation's
+draws and seeds (`experiments.designing.inflow`, ``--inflow``), and PRIM finds where in
+the posterior and the inflow each front package stops beating the reference
+(`experiments.designing.discovery`).
 
 Writes to ``--out`` (staged, marked, swapped in whole like every command):
 ``packages.csv`` (every package, both stages, tidy), ``pareto.csv`` (the
 re-evaluated finalists, one row each, ``on_front`` for the front),
-``prim.csv`` (when does the choice fail: PRIM boxes over the posterior's parameters),
-``summary.md`` (the front in plain words), ``figures/*.png`` and ``design.json``; with
+``prim.csv`` (when does the choice fail: PRIM boxes over the posterior's parameters and the
+inflow), ``inflow.csv`` (the front and the reference under a steady inflow and under a surge,
+`experiments.designing.inflow`; not with ``--inflow steady``), ``summary.md`` (the front in plain
+words), ``figures/*.png`` and ``design.json``; with
 ``--readme``, the README's generated block (`experiments.designing.readme`).
 
 Python API::
@@ -45,6 +51,7 @@ import pandas as pd
 from experiments.designing import discovery as D
 from experiments.designing import evaluate as E
 from experiments.designing import front as F
+from experiments.designing import inflow as INF
 from experiments.designing import readme as RM
 from experiments.designing import search as SEARCH
 from experiments.designing.report import render_figures, summary_markdown
@@ -103,9 +110,12 @@ class DesignResult:
         stages: The screen and the re-evaluation (draws and seeds).
         seconds: Wall time of the runs, per stage.
         mode: "screen" or "search".
-        prim: ``prim.csv``: where in the posterior each front package stops beating the reference
-            (`experiments.designing.discovery`).
+        prim: ``prim.csv``: where in the posterior (and the inflow) each front package stops beating the
+            reference (`experiments.designing.discovery`).
         reference: The preset every effect is paired with (``baseline_2013`` unless ``--reference``).
+        inflow: ``inflow.csv``: the front and the reference under each inflow (None with ``--inflow steady``,
+            or when no package but the reference is on the front).
+        surge: The inflow runs' settings (None with ``--inflow steady``).
     """
 
     packages: list[Package]
@@ -119,6 +129,8 @@ class DesignResult:
     mode: str = "screen"
     prim: pd.DataFrame | None = None
     reference: str = REFERENCE
+    inflow: pd.DataFrame | None = None
+    surge: INF.InflowSettings | None = None
 
 
 def design(budget: float | None = None, objectives: list[str] | None = None, levers: list[str] | None = None,
@@ -128,13 +140,16 @@ def design(budget: float | None = None, objectives: list[str] | None = None, lev
            sample_seed: int = 0, workers: int | None = None, scheduler: str | None = None,
            progress: bool = False, mode: str = "screen", trials: int = DEFAULT_TRIALS,
            population: int = DEFAULT_POPULATION, journal: Path | None = None, resume: bool = False,
-           reference: str | None = None) -> DesignResult:
+           reference: str | None = None, inflow: str = "both") -> DesignResult:
     """Screen (or search) packages, then re-evaluate the front on fresh draws and seeds.
 
     Args:
         mode: "screen" (the presets and ``samples`` sampled packages) or "search" (NSGA-II,
             ``trials`` packages in generations of ``population``, its study in ``journal``).
         reference: The preset the objectives are paired differences from (default ``baseline_2013``).
+        inflow: "both" (the front and the reference again under a steady inflow and a surge, the PRIM
+            boxes over both), "surge" (under the surge only) or "steady" (no inflow runs; the boxes
+            over the re-evaluation's draws), `experiments.designing.inflow`.
 
     Raises:
         UsageError: For bad settings, or a budget below every package's net cost (naming the cheapest).
@@ -143,6 +158,7 @@ def design(budget: float | None = None, objectives: list[str] | None = None, lev
     years = horizon(objectives, years)
     checked = parse_objectives(objectives, years)
     space = parse_levers(levers)
+    surge = INF.inflow_settings(inflow, params, checked, years)
     screen, fresh = E.screen_stage(draws, seeds), E.fresh_stage(final_draws, final_seeds)
     reference = check_reference(reference) or REFERENCE
     base = next(p for p in preset_packages() if p.name == reference)
@@ -175,16 +191,31 @@ def design(budget: float | None = None, objectives: list[str] | None = None, lev
         chosen = [packages[i] for i in F.finalists(scores, cost, ranks, finalists)]
         again = chosen if any(p.levers == base.levers for p in chosen) else [base, *chosen]
         second = E.run_stage(fresh, again, params, years, checked, backend, progress)
-    ref_name = next(p.name for p in again if p.levers == base.levers)
-    seconds["re-evaluation"] = second.attrs["seconds"]
-    f_table, f_scores, f_cost, f_ranks = _judge(second, [p.name for p in again], checked, years, budget,
-                                                ranked=[p.name for p in chosen], reference=ref_name)
+        ref_package = next(p for p in again if p.levers == base.levers)
+        ref_name = ref_package.name
+        seconds["re-evaluation"] = second.attrs["seconds"]
+        f_table, f_scores, f_cost, f_ranks = _judge(second, [p.name for p in again], checked, years, budget,
+                                                    ranked=[p.name for p in chosen], reference=ref_name)
+        front = [i for i, p in enumerate(again) if f_ranks[i] == 1 and p.levers != base.levers]
+        scenarios = INF.scenario_table(fresh.draws)
+        scores = {again[i].name: f_scores[i, :, 0] for i in front}
+        inflow_table = None
+        if surge is not None and front:
+            judged = [ref_package, *(again[i] for i in front)]
+            runs = INF.run_inflows(surge, fresh, judged, checked, backend, progress)
+            seconds["inflow"] = runs.attrs["seconds"]
+            names = [p.name for p in judged]
+            by_inflow = INF.inflow_scores(runs, surge, names, checked, ref_name)
+            inflow_table = INF.inflow_table(by_inflow, surge, names, checked)
+            levels = [surge.level(i) for i in surge.inflows]
+            scenarios = INF.scenario_table(fresh.draws, levels)
+            scores = {n: np.concatenate([by_inflow[i][j, :, 0] for i in surge.inflows])
+                      for j, n in enumerate(names) if j > 0}
     table = pd.concat([_tidy(s_table, packages, screen), _tidy(f_table, again, fresh)], ignore_index=True)
     pareto = _pareto(f_table, again, chosen, checked)
-    front = [i for i, p in enumerate(again) if f_ranks[i] == 1 and p.levers != base.levers]
-    prim = D.discover(fresh.draws, {again[i].name: f_scores[i, :, 0] for i in front}, checked[0])
+    prim = D.discover(scenarios, scores, checked[0])
     return DesignResult(packages, checked, budget, years, table, pareto, (screen, fresh), seconds, mode, prim,
-                        reference)
+                        reference, inflow_table, surge)
 
 
 def check_params(params: dict | None) -> dict:
@@ -287,6 +318,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--years", type=number_type(float, "--years"), default=DEFAULT_YEARS, metavar="Y",
                         help="horizon in years; the cost is counted to it (default: the latest objective's year, "
                              "5 for the default objectives)")
+    parser.add_argument("--inflow", choices=INF.INFLOWS, default="both",
+                        help="when does the choice fail: both (default) runs the front and the reference again "
+                             "under a steady inflow and under a surge (surge_factor, surge_start_month, surge_months; "
+                             "--set) and finds the PRIM boxes over the posterior and the inflow; surge: under the "
+                             "surge only; steady: no extra runs, the boxes over the re-evaluation's draws")
     parser.add_argument("--mode", choices=("screen", "search"), default="screen",
                         help="screen: the presets and a space-filling sample (default; fits 2 cores); search: "
                              "NSGA-II over the lever grid (optuna), for a cluster, resumable with --resume")
@@ -325,7 +361,8 @@ def main(args: argparse.Namespace) -> int:
     readme = check_readme(args.readme, RM.README_START, RM.README_END) if getattr(args, "readme", None) else None
     params = check_params(parse_overrides(args.set))
     objectives, levers = split_list(args.objectives, "--objectives"), split_list(args.levers, "--levers")
-    parse_objectives(objectives, args.years), parse_levers(levers)  # bad input fails before any run
+    parse_levers(levers)  # bad input fails before any run
+    INF.inflow_settings(args.inflow, params, parse_objectives(objectives, args.years), args.years)
     IntegrationModel(rng=0, **params)  # parameters that clash fail now
     started = time.perf_counter()
     settings = (args.budget, objectives, levers, args.samples, args.draws, args.seeds, args.final_draws,
@@ -336,7 +373,7 @@ def main(args: argparse.Namespace) -> int:
         with holding(out, "design"):  # another command cannot take the folder meanwhile
             result = design(*settings, progress=True, mode="search", trials=args.trials,
                             population=args.population, journal=out / SEARCH.JOURNAL, resume=args.resume,
-                            reference=reference)
+                            reference=reference, inflow=args.inflow)
             staging = Path(tempfile.mkdtemp(dir=out, prefix=".design-report-"))
             try:
                 write_design(result, staging, time.perf_counter() - started, args)
@@ -348,7 +385,7 @@ def main(args: argparse.Namespace) -> int:
             raise UsageError("--resume continues a search: add --mode search")
         folder = OutputFolder(args.out, "design", args.force)
         try:
-            result = design(*settings, progress=True, reference=reference)
+            result = design(*settings, progress=True, reference=reference, inflow=args.inflow)
             write_design(result, folder.staging, time.perf_counter() - started, args)
             out = folder.commit()
         finally:
@@ -399,12 +436,18 @@ def write_design(result: DesignResult, folder: Path, seconds: float, args=None) 
     result.table.to_csv(folder / "packages.csv", index=False)
     result.pareto.to_csv(folder / "pareto.csv", index=False)
     result.prim.to_csv(folder / "prim.csv", index=False)
+    if result.inflow is not None:
+        result.inflow.to_csv(folder / "inflow.csv", index=False)
     figures = render_figures(result, folder / "figures")
     (folder / "summary.md").write_text(summary_markdown(result, figures), encoding="utf-8")
     write_json({"command": "design", "mode": result.mode, "budget": result.budget, "years": result.years,
                 "reference": result.reference,
                 "objectives": [o.name for o in result.objectives],
                 "packages": len(result.packages),
+                "inflow": None if result.surge is None else {
+                    "inflows": list(result.surge.inflows), "surge_factor": result.surge.factor,
+                    "surge_months": list(result.surge.cohort), "persons_per_newcomer": result.surge.persons_per_newcomer,
+                    "read": "the surge's cohort, each objective's years after the surge begins"},
                 "stages": [{"name": s.name, "draws": len(s.draws), "seeds_per_draw": s.seeds_per_draw,
                             "seeds": s.seeds, "parameter_sets": list(s.draws)} for s in result.stages],
                 "arguments": {k: v for k, v in vars(args).items() if not k.startswith("_")} if args else None,

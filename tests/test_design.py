@@ -25,12 +25,13 @@ from experiments.designing import evaluate as E
 from experiments.designing import front as F
 from experiments.designing.space import parse_levers, preset_packages, sample_packages
 from experiments.errors import UsageError
-from model import POLICIES
+from model import POLICIES, IntegrationModel
 from model.parameters import PARAMS, SEARCHABLE
 
 TINY = {"n_newcomers": 40, "n_residents": 300, "n_employers": 10, "grid_width": 20, "grid_height": 20}
 YEARS = 2
 OBJECTIVES = ["share_employed@2", "share_a2_plus@2"]
+EARLY_SURGE = {"surge_start_month": 1, "surge_months": 6}  # a surge that fits a one-year design
 SETTINGS = dict(objectives=OBJECTIVES, samples=3, draws=2, seeds=2, final_draws=2, final_seeds=2, finalists=4,
                 years=YEARS, params=TINY)
 
@@ -146,7 +147,7 @@ def test_a_reference_other_than_the_baseline_shifts_every_effect_by_its_own(resu
     from experiments.designing.report import summary_markdown
 
     ref = "wet_inburgering_2021"
-    other = design(workers=1, reference=ref, **{**SETTINGS, "samples": 0, "finalists": 2})
+    other = design(workers=1, reference=ref, **{**SETTINGS, "samples": 0, "finalists": 2, "inflow": "steady"})
     assert other.reference == ref and other.packages == result.packages[:len(other.packages)]
     base = result.table[result.table["stage"] == "screen"].set_index(["package", "measure"])["mean"]
     ours = other.table[other.table["stage"] == "screen"].set_index(["package", "measure"])["mean"]
@@ -162,26 +163,31 @@ def test_a_reference_other_than_the_baseline_shifts_every_effect_by_its_own(resu
 
 
 def test_serial_process_pool_and_dask_give_identical_tables(dask_cluster):
-    """One small design in this process, on a pool of two workers and on a real Dask cluster."""
-    settings = {**SETTINGS, "years": 1, "objectives": ["share_employed@1"], "samples": 1, "finalists": 2}
+    """One small design in this process, on a pool of two workers and on a real Dask cluster (the surge too)."""
+    settings = {**SETTINGS, "years": 1, "objectives": ["share_a2_plus@1"], "samples": 1, "finalists": 2,
+                "params": {**TINY, **EARLY_SURGE}}
     serial = design(workers=1, **settings)
     for backend in ({"workers": 2}, {"scheduler": dask_cluster}):
         again = design(**backend, **settings)
         pd.testing.assert_frame_equal(again.table, serial.table)
         pd.testing.assert_frame_equal(again.pareto, serial.pareto)
         pd.testing.assert_frame_equal(again.prim, serial.prim)
+        pd.testing.assert_frame_equal(again.inflow, serial.inflow)
+    assert set(serial.inflow["inflow"]) == {"steady", "surge"}
 
 
 def test_the_command_writes_every_file_and_a_report_in_plain_words(tmp_path: Path):
     out = tmp_path / "out"
     args = ["design", "--years", "1", "--draws", "2", "--seeds", "2", "--samples", "1", "--final-draws", "2",
             "--final-seeds", "2", "--workers", "1", "--objectives", "share_employed@1", "--out", str(out)]
+    args += [f"--set={k}={v}" for k, v in EARLY_SURGE.items()]
     code, stderr = cli_capture([*args, *(f"--set={k}={v}" for k, v in TINY.items())])
     assert code == 0, stderr
-    assert {"packages.csv", "pareto.csv", "prim.csv", "summary.md", "design.json"} <= {p.name for p in out.iterdir()}
+    assert {"packages.csv", "pareto.csv", "prim.csv", "inflow.csv", "summary.md", "design.json"} <= {
+        p.name for p in out.iterdir()}
     assert {p.name for p in (out / "figures").iterdir()} == {"cost_vs_effect.png", "front_parallel.png"}
     summary = (out / "summary.md").read_text(encoding="utf-8")
-    assert "per newcomer" in summary and "fresh" in summary
+    assert "per newcomer" in summary and "fresh" in summary and "## Under a surge" in summary
     assert json.loads((out / "design.json").read_text())["command"] == "design"
     readme = tmp_path / "README.md"  # a copy of the project's README: the block is written there, not in ours
     readme.write_text((ROOT / "README.md").read_text(encoding="utf-8"), encoding="utf-8")
@@ -191,6 +197,7 @@ def test_the_command_writes_every_file_and_a_report_in_plain_words(tmp_path: Pat
     block = text.split("<!-- design:start -->\n", 1)[1].split("<!-- design:end -->", 1)[0]
     assert block.startswith("## Which package, for what money") and "Not generated yet" not in block
     assert "per newcomer" in block and "fresh" in block and "](docs/img/design_front.png)" in block
+    assert "Under a surge: the front and baseline_2013 ran again" in block
     assert "Generated, not typed: `nieuwkomers design --objectives share_employed@1 --samples 1 --draws 2 --seeds 2" in block
     assert f"--out {out} --readme README.md`" in block
     assert (tmp_path / "docs" / "img" / "design_front.png").stat().st_size > 0
@@ -222,6 +229,11 @@ def test_readme_without_the_design_block_exits_2_before_running(tmp_path: Path):
     (["--budget", "-5"], "--budget"),
     (["--draws", "1"], "--draws"),
     (["--reference", "baseline"], "--reference 'baseline' is not a policy; choose one of: baseline_2013"),
+    (["--objectives", "share_employed@1"], "the surge (months 13 to 24) does not fit in the run's 12 months"),
+    (["--set", "surge_factor=1"], "surge_factor 1 is the steady inflow"),
+    (["--objectives", "share_employed@1", "--years", "5", "--set", "surge_months=18"], "still arriving"),
+    (["--objectives", "residents_placed"], "not measured per newcomer"),
+    (["--inflow", "sometimes"], "--inflow"),
 ])
 def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path: Path, args, says):
     out = tmp_path / "out"
@@ -234,8 +246,8 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path: Path, args
 
 def test_a_budget_below_every_package_names_the_cheapest_and_writes_nothing(tmp_path: Path):
     out = tmp_path / "out"
-    code, stderr = cli_capture(["design", "--budget", "1", "--years", "1", "--draws", "2", "--seeds", "2",
-                                "--samples", "0", "--workers", "1", "--out", str(out),
+    code, stderr = cli_capture(["design", "--budget", "1", "--years", "1", "--inflow", "steady", "--draws", "2",
+                                "--seeds", "2", "--samples", "0", "--workers", "1", "--out", str(out),
                                 *(f"--set={k}={v}" for k, v in TINY.items())])
     assert code == 2
     last = stderr.strip().splitlines()[-1]  # after the screen's progress bar
@@ -254,7 +266,7 @@ def test_the_cost_is_counted_to_the_latest_objective_unless_years_is_given():
 
 def test_a_design_without_years_runs_to_its_objective_and_says_so(tmp_path: Path):
     result = design(objectives=["share_employed@1"], draws=2, seeds=2, samples=0, final_draws=2, final_seeds=2,
-                    finalists=2, params=TINY, workers=1)
+                    finalists=2, params=TINY, workers=1, inflow="steady")
     assert result.years == 1.0
 
 
@@ -281,7 +293,8 @@ def complete_trials(journal: Path) -> dict[int, tuple]:
 
 def test_search_starts_from_the_presets_with_the_screens_numbers(result, tmp_path: Path):
     pytest.importorskip("optuna")
-    searched = design(workers=1, mode="search", trials=8, population=4, journal=tmp_path / "j.log", **SETTINGS)
+    searched = design(workers=1, mode="search", trials=8, population=4, journal=tmp_path / "j.log", inflow="steady",
+                      **SETTINGS)
     trials = complete_trials(tmp_path / "j.log")
     assert [trials[i][3] for i in range(len(POLICIES))] == list(POLICIES)  # the presets are the first trials
     ours = searched.table[searched.table["stage"] == "search"].set_index(["package", "measure"])["mean"]
@@ -296,8 +309,8 @@ def test_search_starts_from_the_presets_with_the_screens_numbers(result, tmp_pat
 def test_search_resumed_after_sigkill_loses_no_evaluation_and_repeats_none(tmp_path: Path):
     pytest.importorskip("optuna")
     out = tmp_path / "out"
-    args = ["design", "--mode", "search", "--trials", "20", "--population", "4", "--years", "1", "--draws", "2",
-            "--seeds", "2", "--final-draws", "2", "--final-seeds", "2", "--workers", "1",
+    args = ["design", "--mode", "search", "--inflow", "steady", "--trials", "20", "--population", "4", "--years", "1",
+            "--draws", "2", "--seeds", "2", "--final-draws", "2", "--final-seeds", "2", "--workers", "1",
             "--objectives", "share_employed@1", "--out", str(out), *(f"--set={k}={v}" for k, v in TINY.items())]
     process = subprocess.Popen([*NIEUWKOMERS, *args], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     journal = out / "search-journal.log"
@@ -335,12 +348,52 @@ def test_prim_finds_a_planted_region_of_failure():
     assert high < 0.28 and low == x["hire_rate"].min()
 
 
+def test_prim_finds_that_a_package_fails_only_under_the_surge_and_says_so():
+    from experiments.designing.inflow import scenario_table
+    from experiments.designing.space import Objective
+
+    rng = np.random.default_rng(2)
+    draws = tuple({"hire_rate": h, "tie_upkeep": t} for h, t in zip(rng.uniform(0.2, 0.45, 40),
+                                                                 rng.uniform(0.03, 0.25, 40), strict=True))
+    scenarios = scenario_table(draws, [1.0, 3.0])  # 40 draws steady, the same 40 under a surge of three
+    hire = scenarios["hire_rate"].to_numpy()
+    fails = (scenarios["inflow"].to_numpy() > 1) & (hire < 0.3)
+    prim = D.discover(scenarios, {"p001": np.where(fails, -0.02, 0.05)}, Objective("share_employed", 5))
+    limits = prim.set_index("parameter")
+    assert limits.loc["inflow", "low"] == limits.loc["inflow", "high"] == 3.0  # the box keeps the surge only
+    assert limits.loc["hire_rate", "high"] < 0.3 and limits.loc["hire_rate", "density"] == 1.0
+    assert prim["failures_steady"].iloc[0] == 0 and prim["failures_surge"].iloc[0] == fails.sum()
+    line = D.sentences(prim)[0]
+    assert f"fails to beat the baseline in {fails.sum()} of 80 scenarios (0 of 40 draws steady" in line
+    assert "mostly under the surge where `hire_rate` in [" in line
+
+
+def test_the_surge_runs_a_surge_and_reads_the_same_cohort_under_both_inflows(result):
+    from experiments.designing.inflow import inflow_settings
+
+    surge = result.surge
+    assert surge.inflows == ("steady", "surge") and surge.cohort == (13, 24)
+    assert surge.persons_per_newcomer * TINY["n_newcomers"] == pytest.approx(25_000)  # 25,000 persons a year
+    arrived = {}
+    for inflow in surge.inflows:
+        model = IntegrationModel(rng=3, **surge.run_params(inflow))
+        model.run_for(24)
+        months = model.nc.arrival_month
+        arrived[inflow] = np.count_nonzero((months >= 13) & (months <= 24) & ~model.nc.nareiziger)
+    assert arrived["surge"] == 3 * arrived["steady"] == 3 * TINY["n_newcomers"]
+    table = result.inflow.set_index(["inflow", "package", "objective"])["mean"]
+    front = set(result.prim["package"])
+    assert front and set(result.inflow["package"]) == front | {"baseline_2013"}
+    assert any(table[("steady", p, o)] != table[("surge", p, o)] for p in front for o in OBJECTIVES)
+    assert inflow_settings("steady", TINY, result.objectives, YEARS) is None
+
+
 def test_every_front_package_gets_its_region_of_failure(result):
     front = set(result.pareto.loc[result.pareto["on_front"], "package"]) - {"baseline_2013"}
     assert set(result.prim["package"]) == front
     assert (result.prim["draws"] == SETTINGS["final_draws"]).all()
     calibrated = {n for n, p in PARAMS.items() if p.calibrated}
-    assert set(result.prim["parameter"]) - {""} <= calibrated
+    assert set(result.prim["parameter"]) - {""} <= calibrated | {"inflow"}
 
 
 # --- make bench -----------------------------------------------------------------------------------
@@ -371,5 +424,8 @@ def test_make_bench_reports_evaluations_per_minute_of_design(result, tmp_path: P
     screen, fresh = result.stages
     again = result.table.loc[result.table["stage"] == "re-evaluation", "package"].nunique()
     assert pace["runs"] == len(result.packages) * len(screen.runs()) + again * len(fresh.runs())
-    assert pace["runs_per_minute"] == pytest.approx(60 * pace["runs"] / sum(result.seconds.values()), rel=1e-3)
+    runs_seconds = sum(v for k, v in result.seconds.items() if k != "inflow")  # the surge's runs are timed apart
+    assert pace["runs_per_minute"] == pytest.approx(60 * pace["runs"] / runs_seconds, rel=1e-3)
+    assert pace["inflow_runs"] == result.inflow["package"].nunique() * len(fresh.runs()) * 2
+    assert pace["inflow_seconds"] == pytest.approx(result.seconds["inflow"], abs=1e-3)
     assert bench_design.default_runs() == (8 + 32) * 8 * 3 + 11 * 16 * 3

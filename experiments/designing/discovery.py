@@ -1,9 +1,14 @@
-"""When does the choice fail? Scenario discovery with PRIM over the posterior's parameters.
+"""When does the choice fail? Scenario discovery with PRIM over the posterior's parameters and the inflow.
 
 For each package on the front, every fresh posterior draw of the re-evaluation
-is a scenario: the package *fails* in it when it no longer beats the baseline
+under each inflow (steady or surge, `experiments.designing.inflow`) is a
+scenario: the package *fails* in it when it no longer beats the baseline
 on the first objective (by 1 percentage point for a share, at all otherwise),
-averaged over the draw's seeds. PRIM (the Patient Rule Induction Method,
+averaged over the draw's seeds. The scenario table has the posterior's
+parameters and, when both inflows ran, the column ``inflow``: the inflow during
+the peak months in times the steady level (1 steady, ``surge_factor`` under the
+surge), so that a box can say "under the surge, when hire_rate is low"; with
+one value per draw the inflow, being binary, is peeled off whole. PRIM (the Patient Rule Induction Method,
 Friedman & Fisher 1999; as in the EMA Workbench's ``prim``) finds a box of
 parameter ranges in which failures concentrate: starting from every draw, it
 peels off, one side of one parameter at a time, the `PEEL_ALPHA` share of the
@@ -25,6 +30,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from experiments.designing.inflow import INFLOW_COLUMN
 from experiments.uncertainty import MARGIN
 
 PEEL_ALPHA = 0.1  # share of the draws in the box peeled off per step (at least one draw)
@@ -77,25 +83,30 @@ def failures(scores: np.ndarray, is_share: bool) -> np.ndarray:
     return scores < MARGIN if is_share else scores <= 0
 
 
-def discover(draws: tuple[dict, ...], scores: dict[str, np.ndarray], objective) -> pd.DataFrame:
-    """The PRIM box of each package: where in the posterior it no longer beats the baseline.
+def discover(scenarios: pd.DataFrame, scores: dict[str, np.ndarray], objective) -> pd.DataFrame:
+    """The PRIM box of each package: where in the posterior (and the inflow) it no longer beats the baseline.
 
     Args:
-        draws: The parameter sets of the fresh draws (one per scenario).
-        scores: Package -> its oriented per-draw means of ``objective``.
+        scenarios: One row per scenario (`experiments.designing.inflow.scenario_table`): the parameter
+            sets of the fresh draws, and with both inflows the ``inflow`` level.
+        scores: Package -> its oriented per-scenario means of ``objective``, in ``scenarios``' order.
         objective: The `experiments.designing.space.Objective` judged.
 
     Returns:
-        One row per package and restricted parameter: ``package, objective, failures, draws,
-        parameter, low, high, coverage, density`` (``parameter`` empty when the package never
-        fails, or when no box is denser than all the draws).
+        One row per package and restricted parameter: ``package, objective, failures, scenarios, draws,
+        failures_steady, failures_surge, parameter, low, high, coverage, density`` (``parameter`` empty
+        when the package never fails, or when no box is denser than all the scenarios; ``parameter``
+        ``inflow`` for a box that keeps one inflow; the failures per inflow empty where it did not run).
     """
-    x = pd.DataFrame(list(draws))
-    x = x.loc[:, x.nunique() > 1]
+    levels = scenarios[INFLOW_COLUMN] if INFLOW_COLUMN in scenarios else pd.Series(np.nan, index=scenarios.index)
+    x = scenarios.loc[:, scenarios.nunique() > 1]
     rows = []
     for name, s in scores.items():
         y = failures(s, objective.is_share).astype(float)
-        base = {"package": name, "objective": objective.name, "failures": int(y.sum()), "draws": len(y)}
+        base = {"package": name, "objective": objective.name, "failures": int(y.sum()), "scenarios": len(y),
+                "draws": len(y) // max(1, levels.nunique()),
+                "failures_steady": y[(levels == 1).to_numpy()].sum() if (levels == 1).any() else np.nan,
+                "failures_surge": y[(levels > 1).to_numpy()].sum() if (levels > 1).any() else np.nan}
         if y.sum() == 0 or x.empty:
             rows.append({**base, "parameter": "", "low": np.nan, "high": np.nan, "coverage": np.nan,
                          "density": float(y.mean())})
@@ -110,17 +121,27 @@ def discover(draws: tuple[dict, ...], scores: dict[str, np.ndarray], objective) 
 
 
 def sentences(prim: pd.DataFrame, reference: str = "the baseline") -> list[str]:
-    """One plain sentence per package: when it fails, and how sure the box is."""
+    """One plain sentence per package: when it fails (under which inflow), and how sure the box is."""
     lines = []
     for name, rows in prim.groupby("package", sort=False):
         first = rows.iloc[0]
+        steady, surge = pd.notna(first["failures_steady"]), pd.notna(first["failures_surge"])
         if first["failures"] == 0:
-            lines.append(f"- **{name}** beats {reference} in every one of the {first['draws']} fresh draws.")
+            runs = (f"{first['scenarios']} scenarios ({first['draws']} fresh draws, steady and under the surge)"
+                    if steady and surge else f"{first['draws']} fresh draws{' under the surge' if surge else ''}")
+            lines.append(f"- **{name}** beats {reference} in every one of the {runs}.")
             continue
-        where = ", ".join(f"`{r['parameter']}` in [{r['low']:.3g}, {r['high']:.3g}]" for _, r in rows.iterrows()
-                          if r["parameter"])
-        box = (f"mostly where {where} (coverage {first['coverage']:.0%}, density {first['density']:.0%})"
+        if steady and surge:
+            count = (f"{first['failures']} of {first['scenarios']} scenarios ({first['failures_steady']:.0f} of "
+                     f"{first['draws']} draws steady, {first['failures_surge']:.0f} under the surge)")
+        else:
+            count = f"{first['failures']} of {first['draws']} draws{' under the surge' if surge else ''}"
+        inflow = rows.loc[rows["parameter"] == INFLOW_COLUMN, "low"]
+        limits = " and ".join(f"`{r['parameter']}` in [{r['low']:.3g}, {r['high']:.3g}]" for _, r in rows.iterrows()
+                              if r["parameter"] not in ("", INFLOW_COLUMN))
+        where = " ".join(([f"under the {'surge' if inflow.iloc[0] > 1 else 'steady inflow'}"] if len(inflow) else [])
+                         + ([f"where {limits}"] if limits else []))
+        box = (f"mostly {where} (coverage {first['coverage']:.0%}, density {first['density']:.0%})"
                if where else "with no region of the parameters that holds the failures")
-        lines.append(f"- **{name}** fails to beat {reference} in {first['failures']} of {first['draws']} "
-                     f"draws, {box}.")
+        lines.append(f"- **{name}** fails to beat {reference} in {count}, {box}.")
     return lines

@@ -2,8 +2,9 @@
 
 Like ``compare --readme`` and ``stress --readme``: the block between
 ``<!-- design:start -->`` and ``<!-- design:end -->`` is rewritten with the
-front in plain words (its re-evaluated numbers), when each front package stops
-beating the reference, the cost-against-effect figure (copied to
+front in plain words (its re-evaluated numbers), how each fares under a surge,
+when each front package stops beating the reference (PRIM over the posterior and
+the inflow), the cost-against-effect figure (copied to
 ``docs/img/design_front.png`` beside the README) and the command that made it.
 """
 
@@ -15,7 +16,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from experiments.designing.discovery import sentences
-from experiments.designing.report import front_lines, nothing_left, reference_words
+from experiments.designing.report import (
+    front_lines,
+    nothing_left,
+    prim_intro,
+    reference_words,
+    surge_intro,
+    surge_lines,
+)
 from experiments.store import atomic_write, write_text
 
 if TYPE_CHECKING:
@@ -26,7 +34,7 @@ README_IMAGE = Path("docs") / "img" / "design_front.png"
 FIGURE = "cost_vs_effect.png"
 
 #: The options a README's command repeats when they differ from the defaults, in this order.
-_OPTIONS = ("mode", "budget", "objectives", "levers", "reference", "samples", "draws", "seeds", "final_draws",
+_OPTIONS = ("mode", "budget", "objectives", "levers", "reference", "inflow", "samples", "draws", "seeds", "final_draws",
             "final_seeds", "finalists", "sample_seed", "years", "trials", "population")
 
 
@@ -66,7 +74,9 @@ def readme_block(result: DesignResult, run_command: str, out: str, image: Path =
         f"{fresh.seeds_per_draw} fresh seeds. Objectives, each the difference from {result.reference} on the "
         f"same draw and seed: {objectives}. The front, on the fresh runs:", "",
         *(front_lines(result) or [nothing_left(result)]), "",
-        "When does the choice fail? Each fresh draw is a scenario; PRIM over the posterior's parameters:", "",
+        *([f"Under a surge: {surge_intro(result)[0].lower()}{surge_intro(result)[1:]}", "", *surge_lines(result), ""]
+          if result.inflow is not None else []),
+        f"When does the choice fail? {prim_intro(result)}", "",
         *prim, "",
         f"![Net public cost against each effect: presets, sampled packages and the front]({image.as_posix()})", "",
         f"Generated, not typed: `{run_command}`; the full report (every package, the front's percentiles and "

@@ -53,6 +53,72 @@ def reference_words(result: DesignResult) -> str:
     return "the baseline" if result.reference == REFERENCE else result.reference
 
 
+def surge_intro(result: DesignResult) -> str:
+    """How the inflow runs were made, in one paragraph."""
+    surge, fresh = result.surge, result.stages[1]
+    first, last = surge.cohort
+    both = "under a steady inflow and under " if len(surge.inflows) == 2 else "under "
+    return (f"The front and {result.reference} ran again on the re-evaluation's {len(fresh.draws)} draws x "
+            f"{fresh.seeds_per_draw} seeds, {both}{surge.words()} (the steady inflow standing for "
+            f"{surge.persons_per_year:,.0f} persons a year, {surge.persons_per_newcomer:g} per agent, so that it "
+            f"fits the capacities and the surge fills them). Each objective is read for the newcomers who arrive in "
+            f"months {first}-{last}, its years after the surge begins, the same way under both inflows:")
+
+
+def surge_lines(result: DesignResult) -> list[str]:
+    """One plain sentence per front package: its effect on the first objective under the steady inflow and the surge."""
+    if result.inflow is None:
+        return []
+    o, ref = result.objectives[0], reference_words(result)
+    stats = result.inflow[result.inflow["objective"] == o.name].set_index(["package", "inflow"])
+    lines = []
+    for name in dict.fromkeys(result.inflow["package"]):
+        if name == result.reference or (name, "surge") not in stats.index:
+            continue
+        surge = stats.loc[(name, "surge")]
+        if (name, "steady") in stats.index:
+            steady = stats.loc[(name, "steady")]
+            kept = (f" (keeps {surge['mean'] / steady['mean']:.0%} of its effect)"
+                    if o.better * steady["mean"] > 0 else "")
+            lines.append(f"- **{name}**: {effect_words(o.metric, steady['mean'])} under the steady inflow, "
+                         f"{effect_words(o.metric, surge['mean'])} under the surge{kept}; better than {ref} in "
+                         f"{steady['p_better']:.0%} and {surge['p_better']:.0%} of draws.")
+        else:
+            lines.append(f"- **{name}**: {effect_words(o.metric, surge['mean'])} under the surge, better than {ref} "
+                         f"in {surge['p_better']:.0%} of draws.")
+    return lines
+
+
+def _surge_table(result: DesignResult) -> str:
+    inflows = list(dict.fromkeys(result.inflow["inflow"]))
+    heads = ["package", "objective", *(f"{i} mean" for i in inflows), *(f"better {i}" for i in inflows)]
+    lines = ["| " + " | ".join(heads) + " |", "|" + "---|" * len(heads)]
+    stats = result.inflow.set_index(["package", "objective", "inflow"])
+    for name in dict.fromkeys(result.inflow["package"]):
+        if name == result.reference:
+            continue
+        for o in result.objectives:
+            scale, fmt = (100, "{:+.1f}") if REPORT_METRICS[o.metric].is_share else (1, "{:+.3g}")
+            rows = [stats.loc[(name, o.name, i)] for i in inflows]
+            lines.append("| " + " | ".join([name, o.name, *(fmt.format(scale * r["mean"]) for r in rows),
+                                               *(f"{r['p_better']:.0%}" for r in rows)]) + " |")
+    return "\n".join(lines)
+
+
+def prim_intro(result: DesignResult) -> str:
+    """What a scenario is in the PRIM boxes."""
+    ref = reference_words(result)
+    if result.surge is None:
+        return (f"Each fresh draw is a scenario; a package fails in it when it does not beat {ref} on "
+                f"{result.objectives[0].name}. PRIM over the posterior's parameters (prim.csv):")
+    if len(result.surge.inflows) == 1:
+        return (f"Each fresh draw under the surge is a scenario; a package fails in it when it does not beat {ref} "
+                f"on {result.objectives[0].name}. PRIM over the posterior's parameters (prim.csv):")
+    return (f"Each fresh draw under each inflow is a scenario; a package fails in it when it does not beat {ref} on "
+            f"{result.objectives[0].name} (for the surge's cohort). PRIM over the posterior's parameters and the "
+            f"inflow (prim.csv; `inflow` 1 is steady, {result.surge.factor:g} the surge):")
+
+
 def nothing_left(result: DesignResult) -> str:
     """Why the front is empty: every finalist cost more than the budget on the fresh runs."""
     over = result.pareto[result.pareto["rank"] == 0]
@@ -93,10 +159,11 @@ def summary_markdown(result: DesignResult, figures: list[Path]) -> str:
         f"number); *better*: share of draws in which the package beats {reference_words(result)} by at least 1 percentage "
         "point; *regret*: how far it stays behind the best finalist in the same draw, on average.",
         "",
+        *(["## Under a surge", "", surge_intro(result), "", *surge_lines(result), "", _surge_table(result), ""]
+          if result.inflow is not None else []),
         "## When does the choice fail?",
         "",
-        f"Each fresh draw is a scenario; a package fails in it when it does not beat {reference_words(result)} on "
-        f"{result.objectives[0].name}. PRIM over the posterior's parameters (prim.csv):",
+        prim_intro(result),
         "",
         *(sentences(result.prim, reference_words(result)) if result.prim is not None and not result.prim.empty
           else [f"- No package other than {reference_words(result)} is on the front."]),
@@ -111,8 +178,6 @@ def summary_markdown(result: DesignResult, figures: list[Path]) -> str:
         "difference: smaller differences are ties.",
         f"- The front's packages (at most {len(result.pareto)}) re-evaluated on fresh draws and seeds "
         f"(seeds from {fresh.first_seed}): a search on fixed seeds overstates its winner.",
-        "- Not done yet: scenario discovery over the inflow (steady or surge); the app's view of a stored design "
-        "(`viz/design_view.py`) is not yet on its page.",
         "",
         *(f"![{p.stem}](figures/{p.name})" for p in figures),
         "",
