@@ -10,7 +10,7 @@ PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 python3; do \
 	for c in $$(pyenv root 2>/dev/null)/versions/3.1[2-9]*/bin/python3 $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 /usr/local/bin/python3.1[2-9] /usr/bin/python3.1[2-9]; do \
 	  [ -x "$$c" ] && "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$c; exit 0; }; done)
 
-.PHONY: setup demo app test bench exercises validation calibration lint clean
+.PHONY: setup demo app test bench mutation exercises validation calibration lint clean
 
 setup: $(VENV)/.installed
 
@@ -35,6 +35,12 @@ test: setup
 # The slow tests, then every benchmarks/bench_*.py (the hosted app's load test among them); all run, any failure fails.
 bench: setup
 	@status=0; $(BIN)/python -m pytest -q -m slow || status=1; $(BIN)/python benchmarks/run_all.py || status=1; exit $$status
+
+# How many small bugs in the mechanisms the fast tests catch (mutmut; a sample of mutants per module,
+# SAMPLE=0 for all); writes benchmarks/mutation.md. Not part of make test.
+SAMPLE ?= 25
+mutation: setup
+	$(BIN)/python benchmarks/mutation.py --sample $(SAMPLE)
 
 # The model against every calibration target (20 seeds); stored for docs/ODD.md's evaluation table.
 validation: setup

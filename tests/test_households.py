@@ -179,12 +179,14 @@ def _employment_by_sex(seed: int, **levers) -> tuple[float, float]:
     return float(np.mean(women)), float(np.mean(men))
 
 
+@pytest.mark.scenario
 def test_more_childcare_means_more_women_in_work():
     gain = np.array([_employment_by_sex(s, childcare_access=1.0)[0] - _employment_by_sex(s, childcare_access=0.0)[0]
                      for s in SEEDS])
     assert gain.mean() > 0.02 and (gain > 0).all(), gain
 
 
+@pytest.mark.scenario
 def test_a_plan_with_gender_specific_attention_narrows_the_gap():
     def gap(seed, attention):
         women, men = _employment_by_sex(seed, personal_plan=True, plan_gender_attention=attention)
@@ -194,6 +196,7 @@ def test_a_plan_with_gender_specific_attention_narrows_the_gap():
     assert narrower.mean() > 0.03 and (narrower > 0).all(), narrower
 
 
+@pytest.mark.scenario
 def test_women_work_far_less_than_men_under_the_2013_law():
     ratio = np.array([w / m for w, m in (_employment_by_sex(s) for s in SEEDS)])
     assert 0.2 < ratio.mean() < 0.6, ratio

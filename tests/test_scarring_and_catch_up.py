@@ -135,6 +135,7 @@ def tables(scenario: str, seed: int) -> pd.DataFrame:
     return run_simulation(s.policy, seed, s.months / 12, s.params({}), 6).newcomers
 
 
+@pytest.mark.scenario
 def test_a_longer_asylum_wait_lowers_employment_three_to_five_years_later():
     # The shipped defaults put this cost at the mild end of its band (wait_cost, -0.016 over 20 seeds in
     # docs/validation); on 6 seeds the test asks for the direction, the slow validate test for the band.
@@ -142,6 +143,7 @@ def test_a_longer_asylum_wait_lowers_employment_three_to_five_years_later():
     assert gap.mean() < 0 and (gap < 0).sum() >= 3, gap
 
 
+@pytest.mark.scenario
 def test_a_later_right_to_work_lowers_employment():
     early = employment("later_work_access", 36, 72) - employment("baseline", 36, 72)
     assert early.mean() < 0 and (early < 0).sum() >= 4, early  # at the mild end of its band, as the wait
@@ -155,6 +157,7 @@ def test_the_gap_of_a_later_right_to_work_narrows():
     assert late.mean() > early.mean()
 
 
+@pytest.mark.scenario
 def test_a_plans_advantage_fades_as_the_others_catch_up():
     years_2_3 = employment("plan", 24, 36) - employment("baseline", 24, 36)
     years_7_9 = employment("plan", 84, 108) - employment("baseline", 84, 108)
