@@ -366,6 +366,10 @@ def test_prim_finds_that_a_package_fails_only_under_the_surge_and_says_so():
     line = D.sentences(prim)[0]
     assert f"fails to beat the baseline in {fails.sum()} of 80 scenarios (0 of 40 draws steady" in line
     assert "mostly under the surge where `hire_rate` in [" in line
+    alone = D.discover(scenario_table(draws, [3.0]), {"p001": np.where(fails, -0.02, 0.05)[40:]},
+                       Objective("share_employed", 5))  # --inflow surge: one inflow, nothing to peel
+    assert "inflow" not in set(alone["parameter"]) and np.isnan(alone["failures_steady"].iloc[0])
+    assert f"in {fails.sum()} of 40 draws under the surge, mostly where `hire_rate`" in D.sentences(alone)[0]
 
 
 def test_the_surge_runs_a_surge_and_reads_the_same_cohort_under_both_inflows(result):

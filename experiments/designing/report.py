@@ -62,7 +62,8 @@ def surge_intro(result: DesignResult) -> str:
             f"{fresh.seeds_per_draw} seeds, {both}{surge.words()} (the steady inflow standing for "
             f"{surge.persons_per_year:,.0f} persons a year, {surge.persons_per_newcomer:g} per agent, so that it "
             f"fits the capacities and the surge fills them). Each objective is read for the newcomers who arrive in "
-            f"months {first}-{last}, its years after the surge begins, the same way under both inflows:")
+            f"months {first}-{last}, its years after the surge begins"
+            f"{', the same way under both inflows' if len(surge.inflows) == 2 else ''}:")
 
 
 def surge_lines(result: DesignResult) -> list[str]:
@@ -108,7 +109,7 @@ def _surge_table(result: DesignResult) -> str:
 def prim_intro(result: DesignResult) -> str:
     """What a scenario is in the PRIM boxes."""
     ref = reference_words(result)
-    if result.surge is None:
+    if result.inflow is None:
         return (f"Each fresh draw is a scenario; a package fails in it when it does not beat {ref} on "
                 f"{result.objectives[0].name}. PRIM over the posterior's parameters (prim.csv):")
     if len(result.surge.inflows) == 1:
