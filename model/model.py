@@ -30,6 +30,7 @@ from model import (
     language,
     modifiers,
     plans,
+    programmes,
     reception,
     scarring,
     startpunten,
@@ -40,7 +41,7 @@ from model.fastnp import flatnonzero
 from model.grid import MooreGrid
 from model.inflow import Inflow
 from model.outcomes import METRICS, compute_metrics, newcomer_table
-from model.parameters import DEFAULTS, PARAMS, Value, validate_params
+from model.parameters import DEFAULTS, PARAMS, Value, close_matches, validate_params
 from model.policies import POLICIES, unknown_policy_message
 from model.population import EmployerState, NewcomerState, ResidentState
 from model.queues import QUEUE_COUNTS, QUEUES, queue_row
@@ -89,7 +90,8 @@ class IntegrationModel(mesa.Model):
             starting point, and any parameter given explicitly overrides them.
         rng: Seed (an int, or a string of digits) or None for a random one.
         **parameters: Every name in `model.parameters.PARAMS`, keyword only;
-            None means "the policy's value".
+            None means "the policy's value". The parameters of programmes
+            registered from outside (`model.programmes`) are accepted too.
 
     Raises:
         ValueError: For an unknown policy, a bad seed, or a parameter value
@@ -199,8 +201,15 @@ class IntegrationModel(mesa.Model):
         plan_caseload: float | None = None,
         course_places: float | None = None,
         startpunt_capacity: float | None = None,
+        **registered_levers: Value,
     ) -> None:
         given = {name: value for name, value in locals().items() if name in PARAMS and value is not None}
+        for name, value in registered_levers.items():  # parameters of programmes registered from outside
+            if name not in PARAMS:
+                hint = close_matches(name)
+                raise TypeError(f"IntegrationModel() got an unexpected keyword argument {name!r}"
+                                + (f"; did you mean {', '.join(hint)}?" if hint else ""))
+            given[name] = value
         if policy not in POLICIES:
             raise ValueError(unknown_policy_message(policy))
         seed = parse_seed(rng)
@@ -314,6 +323,7 @@ class IntegrationModel(mesa.Model):
         activities.volunteer_and_train(self)
         households.tend_children(self)
         plans.follow_plans(self)
+        programmes.run_month(self)  # programmes registered from outside (none unless registered)
 
         labour.job_loss(self)
         labour.progress_placements(self)

@@ -16,6 +16,9 @@ from functools import cache
 
 import numpy as np
 
+#: Columns of programmes registered from outside the package, by programme (see `model.programmes`).
+EXTRA_STATE: dict[str, dict[str, StateColumn]] = {}
+
 #: The modules that own newcomer state, in the order their columns are listed.
 OWNERS = ("asylum", "households", "language", "labour", "activities", "scarring", "exam", "welfare",
           "contacts", "wellbeing", "plans", "startpunten", "reception", "modifiers")
@@ -49,15 +52,16 @@ class StateColumn:
 
 @cache
 def newcomer_columns() -> dict[str, StateColumn]:
-    """Every newcomer column, gathered from the ``NEWCOMER_STATE`` of each module in `OWNERS`.
+    """Every newcomer column, gathered from the ``NEWCOMER_STATE`` of each module in `OWNERS`
+    (and the columns of programmes registered from outside, `EXTRA_STATE`).
 
     Raises:
         ValueError: If two modules declare the same column.
     """
     columns: dict[str, StateColumn] = {}
-    for owner in OWNERS:
-        module = importlib.import_module(f"model.{owner}")
-        for name, column in module.NEWCOMER_STATE.items():
+    declared = [(owner, importlib.import_module(f"model.{owner}").NEWCOMER_STATE) for owner in OWNERS]
+    for owner, state in [*declared, *EXTRA_STATE.items()]:
+        for name, column in state.items():
             if name in columns:
                 raise ValueError(f"newcomer column {name!r} is declared by both "
                                  f"model.{columns[name].owner} and model.{owner}")
