@@ -15,6 +15,8 @@ allows a documented sample where the full run would take more than an hour);
 ``benchmarks/mutation.md`` with the survivors listed, and printed.
 
 Run: ``make mutation`` or ``.venv/bin/python benchmarks/mutation.py [--sample N] [--seed S] [--jobs J]``.
+A stopped run resumes where it was (mutmut keeps every result); ``--report-only`` writes the report
+from the results so far.
 Exit code 1 when a module scores below ``--bar`` (80%).
 """
 
@@ -85,12 +87,19 @@ def score_table(results: dict[str, dict], chosen: list[str], bar: float) -> tupl
         ok &= tested > 0 and share >= bar
         totals["killed"] += killed
         totals["tested"] += tested
-        rows.append(f"| `{module}` | {len(results[module])} | {tested} | {killed} | {share:.0%} |")
+        rows.append(f"| `{module}` | {len(results[module])} | {tested} | {killed} | "
+                    f"{f'{share:.0%}' if tested else 'not yet'} |")
         survivors += [f"- `{name}` (exit code {code})" for name, code in sorted(codes.items()) if code not in KILLED]
     share = totals["killed"] / totals["tested"] if totals["tested"] else float("nan")
     rows.append(f"| **all** | {sum(len(r) for r in results.values())} | {totals['tested']} | {totals['killed']} | "
                 f"**{share:.0%}** |")
     return rows, survivors, ok
+
+
+def untested(results: dict[str, dict], chosen: list[str]) -> int:
+    """Sampled mutants without a result (a run stopped before it reached them)."""
+    codes = {name: code for module in results.values() for name, code in module.items()}
+    return sum(codes.get(name) in NOT_RUN for name in chosen)
 
 
 def main() -> int:
@@ -99,32 +108,45 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1, help="seed of the sample (default 1)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="mutants tested at once")
     parser.add_argument("--bar", type=float, default=0.8, help="least share killed per module (default 0.8)")
+    parser.add_argument("--again", action="store_true",
+                        help="test the sampled mutants again (default: keep the results mutmut has, so a stopped "
+                             "run resumes where it was)")
+    parser.add_argument("--report-only", action="store_true",
+                        help="write the report from the results mutmut has, without testing more")
     args = parser.parse_args()
     if args.sample < 0 or args.jobs < 1 or not 0 <= args.bar <= 1:
         parser.error("--sample must be 0 or more, --jobs 1 or more, --bar between 0 and 1")
 
     start = time.monotonic()
-    # Generate the mutants and map tests to functions (mutmut's stats); the pattern matches no mutant,
-    # so mutmut stops there (with an assertion) and the mutants' names can be read and sampled.
-    mutmut("run", "nothing.matches.this*", jobs=args.jobs)
+    if not args.report_only:
+        # Generate the mutants and map tests to functions (mutmut's stats); the pattern matches no mutant,
+        # so mutmut stops there (with an assertion) and the mutants' names can be read and sampled.
+        mutmut("run", "nothing.matches.this*", jobs=args.jobs)
     results = mutant_results()
     if not results:
         print("mutmut generated no mutants; see its output above", file=sys.stderr)
         return 2
     chosen = sample(results, args.sample, args.seed)
-    print(f"testing {len(chosen)} of {sum(len(r) for r in results.values())} mutants "
-          f"({'all' if args.sample == 0 else f'{args.sample} per module, seed {args.seed}'})", flush=True)
-    mutmut("run", *chosen, jobs=args.jobs)
+    codes = {name: code for module in results.values() for name, code in module.items()}
+    to_test = chosen if args.again else [name for name in chosen if codes[name] in NOT_RUN]
+    print(f"{len(chosen)} of {len(codes)} mutants sampled "
+          f"({'all' if args.sample == 0 else f'{args.sample} per module, seed {args.seed}'}); "
+          f"{0 if args.report_only else len(to_test)} to test", flush=True)
+    if to_test and not args.report_only:
+        mutmut("run", *to_test, jobs=args.jobs)
     results = mutant_results()
     rows, survivors, ok = score_table(results, chosen, args.bar)
     minutes = (time.monotonic() - start) / 60
     report = "\n".join([
         "# Mutation score of the mechanisms", "",
         f"Written by `benchmarks/mutation.py` on {date.today().isoformat()} "
-        f"({'every mutant' if args.sample == 0 else f'a sample of {args.sample} mutants per module, seed {args.seed}'}; "
-        f"{minutes:.0f} min with {args.jobs} at once). Killed: a fast mechanism test failed or the run timed "
+        f"({'every mutant' if args.sample == 0 else f'a sample of {args.sample} mutants per module, seed {args.seed}'}"
+        f"{'' if args.report_only else '; '}"
+        f"{'' if args.report_only else f'{minutes:.0f} min with {args.jobs} at once'}). Killed: a fast mechanism test failed or the run timed "
         "out; the fingerprints and stored results are not in the selection (`pyproject.toml`, `[tool.mutmut]`). "
-        f"Bar: {args.bar:.0%} per module.", "",
+        f"Bar: {args.bar:.0%} per module."
+        + (f" {untested(results, chosen)} sampled mutants have no result yet (the run was stopped; "
+           "`python benchmarks/mutation.py` resumes it)." if untested(results, chosen) else ""), "",
         "| module | mutants | tested | killed | score |", "|---|---:|---:|---:|---:|", *rows, "",
         "## Survivors", "",
         "Each is a small change to the code that no fast test notices. `mutmut show NAME` prints the change.", "",
