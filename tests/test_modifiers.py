@@ -53,7 +53,8 @@ def test_a_plan_sets_its_offer_when_it_starts_and_clears_it_when_it_ends(small):
         column = getattr(nc, name)
         assert column[running].all() and not column[ended].any(), name
     assert (nc.volunteer_offer[running] == plans.PLAN_VOLUNTEER_START).all()
-    assert (nc.study_offer[ended] == 0.0).all()
+    assert (nc.study_offer[running] == plans.PLAN_STUDY_START).all()
+    assert (nc.volunteer_offer[ended] == 0.0).all() and (nc.study_offer[ended] == 0.0).all()
 
 
 def test_a_job_coach_adds_know_how_and_makes_a_job_a_brokered_one(housed_model):

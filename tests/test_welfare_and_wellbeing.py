@@ -25,6 +25,27 @@ def test_wellbeing_falls_with_waiting_debt_and_isolation_and_rises_with_work():
     assert target(False, False, False, 0, True, False, False, False, False) < neutral
     assert target(False, False, False, 0, False, True, False, False, False) > neutral
     assert target(True, False, False, 0, False, False, False, False, False) < neutral
+    assert target(False, False, False, 0, False, False, True, False, False) > neutral  # volunteering
+    assert target(False, False, False, 0, False, False, False, True, False) > neutral  # the exam passed
+    assert target(False, False, False, 0, False, False, False, False, True) < neutral  # a benefit cut
+    assert target(False, False, True, 0, False, False, False, False, False) < neutral  # waiting for a house
+
+
+def test_net_cost_by_payer_adds_up_and_gives_each_item_to_its_payer():
+    costs = welfare.Costs(reception=100.0, bijstand=200.0, courses=50.0, courses_in_azc=20.0, loans_forgiven=7.0,
+                          plans=30.0, fiscal_return=60.0)
+    by_payer = welfare.net_cost_by_payer(costs)
+    assert set(by_payer) == set(welfare.PAYERS)
+    assert sum(by_payer.values()) == costs.public_cost - costs.fiscal_return
+    revenue = welfare.COST_PAYERS["fiscal_return"].payer
+    expected = {payer: 0.0 for payer in welfare.PAYERS}
+    for item in ("reception", "bijstand", "courses", "loans_forgiven", "plans"):
+        expected[welfare.COST_PAYERS[item].payer] += getattr(costs, item)
+    expected[welfare.COST_PAYERS["courses"].payer] -= 20.0  # the azc lessons move to COA's payer
+    expected[welfare.COST_PAYERS["courses_in_azc"].payer] += 20.0
+    expected[revenue] -= 60.0
+    assert by_payer == expected
+    assert welfare.COST_PAYERS["courses"].payer != welfare.COST_PAYERS["courses_in_azc"].payer
 
 
 def test_public_cost_and_return_accumulate(small):
