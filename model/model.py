@@ -287,7 +287,7 @@ class IntegrationModel(mesa.Model):
             plan.quota_share = float(self.municipality_quota[m])
             Municipality(self, m, self.municipality_names[m], plan.kind, plan.labour_demand,
                          plan.quality, plan.quota_share)
-        cells = self.grid._cells
+        cells = self.grid  # grid[(x, y)] is the cell there
         Resident.create_agents(self, res.n, index=range(res.n),
                                cell=[cells[xy] for xy in zip(res.x.tolist(), res.y.tolist(), strict=True)])
         startpunten.setup_residents(self)
@@ -367,7 +367,7 @@ class IntegrationModel(mesa.Model):
         return np.arange(rows.start, rows.stop)
 
     def _place_new_agents(self, rows: slice) -> None:
-        nc, cells = self.nc, self.grid._cells
+        nc, cells = self.nc, self.grid
         agents = Newcomer.create_agents(self, rows.stop - rows.start, index=range(rows.start, rows.stop),
                                         cell=[cells[xy] for xy in zip(nc.x[rows].tolist(), nc.y[rows].tolist(),
                                                                       strict=True)])
@@ -398,7 +398,7 @@ class IntegrationModel(mesa.Model):
     def move_newcomers(self, who: np.ndarray, cells: np.ndarray) -> None:
         """Move newcomers who to grid cells cells (rows of x, y)."""
         self.nc.x[who], self.nc.y[who] = cells[:, 0], cells[:, 1]
-        agents, grid_cells = self.newcomer_agents, self.grid._cells
+        agents, grid_cells = self.newcomer_agents, self.grid
         move_agents([agents[i] for i in who.tolist()],
                     [grid_cells[xy] for xy in zip(cells[:, 0].tolist(), cells[:, 1].tolist(), strict=True)])
 

@@ -245,3 +245,18 @@ def test_agents_moved_in_bulk_are_the_agents_moved_one_by_one(small, monkeypatch
     assert int(fast.nc.relocations.sum()) > 0 and int(fast.metrics["n_housed"]) > 0  # both kinds of move
     assert _agents_and_cells(fast) == _agents_and_cells(slow)
     assert fast.model_table().equals(slow.model_table())
+
+
+@pytest.mark.parametrize("torus", [False, True])
+def test_the_fast_grid_links_its_cells_as_mesas_own(torus):
+    from mesa.discrete_space import OrthogonalMooreGrid
+
+    from model.grid import MooreGrid
+
+    ours, mesas = MooreGrid((7, 5), torus=torus), OrthogonalMooreGrid((7, 5), torus=torus)
+    for xy, cell in mesas._cells.items():
+        mine = ours[xy]
+        assert list(mine.connections) == list(cell.connections), xy  # same keys, same order
+        assert [c.coordinate for c in mine.connections.values()] == \
+               [c.coordinate for c in cell.connections.values()], xy
+        assert sorted(c.coordinate for c in mine.neighborhood) == sorted(c.coordinate for c in cell.neighborhood)
