@@ -96,3 +96,12 @@ def test_policies_only_set_levers_and_describe_themselves():
 def test_unknown_policy_names_the_allowed_ones():
     with pytest.raises(ValueError, match="unknown policy 'nope'; choose one of: baseline_2013"):
         IntegrationModel(policy="nope")
+
+
+def test_no_parameter_shadows_what_the_model_is_or_sets(small):
+    """Every parameter becomes a model attribute; none may be a method or an attribute the model sets itself."""
+    assert not set(PARAMS) & set(dir(IntegrationModel)), "a parameter named like a method or class attribute"
+    m = IntegrationModel(rng=0, **small)
+    m.run_for(2)
+    changed = [name for name in PARAMS if getattr(m, name) != m.params[name]]
+    assert not changed, f"the model overwrote these parameters: {changed}"
