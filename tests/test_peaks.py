@@ -45,10 +45,13 @@ def peak_cohort_at_three_years(params: dict, seeds: range, policy: str = "baseli
 
 def test_with_unlimited_capacity_a_surge_changes_nothing_per_person():
     runs = peak_cohort_at_three_years({**UNLIMITED, "persons_per_newcomer": 1.0}, range(6))
-    for column in (2, 3):  # employed, Dutch A2+, three years after the permit (everyone followed that long)
-        # No effect, within a margin far wider than the seed noise (a 95% interval would miss 0 by chance).
-        assert abs(runs["stressed"][:, column].mean() - runs["steady"][:, column].mean()) < 0.04
-    assert abs(runs["stressed"][:, 1].mean() - runs["steady"][:, 1].mean()) < 0.5  # the same wait for a house
+    surge_minus_steady = (runs["stressed"] - runs["steady"]).mean(axis=0)  # paired: the same seed in both
+    # No effect beyond a margin set from 36 seeds (sd of a seed's difference: employed 0.017, A2+ 0.026, the
+    # wait 0.37 months): each margin is 3.7 to 5 standard errors of this 6-seed mean away from the mean those
+    # 36 seeds gave, and half of what binding capacity does to the wait (more than 2 months, the next test).
+    assert abs(surge_minus_steady[2]) < 0.04  # employed three years after the permit (everyone followed that long)
+    assert abs(surge_minus_steady[3]) < 0.05  # Dutch A2+, three years after the permit
+    assert abs(surge_minus_steady[1]) < 1.0  # months waiting for a house
 
 
 def test_with_binding_capacity_a_surge_lengthens_the_wait_for_a_house_and_costs_jobs():
@@ -156,7 +159,9 @@ def test_a_crowded_startpunt_serves_fewer_visitors():
     served_free, unserved_free = served(0.0)
     served_crowded, unserved_crowded = served(1.0)
     assert unserved_free == 0 and unserved_crowded > 0
-    assert 0 < served_crowded < served_free
+    # One visit a month per startpunt serves a quarter of those an open one serves (0.20-0.32 over seeds 0-9);
+    # if the crowded one still served everyone, the two counts would differ only by the noise (1.00-1.09).
+    assert 0 < served_crowded < served_free / 2
 
 
 @pytest.mark.parametrize("command", [["run", "--policy", "baseline_2013"], ["compare", "--seeds", "1"]])
