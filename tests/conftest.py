@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -25,6 +26,32 @@ SMALL = {
 #: long test finishing alone at the end.
 LONG_FIRST = ("test_exercises.py", "test_calibrate.py", "test_app_browser.py", "test_app_classroom.py",
               "test_for_whom.py", "test_policy_directions.py", "test_peaks.py", "test_stress.py")
+
+
+#: In CI (``CI`` set, as CI services and .ci/run set it) a skip is a failure: a missing chromium, a moved module
+#: or a package left out of the install must fail the run, not leave tests out of a green one.
+#: ``NIEUWKOMERS_ALLOW_SKIPS=1`` allows skips there on purpose; outside CI they stay skips.
+SKIPS_FAIL = (os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
+              and os.environ.get("NIEUWKOMERS_ALLOW_SKIPS") != "1")
+
+
+def _skip_as_failure(report) -> None:
+    """Turn a skipped report (not an expected failure) into a failure that says what was skipped and why."""
+    if SKIPS_FAIL and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        reason = reason.removeprefix("Skipped: ")
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI, where every test must run: {reason} (NIEUWKOMERS_ALLOW_SKIPS=1 allows it)"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    _skip_as_failure((yield).get_result())
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector):
+    _skip_as_failure((yield).get_result())  # a module skipped whole (importorskip at its top)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -283,7 +283,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def complete_trials(journal: Path) -> dict[int, tuple]:
     """Number -> (params, values, evaluated) of every complete trial in a search's journal."""
-    optuna = pytest.importorskip("optuna")
+    import optuna  # a dependency: missing, it fails here rather than skip
+
     from experiments.designing.search import journal_storage
 
     study = optuna.load_study(study_name="design", storage=journal_storage(journal))
@@ -292,7 +293,6 @@ def complete_trials(journal: Path) -> dict[int, tuple]:
 
 
 def test_search_starts_from_the_presets_with_the_screens_numbers(result, tmp_path: Path):
-    pytest.importorskip("optuna")
     searched = design(workers=1, mode="search", trials=8, population=4, journal=tmp_path / "j.log", inflow="steady",
                       **SETTINGS)
     trials = complete_trials(tmp_path / "j.log")
@@ -307,7 +307,6 @@ def test_search_starts_from_the_presets_with_the_screens_numbers(result, tmp_pat
 
 
 def test_search_resumed_after_sigkill_loses_no_evaluation_and_repeats_none(tmp_path: Path):
-    pytest.importorskip("optuna")
     out = tmp_path / "out"
     args = ["design", "--mode", "search", "--inflow", "steady", "--trials", "20", "--population", "4", "--years", "1",
             "--draws", "2", "--seeds", "2", "--final-draws", "2", "--final-seeds", "2", "--workers", "1",
