@@ -162,7 +162,8 @@ LEVER_TESTS: dict[str, LeverTest] = {
     "exam_deadline_months": LeverTest(60, reached_a_deadline, -1, range(60, 67)),
     "exam_level": LeverTest("B1", exam_passed, -1, range(42, 49)),
     "exam_rules": LeverTest("2021", exempted, -1, range(66, 73)),
-    "employer_subsidy": LeverTest(1.0, employment, +1, range(24, 49)),
+    # A stronger response in both runs, so that the effect (not its size, calibrated elsewhere) clears the noise.
+    "employer_subsidy": LeverTest(1.0, employment, +1, range(24, 49), context={"subsidy_response": 1.0}),
 }
 
 
