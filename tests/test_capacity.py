@@ -11,7 +11,7 @@ from model import IntegrationModel, capacity, housing
 @pytest.fixture
 def m(small) -> IntegrationModel:
     model = IntegrationModel(rng=21, **small)
-    model.run_for(1)
+    model.run_for(3)
     assert model.nc.n >= 12  # rows to set by hand
     model.nc.partner[:] = -1
     return model
