@@ -39,3 +39,33 @@ def test_a_long_working_week_leaves_no_time_to_volunteer(small):
     nc.hours_per_week[housed] = activities.NO_TIME_TO_VOLUNTEER_HOURS
     activities.volunteer_and_train(m)
     assert not nc.volunteering[housed].any()  # those who volunteered stop
+
+
+def test_finishing_school_gives_a_recognised_diploma_one_level_up(small):
+    m = IntegrationModel(rng=8, **small)
+    m.run_for(30)
+    nc = m.nc
+    who = np.flatnonzero((nc.phase == Phase.HOUSED) & (nc.education < 3))[:10]
+    assert who.size
+    education = nc.education[who].copy()
+    nc.studying_months[who], nc.diploma_recognised[who] = 1, False
+    activities.go_to_school(m)
+    assert (nc.studying_months[who] == 0).all()
+    assert (nc.education[who] == education + 1).all() and nc.diploma_recognised[who].all()
+
+
+def test_a_skills_course_in_reception_lasts_as_guidance_and_not_in_an_emergency_location(small):
+    m = IntegrationModel(rng=9, azc_activities=True, skills_course_guidance=0.3, **small)
+    m.run_for(4)
+    nc = m.nc
+    in_azc = np.flatnonzero(nc.phase <= Phase.AWAITING_HOUSING)
+    assert in_azc.size >= 10
+    nc.skills_course[:] = False
+    nc.in_emergency[in_azc[::2]] = True
+    for _ in range(30):  # many months of the course's monthly chance
+        nc.guidance[:] = 0.0
+        activities.volunteer_and_train(m)
+    assert not nc.skills_course[in_azc[::2]].any()
+    trained = in_azc[1::2][nc.skills_course[in_azc[1::2]]]
+    assert trained.size and np.allclose(nc.guidance[trained], 0.3)
+    assert (nc.guidance[~nc.skills_course] == 0.0).all()

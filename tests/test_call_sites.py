@@ -81,3 +81,40 @@ def test_a_move_in_reception_adds_a_scar(small):
     # the move's months in full, or what is left of them where activity healed the scar to zero this month
     assert (gain > 0).all() and (gain <= moved.relocation_scar_months + 1e-9).all()
     assert np.isclose(np.median(gain), moved.relocation_scar_months)
+
+
+def test_a_placement_for_each_who_asks_while_slots_last(small):
+    m = IntegrationModel(rng=15, **small)
+    m.run_for(30)
+    nc = m.nc
+    seekers = np.flatnonzero((nc.phase == Phase.HOUSED) & ~nc.employed & (nc.placement_months == 0))
+    assert seekers.size >= 5
+    m.emp.placements_used[:] = 0
+    labour.place(m, seekers)
+    placed = seekers[nc.placement_months[seekers] > 0]
+    assert placed.size >= min(5, int(m.emp.placement_slots.sum()))
+    assert (m.emp.placements_used <= m.emp.placement_slots).all()
+
+
+def test_a_job_matches_education_one_level_below_the_diploma(small):
+    m = IntegrationModel(rng=16, **small)
+    m.run_for(30)
+    nc = m.nc
+    who = np.flatnonzero((nc.phase == Phase.HOUSED) & ~nc.employed)[:4]
+    assert who.size == 4
+    nc.education[who] = [0, 1, 2, 3]
+    labour.start_jobs(m, who, np.zeros(4, dtype=np.int64), np.array([0, 0, 1, 2]))
+    assert list(nc.job_matches_education[who]) == [True, True, True, True]
+    labour.start_jobs(m, who, np.zeros(4, dtype=np.int64), np.array([1, 1, 0, 1]))
+    assert list(nc.job_matches_education[who]) == [False, False, False, False]
+
+
+def test_a_municipality_that_implements_well_buys_better_courses(small):
+    from model import language
+
+    m = IntegrationModel(rng=17, municipality_quality_spread=0.3, **small)
+    quality = m.quality_of(np.arange(m.n_municipalities))
+    courses = language.supervised_quality(m, np.arange(m.n_municipalities))
+    order = np.argsort(quality)
+    assert quality[order[-1]] > quality[order[0]]
+    assert courses[order[-1]] > courses[order[0]] and (np.diff(courses[order]) >= 0).all()
