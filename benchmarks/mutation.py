@@ -111,6 +111,8 @@ def main() -> int:
     parser.add_argument("--again", action="store_true",
                         help="test the sampled mutants again (default: keep the results mutmut has, so a stopped "
                              "run resumes where it was)")
+    parser.add_argument("--names", type=Path, help="test the mutants named in this file (one per line) instead of "
+                        "a sample, e.g. the ones an earlier run tested, to compare before and after new tests")
     parser.add_argument("--report-only", action="store_true",
                         help="write the report from the results mutmut has, without testing more")
     args = parser.parse_args()
@@ -126,11 +128,15 @@ def main() -> int:
     if not results:
         print("mutmut generated no mutants; see its output above", file=sys.stderr)
         return 2
-    chosen = sample(results, args.sample, args.seed)
     codes = {name: code for module in results.values() for name, code in module.items()}
+    if args.names:
+        chosen = [name for name in args.names.read_text(encoding="utf-8").split() if name in codes]
+    else:
+        chosen = sample(results, args.sample, args.seed)
     to_test = chosen if args.again else [name for name in chosen if codes[name] in NOT_RUN]
-    print(f"{len(chosen)} of {len(codes)} mutants sampled "
-          f"({'all' if args.sample == 0 else f'{args.sample} per module, seed {args.seed}'}); "
+    how = (f"named in {args.names}" if args.names
+           else "all" if args.sample == 0 else f"{args.sample} per module, seed {args.seed}")
+    print(f"{len(chosen)} of {len(codes)} mutants sampled ({how}); "
           f"{0 if args.report_only else len(to_test)} to test", flush=True)
     if to_test and not args.report_only:
         mutmut("run", *to_test, jobs=args.jobs)
@@ -140,7 +146,7 @@ def main() -> int:
     report = "\n".join([
         "# Mutation score of the mechanisms", "",
         f"Written by `benchmarks/mutation.py` on {date.today().isoformat()} "
-        f"({'every mutant' if args.sample == 0 else f'a sample of {args.sample} mutants per module, seed {args.seed}'}"
+        f"({f'the mutants named in `{args.names.name}`' if args.names else 'every mutant' if args.sample == 0 else f'a sample of {args.sample} mutants per module, seed {args.seed}'}"
         f"{'' if args.report_only else '; '}"
         f"{'' if args.report_only else f'{minutes:.0f} min with {args.jobs} at once'}). Killed: a fast mechanism test failed or the run timed "
         "out; the fingerprints and stored results are not in the selection (`pyproject.toml`, `[tool.mutmut]`). "
