@@ -27,6 +27,10 @@ inflow), ``inflow.csv`` (the front and the reference under a steady inflow and u
 words), ``figures/*.png`` and ``design.json``; with
 ``--readme``, the README's generated block (`experiments.designing.readme`).
 
+Longer than 400 lines: the command's arguments, its checks of bad input (one line each) and the
+order of its stages are here, each stage in `experiments.designing`; split further, the order of
+the stages would be read across files.
+
 Python API::
 
     from experiments.design import design
