@@ -10,7 +10,7 @@ The mechanisms themselves live in their own modules (``asylum``, ``language``,
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import partial
 
@@ -41,7 +41,7 @@ from model.fastnp import flatnonzero
 from model.grid import MooreGrid
 from model.inflow import Inflow
 from model.outcomes import METRICS, compute_metrics, newcomer_table
-from model.parameters import DEFAULTS, PARAMS, Value, close_matches, validate_params
+from model.parameters import DEFAULTS, PARAMS, Value, validate_params
 from model.policies import POLICIES, unknown_policy_message
 from model.population import EmployerState, NewcomerState, ResidentState
 from model.queues import QUEUE_COUNTS, QUEUES, queue_row
@@ -90,8 +90,9 @@ class IntegrationModel(mesa.Model):
             starting point, and any parameter given explicitly overrides them.
         rng: Seed (an int, or a string of digits) or None for a random one.
         **parameters: Every name in `model.parameters.PARAMS`, keyword only;
-            None means "the policy's value". The parameters of programmes
-            registered from outside (`model.programmes`) are accepted too.
+            None means "the policy's value".
+        registered: Values for the parameters of programmes registered from
+            outside the package (`model.programmes`), by name.
 
     Raises:
         ValueError: For an unknown policy, a bad seed, or a parameter value
@@ -201,14 +202,13 @@ class IntegrationModel(mesa.Model):
         plan_caseload: float | None = None,
         course_places: float | None = None,
         startpunt_capacity: float | None = None,
-        **registered_levers: Value,
+        registered: Mapping[str, Value] | None = None,
     ) -> None:
         given = {name: value for name, value in locals().items() if name in PARAMS and value is not None}
-        for name, value in registered_levers.items():  # parameters of programmes registered from outside
-            if name not in PARAMS:
-                hint = close_matches(name)
-                raise TypeError(f"IntegrationModel() got an unexpected keyword argument {name!r}"
-                                + (f"; did you mean {', '.join(hint)}?" if hint else ""))
+        for name, value in (registered or {}).items():  # parameters of programmes registered from outside
+            if name not in programmes.parameter_names():
+                raise ValueError(f"registered={{{name!r}: ...}}: not a parameter of a registered programme "
+                                 f"(model.programmes); registered: {', '.join(programmes.parameter_names()) or 'none'}")
             given[name] = value
         if policy not in POLICIES:
             raise ValueError(unknown_policy_message(policy))

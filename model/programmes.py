@@ -19,7 +19,7 @@ test) `register` adds the same three things without touching the package::
         monthly=buddy_month,  # a function of the model, run every month
     )
     with programmes.registered(buddy):
-        IntegrationModel(buddy_programme=True).run_for(120)
+        IntegrationModel(registered={"buddy_programme": True}).run_for(120)
 
 A programme's month runs after the plans' (`IntegrationModel.step`), before
 work, contacts and lessons: it acts the way the built-in programmes do, by
@@ -55,8 +55,8 @@ class Programme:
 
     Attributes:
         name: Its name (also the owner of its state columns).
-        parameters: Its parameters (usually one lever and its intensities), keyword
-            arguments of `IntegrationModel` while it is registered.
+        parameters: Its parameters (usually one lever and its intensities), given to
+            `IntegrationModel` as ``registered={name: value}`` while it is registered.
         newcomer_state: The newcomer columns it owns (see `model.state`).
         monthly: Its month: a function of the model, run every month after the plans.
     """
@@ -124,6 +124,11 @@ def registered(programme: Programme) -> Iterator[Programme]:
         yield programme
     finally:
         unregister(programme.name)
+
+
+def parameter_names() -> list[str]:
+    """The parameters of every registered programme."""
+    return [p.name for programme in REGISTERED.values() for p in programme.parameters]
 
 
 def run_month(model: IntegrationModel) -> None:

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _isolated_share(on: bool, seed: int) -> float:
-    m = IntegrationModel(rng=seed, buddy_programme=on, **SMALL)
+    m = IntegrationModel(rng=seed, registered={"buddy_programme": on}, **SMALL)
     m.run_for(36)
     housed = m.nc.phase == Phase.HOUSED
     return float((active_ties(m)[housed] == 0).mean())
@@ -35,7 +35,7 @@ def _isolated_share(on: bool, seed: int) -> float:
 
 def test_a_registered_programme_runs_with_its_lever_and_its_state():
     with programmes.registered(BUDDY):
-        m = IntegrationModel(rng=0, buddy_programme=True, buddy_months=6, **SMALL)
+        m = IntegrationModel(rng=0, registered={"buddy_programme": True, "buddy_months": 6}, **SMALL)
         m.run_for(24)
         nc = m.nc
         assert m.buddy_months == 6 and m.params["buddy_programme"] is True
@@ -43,7 +43,7 @@ def test_a_registered_programme_runs_with_its_lever_and_its_state():
         assert had.any() and (nc.buddy[had] >= 0).all()
         assert np.isin(nc.phase[had], [Phase.HOUSED, Phase.DEPARTED]).all()
         with pytest.raises(ValueError, match="buddy_months"):
-            IntegrationModel(buddy_months=0, **SMALL)
+            IntegrationModel(registered={"buddy_months": 0}, **SMALL)
 
 
 def test_a_buddy_lowers_isolation_on_the_same_seeds():
@@ -68,6 +68,8 @@ def test_unregistering_leaves_the_package_as_it_was():
         assert "buddy_programme" in parameters.PARAMS and "buddy" in newcomer_columns()
     assert parameters.PARAMS == params and parameters.DEFAULTS == defaults and newcomer_columns() == columns
     assert not programmes.REGISTERED
+    with pytest.raises(ValueError, match="buddy_programme.*registered: none"):
+        IntegrationModel(registered={"buddy_programme": True})
     with pytest.raises(TypeError, match="buddy_programme"):
         IntegrationModel(buddy_programme=True)
     with pytest.raises(RuntimeError), programmes.registered(BUDDY):  # removed even when the block fails
@@ -90,6 +92,11 @@ def test_a_programme_cannot_shadow_the_model(programme):
     with pytest.raises(ValueError):
         programmes.register(programme)
     assert not programmes.REGISTERED and "bad" not in parameters.PARAMS
+
+
+def test_registered_takes_only_the_parameters_of_registered_programmes():
+    with programmes.registered(BUDDY), pytest.raises(ValueError, match="hire_rate.*buddy_programme, buddy_months"):
+        IntegrationModel(registered={"hire_rate": 0.3})
 
 
 def test_a_name_is_registered_once():
