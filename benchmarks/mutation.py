@@ -141,6 +141,10 @@ def main() -> int:
     if to_test and not args.report_only:
         mutmut("run", *to_test, jobs=args.jobs)
     results = mutant_results()
+    if untested(results, chosen) == len(chosen):
+        print("mutmut tested none of the chosen mutants (see its output above: a failing clean run or stats "
+              "collection stops it); the report is left as it was", file=sys.stderr)
+        return 2
     rows, survivors, ok = score_table(results, chosen, args.bar)
     minutes = (time.monotonic() - start) / 60
     report = "\n".join([
