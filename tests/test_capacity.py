@@ -54,3 +54,52 @@ def test_houses_go_to_the_longest_waiting_of_each_municipality(m, monkeypatch):
     houses[:2] = [4, 4]
     assert list(housing.allot_houses(m, ready)) == list(ready)  # enough houses: everyone moves in
     assert housing.allot_houses(m, ready[:0]).size == 0
+
+
+def test_reception_beyond_its_places_puts_the_last_to_arrive_in_emergency_locations(small):
+    from model import reception
+
+    m = IntegrationModel(rng=22, reception_places=40.0, persons_per_newcomer=1.0, **small)
+    m.run_for(6)
+    nc = m.nc
+    occupants = np.flatnonzero(reception.in_reception(m))
+    assert occupants.size > 40
+    assert reception.anyone_in_emergency(m)
+    assert np.count_nonzero(nc.in_emergency) in (occupants.size - 40, occupants.size - 41)  # a couple may take one more
+    regular = occupants[~nc.in_emergency[occupants]]
+    emergency = occupants[nc.in_emergency[occupants]]
+    assert nc.arrival_month[regular].max() <= nc.arrival_month[emergency].min()  # first come, first placed
+    nc.in_emergency[:] = False
+    assert not reception.anyone_in_emergency(m)
+
+
+def test_a_crowded_startpunt_serves_a_share_of_its_visitors_an_open_one_all(small):
+    from model import startpunten
+
+    m = IntegrationModel(rng=23, startpunten_per_municipality=1, startpunt_capacity=3.0, persons_per_newcomer=1.0,
+                         **small)
+    m.run_for(2)
+    hubs = len(m.world.startpunt_cells)
+    visitors = np.arange(60)
+    hub = np.zeros(60, dtype=np.int64)  # all at the first startpunt
+    served, at = startpunten.served_visitors(m, visitors, hub)
+    assert 0 < served.size < 20 and (at == 0).all()  # about 3 of 60
+    few = np.arange(hubs * 3)
+    spread = np.repeat(np.arange(hubs), 3)  # three at each: room for all
+    assert list(startpunten.served_visitors(m, few, spread)[0]) == list(few)
+
+
+def test_the_startpunt_lookup_table_gives_the_direct_answer(small, monkeypatch):
+    from model import startpunten
+
+    m = IntegrationModel(rng=24, startpunten_per_municipality=2, **small)
+    m.run_for(1)
+    x, y = np.arange(0, m.grid_width, 3), np.arange(0, m.grid_width, 3) % m.grid_height
+    municipality = m.world.region[x, y]
+    direct = startpunten.nearest_startpunt(m, x, y, municipality)
+    looked_up = startpunten.nearest_startpunt_at(m, x, y, municipality)
+    monkeypatch.setattr(startpunten, "LOOKUP_TABLE_MAX_CELLS", 0)  # a map too big for the table
+    m.world.nearest_startpunt_table = None
+    computed = startpunten.nearest_startpunt_at(m, x, y, municipality)
+    for answer in (looked_up, computed):
+        assert np.array_equal(answer[0], direct[0]) and np.allclose(answer[1], direct[1])
