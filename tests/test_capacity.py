@@ -17,6 +17,11 @@ def m(small) -> IntegrationModel:
     return model
 
 
+def test_a_national_capacity_in_agents_divides_by_the_persons_each_agent_stands_for(small):
+    m = IntegrationModel(rng=25, persons_per_newcomer=50.0, **small)
+    assert capacity.in_agents(m, 1000.0) == 20.0
+
+
 def test_per_month_spreads_a_fractional_rate_exactly():
     months = [capacity.per_month(0.4, month) for month in range(1, 11)]
     assert sum(months) == 4 and set(months) <= {0, 1}
