@@ -96,10 +96,22 @@ def score_table(results: dict[str, dict], chosen: list[str], bar: float) -> tupl
     return rows, survivors, ok
 
 
+def exit_codes(results: dict[str, dict]) -> dict[str, int | None]:
+    """Every mutant's exit code, whatever its module."""
+    return {name: code for module in results.values() for name, code in module.items()}
+
+
 def untested(results: dict[str, dict], chosen: list[str]) -> int:
     """Sampled mutants without a result (a run stopped before it reached them)."""
-    codes = {name: code for module in results.values() for name, code in module.items()}
+    codes = exit_codes(results)
     return sum(codes.get(name) in NOT_RUN for name in chosen)
+
+
+def described(args: argparse.Namespace) -> str:
+    """Which mutants a run tests, in words."""
+    if args.names:
+        return f"the mutants named in `{args.names.name}`"
+    return "every mutant" if args.sample == 0 else f"a sample of {args.sample} mutants per module, seed {args.seed}"
 
 
 def main() -> int:
@@ -128,20 +140,19 @@ def main() -> int:
     if not results:
         print("mutmut generated no mutants; see its output above", file=sys.stderr)
         return 2
-    codes = {name: code for module in results.values() for name, code in module.items()}
+    codes = exit_codes(results)
     if args.names:
         chosen = [name for name in args.names.read_text(encoding="utf-8").split() if name in codes]
     else:
         chosen = sample(results, args.sample, args.seed)
     to_test = chosen if args.again else [name for name in chosen if codes[name] in NOT_RUN]
-    how = (f"named in {args.names}" if args.names
-           else "all" if args.sample == 0 else f"{args.sample} per module, seed {args.seed}")
-    print(f"{len(chosen)} of {len(codes)} mutants sampled ({how}); "
+    print(f"{len(chosen)} of {len(codes)} mutants chosen ({described(args)}); "
           f"{0 if args.report_only else len(to_test)} to test", flush=True)
     if to_test and not args.report_only:
         mutmut("run", *to_test, jobs=args.jobs)
     results = mutant_results()
-    if untested(results, chosen) == len(chosen):
+    missing = untested(results, chosen)
+    if missing == len(chosen):
         print("mutmut tested none of the chosen mutants (see its output above: a failing clean run or stats "
               "collection stops it); the report is left as it was", file=sys.stderr)
         return 2
@@ -150,13 +161,11 @@ def main() -> int:
     report = "\n".join([
         "# Mutation score of the mechanisms", "",
         f"Written by `benchmarks/mutation.py` on {date.today().isoformat()} "
-        f"({f'the mutants named in `{args.names.name}`' if args.names else 'every mutant' if args.sample == 0 else f'a sample of {args.sample} mutants per module, seed {args.seed}'}"
-        f"{'' if args.report_only else '; '}"
-        f"{'' if args.report_only else f'{minutes:.0f} min with {args.jobs} at once'}). Killed: a fast mechanism test failed or the run timed "
+        f"({described(args)}{'' if args.report_only else f'; {minutes:.0f} min with {args.jobs} at once'}). Killed: a fast mechanism test failed or the run timed "
         "out; the fingerprints and stored results are not in the selection (`pyproject.toml`, `[tool.mutmut]`). "
         f"Bar: {args.bar:.0%} per module."
-        + (f" {untested(results, chosen)} sampled mutants have no result yet (the run was stopped; "
-           "`python benchmarks/mutation.py` resumes it)." if untested(results, chosen) else ""), "",
+        + (f" {missing} sampled mutants have no result yet (the run was stopped; "
+           "`python benchmarks/mutation.py` resumes it)." if missing else ""), "",
         "| module | mutants | tested | killed | score |", "|---|---:|---:|---:|---:|", *rows, "",
         "## Survivors", "",
         "Each is a small change to the code that no fast test notices. `mutmut show NAME` prints the change.", "",

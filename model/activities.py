@@ -58,7 +58,7 @@ def volunteer_and_train(model: IntegrationModel) -> None:
     if model.azc_activities:
         trained = in_azc & ~nc.in_emergency & (rng.random(n) < SKILLS_COURSE_START)
         nc.skills_course |= trained
-    nc.guidance += np.where(nc.skills_course, model.skills_course_guidance, 0.0)  # what the course taught lasts
+        nc.guidance += np.where(nc.skills_course, model.skills_course_guidance, 0.0)  # what the course taught lasts
 
 
 def go_to_school(model: IntegrationModel) -> None:

@@ -205,11 +205,13 @@ class IntegrationModel(mesa.Model):
         registered: Mapping[str, Value] | None = None,
     ) -> None:
         given = {name: value for name, value in locals().items() if name in PARAMS and value is not None}
-        for name, value in (registered or {}).items():  # parameters of programmes registered from outside
-            if name not in programmes.parameter_names():
-                raise ValueError(f"registered={{{name!r}: ...}}: not a parameter of a registered programme "
-                                 f"(model.programmes); registered: {', '.join(programmes.parameter_names()) or 'none'}")
-            given[name] = value
+        if registered:  # parameters of programmes registered from outside
+            allowed = programmes.parameter_names()
+            for name, value in registered.items():
+                if name not in allowed:
+                    raise ValueError(f"registered={{{name!r}: ...}}: not a parameter of a registered programme "
+                                     f"(model.programmes); registered: {', '.join(allowed) or 'none'}")
+                given[name] = value
         if policy not in POLICIES:
             raise ValueError(unknown_policy_message(policy))
         seed = parse_seed(rng)
