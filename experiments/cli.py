@@ -18,11 +18,37 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import os
 import signal
 import sys
+from pathlib import Path
 
 from experiments.errors import UsageError
+
+#: The distribution's top-level packages (``pyproject.toml``); docs/ODD.md says why they are not one namespace.
+PACKAGES = ("model", "agents", "experiments", "viz")
+
+
+def shadowed_package() -> str | None:
+    """Which of our packages another installed package would be imported instead of, in one line.
+
+    The four packages are top-level names (the fixed API is ``from model import IntegrationModel``),
+    so a package of another distribution named ``model`` or ``viz`` earlier on the path would be
+    imported in their place and fail deep inside a command. Said here, before anything is imported.
+    """
+    home = Path(__file__).resolve().parents[1]
+    for name in PACKAGES:
+        spec = importlib.util.find_spec(name)
+        origin = spec.origin if spec is not None else None
+        if origin is None or Path(origin).resolve().parents[1] != home:
+            where = f"at {Path(origin).parent}" if origin else "a namespace without files"
+            return (f"another package named {name!r} ({where}) is imported instead of nieuwkomers' own "
+                    f"(in {home}); install nieuwkomers in a virtual environment of its own, as `make setup` does")
+    return None
+
+
+SHADOWED = shadowed_package()
 
 # Before anything imports the model: a broken shipped posterior is reported by `main` as one line
 # instead of failing every import (model.posterior reads this). Only for this import: the variable is not
@@ -31,7 +57,8 @@ _DEFER = "NIEUWKOMERS_DEFER_POSTERIOR_CHECK"
 _SET_HERE = _DEFER not in os.environ
 os.environ.setdefault(_DEFER, "1")
 try:
-    import model.posterior  # noqa: E402, F401 - imported here, with the check deferred
+    if SHADOWED is None:
+        import model.posterior  # noqa: F401 - imported here, with the check deferred
 finally:
     if _SET_HERE:
         os.environ.pop(_DEFER, None)
@@ -119,6 +146,9 @@ def posterior_problem() -> str | None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
+    if SHADOWED:
+        print(f"nieuwkomers: error: {SHADOWED}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     parser = build_parser()
     args = parser.parse_args(argv)
     previous = handle_stop_signals()

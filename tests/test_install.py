@@ -95,6 +95,35 @@ def test_pip_install_takes_every_package_and_subpackage():
     assert left_out == set()
 
 
+def test_the_command_line_knows_its_own_packages():
+    from experiments.cli import PACKAGES as CLI_PACKAGES
+
+    assert set(CLI_PACKAGES) == set(PACKAGES)
+
+
+@pytest.mark.parametrize("kind", ["package", "namespace"])
+def test_another_package_named_model_is_said_in_one_line(tmp_path: Path, kind: str):
+    """Top-level names can clash in site-packages (docs/ODD.md says why they stay): the CLI names the clash."""
+    (tmp_path / "model").mkdir()
+    if kind == "package":
+        (tmp_path / "model" / "__init__.py").write_text("X = 1\n")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", "import sys; from experiments.cli import main; sys.exit(main(['policies']))"],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "another package named 'model'" in lines[0]
+    assert str(tmp_path / "model") in lines[0] or kind == "namespace"
+    assert "virtual environment" in lines[0]
+
+
+def test_no_clash_when_nothing_shadows_our_packages():
+    from experiments.cli import shadowed_package
+
+    assert shadowed_package() is None
+
+
 @pytest.mark.slow
 def test_pip_install_from_a_clone_then_nieuwkomers_app_serves_the_page(tmp_path: Path):
     """The Dockerfile's commands: `pip install .` in a fresh environment, then `nieuwkomers app`."""
