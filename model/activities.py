@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.fastnp import flatnonzero
+from model.metric import Metric
 from model.population import Education, Phase
 from model.state import StateColumn
 
@@ -39,6 +40,12 @@ NEWCOMER_STATE = {
     "volunteering": StateColumn(np.bool_, False, "volunteers now", "true/false"),
     "studying_months": StateColumn(np.int32, 0, "months left in regular education (student finance)", "months"),
 }
+
+#: Volunteering, as an outcome (see `model.metric`).
+OUTCOMES = (
+    Metric("share_volunteering", "Volunteering", "share", False, +1,
+           per_newcomer=lambda t: t["volunteering"], reads=("volunteering",)),
+)
 
 
 def volunteer_and_train(model: IntegrationModel) -> None:

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.fastnp import clip, flatnonzero
+from model.metric import Metric
 from model.population import B1_LEVEL, FULL_WEEK_HOURS, MAX_TIES, NO_COURSE, Phase
 from model.state import StateColumn
 
@@ -63,6 +64,14 @@ NEWCOMER_STATE = {
     "tie_place": StateColumn(np.int32, -1, "employer row of a work or placement tie, per slot (-1: none)", "row",
                              width=MAX_TIES),
 }
+
+#: Ties with residents, as outcomes (see `model.metric`; ``resident_ties`` counts the active ties).
+OUTCOMES = (
+    Metric("share_isolated", "Isolated (no active tie with a resident)", "share", True, -1, chart="isolation",
+           per_newcomer=lambda t: t["resident_ties"] == 0, reads=("resident_ties",)),
+    Metric("mean_resident_ties", "Mean active ties with residents", "ties", False, +1,
+           per_newcomer=lambda t: t["resident_ties"], reads=("resident_ties",)),
+)
 
 
 def language_ease(score) -> np.ndarray:

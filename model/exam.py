@@ -28,6 +28,7 @@ import numpy as np
 
 from model.fastnp import clip, flatnonzero
 from model.language import start_course, supervised_quality
+from model.metric import Metric
 from model.population import NO_COURSE, SUPERVISED_COURSE, Phase
 from model.state import StateColumn
 
@@ -78,6 +79,18 @@ NEWCOMER_STATE = {
     "benefit_cut_months": StateColumn(np.int32, 0, "months left of a benefit cut", "months"),
     "absent_months": StateColumn(np.int32, 0, "months absent from a course while on welfare", "months"),
 }
+
+#: The exam, its fines and debts, as outcomes (see `model.metric`).
+OUTCOMES = (
+    Metric("share_exam_passed", "Passed the civic-integration exam", "share", True, +1, chart="exam",
+           per_newcomer=lambda t: t["exam_passed"], reads=("exam_passed",)),
+    Metric("share_exempted", "Exempted from the exam (effort, literacy or health)", "share", False, 0, chart="exam",
+           per_newcomer=lambda t: t["exempted"], reads=("exempted",)),
+    Metric("share_fined", "Fined at least once", "share", False, -1, chart="exam",
+           per_newcomer=lambda t: t["fined_count"] > 0, reads=("fined_count",)),
+    Metric("mean_debt_eur", "Mean debt from fines and loans", "EUR", True, -1,
+           per_newcomer=lambda t: t["debt_eur"], reads=("debt_eur",)),
+)
 
 
 def pass_probability(score, threshold) -> np.ndarray:

@@ -27,8 +27,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.fastnp import add_counts, clip, flatnonzero
+from model.metric import Metric
 from model.population import (
     A2_LEVEL,
+    FULLTIME_HOURS,
     JOB_LEVELS,
     MARKET_COURSE,
     NO_COURSE,
@@ -87,6 +89,21 @@ NEWCOMER_STATE = {
     "placement_months": StateColumn(np.int32, 0, "months left of a work placement", "months"),
     "placement_employer": StateColumn(np.int32, -1, "employer of the placement (-1: none)", "row"),
 }
+
+#: Work, as outcomes (see `model.metric`).
+OUTCOMES = (
+    Metric("share_employed", "Employed (any hours)", "share", True, +1, chart="employment",
+           per_newcomer=lambda t: t["employed"], reads=("employed",)),
+    Metric("share_fulltime", "Employed full-time (35+ h/week)", "share", True, +1, chart="employment",
+           per_newcomer=lambda t: t["employed"] & (t["hours_per_week"] >= FULLTIME_HOURS),
+           reads=("employed", "hours_per_week")),
+    Metric("share_parttime", "Employed part-time (< 35 h/week)", "share", False, 0,
+           per_newcomer=lambda t: t["employed"] & (t["hours_per_week"] < FULLTIME_HOURS),
+           reads=("employed", "hours_per_week")),
+    Metric("share_job_matches_education", "In a job that matches their education", "share", True, +1,
+           chart="employment", per_newcomer=lambda t: t["employed"] & t["job_matches_education"],
+           reads=("employed", "job_matches_education")),
+)
 
 
 def effective_level(education: np.ndarray, diploma_recognised: np.ndarray) -> np.ndarray:

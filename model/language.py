@@ -32,7 +32,9 @@ import numpy as np
 
 from model.capacity import first_in_line, in_agents
 from model.fastnp import clip, flatnonzero
+from model.metric import Metric
 from model.population import (
+    A2_LEVEL,
     AZC_COURSE,
     B1_LEVEL,
     FULL_WEEK_HOURS,
@@ -79,6 +81,16 @@ NEWCOMER_STATE = {
     "literacy_progress": StateColumn(np.float64, 0.0, "progress of literacy classes (reads at 1)", "0-1"),
     "followup_months": StateColumn(np.int32, 0, "months left of an incentive follow-up course", "months"),
 }
+
+#: Dutch, as outcomes (see `model.metric`).
+OUTCOMES = (
+    Metric("mean_language_score", "Mean language score (0 = A0 ... 5 = C1)", "score 0-5", False, +1,
+           per_newcomer=lambda t: t["language_score"], reads=("language_score",)),
+    Metric("share_a2_plus", "Dutch at A2 or higher", "share", True, +1, chart="language",
+           per_newcomer=lambda t: t["language_score"] >= A2_LEVEL, reads=("language_score",)),
+    Metric("share_b1_plus", "Dutch at B1 or higher", "share", True, +1, chart="language",
+           per_newcomer=lambda t: t["language_score"] >= B1_LEVEL, reads=("language_score",)),
+)
 
 
 def cefr_level(score: np.ndarray) -> np.ndarray:

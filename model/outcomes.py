@@ -1,14 +1,26 @@
-"""Every outcome, declared once: the metric registry and the newcomer table.
+"""Every outcome, gathered: the metric registry and the newcomer table.
 
-`METRICS` drives the DataCollector's model reporters, the compare report's
-columns, figure labels and units, and the app's charts. Shares use as
-denominator the adults 18-64 holding a permit (housed or waiting for a house),
-unless the name says otherwise.
+Each outcome is declared once, as a `Metric` in the ``OUTCOMES`` of the
+mechanism module that owns it (`model.metric` says how); `METRICS` gathers them
+in `OUTCOME_OWNERS` order, counts by phase first, then the averages over
+permit holders, then values of the whole model (the model table's column
+order, fixed by DESIGN). `METRICS` drives the DataCollector's model reporters
+(`compute_metrics`), the compare report's columns, figure labels and units,
+and the app's charts; `NEWCOMER_MEASURES` holds the per-newcomer rules. Shares
+use as denominator the adults 18-64 holding a permit (housed or waiting for a
+house), unless the name says otherwise.
+
+The newcomer table's columns are declared once too, in `TABLE` (a metric may
+add its own after them); `newcomer_columns` builds the table from them and its
+Arrow schema follows from the table. `register` adds an outcome from outside
+the package (a study's own measure, a test) through the same path.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import importlib
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -16,17 +28,15 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from model.contacts import ACTIVE_TIE
+from model.contacts import active_ties
 from model.fastnp import mean
 from model.households import HOUSEHOLD_KINDS
 from model.language import cefr_level
+from model.metric import RULE_ORDER, Metric, TableColumn
 from model.population import (
-    A2_LEVEL,
     ADULT_AGE,
-    B1_LEVEL,
     CEFR_NAMES,
     EDUCATION_NAMES,
-    FULLTIME_HOURS,
     NO_COURSE,
     PENSION_AGE,
     Phase,
@@ -35,138 +45,9 @@ from model.population import (
 if TYPE_CHECKING:
     from model.model import IntegrationModel
 
-
-
-@dataclass(frozen=True)
-class Metric:
-    """One model-level outcome.
-
-    Attributes:
-        name: Column name in the model table.
-        label: Plain-language label for reports, figures and the app.
-        unit: "share", "count", "EUR", "score 0-5", "ties", "0-1".
-        key: Shown in the headline report and the app's charts.
-        better: +1 if higher is better, -1 if lower is better, 0 if neither.
-    """
-
-    name: str
-    label: str
-    unit: str
-    key: bool = False
-    better: int = 0
-
-    @property
-    def is_share(self) -> bool:
-        """True for shares (between 0 and 1)."""
-        return self.unit == "share"
-
-
-METRICS: dict[str, Metric] = {
-    m.name: m
-    for m in [
-        Metric("n_asylum", "Asylum seekers waiting for a decision", "count"),
-        Metric("n_awaiting_housing", "Permit holders waiting for a house", "count"),
-        Metric("n_housed", "Permit holders housed in a municipality", "count"),
-        Metric("n_departed", "Rejected applicants who left", "count"),
-        Metric("share_employed", "Employed (any hours)", "share", True, +1),
-        Metric("share_fulltime", "Employed full-time (35+ h/week)", "share", True, +1),
-        Metric("share_parttime", "Employed part-time (< 35 h/week)", "share", False, 0),
-        Metric("share_job_matches_education", "In a job that matches their education", "share", True, +1),
-        Metric("share_volunteering", "Volunteering", "share", False, +1),
-        Metric("share_on_welfare", "On welfare (bijstand)", "share", True, -1),
-        Metric("mean_language_score", "Mean language score (0 = A0 ... 5 = C1)", "score 0-5", False, +1),
-        Metric("share_a2_plus", "Dutch at A2 or higher", "share", True, +1),
-        Metric("share_b1_plus", "Dutch at B1 or higher", "share", True, +1),
-        Metric("share_exam_passed", "Passed the civic-integration exam", "share", True, +1),
-        Metric("share_exempted", "Exempted from the exam (effort, literacy or health)", "share", False, 0),
-        Metric("share_fined", "Fined at least once", "share", False, -1),
-        Metric("mean_debt_eur", "Mean debt from fines and loans", "EUR", True, -1),
-        Metric("share_isolated", "Isolated (no active tie with a resident)", "share", True, -1),
-        Metric("mean_resident_ties", "Mean active ties with residents", "ties", False, +1),
-        Metric("mean_wellbeing", "Mean wellbeing", "0-1", True, +1),
-        Metric("public_cost_eur", "Public cost, cumulative", "EUR", True, -1),
-        Metric("fiscal_return_eur", "Taxes and premiums from newcomers' earnings, cumulative", "EUR", True, +1),
-        Metric("residents_in_course", "Residents in a startpunt course", "count", False, +1),
-        Metric("residents_placed", "Residents placed through a startpunt, cumulative", "count", False, +1),
-    ]
-}
-
-KEY_METRICS: tuple[str, ...] = tuple(name for name, m in METRICS.items() if m.key)
-
-NEWCOMER_TABLE_COLUMNS: tuple[str, ...] = (
-    "policy", "seed", "month", "id", "status", "months_in_asylum", "months_since_permit",
-    "age", "gender", "education", "literate", "municipality", "language_score", "cefr",
-    "employed", "hours_per_week", "job_matches_education", "volunteering", "on_welfare",
-    "exam_passed", "fined_count", "debt_eur", "resident_ties", "wellbeing", "has_plan",
-    "used_startpunt",
-    # beyond the headline outcomes: who they are (the groups of the "for whom" tables) and what
-    # validation and the app need
-    "exempted", "age_group", "household", "nareiziger", "homemaker",
-    "housed", "path", "x", "y", "relocations", "months_in_azc", "months_to_first_job", "course_hours", "kansrijk",
-    "care_duties",
-)
-
-
-
-#: Each metric that is an average over adult permit holders, as a rule for one
-#: newcomer, written over the newcomer table's column names. The same rule runs
-#: on this month's state arrays (`compute_metrics`) and on the newcomer table
-#: (the compare report's "by years since permit"), so the two cannot disagree.
-NEWCOMER_MEASURES: dict[str, Callable[[Mapping], object]] = {
-    "share_employed": lambda t: t["employed"],
-    "share_fulltime": lambda t: t["employed"] & (t["hours_per_week"] >= FULLTIME_HOURS),
-    "share_parttime": lambda t: t["employed"] & (t["hours_per_week"] < FULLTIME_HOURS),
-    "share_job_matches_education": lambda t: t["employed"] & t["job_matches_education"],
-    "share_volunteering": lambda t: t["volunteering"],
-    "share_on_welfare": lambda t: t["on_welfare"],
-    "mean_language_score": lambda t: t["language_score"],
-    "share_a2_plus": lambda t: t["language_score"] >= A2_LEVEL,
-    "share_b1_plus": lambda t: t["language_score"] >= B1_LEVEL,
-    "share_exam_passed": lambda t: t["exam_passed"],
-    "share_exempted": lambda t: t["exempted"],
-    "share_fined": lambda t: t["fined_count"] > 0,
-    "mean_debt_eur": lambda t: t["debt_eur"],
-    "share_isolated": lambda t: t["resident_ties"] == 0,
-    "mean_resident_ties": lambda t: t["resident_ties"],
-    "mean_wellbeing": lambda t: t["wellbeing"],
-}
-
-
-def compute_metrics(model: IntegrationModel) -> dict[str, float]:
-    """All model-level metrics for the current month, in one pass over the state."""
-    nc = model.nc
-    phase = nc.phase
-    age = model.ages()
-    permit = ((phase == Phase.AWAITING_HOUSING) | (phase == Phase.HOUSED)) & (age >= ADULT_AGE) & (age < PENSION_AGE)
-    ties = model.ties if model.ties.size == nc.n else (nc.tie_strength >= ACTIVE_TIE).sum(axis=1)
-    columns = {
-        "employed": nc.employed, "hours_per_week": nc.hours_per_week,
-        "job_matches_education": nc.job_matches_education, "volunteering": nc.volunteering,
-        "on_welfare": nc.on_welfare, "language_score": nc.language_score,
-        "exam_passed": nc.exam_passed, "exempted": nc.exempted, "fined_count": nc.fined_count,
-        "debt_eur": nc.debt_eur, "resident_ties": ties, "wellbeing": nc.wellbeing,
-    }
-    n_permit = int(np.count_nonzero(permit))
-    by_phase = np.bincount(phase, minlength=len(Phase)) if phase.size else np.zeros(len(Phase), np.int64)
-    metrics: dict[str, float] = {
-        "n_asylum": int(by_phase[Phase.ASYLUM]),
-        "n_awaiting_housing": int(by_phase[Phase.AWAITING_HOUSING]),
-        "n_housed": int(by_phase[Phase.HOUSED]),
-        "n_departed": int(by_phase[Phase.DEPARTED]),
-    }
-    if n_permit:  # the same rules on the permit holders' rows only (the same numbers, fewer of them)
-        rows = permit.nonzero()[0]
-        columns = {name: column[rows] for name, column in columns.items()}
-    for name, rule in NEWCOMER_MEASURES.items():
-        metrics[name] = mean(rule(columns)) if n_permit else float("nan")
-    metrics.update({
-        "public_cost_eur": model.costs.public_cost,
-        "fiscal_return_eur": model.costs.fiscal_return,
-        "residents_in_course": int(np.count_nonzero(model.res.course_months > 0)),
-        "residents_placed": int(np.count_nonzero(model.res.placed)),
-    })
-    return {name: metrics[name] for name in METRICS}
-
+#: The modules that declare outcomes (their ``OUTCOMES``), in the order the model table lists them.
+OUTCOME_OWNERS = ("population", "labour", "activities", "welfare", "language", "exam", "contacts", "wellbeing",
+                  "startpunten")
 
 STATUS_NAMES = np.array(["asylum", "permit", "permit", "departed"])
 
@@ -184,10 +65,6 @@ def path_codes(phase, employed, volunteering_or_placed, in_course) -> np.ndarray
     ).astype(np.int8)
 
 
-#: Columns of the newcomer table that hold names; `newcomer_columns` gives them as codes.
-NAMED_COLUMNS: tuple[str, ...] = ("policy", "status", "gender", "education", "municipality", "cefr", "path",
-                                   "age_group", "household")
-
 #: Age groups on arrival (the "for whom" tables group by age on arrival, so a person keeps their group).
 AGE_GROUPS = ("18-24", "25-34", "35-44", "45+")
 AGE_GROUP_STARTS = (18.0, 25.0, 35.0, 45.0)
@@ -196,6 +73,232 @@ AGE_GROUP_STARTS = (18.0, 25.0, 35.0, 45.0)
 def age_group_codes(age_at_arrival) -> np.ndarray:
     """Index into `AGE_GROUPS` of each age on arrival."""
     return (np.searchsorted(AGE_GROUP_STARTS, np.asarray(age_at_arrival), side="right") - 1).clip(0).astype(np.int8)
+
+
+# --- the newcomer table's columns ---------------------------------------------------
+
+
+def _months_in_asylum(model: IntegrationModel) -> np.ndarray:
+    nc = model.nc
+    decided = nc.phase != Phase.ASYLUM
+    end_asylum = np.where(decided, np.minimum(nc.decision_month, model.month), model.month)
+    return (end_asylum - nc.arrival_month).astype(np.int32)
+
+
+def _months_since_permit(model: IntegrationModel) -> np.ndarray:
+    permit_month = model.nc.permit_month.astype(float)
+    return np.where(permit_month >= 0, model.month - permit_month, np.nan)
+
+
+def _months_in_azc(model: IntegrationModel) -> np.ndarray:
+    nc = model.nc
+    left_azc = np.where(nc.phase == Phase.HOUSED, nc.housed_month,
+                        np.where(nc.phase == Phase.DEPARTED, nc.departure_month, model.month))
+    return (left_azc - nc.arrival_month).astype(np.int32)
+
+
+def _months_to_first_job(model: IntegrationModel) -> np.ndarray:
+    permit_month, first_job = model.nc.permit_month.astype(float), model.nc.first_job_month.astype(float)
+    return np.where((permit_month >= 0) & (first_job >= 0), first_job - permit_month, np.nan)
+
+
+def _municipality(model: IntegrationModel) -> np.ndarray:
+    municipality = model.nc.municipality  # -1 stands for the empty name, after the others
+    return np.where(municipality >= 0, municipality, len(model.municipality_names))
+
+
+def _resident_ties(model: IntegrationModel) -> np.ndarray:
+    """Active ties with residents: the month's own count (``model.ties``) once the month has made it."""
+    ties = model.ties if model.ties.size == model.nc.n else active_ties(model)
+    return ties.astype(np.int32)
+
+
+def _path(model: IntegrationModel) -> np.ndarray:
+    nc = model.nc
+    return path_codes(nc.phase, nc.employed, nc.volunteering | (nc.placement_months > 0), nc.course_kind != NO_COURSE)
+
+
+#: The newcomer table, one column each, in its order (DESIGN fixes the first 26 names). A column
+#: without a value is the newcomer state column of that name; a column with names holds codes.
+TABLE: tuple[TableColumn, ...] = (
+    TableColumn("policy", lambda m: np.zeros(m.nc.n, np.int8), names=lambda m: (m.policy,)),
+    TableColumn("seed", lambda m: np.full(m.nc.n, m.seed, np.int64)),
+    TableColumn("month", lambda m: np.full(m.nc.n, m.month, np.int64)),
+    TableColumn("id", lambda m: np.arange(m.nc.n)),  # arrival order: the same person under every policy
+    TableColumn("status", lambda m: m.nc.phase, names=tuple(STATUS_NAMES)),
+    TableColumn("months_in_asylum", _months_in_asylum),
+    TableColumn("months_since_permit", _months_since_permit),  # empty (NaN) before a permit
+    TableColumn("age", lambda m: np.round(m.ages(), 2)),
+    TableColumn("gender", lambda m: m.nc.female.view(np.int8), names=("male", "female")),
+    TableColumn("education", names=EDUCATION_NAMES),
+    TableColumn("literate"),
+    TableColumn("municipality", _municipality, names=lambda m: (*m.municipality_names, "")),
+    TableColumn("language_score"),
+    TableColumn("cefr", lambda m: cefr_level(m.nc.language_score), names=CEFR_NAMES),
+    TableColumn("employed"),
+    TableColumn("hours_per_week"),
+    TableColumn("job_matches_education"),
+    TableColumn("volunteering"),
+    TableColumn("on_welfare"),
+    TableColumn("exam_passed"),
+    TableColumn("fined_count"),
+    TableColumn("debt_eur"),
+    TableColumn("resident_ties", _resident_ties),
+    TableColumn("wellbeing"),
+    TableColumn("has_plan", lambda m: m.nc.plan_end_month >= 0),  # has or had a plan (a plan runs plan_months)
+    TableColumn("used_startpunt"),
+    # beyond the headline outcomes: who they are (the groups of the "for whom" tables) and what
+    # validation and the app need
+    TableColumn("exempted"),
+    TableColumn("age_group", lambda m: age_group_codes(m.nc.age_at_arrival), names=AGE_GROUPS),
+    TableColumn("household", lambda m: m.nc.household_kind, names=HOUSEHOLD_KINDS),
+    TableColumn("nareiziger"),
+    TableColumn("homemaker"),
+    TableColumn("housed", lambda m: m.nc.phase == Phase.HOUSED),
+    TableColumn("path", _path, names=PATHS),
+    TableColumn("x"),
+    TableColumn("y"),
+    TableColumn("relocations"),
+    TableColumn("months_in_azc", _months_in_azc),
+    TableColumn("months_to_first_job", _months_to_first_job),  # empty (NaN) without a permit or a job
+    TableColumn("course_hours"),
+    TableColumn("kansrijk"),
+    TableColumn("care_duties"),
+)
+
+
+# --- the registry --------------------------------------------------------------------
+
+#: Every outcome, by name, in the model table's order: the package's, then the registered ones.
+METRICS: dict[str, Metric] = {}
+
+#: Each metric that is an average over adult permit holders, as a rule for one newcomer, written
+#: over the newcomer table's column names. The same rule runs on this month's state arrays
+#: (`compute_metrics`) and on the newcomer table (the compare report's "by years since permit"),
+#: so the two cannot disagree.
+NEWCOMER_MEASURES: dict[str, Callable[[Mapping], object]] = {}
+
+#: Every column of the newcomer table, by name: `TABLE`, then the columns the metrics add.
+TABLE_COLUMNS: dict[str, TableColumn] = {}
+
+#: Outcomes registered from outside the package (`register`), in the order they were registered.
+REGISTERED: dict[str, Metric] = {}
+
+
+def _declared() -> list[Metric]:
+    """The package's outcomes: each owner's ``OUTCOMES``, counts by phase first, then averages, then totals."""
+    declared = [m for owner in OUTCOME_OWNERS for m in importlib.import_module(f"model.{owner}").OUTCOMES]
+    return sorted(declared, key=lambda m: [RULE_ORDER.index(rule) for rule in m.rules])  # stable: owners' order
+
+
+def _gather() -> None:
+    """Fill `METRICS`, `NEWCOMER_MEASURES` and `TABLE_COLUMNS` from the declarations (in place:
+    who imported them sees every change).
+
+    Raises:
+        ValueError: If an outcome has no rule or several, reads a column the table lacks,
+            or takes a name already taken; the registry is then left as it was.
+    """
+    metrics: dict[str, Metric] = {}
+    columns = {c.name: c for c in TABLE}
+    for m in [*_declared(), *REGISTERED.values()]:
+        if m.name in metrics:
+            raise ValueError(f"outcome {m.name!r} is declared twice")
+        if len(m.rules) != 1:
+            raise ValueError(f"outcome {m.name!r} needs one rule of {', '.join(RULE_ORDER)}; it has "
+                             f"{', '.join(m.rules) or 'none'}")
+        for c in m.columns:
+            if c.name in columns:
+                raise ValueError(f"outcome {m.name!r}: newcomer-table column {c.name!r} exists already")
+            columns[c.name] = c
+        missing = [name for name in m.reads if name not in columns]
+        if missing or (m.per_newcomer is not None and not m.reads):
+            raise ValueError(f"outcome {m.name!r} reads {', '.join(missing) or 'no columns'}: name the "
+                             f"newcomer-table columns its rule reads (reads=...), adding any the table lacks "
+                             f"(columns=...)")
+        metrics[m.name] = m
+    for registry, gathered in ((METRICS, metrics), (TABLE_COLUMNS, columns), (NEWCOMER_MEASURES, {
+            m.name: m.per_newcomer for m in metrics.values() if m.per_newcomer is not None})):
+        registry.clear()
+        registry.update(gathered)
+
+
+def register(metric: Metric) -> None:
+    """Add an outcome from outside the package: a column of the model table (after the package's),
+    and its rule's own newcomer-table columns, for as long as the process runs (or `unregister`).
+
+    Raises:
+        ValueError: If its name is taken, or it is not a well-formed outcome (see `_gather`).
+    """
+    if metric.name in METRICS:
+        raise ValueError(f"outcome {metric.name!r} is declared already")
+    REGISTERED[metric.name] = metric
+    try:
+        _gather()
+    except ValueError:
+        del REGISTERED[metric.name]
+        _gather()
+        raise
+
+
+def unregister(name: str) -> None:
+    """Remove a registered outcome and its columns (nothing happens for an unknown name)."""
+    if REGISTERED.pop(name, None) is not None:
+        _gather()
+
+
+@contextmanager
+def registered(*metrics: Metric) -> Iterator[tuple[Metric, ...]]:
+    """Register ``metrics`` for a block, and remove them afterwards whatever happens."""
+    done: list[str] = []
+    try:
+        for metric in metrics:
+            register(metric)
+            done.append(metric.name)
+        yield metrics
+    finally:
+        for name in done:
+            unregister(name)
+
+
+_gather()
+
+#: The headline outcomes (the package's only).
+KEY_METRICS: tuple[str, ...] = tuple(name for name, m in METRICS.items() if m.key)
+
+#: The newcomer table's columns (the package's; a registered outcome adds its own after them).
+NEWCOMER_TABLE_COLUMNS: tuple[str, ...] = tuple(TABLE_COLUMNS)
+
+#: Columns of the newcomer table that hold names; `newcomer_columns` gives them as codes.
+NAMED_COLUMNS: tuple[str, ...] = tuple(c.name for c in TABLE if c.names is not None)
+
+
+def measure_columns() -> tuple[str, ...]:
+    """The newcomer-table columns the per-newcomer rules read (`Metric.reads`), in the metrics' order."""
+    return tuple(dict.fromkeys(name for m in METRICS.values() for name in m.reads))
+
+
+def compute_metrics(model: IntegrationModel) -> dict[str, float]:
+    """All model-level metrics for the current month, in one pass over the state."""
+    nc = model.nc
+    phase = nc.phase
+    age = model.ages()
+    permit = ((phase == Phase.AWAITING_HOUSING) | (phase == Phase.HOUSED)) & (age >= ADULT_AGE) & (age < PENSION_AGE)
+    n_permit = int(np.count_nonzero(permit))
+    by_phase = np.bincount(phase, minlength=len(Phase)) if phase.size else np.zeros(len(Phase), np.int64)
+    columns: dict[str, np.ndarray] = {}
+    if n_permit:  # the rules on the permit holders' rows only (the same numbers, fewer of them)
+        rows = permit.nonzero()[0]
+        columns = {name: TABLE_COLUMNS[name].of(model)[rows] for name in measure_columns()}
+    metrics: dict[str, float] = {}
+    for name, m in METRICS.items():
+        if m.phase is not None:
+            metrics[name] = int(by_phase[m.phase])
+        elif m.per_newcomer is not None:
+            metrics[name] = mean(m.per_newcomer(columns)) if n_permit else float("nan")
+        else:
+            metrics[name] = m.of_model(model)
+    return metrics
 
 
 @dataclass(frozen=True)
@@ -251,8 +354,8 @@ class NewcomerColumns:
     """The newcomer table as plain arrays: one snapshot, or several concatenated.
 
     Attributes:
-        arrays: Column name -> array, for every name in `NEWCOMER_TABLE_COLUMNS`;
-            the `NAMED_COLUMNS` hold integer codes into ``names``.
+        arrays: Column name -> array, for every column of the table (`TABLE_COLUMNS`), in order;
+            the columns with names hold integer codes into ``names``.
         names: Named column -> the names its codes stand for.
     """
 
@@ -267,8 +370,8 @@ class NewcomerColumns:
         return np.array(self.names[name])[self.arrays[name]]
 
     def frame(self, columns: list[str] | None = None) -> pd.DataFrame:
-        """The newcomer table as a DataFrame (``columns``, default `NEWCOMER_TABLE_COLUMNS`)."""
-        columns = list(NEWCOMER_TABLE_COLUMNS) if columns is None else columns
+        """The newcomer table as a DataFrame (``columns``, default all)."""
+        columns = list(self.arrays) if columns is None else columns
         data = {name: self.named(name) if name in self.names else self.arrays[name] for name in columns}
         return pd.DataFrame(data, columns=columns)
 
@@ -304,75 +407,12 @@ class NewcomerColumns:
 
 
 def newcomer_table(model: IntegrationModel) -> pd.DataFrame:
-    """One row per newcomer who has arrived, as they are this month.
-
-    Columns are `NEWCOMER_TABLE_COLUMNS`; ``months_since_permit`` and
-    ``months_to_first_job`` are empty (NaN) where they do not apply.
-    """
+    """One row per newcomer who has arrived, as they are this month (the columns of `TABLE_COLUMNS`)."""
     return newcomer_columns(model).frame()
 
 
 def newcomer_columns(model: IntegrationModel) -> NewcomerColumns:
     """The newcomer table as arrays (names as codes), cheap to concatenate over snapshots."""
-    nc, month = model.nc, model.month
-    n = nc.n
-    phase = nc.phase
-    permit_month = nc.permit_month.astype(float)
-    has_permit = permit_month >= 0
-    decision = nc.decision_month
-    decided = phase != Phase.ASYLUM
-    end_asylum = np.where(decided, np.minimum(decision, month), month)
-    left_azc = np.where(phase == Phase.HOUSED, nc.housed_month,
-                        np.where(phase == Phase.DEPARTED, nc.departure_month, month))
-    first_job = nc.first_job_month.astype(float)
-    municipality = nc.municipality
-    no_municipality = len(model.municipality_names)  # -1 stands for the empty name after the others
-    ties = (nc.tie_strength >= ACTIVE_TIE).sum(axis=1)
-    arrays = {
-        "policy": np.zeros(n, np.int8),
-        "seed": np.full(n, model.seed, np.int64),
-        "month": np.full(n, month, np.int64),
-        "id": np.arange(n),  # arrival order: the same person under every policy
-        "status": phase.copy(),
-        "months_in_asylum": (end_asylum - nc.arrival_month).astype(np.int32),
-        "months_since_permit": np.where(has_permit, month - permit_month, np.nan),
-        "age": np.round(model.ages(), 2),
-        "gender": nc.female.view(np.int8),
-        "education": nc.education.copy(),
-        "literate": nc.literate.copy(),
-        "municipality": np.where(municipality >= 0, municipality, no_municipality),
-        "language_score": nc.language_score.copy(),
-        "cefr": cefr_level(nc.language_score),
-        "employed": nc.employed.copy(),
-        "hours_per_week": nc.hours_per_week.copy(),
-        "job_matches_education": nc.job_matches_education.copy(),
-        "volunteering": nc.volunteering.copy(),
-        "on_welfare": nc.on_welfare.copy(),
-        "exam_passed": nc.exam_passed.copy(),
-        "fined_count": nc.fined_count.copy(),
-        "debt_eur": nc.debt_eur.copy(),
-        "resident_ties": ties.astype(np.int32),
-        "wellbeing": nc.wellbeing.copy(),
-        "has_plan": nc.plan_end_month >= 0,  # has or had a plan (a plan runs plan_months)
-        "used_startpunt": nc.used_startpunt.copy(),
-        "exempted": nc.exempted.copy(),
-        "age_group": age_group_codes(nc.age_at_arrival),
-        "household": nc.household_kind.copy(),
-        "nareiziger": nc.nareiziger.copy(),
-        "homemaker": nc.homemaker.copy(),
-        "housed": phase == Phase.HOUSED,
-        "path": path_codes(phase, nc.employed, nc.volunteering | (nc.placement_months > 0),
-                           nc.course_kind != NO_COURSE),
-        "x": nc.x.copy(),
-        "y": nc.y.copy(),
-        "relocations": nc.relocations.copy(),
-        "months_in_azc": (left_azc - nc.arrival_month).astype(np.int32),
-        "months_to_first_job": np.where(has_permit & (first_job >= 0), first_job - permit_month, np.nan),
-        "course_hours": nc.course_hours.copy(),
-        "kansrijk": nc.kansrijk.copy(),
-        "care_duties": nc.care_duties.copy(),
-    }
-    names = {"policy": (model.policy,), "status": tuple(STATUS_NAMES), "gender": ("male", "female"),
-             "education": EDUCATION_NAMES, "municipality": (*model.municipality_names, ""),
-             "cefr": CEFR_NAMES, "path": PATHS, "age_group": AGE_GROUPS, "household": HOUSEHOLD_KINDS}
+    arrays = {name: np.array(column.of(model)) for name, column in TABLE_COLUMNS.items()}  # copies: a snapshot
+    names = {name: column.names_of(model) for name, column in TABLE_COLUMNS.items() if column.names is not None}
     return NewcomerColumns(arrays, names)

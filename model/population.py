@@ -12,6 +12,7 @@ from enum import IntEnum
 
 import numpy as np
 
+from model.metric import Metric
 from model.state import StateColumn, newcomer_columns
 
 MAX_TIES = 8  # tie slots per newcomer; the weakest is replaced when a new tie forms
@@ -46,6 +47,15 @@ FULLTIME_HOURS = 35.0  # CBS definition: full-time is this many hours a week or 
 FULL_WEEK_HOURS = 38.0  # a standard working week: hours / this is the share of a week spent at work
 # Course kinds (what a newcomer is enrolled in, if anything)
 NO_COURSE, AZC_COURSE, MARKET_COURSE, SUPERVISED_COURSE = 0, 1, 2, 3
+
+#: The newcomers in each phase (see `model.metric`).
+OUTCOMES = (
+    Metric("n_asylum", "Asylum seekers waiting for a decision", "count", phase=Phase.ASYLUM),
+    Metric("n_awaiting_housing", "Permit holders waiting for a house", "count", phase=Phase.AWAITING_HOUSING),
+    Metric("n_housed", "Permit holders housed in a municipality", "count", phase=Phase.HOUSED),
+    Metric("n_departed", "Rejected applicants who left", "count", phase=Phase.DEPARTED),
+)
+
 
 class NewcomerState:
     """Columns of newcomer state that grow as newcomers arrive.

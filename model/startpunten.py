@@ -19,6 +19,7 @@ from model.capacity import in_agents
 from model.fastnp import flatnonzero
 from model.labour import place
 from model.language import start_course, supervised_budget_left, supervised_quality
+from model.metric import Metric
 from model.population import NO_COURSE, SUPERVISED_COURSE, Phase
 from model.state import StateColumn
 
@@ -39,6 +40,14 @@ NEWCOMER_STATE = {
     "used_startpunt": StateColumn(np.bool_, False, "has ever visited a startpunt", "true/false"),
     "visited_startpunt": StateColumn(np.bool_, False, "visited a startpunt this month", "true/false"),
 }
+
+#: What the startpunten do for residents, as outcomes (see `model.metric`).
+OUTCOMES = (
+    Metric("residents_in_course", "Residents in a startpunt course", "count", False, +1,
+           of_model=lambda model: int(np.count_nonzero(model.res.course_months > 0))),
+    Metric("residents_placed", "Residents placed through a startpunt, cumulative", "count", False, +1,
+           of_model=lambda model: int(np.count_nonzero(model.res.placed))),
+)
 
 
 def visit_chance(distance, base: float, decay: float) -> np.ndarray:

@@ -18,6 +18,7 @@ import numpy as np
 
 from model.exam import BENEFIT_CUT_SHARE
 from model.households import SCHOOL_AGE_MONTHS
+from model.metric import Metric
 from model.population import AZC_COURSE, PENSION_AGE, SUPERVISED_COURSE, Phase
 from model.state import StateColumn
 
@@ -43,6 +44,16 @@ CHILDCARE_EUR_PER_MONTH = 900.0  # public cost of a childcare place for a child 
 NEWCOMER_STATE = {
     "on_welfare": StateColumn(np.bool_, False, "receives bijstand (in full or as a top-up)", "true/false"),
 }
+
+#: Bijstand and the public purse, as outcomes (see `model.metric`; the costs are `Costs`, below).
+OUTCOMES = (
+    Metric("share_on_welfare", "On welfare (bijstand)", "share", True, -1, chart="welfare",
+           per_newcomer=lambda t: t["on_welfare"], reads=("on_welfare",)),
+    Metric("public_cost_eur", "Public cost, cumulative", "EUR", True, -1,
+           of_model=lambda model: model.costs.public_cost),
+    Metric("fiscal_return_eur", "Taxes and premiums from newcomers' earnings, cumulative", "EUR", True, +1,
+           of_model=lambda model: model.costs.fiscal_return),
+)
 
 
 def welfare_top_up(earnings, partner_earnings, in_couple, housed, adult, cut) -> np.ndarray:

@@ -15,6 +15,7 @@ import numpy as np
 
 from model import reception
 from model.fastnp import clip
+from model.metric import Metric
 from model.population import Phase
 from model.state import StateColumn
 
@@ -40,6 +41,12 @@ FINE_SHOCK = -0.06  # a fine and status uncertainty (study §3.2 Probleem 1)
 NEWCOMER_STATE = {
     "wellbeing": StateColumn(np.float64, 0.6, "wellbeing", "0-1"),
 }
+
+#: Wellbeing, as an outcome (see `model.metric`).
+OUTCOMES = (
+    Metric("mean_wellbeing", "Mean wellbeing", "0-1", True, +1, chart="wellbeing",
+           per_newcomer=lambda t: t["wellbeing"], reads=("wellbeing",)),
+)
 
 
 def wellbeing_target(trauma, asylum, awaiting, debt, isolated, employed, volunteering, passed, cut) -> np.ndarray:
