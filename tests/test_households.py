@@ -159,6 +159,72 @@ def test_the_arrivals_look_like_the_dutch_asylum_inflow():
     assert nc.female[followed].mean() > 0.9  # mostly wives who follow their husband
 
 
+# --- households on arrival, partners who follow, the homemaker role ----------------------------
+
+
+@pytest.fixture
+def arrived(small) -> IntegrationModel:
+    """A model after a year: some 150 arrivals whose households can be drawn again by hand."""
+    m = IntegrationModel(rng=41, **small)
+    m.run_for(12)
+    return m
+
+
+def test_only_a_woman_who_arrived_with_her_partner_takes_the_homemaker_role(arrived):
+    m, nc = arrived, arrived.nc
+    m.share_homemaker = 1.0  # every woman in a couple who can take it
+    rows = slice(0, nc.n)
+    households.draw_households(m, rows, nc.female[rows])
+    homemaker = nc.homemaker[rows]
+    assert homemaker.sum() >= 5
+    assert (nc.female[rows] & (nc.partner[rows] >= 0))[homemaker].all()
+
+
+def test_the_youngest_child_is_up_to_eight_years_old_on_arrival(arrived):
+    m, nc = arrived, arrived.nc
+    rows = slice(0, nc.n)
+    ages = []
+    for _ in range(4):  # a few draws of the same arrivals, for enough children
+        households.draw_households(m, rows, nc.female[rows])
+        youngest = nc.youngest_child_month[rows]
+        ages.append(m.month - youngest[youngest != households.NO_CHILD])
+    ages = np.concatenate(ages)
+    low, high = households.YOUNGEST_CHILD_YEARS
+    assert ages.size > 100
+    assert ages.min() >= 12 * low and ages.max() <= 12 * high  # months
+    assert ages.max() > 12 * high - 6  # over the whole range
+
+
+def test_a_partner_who_follows_is_an_adult_and_a_carer_only_as_a_mother_of_the_children(arrived):
+    m, nc = arrived, arrived.nc
+    sponsors, joined = np.arange(0, 12), np.arange(20, 32)
+    nc.partner[sponsors] = -1
+    nc.female[sponsors], nc.female[joined] = False, True
+    nc.female[sponsors[-2:]], nc.female[joined[-2:]] = True, False  # two women whose husbands follow
+    nc.age_at_arrival[sponsors] = 18.0  # the youngest sponsors: the partner may be younger still
+    nc.arrival_month[sponsors] = m.month
+    children = np.arange(12) % 2 == 0
+    nc.children_follow[sponsors] = children
+    households.join_sponsors(m, slice(20, 32), sponsors)
+    age = nc.age_at_arrival[joined]
+    assert age.min() == 18.0 and (age >= 18.0).all()  # a partner younger than 18 is 18
+    assert list(nc.carer[joined]) == list(children & nc.female[joined])
+    assert (nc.youngest_child_month[joined] != households.NO_CHILD).tolist() == children.tolist()
+
+
+def test_the_homemaker_role_ends_when_the_partner_is_not_here(arrived):
+    m, nc = arrived, arrived.nc
+    who = np.arange(10)
+    nc.phase[who] = Phase.HOUSED
+    nc.female[who] = True
+    nc.homemaker[who] = True
+    nc.partner[who] = np.where(who < 5, -1, who + 20)  # the first five without a partner here
+    households.tend_children(m)
+    assert not nc.homemaker[who[:5]].any()
+    assert nc.homemaker[who[5:]].sum() >= 3  # the others keep it (it loosens by a few percent a year)
+
+
+
 # --- scenarios: the default world, common random numbers -------------------------------------
 
 SEEDS = range(6)
