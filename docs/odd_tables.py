@@ -55,12 +55,15 @@ def search_table() -> str:
 
 
 def metric_table() -> str:
-    """Markdown table of every model-level outcome."""
-    from model.outcomes import METRICS
+    """Markdown table of every model-level outcome, with the module that declares it."""
+    import importlib
 
-    lines = ["| column | meaning | unit | headline |", "|---|---|---|---|"]
+    from model.outcomes import METRICS, OUTCOME_OWNERS
+
+    owner = {m.name: name for name in OUTCOME_OWNERS for m in importlib.import_module(f"model.{name}").OUTCOMES}
+    lines = ["| column | meaning | unit | headline | declared in |", "|---|---|---|---|---|"]
     for m in METRICS.values():
-        lines.append(f"| `{m.name}` | {_cell(m.label)} | {m.unit} | {'yes' if m.key else ''} |")
+        lines.append(f"| `{m.name}` | {_cell(m.label)} | {m.unit} | {'yes' if m.key else ''} | `{owner[m.name]}.py` |")
     return "\n".join(lines)
 
 
@@ -75,7 +78,7 @@ def constant_table() -> str:
             if not (isinstance(node, ast.Assign) and len(node.targets) == 1
                     and isinstance(node.targets[0], ast.Name) and node.targets[0].id.isupper()):
                 continue
-            if node.targets[0].id.endswith(("_STATE", "_COLUMNS")):  # state, listed in the state table
+            if node.targets[0].id.endswith(("_STATE", "_COLUMNS", "OUTCOMES")):  # in the state and outcome tables
                 continue
             line = text_lines[node.lineno - 1]
             comment = line.split("#", 1)[1].strip() if "#" in line else ""

@@ -163,7 +163,7 @@ def per_run_by_group(newcomers: pd.DataFrame, groupings, metrics: Iterable[str],
 
     Args:
         newcomers: Newcomer snapshots of one or more runs (``policy`` and ``seed``
-            columns, the grouping columns; `NEWCOMER_SUMMARY_COLUMNS` suffice).
+            columns, the grouping columns; `newcomer_summary_columns()` suffice).
         groupings: One or more groupings (see `parse_groupings`).
         metrics: Per-newcomer metrics (`NEWCOMER_MEASURES`).
         year_months: Only these months as calendar horizons (default: all of the above).

@@ -14,13 +14,13 @@ uncertainty (`mean_interval`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 
 import numpy as np
 import pandas as pd
 
 from model import KEY_METRICS, METRICS
-from model.outcomes import GROUPINGS, NEWCOMER_MEASURES, Metric
+from model.outcomes import GROUPINGS, NEWCOMER_MEASURES, Metric, measure_columns
 from model.parameters import DEFAULTS
 
 REFERENCE_POLICY = "baseline_2013"
@@ -50,11 +50,31 @@ NET_COST = Metric("net_public_cost_per_newcomer_eur",
                   "Net public cost (cost minus taxes and premiums), cumulative, per newcomer",
                   "EUR", False, -1)
 
-REPORT_METRICS: dict[str, Metric] = {
-    **METRICS,
-    **{m.name: m for m in (_per_newcomer(METRICS[n]) for n in PER_NEWCOMER_TOTALS)},
-    NET_COST.name: NET_COST,
-}
+class _ReportMetrics(Mapping[str, Metric]):
+    """The model's metrics (`model.METRICS`, with any registered since) plus the per-newcomer costs
+    derived from them, made again only when the model's metrics change."""
+
+    def __init__(self) -> None:
+        self._made: tuple[tuple[str, ...], dict[str, Metric]] = ((), {})
+
+    def _metrics(self) -> dict[str, Metric]:
+        names = tuple(METRICS)
+        if names != self._made[0]:
+            per_newcomer = (_per_newcomer(METRICS[n]) for n in PER_NEWCOMER_TOTALS)
+            self._made = names, {**METRICS, **{m.name: m for m in per_newcomer}, NET_COST.name: NET_COST}
+        return self._made[1]
+
+    def __getitem__(self, name: str) -> Metric:
+        return self._metrics()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._metrics())
+
+    def __len__(self) -> int:
+        return len(self._metrics())
+
+
+REPORT_METRICS: Mapping[str, Metric] = _ReportMetrics()
 """The model's metrics plus the per-newcomer costs derived from them."""
 
 REPORT_KEY_METRICS: tuple[str, ...] = tuple(
@@ -79,8 +99,6 @@ def add_per_newcomer(model_table: pd.DataFrame, n_newcomers: int) -> pd.DataFram
 
 # --- the same outcomes, one newcomer at a time ------------------------------------
 
-
-assert set(NEWCOMER_MEASURES) <= set(METRICS), set(NEWCOMER_MEASURES) - set(METRICS)
 
 NEWCOMER_KEY_METRICS: tuple[str, ...] = tuple(n for n in KEY_METRICS if n in NEWCOMER_MEASURES)
 
@@ -290,18 +308,14 @@ def by_years_since_permit(newcomers: pd.DataFrame, metric: str | Iterable[str]) 
 
 # --- what the workers read, and intervals that may hold the parameters' uncertainty -----
 
-#: Newcomer-table columns the per-newcomer measures (`NEWCOMER_MEASURES`) read.
-MEASURE_COLUMNS: tuple[str, ...] = (
-    "employed", "hours_per_week", "job_matches_education", "volunteering", "on_welfare", "language_score",
-    "exam_passed", "exempted", "fined_count", "debt_eur", "resident_ties", "wellbeing",
-)
-
-#: Every newcomer-table column the summaries here read: whose run and when, who counts (status,
-#: age), the measures' inputs and every grouping's column. A worker can build just these.
-NEWCOMER_SUMMARY_COLUMNS: tuple[str, ...] = tuple(dict.fromkeys((
-    "policy", "seed", "month", "status", "months_since_permit", "age", *MEASURE_COLUMNS,
-    *(g.column for g in GROUPINGS.values()),
-)))
+def newcomer_summary_columns() -> tuple[str, ...]:
+    """Every newcomer-table column the summaries here read: whose run and when, who counts (status,
+    age), the per-newcomer measures' inputs (`model.outcomes.measure_columns`) and every grouping's
+    column. A worker can build just these."""
+    return tuple(dict.fromkeys((
+        "policy", "seed", "month", "status", "months_since_permit", "age", *measure_columns(),
+        *(g.column for g in GROUPINGS.values()),
+    )))
 
 #: What an interval holds: seed noise, or also the calibrated parameters' uncertainty (`mean_interval`).
 SEEDS_ONLY, SEEDS_AND_PARAMETERS = "seeds", "seeds and parameters"

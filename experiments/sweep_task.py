@@ -62,7 +62,7 @@ def simulate(task) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
 
         model_table, columns = run_to_columns(task.policy, task.seed, task.years, task.params, 12)
         metrics = [m for m in task.metrics if m in S.NEWCOMER_MEASURES]
-        by_group = G.per_run_by_group(columns.frame(list(S.NEWCOMER_SUMMARY_COLUMNS)), task.by, metrics,
+        by_group = G.per_run_by_group(columns.frame(list(S.newcomer_summary_columns())), task.by, metrics,
                                       year_months=task.months)
         return model_table, by_group
     model = IntegrationModel(policy=task.policy, rng=task.seed, **task.params)

@@ -18,6 +18,11 @@ jobs at first (work first). Hours are capped by course schedules
 (2013: three mornings a week, study §3.2 Probleem 3) and care duties; asylum seekers
 may work only from ``work_access_month`` and keep little of what they earn
 (kader 3.9), so few look.
+
+Longer than 400 lines: the labour market is one mechanism (vacancies, search,
+hiring, hours, job loss, placements and earnings read and write the same jobs),
+and its outcomes (employment, full- and part-time, a job that matches) are
+declared here with it.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from model.outcomes import GROUPINGS, NEWCOMER_MEASURES, PATHS
 from model.parameters import DEFAULTS
 from model.queues import QUEUES
 from viz.app import Page
-from viz.charts import CHARTS, QUEUE_LINES
+from viz.charts import QUEUE_LINES, charts
 from viz.live import BASELINE, SPLITS, LiveRun, Settings, bounds
 from viz.map import MapWidget
 from viz.texts import MODEL_TEXTS, STRINGS, language
@@ -298,7 +298,7 @@ def test_every_split_group_chart_and_measure_shown_has_dutch():
             continue  # names of places, as on the map
         for group in grouping.order:
             assert f"group_{group}" in STRINGS or not re.search("[a-z]", group), (name, group)
-    for spec in CHARTS:
+    for spec in charts():
         assert f"chart_{spec.key}" in STRINGS, spec.key
         for metric in spec.metrics:
             assert METRICS[metric].label in MODEL_TEXTS, metric

@@ -21,7 +21,7 @@ import solara
 from model import LEVERS, PARAMS, POLICY_INFO
 from model.glossary import GLOSSARY
 from viz.app import Page, status_html
-from viz.charts import CHARTS, FONT_PX, chart_svg, charts_html, legend_html
+from viz.charts import FONT_PX, chart_svg, charts, charts_html, legend_html
 from viz.live import BASELINE, REFERENCES, LiveRun, Settings
 from viz.story import story_facts
 from viz.texts import MODEL_TEXTS, STRINGS, language, place_name
@@ -204,8 +204,8 @@ def test_compare_mode_runs_the_reference_chosen_beside_the_policy(reference):
     assert live.baseline.policy == reference and live.baseline.seed == live.main.seed
     live.step()
     assert f"compared with <b>{reference}</b>" in status_html(live)
-    assert f">{reference}</span>" in legend_html(CHARTS[1], live.main, live.baseline)
-    assert f"Difference from {reference}" in chart_svg(CHARTS[1], live.main, live.baseline)
+    assert f">{reference}</span>" in legend_html(charts()[1], live.main, live.baseline)
+    assert f"Difference from {reference}" in chart_svg(charts()[1], live.main, live.baseline)
 
 
 def test_the_reference_is_baseline_2013_unless_chosen_and_nothing_else_is_allowed():

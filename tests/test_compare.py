@@ -395,14 +395,14 @@ def test_worker_tables_are_the_tables_pandas_gives():
     """A compare worker builds its Arrow table and summaries from arrays; they equal the DataFrame route."""
     import pyarrow as pa
 
-    from experiments.comparison.running import SUMMARY_COLUMNS, _arrow
+    from experiments.comparison.running import _arrow, summary_columns
     from experiments.runner import run_to_columns
 
     _, columns = run_to_columns("all_proposals", 3, 4, {"n_newcomers": 150, "n_residents": 1500}, 12)
     full = run_simulation("all_proposals", 3, 4, {"n_newcomers": 150, "n_residents": 1500}, 12).newcomers
     pd.testing.assert_frame_equal(columns.frame(), full, check_exact=True)
     assert _arrow(columns).equals(pa.Table.from_pandas(full, preserve_index=False), check_metadata=True)
-    lean = columns.frame(list(SUMMARY_COLUMNS))
+    lean = columns.frame(list(summary_columns()))
     pd.testing.assert_frame_equal(S.per_run_by_years_since_permit(lean, S.NEWCOMER_MEASURES),
                                   S.per_run_by_years_since_permit(full, S.NEWCOMER_MEASURES), check_exact=True)
     assert population_fingerprint(lean) == population_fingerprint(full)

@@ -64,8 +64,10 @@ class ChartSpec:
 
     @property
     def title(self) -> str:
-        """The chart's title, in the chosen language."""
-        return t(f"chart_{self.key}")
+        """The chart's title (``chart_<key>`` of `viz.texts.STRINGS`, else its first metric's label),
+        in the chosen language."""
+        key = f"chart_{self.key}"
+        return t(key) if key in STRINGS else metric_label(self.metrics[0])
 
     @property
     def split_metric(self) -> str | None:
@@ -73,14 +75,26 @@ class ChartSpec:
         return next((m for m in self.metrics if m in NEWCOMER_MEASURES), None)
 
 
-CHARTS: tuple[ChartSpec, ...] = (
-    ChartSpec("language", ("share_a2_plus", "share_b1_plus")),
-    ChartSpec("employment", ("share_employed", "share_fulltime", "share_job_matches_education")),
-    ChartSpec("isolation", ("share_isolated",)),
-    ChartSpec("welfare", ("share_on_welfare",)),
-    ChartSpec("wellbeing", ("mean_wellbeing",)),
-    ChartSpec("exam", ("share_exam_passed", "share_exempted", "share_fined")),
-)
+#: The app's layout: these charts first, in this order; any other chart a metric names follows.
+CHART_ORDER = ("language", "employment", "isolation", "welfare", "wellbeing", "exam")
+
+
+def charts() -> tuple[ChartSpec, ...]:
+    """The app's outcome charts, from the metrics that name one (`model.metric.Metric.chart`, in the
+    registry's order, registered metrics included).
+
+    Raises:
+        ValueError: If a chart would mix units.
+    """
+    shown: dict[str, list[str]] = {}
+    for name, m in METRICS.items():
+        if m.chart:
+            shown.setdefault(m.chart, []).append(name)
+    for key, names in shown.items():
+        if len({METRICS[n].unit for n in names}) > 1:
+            raise ValueError(f"chart {key!r} mixes units: {', '.join(f'{n} ({METRICS[n].unit})' for n in names)}")
+    keys = [k for k in CHART_ORDER if k in shown] + [k for k in shown if k not in CHART_ORDER]
+    return tuple(ChartSpec(key, tuple(shown[key])) for key in keys)
 
 
 #: The queues the app draws (persons), one line each: reception, housing, programmes.
@@ -420,7 +434,7 @@ def charts_html(live: LiveRun, split: str = "none") -> str:
     """Every chart with its legend, split by ``split`` (a name in `SPLITS`) or not."""
     blocks = []
     reference = live.settings.reference
-    for spec in CHARTS:
+    for spec in charts():
         if split != "none" and spec.split_metric is not None:
             svg = split_chart_svg(spec, split, live.groups, live.baseline_groups, reference)
             legend = split_legend_html(spec, split, live.groups, live.baseline_groups, reference)

@@ -15,7 +15,7 @@ import solara
 from matplotlib.figure import Figure
 
 from model import METRICS, PARAMS
-from viz.charts import CHARTS
+from viz.charts import charts
 from viz.live import HORIZON_MONTHS, POPULATION, LiveRun, Settings, policy_levers
 from viz.texts import metric_label, t
 
@@ -79,13 +79,17 @@ def newcomers_csv(live: LiveRun) -> bytes:
 
 
 def charts_png(live: LiveRun) -> bytes:
-    """The app's six charts as one PNG (policy solid, reference dashed), in the chosen language."""
-    fig = Figure(figsize=(12, 6.5), layout="constrained")
-    axes = fig.subplots(2, 3).ravel()
+    """The app's outcome charts as one PNG, three a row (policy solid, reference dashed), in the chosen language."""
+    shown = charts()
+    rows = -(-len(shown) // 3)
+    fig = Figure(figsize=(12, 3.25 * rows), layout="constrained")
+    axes = fig.subplots(rows, 3, squeeze=False).ravel()
+    for ax in axes[len(shown):]:
+        ax.set_visible(False)
     runs = [(live.main, "-", live.settings.title)]
     if live.baseline is not None:
         runs.append((live.baseline, "--", live.settings.reference))
-    for ax, spec in zip(axes, CHARTS, strict=True):
+    for ax, spec in zip(axes, shown, strict=False):
         for model, style, name in runs:
             data = model.datacollector.get_model_vars_dataframe()
             for metric in spec.metrics:

@@ -69,7 +69,7 @@ def run_one(settings: Settings, policy: str, seed: int) -> RunOutput:
             model["draw"] = settings.draw_of(seed)
         # Every snapshot in one DataFrame, with the columns the summaries read; the per-group means
         # are taken here, so that the parent holds no newcomer rows.
-        newcomers = columns.frame(list(SUMMARY_COLUMNS))
+        newcomers = columns.frame(list(summary_columns()))
         by_permit = S.per_run_by_years_since_permit(newcomers, S.NEWCOMER_MEASURES)
         by_group = G.per_run_by_group(newcomers, settings.groupings, S.NEWCOMER_MEASURES)
         table = _arrow(columns)
@@ -79,20 +79,23 @@ def run_one(settings: Settings, policy: str, seed: int) -> RunOutput:
                      seconds, time.process_time() - cpu)
 
 
-#: Newcomer-table columns the per-run summaries (every grouping's column included) and the
-#: population fingerprint read.
-SUMMARY_COLUMNS: tuple[str, ...] = tuple(dict.fromkeys((*S.NEWCOMER_SUMMARY_COLUMNS, *POPULATION_COLUMNS)))
+def summary_columns() -> tuple[str, ...]:
+    """Newcomer-table columns the per-run summaries (every grouping's column included) and the
+    population fingerprint read."""
+    return tuple(dict.fromkeys((*S.newcomer_summary_columns(), *POPULATION_COLUMNS)))
 
-_newcomer_schema: list[pa.Schema] = []  # the newcomer table's Arrow schema, made once per process
+
+_newcomer_schema: dict[tuple[str, ...], pa.Schema] = {}  # the newcomer table's Arrow schema, by its columns
 
 
 def _arrow(columns: NewcomerColumns) -> pa.Table:
     """A run's newcomer snapshots as Arrow: the table ``pa.Table.from_pandas`` would give, built directly."""
     if len(columns) == 0:
         return pa.Table.from_pandas(columns.frame(), preserve_index=False, nthreads=1)
-    if not _newcomer_schema:
-        _newcomer_schema.append(columns.arrow_schema())
-    return columns.arrow(_newcomer_schema[0])
+    names = tuple(columns.arrays)  # a registered outcome may add columns (`model.outcomes.register`)
+    if names not in _newcomer_schema:
+        _newcomer_schema[names] = columns.arrow_schema()
+    return columns.arrow(_newcomer_schema[names])
 
 
 class OrderedParquetWriter:
