@@ -69,3 +69,16 @@ def test_a_skills_course_in_reception_lasts_as_guidance_and_not_in_an_emergency_
     trained = in_azc[1::2][nc.skills_course[in_azc[1::2]]]
     assert trained.size and np.allclose(nc.guidance[trained], 0.3)
     assert (nc.guidance[~nc.skills_course] == 0.0).all()
+
+
+def test_in_the_azc_each_starts_a_skills_course_by_their_own_chance(small):
+    m = IntegrationModel(rng=9, azc_activities=True, **small)
+    m.run_for(12)
+    nc = m.nc
+    everyone = np.arange(nc.n)
+    nc.phase[everyone] = Phase.ASYLUM
+    nc.in_emergency[:] = False
+    nc.skills_course[:] = False
+    activities.volunteer_and_train(m)
+    started = np.count_nonzero(nc.skills_course[everyone])
+    assert 0 < started < everyone.size / 4  # about SKILLS_COURSE_START of them, not all or none

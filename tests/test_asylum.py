@@ -84,3 +84,17 @@ def test_housing_follows_the_quota(small):
     assert np.abs(shares - m.municipality_quota).max() < 0.08
     region = m.world.region[m.nc.x[housed], m.nc.y[housed]]
     assert (region == m.nc.municipality[housed]).all()
+
+
+def test_applications_beyond_the_inds_capacity_wait_a_month_longer_oldest_first_decided(small):
+    m = IntegrationModel(rng=8, decisions_per_month=3.0, persons_per_newcomer=1.0, **small)
+    m.run_for(3)
+    nc = m.nc
+    due = np.arange(8)
+    nc.partner[:] = -1
+    nc.arrival_month[due] = [2, 0, 3, 1, 2, 3, 0, 1]
+    decided = asylum.take_decisions(m, due)
+    assert list(decided) == [1, 3, 6]  # three a month, those who arrived first
+    waiting = np.setdiff1d(due, decided)
+    assert (nc.decision_month[waiting] == m.month + 1).all()
+    assert m.queue_counts["decisions_overdue"] == 5

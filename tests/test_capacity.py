@@ -47,6 +47,15 @@ def test_a_couple_goes_together_or_waits_together(m):
     assert list(capacity.first_in_line(m, candidates, later, 2)) == [4, 6]  # the couple waits together
 
 
+def test_a_partner_who_waited_longer_brings_the_other_and_one_whose_partner_is_not_in_line_goes_alone(m):
+    nc = m.nc
+    nc.partner[[2, 8]] = [8, 2]
+    # row 8 waited longest and takes the one place; row 2, the couple's first row, comes with him
+    assert list(capacity.first_in_line(m, np.array([2, 8, 4]), np.array([5, 0, 3]), 1)) == [2, 8]
+    nc.partner[[3, 9]] = [9, 3]  # row 3 is not asking (housed already, say)
+    assert list(capacity.first_in_line(m, np.array([9, 5, 7]), np.array([1, 4, 6]), 2)) == [5, 9]
+
+
 def test_houses_go_to_the_longest_waiting_of_each_municipality(m, monkeypatch):
     nc = m.nc
     ready = np.arange(8)
@@ -108,3 +117,24 @@ def test_the_startpunt_lookup_table_gives_the_direct_answer(small, monkeypatch):
     computed = startpunten.nearest_startpunt_at(m, x, y, municipality)
     for answer in (looked_up, computed):
         assert np.array_equal(answer[0], direct[0]) and np.allclose(answer[1], direct[1])
+
+
+def test_permit_holders_waiting_for_a_house_are_in_reception_the_housed_and_departed_not(m):
+    from model import reception
+    from model.population import Phase
+
+    m.nc.phase[:4] = [Phase.ASYLUM, Phase.AWAITING_HOUSING, Phase.HOUSED, Phase.DEPARTED]
+    assert list(reception.in_reception(m)[:4]) == [True, True, False, False]
+
+
+def test_in_an_emergency_location_one_moves_at_the_emergency_rate_elsewhere_at_the_regular(m):
+    from model import reception
+
+    nc = m.nc
+    m.relocation_rate_per_year, m.emergency_relocation_rate_per_year = 1.0, 6.0
+    regular, emergency = 1.0 - np.exp(-1.0 / 12), 1.0 - np.exp(-6.0 / 12)
+    nc.in_emergency[:] = False
+    who = np.arange(4)
+    assert np.allclose(reception.monthly_relocation_chance(m, who), regular)
+    nc.in_emergency[[1, 3]] = True
+    assert np.allclose(reception.monthly_relocation_chance(m, who), [regular, emergency, regular, emergency])

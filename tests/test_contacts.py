@@ -156,3 +156,29 @@ def test_isolation_does_not_heal_with_time_without_a_setting_that_keeps_ties():
     # Hardly any healing over four years: before ties lapsed with their setting, the share fell by about
     # 25 points; the record shows no fall, the shipped defaults some 10 (kept aside, docs/ODD.md 10a).
     assert np.mean(change) > -0.12, change
+
+
+def test_the_active_ties_of_some_newcomers_are_theirs(small):
+    m = IntegrationModel(rng=3, **small)
+    m.run_for(2)
+    nc = m.nc
+    nc.tie_strength[:] = 0.0
+    nc.tie_strength[5, :3] = 0.5
+    nc.tie_strength[8, :2] = [0.5, contacts.ACTIVE_TIE / 2]  # one active, one too weak to count
+    assert list(contacts.active_ties(m, np.array([8, 5]))) == [1, 3]
+    assert contacts.active_ties(m)[5] == 3 and contacts.active_ties(m)[0] == 0
+
+
+def test_a_tie_met_again_grows_stronger_up_to_full_strength(small):
+    m = IntegrationModel(rng=4, **small)
+    m.run_for(2)
+    nc, resident = m.nc, 0
+    who = np.array([1, 2])
+    m.res.openness[resident] = 1.0
+    nc.language_score[who] = 3.0
+    nc.tie_resident[who] = -1
+    nc.tie_strength[who] = 0.0
+    nc.tie_resident[who, 0] = resident
+    nc.tie_strength[who, 0] = [0.5, 0.9]
+    contacts.form_ties(m, who, np.full(2, resident), boost=1e6)  # they surely meet again
+    assert np.allclose(nc.tie_strength[who, 0], [0.5 + contacts.REFRESH_GAIN, 1.0])

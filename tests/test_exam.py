@@ -185,3 +185,14 @@ def test_incentives_and_looming_fines_move_attendance(small):
     pushed = exam.attendance(base)
     base.fine_eur = 0.0
     assert (pushed > exam.attendance(base)).all()
+
+
+def test_who_has_left_the_country_is_not_fined_at_the_deadline(small):
+    m = IntegrationModel(rng=7, **small)
+    m.run_for(3)
+    nc = m.nc
+    who = np.arange(4)
+    _at_deadline(m, who)
+    nc.phase[who] = [Phase.HOUSED, Phase.DEPARTED, Phase.HOUSED, Phase.DEPARTED]
+    fined = exam.face_deadlines(m)
+    assert set(fined) & set(who) == {0, 2}

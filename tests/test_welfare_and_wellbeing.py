@@ -71,3 +71,33 @@ def test_low_wellbeing_slows_learning_and_search(small):
     m.nc.wellbeing[: m.nc.n] = 0.1
     low = labour.search_effort(m, who)
     assert (low < high).all()
+
+
+def test_debt_weighs_on_wellbeing_up_to_its_scale_and_no_more():
+    def target(debt):
+        return wellbeing.wellbeing_target(False, False, False, debt, False, False, False, False, False)
+
+    scale = wellbeing.DEBT_SCALE_EUR
+    assert target(0.0) > target(scale / 2) > target(scale) == target(3 * scale)
+    assert np.isclose(target(scale), target(0.0) + wellbeing.DEBT)
+
+
+def test_each_month_adds_its_bijstand_and_its_placements_to_the_running_costs(small):
+    from model.population import Phase
+
+    m = IntegrationModel(rng=3, **small)
+    m.run_for(30)
+    nc, costs = m.nc, m.costs
+    housed = np.flatnonzero(nc.phase == Phase.HOUSED)
+    assert housed.size >= 5
+    nc.placement_months[:] = 0
+    nc.studying_months[housed] = 0
+    earnings, hours = np.zeros(nc.n), np.zeros(nc.n)  # nobody earns: the housed are on bijstand
+    bijstand, placements = costs.bijstand, costs.placements
+    welfare.pay_and_count(m, earnings, hours)
+    month = costs.bijstand - bijstand
+    assert month > 0 and costs.placements == placements  # nobody in a placement costs nothing
+    nc.placement_months[housed[:3]] = 2  # three in a placement
+    welfare.pay_and_count(m, earnings, hours)
+    assert np.isclose(costs.bijstand - bijstand, 2 * month)
+    assert costs.placements - placements == 3 * welfare.PLACEMENT_EUR_PER_MONTH

@@ -1,0 +1,55 @@
+"""Startpunten: what a month at a startpunt does for residents and newcomers, and its capacity (by hand).
+
+More startpunt tests sit with what they are about: contacts made there in tests/test_contacts.py, a
+crowded startpunt and the lookup of the nearest one in tests/test_capacity.py.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from model import IntegrationModel, startpunten
+from model.population import NO_COURSE, SUPERVISED_COURSE, Phase
+
+
+@pytest.fixture
+def m(small) -> IntegrationModel:
+    """A model with a startpunt in every municipality that every newcomer visits and where each takes a course."""
+    model = IntegrationModel(rng=51, startpunten_per_municipality=1, startpunt_newcomer_visit=1.0,
+                             startpunt_distance_decay=100.0, startpunt_course_uptake=1.0, **small)
+    model.run_for(6)
+    return model
+
+
+def test_a_resident_looking_for_work_may_find_it_through_the_startpunt(m):
+    res = m.res
+    res.visit_chance[:] = 1.0
+    res.seeking_work[:] = True
+    res.placed[:] = False
+    startpunten.open_doors(m)
+    assert res.placed.sum() >= 10  # about RESIDENT_PLACEMENT_CHANCE of 1,500
+    assert (res.placed == ~res.seeking_work).all()  # who found it stops looking
+
+
+def test_the_startpunt_starts_a_course_for_visitors_without_one_not_in_an_emergency_location_or_after_the_exam(m):
+    nc = m.nc
+    here = np.flatnonzero(nc.phase != Phase.DEPARTED)
+    nc.course_kind[here] = NO_COURSE
+    nc.exam_passed[here] = False
+    nc.in_emergency[here] = True
+    startpunten.open_doors(m)
+    assert not (nc.course_kind[here] == SUPERVISED_COURSE).any()
+    nc.in_emergency[here] = False
+    nc.exam_passed[here[::2]] = True
+    startpunten.open_doors(m)
+    started = nc.course_kind[here] == SUPERVISED_COURSE
+    assert started.sum() >= 5 and not (started & nc.exam_passed[here]).any()
+
+
+def test_a_startpunt_with_room_for_a_single_visit_a_month_serves_about_one(small):
+    m = IntegrationModel(rng=52, startpunten_per_municipality=1, startpunt_capacity=1.0, persons_per_newcomer=1.0,
+                         **small)
+    m.run_for(1)
+    served, at = startpunten.served_visitors(m, np.arange(60), np.zeros(60, dtype=np.int64))
+    assert served.size <= 6 and (at == 0).all()
