@@ -14,6 +14,15 @@ allows a documented sample where the full run would take more than an hour);
 ``--sample 0`` runs them all. The score per module is written to
 ``benchmarks/mutation.md`` with the survivors listed, and printed.
 
+A survivor is either killed by a new test or, when it changes nothing that
+matters (an equivalent mutant: a dtype the assignment casts back, a shortcut
+that gives the same answer), given its reason in
+``benchmarks/mutation_harmless.toml``. The report lists each survivor with that
+reason, or "no test yet"; the score counts killed mutants only (the harmless
+ones have a column of their own). A reason whose mutant no longer exists, whose
+change is no longer that mutant's (mutmut numbers a function's mutants anew
+when the function changes) or whose mutant is now killed is reported as stale.
+
 Run: ``make mutation`` or ``.venv/bin/python benchmarks/mutation.py [--sample N] [--seed S] [--jobs J]``.
 A stopped run resumes where it was (mutmut keeps every result); ``--report-only`` writes the report
 from the results so far.
@@ -37,6 +46,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 MUTANTS = ROOT / "mutants"
 REPORT = ROOT / "benchmarks" / "mutation.md"
+HARMLESS = ROOT / "benchmarks" / "mutation_harmless.toml"
 KILLED = {1, 3, 36, -24, 24, 152}  # mutmut's exit codes for "killed" and "timeout" (mutmut.stats)
 NOT_RUN = {None, 2}  # not checked, or interrupted
 
@@ -74,25 +84,69 @@ def sample(results: dict[str, dict], size: int, seed: int) -> list[str]:
     return chosen
 
 
-def score_table(results: dict[str, dict], chosen: list[str], bar: float) -> tuple[list[str], list[str], bool]:
-    """Markdown rows of the score per module, the survivors, and whether every module clears ``bar``."""
-    picked = set(chosen)
+def harmless_reasons(path: Path = HARMLESS) -> dict[str, dict[str, str]]:
+    """The surviving mutants that change nothing that matters: name -> {"change": line, "reason": words}."""
+    if not path.exists():
+        return {}
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def mutant_source(name: str) -> str | None:
+    """The source of mutant ``name`` as mutmut wrote it (``mutants/model/x.py``), or None if it is not there."""
+    module, _, function = name.rpartition(".")
+    path = MUTANTS / (module.replace(".", "/") + ".py")
+    if not path.exists():
+        return None
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = next((i for i, line in enumerate(lines) if line.lstrip().startswith(f"def {function}(")), None)
+    if start is None:
+        return None
+    indent = len(lines[start]) - len(lines[start].lstrip())
+    end = next((i for i in range(start + 1, len(lines))
+                if lines[i].strip() and len(lines[i]) - len(lines[i].lstrip()) <= indent), len(lines))
+    return "\n".join(lines[start:end])
+
+
+def stale_reasons(reasons: dict[str, dict[str, str]], codes: dict[str, int | None]) -> list[str]:
+    """Markdown lines for the reasons that no longer hold: no such mutant, another change, or killed now."""
+    stale = []
+    for name, entry in sorted(reasons.items()):
+        source = mutant_source(name) if name in codes else None
+        if name not in codes or source is None:
+            stale.append(f"- `{name}`: no such mutant any more")
+        elif " ".join(entry["change"].split()) not in " ".join(source.split()):
+            stale.append(f"- `{name}`: its change is no longer `{entry['change']}` (the function changed)")
+        elif codes[name] in KILLED:
+            stale.append(f"- `{name}`: a test kills it now")
+    return stale
+
+
+def score_table(results: dict[str, dict], chosen: list[str], bar: float,
+                reasons: dict[str, dict[str, str]] | None = None) -> tuple[list[str], list[str], bool]:
+    """Markdown rows of the score per module, the survivors (with their reasons), and whether every module clears
+    ``bar``. The score counts killed mutants only; survivors with a reason in ``reasons`` are counted apart."""
+    picked, reasons = set(chosen), reasons or {}
     rows, survivors, ok = [], [], True
     totals = defaultdict(int)
     for module in sorted(results):
         codes = {name: code for name, code in results[module].items() if name in picked and code not in NOT_RUN}
         killed = sum(code in KILLED for code in codes.values())
         tested = len(codes)
+        left = sorted(name for name, code in codes.items() if code not in KILLED)
+        harmless = sum(name in reasons for name in left)
         share = killed / tested if tested else float("nan")
         ok &= tested > 0 and share >= bar
         totals["killed"] += killed
         totals["tested"] += tested
+        totals["harmless"] += harmless
         rows.append(f"| `{module}` | {len(results[module])} | {tested} | {killed} | "
-                    f"{f'{share:.0%}' if tested else 'not yet'} |")
-        survivors += [f"- `{name}` (exit code {code})" for name, code in sorted(codes.items()) if code not in KILLED]
+                    f"{f'{share:.0%}' if tested else 'not yet'} | {harmless} |")
+        survivors += [f"- `{name}` (exit code {codes[name]}): "
+                      + (f"harmless: {reasons[name]['reason']}" if name in reasons else "**no test yet**")
+                      for name in left]
     share = totals["killed"] / totals["tested"] if totals["tested"] else float("nan")
     rows.append(f"| **all** | {sum(len(r) for r in results.values())} | {totals['tested']} | {totals['killed']} | "
-                f"**{share:.0%}** |")
+                f"**{share:.0%}** | {totals['harmless']} |")
     return rows, survivors, ok
 
 
@@ -156,7 +210,9 @@ def main() -> int:
         print("mutmut tested none of the chosen mutants (see its output above: a failing clean run or stats "
               "collection stops it); the report is left as it was", file=sys.stderr)
         return 2
-    rows, survivors, ok = score_table(results, chosen, args.bar)
+    reasons = harmless_reasons()
+    rows, survivors, ok = score_table(results, chosen, args.bar, reasons)
+    stale = stale_reasons(reasons, exit_codes(results))
     minutes = (time.monotonic() - start) / 60
     report = "\n".join([
         "# Mutation score of the mechanisms", "",
@@ -166,13 +222,21 @@ def main() -> int:
         f"Bar: {args.bar:.0%} per module."
         + (f" {missing} sampled mutants have no result yet (the run was stopped; "
            "`python benchmarks/mutation.py` resumes it)." if missing else ""), "",
-        "| module | mutants | tested | killed | score |", "|---|---:|---:|---:|---:|", *rows, "",
+        "| module | mutants | tested | killed | score | survivors listed harmless |",
+        "|---|---:|---:|---:|---:|---:|", *rows, "",
+        "The score counts killed mutants only; a survivor listed harmless still counts against it.", "",
         "## Survivors", "",
-        "Each is a small change to the code that no fast test notices. `mutmut show NAME` prints the change.", "",
+        "Each is a small change to the code that no fast test notices. `mutmut show NAME` prints the change. "
+        f"A harmless one changes nothing that matters; its reason is in `{HARMLESS.relative_to(ROOT)}`.", "",
         *(survivors or ["(none)"]), "",
+        *(["## Stale reasons", "",
+           f"Entries of `{HARMLESS.relative_to(ROOT)}` that no longer hold (remove or redo them):", "",
+           *stale, ""] if stale else []),
     ])
     REPORT.write_text(report, encoding="utf-8")
     print("\n".join(rows))
+    if stale:
+        print(f"{len(stale)} stale reasons in {HARMLESS.relative_to(ROOT)}:", *stale, sep="\n", file=sys.stderr)
     print(f"report: {REPORT.relative_to(ROOT)} ({minutes:.0f} min)")
     return 0 if ok else 1
 
