@@ -56,14 +56,11 @@ def search_table() -> str:
 
 def metric_table() -> str:
     """Markdown table of every model-level outcome, with the module that declares it."""
-    import importlib
+    from model.outcomes import METRICS
 
-    from model.outcomes import METRICS, OUTCOME_OWNERS
-
-    owner = {m.name: name for name in OUTCOME_OWNERS for m in importlib.import_module(f"model.{name}").OUTCOMES}
     lines = ["| column | meaning | unit | headline | declared in |", "|---|---|---|---|---|"]
     for m in METRICS.values():
-        lines.append(f"| `{m.name}` | {_cell(m.label)} | {m.unit} | {'yes' if m.key else ''} | `{owner[m.name]}.py` |")
+        lines.append(f"| `{m.name}` | {_cell(m.label)} | {m.unit} | {'yes' if m.key else ''} | `{m.owner}.py` |")
     return "\n".join(lines)
 
 

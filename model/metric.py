@@ -19,8 +19,9 @@ This module imports nothing of the model, so every mechanism can import it.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -76,6 +77,7 @@ class Metric:
         chart: The app chart that draws it (metrics with the same chart share one; empty: none).
         columns: Newcomer-table columns this metric adds (after the table's own), for a
             ``per_newcomer`` rule that reads what the table does not yet have.
+        owner: Module that declares it (filled in by `model.outcomes`; empty for a registered one).
     """
 
     name: str
@@ -89,6 +91,7 @@ class Metric:
     of_model: Callable[[IntegrationModel], float] | None = None
     chart: str = ""
     columns: tuple[TableColumn, ...] = ()
+    owner: str = ""
 
     @property
     def is_share(self) -> bool:
@@ -99,3 +102,16 @@ class Metric:
     def rules(self) -> list[str]:
         """Which rules measure it (in `RULE_ORDER`): one for a model outcome, none for a metric a report derives."""
         return [kind for kind in RULE_ORDER if getattr(self, kind) is not None]
+
+    def __reduce__(self):
+        """Pickled (for a worker process) by its module and name, as its rules are lambdas; one
+        without a module field by field."""
+        if self.owner:
+            return _declared, (self.owner, self.name)
+        return Metric, tuple(getattr(self, f.name) for f in fields(self))
+
+
+def _declared(owner: str, name: str) -> Metric:
+    """The outcome ``name`` of the ``OUTCOMES`` of ``model.<owner>``, as `model.outcomes` gathers it."""
+    declared = importlib.import_module(f"model.{owner}").OUTCOMES
+    return replace(next(m for m in declared if m.name == name), owner=owner)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -187,7 +187,8 @@ REGISTERED: dict[str, Metric] = {}
 
 def _declared() -> list[Metric]:
     """The package's outcomes: each owner's ``OUTCOMES``, counts by phase first, then averages, then totals."""
-    declared = [m for owner in OUTCOME_OWNERS for m in importlib.import_module(f"model.{owner}").OUTCOMES]
+    declared = [replace(m, owner=owner) for owner in OUTCOME_OWNERS
+                for m in importlib.import_module(f"model.{owner}").OUTCOMES]
     return sorted(declared, key=lambda m: [RULE_ORDER.index(rule) for rule in m.rules])  # stable: owners' order
 
 

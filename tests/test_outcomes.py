@@ -11,6 +11,7 @@ the recipe in ``docs/ODD.md`` rots, these tests fail.
 from __future__ import annotations
 
 import importlib
+import pickle
 from pathlib import Path
 
 import numpy as np
@@ -72,11 +73,22 @@ def test_every_outcome_is_declared_once_by_the_module_that_owns_it():
     declared = {m.name: owner for owner in OUTCOME_OWNERS
                 for m in importlib.import_module(f"model.{owner}").OUTCOMES}
     assert set(declared) == set(METRICS) and len(declared) == len(METRICS)
+    assert declared == {name: m.owner for name, m in METRICS.items()}
     assert declared["share_isolated"] == "contacts" and declared["public_cost_eur"] == "welfare"
     assert declared["n_asylum"] == "population" and declared["mean_debt_eur"] == "exam"
     # counts by phase, then averages over permit holders, then values of the model (DESIGN's order)
     rules = [m.rules[0] for m in METRICS.values()]
     assert rules == sorted(rules, key=["phase", "per_newcomer", "of_model"].index)
+
+
+def test_a_declared_outcome_travels_to_a_worker_process_by_its_module_and_name():
+    rows = {"employed": np.array([True, True, False]), "hours_per_week": np.array([40.0, 20.0, 0.0])}
+    for metric in METRICS.values():
+        again = pickle.loads(pickle.dumps(metric))  # rules are lambdas: found again in model.<owner>
+        assert (again.name, again.label, again.owner, again.reads) == (metric.name, metric.label, metric.owner,
+                                                                        metric.reads)
+    fulltime = pickle.loads(pickle.dumps(METRICS["share_fulltime"]))
+    assert fulltime.per_newcomer(rows).tolist() == [True, False, False]
 
 
 def test_each_rule_reads_only_the_columns_it_names():
