@@ -26,16 +26,33 @@ def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
+def parameter_readers() -> dict[str, list[str]]:
+    """Parameter -> the modules of `model` that read it, from each module's declared ``PARAMETERS``."""
+    import importlib
+    import pkgutil
+
+    import model
+
+    readers: dict[str, list[str]] = {}
+    for info in pkgutil.iter_modules(model.__path__):
+        module = importlib.import_module(f"model.{info.name}")
+        for name in getattr(module, "PARAMETERS", ()):
+            readers.setdefault(name, []).append(info.name)
+    return readers
+
+
 def parameter_table() -> str:
-    """Markdown table of every parameter: group, name, default, allowed, unit, meaning, source."""
+    """Markdown table of every parameter: group, name, the modules that read it, default, allowed, unit, meaning, source."""
     from model.parameters import PARAMS
 
-    lines = ["| group | parameter | default | allowed | unit | meaning | source |",
-             "|---|---|---|---|---|---|---|"]
+    readers = parameter_readers()
+    lines = ["| group | parameter | read by | default | allowed | unit | meaning | source |",
+             "|---|---|---|---|---|---|---|---|"]
     for p in sorted(PARAMS.values(), key=lambda p: (p.group, p.name)):
         kind = " (lever)" if p.lever else " (calibrated)" if p.calibrated else ""
-        lines.append(f"| {p.group} | `{p.name}`{kind} | {p.default!r} | {_cell(p.allowed())} | {_cell(p.unit)} "
-                     f"| {_cell(p.label)} | {_cell(p.source)} |")
+        read_by = ", ".join(f"`{module}`" for module in readers.get(p.name, []))
+        lines.append(f"| {p.group} | `{p.name}`{kind} | {read_by} | {p.default!r} | {_cell(p.allowed())} "
+                     f"| {_cell(p.unit)} | {_cell(p.label)} | {_cell(p.source)} |")
     return "\n".join(lines)
 
 

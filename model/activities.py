@@ -25,6 +25,9 @@ from model.state import StateColumn
 if TYPE_CHECKING:
     from model.model import IntegrationModel
 
+#: The parameters of `model.parameters` this module reads (a test keeps the list exact).
+PARAMETERS: tuple[str, ...] = ("azc_activities", "skills_course_guidance")
+
 AZC_VOLUNTEER_START = {True: 0.12, False: 0.02}  # by azc_activities
 PERMIT_VOLUNTEER_START = 0.01  # monthly, finding volunteering work on one's own (assumption)
 VOLUNTEER_STOP = 0.05  # monthly chance of stopping (assumption)

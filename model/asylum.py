@@ -22,6 +22,13 @@ from model.state import StateColumn
 if TYPE_CHECKING:
     from model.model import IntegrationModel
 
+#: The parameters of `model.parameters` this module reads (a test keeps the list exact).
+PARAMETERS: tuple[str, ...] = (
+    "asylum_wait_months", "decisions_per_month", "diploma_recognition_rate", "exam_deadline_months",
+    "extra_course_hours", "housing_wait_months", "recognition_rate", "relocation_rate_per_year",
+    "share_kansrijk", "share_outside_labour_force", "share_trauma",
+)
+
 WAIT_SHAPE = 3.0  # Gamma shape of the asylum wait: most wait about the mean, some far longer
 KANSRIJK_RECOGNITION = 0.95  # assumption: good prospects are nearly always granted
 RELOCATION_TIE_LOSS = 0.3  # share of tie strength kept after moving away

@@ -32,6 +32,9 @@ from model.population import ADULT_AGE, FULLTIME_HOURS, PENSION_AGE, Phase
 if TYPE_CHECKING:
     from model.model import IntegrationModel
 
+#: The parameters of `model.parameters` this module reads (a test keeps the list exact).
+PARAMETERS: tuple[str, ...] = ("arrival_months",)
+
 VALIDATION_MONTHS = 150  # long enough for everyone to reach 9 years after the permit
 SNAPSHOT_EVERY = 3  # months between newcomer snapshots used for the windows
 FOGED_EXTRA_HOURS = 100.0

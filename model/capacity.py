@@ -17,6 +17,9 @@ import numpy as np
 if TYPE_CHECKING:
     from model.model import IntegrationModel
 
+#: The parameters of `model.parameters` this module reads (a test keeps the list exact).
+PARAMETERS: tuple[str, ...] = ("persons_per_newcomer",)
+
 
 def in_agents(model: IntegrationModel, persons: float) -> float:
     """A national number of persons as a number of newcomer agents."""

@@ -35,6 +35,9 @@ from model.state import StateColumn
 if TYPE_CHECKING:
     from model.model import IntegrationModel
 
+#: The parameters of `model.parameters` this module reads (a test keeps the list exact).
+PARAMETERS: tuple[str, ...] = ("contact_radius", "encounter_rate", "tie_decay", "tie_upkeep")
+
 ACTIVE_TIE = 0.2  # strength from which a tie counts as contact
 NEW_TIE_STRENGTH = 0.5  # strength of a new tie: active, but fades within months unless kept up
 REFRESH_GAIN = 0.3  # strength added when two who know each other meet again (assumption)

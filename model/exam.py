@@ -35,6 +35,12 @@ from model.state import StateColumn
 if TYPE_CHECKING:
     from model.model import IntegrationModel
 
+#: The parameters of `model.parameters` this module reads (a test keeps the list exact).
+PARAMETERS: tuple[str, ...] = (
+    "benefit_sanction", "exam_attempt_rate", "exam_level", "exam_rules", "fine_eur",
+    "health_exemption_rate", "positive_incentives",
+)
+
 EXAM_THRESHOLD = {"A2": 2.0, "B1": 3.0}  # language score needed, by exam level
 EXAM_SLOPE = 0.1  # pass chance rises over +/- this around the threshold
 EXAM_READY_MARGIN = 0.15  # learners sit the exam once this close to the level

@@ -38,6 +38,9 @@ from model.state import StateColumn
 if TYPE_CHECKING:
     from model.model import IntegrationModel
 
+#: The parameters of `model.parameters` this module reads (a test keeps the list exact).
+PARAMETERS: tuple[str, ...] = ("childcare_access", "share_homemaker")
+
 HOUSEHOLD_KINDS = ("single", "couple", "couple with children", "single parent")  # in the tables' and the app's order
 SINGLE, COUPLE, COUPLE_WITH_CHILDREN, SINGLE_PARENT = range(len(HOUSEHOLD_KINDS))
 NO_CHILD = -(10**6)  # youngest_child_month of a household without children

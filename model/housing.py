@@ -21,6 +21,9 @@ from model.capacity import first_in_line, in_agents, per_month
 if TYPE_CHECKING:
     from model.model import IntegrationModel
 
+#: The parameters of `model.parameters` this module reads (a test keeps the list exact).
+PARAMETERS: tuple[str, ...] = ("housing_delivery_per_month",)
+
 
 def houses_this_month(model: IntegrationModel) -> np.ndarray:
     """Houses (for one newcomer agent each) each municipality delivers this month."""

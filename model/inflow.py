@@ -32,6 +32,12 @@ from model.files import read_bounded
 if TYPE_CHECKING:
     from model.model import IntegrationModel
 
+#: The parameters of `model.parameters` this module reads (a test keeps the list exact).
+PARAMETERS: tuple[str, ...] = (
+    "arrival_months", "arrival_pattern", "arrival_series", "n_newcomers", "persons_per_newcomer",
+    "surge_factor", "surge_months", "surge_start_month",
+)
+
 DATA = Path(__file__).resolve().parent / "data"  # the data shipped with the package
 SHIPPED_SERIES = {"nl": DATA / "asylum_series_nl.csv"}  # name -> file shipped with the package
 MONTH_COLUMN = "month"  # the one column every series needs (YYYY-MM)

@@ -49,6 +49,14 @@ from model.state import StateColumn
 if TYPE_CHECKING:
     from model.model import IntegrationModel
 
+#: The parameters of `model.parameters` this module reads (a test keeps the list exact).
+PARAMETERS: tuple[str, ...] = (
+    "applications_per_month", "asylum_earnings_kept", "brokered_fulltime_factor", "catch_up_months",
+    "employer_subsidy", "hire_rate", "job_loss_rate", "know_how_at_start", "more_hours_rate",
+    "municipal_direction", "placement_hire_chance", "plan_brokerage", "reintegration_effect",
+    "share_fulltime_offers", "subsidy_response", "vacancy_rate", "work_access_month",
+)
+
 LEVEL_REQUIREMENT = np.array([1.0, 2.5, 3.5])  # score needed for low/middle/high-skill jobs (A1+, A2+, B1+)
 REQUIREMENT_SPREAD = 0.4  # employers differ in what they ask
 LANGUAGE_SLOPE = 0.6  # how sharply hiring falls below the requirement

@@ -49,6 +49,16 @@ from model.state import StateColumn
 if TYPE_CHECKING:
     from model.model import IntegrationModel
 
+#: The parameters of `model.parameters` this module reads (a test keeps the list exact).
+PARAMETERS: tuple[str, ...] = (
+    "age_learning_decline", "azc_course_hours_per_month", "course_hours_per_month",
+    "course_loan_eur", "course_places", "course_search_months", "language_from_arrival",
+    "language_learning_rate", "market_course_quality", "municipal_direction", "practice_daily_life",
+    "practice_placement_weight", "practice_rate", "practice_tie_weight",
+    "practice_volunteer_weight", "practice_work_weight", "supervised_course_quality",
+    "work_course_conflict",
+)
+
 LANGUAGE_SCALE = 2.0  # score at which course gains have fallen to 1/e of a beginner's
 PRACTICE_SCALE = 5.0  # the same for everyday practice: immersion keeps paying at higher levels
 MAX_SCORE = 5.99  # top of C1: the scale ends there

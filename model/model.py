@@ -48,6 +48,13 @@ from model.queues import QUEUE_COUNTS, QUEUES, queue_row
 from model.welfare import Costs
 from model.world import CellSampler, CommuteIndex, SpatialIndex, build_world
 
+#: The parameters of `model.parameters` this module builds the world from (a test keeps the list exact).
+PARAMETERS: tuple[str, ...] = (
+    "arrival_months", "commute_radius", "grid_height", "grid_width", "municipality_quality_spread",
+    "n_employers", "n_municipalities", "n_newcomers", "n_reception_centres", "n_residents",
+    "share_low_literate_residents", "share_unemployed_residents", "startpunten_per_municipality",
+)
+
 RESIDENT_OPENNESS = (2.0, 3.0)  # Beta parameters: most residents are somewhat open (assumption)
 RESIDENT_EMPLOYMENT = 0.75  # residents not seeking work who have a job; the rest are retired, studying or caring (assumption, near CBS net participation)
 

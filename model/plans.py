@@ -31,6 +31,12 @@ from model.state import StateColumn
 if TYPE_CHECKING:
     from model.model import IntegrationModel
 
+#: The parameters of `model.parameters` this module reads (a test keeps the list exact).
+PARAMETERS: tuple[str, ...] = (
+    "personal_plan", "plan_caseload", "plan_caseworkers", "plan_gender_attention", "plan_months",
+    "recognition_with_help",
+)
+
 RECOGNITION_MONTHS = 6  # months from plan to diploma decision (assumption)
 ATTENTION_OUTREACH = 0.02  # monthly chance a homemaker in a plan with gender-specific attention starts looking for work (assumption)
 PLACEMENT_AFTER_MONTHS = 4  # plan offers a placement after a few months without work

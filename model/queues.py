@@ -17,6 +17,9 @@ from model.reception import in_reception
 if TYPE_CHECKING:
     from model.model import IntegrationModel
 
+#: The parameters of `model.parameters` this module reads (a test keeps the list exact).
+PARAMETERS: tuple[str, ...] = ("persons_per_newcomer",)
+
 #: Column -> meaning, in persons.
 QUEUES: dict[str, str] = {
     "arrivals": "Arrived this month",

@@ -24,6 +24,12 @@ from model.state import StateColumn
 if TYPE_CHECKING:
     from model.model import IntegrationModel
 
+#: The parameters of `model.parameters` this module reads (a test keeps the list exact).
+PARAMETERS: tuple[str, ...] = (
+    "emergency_relocation_rate_per_year", "emergency_wellbeing_toll", "reception_places",
+    "relocation_rate_per_year",
+)
+
 
 NEWCOMER_STATE = {
     "in_emergency": StateColumn(np.bool_, False, "in an emergency location, not a regular reception place",

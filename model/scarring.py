@@ -26,6 +26,12 @@ from model.state import StateColumn
 if TYPE_CHECKING:
     from model.model import IntegrationModel
 
+#: The parameters of `model.parameters` this module reads (a test keeps the list exact).
+PARAMETERS: tuple[str, ...] = (
+    "idle_weight_with_work_right", "relocation_scar_months", "scar_recovery_rate",
+    "scarring_per_idle_year", "work_access_month",
+)
+
 # Ground lost while idle (see model.state).
 NEWCOMER_STATE = {
     "idle_scar": StateColumn(np.float64, 0.0, "months of idleness not yet made good", "months"),

@@ -26,6 +26,12 @@ from model.state import StateColumn
 if TYPE_CHECKING:
     from model.model import IntegrationModel
 
+#: The parameters of `model.parameters` this module reads (a test keeps the list exact).
+PARAMETERS: tuple[str, ...] = (
+    "startpunt_capacity", "startpunt_course_uptake", "startpunt_distance_decay",
+    "startpunt_guidance", "startpunt_newcomer_visit",
+)
+
 RESIDENT_BASE_VISIT = 0.02  # anyone may drop by
 RESIDENT_NEED_VISIT = 0.1  # extra for a low-literate or unemployed resident
 RESIDENT_COURSE_MONTHS = 6  # a literacy course for a resident (assumption)

@@ -25,6 +25,9 @@ from model.state import StateColumn
 if TYPE_CHECKING:
     from model.model import IntegrationModel
 
+#: The parameters of `model.parameters` this module reads (a test keeps the list exact).
+PARAMETERS: tuple[str, ...] = ("asylum_earnings_kept", "employer_subsidy")
+
 BIJSTAND_NORM_EUR = 980.0  # monthly, single adult, net (2016: EUR 978.5 incl. holiday pay, rounded)
 BIJSTAND_COUPLE_NORM_EUR = 1400.0  # monthly, a couple together, net (2016: EUR 1,397.9, rounded)
 NET_SHARE = 0.85  # net of gross for low wages, with the work tax credit (assumption)

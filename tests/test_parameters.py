@@ -105,3 +105,42 @@ def test_no_parameter_shadows_what_the_model_is_or_sets(small):
     m.run_for(2)
     changed = [name for name in PARAMS if getattr(m, name) != m.params[name]]
     assert not changed, f"the model overwrote these parameters: {changed}"
+
+
+def _parameters_read(path) -> list[str]:
+    """The parameters a module of `model` reads, from its code: ``model.<name>`` (``self.<name>`` in the model)."""
+    import ast
+
+    base = "self" if path.name == "model.py" else "model"
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return sorted({node.attr for node in ast.walk(tree)
+                   if isinstance(node, ast.Attribute) and node.attr in PARAMS
+                   and isinstance(node.value, ast.Name) and node.value.id == base})
+
+
+def test_each_module_declares_the_parameters_it_reads():
+    """A mechanism's parameters are found at its top (``PARAMETERS``), and the list is exactly what it reads."""
+    import importlib
+    from pathlib import Path
+
+    import model
+
+    wrong = {}
+    for path in sorted(Path(model.__path__[0]).glob("*.py")):
+        module = importlib.import_module(f"model.{path.stem}")
+        declared = list(getattr(module, "PARAMETERS", ()))
+        if declared != _parameters_read(path):
+            wrong[path.stem] = {"declared": declared, "read": _parameters_read(path)}
+    assert wrong == {}
+    from model import labour
+
+    assert "hire_rate" in labour.PARAMETERS
+
+
+def test_every_parameter_is_read_by_some_module():
+    """A parameter no mechanism reads would be a lever that does nothing."""
+    from docs.odd_tables import parameter_readers
+
+    readers = parameter_readers()
+    assert set(PARAMS) - set(readers) == set()
+    assert readers["hire_rate"] == ["labour"]
