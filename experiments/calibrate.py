@@ -142,7 +142,7 @@ class Simulator:
 
     def __call__(self, pars) -> dict[str, float]:
         """Simulate every target for one candidate (one seed, common to its scenarios)."""
-        from experiments.validate import measure_seed
+        from experiments.targets import measure_seed
 
         params = self.parameters(pars)
         seed = candidate_seed(params, self.settings.seed)
@@ -643,7 +643,8 @@ def _calibrate(args: argparse.Namespace, settings: Settings, out: Path, db: str,
         export_posterior(posterior, Path(args.export))
     from experiments.calibration_figures import write_figures
 
-    write_figures(out, posterior, history, settings, check=args.check, backend=backend)
+    write_figures(out, posterior, {name: prior_range(name) for name in posterior.names}, history, settings,
+                  check=args.check, backend=backend)
     print(f"calibrate: {history.max_t + 1} generations, {posterior.settings['simulations']} simulations, "
           f"{seconds / 60:.1f} min; posterior in {out}", file=sys.stderr)
     return 0

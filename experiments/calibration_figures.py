@@ -131,12 +131,12 @@ def save(fig: plt.Figure, path: Path) -> None:
     plt.close(fig)
 
 
-def write_figures(out: Path, posterior: Posterior, history, settings, check: int = 0,
-                  backend: Backend | None = None) -> None:
-    """Write the tables and figures of a calibration to ``out`` (the predictive check runs on ``backend``)."""
-    from experiments.calibrate import prior_range
+def write_figures(out: Path, posterior: Posterior, priors: dict[str, tuple[float, float]], history, settings,
+                  check: int = 0, backend: Backend | None = None) -> None:
+    """Write the tables and figures of a calibration to ``out`` (the predictive check runs on ``backend``).
 
-    priors = {name: prior_range(name) for name in posterior.names}
+    ``priors``: each fitted parameter's prior range (`experiments.calibrate.prior_range`).
+    """
     table = parameter_table(posterior, priors)
     table.to_csv(out / "parameters.csv", index=False)
     generations = pd.DataFrame(posterior.settings["generations"])
@@ -146,7 +146,7 @@ def write_figures(out: Path, posterior: Posterior, history, settings, check: int
     if len(posterior.names) >= 2:
         save(pairs_figure(posterior, table), out / "pairs.png")
     if check:
-        from experiments.validate import posterior_values
+        from experiments.targets import posterior_values
 
         summary, values = posterior_values(posterior, check, progress=False, base=settings.world(),
                                            backend=backend)

@@ -86,16 +86,18 @@ from experiments.for_whom import by_group  # noqa: F401  (part of this module's 
 from experiments.inputs import (
     NUMBERS_HELP,
     REFERENCE,
+    add_by_argument,
     add_language_argument,
     add_reference_argument,
+    check_common,
     check_language,
     check_readme,
     check_reference,
     number_type,
+    parse_overrides,
     policies_to_compare,
     split_list,
 )
-from experiments.run import add_by_argument, check_common, parse_overrides
 from experiments.store import (
     OutputFolder,
     add_out_arguments,

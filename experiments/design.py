@@ -46,7 +46,7 @@ import shutil
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -58,10 +58,9 @@ from experiments.designing import front as F
 from experiments.designing import inflow as INF
 from experiments.designing import readme as RM
 from experiments.designing import search as SEARCH
-from experiments.designing.report import render_figures, summary_markdown
+from experiments.designing.report import DesignResult, render_figures, summary_markdown
 from experiments.designing.space import (
     REFERENCE,
-    Objective,
     Package,
     parse_levers,
     parse_objectives,
@@ -73,12 +72,13 @@ from experiments.executors import add_backend_arguments, open_backend
 from experiments.inputs import (
     NUMBERS_HELP,
     add_reference_argument,
+    check_common,
     check_readme,
     check_reference,
     number_type,
+    parse_overrides,
     split_list,
 )
-from experiments.run import check_common, parse_overrides
 from experiments.store import (
     OutputFolder,
     add_out_arguments,
@@ -97,44 +97,8 @@ HELP = ("Find the packages of measures no other beats on every objective within 
 DEFAULT_SAMPLES, DEFAULT_DRAWS, DEFAULT_SEEDS = 32, 8, 3
 DEFAULT_FINAL_DRAWS, DEFAULT_FINAL_SEEDS, DEFAULT_FINALISTS = 16, 3, 10
 DEFAULT_YEARS = None  # the latest objective's year: the cost is counted to where the effects are measured
-MAX_YEARS = 50.0  # the longest horizon of any command (`experiments.run.check_common`)
+MAX_YEARS = 50.0  # the longest horizon of any command (`experiments.inputs.check_common`)
 DEFAULT_TRIALS, DEFAULT_POPULATION = 200, 20  # search mode: packages evaluated, and per generation
-
-
-@dataclass
-class DesignResult:
-    """What a design found.
-
-    Attributes:
-        packages: Every package evaluated (presets first).
-        objectives: What they were judged on.
-        budget: The limit on the net public cost per newcomer (None: none).
-        table: ``packages.csv``: every package, stage and measure.
-        pareto: ``pareto.csv``: the finalists as re-evaluated, ``on_front`` marking the front.
-        stages: The screen and the re-evaluation (draws and seeds).
-        seconds: Wall time of the runs, per stage.
-        mode: "screen" or "search".
-        prim: ``prim.csv``: where in the posterior (and the inflow) each front package stops beating the
-            reference (`experiments.designing.discovery`).
-        reference: The preset every effect is paired with (``baseline_2013`` unless ``--reference``).
-        inflow: ``inflow.csv``: the front and the reference under each inflow (None with ``--inflow steady``,
-            or when no package but the reference is on the front).
-        surge: The inflow runs' settings (None with ``--inflow steady``).
-    """
-
-    packages: list[Package]
-    objectives: tuple[Objective, ...]
-    budget: float | None
-    years: float
-    table: pd.DataFrame
-    pareto: pd.DataFrame
-    stages: tuple[E.Stage, E.Stage]
-    seconds: dict = field(default_factory=dict)
-    mode: str = "screen"
-    prim: pd.DataFrame | None = None
-    reference: str = REFERENCE
-    inflow: pd.DataFrame | None = None
-    surge: INF.InflowSettings | None = None
 
 
 def design(budget: float | None = None, objectives: list[str] | None = None, levers: list[str] | None = None,

@@ -52,7 +52,7 @@ from experiments.inputs import number_type
 from experiments.runner import freeze_imports
 
 # Modules the fork server imports once, so that every worker process starts warm.
-PRELOAD = ["experiments.sweep_task", "experiments.comparison.running", "experiments.validate"]
+PRELOAD = ["experiments.sweep_task", "experiments.comparison.running", "experiments.targets"]
 WORKER_WAIT_SECONDS = 120
 MAX_POOL_RESTARTS = 5  # a pool whose workers keep dying (out of memory) is not restarted again
 WINDOW_PER_SLOT = 2  # runs submitted ahead per slot: enough to keep every worker busy, memory stays flat

@@ -17,6 +17,8 @@
   `MAX_TOML_NESTING` brackets deep (`check_toml_nesting`).
 - Options whose values have a range say so in one line: seeds are 0 ..
   `MAX_SEED` (they are stored as 64-bit integers), numbers are finite.
+- Options shared by the commands that run models are read here once: ``--set``
+  (`parse_overrides`), ``--by`` (`add_by_argument`) and ``--years`` (`check_common`).
 """
 
 from __future__ import annotations
@@ -30,7 +32,9 @@ from pathlib import Path
 
 from experiments.errors import UsageError
 from model.files import read_bounded
-from model.parameters import PARAMS, number_text_problem
+from model.inflow import read_series
+from model.outcomes import GROUPINGS
+from model.parameters import PARAMS, number_text_problem, parse_assignment
 from model.policies import POLICIES
 
 REFERENCE = "baseline_2013"
@@ -126,6 +130,39 @@ def check_language(lang: str) -> str:
     if lang not in REPORT_LANGUAGES:
         raise UsageError(f"--lang {lang!r} is not allowed: choose one of: {', '.join(REPORT_LANGUAGES)}")
     return lang
+
+
+def add_by_argument(parser: argparse.ArgumentParser, writes: str) -> None:
+    """The ``--by`` option (for whom), the same in run, compare and stress."""
+    parser.add_argument("--by", action="append", metavar="G[,G..]",
+                        help=f"for whom: break outcomes down by a grouping, one of {', '.join(GROUPINGS)}; "
+                             "names joined by commas are crossed (--by gender,education gives groups "
+                             f"like 'women, high'); repeat --by for several groupings. {writes}")
+
+
+def parse_overrides(assignments: list[str]) -> dict:
+    """``--set`` assignments to validated parameter values; an ``arrival_series`` file is read now.
+
+    Raises:
+        ValueError: For a bad assignment, or a series file that cannot be used
+            (`model.inflow.SeriesError`, naming the file and the problem).
+    """
+    overrides = {}
+    for text in assignments:
+        name, value = parse_assignment(text)
+        overrides[name] = value
+    if "arrival_series" in overrides:
+        read_series(overrides["arrival_series"])
+    return overrides
+
+
+def check_common(args: argparse.Namespace) -> None:
+    """Checks shared by commands that run models: a horizon of at least one month, at most 50 years."""
+    if not 0 < args.years <= 50:
+        raise UsageError(f"--years {args.years} is not allowed: expected a number in (0, 50]")
+    if round(12 * args.years) < 1:
+        raise UsageError(f"--years {args.years:g} is shorter than one month (0.0833 years): the model moves a "
+                         "month at a time")
 
 
 def number_type(kind: type, option: str) -> Callable[[str], int | float]:

@@ -20,12 +20,17 @@ from tqdm import tqdm
 from experiments import for_whom as G
 from experiments import summary as S
 from experiments.errors import UsageError
-from experiments.inputs import NUMBERS_HELP, check_seed, number_type
+from experiments.inputs import (
+    NUMBERS_HELP,
+    add_by_argument,
+    check_common,
+    check_seed,
+    number_type,
+    parse_overrides,
+)
 from experiments.runner import run_simulation
 from experiments.store import OutputFolder, add_out_arguments, write_json, write_parquet
-from model.inflow import read_series, surge_outside_horizon
-from model.outcomes import GROUPINGS
-from model.parameters import parse_assignment
+from model.inflow import surge_outside_horizon
 from model.policies import POLICIES, unknown_policy_message
 
 HELP = "Run one policy for one or more seeds; write model.parquet, newcomers.parquet and run.json."
@@ -47,39 +52,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                             "of the run (the snapshots at whole years, and the last) and every whole year "
                             "since the permit, mean over the seeds with its 95%% interval")
     add_out_arguments(parser)
-
-
-def add_by_argument(parser: argparse.ArgumentParser, writes: str) -> None:
-    """The ``--by`` option (for whom), the same in run, compare and stress."""
-    parser.add_argument("--by", action="append", metavar="G[,G..]",
-                        help=f"for whom: break outcomes down by a grouping, one of {', '.join(GROUPINGS)}; "
-                             "names joined by commas are crossed (--by gender,education gives groups "
-                             f"like 'women, high'); repeat --by for several groupings. {writes}")
-
-
-def parse_overrides(assignments: list[str]) -> dict:
-    """``--set`` assignments to validated parameter values; an ``arrival_series`` file is read now.
-
-    Raises:
-        ValueError: For a bad assignment, or a series file that cannot be used
-            (`model.inflow.SeriesError`, naming the file and the problem).
-    """
-    overrides = {}
-    for text in assignments:
-        name, value = parse_assignment(text)
-        overrides[name] = value
-    if "arrival_series" in overrides:
-        read_series(overrides["arrival_series"])
-    return overrides
-
-
-def check_common(args: argparse.Namespace) -> None:
-    """Checks shared by commands that run models: a horizon of at least one month, at most 50 years."""
-    if not 0 < args.years <= 50:
-        raise UsageError(f"--years {args.years} is not allowed: expected a number in (0, 50]")
-    if round(12 * args.years) < 1:
-        raise UsageError(f"--years {args.years:g} is shorter than one month (0.0833 years): the model moves a "
-                         "month at a time")
 
 
 def main(args: argparse.Namespace) -> int:

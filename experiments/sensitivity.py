@@ -22,12 +22,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from experiments.cli import UsageError
+from experiments.errors import UsageError
 from experiments.executors import add_backend_arguments
 from experiments.inputs import number_type
 from experiments.store import atomic_write
-from experiments.sweep import point_means, run_sweep
 from experiments.sweep_spec import SweepSpec, read_spec
+from experiments.sweeping import point_means, run_sweep
 
 HELP = ("Morris screening or Sobol indices (SALib) of one metric at one year, over the "
         "[sample.ranges] of a sweep file; writes a table and a bar chart.")

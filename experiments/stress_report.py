@@ -21,7 +21,7 @@ from experiments import for_whom as G
 from experiments import summary as S
 from experiments.comparison.formatting import format_ci, format_value, md_table, number, text
 from experiments.store import atomic_write, write_text
-from experiments.stress import (
+from experiments.stress_runs import (
     CHECK_MONTHS,
     COHORT_MONTHS,
     COHORTS,

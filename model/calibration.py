@@ -11,7 +11,7 @@ are two kinds:
   `baseline_2013` run with the same seed (common random numbers).
 
 Each target has a measurement function that reads the newcomer tables of one
-seed's scenarios; `experiments.validate` runs the scenarios and averages the
+seed's scenarios; `experiments.targets` runs the scenarios and averages the
 measurements over seeds.
 """
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from conftest import SMALL
 
-from experiments.stress import StressSettings, run_stress_one
+from experiments.stress_runs import StressSettings, run_stress_one
 from model import IntegrationModel
 from model.inflow import FAMILY_SHARE_OF_REQUESTS, read_series, spread_evenly, surge_levels
 from model.population import SUPERVISED_COURSE, Phase

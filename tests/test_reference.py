@@ -11,7 +11,7 @@ import pytest
 from experiments.cli import main as cli
 from experiments.compare import compare
 from experiments.comparison.settings import make_settings
-from experiments.stress import make_stress_settings
+from experiments.stress_runs import make_stress_settings
 
 TINY = {"n_newcomers": 60, "n_residents": 300, "n_employers": 10, "grid_width": 20, "grid_height": 20}
 

@@ -91,7 +91,7 @@ def test_a_bad_series_file_is_refused_before_anything_runs(tmp_path: Path, capsy
 
 def test_stress_gives_the_same_runs_serially_and_on_a_dask_cluster(dask_cluster):
     from experiments.executors import open_backend
-    from experiments.stress import make_stress_settings, run_stress
+    from experiments.stress_runs import make_stress_settings, run_stress
 
     tiny = {"n_newcomers": 60, "n_residents": 300, "n_employers": 10, "grid_width": 20, "grid_height": 20,
             "persons_per_newcomer": 400.0}

@@ -19,9 +19,9 @@ import pytest
 from conftest import TINY_SWEEP_PARAMETERS
 
 from experiments import cli
-from experiments.sweep import ResultStore, load_by_group, load_sweep, run_sweep
 from experiments.sweep_spec import derive_seed, read_spec, spec_from_dict
 from experiments.sweep_task import MODEL_CODE, run_task, simulate
+from experiments.sweeping import ResultStore, load_by_group, load_sweep, run_sweep
 
 TINY = TINY_SWEEP_PARAMETERS
 KEYS = ["point_id", "replicate", "month"]

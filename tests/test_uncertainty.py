@@ -12,8 +12,8 @@ from conftest import SMALL
 
 from experiments import cli
 from experiments.compare import compare
+from experiments.targets import posterior_values
 from experiments.uncertainty import decompose, effect_uncertainty
-from experiments.validate import posterior_values
 from model.calibration import load_targets
 from model.posterior import read_posterior
 

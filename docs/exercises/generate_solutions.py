@@ -65,8 +65,7 @@ from experiments.cli import build_parser  # noqa: E402
 from experiments.compare import ComparisonResult, compare, permit_years_shown  # noqa: E402
 from experiments.comparison.settings import DEFAULT_YEARS  # noqa: E402
 from experiments.executors import open_backend  # noqa: E402
-from experiments.inputs import split_list  # noqa: E402
-from experiments.run import parse_overrides  # noqa: E402
+from experiments.inputs import parse_overrides, split_list  # noqa: E402
 from experiments.sensitivity import sensitivity_of  # noqa: E402
 from experiments.sweep import load_sweep, run_sweep  # noqa: E402
 from experiments.sweep_spec import SweepSpec, spec_from_dict  # noqa: E402

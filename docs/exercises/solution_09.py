@@ -16,10 +16,9 @@ import numpy as np
 
 from experiments.cli import build_parser
 from experiments.executors import open_backend
-from experiments.inputs import split_list
-from experiments.run import parse_overrides
-from experiments.stress import STRESS_WORLD, make_stress_settings, run_stress
+from experiments.inputs import parse_overrides, split_list
 from experiments.stress_report import BREAKING, StressSummary, summarise_stress
+from experiments.stress_runs import STRESS_WORLD, make_stress_settings, run_stress
 from model.inflow import read_series
 from viz.peaks_figures import cohort_outcomes_figure, queues_figure
 

@@ -20,8 +20,7 @@ from matplotlib.figure import Figure
 from experiments import for_whom as G
 from experiments import summary as S
 from experiments.cli import build_parser
-from experiments.inputs import split_list
-from experiments.run import parse_overrides
+from experiments.inputs import parse_overrides, split_list
 from model import PARAMS
 from model.calibration import MEASURES, load_targets
 from model.plans import ATTENTION_OUTREACH

@@ -17,8 +17,7 @@ from matplotlib.figure import Figure
 from experiments.cli import build_parser
 from experiments.design import design
 from experiments.designing.discovery import sentences
-from experiments.inputs import split_list
-from experiments.run import parse_overrides
+from experiments.inputs import parse_overrides, split_list
 from model import POLICIES
 
 SHEET = "11-spend-the-money"

@@ -13,10 +13,10 @@ from __future__ import annotations
 import argparse
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from experiments.designing.discovery import sentences
 from experiments.designing.report import (
+    DesignResult,
     front_lines,
     nothing_left,
     prim_intro,
@@ -25,9 +25,6 @@ from experiments.designing.report import (
     surge_lines,
 )
 from experiments.store import atomic_write, write_text
-
-if TYPE_CHECKING:
-    from experiments.design import DesignResult
 
 README_START, README_END = "<!-- design:start -->", "<!-- design:end -->"
 README_IMAGE = Path("docs") / "img" / "design_front.png"

@@ -8,22 +8,62 @@ the numbers were made, and what the screen's numbers are not.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
 from experiments.designing.discovery import sentences
 from experiments.designing.front import MC_ERRORS
-from experiments.designing.space import REFERENCE
+from experiments.designing.space import REFERENCE, Objective, Package
 from experiments.summary import REPORT_METRICS
 
 if TYPE_CHECKING:
-    from experiments.design import DesignResult
+    from experiments.designing.evaluate import Stage
+    from experiments.designing.inflow import InflowSettings
 
 #: A few words for the outcomes a front line names; others use the metric's label.
 SHORT = {"share_employed": "in work", "share_fulltime": "full-time", "share_a2_plus": "at A2+",
          "share_b1_plus": "at B1+", "share_isolated": "isolated", "share_on_welfare": "on welfare",
          "share_exam_passed": "passed the exam", "mean_wellbeing": "wellbeing"}
 FIGURE_DPI = 110
+
+
+@dataclass
+class DesignResult:
+    """What a design found.
+
+    Attributes:
+        packages: Every package evaluated (presets first).
+        objectives: What they were judged on.
+        budget: The limit on the net public cost per newcomer (None: none).
+        table: ``packages.csv``: every package, stage and measure.
+        pareto: ``pareto.csv``: the finalists as re-evaluated, ``on_front`` marking the front.
+        stages: The screen and the re-evaluation (draws and seeds).
+        seconds: Wall time of the runs, per stage.
+        mode: "screen" or "search".
+        prim: ``prim.csv``: where in the posterior (and the inflow) each front package stops beating the
+            reference (`experiments.designing.discovery`).
+        reference: The preset every effect is paired with (``baseline_2013`` unless ``--reference``).
+        inflow: ``inflow.csv``: the front and the reference under each inflow (None with ``--inflow steady``,
+            or when no package but the reference is on the front).
+        surge: The inflow runs' settings (None with ``--inflow steady``).
+    """
+
+    packages: list[Package]
+    objectives: tuple[Objective, ...]
+    budget: float | None
+    years: float
+    table: pd.DataFrame
+    pareto: pd.DataFrame
+    stages: tuple[Stage, Stage]
+    seconds: dict = field(default_factory=dict)
+    mode: str = "screen"
+    prim: pd.DataFrame | None = None
+    reference: str = REFERENCE
+    inflow: pd.DataFrame | None = None
+    surge: InflowSettings | None = None
 
 
 def effect_words(metric: str, value: float) -> str:
