@@ -138,3 +138,13 @@ def test_in_an_emergency_location_one_moves_at_the_emergency_rate_elsewhere_at_t
     assert np.allclose(reception.monthly_relocation_chance(m, who), regular)
     nc.in_emergency[[1, 3]] = True
     assert np.allclose(reception.monthly_relocation_chance(m, who), [regular, emergency, regular, emergency])
+
+
+def test_each_municipality_delivers_its_quota_share_of_the_national_houses(small):
+    m = IntegrationModel(rng=26, housing_delivery_per_month=400.0, persons_per_newcomer=10.0, **small)
+    quota = np.asarray(m.municipality_quota)
+    delivered = np.zeros(quota.size)
+    for month in range(1, 25):  # two years of deliveries, 40 houses a month in agents
+        m.month = month
+        delivered += housing.houses_this_month(m)
+    assert np.allclose(delivered, 24 * 40.0 * quota, atol=1.0)

@@ -53,3 +53,14 @@ def test_a_startpunt_with_room_for_a_single_visit_a_month_serves_about_one(small
     m.run_for(1)
     served, at = startpunten.served_visitors(m, np.arange(60), np.zeros(60, dtype=np.int64))
     assert served.size <= 6 and (at == 0).all()
+    assert m.queue_counts["startpunt_unserved"] == 60 - served.size  # the queue the outcomes report
+
+
+def test_visitors_meet_residents_who_came_to_the_same_startpunt_each_their_own(m):
+    res = m.res
+    res.visiting[:] = True
+    visitors = np.arange(30)
+    newcomer, resident = startpunten._pairs_at_startpunten(m, visitors, np.zeros(30, dtype=np.int64))
+    assert list(newcomer) == list(np.repeat(visitors, startpunten.STARTPUNT_MEETINGS))
+    assert (resident >= 0).all() and (res.startpunt[resident] == 0).all()
+    assert np.unique(resident).size > 20  # drawn one by one, not one resident for all
