@@ -68,6 +68,8 @@ def test_houses_go_to_the_longest_waiting_of_each_municipality(m, monkeypatch):
     houses[:2] = [4, 4]
     assert list(housing.allot_houses(m, ready)) == list(ready)  # enough houses: everyone moves in
     assert housing.allot_houses(m, ready[:0]).size == 0
+    houses[:] = 0
+    assert housing.allot_houses(m, ready[:1]).size == 0  # no house this month, not even for one
 
 
 def test_reception_beyond_its_places_puts_the_last_to_arrive_in_emergency_locations(small):
