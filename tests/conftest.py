@@ -21,11 +21,28 @@ SMALL = {
 }
 
 
-#: Test files whose tests run for tens of seconds each: started first, so that on every core
-#: (`make test` runs ``pytest -n auto``) the short tests fill in around them instead of one
-#: long test finishing alone at the end.
-LONG_FIRST = ("test_exercises.py", "test_calibrate.py", "test_app_browser.py", "test_app_classroom.py",
-              "test_for_whom.py", "test_policy_directions.py", "test_peaks.py", "test_stress.py")
+#: The long tests, as units that stay on one worker (a file whose tests share a costly fixture or cache, or
+#: one long test), with their rough cost in seconds (`make test` on 2 cores; only the proportions matter).
+#: A unit is a file name, or ``file::test`` (a test's name up to its parameters) for a test of its own.
+LONG_UNITS = {
+    "test_exercises.py::test_the_solution_generator": 130,  # both generator tests share one --quick run
+    "test_exercises.py::test_every_block_of_the_sheet_runs_at_small_size[09-peaks]": 25,
+    "test_exercises.py::test_every_block_of_the_sheet_runs_at_small_size[05-budget]": 16,
+    "test_exercises.py::test_every_block_of_the_sheet_runs_at_small_size[11-spend-the-money]": 16,
+    "test_exercises.py::test_the_quickstart_notebook_runs_top_to_bottom": 14,
+    "test_exercises.py::test_every_block_of_the_sheet_runs_at_small_size[06-robustness]": 14,
+    "test_exercises.py::test_every_block_of_the_sheet_runs_at_small_size[10-for-whom]": 14,
+    "test_exercises.py::test_every_block_of_the_sheet_runs_at_small_size[01-baseline]": 13,
+    "test_exercises.py::test_every_block_of_the_sheet_runs_at_small_size[07-extension]": 12,
+    "test_exercises.py::test_every_block_of_the_sheet_runs_at_small_size[08-how-sure]": 8,
+    "test_exercises.py::test_every_block_of_the_sheet_runs_at_small_size[04-fines-or-incentives]": 8,
+    "test_exercises.py::test_every_block_of_the_sheet_runs_at_small_size[03-startpunten]": 6,
+    "test_app_browser.py": 80, "test_compare.py": 70, "test_calibrate.py": 60, "test_app_classroom.py": 57,
+    "test_design.py": 50, "test_peaks.py": 35, "test_for_whom.py": 30, "test_levers.py": 25, "test_cli.py": 25,
+    "test_stress.py": 23, "test_scarring_and_catch_up.py": 22, "test_policy_directions.py": 22,
+    "test_app_components.py": 18, "test_uncertainty.py": 18, "test_killed_runs.py": 16, "test_sweep.py": 14,
+    "test_app_sessions.py": 12, "test_memo.py": 12, "test_inputs.py": 12,
+}
 
 
 #: In CI (``CI`` set, as CI services and .ci/run set it) a skip is a failure: a missing chromium, a moved module
@@ -54,10 +71,45 @@ def pytest_make_collect_report(collector):
     _skip_as_failure((yield).get_result())  # a module skipped whole (importorskip at its top)
 
 
+def long_unit(item) -> str | None:
+    """The key of `LONG_UNITS` that ``item`` belongs to, or None for a short test."""
+    test = f"{item.path.name}::{item.name}"
+    for key in (test, test.split("[", 1)[0], item.path.name):
+        if key in LONG_UNITS:
+            return key
+    return next((key for key in LONG_UNITS if "::" in key and test.startswith(key)), None)
+
+
 def pytest_collection_modifyitems(config, items):
-    """Long test files first (see `LONG_FIRST`), each file's tests in their own order."""
-    rank = {name: i for i, name in enumerate(LONG_FIRST)}
-    items.sort(key=lambda item: rank.get(item.path.name, len(LONG_FIRST)))
+    """Order the tests so that every core starts on long ones and ends on short ones.
+
+    ``pytest -n N --dist worksteal`` (`make test`) gives worker i the i-th of N equal slices of this list
+    and later lets an idle worker take the end of a busy one's queue. So the long units (`LONG_UNITS`) are
+    shared out among the N slices, longest first to the least loaded (each unit whole, on one worker:
+    a module fixture or cache is computed once), each slice starts with its long units, longest first,
+    and the short tests fill up every slice behind them. Without xdist: long units first, in that order.
+    """
+    workers = getattr(config, "workerinput", {}).get("workercount", 1)
+    units: dict[str, list] = {}
+    short = []
+    for item in items:
+        key = long_unit(item)
+        (units.setdefault(key, []) if key else short).append(item)
+    by_cost = sorted(units, key=lambda key: -LONG_UNITS[key])
+    slices: list[list] = [[] for _ in range(workers)]
+    loads = [0.0] * workers
+    for key in by_cost:
+        i = loads.index(min(loads))
+        slices[i] += units[key]
+        loads[i] += LONG_UNITS[key]
+    ordered, left = [], len(items)
+    for i, chosen in enumerate(slices):
+        size = left // (workers - i)  # the slice xdist's worksteal scheduler sends worker i at the start
+        fill = max(0, size - len(chosen))
+        ordered += chosen + short[:fill]
+        short = short[fill:]
+        left -= len(chosen) + fill
+    items[:] = ordered + short
 
 
 @pytest.fixture(autouse=True)
