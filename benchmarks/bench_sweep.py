@@ -30,9 +30,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from experiments.executors import open_backend  # noqa: E402
+from experiments.provenance import versions  # noqa: E402
 from experiments.sweep import run_sweep  # noqa: E402
 from experiments.sweep_spec import spec_from_dict  # noqa: E402
-from experiments.sweep_task import versions  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "out" / "sweep"
 EFFICIENCY_TARGET = 0.8

@@ -25,7 +25,7 @@ weighted sample as ``posterior.csv``/``posterior.json`` (the format of
 ``model/data/``; ``--export DIR`` copies it there), ``generations.csv`` and
 figures (`experiments.calibration_figures`).
 
-Longer than 400 lines because the fit's parts share its `Settings` and must
+Longer than 400 lines because the fit's parts share its `CalibrationSettings` and must
 stay in step for ``--resume`` to be safe (priors, distance, simulator, history,
 posterior export); the figures are in `experiments.calibration_figures`.
 """
@@ -38,7 +38,6 @@ import json
 import logging
 import math
 import os
-import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass
@@ -50,13 +49,11 @@ import pandas as pd
 
 from experiments.errors import UsageError
 from experiments.executors import Backend, add_backend_arguments, open_backend
+from experiments.provenance import code_version
 from experiments.store import (
-    check_out_dir,
+    claim_growing_folder,
     holding,
-    prepare_out_dir,
-    read_mark,
     write_json,
-    write_mark,
 )
 from model.calibration import CEILINGS, load_targets, scenarios_for
 from model.parameters import CALIBRATED, PARAMS, close_matches
@@ -89,7 +86,7 @@ SETTINGS_NAME = "settings.json"
 
 
 @dataclass(frozen=True)
-class Settings:
+class CalibrationSettings:
     """What defines a calibration; stored with it and checked on ``--resume``.
 
     Attributes:
@@ -116,7 +113,7 @@ class Settings:
         """The world-size overrides for ``scale``."""
         return {name: max(1, int(round(PARAMS[name].default * self.scale))) for name in WORLD_SIZE}
 
-    def same_fit(self, other: Settings) -> bool:
+    def same_fit(self, other: CalibrationSettings) -> bool:
         """True if ``other`` describes the same fit (generations may differ)."""
         mine, theirs = asdict(self), asdict(other)
         mine.pop("generations"), theirs.pop("generations")
@@ -129,7 +126,7 @@ class Simulator:
     Picklable, so that local processes and Dask workers can run it.
     """
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: CalibrationSettings) -> None:
         self.settings = settings
 
     def parameters(self, pars) -> dict:
@@ -291,7 +288,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_backend_arguments(parser)
 
 
-def check_arguments(args: argparse.Namespace) -> Settings:
+def check_arguments(args: argparse.Namespace) -> CalibrationSettings:
     """Check every option before anything runs.
 
     Raises:
@@ -320,7 +317,7 @@ def check_arguments(args: argparse.Namespace) -> Settings:
     for name in ("max_minutes", "min_acceptance", "min_epsilon", "min_improvement", "scale", "kernel_scale"):
         if not math.isfinite(getattr(args, name)):
             raise UsageError(f"--{name.replace('_', '-')} {getattr(args, name)} is not allowed: expected a finite number")
-    return Settings(fit=parse_fit(args.fit), targets=parse_targets(args.targets), population=args.population,
+    return CalibrationSettings(fit=parse_fit(args.fit), targets=parse_targets(args.targets), population=args.population,
                     generations=args.generations, scale=args.scale, seed=args.seed)
 
 
@@ -345,7 +342,7 @@ def _sampler(backend: Backend):
                                                  client_max_jobs=backend.slots())
 
 
-def _open_history_settings(db: str, out: Path, settings: Settings) -> None:
+def _open_history_settings(db: str, out: Path, settings: CalibrationSettings) -> None:
     """Check that the database holds this calibration (on ``--resume``).
 
     Raises:
@@ -357,7 +354,7 @@ def _open_history_settings(db: str, out: Path, settings: Settings) -> None:
         raise UsageError(f"--resume: {stored_path} is missing; nothing to resume in {out}")
     try:
         stored = json.loads(stored_path.read_text(encoding="utf-8"))
-        stored = Settings(**{k: tuple(v) if isinstance(v, list) else v for k, v in stored["settings"].items()})
+        stored = CalibrationSettings(**{k: tuple(v) if isinstance(v, list) else v for k, v in stored["settings"].items()})
     except (ValueError, KeyError, TypeError) as err:
         raise UsageError(f"--resume: {stored_path} is not a calibration's settings ({err})") from None
     if not stored.same_fit(settings):
@@ -385,7 +382,7 @@ def open_history(db: str):
     return history, names
 
 
-def run_calibration(args: argparse.Namespace, settings: Settings, db: str, backend: Backend) -> tuple:
+def run_calibration(args: argparse.Namespace, settings: CalibrationSettings, db: str, backend: Backend) -> tuple:
     """Run (or continue) the ABC-SMC loop on ``backend``, printing one progress line per generation.
 
     Returns:
@@ -394,7 +391,7 @@ def run_calibration(args: argparse.Namespace, settings: Settings, db: str, backe
     return _generations(args, settings, db, _sampler(backend))
 
 
-def _generations(args: argparse.Namespace, settings: Settings, db: str, sampler) -> tuple:
+def _generations(args: argparse.Namespace, settings: CalibrationSettings, db: str, sampler) -> tuple:
     import pyabc
 
     logging.getLogger("ABC").setLevel(logging.WARNING)
@@ -483,20 +480,6 @@ def effective_sample_size(history, t: int) -> float:
     return float(1.0 / np.sum((w / w.sum()) ** 2))
 
 
-def code_version() -> str:
-    """The git commit of the code, or the package version outside a checkout."""
-    try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                                cwd=Path(__file__).parent, timeout=10, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True,
-                               text=True, cwd=Path(__file__).parent, timeout=10).stdout.strip()
-        return commit + ("+changes" if dirty else "")
-    except (OSError, subprocess.SubprocessError):
-        from importlib.metadata import version
-
-        return "nieuwkomers " + version("nieuwkomers")
-
-
 def narrowing(history, t: int, fit: tuple[str, ...]) -> dict[str, float]:
     """Each parameter's weighted 90% interval in generation ``t`` as a share of 90% of its prior range.
 
@@ -515,7 +498,7 @@ def narrowing(history, t: int, fit: tuple[str, ...]) -> dict[str, float]:
     return out
 
 
-def posterior_of(history, settings: Settings, wall_seconds: float) -> Posterior:
+def posterior_of(history, settings: CalibrationSettings, wall_seconds: float) -> Posterior:
     """The last generation's weighted sample, with how it was made."""
     sample, weights = history.get_distribution(m=0, t=history.max_t)
     sample = pd.DataFrame({name: [from_unit(name, u) for u in sample[name]] for name in settings.fit})
@@ -555,35 +538,13 @@ def main(args: argparse.Namespace) -> int:
         raise UsageError("calibrate needs pyabc: pip install 'nieuwkomers[calibrate]'") from None
     settings = check_arguments(args)
     with open_backend(args.workers, args.scheduler) as backend:
-        out = claim_calibration_dir(args)
+        if not args.resume and args.db is None and (Path(args.out) / DB_NAME).exists():
+            raise UsageError(f"{Path(args.out) / DB_NAME} exists: add --resume to continue it, or choose another --out")
+        out = claim_growing_folder(args.out, "calibrate", args.resume, "calibration")
         db = args.db or f"sqlite:///{(out / DB_NAME).resolve()}"
         check_database(db, args.resume)
         with holding(out, "calibrate"):  # --force of another command cannot take the folder meanwhile
             return _calibrate(args, settings, out, db, backend)
-
-
-def claim_calibration_dir(args: argparse.Namespace) -> Path:
-    """The calibration's ``--out``: new, empty or an earlier calibration's (its mark); never one being written.
-
-    A calibration writes as it goes and never deletes; a new one refuses a
-    folder that holds anything but an earlier calibration (a folder it marked),
-    so that no file of yours is overwritten.
-
-    Raises:
-        UsageError: Naming the folder and what to do.
-    """
-    out = check_out_dir(args.out, "calibrate", force=True)  # a file in the way, a bad name, a live writer
-    if not args.resume and out.is_dir() and any(out.iterdir()):
-        if args.db is None and (out / DB_NAME).exists():
-            raise UsageError(f"{out / DB_NAME} exists: add --resume to continue it, or choose another --out")
-        mark = read_mark(out)
-        if mark is None or mark.command != "calibrate":
-            raise UsageError(f"--out {out} holds files that are not an earlier calibration's; choose a new or "
-                             "empty folder (calibrate never deletes)")
-    out = prepare_out_dir(out)
-    if read_mark(out) is None:
-        write_mark(out, "calibrate")
-    return out
 
 
 def check_database(db: str, resume: bool) -> None:
@@ -615,7 +576,7 @@ def check_database(db: str, resume: bool) -> None:
         raise UsageError(f"--db {path}: not a readable calibration history (not an SQLite database: {err})") from None
 
 
-def _calibrate(args: argparse.Namespace, settings: Settings, out: Path, db: str, backend: Backend) -> int:
+def _calibrate(args: argparse.Namespace, settings: CalibrationSettings, out: Path, db: str, backend: Backend) -> int:
     """The calibration proper, once the folder and database are checked (see `main`)."""
     from sqlalchemy.exc import SQLAlchemyError
 

@@ -42,13 +42,10 @@ Python API: `compare` returns a `ComparisonResult` with the same tables;
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import shutil
 import sys
 import tempfile
 import time
-from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
@@ -60,6 +57,7 @@ from experiments.comparison.formatting import format_ci  # noqa: F401  (part of 
 from experiments.comparison.report import (
     README_END,
     README_FIGURE,
+    README_IMAGE,
     README_START,
     headline_text,
     interval_label,
@@ -76,7 +74,7 @@ from experiments.comparison.settings import (
     DEFAULT_YEARS,
     POSTERIOR_SEED,
     SNAPSHOT_EVERY,
-    Settings,
+    ComparisonSettings,
     make_settings,
 )
 from experiments.comparison.summarising import ComparisonResult, permit_years_shown  # noqa: F401
@@ -98,16 +96,18 @@ from experiments.inputs import (
     policies_to_compare,
     split_list,
 )
+from experiments.provenance import versions
+from experiments.runner import build_model
 from experiments.store import (
     OutputFolder,
     add_out_arguments,
-    atomic_write,
+    move_in,
+    rewrite_readme_block,
     write_json,
     write_parquet,
-    write_text,
 )
 from experiments.summary import by_years_since_permit  # noqa: F401  (part of this module's API)
-from model import METRICS, POLICIES, IntegrationModel
+from model import METRICS, POLICIES
 
 HELP = ("Compare policies side by side over the same seeds: summary.csv, summary.md, "
         "figures and the raw tables.")
@@ -151,7 +151,7 @@ def compare(policies: list[str] | None = None, seeds: int = DEFAULT_SEEDS, years
     return result
 
 
-def _n_runs(settings: Settings) -> int:
+def _n_runs(settings: ComparisonSettings) -> int:
     return len(settings.policies) * len(settings.seeds)
 
 
@@ -200,20 +200,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 
-def update_readme(readme: Path, result: ComparisonResult, figures_dir: Path) -> Path:
-    """Rewrite the README's compare block and copy its figure to ``docs/img/`` beside it."""
-    image_dir = readme.parent / "docs" / "img"
-    image_dir.mkdir(parents=True, exist_ok=True)
-    image = image_dir / "compare_overview.png"
-    atomic_write(image, lambda tmp: shutil.copyfile(figures_dir / README_FIGURE, tmp))
-    text = readme.read_text(encoding="utf-8")
-    head, rest = text.split(README_START, 1)
-    _, tail = rest.split(README_END, 1)
-    block = readme_block(result, image.relative_to(readme.parent).as_posix())
-    write_text(head + block + tail, readme)
-    return image
-
-
 def main(args: argparse.Namespace) -> int:
     """Run the comparison and write the report, figures and tables."""
     check_common(args)
@@ -229,7 +215,7 @@ def main(args: argparse.Namespace) -> int:
     policies, note = policies_to_compare(split_list(args.policies, "--policies"), reference or REFERENCE)
     settings = make_settings(policies, args.seeds, args.years, parse_overrides(args.set),
                              args.by, split_list(args.metrics, "--metrics"), args.posterior, reference)
-    IntegrationModel(policy=settings.policies[0], rng=0, **settings.params)  # parameters that clash fail now
+    build_model(settings.policies[0], 0, settings.params)  # parameters that clash fail now
     if args.readme and not args.figures:
         raise UsageError("--readme needs a figure for the README: drop --no-figures")
     readme = check_readme(args.readme, README_START, README_END) if args.readme else None
@@ -266,14 +252,15 @@ def main(args: argparse.Namespace) -> int:
                 M.write_xlsx(result, intake, staging / "memo.xlsx", args.lang)
             write_json(_record(settings, result, backend, time.perf_counter() - started),
                        staging / "compare.json")
-            _move_into_place(staging, folder.staging)
+            move_in(staging, folder.staging, stale=("uncertainty.csv", "intake.csv", "memo.md", "memo.xlsx"))
             shutil.rmtree(staging, ignore_errors=True)
             out = folder.commit()
         finally:
             shutil.rmtree(staging, ignore_errors=True)
             folder.discard()
     if readme is not None:
-        image = update_readme(readme, result, out / "figures")
+        image = rewrite_readme_block(readme, (README_START, README_END), readme_block(result, README_IMAGE.as_posix()),
+                                     out / "figures" / README_FIGURE, README_IMAGE)
         print(f"updated {readme} and {image}", file=sys.stderr)
 
     if not result.same_population:
@@ -331,29 +318,7 @@ def _whole_years(df: pd.DataFrame) -> pd.DataFrame:
     return df.assign(year=year.astype(int)) if (year == year.round()).all() else df
 
 
-def _move_into_place(staging: Path, out: Path) -> None:
-    """Rename every finished file from the staging folder into ``out`` (figures/ as a whole)."""
-    files = sorted(item for item in staging.iterdir() if item.is_file())
-    optional = ["uncertainty.csv", "intake.csv", "memo.md", "memo.xlsx"]
-    for name in optional:  # left by an earlier compare, it would not match this one
-        if staging / name not in files:
-            (out / name).unlink(missing_ok=True)
-    for item in files:
-        os.replace(item, out / item.name)
-    new_figures, figures = staging / "figures", out / "figures"
-    if figures.is_dir():  # an earlier compare's figures would not match this one (with --no-figures: none)
-        os.replace(figures, staging / "old-figures")
-    if new_figures.is_dir():
-        os.replace(new_figures, figures)
-
-
-def _record(settings: Settings, result: ComparisonResult, backend: Backend, report_seconds: float) -> dict:
-    def version(name: str) -> str:
-        try:
-            return metadata.version(name)
-        except metadata.PackageNotFoundError:
-            return "unknown"
-
+def _record(settings: ComparisonSettings, result: ComparisonResult, backend: Backend, report_seconds: float) -> dict:
     return {
         "command": "compare",
         "policies": list(settings.policies),
@@ -372,8 +337,7 @@ def _record(settings: Settings, result: ComparisonResult, backend: Backend, repo
         "metrics": list(settings.metrics),
         "backend": backend.description,
         "slots": backend.slots(),  # runs at the same time: local workers, or the cluster's threads
-        "versions": {"nieuwkomers": version("nieuwkomers"), "mesa": version("mesa"),
-                     "numpy": version("numpy"), "python": platform.python_version()},
+        "versions": versions(),
         "run_seconds_total": round(sum(result.run_seconds), 3),
         "run_cpu_seconds_total": round(sum(result.run_cpu_seconds), 3),
         "wall_seconds_runs": round(result.seconds, 3),

@@ -27,9 +27,8 @@ inflow), ``inflow.csv`` (the front and the reference under a steady inflow and u
 words), ``figures/*.png`` and ``design.json``; with
 ``--readme``, the README's generated block (`experiments.designing.readme`).
 
-Longer than 400 lines: the command's arguments, its checks of bad input (one line each) and the
-order of its stages are here, each stage in `experiments.designing`; split further, the order of
-the stages would be read across files.
+The command's arguments, its checks of bad input (one line each) and the order of its stages
+are here, each stage in `experiments.designing`.
 
 Python API::
 
@@ -41,7 +40,6 @@ Python API::
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import sys
 import tempfile
@@ -79,17 +77,15 @@ from experiments.inputs import (
     parse_overrides,
     split_list,
 )
+from experiments.runner import build_model
 from experiments.store import (
     OutputFolder,
     add_out_arguments,
-    check_out_dir,
+    claim_growing_folder,
     holding,
-    prepare_out_dir,
-    read_mark,
+    move_in,
     write_json,
-    write_mark,
 )
-from model import IntegrationModel
 from model.parameters import SEARCHABLE
 
 HELP = ("Find the packages of measures no other beats on every objective within a budget, robust over "
@@ -331,13 +327,13 @@ def main(args: argparse.Namespace) -> int:
     objectives, levers = split_list(args.objectives, "--objectives"), split_list(args.levers, "--levers")
     parse_levers(levers)  # bad input fails before any run
     INF.inflow_settings(args.inflow, params, parse_objectives(objectives, args.years), args.years)
-    IntegrationModel(rng=0, **params)  # parameters that clash fail now
+    build_model(params=params)  # parameters that clash fail now
     started = time.perf_counter()
     settings = (args.budget, objectives, levers, args.samples, args.draws, args.seeds, args.final_draws,
                 args.final_seeds, args.finalists, args.years, params, args.sample_seed, args.workers, args.scheduler)
     reference = check_reference(args.reference)
     if args.mode == "search":
-        out = claim_search_dir(args)
+        out = claim_growing_folder(args.out, "design", args.resume, "design")
         with holding(out, "design"):  # another command cannot take the folder meanwhile
             result = design(*settings, progress=True, mode="search", trials=args.trials,
                             population=args.population, journal=out / SEARCH.JOURNAL, resume=args.resume,
@@ -345,7 +341,7 @@ def main(args: argparse.Namespace) -> int:
             staging = Path(tempfile.mkdtemp(dir=out, prefix=".design-report-"))
             try:
                 write_design(result, staging, time.perf_counter() - started, args)
-                _move_in(staging, out)
+                move_in(staging, out)
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
     else:
@@ -368,35 +364,6 @@ def main(args: argparse.Namespace) -> int:
     print(f"Report:  {out / 'summary.md'}")
     print(f"Tables:  {out / 'packages.csv'}, {out / 'pareto.csv'}")
     return 0
-
-
-def claim_search_dir(args: argparse.Namespace) -> Path:
-    """A search's ``--out``: it grows as the search goes (its journal) and is never emptied.
-
-    New, empty, or an earlier design's (its mark); with ``--resume``, the folder holding the journal.
-
-    Raises:
-        UsageError: For a folder that holds other files, or one a running command is writing.
-    """
-    out = check_out_dir(args.out, "design", force=True)  # a file in the way, a bad name, a live writer
-    if not args.resume and out.is_dir() and any(out.iterdir()):
-        mark = read_mark(out)
-        if mark is None or mark.command != "design":
-            raise UsageError(f"--out {out} holds files that are not an earlier design's; choose a new or empty "
-                             "folder (a search never deletes)")
-    out = prepare_out_dir(out)
-    write_mark(out, "design")  # a folder that grows: no list of files to check
-    return out
-
-
-def _move_in(staging: Path, out: Path) -> None:
-    """The report's files from ``staging`` into ``out``, each atomically; figures/ as a whole."""
-    for item in sorted(staging.iterdir()):
-        if item.is_file():
-            os.replace(item, out / item.name)
-    if (out / "figures").is_dir():
-        os.replace(out / "figures", staging / "old-figures")
-    os.replace(staging / "figures", out / "figures")
 
 
 def write_design(result: DesignResult, folder: Path, seconds: float, args=None) -> None:

@@ -47,7 +47,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from experiments.cli import UsageError
+from experiments.errors import UsageError
 from experiments.inputs import number_type
 from experiments.runner import freeze_imports
 
@@ -424,11 +424,11 @@ def _dask_backend(address: str) -> Backend:
 
 def _check_workers(client, address: str) -> None:
     """Every worker can import the project, at the same version as here."""
-    from experiments.sweep_task import versions
+    from experiments.provenance import versions
 
-    here = versions()
+    here = versions("pandas", model_code=True)
     try:
-        there = client.run(versions)
+        there = client.run(versions, "pandas", model_code=True)
     except (ImportError, AttributeError) as err:
         raise UsageError(f"--scheduler {address}: the workers cannot import this project ({err}); "
                          "install it on every worker (pip install -e .)") from None

@@ -9,10 +9,8 @@ one policy).
 from __future__ import annotations
 
 import argparse
-import platform
 import sys
 import time
-from importlib import metadata
 
 import pandas as pd
 from tqdm import tqdm
@@ -28,6 +26,7 @@ from experiments.inputs import (
     number_type,
     parse_overrides,
 )
+from experiments.provenance import versions
 from experiments.runner import run_simulation
 from experiments.store import OutputFolder, add_out_arguments, write_json, write_parquet
 from model.inflow import surge_outside_horizon
@@ -109,8 +108,7 @@ def write_tables(args: argparse.Namespace, seeds: list[int], overrides: dict, ou
         "overrides": overrides,
         "by": [G.grouping_name(g) for g in getattr(args, "by", None) or ()],
         "parameters": {**_policy_values(args.policy), **overrides},
-        "versions": {"nieuwkomers": _version("nieuwkomers"), "mesa": _version("mesa"),
-                     "numpy": _version("numpy"), "python": platform.python_version()},
+        "versions": versions(),
         "seconds_per_run": timings,
         "wall_seconds": round(time.time() - started, 3),
     }, out / "run.json")
@@ -122,9 +120,3 @@ def _policy_values(policy: str) -> dict:
 
     return POLICY_INFO[policy].values()
 
-
-def _version(name: str) -> str:
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return "unknown"

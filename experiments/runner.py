@@ -1,10 +1,16 @@
-"""Run one simulation and return its tables: the building block of run, compare, validate and sweep."""
+"""Build and run one model, and collect its tables: the building block of every command.
+
+`run_model` is the one place in `experiments` where a model is built (`build_model`) and run:
+run, compare, validate and calibrate, sweep and sensitivity, stress and design all run their
+models through it, reading what they need at the months they stop at (`run_to_columns`: the
+model table and newcomer snapshots; `run_simulation`: the same as DataFrames).
+"""
 
 from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -78,15 +84,55 @@ def run_to_columns(
     Returns:
         The model table, and every snapshot's newcomer columns concatenated in month order.
     """
-    model = IntegrationModel(policy=policy, rng=seed, **(params or {}))
-    months = int(round(12 * years))
     snapshots = []
-    for month in snapshot_months(months, snapshot_every):
-        model.run_for(month - model.month)
+
+    def snapshot(model: IntegrationModel) -> None:
         snapshots.append(newcomer_columns(model))
         if on_snapshot is not None:
             on_snapshot(model)
+
+    months = int(round(12 * years))
+    model = run_model(policy, seed, months, params, snapshot_months(months, snapshot_every), snapshot)
     return model.model_table(), NewcomerColumns.concat(snapshots)
+
+
+def build_model(policy: str = "baseline_2013", seed: int = 0, params: dict | None = None) -> IntegrationModel:
+    """The model of one run: ``policy``'s levers with ``params`` over them, seeded with ``seed``.
+
+    Commands also build one, unrun, to check their parameters before any run: a clash fails at once.
+    """
+    return IntegrationModel(policy=policy, rng=seed, **(params or {}))
+
+
+def run_model(
+    policy: str,
+    seed: int,
+    months: int,
+    params: dict | None = None,
+    stops: Iterable[int] = (),
+    at_stop: Callable[[IntegrationModel], None] | None = None,
+) -> IntegrationModel:
+    """Build the model of one run and run it for ``months`` months.
+
+    Args:
+        policy: Policy name.
+        seed: Random seed.
+        months: Horizon in months.
+        params: Parameter overrides (validated by the model).
+        stops: Months (ascending, within the horizon) at which ``at_stop(model)`` reads the model,
+            which it must not change: snapshots, a cohort's outcomes, every month's queues.
+        at_stop: Called at every month of ``stops``.
+
+    Returns:
+        The model at the end of the horizon (its tables: ``model.model_table()``, ...).
+    """
+    model = build_model(policy, seed, params)
+    for month in stops:
+        model.run_for(month - model.month)
+        at_stop(model)
+    if model.month < months:
+        model.run_for(months - model.month)
+    return model
 
 
 @contextmanager

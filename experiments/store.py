@@ -53,6 +53,7 @@ from pathlib import Path
 import pandas as pd
 
 from experiments.errors import UsageError
+from experiments.provenance import package_version
 from model.files import read_bounded
 
 _UMASK = os.umask(0)
@@ -88,15 +89,6 @@ def add_out_arguments(parser: argparse.ArgumentParser, required: bool = True,
 
 def _say(command: str, text: str) -> None:
     print(f"nieuwkomers {command}: {text}", file=sys.stderr)
-
-
-def _version() -> str:
-    from importlib import metadata
-
-    try:
-        return metadata.version("nieuwkomers")
-    except metadata.PackageNotFoundError:  # pragma: no cover - run from a plain checkout
-        return "unknown"
 
 
 def _out_text(path: Path | str) -> str:
@@ -147,7 +139,7 @@ def file_record(path: Path) -> dict:
 def write_mark(folder: Path, command: str, files: dict[str, dict] | None = None,
                complete: bool = True) -> Path:
     """Leave the signed mark of ``command`` in ``folder`` (``files`` None: a folder that grows)."""
-    body = {"command": command, "version": _version(), "format": MARK_FORMAT, "complete": complete,
+    body = {"command": command, "version": package_version("nieuwkomers"), "format": MARK_FORMAT, "complete": complete,
             "written": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "files": files}
     return write_json({**body, "signature": _signature(body)}, Path(folder) / OUTPUT_MARKER)
 
@@ -680,6 +672,44 @@ def clear_out_dir(path: str | os.PathLike, command: str = "sweep") -> None:
     lock.release()
 
 
+def claim_growing_folder(path: str | os.PathLike, command: str, resume: bool, what: str) -> Path:
+    """The ``--out`` of a command that writes as it goes and never deletes (calibrate, design's search).
+
+    New, empty, or an earlier ``what``'s (marked by ``command``); with ``resume``, the folder as it is.
+    The mark is (re)written: a folder that grows, with no list of files to check.
+
+    Raises:
+        UsageError: For a folder that holds other files, or one a running command is writing.
+    """
+    out = check_out_dir(path, command, force=True)  # a file in the way, a bad name, a live writer
+    if not resume and out.is_dir() and any(out.iterdir()):
+        mark = read_mark(out)
+        if mark is None or mark.command != command:
+            raise UsageError(f"--out {out} holds files that are not an earlier {what}'s; choose a new or empty "
+                             f"folder ({command} never deletes)")
+    out = prepare_out_dir(out)
+    write_mark(out, command)
+    return out
+
+
+def move_in(staging: Path, out: Path, stale: tuple[str, ...] = ()) -> None:
+    """A report's files from ``staging`` into the folder ``out``, each atomically, and ``figures/`` as a whole.
+
+    ``stale``: optional files an earlier report left in ``out`` that this one did not write (they would not
+    match it), removed. The earlier ``figures/`` ends in ``staging`` (to be deleted with it).
+    """
+    files = sorted(item for item in staging.iterdir() if item.is_file())
+    for name in stale:
+        if staging / name not in files:
+            (out / name).unlink(missing_ok=True)
+    for item in files:
+        os.replace(item, out / item.name)
+    if (out / "figures").is_dir():
+        os.replace(out / "figures", staging / "old-figures")
+    if (staging / "figures").is_dir():
+        os.replace(staging / "figures", out / "figures")
+
+
 def prepare_out_dir(path: str | os.PathLike) -> Path:
     """Create ``path`` if needed and check that it can be written to.
 
@@ -748,3 +778,22 @@ def write_text(text: str, path: str | os.PathLike) -> Path:
 def write_json(data: dict, path: str | os.PathLike) -> Path:
     """Write JSON, atomically."""
     return write_text(json.dumps(data, indent=2, default=str) + "\n", path)
+
+
+def rewrite_readme_block(readme: Path, markers: tuple[str, str], block: str, figure: Path, image: Path) -> Path:
+    """``--readme`` (compare, stress, design): the README's generated block and its figure, rewritten.
+
+    What lies between the markers (kept; `experiments.inputs.check_readme` found them before the
+    runs) becomes ``block``, and ``figure`` is copied to ``image``, relative to the README's folder.
+
+    Returns:
+        The path the figure was copied to.
+    """
+    target = readme.parent / image
+    target.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(target, lambda tmp: shutil.copyfile(figure, tmp))
+    start, end = markers
+    head, rest = readme.read_text(encoding="utf-8").split(start, 1)
+    _, tail = rest.split(end, 1)
+    write_text(f"{head}{start}\n{block}\n{end}{tail}", readme)
+    return target

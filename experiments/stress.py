@@ -26,7 +26,6 @@ Nothing is written unless everything is (`experiments.store.OutputFolder`).
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -46,7 +45,7 @@ from experiments.inputs import (
     parse_overrides,
     split_list,
 )
-from experiments.store import OutputFolder, add_out_arguments, atomic_write, write_json, write_text
+from experiments.store import OutputFolder, add_out_arguments, rewrite_readme_block, write_json
 from experiments.stress_runs import INFLOWS, make_stress_settings, run_stress
 from model import POLICIES
 
@@ -110,20 +109,9 @@ def main(args: argparse.Namespace) -> int:
                     "params": settings.params, "backend": backend.description,
                     "seconds": round(time.perf_counter() - started, 2)}, folder.staging / "stress.json")
     if readme is not None:
-        image = readme.parent / README_IMAGE
-        image.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(image, lambda tmp: shutil.copyfile(folder.path / "figures" / "queues.png", tmp))
-        replace_block(readme, README_START, README_END, readme_block(summary, args, README_IMAGE))
+        image = rewrite_readme_block(readme, (README_START, README_END), readme_block(summary, args, README_IMAGE),
+                                     folder.path / "figures" / "queues.png", README_IMAGE)
         print(f"updated {readme} and {image}", file=sys.stderr)
     print(summary.verdict)
     print(f"\nReport: {folder.path / 'summary.md'}")
     return 0
-
-
-
-def replace_block(readme: Path, start: str, end: str, block: str) -> None:
-    """Rewrite what lies between the markers ``start`` and ``end`` (kept) in ``readme``."""
-    text = readme.read_text(encoding="utf-8")
-    head, rest = text.split(start, 1)
-    _, tail = rest.split(end, 1)
-    write_text(f"{head}{start}\n{block}\n{end}{tail}", readme)

@@ -19,6 +19,7 @@ from experiments import for_whom as G
 from experiments.errors import UsageError
 from experiments.executors import run_in_order
 from experiments.inputs import REFERENCE, check_reference, policies_to_compare
+from experiments.runner import build_model, run_model
 from model import POLICIES, IntegrationModel
 from model.contacts import active_ties
 from model.inflow import STEADY_PERSONS_PER_YEAR, SeriesError, read_series, surge_outside_horizon
@@ -113,7 +114,7 @@ def make_stress_settings(policies: list[str] | None, seeds: int, years: float, i
         raise UsageError(str(err)) from None
     months = int(round(MONTHS_PER_YEAR * years))
     params = {**STRESS_WORLD, **{k: v for k, v in overrides.items() if k != "arrival_pattern"}}
-    check = IntegrationModel(rng=0, **params)  # parameters that clash fail now
+    check = build_model(params=params)  # parameters that clash fail now
     if inflow == "surge":
         problem = surge_outside_horizon({**params, "arrival_pattern": "surge"}, months)
         if problem:
@@ -151,11 +152,9 @@ class StressRun:
 def run_stress_one(settings: StressSettings, policy: str, scenario: str, seed: int) -> StressRun:
     """One run, stepped month by month, reading each newcomer's outcomes 3 and 5 years after the permit."""
     started = time.perf_counter()
-    model = IntegrationModel(policy=policy, rng=seed, **settings.run_params(scenario))
     checks = []
-    for _ in range(settings.months):
-        model.step()
-        checks.append(_outcomes_due(model, settings.group_columns))
+    model = run_model(policy, seed, settings.months, settings.run_params(scenario), range(1, settings.months + 1),
+                      lambda m: checks.append(_outcomes_due(m, settings.group_columns)))
     nc = model.nc
     permit = nc.permit_month >= 0
     housed = nc.phase == Phase.HOUSED

@@ -48,7 +48,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.cli import UsageError
+from experiments.errors import UsageError
 from experiments.for_whom import parse_groupings
 from experiments.inputs import (
     MAX_SWEEP_FILE_BYTES,

@@ -6,19 +6,17 @@ small: the model, pandas and pyarrow, nothing from the command line.
 
 from __future__ import annotations
 
-import platform
 import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 
-from experiments.runner import one_collection_per_run
-from model import IntegrationModel
+from experiments.provenance import MODEL_CODE
+from experiments.runner import one_collection_per_run, run_model, run_to_columns
 
 MODEL_TABLE_KEYS = ("policy", "seed", "month", "year")
 
@@ -58,16 +56,13 @@ def simulate(task) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
     if getattr(task, "by", ()):
         from experiments import for_whom as G  # only then: workers of other sweeps stay light
         from experiments import summary as S
-        from experiments.runner import run_to_columns
 
         model_table, columns = run_to_columns(task.policy, task.seed, task.years, task.params, 12)
         metrics = [m for m in task.metrics if m in S.NEWCOMER_MEASURES]
         by_group = G.per_run_by_group(columns.frame(list(S.newcomer_summary_columns())), task.by, metrics,
                                       year_months=task.months)
         return model_table, by_group
-    model = IntegrationModel(policy=task.policy, rng=task.seed, **task.params)
-    model.run_for(int(round(12 * task.years)))
-    return model.model_table()
+    return run_model(task.policy, task.seed, int(round(12 * task.years)), task.params).model_table()
 
 
 def run_task(task, simulate: Callable = simulate) -> RunOutcome:
@@ -139,38 +134,3 @@ def _where(err: BaseException) -> str:
     path = Path(frame.filename)
     short = "/".join(path.parts[-2:]) if len(path.parts) >= 2 else path.name
     return f"{short}:{frame.lineno} in {frame.name}"
-
-
-def code_hash() -> str:
-    """A hash of the simulation's source (``model/``, ``agents/``), to tell two checkouts apart.
-
-    Two machines (or a worker started before an edit) with the same package
-    version but different model code would give different results; this catches it.
-    """
-    import hashlib
-
-    import agents
-    import model
-
-    digest = hashlib.sha256()
-    for package in (model, agents):
-        root = Path(package.__file__).parent
-        for path in sorted(root.rglob("*.py")) + sorted(root.rglob("*.csv")):
-            digest.update(str(path.relative_to(root.parent)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
-
-
-MODEL_CODE = code_hash()
-"""The hash of the model code as this process imported it (read right after the import)."""
-
-
-def versions() -> dict[str, str]:
-    """Versions that must match between the sweeping machine and its workers (and the model code's hash)."""
-    found = {"python": platform.python_version(), "model_code": MODEL_CODE}
-    for name in ("nieuwkomers", "mesa", "numpy", "pandas"):
-        try:
-            found[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            found[name] = "missing"
-    return found

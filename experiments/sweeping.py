@@ -41,6 +41,7 @@ from tqdm import tqdm
 
 from experiments.errors import UsageError
 from experiments.executors import Backend, execute, open_backend
+from experiments.provenance import MODEL_CODE, versions
 from experiments.store import (
     SWEEP_LOCK,
     atomic_write,
@@ -54,7 +55,7 @@ from experiments.store import (
     write_text,
 )
 from experiments.sweep_spec import SweepSpec
-from experiments.sweep_task import MODEL_CODE, RunOutcome, run_task, versions
+from experiments.sweep_task import RunOutcome, run_task
 
 # --- the sweep ------------------------------------------------------------------------
 
@@ -329,7 +330,7 @@ class ResultStore:
             "by": [",".join(g) for g in spec.by],
             "points": spec.n_points,
             "runs": spec.n_runs,
-            "versions": versions(),
+            "versions": versions("pandas", model_code=True),
             "backend": summary.backend,
             "started": _now(),
             "status": "running",

@@ -16,8 +16,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.executors import Backend, open_backend, run_in_order
-from experiments.runner import run_simulation
-from model import IntegrationModel
+from experiments.runner import build_model, run_simulation
 from model.calibration import (
     EXPERIMENT_TARGETS,
     FOGED_EXTRA_HOURS,
@@ -69,8 +68,7 @@ def measure_seed(
     if "language_hours" in wanted:
         size = {name: int(round(float(params.get(name, DEFAULTS[name])) * foged_scale))
                 for name in ("n_newcomers", "n_residents", "n_employers")}
-        big = IntegrationModel(policy="baseline_2013", rng=seed,
-                               **{**params, **size, "extra_course_hours": FOGED_EXTRA_HOURS})
+        big = build_model("baseline_2013", seed, {**params, **size, "extra_course_hours": FOGED_EXTRA_HOURS})
         values["language_hours"] = language_gain(big)
     return values
 

@@ -26,7 +26,7 @@ from experiments.calibrate import (
     FIT_SCENARIOS,
     IDENTIFIED,
     BandDistance,
-    Settings,
+    CalibrationSettings,
     candidate_seed,
     from_unit,
     prior_range,
@@ -184,7 +184,7 @@ def test_fit_all_fits_every_calibrated_parameter(tmp_path):
 def test_a_candidate_always_runs_the_same_seed_and_settings_tell_fits_apart():
     assert candidate_seed({"hire_rate": 0.3}) == candidate_seed({"hire_rate": 0.3})
     assert candidate_seed({"hire_rate": 0.3}) != candidate_seed({"hire_rate": 0.31})
-    a = Settings(fit=("hire_rate",), targets=("wait",), population=4, generations=2, scale=0.1)
+    a = CalibrationSettings(fit=("hire_rate",), targets=("wait",), population=4, generations=2, scale=0.1)
     assert a.same_fit(replace(a, generations=5)) and not a.same_fit(replace(a, population=5))
 
 

@@ -52,3 +52,12 @@ def test_no_module_but_the_command_line_imports_a_command():
                 offenders += [f"{name} imports {command}" for command in sorted(imported_modules(path) & commands)
                               if command != name]
     assert not offenders, offenders
+
+
+def test_experiments_build_a_model_in_one_place():
+    """Every command runs its models through `experiments.runner.run_model`: no other module of experiments
+    calls `IntegrationModel(...)`."""
+    calls = [f"{path.relative_to(ROOT)}:{node.lineno}" for path in sorted((ROOT / "experiments").rglob("*.py"))
+             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "IntegrationModel"]
+    assert [call.split(":")[0] for call in calls] == ["experiments/runner.py"], calls

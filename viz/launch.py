@@ -41,7 +41,7 @@ import threading
 import time
 import warnings
 
-from experiments.cli import UsageError
+from experiments.errors import UsageError
 
 HELP = "open the interactive app in the browser (Solara; binds to 127.0.0.1 unless --host)"
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8765

@@ -22,7 +22,7 @@ from experiments.comparison.formatting import (
     number,
     text,
 )
-from experiments.comparison.settings import FOR_WHOM_METRICS, Settings
+from experiments.comparison.settings import FOR_WHOM_METRICS, ComparisonSettings
 from experiments.comparison.summarising import ComparisonResult, horizon_words
 from model.outcomes import Metric
 
@@ -31,7 +31,7 @@ _VERBS = {"share_employed": "are employed", "share_a2_plus": "speak Dutch at A2 
           "share_isolated": "are isolated (no active tie with a resident)"}
 
 
-def _interval_words(st: Settings, short: bool = False, lang: str = "en") -> str:
+def _interval_words(st: ComparisonSettings, short: bool = False, lang: str = "en") -> str:
     if st.draws and short:
         return text("95% interval from seeds and parameters", lang)
     if st.draws:

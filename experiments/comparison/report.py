@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from experiments import for_whom as G
@@ -16,12 +18,13 @@ from experiments.comparison.formatting import (
     number,
     text,
 )
-from experiments.comparison.settings import PERMIT_YEARS, Settings
+from experiments.comparison.settings import PERMIT_YEARS, ComparisonSettings
 from experiments.comparison.summarising import ComparisonResult, permit_years_shown
 from model import POLICY_INFO
 
 README_START, README_END = "<!-- compare:start -->", "<!-- compare:end -->"
 README_FIGURE = "overview.png"  # the figure the README shows
+README_IMAGE = Path("docs") / "img" / "compare_overview.png"  # where the README shows it
 
 
 def _diff_row(row: pd.Series) -> pd.Series:
@@ -33,7 +36,7 @@ def _year_label(year: float, lang: str = "en") -> str:
     return text("year {year}", lang, year=f"{year:g}")
 
 
-def interval_label(st: Settings, lang: str = "en") -> str:
+def interval_label(st: ComparisonSettings, lang: str = "en") -> str:
     """Which interval a table gives, in one line: from seeds, or from seeds and parameters (``--posterior``)."""
     if st.draws:
         return text("*Intervals: 95%, from seeds and parameters ({runs} runs per policy: {k} posterior parameter "
@@ -42,7 +45,7 @@ def interval_label(st: Settings, lang: str = "en") -> str:
                 runs=len(st.seeds))
 
 
-def _uncertainty_text(st: Settings, lang: str = "en") -> str:
+def _uncertainty_text(st: ComparisonSettings, lang: str = "en") -> str:
     if not st.draws:
         return text("uncertainty_seeds", lang, n=len(st.seeds), reference=st.reference)
     k, s = len(st.draws), st.seeds_per_draw
@@ -168,7 +171,7 @@ def report_markdown(result: ComparisonResult, figures: list[str], lang: str = "e
     return "\n".join(out)
 
 
-def _reference_text(st: Settings, lang: str = "en") -> list[str]:
+def _reference_text(st: ComparisonSettings, lang: str = "en") -> list[str]:
     """A paragraph naming the reference when it is not the study's (``baseline_2013``)."""
     if st.reference == S.REFERENCE_POLICY:
         return []
@@ -182,7 +185,7 @@ def _crn_text(result: ComparisonResult, lang: str = "en") -> str:
     return text("crn_same" if result.same_population else "crn_differ", lang, seeds=seeds)
 
 
-def key_metrics(st: Settings) -> list[str]:
+def key_metrics(st: ComparisonSettings) -> list[str]:
     """The outcomes of the key tables: the chosen metrics, then the net public cost per newcomer.
 
     The gross cost and the taxes and premiums are among the defaults; the net
@@ -257,7 +260,7 @@ def headline_text(result: ComparisonResult, year: float | None = None) -> str:
 
 
 def readme_block(result: ComparisonResult, image: str) -> str:
-    """The README section: one figure and a few lines of the headline table."""
+    """The README section (between its markers): one figure and a few lines of the headline table."""
     st = result.settings
     year = st.last_year
     summary = result.summary.set_index(["policy", "metric", "year"])
@@ -286,7 +289,6 @@ def readme_block(result: ComparisonResult, image: str) -> str:
         runs = f"every policy for {len(st.seeds)} seeds (the same seeds in every policy)"
         intervals = "its 95% CI"
     return "\n".join([
-        README_START,
         "## What the comparison shows",
         "",
         f"`make demo` runs {runs} over {st.years:g} years and writes a report with 95% intervals and "
@@ -306,7 +308,6 @@ def readme_block(result: ComparisonResult, image: str) -> str:
         "reruns the comparison and rewrites this section and its figure "
         "(`docs/img/compare_overview.png`); the full report is `results/compare/summary.md` (its "
         "*For whom* section: which groups each policy helps most and least).",
-        README_END,
     ])
 
 

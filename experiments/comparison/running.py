@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 
 from experiments import for_whom as G
 from experiments import summary as S
-from experiments.comparison.settings import SNAPSHOT_EVERY, Settings
+from experiments.comparison.settings import SNAPSHOT_EVERY, ComparisonSettings
 from experiments.comparison.summarising import ComparisonResult, summarise
 from experiments.executors import Backend, run_in_order
 from experiments.runner import one_collection_per_run, run_to_columns
@@ -57,7 +57,7 @@ def population_fingerprint(newcomers: pd.DataFrame) -> int:
     return int(hashes.to_numpy().sum(dtype="uint64"))
 
 
-def run_one(settings: Settings, policy: str, seed: int) -> RunOutput:
+def run_one(settings: ComparisonSettings, policy: str, seed: int) -> RunOutput:
     """One run: its model table, its newcomer snapshots (as Arrow) and their small summaries."""
     cpu, start = time.process_time(), time.perf_counter()
     payers: list[dict] = []
@@ -121,7 +121,7 @@ class OrderedParquetWriter:
             self.writer.close()
 
 
-def run_comparison(settings: Settings, staging: Path, backend: Backend, progress: bool = True) -> ComparisonResult:
+def run_comparison(settings: ComparisonSettings, staging: Path, backend: Backend, progress: bool = True) -> ComparisonResult:
     """Run every (policy, seed) on ``backend`` and summarise.
 
     The newcomer snapshots are appended to ``staging/newcomers.parquet`` as runs

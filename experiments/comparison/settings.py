@@ -1,4 +1,4 @@
-"""What a comparison runs: its `Settings`, checked from the user's choices (`make_settings`).
+"""What a comparison runs: its `ComparisonSettings`, checked from the user's choices (`make_settings`).
 
 Also the constants every part of the comparison shares (horizon, report years, snapshots).
 """
@@ -31,7 +31,7 @@ ALWAYS_GROUPINGS: tuple[tuple[str, ...], ...] = (("gender",),)
 
 
 @dataclass(frozen=True)
-class Settings:
+class ComparisonSettings:
     """What a comparison runs.
 
     Attributes:
@@ -100,7 +100,7 @@ class Settings:
 
 def make_settings(policies: list[str] | None, seeds: int, years: float, params: dict,
                   by=None, metrics: list[str] | None = None, posterior: int = 0,
-                  reference: str | None = None) -> Settings:
+                  reference: str | None = None) -> ComparisonSettings:
     """Check the inputs of a comparison and return its settings.
 
     ``by`` is one grouping (``"gender,education"``: crossed) or several (a list), as
@@ -139,7 +139,7 @@ def make_settings(policies: list[str] | None, seeds: int, years: float, params: 
             raise ValueError(problem)
     draws = posterior_draws(posterior, seeds)
     n_runs = seeds * max(1, len(draws))
-    return Settings(tuple(policies), tuple(range(n_runs)), float(years), params, by,
+    return ComparisonSettings(tuple(policies), tuple(range(n_runs)), float(years), params, by,
                     tuple(metrics), reference, draws, seeds if draws else 0)
 
 

@@ -17,7 +17,7 @@ from experiments.comparison.settings import (
     FOR_WHOM_PERMIT_YEARS,
     MIN_COVERAGE,
     MIN_PERMIT_SHARE,
-    Settings,
+    ComparisonSettings,
 )
 from model.welfare import PAYERS
 
@@ -60,7 +60,7 @@ class ComparisonResult:
             and CPU times (they differ when other processes compete for the cores).
     """
 
-    settings: Settings
+    settings: ComparisonSettings
     model: pd.DataFrame
     summary: pd.DataFrame
     differences: pd.DataFrame
@@ -78,7 +78,7 @@ class ComparisonResult:
     run_cpu_seconds: list[float] = field(default_factory=list)
 
 
-def summarise(settings: Settings, outputs: list[RunOutput]) -> ComparisonResult:
+def summarise(settings: ComparisonSettings, outputs: list[RunOutput]) -> ComparisonResult:
     """The comparison's tables from the runs' small tables."""
     model = pd.concat([o.model for o in outputs], ignore_index=True)
     model = S.add_per_newcomer(model, settings.n_newcomers)
@@ -127,7 +127,7 @@ def summarise(settings: Settings, outputs: list[RunOutput]) -> ComparisonResult:
 TOTAL = "total"  # the payers' sum in `by_payer`: the net public cost
 
 
-def by_payer(outputs: list[RunOutput], settings: Settings) -> pd.DataFrame:
+def by_payer(outputs: list[RunOutput], settings: ComparisonSettings) -> pd.DataFrame:
     """Net public cost per newcomer, cumulative, per payer and whole year, with the paired difference
     from the reference (intervals from seeds, or seeds and parameters with a posterior)."""
     wide = pd.concat([o.costs for o in outputs], ignore_index=True)
@@ -148,7 +148,7 @@ def by_payer(outputs: list[RunOutput], settings: Settings) -> pd.DataFrame:
             .sort_values(["_p", "year", "_q"], kind="stable").drop(columns=["_p", "_q"]).reset_index(drop=True))
 
 
-def _permit_with_parameters(by_permit: pd.DataFrame, per_run: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+def _permit_with_parameters(by_permit: pd.DataFrame, per_run: pd.DataFrame, settings: ComparisonSettings) -> pd.DataFrame:
     """The by-years-since-permit table with its intervals (level and difference) from seeds and parameters."""
     keys = ["policy", "metric", "years_since_permit"]
     runs = per_run.assign(draw=per_run["seed"].map(settings.draw_of))
@@ -168,7 +168,7 @@ def _with_wider_interval(table: pd.DataFrame, wider: pd.DataFrame) -> pd.DataFra
     return merged[[*table.columns]]
 
 
-def _from_enough_permits(over_time: pd.DataFrame, model: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+def _from_enough_permits(over_time: pd.DataFrame, model: pd.DataFrame, settings: ComparisonSettings) -> pd.DataFrame:
     """Drop the first months, when averages over permit holders rest on a handful of people."""
     permits = (model["n_awaiting_housing"] + model["n_housed"]).groupby(model["month"]).mean()
     early = set(permits.index[permits < MIN_PERMIT_SHARE * settings.n_newcomers])
@@ -176,7 +176,7 @@ def _from_enough_permits(over_time: pd.DataFrame, model: pd.DataFrame, settings:
     return over_time[~(per_permit_holder & over_time["month"].isin(early))]
 
 
-def _in_order(df: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+def _in_order(df: pd.DataFrame, settings: ComparisonSettings) -> pd.DataFrame:
     """Rows in policy order, then metric order, then time."""
     policy_rank = {p: i for i, p in enumerate(settings.policies)}
     metric_rank = {m: i for i, m in enumerate(S.REPORT_METRICS)}
@@ -186,7 +186,7 @@ def _in_order(df: pd.DataFrame, settings: Settings) -> pd.DataFrame:
             .reset_index(drop=True))
 
 
-def for_whom_horizon(by_permit: pd.DataFrame, settings: Settings) -> tuple[str, float]:
+def for_whom_horizon(by_permit: pd.DataFrame, settings: ComparisonSettings) -> tuple[str, float]:
     """Where "For whom" reads: 5 years after the permit if enough newcomers get there within the
     horizon (as in the report's years-since-permit table), else the last year of the run."""
     shown = permit_years_shown(by_permit)

@@ -24,7 +24,7 @@ from experiments import uncertainty as U
 from experiments.comparison.settings import POSTERIOR_SEED, posterior_draws
 from experiments.designing.space import COST, REFERENCE, Objective, Package
 from experiments.executors import Backend, run_in_order
-from experiments.runner import one_collection_per_run, run_to_columns
+from experiments.runner import one_collection_per_run, run_model
 from model import METRICS
 from model.parameters import as_parameters
 from model.posterior import shipped_posterior
@@ -73,7 +73,7 @@ def fresh_stage(draws: int, seeds: int) -> Stage:
 def run_package(params: dict, seed: int, years: float, months: tuple[int, ...]) -> pd.DataFrame:
     """One run of one package: its model table at ``months`` (the objectives' months and the horizon)."""
     with one_collection_per_run():
-        model, _ = run_to_columns(REFERENCE, seed, years, params, 0)
+        model = run_model(REFERENCE, seed, int(round(12 * years)), params).model_table()
     return model[model["month"].isin(months)][["seed", "month", "year", *METRICS]].reset_index(drop=True)
 
 

@@ -51,7 +51,7 @@ from experiments.designing import front as F
 from experiments.designing.space import REFERENCE, Objective, Package
 from experiments.errors import UsageError
 from experiments.executors import Backend, run_in_order
-from experiments.runner import one_collection_per_run
+from experiments.runner import one_collection_per_run, run_model
 from model import IntegrationModel
 from model.inflow import STEADY_PERSONS_PER_YEAR, surge_outside_horizon
 from model.outcomes import NEWCOMER_MEASURES, newcomer_columns
@@ -171,11 +171,12 @@ def run_cohort(params: dict, seed: int, offset: int, months: tuple[int, ...], co
         ``seed, month`` and each metric.
     """
     rows = []
+
+    def read(model: IntegrationModel) -> None:
+        rows.append({"seed": seed, "month": months[len(rows)], **cohort_metrics(model, cohort, metrics)})
+
     with one_collection_per_run():
-        model = IntegrationModel(policy=REFERENCE, rng=seed, **params)
-        for month in months:
-            model.run_for(offset + month - model.month)
-            rows.append({"seed": seed, "month": month, **cohort_metrics(model, cohort, metrics)})
+        run_model(REFERENCE, seed, offset + months[-1], params, [offset + month for month in months], read)
     return pd.DataFrame(rows)
 
 

@@ -11,7 +11,6 @@ the inflow), the cost-against-effect figure (copied to
 from __future__ import annotations
 
 import argparse
-import shutil
 from pathlib import Path
 
 from experiments.designing.discovery import sentences
@@ -24,7 +23,7 @@ from experiments.designing.report import (
     surge_intro,
     surge_lines,
 )
-from experiments.store import atomic_write, write_text
+from experiments.store import rewrite_readme_block
 
 README_START, README_END = "<!-- design:start -->", "<!-- design:end -->"
 README_IMAGE = Path("docs") / "img" / "design_front.png"
@@ -83,12 +82,5 @@ def readme_block(result: DesignResult, run_command: str, out: str, image: Path =
 
 def update_readme(readme: Path, result: DesignResult, out: Path, run_command: str, shown_out: str) -> Path:
     """Rewrite the README's design block and copy its figure beside it; returns the figure's path."""
-    image = readme.parent / README_IMAGE
-    image.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(image, lambda tmp: shutil.copyfile(out / "figures" / FIGURE, tmp))
-    text = readme.read_text(encoding="utf-8")
-    head, rest = text.split(README_START, 1)
-    _, tail = rest.split(README_END, 1)
-    block = readme_block(result, run_command, shown_out)
-    write_text(f"{head}{README_START}\n{block}\n{README_END}{tail}", readme)
-    return image
+    return rewrite_readme_block(readme, (README_START, README_END), readme_block(result, run_command, shown_out),
+                                out / "figures" / FIGURE, README_IMAGE)
