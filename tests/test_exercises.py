@@ -334,11 +334,30 @@ def load_module(path: Path):
     return module
 
 
-def test_the_solution_generator_reproduces_the_stored_solutions_format(tmp_path):
-    out = tmp_path / "solutions"  # a process of its own: it runs models on a pool of forked workers
-    done = subprocess.run([sys.executable, str(EXERCISES / "generate_solutions.py"), "--quick", "--out", str(out)],
-                          cwd=ROOT, env=environment(), capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr[-4000:]
+@pytest.fixture(scope="module")
+def quick_solutions(tmp_path_factory) -> tuple[Path, dict, dict]:
+    """The solutions at small size, in two runs of the generator into one folder (each sheet made once).
+
+    First ``--quick --only`` every sheet but 10, then ``--quick --only 10``: together the whole set, and
+    the second run shows that ``--only`` keeps the other sheets. Returns the folder, and the numbers and
+    Markdown files the first run wrote.
+    """
+    out = tmp_path_factory.mktemp("solutions") / "solutions"
+    others = ",".join(str(n) for n in range(1, len(SHEETS) + 1) if SHEETS[n - 1].name != "10-for-whom.md")
+    first = {}
+    for only in (others, "10"):  # a process of its own: it runs models on a pool of forked workers
+        done = subprocess.run([sys.executable, str(EXERCISES / "generate_solutions.py"), "--quick", "--only", only,
+                               "--out", str(out)], cwd=ROOT, env=environment(), capture_output=True, text=True,
+                              timeout=900)
+        assert done.returncode == 0, done.stderr[-4000:]
+        if not first:
+            first = {"numbers": json.loads((out / "numbers.json").read_text(encoding="utf-8")),
+                     "sheets": {p.name: p.read_text(encoding="utf-8") for p in out.glob("[0-9][0-9]-*.md")}}
+    return out, first["numbers"], first["sheets"]
+
+
+def test_the_solution_generator_reproduces_the_stored_solutions_format(quick_solutions):
+    out = quick_solutions[0]
     stored_dir = EXERCISES / "solutions"
     stored_files = sorted(p.name for p in stored_dir.iterdir() if p.is_file())
     assert sorted(p.name for p in out.iterdir()) == stored_files
@@ -348,6 +367,8 @@ def test_the_solution_generator_reproduces_the_stored_solutions_format(tmp_path)
         assert skeleton(fresh) == skeleton(stored), f"{sheet.name}: headings, tables or figures differ"
         for figure in re.findall(r"!\[[^\]]*\]\(([^)]+\.png)\)", stored):
             assert (stored_dir / figure).stat().st_size > 10_000, figure
+        for figure in re.findall(r"!\[[^\]]*\]\(([^)]+\.png)\)", fresh):
+            assert (out / figure).stat().st_size > 10_000, figure
     fresh_numbers = json.loads((out / "numbers.json").read_text(encoding="utf-8"))
     stored_numbers = json.loads((stored_dir / "numbers.json").read_text(encoding="utf-8"))
     assert fresh_numbers.keys() == stored_numbers.keys()
@@ -356,6 +377,20 @@ def test_the_solution_generator_reproduces_the_stored_solutions_format(tmp_path)
         for key, value in numbers.items():
             assert shape(value) == shape(fresh_numbers[exercise][key]), f"{exercise}: {key}"
     assert "Mode: `full`" in (stored_dir / "README.md").read_text(encoding="utf-8"), "stored solutions are not full size"
+
+
+def test_the_solution_generator_with_only_makes_those_sheets_and_keeps_the_others(quick_solutions):
+    """``--only``: the first run wrote every sheet but 10; ``--only 10`` then added sheet 10 (its own three
+    comparisons, at small size) and left the other sheets' files and numbers as they were."""
+    out, numbers_before, sheets_before = quick_solutions
+    assert "10-for-whom" not in numbers_before and "10-for-whom.md" not in sheets_before, "--only wrote sheet 10"
+    assert set(sheets_before) == {s.name for s in SHEETS} - {"10-for-whom.md"}
+    numbers = json.loads((out / "numbers.json").read_text(encoding="utf-8"))
+    assert set(numbers) == {*numbers_before, "10-for-whom"}
+    assert {k: v for k, v in numbers.items() if k != "10-for-whom"} == numbers_before, "--only 10 changed others"
+    for name, text in sheets_before.items():
+        assert (out / name).read_text(encoding="utf-8") == text, f"--only 10 rewrote {name}"
+    assert "(10-for-whom.md)" in (out / "README.md").read_text(encoding="utf-8"), "the index lists sheet 10"
 
 
 def test_the_peaks_solution_runs_the_commands_of_its_sheet():
@@ -370,24 +405,6 @@ def test_the_design_solution_runs_the_command_of_its_sheet():
     sheet = " ".join((EXERCISES / "11-spend-the-money.md").read_text(encoding="utf-8").split())
     for key, command in solution.COMMANDS.items():
         assert command in sheet, f"solution_11.COMMANDS[{key!r}] is not in 11-spend-the-money.md"
-
-
-def test_the_for_whom_solution_is_generated_at_small_size(tmp_path):
-    """Sheet 10's solution alone (``--only 10``): its own three comparisons, written in the stored format."""
-    out = tmp_path / "solutions"
-    done = subprocess.run([sys.executable, str(EXERCISES / "generate_solutions.py"), "--quick", "--only", "10",
-                           "--out", str(out)], cwd=ROOT, env=environment(), capture_output=True, text=True,
-                          timeout=600)
-    assert done.returncode == 0, done.stderr[-4000:]
-    stored_dir = EXERCISES / "solutions"
-    fresh = (out / "10-for-whom.md").read_text(encoding="utf-8")
-    assert skeleton(fresh) == skeleton((stored_dir / "10-for-whom.md").read_text(encoding="utf-8"))
-    for figure in re.findall(r"!\[[^\]]*\]\(([^)]+\.png)\)", fresh):
-        assert (out / figure).stat().st_size > 10_000, figure
-    numbers = json.loads((out / "numbers.json").read_text(encoding="utf-8"))
-    stored = json.loads((stored_dir / "numbers.json").read_text(encoding="utf-8"))
-    assert set(numbers) == {"10-for-whom"}, "--only 10 wrote other sheets' numbers"
-    assert numbers["10-for-whom"].keys() == stored["10-for-whom"].keys()
 
 
 def test_the_worked_extension_keeps_its_promises():
