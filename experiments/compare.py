@@ -42,7 +42,6 @@ Python API: `compare` returns a `ComparisonResult` with the same tables;
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 import tempfile
 import time
@@ -101,7 +100,6 @@ from experiments.runner import build_model
 from experiments.store import (
     OutputFolder,
     add_out_arguments,
-    move_in,
     rewrite_readme_block,
     write_json,
     write_parquet,
@@ -223,7 +221,7 @@ def main(args: argparse.Namespace) -> int:
         folder = OutputFolder(args.out, "compare", args.force)  # written whole, swapped in at the end
         if note:
             print(note, file=sys.stderr)
-        staging = Path(tempfile.mkdtemp(dir=folder.staging, prefix=".compare-"))
+        staging = folder.staging
         try:
             result = run_comparison(settings, staging, backend, progress=True)
             started = time.perf_counter()
@@ -252,11 +250,8 @@ def main(args: argparse.Namespace) -> int:
                 M.write_xlsx(result, intake, staging / "memo.xlsx", args.lang)
             write_json(_record(settings, result, backend, time.perf_counter() - started),
                        staging / "compare.json")
-            move_in(staging, folder.staging, stale=("uncertainty.csv", "intake.csv", "memo.md", "memo.xlsx"))
-            shutil.rmtree(staging, ignore_errors=True)
             out = folder.commit()
         finally:
-            shutil.rmtree(staging, ignore_errors=True)
             folder.discard()
     if readme is not None:
         image = rewrite_readme_block(readme, (README_START, README_END), readme_block(result, README_IMAGE.as_posix()),

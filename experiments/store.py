@@ -692,18 +692,14 @@ def claim_growing_folder(path: str | os.PathLike, command: str, resume: bool, wh
     return out
 
 
-def move_in(staging: Path, out: Path, stale: tuple[str, ...] = ()) -> None:
+def move_in(staging: Path, out: Path) -> None:
     """A report's files from ``staging`` into the folder ``out``, each atomically, and ``figures/`` as a whole.
 
-    ``stale``: optional files an earlier report left in ``out`` that this one did not write (they would not
-    match it), removed. The earlier ``figures/`` ends in ``staging`` (to be deleted with it).
+    The earlier ``figures/`` ends in ``staging`` (to be deleted with it).
     """
-    files = sorted(item for item in staging.iterdir() if item.is_file())
-    for name in stale:
-        if staging / name not in files:
-            (out / name).unlink(missing_ok=True)
-    for item in files:
-        os.replace(item, out / item.name)
+    for item in sorted(staging.iterdir()):
+        if item.is_file():
+            os.replace(item, out / item.name)
     if (out / "figures").is_dir():
         os.replace(out / "figures", staging / "old-figures")
     if (staging / "figures").is_dir():
