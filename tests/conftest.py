@@ -80,6 +80,7 @@ def long_unit(item) -> str | None:
     return next((key for key in LONG_UNITS if "::" in key and test.startswith(key)), None)
 
 
+@pytest.hookimpl(trylast=True)  # after -m and -k took their tests out: the slices are of what runs
 def pytest_collection_modifyitems(config, items):
     """Order the tests so that every core starts on long ones and ends on short ones.
 
