@@ -117,13 +117,15 @@ def test_a_damaged_posterior_is_one_line_naming_the_file_and_the_column(tmp_path
 
 @pytest.fixture(scope="module")
 def broken_model(tmp_path_factory) -> Path:
-    """A copy of the `model` package whose shipped posterior has hire_rate renamed to fine_eur.
+    """A copy of the four packages whose shipped posterior has hire_rate renamed to fine_eur.
 
-    Run with this folder as the current one, ``python -m experiments.cli`` imports the copy.
+    Run with this folder as the current one, ``python -m experiments.cli`` imports the copy. All four
+    are copied: the command line refuses a `model` that is not beside its own `experiments`.
     """
     root = tmp_path_factory.mktemp("broken")
-    shutil.copytree(Path(P.__file__).resolve().parent, root / "model",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    source = Path(P.__file__).resolve().parents[1]
+    for package in ("model", "agents", "experiments", "viz"):
+        shutil.copytree(source / package, root / package, ignore=shutil.ignore_patterns("__pycache__"))
     sample = root / "model" / "data" / P.SAMPLE_FILE
     lines = sample.read_text(encoding="utf-8").splitlines(keepends=True)
     sample.write_text(lines[0].replace("hire_rate", "fine_eur") + "".join(lines[1:]), encoding="utf-8")
