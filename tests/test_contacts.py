@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from model import IntegrationModel, contacts, startpunten
-from model.population import Phase
+from model.population import MARKET_COURSE, Phase
 
 
 def test_language_eases_contact():
@@ -182,3 +182,40 @@ def test_a_tie_met_again_grows_stronger_up_to_full_strength(small):
     nc.tie_strength[who, 0] = [0.5, 0.9]
     contacts.form_ties(m, who, np.full(2, resident), boost=1e6)  # they surely meet again
     assert np.allclose(nc.tie_strength[who, 0], [0.5 + contacts.REFRESH_GAIN, 1.0])
+
+
+def test_a_newcomer_meeting_a_stranger_makes_a_new_tie_even_when_another_meets_an_acquaintance(small):
+    m = IntegrationModel(rng=7, **small)
+    m.run_for(2)
+    nc = m.nc
+    knows, new = 1, 2  # newcomer 1 meets a resident it knows; newcomer 2 one it never met
+    acquaintance, stranger = 0, 1
+    m.res.openness[[acquaintance, stranger]] = 1.0
+    nc.language_score[[knows, new]] = 3.0
+    nc.tie_resident[[knows, new]], nc.tie_strength[[knows, new]] = -1, 0.0
+    nc.tie_resident[knows, 2], nc.tie_strength[knows, 2] = acquaintance, 0.4
+    contacts.form_ties(m, np.array([knows, new]), np.array([acquaintance, stranger]), boost=1e6)  # both ties form
+    assert np.isclose(nc.tie_strength[knows, 2], 0.4 + contacts.REFRESH_GAIN)  # the acquaintance, met again
+    assert (nc.tie_resident[new] == stranger).sum() == 1
+    assert nc.tie_strength[new][nc.tie_resident[new] == stranger] == contacts.NEW_TIE_STRENGTH  # a new tie
+
+
+def test_course_ties_rest_on_the_course_and_on_no_employer(small):
+    m = IntegrationModel(rng=8, encounter_rate=0.0, **small)
+    m.run_for(30)
+    nc = m.nc
+    who = np.flatnonzero(nc.phase == Phase.HOUSED)[:60]
+    others = np.setdiff1d(np.arange(nc.n), who)
+    nc.phase[others] = Phase.DEPARTED  # only these meet anyone this month
+    nc.employed[who], nc.volunteering[who], nc.placement_months[who] = False, False, 0
+    nc.course_kind[who] = MARKET_COURSE
+    nc.tie_resident[who], nc.tie_strength[who] = -1, 0.0
+    m.res.openness[:] = 1.0
+    nc.language_score[who] = 3.0
+    empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    for _ in range(6):
+        contacts.meet_people(m, empty)
+    made = nc.tie_resident[who] >= 0
+    assert made.any(axis=1).mean() > 0.3
+    assert (nc.tie_setting[who][made] == contacts.COURSE).all()
+    assert (nc.tie_place[who][made] == -1).all()  # no employer, unlike a work or placement tie
