@@ -98,3 +98,39 @@ def test_applications_beyond_the_inds_capacity_wait_a_month_longer_oldest_first_
     waiting = np.setdiff1d(due, decided)
     assert (nc.decision_month[waiting] == m.month + 1).all()
     assert m.queue_counts["decisions_overdue"] == 5
+
+
+def test_arrivals_of_one_month_differ_in_education(small):
+    m = IntegrationModel(rng=6, **small)
+    m.run_for(3)
+    nc = m.nc
+    for month in range(1, 3):
+        cohort = nc.arrival_month[: nc.n] == month
+        assert cohort.sum() >= 5
+        assert np.unique(nc.education[: nc.n][cohort]).size >= 2  # each draws their own
+
+
+def test_the_houses_overdue_are_the_permit_holders_ready_to_move_who_got_none(small):
+    m = IntegrationModel(rng=7, asylum_wait_months=1.0, **small)
+    m.run_for(6)
+    nc = m.nc
+    nc.partner[:] = -1  # nobody joins a partner's home: all need a house of their own
+    waiting = np.flatnonzero(nc.phase == Phase.AWAITING_HOUSING)
+    assert waiting.size >= 5
+    nc.housed_month[waiting] = m.month  # all ready this month
+    housed = asylum.house(m)
+    left = np.count_nonzero(nc.phase[waiting] == Phase.AWAITING_HOUSING)
+    assert m.queue_counts["houses_overdue"] == left == waiting.size - housed.size
+
+
+def test_residents_of_an_emergency_location_are_moved_on_even_when_regular_relocations_are_off(small):
+    m = IntegrationModel(rng=8, relocation_rate_per_year=0.0, emergency_relocation_rate_per_year=12.0, **small)
+    m.run_for(4)
+    nc = m.nc
+    in_azc = np.flatnonzero(nc.phase <= Phase.AWAITING_HOUSING)
+    nc.partner[:] = -1
+    nc.in_emergency[:] = False
+    emergency = in_azc[:20]
+    nc.in_emergency[emergency] = True
+    moved = asylum.relocate(m)
+    assert moved.size >= 5 and set(moved) <= set(emergency)  # about 63% of them (12 a year), nobody else

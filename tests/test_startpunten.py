@@ -64,3 +64,39 @@ def test_visitors_meet_residents_who_came_to_the_same_startpunt_each_their_own(m
     assert list(newcomer) == list(np.repeat(visitors, startpunten.STARTPUNT_MEETINGS))
     assert (resident >= 0).all() and (res.startpunt[resident] == 0).all()
     assert np.unique(resident).size > 20  # drawn one by one, not one resident for all
+
+
+def test_each_job_seeker_finds_work_at_the_startpunt_by_their_own_luck_about_one_in_25(m):
+    res = m.res
+    res.visit_chance[:] = 1.0
+    res.seeking_work[:] = True
+    res.placed[:] = False
+    startpunten.open_doors(m)
+    expected = startpunten.RESIDENT_PLACEMENT_CHANCE * res.n
+    assert 0.5 * expected < res.placed.sum() < 1.5 * expected  # neither all of them nor none
+
+
+def test_a_newcomer_who_comes_to_a_startpunt_is_remembered_as_having_used_it(m):
+    nc = m.nc
+    nc.used_startpunt[:] = False
+    startpunten.open_doors(m)
+    assert nc.visited_startpunt.sum() >= 10
+    assert nc.used_startpunt[nc.visited_startpunt].all()
+
+
+def test_someone_standing_at_a_startpunt_is_zero_cells_from_it(m):
+    cells = m.world.startpunt_cells
+    where, dist = startpunten.nearest_startpunt(m, cells[:, 0], cells[:, 1], m.world.startpunt_municipality)
+    assert list(where) == list(range(len(cells))) and (dist == 0).all()
+
+
+def test_low_literate_residents_visit_the_startpunt_more_even_when_not_looking_for_work(m):
+    res = m.res
+    res.seeking_work[:] = False
+    res.literate[:] = True
+    startpunten.setup_residents(m)
+    literate = res.visit_chance.copy()
+    res.literate[:] = False
+    startpunten.setup_residents(m)
+    reach = np.isfinite(res.startpunt_distance)
+    assert reach.sum() > 100 and (res.visit_chance[reach] > literate[reach]).all()

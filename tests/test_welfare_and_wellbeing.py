@@ -101,3 +101,81 @@ def test_each_month_adds_its_bijstand_and_its_placements_to_the_running_costs(sm
     welfare.pay_and_count(m, earnings, hours)
     assert np.isclose(costs.bijstand - bijstand, 2 * month)
     assert costs.placements - placements == 3 * welfare.PLACEMENT_EUR_PER_MONTH
+
+
+def _quiet_month(small, **params):
+    """A small model six months on, with everyone set by hand to housed, single, idle and earning nothing."""
+    from model.population import Phase
+
+    m = IntegrationModel(rng=3, **params, **small)
+    m.run_for(6)
+    nc = m.nc
+    nc.phase[:] = Phase.HOUSED
+    nc.partner[:] = -1
+    nc.studying_months[:] = 0
+    nc.benefit_cut_months[:] = 0
+    nc.placement_months[:] = 0
+    nc.has_childcare[:] = False
+    nc.employed[:] = False
+    assert (m.ages() < welfare.PENSION_AGE).all() and nc.n >= 10
+    return m, np.zeros(nc.n), np.zeros(nc.n)
+
+
+def test_reception_is_paid_for_asylum_seekers_and_for_permit_holders_still_waiting_for_a_house(small):
+    from model.population import Phase
+
+    m, earnings, hours = _quiet_month(small)
+    m.nc.phase[:3] = Phase.ASYLUM
+    m.nc.phase[3:5] = Phase.AWAITING_HOUSING  # a permit, but still in the azc
+    m.nc.phase[5] = Phase.DEPARTED
+    before = m.costs.reception
+    welfare.pay_and_count(m, earnings, hours)
+    assert m.costs.reception - before == 5 * welfare.RECEPTION_EUR_PER_MONTH
+
+
+def test_childcare_is_paid_for_a_child_under_school_age_only_while_the_parent_stays(small):
+    from model.households import SCHOOL_AGE_MONTHS
+    from model.population import Phase
+
+    m, earnings, hours = _quiet_month(small)
+    nc = m.nc
+    nc.has_childcare[:3] = True
+    nc.youngest_child_month[:3] = m.month - 12  # a toddler
+    nc.youngest_child_month[1] = m.month - SCHOOL_AGE_MONTHS  # off to school: no childcare
+    nc.phase[2] = Phase.DEPARTED  # left the country
+    before = m.costs.childcare
+    welfare.pay_and_count(m, earnings, hours)
+    assert m.costs.childcare - before == welfare.CHILDCARE_EUR_PER_MONTH  # the first one's only
+
+
+def test_the_wage_subsidy_pays_for_the_first_year_of_a_job_and_not_after(small):
+    m, earnings, hours = _quiet_month(small, employer_subsidy=0.5)
+    nc = m.nc
+    nc.employed[:2] = True
+    nc.job_start_month[0] = m.month - 2  # a new job
+    nc.job_start_month[1] = m.month - welfare.SUBSIDY_MONTHS  # a year old: no more subsidy
+    earnings[:2] = 1000.0
+    before = m.costs.subsidies
+    welfare.pay_and_count(m, earnings, hours)
+    assert np.isclose(m.costs.subsidies - before, 0.5 * 1000.0)
+
+
+def test_an_asylum_seeker_hands_coa_the_part_of_earnings_not_kept_on_top_of_taxes(small):
+    from model.population import Phase
+
+    m, earnings, hours = _quiet_month(small, asylum_earnings_kept=0.25)
+    m.nc.phase[0] = Phase.ASYLUM
+    earnings[:2] = 1000.0  # one asylum seeker, one housed permit holder
+    before = m.costs.fiscal_return
+    welfare.pay_and_count(m, earnings, hours)
+    asylum_seeker = 1000.0 * (welfare.FISCAL_SHARE + 0.75 * welfare.NET_SHARE)
+    assert np.isclose(m.costs.fiscal_return - before, asylum_seeker + 1000.0 * welfare.FISCAL_SHARE)
+
+
+def test_any_top_up_however_small_counts_as_being_on_welfare(small):
+    m, earnings, hours = _quiet_month(small)
+    earnings[0] = (welfare.BIJSTAND_NORM_EUR - 0.5) / welfare.NET_SHARE  # 50 cents short of the norm
+    earnings[1] = (welfare.BIJSTAND_NORM_EUR + 0.5) / welfare.NET_SHARE  # 50 cents above it
+    welfare.pay_and_count(m, earnings, hours)
+    assert m.nc.on_welfare[0] and not m.nc.on_welfare[1]
+    assert m.nc.on_welfare[2:].all()  # nobody else earns
