@@ -111,31 +111,40 @@ def test_a_tie_lapses_when_its_setting_ends_unless_kept_up(small):
     assert kept[0.0] < 0.05 and kept[1.0] > 0.8
 
 
-def test_colleagues_become_ties(small):
-    m = IntegrationModel(rng=6, encounter_rate=0.0, **small)
+NO_STARTPUNT_VISITS = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+
+
+def _sixty_housed_alone(small: dict, seed: int) -> tuple[IntegrationModel, np.ndarray]:
+    """A model 30 months on where only 60 housed newcomers meet anyone: no ties, no setting, Dutch at B1."""
+    m = IntegrationModel(rng=seed, encounter_rate=0.0, **small)
     m.run_for(30)
     nc = m.nc
     who = np.flatnonzero(nc.phase == Phase.HOUSED)[:60]
-    others = np.setdiff1d(np.arange(nc.n), who)
-    nc.phase[others] = Phase.DEPARTED  # only these meet anyone this month
-    nc.volunteering[who] = False
-    nc.placement_months[who] = 0
-    nc.course_kind[who] = 0
+    nc.phase[np.setdiff1d(np.arange(nc.n), who)] = Phase.DEPARTED
+    nc.employed[who], nc.volunteering[who], nc.placement_months[who], nc.course_kind[who] = False, False, 0, 0
     nc.tie_resident[who], nc.tie_strength[who] = -1, 0.0
     nc.language_score[who] = 3.0
-    nc.employed[who], nc.hours_per_week[who], nc.employer[who] = True, 38.0, 0
-    empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    return m, who
+
+
+def _ties_after_six_months(m: IntegrationModel, who: np.ndarray) -> np.ndarray:
+    """Six months of meetings (no startpunt visits); which of ``who``'s tie slots hold a resident."""
     for _ in range(6):
-        contacts.meet_people(m, empty)
-    made = nc.tie_resident[who] >= 0
+        contacts.meet_people(m, NO_STARTPUNT_VISITS)
+    return m.nc.tie_resident[who] >= 0
+
+
+def test_colleagues_become_ties(small):
+    m, who = _sixty_housed_alone(small, seed=6)
+    nc = m.nc
+    nc.employed[who], nc.hours_per_week[who], nc.employer[who] = True, 38.0, 0
+    made = _ties_after_six_months(m, who)
     assert made.any(axis=1).mean() > 0.5
     assert (nc.tie_setting[who][made] == contacts.WORK).all()
     assert (nc.tie_place[who][made] == 0).all()
     nc.employed[who] = False  # without the job, nobody new is met (neighbourhood encounters are off)
     nc.tie_resident[who], nc.tie_strength[who] = -1, 0.0
-    for _ in range(6):
-        contacts.meet_people(m, empty)
-    assert (nc.tie_resident[who] == -1).all()
+    assert not _ties_after_six_months(m, who).any()
 
 
 def test_isolation_does_not_heal_with_time_without_a_setting_that_keeps_ties():
@@ -201,21 +210,11 @@ def test_a_newcomer_meeting_a_stranger_makes_a_new_tie_even_when_another_meets_a
 
 
 def test_course_ties_rest_on_the_course_and_on_no_employer(small):
-    m = IntegrationModel(rng=8, encounter_rate=0.0, **small)
-    m.run_for(30)
+    m, who = _sixty_housed_alone(small, seed=8)
     nc = m.nc
-    who = np.flatnonzero(nc.phase == Phase.HOUSED)[:60]
-    others = np.setdiff1d(np.arange(nc.n), who)
-    nc.phase[others] = Phase.DEPARTED  # only these meet anyone this month
-    nc.employed[who], nc.volunteering[who], nc.placement_months[who] = False, False, 0
     nc.course_kind[who] = MARKET_COURSE
-    nc.tie_resident[who], nc.tie_strength[who] = -1, 0.0
     m.res.openness[:] = 1.0
-    nc.language_score[who] = 3.0
-    empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
-    for _ in range(6):
-        contacts.meet_people(m, empty)
-    made = nc.tie_resident[who] >= 0
+    made = _ties_after_six_months(m, who)
     assert made.any(axis=1).mean() > 0.3
     assert (nc.tie_setting[who][made] == contacts.COURSE).all()
     assert (nc.tie_place[who][made] == -1).all()  # no employer, unlike a work or placement tie

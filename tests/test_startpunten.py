@@ -22,16 +22,6 @@ def m(small) -> IntegrationModel:
     return model
 
 
-def test_a_resident_looking_for_work_may_find_it_through_the_startpunt(m):
-    res = m.res
-    res.visit_chance[:] = 1.0
-    res.seeking_work[:] = True
-    res.placed[:] = False
-    startpunten.open_doors(m)
-    assert res.placed.sum() >= 10  # about RESIDENT_PLACEMENT_CHANCE of 1,500
-    assert (res.placed == ~res.seeking_work).all()  # who found it stops looking
-
-
 def test_the_startpunt_starts_a_course_for_visitors_without_one_not_in_an_emergency_location_or_after_the_exam(m):
     nc = m.nc
     here = np.flatnonzero(nc.phase != Phase.DEPARTED)
@@ -74,6 +64,7 @@ def test_each_job_seeker_finds_work_at_the_startpunt_by_their_own_luck_about_one
     startpunten.open_doors(m)
     expected = startpunten.RESIDENT_PLACEMENT_CHANCE * res.n
     assert 0.5 * expected < res.placed.sum() < 1.5 * expected  # neither all of them nor none
+    assert (res.placed == ~res.seeking_work).all()  # who found it stops looking
 
 
 def test_a_newcomer_who_comes_to_a_startpunt_is_remembered_as_having_used_it(m):
