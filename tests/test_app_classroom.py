@@ -10,6 +10,7 @@ import shlex
 
 import pytest
 from conftest import stop
+from playwright.sync_api import expect
 from test_app_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, Watched
 
 from experiments.cli import build_parser
@@ -17,6 +18,8 @@ from experiments.sweep_spec import spec_from_dict
 from viz.launch import free_port, spawn
 from viz.live import Settings
 from viz.share import scenario_command, scenario_sweep
+
+PATIENCE_MS = 90_000  # a loaded CI machine: a download or a re-filtered list can take more than Playwright's default
 
 pytestmark = [
     pytest.mark.browser,
@@ -80,6 +83,9 @@ def test_a_newcomer_is_picked_by_education_gender_and_status(laptop):
     laptop.page.locator(".nk-pick-newcomer").click()
     options = laptop.page.locator(".menuable__content__active .v-list-item")
     options.first.wait_for()
+    # the server applies each choice in turn: wait for the list to follow both (fails if it never does)
+    for wanted in ("female", "education: high"):
+        expect(options.filter(has_not_text=wanted)).to_have_count(0, timeout=PATIENCE_MS)
     labels = options.all_inner_texts()
     assert labels and all("female" in label and "education: high" in label for label in labels), labels
     options.first.click()
@@ -97,14 +103,14 @@ def test_tables_and_charts_download(laptop):
     for _ in range(2):
         laptop.step()
     open_share(laptop)
-    with laptop.page.expect_download() as download:
+    with laptop.page.expect_download(timeout=PATIENCE_MS) as download:
         laptop.page.get_by_role("button", name="Table over time (CSV)").click()
     rows = list(csv.DictReader(io.StringIO(download.value.path().read_text())))
     assert [int(float(r["month"])) for r in rows] == [0, 1, 2] and "share_employed" in rows[0]
-    with laptop.page.expect_download() as download:
+    with laptop.page.expect_download(timeout=PATIENCE_MS) as download:
         laptop.page.get_by_role("button", name="Newcomers this month (CSV)").click()
     assert "education" in download.value.path().read_text().splitlines()[0]
-    with laptop.page.expect_download() as download:
+    with laptop.page.expect_download(timeout=PATIENCE_MS) as download:
         laptop.page.get_by_role("button", name="Charts (PNG)").click()
     assert download.value.path().read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert download.value.suggested_filename.endswith("-charts.png")
