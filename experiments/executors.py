@@ -53,6 +53,10 @@ from experiments.runner import freeze_imports
 
 # Modules the fork server imports once, so that every worker process starts warm.
 PRELOAD = ["experiments.sweep_task", "experiments.comparison.running", "experiments.targets"]
+# No tqdm monitor thread: it would outlive the first progress bar, and a process running a thread no
+# longer forks its pools (`_process_pool`), so every later pool would start from the slower fork server
+# (a script calling `compare` twice paid seconds per call). Our bars advance once per run and refresh then.
+tqdm.monitor_interval = 0
 WORKER_WAIT_SECONDS = 120
 MAX_POOL_RESTARTS = 5  # a pool whose workers keep dying (out of memory) is not restarted again
 WINDOW_PER_SLOT = 2  # runs submitted ahead per slot: enough to keep every worker busy, memory stays flat

@@ -439,3 +439,28 @@ def test_every_table_of_effects_says_its_interval_is_from_seeds(small: Path):
     for heading in ("Key outcomes by year", "By years since permit", "Net public cost by payer"):
         assert label in next(s for h, s in sections.items() if h.startswith(heading)), heading
     assert "seeds and parameters" not in report and "How sure are we?" not in report
+
+
+def test_a_second_compare_in_the_same_script_forks_its_workers_like_the_first():
+    """A progress bar leaves no thread behind (tqdm's monitor is off), so a script's second `compare` forks
+    its worker pool like the first, instead of starting its workers from the fork server, which made every
+    later call of a notebook or a script seconds slower."""
+    script = """
+import threading
+from experiments import executors
+from experiments.compare import compare
+started = []
+fork_pool = executors._process_pool
+def spy(n):
+    pool = fork_pool(n)
+    started.append(pool._mp_context.get_start_method())
+    return pool
+executors._process_pool = spy
+tiny = dict(n_newcomers=30, n_residents=200, n_employers=8, grid_width=20, grid_height=20)
+for _ in range(2):
+    compare(["baseline_2013", "two_track"], seeds=2, years=1, params=tiny, workers=2, progress=True)
+print(started, threading.active_count())
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.split() == ["['fork',", "'fork']", "1"]
