@@ -79,7 +79,7 @@ from viz.sweep_figures import sensitivity_bars  # noqa: E402
 
 SOLUTIONS = HERE / "solutions"
 SWEEPS = HERE / "sweeps"
-SMALL = {"n_newcomers": 150, "n_residents": 1500, "n_employers": 40, "grid_width": 40, "grid_height": 40}
+SMALL = {"n_newcomers": 80, "n_residents": 800, "n_employers": 20, "grid_width": 30, "grid_height": 30}
 KM_PER_CELL = 0.5  # model.parameters: one cell is about 500 m
 STYLE = {"axes.titlesize": 11, "axes.titleweight": "bold", "axes.labelsize": 10, "legend.fontsize": 9}
 
@@ -160,7 +160,7 @@ class Setup:
 
 FULL = Setup("full", compare_seeds=sheet_run("05-budget", "main")["seeds"],
              seeds_study=sheet_run("06-robustness", "seeds_study")["seeds"])
-QUICK = Setup("quick", params=SMALL, compare_seeds=3, seeds_study=5, direct_seeds=2, sweep_seeds=1,
+QUICK = Setup("quick", params=SMALL, compare_seeds=2, seeds_study=3, direct_seeds=1, sweep_seeds=1,
              morris_trajectories=2)
 
 
