@@ -23,7 +23,7 @@ narrow the threshold generation by generation.
 Writes to ``--out``: the database, ``settings.json``, the last generation's
 weighted sample as ``posterior.csv``/``posterior.json`` (the format of
 ``model/data/``; ``--export DIR`` copies it there), ``generations.csv`` and
-figures (`experiments.calibration_figures`).
+figures (`experiments.calibration_figures`; not with ``--no-figures``).
 
 Longer than 400 lines because the fit's parts share its `CalibrationSettings` and must
 stay in step for ``--resume`` to be safe (priors, distance, simulator, history,
@@ -285,6 +285,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="widen pyabc's proposal kernel by this factor (its covariance; default 1). Wider kernels "
                              "overlap more and keep the importance weights even, at the cost of acceptance")
     parser.add_argument("--seed", type=int, default=0, help="seed of the sampler and of the simulations (default 0)")
+    parser.add_argument("--no-figures", dest="figures", action="store_false",
+                        help="write the posterior and its tables (parameters.csv, generations.csv, "
+                             "posterior_check.csv) without drawing figures (a quick trial spends longer on them "
+                             "than on its runs)")
     add_backend_arguments(parser)
 
 
@@ -605,7 +609,7 @@ def _calibrate(args: argparse.Namespace, settings: CalibrationSettings, out: Pat
     from experiments.calibration_figures import write_figures
 
     write_figures(out, posterior, {name: prior_range(name) for name in posterior.names}, history, settings,
-                  check=args.check, backend=backend)
+                  check=args.check, backend=backend, figures=args.figures)
     print(f"calibrate: {history.max_t + 1} generations, {posterior.settings['simulations']} simulations, "
           f"{seconds / 60:.1f} min; posterior in {out}", file=sys.stderr)
     return 0

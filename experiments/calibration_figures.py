@@ -7,6 +7,8 @@
 * ``pairs.png``: pairwise posterior of the parameters the data narrowed most;
 * ``posterior_check.csv`` and ``predictive.png``: each target's posterior-predictive
   distribution against its band (``--check K`` draws, one seed each).
+
+``calibrate --no-figures`` writes the tables only.
 """
 
 from __future__ import annotations
@@ -132,23 +134,26 @@ def save(fig: plt.Figure, path: Path) -> None:
 
 
 def write_figures(out: Path, posterior: Posterior, priors: dict[str, tuple[float, float]], history, settings,
-                  check: int = 0, backend: Backend | None = None) -> None:
+                  check: int = 0, backend: Backend | None = None, figures: bool = True) -> None:
     """Write the tables and figures of a calibration to ``out`` (the predictive check runs on ``backend``).
 
-    ``priors``: each fitted parameter's prior range (`experiments.calibrate.prior_range`).
+    ``priors``: each fitted parameter's prior range (`experiments.calibrate.prior_range`);
+    ``figures``: False writes the tables only.
     """
     table = parameter_table(posterior, priors)
     table.to_csv(out / "parameters.csv", index=False)
     generations = pd.DataFrame(posterior.settings["generations"])
     generations.to_csv(out / "generations.csv", index=False)
-    save(epsilon_figure(generations), out / "epsilon.png")
-    save(marginals_figure(posterior, table), out / "marginals.png")
-    if len(posterior.names) >= 2:
-        save(pairs_figure(posterior, table), out / "pairs.png")
+    if figures:
+        save(epsilon_figure(generations), out / "epsilon.png")
+        save(marginals_figure(posterior, table), out / "marginals.png")
+        if len(posterior.names) >= 2:
+            save(pairs_figure(posterior, table), out / "pairs.png")
     if check:
         from experiments.targets import posterior_values
 
         summary, values = posterior_values(posterior, check, progress=False, base=settings.world(),
                                            backend=backend)
         summary.to_csv(out / "posterior_check.csv", index=False)
-        save(predictive_figure(summary, values), out / "predictive.png")
+        if figures:
+            save(predictive_figure(summary, values), out / "predictive.png")

@@ -97,7 +97,7 @@ def test_a_calibration_killed_mid_generation_resumes_without_duplicates(tmp_path
         proc.wait()
     assert len(populations(db)) < 3, "the kill came too late to test a resume"
     again = calibrate("--out", str(out), "--generations", "3", "--workers", "1", "--resume", "--min-epsilon", "-1",
-                      *TINY)
+                      "--no-figures", *TINY)
     assert again.returncode == 0, again.stderr
     pops = populations(db)
     assert pops["t"].tolist() == [0, 1, 2], "each generation exactly once"
@@ -105,14 +105,17 @@ def test_a_calibration_killed_mid_generation_resumes_without_duplicates(tmp_path
         epsilons = [e for (e,) in con.execute("SELECT epsilon FROM populations WHERE t >= 0 ORDER BY t")]
     assert np.isinf(epsilons[0]) and all(np.isfinite(epsilons[1:])), "a resumed fit keeps narrowing"
     assert (pops["particles"] == 4).all()
-    done = calibrate("--out", str(out), "--generations", "3", "--workers", "1", "--resume", *TINY)
+    done = calibrate("--out", str(out), "--generations", "3", "--workers", "1", "--resume", "--no-figures", *TINY)
     assert done.returncode == 0 and "all 3 generations are done" in done.stderr
     assert populations(db)["t"].tolist() == [0, 1, 2]
+    assert {p.name for p in out.iterdir()} >= {"posterior.csv", "parameters.csv", "generations.csv"}
+    assert not list(out.glob("*.png")), "--no-figures drew figures"
 
 
 def test_calibration_runs_on_a_dask_cluster(tmp_path, dask_cluster):
     out = tmp_path / "fit"
-    code = cli.main(["calibrate", "--out", str(out), "--generations", "2", "--scheduler", dask_cluster, *TINY])
+    code = cli.main(["calibrate", "--out", str(out), "--generations", "2", "--scheduler", dask_cluster, "--no-figures",
+                     *TINY])
     assert code == 0
     assert populations(out / "calibration.db")["t"].tolist() == [0, 1]
     assert len(read_posterior(out).rows) == 4
