@@ -3,9 +3,9 @@ the quickstart notebook, and the generator of the instructor solutions.
 
 The blocks are read from the Markdown itself, so a change to a sheet cannot
 silently break it. They run in order, in a fresh folder per sheet, at a small
-size: commands get ``--set`` overrides for a small world, one seed (two where a command needs them) and
-one worker, sweep files are replaced by small copies, and Python blocks see small default
-sizes. ``bash`` blocks are run command by command: ``nieuwkomers ...`` through
+size: commands get ``--set`` overrides for a small world, one seed (two where a command needs them),
+one worker and (stress) six years; sweep files are replaced by small copies, and Python blocks see
+small default sizes. ``bash`` blocks are run command by command: ``nieuwkomers ...`` through
 the console script's own entry point (`experiments.cli.main`) in this process,
 to save the start-up time of a process per command (``nieuwkomers app`` is
 started for real and asked for its page); ``python ...`` in a subprocess.
@@ -47,6 +47,7 @@ SMALL = {"n_newcomers": 80, "n_residents": 800, "n_employers": 20, "grid_width":
 MAX_SEEDS = 1
 #: Commands that need two seeds: stress and design pair them, validate and a compare --posterior spread them.
 TWO_SEEDS = {"stress", "design", "validate"}
+STRESS_YEARS = 6  # the sheets' stress commands (no Python reads them) run six years, not ten
 DESIGN_CAPS = {"--samples": 1, "--draws": 2, "--final-draws": 2, "--final-seeds": 2, "--finalists": 1}
 DESIGN_WORLD = {"n_newcomers": 40, "n_residents": 300, "n_employers": 10, "grid_width": 20, "grid_height": 20}
 SECTIONS = ("## What it is about", "## Learning goals", "## Predict first", "## Steps", "## Things to notice",
@@ -158,6 +159,8 @@ def small_argv(command: str, workdir: Path) -> list[str]:
             argv[i + 1] = str(min(int(argv[i + 1]), DESIGN_CAPS[word]))
     if sub == "design":  # some 50 runs of every package: a tiny world keeps them to seconds
         argv += [f"--set={name}={value}" for name, value in DESIGN_WORLD.items()]
+    if sub == "stress" and "--years" not in argv:  # the surge and the cohorts after it fit in six years
+        argv += ["--years", str(STRESS_YEARS)]
     if sub in ("run", "compare", "stress"):
         for name, value in SMALL.items():
             argv += ["--set", f"{name}={value}"]

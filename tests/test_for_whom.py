@@ -29,7 +29,7 @@ from model.outcomes import GROUPINGS
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = ["--set", "n_newcomers=150", "--set", "n_residents=1500", "--set", "n_employers=40",
          "--set", "grid_width=40", "--set", "grid_height=40"]
-DRAWS, SEEDS_PER_DRAW, YEARS = 4, 2, 5
+DRAWS, SEEDS_PER_DRAW, YEARS = 3, 2, 5
 REQUIRED = ["policy", "grouping", "group", "metric", "horizon_kind", "horizon", "value", "ci_low", "ci_high",
             "difference", "diff_ci_low", "diff_ci_high", "n_runs", "n_newcomers"]
 T2 = stats.t.ppf(0.975, 2)  # Student t, 2 degrees of freedom: three runs, or three draws
@@ -243,7 +243,7 @@ def nieuwkomers(*args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def compared(tmp_path_factory) -> Path:
-    """Every policy on 4 posterior draws x 2 seeds, 5 years, small world, by gender x age group."""
+    """Every policy on 3 posterior draws x 2 seeds, 5 years, small world, by gender x age group."""
     out = tmp_path_factory.mktemp("for-whom") / "out"
     done = nieuwkomers("compare", "--by", "gender,age_group", "--posterior", str(DRAWS), "--seeds",
                        str(SEEDS_PER_DRAW), "--years", str(YEARS), "--workers", "2", *SMALL, "--out", str(out))
