@@ -137,13 +137,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def posterior_problem() -> str | None:
-    """What is wrong with the shipped posterior, if anything (checked when the model was imported)."""
-    from model import posterior
-
-    return posterior.PROBLEM
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     if SHADOWED:
@@ -153,9 +146,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     previous = handle_stop_signals()
     try:
-        problem = posterior_problem()
-        if problem:
-            raise UsageError(problem)
+        from model import posterior  # checked when the model was imported (see above)
+
+        if posterior.PROBLEM:
+            raise UsageError(posterior.PROBLEM)
         return int(args._main(args) or EXIT_OK)
     except (UsageError, ValueError) as err:
         print(f"nieuwkomers {args.command}: error: {err}", file=sys.stderr)

@@ -42,13 +42,13 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from tqdm import tqdm
 
 from experiments.errors import UsageError
-from experiments.inputs import number_type
+from experiments.inputs import check_range, number_type
 from experiments.runner import freeze_imports
 
 # Modules the fork server imports once, so that every worker process starts warm.
@@ -96,6 +96,7 @@ class Backend:
         executor: The executor runs are submitted to.
         workers: Local processes (serial/processes only).
         client: The Dask client (dask only).
+        restarts: How often a broken local pool was replaced (`restart`).
     """
 
     kind: str
@@ -103,7 +104,7 @@ class Backend:
     executor: cf.Executor
     workers: int = 1
     client: Any = None
-    restarts: int = field(default=0)
+    restarts: int = 0
 
     def slots(self) -> int:
         """How many runs can execute at the same time right now."""
@@ -152,12 +153,9 @@ def add_backend_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def open_backend(workers: int | None = None, scheduler: str | None = None, jobs: int | None = None) -> Backend:
-    """The backend for ``--workers N`` or ``--scheduler ADDRESS``.
+    """The backend for ``--workers N`` (None: every core; 1: this process) or ``--scheduler ADDRESS``.
 
-    Args:
-        workers: Local processes (None: every core; 1: this process).
-        scheduler: A Dask scheduler's address (then ``workers`` is ignored).
-        jobs: How many runs there are, if known: no more local processes are started.
+    ``jobs``: how many runs there are, if known (no more local processes are started).
 
     Raises:
         UsageError: For a bad worker count or address, an unreachable scheduler,
@@ -166,8 +164,7 @@ def open_backend(workers: int | None = None, scheduler: str | None = None, jobs:
     if scheduler is not None:
         return _dask_backend(scheduler)
     n = cpu_count() if workers is None else workers
-    if not 1 <= n <= 1024:
-        raise UsageError(f"--workers {n} is not allowed: expected an integer in [1, 1024]")
+    check_range(n, "--workers", 1, 1024)
     if jobs is not None:
         n = max(1, min(n, jobs))
     if n == 1:
@@ -210,17 +207,11 @@ def _init_worker(parent: int) -> None:
 
 
 def die_with_parent(parent: int) -> None:
-    """End this (worker) process as soon as the process that started the pool is gone.
+    """End this (worker) process as soon as ``parent``, the process that made the pool, is gone.
 
-    Two guards, because a worker blocked on its task pipe would otherwise wait
-    for ever, holding its memory: on Linux, the kernel sends SIGKILL when the
-    worker's parent process ends (``PR_SET_PDEATHSIG``; a fork server's workers
-    are the fork server's children, and it ends with the pool's process); and a
-    daemon thread checks once a second (`WATCH_SECONDS`) that the parent still
-    lives and is still the parent, and ends the worker if not.
-
-    Args:
-        parent: The process id of the process that made the pool.
+    A worker blocked on its task pipe would otherwise wait for ever, holding its memory. Two guards:
+    on Linux the kernel sends SIGKILL when the worker's parent process ends (``PR_SET_PDEATHSIG``; a
+    fork server ends with the pool's process), and a daemon thread checks every `WATCH_SECONDS`.
     """
     start_parent = os.getppid()
     if sys.platform.startswith("linux"):

@@ -15,7 +15,6 @@ Y over each point's seeds and writes:
 from __future__ import annotations
 
 import argparse
-import difflib
 import sys
 from pathlib import Path
 
@@ -24,7 +23,7 @@ import pandas as pd
 
 from experiments.errors import UsageError
 from experiments.executors import add_backend_arguments
-from experiments.inputs import number_type
+from experiments.inputs import did_you_mean, number_type
 from experiments.store import atomic_write
 from experiments.sweep_spec import SweepSpec, read_spec
 from experiments.sweeping import point_means, run_sweep
@@ -50,18 +49,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def check_request(spec: SweepSpec, metric: str, year: float) -> None:
-    """The sweep file, metric and year suit a sensitivity analysis.
-
-    Raises:
-        UsageError: Otherwise, naming what to change.
-    """
+    """Check that the sweep file, metric and year suit a sensitivity analysis (else `UsageError`)."""
     if spec.method not in ("morris", "sobol"):
         raise UsageError(f"{spec.path.name}: sensitivity needs [sample] method = \"morris\" or "
                          f"\"sobol\" (this file has {spec.method!r})")
     if metric not in spec.metrics:
-        hint = difflib.get_close_matches(metric, spec.metrics, n=3, cutoff=0.6)
-        tail = f"; did you mean {', '.join(hint)}?" if hint else f"; stored: {', '.join(spec.metrics)}"
-        raise UsageError(f"--metric {metric!r} is not a metric of this sweep{tail}")
+        raise UsageError(f"--metric {metric!r} is not a metric of this sweep"
+                         + did_you_mean(metric, spec.metrics, f"; stored: {', '.join(spec.metrics)}"))
     month = 12 * year
     if not np.isclose(month, round(month)) or not 0 < round(month) <= round(12 * spec.years):
         raise UsageError(f"--year {year:g} is not allowed: expected whole months in (0, {spec.years:g}]")

@@ -70,15 +70,13 @@ def run_task(task, simulate: Callable = simulate) -> RunOutcome:
 
     Args:
         task: An `experiments.sweep_spec.RunTask`.
-        simulate: Runs the model and returns its model table, or (with ``task.by``)
-            the model table and the per-group table (tests swap in one that fails on
-            purpose; it must be importable by workers).
+        simulate: `simulate` or a stand-in (tests swap in one that fails on purpose; it must be
+            importable by workers).
 
     Returns:
-        The rows to store: ``point_id``, ``replicate``, the swept values, then
-        the model-table columns restricted to the task's metrics and months; with
-        ``task.by`` also ``by_group``: the same first columns, then ``policy, seed,
-        grouping, group, metric, horizon_kind, horizon, value, n_newcomers``.
+        The rows to store: ``point_id``, ``replicate``, the swept values, then the model-table
+        columns restricted to the task's metrics and months; with ``task.by`` also ``by_group``,
+        the per-group table with the same first columns.
     """
     start = time.perf_counter()
     try:
