@@ -32,7 +32,7 @@ import math
 import os
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -107,9 +107,7 @@ class CalibrationSettings:
 
     def same_fit(self, other: CalibrationSettings) -> bool:
         """True if ``other`` describes the same fit (generations may differ)."""
-        mine, theirs = asdict(self), asdict(other)
-        mine.pop("generations"), theirs.pop("generations")
-        return mine == theirs
+        return replace(self, generations=0) == replace(other, generations=0)
 
 
 class Simulator:
@@ -354,10 +352,9 @@ def open_history(db: str):
 
 
 def run_calibration(args: argparse.Namespace, settings: CalibrationSettings, db: str, backend: Backend) -> tuple:
-    """Run (or continue) the ABC-SMC loop on ``backend``, printing one progress line per generation.
+    """Run (or continue) the ABC-SMC loop on ``backend``, one progress line per generation on stderr.
 
-    Returns:
-        The history and the wall time in seconds of this call.
+    Returns the history and the wall time in seconds of this call.
     """
     import pyabc
 

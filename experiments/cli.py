@@ -95,8 +95,7 @@ def _stop(signum, frame) -> None:
 def handle_stop_signals() -> dict:
     """SIGTERM and SIGHUP raise `Stopped` in the main thread (a SIGHUP that is ignored, nohup, stays ignored).
 
-    Returns:
-        The handlers replaced, to put back when the command is done.
+    Returns the handlers replaced, to put back when the command is done.
     """
     previous = {}
     for name in STOP_SIGNALS:

@@ -224,15 +224,15 @@ def main(args: argparse.Namespace) -> int:
         result = run_comparison(settings, staging, backend, progress=True)
         started = time.perf_counter()
         write_parquet(result.model[["policy", "seed", "month", "year", *METRICS]], staging / "model.parquet")
-        _whole_years(result.summary).to_csv(staging / "summary.csv", index=False)
-        _whole_years(result.differences).assign(reference=settings.reference).to_csv(
+        G.as_written(result.summary, "year").to_csv(staging / "summary.csv", index=False)
+        G.as_written(result.differences, "year").assign(reference=settings.reference).to_csv(
             staging / "differences.csv", index=False)
         result.by_permit.to_csv(staging / "by_years_since_permit.csv", index=False)
-        G.horizons_as_written(result.by_group).to_csv(staging / "by_group.csv", index=False)
-        G.horizons_as_written(result.gaps).to_csv(staging / "by_group_gaps.csv", index=False)
+        G.as_written(result.by_group).to_csv(staging / "by_group.csv", index=False)
+        G.as_written(result.gaps).to_csv(staging / "by_group_gaps.csv", index=False)
         if result.uncertainty is not None:
             result.uncertainty.assign(year=result.uncertainty["month"] / 12, reference=settings.reference).drop(
-                columns="month").pipe(_whole_years).to_csv(staging / "uncertainty.csv", index=False)
+                columns="month").pipe(G.as_written, "year").to_csv(staging / "uncertainty.csv", index=False)
         figures = render_figures(result, staging / "figures", backend, args.lang) if args.figures else []
         payers = M.payer_table(result, intake)
         payers.drop(columns=[c for c in payers.columns if c.endswith("_intake")] if intake is None else []).assign(
@@ -300,12 +300,6 @@ def _intake_section(result: ComparisonResult, intake: M.Intake, lang: str = "en"
         M.text("intake_intro", lang, people=people, per_year=per_year, years=intake.years), "",
         interval_label(result.settings, lang), "",
         M.md_table(header, rows, "lllrrrrrrrr"), ""])
-
-
-def _whole_years(df: pd.DataFrame) -> pd.DataFrame:
-    """Years as integers in the CSV when they all are whole."""
-    year = df["year"]
-    return df.assign(year=year.astype(int)) if (year == year.round()).all() else df
 
 
 def _record(settings: ComparisonSettings, result: ComparisonResult, backend: Backend, report_seconds: float) -> dict:

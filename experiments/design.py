@@ -183,11 +183,7 @@ def design(budget: float | None = None, objectives: list[str] | None = None, lev
 
 
 def check_params(params: dict | None) -> dict:
-    """Overrides for every package: any parameter but a searched lever.
-
-    Raises:
-        UsageError: For a searched lever (it is set with ``--levers NAME=VALUE``).
-    """
+    """Overrides for every package: any parameter but a searched lever (`UsageError`; set by ``--levers``)."""
     params = dict(params or {})
     clash = sorted(set(params) & set(SEARCHABLE))
     if clash:
@@ -253,9 +249,7 @@ def horizon(objectives: list[str] | None, years: float | None) -> float:
     buys what the objectives measure; ``--years 10`` counts ten years of cost
     (and of the benefits that come back) whatever the objectives' year.
     """
-    if years is not None:
-        return years
-    return max(o.year for o in parse_objectives(objectives, MAX_YEARS))
+    return years if years is not None else max(o.year for o in parse_objectives(objectives, MAX_YEARS))
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

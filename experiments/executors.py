@@ -9,18 +9,12 @@ returns the results in job order, with a progress bar). Every backend is a
 `concurrent.futures.Executor`; ``calibrate`` hands it to pyabc's
 ``ConcurrentFutureSampler``.
 
-The backends:
-
-- ``workers=1``: runs one after another in this process (no pool to start);
-- ``workers=N`` (default: all cores): a `ProcessPoolExecutor` with N processes,
-  forked from this process when it runs no other thread, else started by a
-  fork server (safe with threads; the project is imported once there). The
-  workers die with this process, whatever kills it: each asks the kernel for a
-  signal when its parent dies (Linux) and watches its parent once a second
-  (`die_with_parent`); a stop (Ctrl-C, SIGTERM, an error) stops them at once
-  rather than waiting for the runs in flight;
-- ``scheduler="tcp://HOST:PORT"``: ``dask.distributed.Client(address).get_executor()``.
-  Every worker must have this project installed (same version).
+The backends: ``workers=1`` runs one after another in this process; ``workers=N``
+(default: all cores) is a `ProcessPoolExecutor` of N processes (`_process_pool`) that die
+with this process whatever kills it (`die_with_parent`) and are stopped at once on Ctrl-C,
+SIGTERM or an error (`stop_workers`); ``scheduler="tcp://HOST:PORT"`` is
+``dask.distributed.Client(address).get_executor()``, every worker with this project
+installed at the same version.
 
 Longer than 400 lines because starting a pool, keeping its workers tied to
 this process and stopping them on every kind of exit are one lifecycle, and
@@ -271,14 +265,12 @@ def execute(
     stays flat however many jobs there are (``jobs`` is consumed lazily).
 
     Args:
-        backend: Where to run.
-        jobs: The arguments of each run.
+        backend, jobs: Where to run, and the arguments of each run.
         run: A module-level function (it is pickled to the workers).
         tick: Called about once a second while waiting (to write parts on time).
-        lost: Without it, a run that raises stops everything (the error is
-            raised here). With it, a failed run yields ``lost(job, error)``
-            instead, and a pool whose worker process died (out of memory, a
-            crash) is restarted and the work goes on.
+        lost: Without it, a run that raises stops everything (the error is raised here). With it,
+            a failed run yields ``lost(job, error)`` instead, and a pool whose worker process died
+            (out of memory, a crash) is restarted and the work goes on.
     """
     pending: dict[cf.Future, tuple[int, tuple]] = {}
     jobs = enumerate(jobs)
@@ -360,10 +352,8 @@ def run_in_order(backend: Backend, run: Callable[..., Any], jobs: list[tuple], d
                  progress: bool = True, on_result: Callable[[int, Any], Any] | None = None) -> list:
     """Every ``run(*job)``, on ``backend``, with a progress bar; the results in job order.
 
-    Args:
-        on_result: Called with (position, result) as each run finishes; its
-            return value is kept instead of the result (to write and drop
-            large parts as they come).
+    ``on_result(position, result)``, if given, is called as each run finishes and its return value
+    is kept instead of the result (to write and drop large parts as they come).
     """
     results: list = [None] * len(jobs)
     with tqdm(total=len(jobs), desc=desc, unit=unit, file=sys.stderr, disable=not progress,

@@ -352,9 +352,10 @@ def group_gaps(per_run: pd.DataFrame, summary: pd.DataFrame, reference: str, met
     return summarise_runs(pd.concat(gaps, ignore_index=True), GAP_KEYS, reference, clip=False)
 
 
-def horizons_as_written(table: pd.DataFrame) -> pd.DataFrame:
-    """A by-group table for a CSV file: horizons as whole numbers when they all are (1, not 1.0)."""
-    horizon = table["horizon"].astype(float)
-    if len(horizon) and (horizon == horizon.round()).all():
-        return table.assign(horizon=horizon.astype(int))
+def as_written(table: pd.DataFrame, column: str = "horizon") -> pd.DataFrame:
+    """A table for a CSV file: ``column`` (a by-group table's horizons, a summary's years) as whole
+    numbers when they all are (1, not 1.0)."""
+    values = table[column].astype(float)
+    if len(values) and (values == values.round()).all():
+        return table.assign(**{column: values.astype(int)})
     return table

@@ -99,11 +99,7 @@ def policies_to_compare(policies: list[str] | None,
 
 
 def check_reference(name: str | None, option: str = "--reference") -> str | None:
-    """A reference policy's name, or None when not given.
-
-    Raises:
-        UsageError: One line naming the unknown policy and the allowed names.
-    """
+    """A reference policy's name, or None when not given (an unknown one: `UsageError` naming the policies)."""
     if name is None:
         return None
     if name not in POLICIES:
@@ -151,10 +147,7 @@ def parse_overrides(assignments: list[str]) -> dict:
         ValueError: For a bad assignment, or a series file that cannot be used
             (`model.inflow.SeriesError`, naming the file and the problem).
     """
-    overrides = {}
-    for text in assignments:
-        name, value = parse_assignment(text)
-        overrides[name] = value
+    overrides = dict(parse_assignment(text) for text in assignments)
     if "arrival_series" in overrides:
         read_series(overrides["arrival_series"])
     return overrides

@@ -81,11 +81,7 @@ def main(args: argparse.Namespace) -> int:
 
 
 def write_tables(args: argparse.Namespace, seeds: list[int], overrides: dict, out) -> pd.DataFrame:
-    """Run every seed and write model.parquet, newcomers.parquet and run.json into ``out``.
-
-    Returns:
-        The model table of every seed.
-    """
+    """Run every seed, write model.parquet, newcomers.parquet and run.json into ``out``; returns the model tables."""
     started = time.time()
     models, newcomers, timings = [], [], {}
     for seed in tqdm(seeds, desc=f"run {args.policy}", unit="run", file=sys.stderr, disable=len(seeds) == 1):
@@ -99,7 +95,7 @@ def write_tables(args: argparse.Namespace, seeds: list[int], overrides: dict, ou
     write_parquet(newcomers, out / "newcomers.parquet")
     if getattr(args, "by", None):
         table = G.by_group(newcomers, args.by, S.NEWCOMER_MEASURES)
-        G.horizons_as_written(table).to_csv(out / "by_group.csv", index=False)
+        G.as_written(table).to_csv(out / "by_group.csv", index=False)
     write_json({
         "command": "run",
         "policy": args.policy,

@@ -86,20 +86,18 @@ def analyse(spec: SweepSpec, outputs: np.ndarray) -> pd.DataFrame:
                          "(NaN: e.g. nobody in the denominator yet); choose a later year or another metric")
     if np.ptp(y) == 0:
         raise ValueError("the metric is the same at every point: there is no variation to attribute")
+    from SALib.analyze import morris, sobol
+
     seed = spec.root_seed % 2**32
     names = spec.problem["names"]
     rows = []
     if spec.method == "sobol":
-        from SALib.analyze import sobol
-
         result = sobol.analyze(spec.problem, y, calc_second_order=spec.sample["second_order"],
                                num_resamples=RESAMPLES, conf_level=CONF_LEVEL, seed=seed)
         for index in ("S1", "ST"):
             for name, value, conf in zip(names, result[index], result[f"{index}_conf"], strict=True):
                 rows.append((name, index, value, conf))
     else:
-        from SALib.analyze import morris
-
         result = morris.analyze(spec.problem, spec.design, y, num_resamples=RESAMPLES,
                                 conf_level=CONF_LEVEL, num_levels=spec.sample["levels"], seed=seed)
         for i, name in enumerate(names):

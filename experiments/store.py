@@ -518,8 +518,7 @@ class OutputFolder:
     def _elsewhere(self, target: Path, why: UsageError) -> Path:
         """Keep this run's files when ``--out`` was taken meanwhile: beside it, under a new name."""
         number = 1
-        while (target.parent / f"{target.name}-{number}").exists() or \
-                (target.parent / f"{target.name}-{number}").is_symlink():
+        while os.path.lexists(target.parent / f"{target.name}-{number}"):  # a broken link counts too
             number += 1
         instead = target.parent / f"{target.name}-{number}"
         if self.in_place:  # the staging folder is inside --out: make it visible there

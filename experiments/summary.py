@@ -363,9 +363,7 @@ RESULT_METRICS: dict[str, str] = {"share_employed": "employed", "share_a2_plus":
 def run_result_line(model_table: pd.DataFrame, n_newcomers: int) -> str:
     """What a run came to at its last month, mean over its seeds, in one line.
 
-    Args:
-        model_table: The model table of one policy, one or more seeds.
-        n_newcomers: The cohort size, for the net cost per newcomer.
+    ``model_table``: one policy, one or more seeds; ``n_newcomers``: the cohort, for the net cost per newcomer.
     """
     from experiments.comparison.formatting import format_value
 

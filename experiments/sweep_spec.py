@@ -493,8 +493,7 @@ def _grid(table: Any, fail) -> tuple[pd.DataFrame, tuple[str, ...]]:
     if n_points > MAX_POINTS:
         raise fail(f"[grid] has {n_points:,} points; at most {MAX_POINTS:,} are allowed")
     names = tuple(axes)
-    rows = itertools.product(*axes.values())
-    points = pd.DataFrame(list(rows), columns=list(names))
+    points = pd.DataFrame(list(itertools.product(*axes.values())), columns=list(names))
     return _with_types(points, names), names
 
 
@@ -602,17 +601,13 @@ def _range(name: str, value: Any, fail):
 
 def _draw(method: str, problem: dict, n: int, levels: int, second_order: bool, root_seed: int) -> np.ndarray:
     """The raw design from SALib, seeded from the root seed."""
+    from SALib.sample import latin, morris, sobol
+
     seed = root_seed % 2**32
     if method == "lhs":
-        from SALib.sample import latin
-
         return latin.sample(problem, n, seed=seed)
     if method == "sobol":
-        from SALib.sample import sobol
-
         return sobol.sample(problem, n, calc_second_order=second_order, seed=seed)
-    from SALib.sample import morris
-
     return morris.sample(problem, n, num_levels=levels, seed=seed)
 
 
@@ -628,6 +623,4 @@ def _with_types(points: pd.DataFrame, names: tuple[str, ...]) -> pd.DataFrame:
 
 def _plain(value: Any) -> Any:
     """numpy scalars to Python ones (for JSON and for the model)."""
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
+    return value.item() if isinstance(value, np.generic) else value

@@ -105,9 +105,7 @@ def per_newcomer_costs(df: pd.DataFrame, task) -> pd.DataFrame:
     from experiments import summary as S
 
     wanted = set(task.metrics) - set(df.columns)
-    if not wanted:
-        return df
-    return S.add_per_newcomer(df, S.cohort_size(task.params))
+    return S.add_per_newcomer(df, S.cohort_size(task.params)) if wanted else df
 
 
 def _with_point_columns(df: pd.DataFrame, task) -> pd.DataFrame:
@@ -129,6 +127,4 @@ def _where(err: BaseException) -> str:
     if not frames:
         return ""
     frame = frames[-1]
-    path = Path(frame.filename)
-    short = "/".join(path.parts[-2:]) if len(path.parts) >= 2 else path.name
-    return f"{short}:{frame.lineno} in {frame.name}"
+    return f"{'/'.join(Path(frame.filename).parts[-2:])}:{frame.lineno} in {frame.name}"

@@ -188,12 +188,7 @@ def _lost(task, err: BaseException) -> RunOutcome:
 
 @dataclass
 class ResultStore:
-    """The output folder of one sweep: parts, points, failures and the sweep record.
-
-    Attributes:
-        out: Output directory.
-        spec: The sweep.
-    """
+    """The output folder ``out`` of the sweep ``spec``: parts, points, failures and the sweep record."""
 
     out: Path
     spec: SweepSpec
@@ -219,11 +214,8 @@ class ResultStore:
         return self.out / "by_group"
 
     def prepare(self, resume: bool) -> set[tuple[int, int]]:
-        """Check the folder against the sweep and return the (point, replicate) pairs stored.
-
-        Raises:
-            UsageError: If the folder holds another sweep, or this one without ``resume``.
-        """
+        """The (point, replicate) pairs stored; a `UsageError` if the folder holds another sweep, or this one
+        without ``resume``."""
         record_path = self.out / "sweep.json"
         has_parts = self.results.is_dir() and any(self.results.glob("part-*.parquet"))
         if record_path.exists():
@@ -550,11 +542,8 @@ def load_by_group(out: str | os.PathLike) -> pd.DataFrame:
 
 
 def point_means(out: str | os.PathLike, metric: str, year: float) -> pd.DataFrame:
-    """Mean of one metric at one year over each point's replicates (for sensitivity analysis).
-
-    Returns:
-        One row per stored point: ``point_id``, the swept values, ``mean``, ``replicates``.
-    """
+    """Mean of one metric at one year over each point's replicates (for sensitivity analysis): one row per
+    stored point, ``point_id``, the swept values, ``mean``, ``replicates``."""
     df = load_sweep(out, [metric], [year], tidy=False)
     if df.empty:
         raise UsageError(f"no stored rows at year {year:g} in {out}")

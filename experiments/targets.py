@@ -123,11 +123,9 @@ def posterior_check(draws: int = 20, workers: int | None = 1, progress: bool = T
                     scheduler: str | None = None) -> pd.DataFrame:
     """Each target's posterior-predictive distribution under the shipped posterior (see `posterior_values`).
 
-    Raises:
-        ValueError: If no posterior ships with the installation.
+    A `ValueError` if no posterior ships with the installation.
     """
-    posterior = shipped_posterior()
-    return posterior_values(posterior, draws, workers, progress, scheduler=scheduler)[0]
+    return posterior_values(shipped_posterior(), draws, workers, progress, scheduler=scheduler)[0]
 
 
 def posterior_values(posterior: Posterior, draws: int, workers: int | None = 1, progress: bool = True,

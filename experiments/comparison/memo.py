@@ -93,12 +93,8 @@ def _people(value: float, lang: str = "en", sign: str = "") -> str:
     return "–" if pd.isna(value) else number(round(value) + 0.0, f"{sign},.0f", lang)  # -0.2 people: 0, not -0
 
 
-def _interval(low: float, high: float, lang: str = "en", scale: float = 1.0, digits: int = 0) -> str:
-    if pd.isna(low):
-        return "–"
-    spec = f",.{digits}f"
-    low, high = (round(scale * x, digits) + 0.0 for x in (low, high))  # no "-0"
-    return interval(number(low, spec, lang), number(high, spec, lang), lang)
+def _interval(low: float, high: float, lang: str = "en") -> str:
+    return "–" if pd.isna(low) else interval(_people(low, lang), _people(high, lang), lang)
 
 
 def _label(metric: str, lang: str) -> str:

@@ -60,9 +60,7 @@ class ComparisonSettings:
 
     def run_params(self, seed: int) -> dict:
         """The parameters of seed ``seed``'s runs: its posterior draw, then the overrides."""
-        if not self.draws:
-            return self.params
-        return {**self.draws[seed // self.seeds_per_draw], **self.params}
+        return {**self.draws[seed // self.seeds_per_draw], **self.params} if self.draws else self.params
 
     def draw_of(self, seed: int) -> int:
         """The posterior draw seed ``seed`` runs (0 without a posterior)."""

@@ -107,10 +107,7 @@ def run_stage(stage: Stage, packages: list[Package], overrides: dict, years: flo
 
 
 def paired_effects(frame: pd.DataFrame, objectives: tuple[Objective, ...], reference: str = REFERENCE) -> pd.DataFrame:
-    """Each package's effect per objective and run: its value minus the reference's on the same draw and seed.
-
-    Args:
-        reference: The package the effects are taken against (``baseline_2013`` unless ``--reference``).
+    """Each package's effect per objective and run: its value minus ``reference``'s on the same draw and seed.
 
     Returns:
         ``package, objective, draw, seed, effect`` (in the metric's units; not oriented).

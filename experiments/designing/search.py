@@ -113,8 +113,7 @@ def search(study, space: dict, objectives: tuple[Objective, ...], params: dict, 
            reference: Package | None = None) -> list:
     """Ask, run and tell until ``trials`` packages are complete; returns the complete trials in order.
 
-    Args:
-        reference: The package every effect is paired with (default: ``baseline_2013``'s levers).
+    Every effect is paired with ``reference`` (default: ``baseline_2013``'s levers).
     """
     _optuna()
     from optuna.distributions import CategoricalDistribution
