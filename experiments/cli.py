@@ -124,12 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="nieuwkomers", description=__doc__.splitlines()[0].strip("."))
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name, module_name in COMMANDS.items():
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as err:
-            if err.name == module_name:
-                continue  # not built yet
-            raise
+        module = importlib.import_module(module_name)
         p = sub.add_parser(name, help=module.HELP, description=module.HELP)
         module.add_arguments(p)
         p.set_defaults(_main=module.main)

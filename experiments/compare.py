@@ -135,12 +135,7 @@ def compare(policies: list[str] | None = None, seeds: int = DEFAULT_SEEDS, years
             added in front if not among ``policies``).
 
     Returns:
-        The tables, the newcomer snapshots included.
-
-    Example:
-        >>> result = compare(["baseline_2013", "two_track"], seeds=3, years=3,
-        ...                  params={"n_newcomers": 200})            # doctest: +SKIP
-        >>> result.summary.query("metric == 'share_employed' and year == 3")  # doctest: +SKIP
+        The tables, the newcomer snapshots included (an example: the module's docstring).
     """
     settings = make_settings(policies, seeds, years, params or {}, by, metrics, posterior, reference)
     with open_backend(workers, jobs=_n_runs(settings)) as backend, \
