@@ -7,18 +7,10 @@ differences between scenarios run with the same seed, the Foged experiment),
 keep the sets whose simulated targets lie closest to their bands, and
 narrow the threshold generation by generation.
 
-* Distance: for each target, how far the simulated value lies *outside* its
-  band, in half-band widths (0 inside the band); the distance is the root
-  mean square over targets. A target that cannot be measured in a run counts
-  as `MISSING_DISTANCE` half-widths away.
-* One simulation of the fit runs the scenarios of `FIT_SCENARIOS` (the
-  ceilings are taken over the policies among them) and the Foged experiment
-  on a world of the same size, all with one seed derived from the candidate
-  parameter values.
-* Storage: pyabc's history database (SQLite ``OUT/calibration.db`` by
-  default, or any SQLAlchemy URL with ``--db``); ``--resume`` continues a
-  stopped calibration from its last complete generation.
-* Parallel: local processes (``--workers``) or a Dask cluster (``--scheduler``).
+The distance (`BandDistance`), one simulation (`Simulator`: the scenarios of `FIT_SCENARIOS`
+and the Foged experiment, one seed per candidate), the history database (``--db``, continued
+with ``--resume``) and the runs (``--workers`` or ``--scheduler``) are described in
+``docs/calibration.md``.
 
 Writes to ``--out``: the database, ``settings.json``, the last generation's
 weighted sample as ``posterior.csv``/``posterior.json`` (the format of
@@ -40,7 +32,7 @@ import math
 import os
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -115,16 +107,11 @@ class CalibrationSettings:
 
     def same_fit(self, other: CalibrationSettings) -> bool:
         """True if ``other`` describes the same fit (generations may differ)."""
-        mine, theirs = asdict(self), asdict(other)
-        mine.pop("generations"), theirs.pop("generations")
-        return mine == theirs
+        return replace(self, generations=0) == replace(other, generations=0)
 
 
 class Simulator:
-    """The model as pyabc sees it: parameters in, the targets' simulated values out.
-
-    Picklable, so that local processes and Dask workers can run it.
-    """
+    """The model as pyabc sees it: parameters in, the targets' simulated values out (picklable, for workers)."""
 
     def __init__(self, settings: CalibrationSettings) -> None:
         self.settings = settings
@@ -176,12 +163,10 @@ class BandDistance:
 
 
 def prior(fit: tuple[str, ...]):
-    """pyabc's prior: each fitted parameter uniform on its declared prior range, in unit coordinates.
+    """pyabc's prior: each fitted parameter uniform on [0, 1], which `from_unit` maps to its prior range.
 
-    pyabc samples and perturbs ``u`` in [0, 1] for every parameter
-    (`from_unit` maps it to the range), so that its Gaussian proposal sees
-    parameters of comparable scale (months beside rates of 0.01 make the
-    proposal's covariance ill-conditioned and the importance weights degenerate).
+    So pyabc's Gaussian proposal sees parameters of comparable scale (months beside rates of 0.01
+    make its covariance ill-conditioned and the importance weights degenerate).
     """
     import pyabc
 
@@ -293,34 +278,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def check_arguments(args: argparse.Namespace) -> CalibrationSettings:
-    """Check every option before anything runs.
-
-    Raises:
-        UsageError: Naming the option and the allowed values.
-    """
-    if not 2 <= args.population <= 100_000:
-        raise UsageError(f"--population {args.population} is not allowed: expected an integer in [2, 100000]")
-    if not 1 <= args.generations <= 100:
-        raise UsageError(f"--generations {args.generations} is not allowed: expected an integer in [1, 100]")
-    if not 0.02 <= args.scale <= 4:
-        raise UsageError(f"--scale {args.scale} is not allowed: expected a number in [0.02, 4]")
-    if not args.max_minutes > 0:
-        raise UsageError(f"--max-minutes {args.max_minutes} is not allowed: expected a number > 0")
-    if not 0 <= args.min_acceptance < 1:
-        raise UsageError(f"--min-acceptance {args.min_acceptance} is not allowed: expected a number in [0, 1)")
-    if not 0.25 <= args.kernel_scale <= 25:
-        raise UsageError(f"--kernel-scale {args.kernel_scale} is not allowed: expected a number in [0.25, 25]")
-    if not 0 <= args.patience <= 100:
-        raise UsageError(f"--patience {args.patience} is not allowed: expected an integer in [0, 100]")
-    if not 0 <= args.min_improvement < 1:
-        raise UsageError(f"--min-improvement {args.min_improvement} is not allowed: expected a number in [0, 1)")
-    if not 0 <= args.check <= 1000:
-        raise UsageError(f"--check {args.check} is not allowed: expected an integer in [0, 1000]")
-    if not 0 <= args.seed < 2**32:
-        raise UsageError(f"--seed {args.seed} is not allowed: expected an integer in [0, 2**32 - 1]")
-    for name in ("max_minutes", "min_acceptance", "min_epsilon", "min_improvement", "scale", "kernel_scale"):
-        if not math.isfinite(getattr(args, name)):
-            raise UsageError(f"--{name.replace('_', '-')} {getattr(args, name)} is not allowed: expected a finite number")
+    """Every option checked before anything runs (a `UsageError` names the option and the allowed values)."""
+    for name, allowed, expected in (
+            ("population", lambda v: 2 <= v <= 100_000, "an integer in [2, 100000]"),
+            ("generations", lambda v: 1 <= v <= 100, "an integer in [1, 100]"),
+            ("scale", lambda v: 0.02 <= v <= 4, "a number in [0.02, 4]"),
+            ("max_minutes", lambda v: v > 0, "a number > 0"),
+            ("min_acceptance", lambda v: 0 <= v < 1, "a number in [0, 1)"),
+            ("kernel_scale", lambda v: 0.25 <= v <= 25, "a number in [0.25, 25]"),
+            ("patience", lambda v: 0 <= v <= 100, "an integer in [0, 100]"),
+            ("min_improvement", lambda v: 0 <= v < 1, "a number in [0, 1)"),
+            ("check", lambda v: 0 <= v <= 1000, "an integer in [0, 1000]"),
+            ("seed", lambda v: 0 <= v < 2**32, "an integer in [0, 2**32 - 1]"),
+            *((name, math.isfinite, "a finite number") for name in (
+                "max_minutes", "min_acceptance", "min_epsilon", "min_improvement", "scale", "kernel_scale"))):
+        value = getattr(args, name)
+        if not allowed(value):
+            raise UsageError(f"--{name.replace('_', '-')} {value} is not allowed: expected {expected}")
     return CalibrationSettings(fit=parse_fit(args.fit), targets=parse_targets(args.targets), population=args.population,
                     generations=args.generations, scale=args.scale, seed=args.seed)
 
@@ -347,12 +321,7 @@ def _sampler(backend: Backend):
 
 
 def _open_history_settings(db: str, out: Path, settings: CalibrationSettings) -> None:
-    """Check that the database holds this calibration (on ``--resume``).
-
-    Raises:
-        UsageError: For a database that cannot be read, holds no calibration,
-            or holds another calibration than the one asked for.
-    """
+    """On ``--resume``: refuse (`UsageError`) a folder whose settings are missing, unreadable or another fit's."""
     stored_path = out / SETTINGS_NAME
     if not stored_path.exists():
         raise UsageError(f"--resume: {stored_path} is missing; nothing to resume in {out}")
@@ -387,15 +356,10 @@ def open_history(db: str):
 
 
 def run_calibration(args: argparse.Namespace, settings: CalibrationSettings, db: str, backend: Backend) -> tuple:
-    """Run (or continue) the ABC-SMC loop on ``backend``, printing one progress line per generation.
+    """Run (or continue) the ABC-SMC loop on ``backend``, one progress line per generation on stderr.
 
-    Returns:
-        The history and the wall time in seconds of this call.
+    Returns the history and the wall time in seconds of this call.
     """
-    return _generations(args, settings, db, _sampler(backend))
-
-
-def _generations(args: argparse.Namespace, settings: CalibrationSettings, db: str, sampler) -> tuple:
     import pyabc
 
     logging.getLogger("ABC").setLevel(logging.WARNING)
@@ -403,7 +367,7 @@ def _generations(args: argparse.Namespace, settings: CalibrationSettings, db: st
     np.random.seed(settings.seed)
     abc = pyabc.ABCSMC(
         Simulator(settings), prior(settings.fit), BandDistance(settings.targets),
-        population_size=settings.population, sampler=sampler,
+        population_size=settings.population, sampler=_sampler(backend),
         transitions=pyabc.MultivariateNormalTransition(scaling=args.kernel_scale),
         # A new fit starts from the prior (epsilon infinite: no calibration sample wasted); a resumed
         # one takes the median distance of its last stored generation.
@@ -445,21 +409,19 @@ def _generations(args: argparse.Namespace, settings: CalibrationSettings, db: st
               f"ESS {ess:.0f}  "
               f"{times[-1]:.0f} s  ETA {eta}", file=sys.stderr, flush=True)
         elapsed = (time.perf_counter() - start) / 60
-        if result["acceptance_rate"] < args.min_acceptance:
-            print(f"calibrate: stopping: acceptance {result['acceptance_rate']:.1%} < --min-acceptance",
-                  file=sys.stderr)
-            break
-        if elapsed + times[-1] / 60 > args.max_minutes:
-            print(f"calibrate: stopping: another generation would pass --max-minutes {args.max_minutes:g}",
-                  file=sys.stderr)
-            break
-        if row["epsilon"] <= args.min_epsilon:
-            print(f"calibrate: stopping: epsilon {row['epsilon']:.3f} <= --min-epsilon {args.min_epsilon:g}",
-                  file=sys.stderr)
-            break
-        if stalled(list(pops.sort_values("t")["epsilon"]), args.patience, args.min_improvement):
-            print(f"calibrate: stopping: epsilon improved by less than {args.min_improvement:.0%} in each of the "
-                  f"last {args.patience} generations", file=sys.stderr)
+        why = next((text for stop, text in (
+            (result["acceptance_rate"] < args.min_acceptance,
+             f"acceptance {result['acceptance_rate']:.1%} < --min-acceptance"),
+            (elapsed + times[-1] / 60 > args.max_minutes,
+             f"another generation would pass --max-minutes {args.max_minutes:g}"),
+            (row["epsilon"] <= args.min_epsilon,
+             f"epsilon {row['epsilon']:.3f} <= --min-epsilon {args.min_epsilon:g}"),
+            (stalled(list(pops.sort_values("t")["epsilon"]), args.patience, args.min_improvement),
+             f"epsilon improved by less than {args.min_improvement:.0%} in each of the last "
+             f"{args.patience} generations"),
+        ) if stop), None)
+        if why:
+            print(f"calibrate: stopping: {why}", file=sys.stderr)
             break
         t += 1
     return abc.history, time.perf_counter() - start
@@ -552,11 +514,7 @@ def main(args: argparse.Namespace) -> int:
 
 
 def check_database(db: str, resume: bool) -> None:
-    """An SQLite database that exists must be one (a file of random bytes is refused in one line).
-
-    Raises:
-        UsageError: Naming the database.
-    """
+    """Refuse (`UsageError`, in one line) an SQLite database that exists and is not one, or none to resume."""
     if not db.startswith("sqlite:///"):
         return
     path = Path(db[len("sqlite:///"):])
@@ -608,7 +566,7 @@ def _calibrate(args: argparse.Namespace, settings: CalibrationSettings, out: Pat
         export_posterior(posterior, Path(args.export))
     from experiments.calibration_figures import write_figures
 
-    write_figures(out, posterior, {name: prior_range(name) for name in posterior.names}, history, settings,
+    write_figures(out, posterior, {name: prior_range(name) for name in posterior.names}, settings,
                   check=args.check, backend=backend, figures=args.figures)
     print(f"calibrate: {history.max_t + 1} generations, {posterior.settings['simulations']} simulations, "
           f"{seconds / 60:.1f} min; posterior in {out}", file=sys.stderr)
@@ -617,14 +575,10 @@ def _calibrate(args: argparse.Namespace, settings: CalibrationSettings, out: Pat
 
 def export_posterior(posterior: Posterior, folder: Path) -> None:
     """Write ``posterior.csv`` and ``.json`` to ``folder`` so that each file is replaced whole or not at all."""
-    import shutil
     import tempfile
 
     folder.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=folder, prefix=".posterior-"))
-    try:
-        write_posterior(posterior, staging)
+    with tempfile.TemporaryDirectory(dir=folder, prefix=".posterior-", ignore_cleanup_errors=True) as staging:
+        write_posterior(posterior, Path(staging))
         for name in (SETTINGS_FILE, SAMPLE_FILE):  # the sample last: it is what is read first
-            os.replace(staging / name, folder / name)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+            os.replace(Path(staging, name), folder / name)

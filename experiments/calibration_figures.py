@@ -133,7 +133,7 @@ def save(fig: plt.Figure, path: Path) -> None:
     plt.close(fig)
 
 
-def write_figures(out: Path, posterior: Posterior, priors: dict[str, tuple[float, float]], history, settings,
+def write_figures(out: Path, posterior: Posterior, priors: dict[str, tuple[float, float]], settings,
                   check: int = 0, backend: Backend | None = None, figures: bool = True) -> None:
     """Write the tables and figures of a calibration to ``out`` (the predictive check runs on ``backend``).
 

@@ -95,8 +95,7 @@ def _stop(signum, frame) -> None:
 def handle_stop_signals() -> dict:
     """SIGTERM and SIGHUP raise `Stopped` in the main thread (a SIGHUP that is ignored, nohup, stays ignored).
 
-    Returns:
-        The handlers replaced, to put back when the command is done.
+    Returns the handlers replaced, to put back when the command is done.
     """
     previous = {}
     for name in STOP_SIGNALS:
@@ -125,23 +124,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="nieuwkomers", description=__doc__.splitlines()[0].strip("."))
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name, module_name in COMMANDS.items():
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as err:
-            if err.name == module_name:
-                continue  # not built yet
-            raise
+        module = importlib.import_module(module_name)
         p = sub.add_parser(name, help=module.HELP, description=module.HELP)
         module.add_arguments(p)
         p.set_defaults(_main=module.main)
     return parser
-
-
-def posterior_problem() -> str | None:
-    """What is wrong with the shipped posterior, if anything (checked when the model was imported)."""
-    from model import posterior
-
-    return posterior.PROBLEM
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -153,9 +140,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     previous = handle_stop_signals()
     try:
-        problem = posterior_problem()
-        if problem:
-            raise UsageError(problem)
+        from model import posterior  # checked when the model was imported (see above)
+
+        if posterior.PROBLEM:
+            raise UsageError(posterior.PROBLEM)
         return int(args._main(args) or EXIT_OK)
     except (UsageError, ValueError) as err:
         print(f"nieuwkomers {args.command}: error: {err}", file=sys.stderr)

@@ -88,6 +88,7 @@ from experiments.inputs import (
     add_reference_argument,
     check_common,
     check_language,
+    check_range,
     check_readme,
     check_reference,
     number_type,
@@ -134,12 +135,7 @@ def compare(policies: list[str] | None = None, seeds: int = DEFAULT_SEEDS, years
             added in front if not among ``policies``).
 
     Returns:
-        The tables, the newcomer snapshots included.
-
-    Example:
-        >>> result = compare(["baseline_2013", "two_track"], seeds=3, years=3,
-        ...                  params={"n_newcomers": 200})            # doctest: +SKIP
-        >>> result.summary.query("metric == 'share_employed' and year == 3")  # doctest: +SKIP
+        The tables, the newcomer snapshots included (an example: the module's docstring).
     """
     settings = make_settings(policies, seeds, years, params or {}, by, metrics, posterior, reference)
     with open_backend(workers, jobs=_n_runs(settings)) as backend, \
@@ -204,10 +200,8 @@ def main(args: argparse.Namespace) -> int:
     if args.years < 1:
         raise UsageError(f"--years {args.years:g} is not allowed: a comparison reports whole years; expected a "
                          "number in [1, 50]")
-    if not 1 <= args.seeds <= 10_000:
-        raise UsageError(f"--seeds {args.seeds} is not allowed: expected an integer in [1, 10000]")
-    if args.posterior and not 2 <= args.posterior <= 1000:
-        raise UsageError(f"--posterior {args.posterior} is not allowed: expected 0 or an integer in [2, 1000]")
+    check_range(args.seeds, "--seeds", 1, 10_000)
+    check_range(args.posterior, "--posterior", 2, 1000, or_zero=True)
     intake = _check_intake(args)
     reference = check_reference(args.reference)
     policies, note = policies_to_compare(split_list(args.policies, "--policies"), reference or REFERENCE)
@@ -217,42 +211,39 @@ def main(args: argparse.Namespace) -> int:
     if args.readme and not args.figures:
         raise UsageError("--readme needs a figure for the README: drop --no-figures")
     readme = check_readme(args.readme, README_START, README_END) if args.readme else None
-    with open_backend(args.workers, args.scheduler, jobs=_n_runs(settings)) as backend:
-        folder = OutputFolder(args.out, "compare", args.force)  # written whole, swapped in at the end
+    with open_backend(args.workers, args.scheduler, jobs=_n_runs(settings)) as backend, \
+            OutputFolder(args.out, "compare", args.force) as folder:  # written whole, swapped in at the end
         if note:
             print(note, file=sys.stderr)
         staging = folder.staging
-        try:
-            result = run_comparison(settings, staging, backend, progress=True)
-            started = time.perf_counter()
-            write_parquet(result.model[["policy", "seed", "month", "year", *METRICS]], staging / "model.parquet")
-            _whole_years(result.summary).to_csv(staging / "summary.csv", index=False)
-            _whole_years(result.differences).assign(reference=settings.reference).to_csv(
-                staging / "differences.csv", index=False)
-            result.by_permit.to_csv(staging / "by_years_since_permit.csv", index=False)
-            G.horizons_as_written(result.by_group).to_csv(staging / "by_group.csv", index=False)
-            G.horizons_as_written(result.gaps).to_csv(staging / "by_group_gaps.csv", index=False)
-            if result.uncertainty is not None:
-                result.uncertainty.assign(year=result.uncertainty["month"] / 12, reference=settings.reference).drop(
-                    columns="month").pipe(_whole_years).to_csv(staging / "uncertainty.csv", index=False)
-            figures = render_figures(result, staging / "figures", backend, args.lang) if args.figures else []
-            payers = M.payer_table(result, intake)
-            payers.drop(columns=[c for c in payers.columns if c.endswith("_intake")] if intake is None else []).assign(
-                reference=settings.reference).to_csv(staging / "cost_by_payer.csv", index=False)
-            report = report_markdown(result, figures, args.lang) + "\n" + _payer_section(result, payers, intake,
-                                                                                          args.lang)
-            if intake is not None:
-                M.people_table(result, intake).to_csv(staging / "intake.csv", index=False)
-                report += "\n" + _intake_section(result, intake, args.lang)
-            (staging / "summary.md").write_text(report, encoding="utf-8")
-            if args.memo:
-                (staging / "memo.md").write_text(M.memo_markdown(result, intake, args.lang), encoding="utf-8")
-                M.write_xlsx(result, intake, staging / "memo.xlsx", args.lang)
-            write_json(_record(settings, result, backend, time.perf_counter() - started),
-                       staging / "compare.json")
-            out = folder.commit()
-        finally:
-            folder.discard()
+        result = run_comparison(settings, staging, backend, progress=True)
+        started = time.perf_counter()
+        write_parquet(result.model[["policy", "seed", "month", "year", *METRICS]], staging / "model.parquet")
+        G.as_written(result.summary, "year").to_csv(staging / "summary.csv", index=False)
+        G.as_written(result.differences, "year").assign(reference=settings.reference).to_csv(
+            staging / "differences.csv", index=False)
+        result.by_permit.to_csv(staging / "by_years_since_permit.csv", index=False)
+        G.as_written(result.by_group).to_csv(staging / "by_group.csv", index=False)
+        G.as_written(result.gaps).to_csv(staging / "by_group_gaps.csv", index=False)
+        if result.uncertainty is not None:
+            result.uncertainty.assign(year=result.uncertainty["month"] / 12, reference=settings.reference).drop(
+                columns="month").pipe(G.as_written, "year").to_csv(staging / "uncertainty.csv", index=False)
+        figures = render_figures(result, staging / "figures", backend, args.lang) if args.figures else []
+        payers = M.payer_table(result, intake)
+        payers.drop(columns=[c for c in payers.columns if c.endswith("_intake")] if intake is None else []).assign(
+            reference=settings.reference).to_csv(staging / "cost_by_payer.csv", index=False)
+        report = report_markdown(result, figures, args.lang) + "\n" + _payer_section(result, payers, intake,
+                                                                                      args.lang)
+        if intake is not None:
+            M.people_table(result, intake).to_csv(staging / "intake.csv", index=False)
+            report += "\n" + _intake_section(result, intake, args.lang)
+        (staging / "summary.md").write_text(report, encoding="utf-8")
+        if args.memo:
+            (staging / "memo.md").write_text(M.memo_markdown(result, intake, args.lang), encoding="utf-8")
+            M.write_xlsx(result, intake, staging / "memo.xlsx", args.lang)
+        write_json(_record(settings, result, backend, time.perf_counter() - started),
+                   staging / "compare.json")
+    out = folder.path
     if readme is not None:
         image = rewrite_readme_block(readme, (README_START, README_END), readme_block(result, README_IMAGE.as_posix()),
                                      out / "figures" / README_FIGURE, README_IMAGE)
@@ -278,8 +269,7 @@ def _check_intake(args: argparse.Namespace) -> M.Intake | None:
     if args.intake is not None and not 1 <= args.intake <= 1_000_000:
         raise UsageError(f"--intake {args.intake} is not allowed: expected a whole number of permit holders a "
                          "year in [1, 1000000]")
-    if not 1 <= args.intake_years <= 50:
-        raise UsageError(f"--intake-years {args.intake_years} is not allowed: expected an integer in [1, 50]")
+    check_range(args.intake_years, "--intake-years", 1, 50)
     if args.memo and args.intake is None:
         raise UsageError("--memo needs --intake N: the permit holders aged 18-64 your municipality receives a year")
     return M.Intake(args.intake, args.intake_years) if args.intake is not None else None
@@ -305,12 +295,6 @@ def _intake_section(result: ComparisonResult, intake: M.Intake, lang: str = "en"
         M.text("intake_intro", lang, people=people, per_year=per_year, years=intake.years), "",
         interval_label(result.settings, lang), "",
         M.md_table(header, rows, "lllrrrrrrrr"), ""])
-
-
-def _whole_years(df: pd.DataFrame) -> pd.DataFrame:
-    """Years as integers in the CSV when they all are whole."""
-    year = df["year"]
-    return df.assign(year=year.astype(int)) if (year == year.round()).all() else df
 
 
 def _record(settings: ComparisonSettings, result: ComparisonResult, backend: Backend, report_seconds: float) -> dict:

@@ -40,7 +40,6 @@ Python API::
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 import tempfile
 import time
@@ -71,6 +70,7 @@ from experiments.inputs import (
     NUMBERS_HELP,
     add_reference_argument,
     check_common,
+    check_range,
     check_readme,
     check_reference,
     number_type,
@@ -183,11 +183,7 @@ def design(budget: float | None = None, objectives: list[str] | None = None, lev
 
 
 def check_params(params: dict | None) -> dict:
-    """Overrides for every package: any parameter but a searched lever.
-
-    Raises:
-        UsageError: For a searched lever (it is set with ``--levers NAME=VALUE``).
-    """
+    """Overrides for every package: any parameter but a searched lever (`UsageError`; set by ``--levers``)."""
     params = dict(params or {})
     clash = sorted(set(params) & set(SEARCHABLE))
     if clash:
@@ -253,9 +249,7 @@ def horizon(objectives: list[str] | None, years: float | None) -> float:
     buys what the objectives measure; ``--years 10`` counts ten years of cost
     (and of the benefits that come back) whatever the objectives' year.
     """
-    if years is not None:
-        return years
-    return max(o.year for o in parse_objectives(objectives, MAX_YEARS))
+    return years if years is not None else max(o.year for o in parse_objectives(objectives, MAX_YEARS))
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -310,10 +304,7 @@ def _check(args: argparse.Namespace) -> None:
     for flag, low, high in (("samples", 0, 10_000), ("trials", 1, 100_000), ("population", 2, 10_000), ("draws", 2, 1000), ("seeds", 2, 1000),
                             ("final_draws", 2, 1000), ("final_seeds", 2, 1000), ("finalists", 1, 1000),
                             ("sample_seed", 0, 2**32 - 1)):
-        value = getattr(args, flag)
-        if not low <= value <= high:
-            raise UsageError(f"--{flag.replace('_', '-')} {value} is not allowed: expected an integer in "
-                             f"[{low}, {high}]")
+        check_range(getattr(args, flag), f"--{flag.replace('_', '-')}", low, high)
     if args.budget is not None and not args.budget > 0:
         raise UsageError(f"--budget {args.budget:g} is not allowed: expected a positive amount of euros")
 
@@ -338,22 +329,17 @@ def main(args: argparse.Namespace) -> int:
             result = design(*settings, progress=True, mode="search", trials=args.trials,
                             population=args.population, journal=out / SEARCH.JOURNAL, resume=args.resume,
                             reference=reference, inflow=args.inflow)
-            staging = Path(tempfile.mkdtemp(dir=out, prefix=".design-report-"))
-            try:
-                write_design(result, staging, time.perf_counter() - started, args)
-                move_in(staging, out)
-            finally:
-                shutil.rmtree(staging, ignore_errors=True)
+            with tempfile.TemporaryDirectory(dir=out, prefix=".design-report-",
+                                             ignore_cleanup_errors=True) as staging:
+                write_design(result, Path(staging), time.perf_counter() - started, args)
+                move_in(Path(staging), out)
     else:
         if args.resume:
             raise UsageError("--resume continues a search: add --mode search")
-        folder = OutputFolder(args.out, "design", args.force)
-        try:
+        with OutputFolder(args.out, "design", args.force) as folder:
             result = design(*settings, progress=True, reference=reference, inflow=args.inflow)
             write_design(result, folder.staging, time.perf_counter() - started, args)
-            out = folder.commit()
-        finally:
-            folder.discard()
+        out = folder.path
     if readme is not None:
         defaults = argparse.ArgumentParser(add_help=False)
         add_arguments(defaults)

@@ -9,18 +9,12 @@ returns the results in job order, with a progress bar). Every backend is a
 `concurrent.futures.Executor`; ``calibrate`` hands it to pyabc's
 ``ConcurrentFutureSampler``.
 
-The backends:
-
-- ``workers=1``: runs one after another in this process (no pool to start);
-- ``workers=N`` (default: all cores): a `ProcessPoolExecutor` with N processes,
-  forked from this process when it runs no other thread, else started by a
-  fork server (safe with threads; the project is imported once there). The
-  workers die with this process, whatever kills it: each asks the kernel for a
-  signal when its parent dies (Linux) and watches its parent once a second
-  (`die_with_parent`); a stop (Ctrl-C, SIGTERM, an error) stops them at once
-  rather than waiting for the runs in flight;
-- ``scheduler="tcp://HOST:PORT"``: ``dask.distributed.Client(address).get_executor()``.
-  Every worker must have this project installed (same version).
+The backends: ``workers=1`` runs one after another in this process; ``workers=N``
+(default: all cores) is a `ProcessPoolExecutor` of N processes (`_process_pool`) that die
+with this process whatever kills it (`die_with_parent`) and are stopped at once on Ctrl-C,
+SIGTERM or an error (`stop_workers`); ``scheduler="tcp://HOST:PORT"`` is
+``dask.distributed.Client(address).get_executor()``, every worker with this project
+installed at the same version.
 
 Longer than 400 lines because starting a pool, keeping its workers tied to
 this process and stopping them on every kind of exit are one lifecycle, and
@@ -42,13 +36,13 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from tqdm import tqdm
 
 from experiments.errors import UsageError
-from experiments.inputs import number_type
+from experiments.inputs import check_range, number_type
 from experiments.runner import freeze_imports
 
 # Modules the fork server imports once, so that every worker process starts warm.
@@ -100,6 +94,7 @@ class Backend:
         executor: The executor runs are submitted to.
         workers: Local processes (serial/processes only).
         client: The Dask client (dask only).
+        restarts: How often a broken local pool was replaced (`restart`).
     """
 
     kind: str
@@ -107,7 +102,7 @@ class Backend:
     executor: cf.Executor
     workers: int = 1
     client: Any = None
-    restarts: int = field(default=0)
+    restarts: int = 0
 
     def slots(self) -> int:
         """How many runs can execute at the same time right now."""
@@ -156,12 +151,9 @@ def add_backend_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def open_backend(workers: int | None = None, scheduler: str | None = None, jobs: int | None = None) -> Backend:
-    """The backend for ``--workers N`` or ``--scheduler ADDRESS``.
+    """The backend for ``--workers N`` (None: every core; 1: this process) or ``--scheduler ADDRESS``.
 
-    Args:
-        workers: Local processes (None: every core; 1: this process).
-        scheduler: A Dask scheduler's address (then ``workers`` is ignored).
-        jobs: How many runs there are, if known: no more local processes are started.
+    ``jobs``: how many runs there are, if known (no more local processes are started).
 
     Raises:
         UsageError: For a bad worker count or address, an unreachable scheduler,
@@ -170,8 +162,7 @@ def open_backend(workers: int | None = None, scheduler: str | None = None, jobs:
     if scheduler is not None:
         return _dask_backend(scheduler)
     n = cpu_count() if workers is None else workers
-    if not 1 <= n <= 1024:
-        raise UsageError(f"--workers {n} is not allowed: expected an integer in [1, 1024]")
+    check_range(n, "--workers", 1, 1024)
     if jobs is not None:
         n = max(1, min(n, jobs))
     if n == 1:
@@ -214,17 +205,11 @@ def _init_worker(parent: int) -> None:
 
 
 def die_with_parent(parent: int) -> None:
-    """End this (worker) process as soon as the process that started the pool is gone.
+    """End this (worker) process as soon as ``parent``, the process that made the pool, is gone.
 
-    Two guards, because a worker blocked on its task pipe would otherwise wait
-    for ever, holding its memory: on Linux, the kernel sends SIGKILL when the
-    worker's parent process ends (``PR_SET_PDEATHSIG``; a fork server's workers
-    are the fork server's children, and it ends with the pool's process); and a
-    daemon thread checks once a second (`WATCH_SECONDS`) that the parent still
-    lives and is still the parent, and ends the worker if not.
-
-    Args:
-        parent: The process id of the process that made the pool.
+    A worker blocked on its task pipe would otherwise wait for ever, holding its memory. Two guards:
+    on Linux the kernel sends SIGKILL when the worker's parent process ends (``PR_SET_PDEATHSIG``; a
+    fork server ends with the pool's process), and a daemon thread checks every `WATCH_SECONDS`.
     """
     start_parent = os.getppid()
     if sys.platform.startswith("linux"):
@@ -284,14 +269,12 @@ def execute(
     stays flat however many jobs there are (``jobs`` is consumed lazily).
 
     Args:
-        backend: Where to run.
-        jobs: The arguments of each run.
+        backend, jobs: Where to run, and the arguments of each run.
         run: A module-level function (it is pickled to the workers).
         tick: Called about once a second while waiting (to write parts on time).
-        lost: Without it, a run that raises stops everything (the error is
-            raised here). With it, a failed run yields ``lost(job, error)``
-            instead, and a pool whose worker process died (out of memory, a
-            crash) is restarted and the work goes on.
+        lost: Without it, a run that raises stops everything (the error is raised here). With it,
+            a failed run yields ``lost(job, error)`` instead, and a pool whose worker process died
+            (out of memory, a crash) is restarted and the work goes on.
     """
     pending: dict[cf.Future, tuple[int, tuple]] = {}
     jobs = enumerate(jobs)
@@ -373,10 +356,8 @@ def run_in_order(backend: Backend, run: Callable[..., Any], jobs: list[tuple], d
                  progress: bool = True, on_result: Callable[[int, Any], Any] | None = None) -> list:
     """Every ``run(*job)``, on ``backend``, with a progress bar; the results in job order.
 
-    Args:
-        on_result: Called with (position, result) as each run finishes; its
-            return value is kept instead of the result (to write and drop
-            large parts as they come).
+    ``on_result(position, result)``, if given, is called as each run finishes and its return value
+    is kept instead of the result (to write and drop large parts as they come).
     """
     results: list = [None] * len(jobs)
     with tqdm(total=len(jobs), desc=desc, unit=unit, file=sys.stderr, disable=not progress,

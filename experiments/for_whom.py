@@ -9,13 +9,9 @@ CBS reports); the comparison's workers do this, so that the parent holds no
 newcomer rows. `summarise_by_group` then gives the mean across runs with its
 95% interval (across seeds; with runs on posterior draws, from seeds and
 parameters) and the paired difference from a reference policy, run by run.
-`by_group` does both for any newcomer table::
-
-    from experiments.for_whom import by_group
-    by_group(newcomers, "gender,age_group", "share_employed", reference="baseline_2013")
-
-`most_and_least_helped` and `group_gaps` read the result for the reports.
-Pure functions from DataFrames to tidy DataFrames, like `experiments.summary`.
+`by_group` does both for any newcomer table (its example); `most_and_least_helped` and
+`group_gaps` read the result for the reports. Pure functions from DataFrames to tidy
+DataFrames, like `experiments.summary`.
 """
 
 from __future__ import annotations
@@ -35,10 +31,6 @@ from experiments.summary import (
     years_since_permit,
 )
 from model.outcomes import GROUPINGS, unknown_grouping_message
-
-HORIZON_KINDS = ("year", "years_since_permit")
-"""``year``: whole calendar years of the run (the snapshot at month 12 k); ``years_since_permit``:
-whole years since each newcomer's permit (the snapshot nearest to it), as CBS reports."""
 
 BY_GROUP_KEYS = ["grouping", "group", "metric", "horizon_kind", "horizon"]
 PER_RUN_BY_GROUP_COLUMNS = ["policy", "seed", *BY_GROUP_KEYS, "value", "n_newcomers"]
@@ -82,10 +74,10 @@ def grouping_name(grouping: tuple[str, ...]) -> str:
     return ",".join(grouping)
 
 
-def grouping_title(grouping: tuple[str, ...] | str) -> str:
-    """In plain words: ``"gender,age_group"`` -> ``"gender × age on arrival"``."""
+def grouping_title(grouping: tuple[str, ...] | str, words=str) -> str:
+    """In plain words: ``"gender,age_group"`` -> ``"gender × age on arrival"`` (each label through ``words``)."""
     names = grouping.split(",") if isinstance(grouping, str) else grouping
-    return " × ".join(GROUPINGS[n].label for n in names)
+    return " × ".join(words(GROUPINGS[n].label) for n in names)
 
 
 def group_codes(table, grouping: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
@@ -169,9 +161,8 @@ def per_run_by_group(newcomers: pd.DataFrame, groupings, metrics: Iterable[str],
         year_months: Only these months as calendar horizons (default: all of the above).
 
     Returns:
-        `PER_RUN_BY_GROUP_COLUMNS`: ``policy, seed, grouping, group, metric,
-        horizon_kind, horizon, value, n_newcomers``; ``value`` is the share (or
-        mean) among the ``n_newcomers`` permit holders of the group in that run.
+        `PER_RUN_BY_GROUP_COLUMNS`; ``value`` is the share (or mean) among the
+        ``n_newcomers`` permit holders of the group in that run.
     """
     metrics = check_newcomer_metrics(metrics)
     groupings = parse_groupings(groupings)
@@ -218,13 +209,8 @@ def per_run_by_group(newcomers: pd.DataFrame, groupings, metrics: Iterable[str],
 def summarise_by_group(per_run: pd.DataFrame, reference: str | None = None) -> pd.DataFrame:
     """Across runs, per policy, grouping, group, metric and horizon: `BY_GROUP_COLUMNS`.
 
-    ``value`` is the mean over runs, ``ci_low, ci_high`` its 95% interval
-    (across seeds; with a ``draw`` column of several posterior draws, from seeds
-    and parameters: see `mean_interval`, and ``interval`` says which);
-    ``difference`` the mean of the policy minus ``reference`` paired run by run
-    (same seed, same draw) with its interval (empty for the reference, and
-    without a reference); ``n_runs`` the runs with a value; ``n_newcomers`` the
-    mean number of permit holders in the group per run.
+    As `experiments.summary.summarise_runs` gives them (the difference columns dropped without a
+    ``reference``); ``n_newcomers`` is the mean number of permit holders in the group per run.
     """
     out = summarise_runs(per_run, BY_GROUP_KEYS, reference)
     for column in BY_GROUP_COLUMNS:
@@ -248,8 +234,7 @@ def by_group(newcomers: pd.DataFrame, groupings, metrics: str | Iterable[str] | 
         reference: A policy in the table: add the paired difference from it.
 
     Returns:
-        One row per policy, grouping, group, metric and horizon, `BY_GROUP_COLUMNS`
-        (without the difference columns when ``reference`` is None).
+        `BY_GROUP_COLUMNS` (without the difference columns when ``reference`` is None).
 
     Example:
         >>> by_group(result.newcomers, "gender,age_group", "share_employed",
@@ -295,15 +280,11 @@ def most_and_least_helped(summary: pd.DataFrame, horizon_kind: str, horizon: flo
                           min_newcomers: float = MIN_GROUP_NEWCOMERS) -> pd.DataFrame:
     """For each policy, grouping and metric: the group it helps most and the group it helps least.
 
-    "Helps" is the paired difference from the reference in the metric's better
-    direction (more employment, less isolation; for a metric without one, more);
-    groups with fewer than ``min_newcomers`` permit holders per run are left out (and
-    with fewer than two groups left, the policy and metric).
-
-    Args:
-        summary: A by-group table with differences (`summarise_by_group` with a reference).
-        horizon_kind, horizon: Where to read it.
-        metrics: The metrics.
+    "Helps" is the paired difference from the reference in the metric's better direction (more
+    employment, less isolation; for a metric without one, more), read from ``summary``
+    (`summarise_by_group` with a reference) at the horizon; groups with fewer than
+    ``min_newcomers`` permit holders per run are left out (and with fewer than two groups left,
+    the policy and metric).
 
     Returns:
         ``policy, grouping, metric, most_group, most_difference, most_ci_low,
@@ -341,12 +322,8 @@ def group_gaps(per_run: pd.DataFrame, summary: pd.DataFrame, reference: str, met
     group's value minus the low group's; its change under a policy is taken run
     by run (same seed and draw) like every difference: negative narrows the gap.
 
-    Args:
-        per_run: `per_run_by_group` of every run (with ``draw`` for a posterior).
-        summary: `summarise_by_group` of it.
-        reference: The reference policy.
-        metrics: The metrics.
-        horizon_kind, horizon: Where to read them.
+    ``per_run`` is `per_run_by_group` of every run (with ``draw`` for a posterior), ``summary``
+    its `summarise_by_group`.
 
     Returns:
         ``policy, grouping, metric, horizon_kind, horizon, high_group, low_group,
@@ -375,9 +352,10 @@ def group_gaps(per_run: pd.DataFrame, summary: pd.DataFrame, reference: str, met
     return summarise_runs(pd.concat(gaps, ignore_index=True), GAP_KEYS, reference, clip=False)
 
 
-def horizons_as_written(table: pd.DataFrame) -> pd.DataFrame:
-    """A by-group table for a CSV file: horizons as whole numbers when they all are (1, not 1.0)."""
-    horizon = table["horizon"].astype(float)
-    if len(horizon) and (horizon == horizon.round()).all():
-        return table.assign(horizon=horizon.astype(int))
+def as_written(table: pd.DataFrame, column: str = "horizon") -> pd.DataFrame:
+    """A table for a CSV file: ``column`` (a by-group table's horizons, a summary's years) as whole
+    numbers when they all are (1, not 1.0)."""
+    values = table[column].astype(float)
+    if len(values) and (values == values.round()).all():
+        return table.assign(**{column: values.astype(int)})
     return table

@@ -15,7 +15,7 @@
   bounded size (`read_bounded`, `read_user_text`), and an error names the file
   and the problem, never what the file holds. A sweep file nests at most
   `MAX_TOML_NESTING` brackets deep (`check_toml_nesting`).
-- Options whose values have a range say so in one line: seeds are 0 ..
+- Options whose values have a range say so in one line (`check_range`): seeds are 0 ..
   `MAX_SEED` (they are stored as 64-bit integers), numbers are finite.
 - Options shared by the commands that run models are read here once: ``--set``
   (`parse_overrides`), ``--by`` (`add_by_argument`) and ``--years`` (`check_common`).
@@ -24,6 +24,7 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import math
 import os
 import re
@@ -50,12 +51,9 @@ MAX_README_BYTES = 8 * 2**20
 
 
 def split_list(words: str | Iterable[str] | None, option: str) -> list[str] | None:
-    """Names separated by commas and/or spaces, from one or several shell words.
+    """Names separated by commas and/or spaces, from the shell word(s) argparse gives for ``option``.
 
-    Args:
-        words: The option's value(s) as argparse gives them (a string, or a list
-            with ``nargs="+"``); None when the option was not given.
-        option: The option's name, for the error message.
+    ``words`` is a string, or a list with ``nargs="+"``; None (not given) gives None.
 
     Raises:
         UsageError: If no name is left.
@@ -67,6 +65,12 @@ def split_list(words: str | Iterable[str] | None, option: str) -> list[str] | No
     if not items:
         raise UsageError(f"{option}: expected a list of names separated by commas, got {text!r}")
     return list(dict.fromkeys(items))
+
+
+def did_you_mean(name, choices: Iterable[str], otherwise: str = "", n: int = 3) -> str:
+    """``"; did you mean a, b?"`` naming the close matches of ``name`` among ``choices``, else ``otherwise``."""
+    hint = difflib.get_close_matches(str(name), list(choices), n=n, cutoff=0.6)
+    return f"; did you mean {', '.join(hint)}?" if hint else otherwise
 
 
 def policies_to_compare(policies: list[str] | None,
@@ -95,11 +99,7 @@ def policies_to_compare(policies: list[str] | None,
 
 
 def check_reference(name: str | None, option: str = "--reference") -> str | None:
-    """A reference policy's name, or None when not given.
-
-    Raises:
-        UsageError: One line naming the unknown policy and the allowed names.
-    """
+    """A reference policy's name, or None when not given (an unknown one: `UsageError` naming the policies)."""
     if name is None:
         return None
     if name not in POLICIES:
@@ -147,10 +147,7 @@ def parse_overrides(assignments: list[str]) -> dict:
         ValueError: For a bad assignment, or a series file that cannot be used
             (`model.inflow.SeriesError`, naming the file and the problem).
     """
-    overrides = {}
-    for text in assignments:
-        name, value = parse_assignment(text)
-        overrides[name] = value
+    overrides = dict(parse_assignment(text) for text in assignments)
     if "arrival_series" in overrides:
         read_series(overrides["arrival_series"])
     return overrides
@@ -166,12 +163,7 @@ def check_common(args: argparse.Namespace) -> None:
 
 
 def number_type(kind: type, option: str) -> Callable[[str], int | float]:
-    """An argparse ``type=`` for a whole number or a number that refuses locale formats with a hint.
-
-    Args:
-        kind: int or float.
-        option: The option's name, e.g. "--years" (argparse names it in the message).
-    """
+    """An argparse ``type=`` for an int or float ``kind`` of number that refuses locale formats with a hint."""
     def parse(text: str) -> int | float:
         problem = number_text_problem(text.strip(), kind, (float("-inf"), float("inf")))
         if problem:
@@ -187,27 +179,26 @@ def number_type(kind: type, option: str) -> Callable[[str], int | float]:
     return parse
 
 
-def check_seed(seed: int, option: str = "--seed") -> int:
-    """A seed in 0 .. `MAX_SEED`.
+def check_range(value: int, option: str, low: int, high: int, or_zero: bool = False) -> int:
+    """A whole-number option's value in [low, high] (``or_zero``: or 0, which leaves it off), else `UsageError`."""
+    if not (low <= value <= high or or_zero and value == 0):
+        raise UsageError(f"{option} {value} is not allowed: expected {'0 or ' if or_zero else ''}an integer in "
+                         f"[{low}, {high}]")
+    return value
 
-    Raises:
-        UsageError: Otherwise.
-    """
+
+def check_seed(seed: int, option: str = "--seed") -> int:
+    """A seed in 0 .. `MAX_SEED`, else a `UsageError`."""
     if not 0 <= seed <= MAX_SEED:
         raise UsageError(f"{option} {seed} is not allowed: expected an integer in [0, 2**63 - 1]")
     return seed
 
 
 def read_user_text(path: str | os.PathLike, what: str, limit: int) -> str:
-    """The UTF-8 text of a file a user named, checked as data (see `read_bounded`).
-
-    Args:
-        path: The file.
-        what: What it is, for the message ("sweep file").
-        limit: Its largest allowed size in bytes.
+    """The UTF-8 text of the ``what`` ("sweep file") at ``path``, read as data of at most ``limit`` bytes.
 
     Raises:
-        UsageError: Naming the file and the problem (never its content).
+        UsageError: Naming the file and the problem (never its content; see `read_bounded`).
     """
     try:
         data = read_bounded(path, limit)
@@ -254,10 +245,9 @@ def toml_nesting(text: str) -> int:
 
 
 def check_toml_nesting(text: str, where: str) -> None:
-    """Refuse a TOML text nested deeper than `MAX_TOML_NESTING` (Python's reader would recurse until it fails).
+    """Refuse (`UsageError` naming ``where``) a TOML text nested deeper than `MAX_TOML_NESTING`.
 
-    Raises:
-        UsageError: Naming the file.
+    Python's reader would recurse until it fails.
     """
     if toml_nesting(text) > MAX_TOML_NESTING:
         raise UsageError(f"{where}: lists and tables nest more than {MAX_TOML_NESTING} deep; a sweep file "

@@ -22,6 +22,7 @@ from experiments.inputs import (
     NUMBERS_HELP,
     add_by_argument,
     check_common,
+    check_range,
     check_seed,
     number_type,
     parse_overrides,
@@ -30,7 +31,7 @@ from experiments.provenance import versions
 from experiments.runner import run_simulation
 from experiments.store import OutputFolder, add_out_arguments, write_json, write_parquet
 from model.inflow import surge_outside_horizon
-from model.policies import POLICIES, unknown_policy_message
+from model.policies import POLICIES, POLICY_INFO, unknown_policy_message
 
 HELP = "Run one policy for one or more seeds; write model.parquet, newcomers.parquet and run.json."
 
@@ -58,8 +59,8 @@ def main(args: argparse.Namespace) -> int:
     if args.policy not in POLICIES:
         raise UsageError(unknown_policy_message(args.policy))
     check_common(args)
-    if args.seeds is not None and not 1 <= args.seeds <= 10_000:
-        raise UsageError(f"--seeds {args.seeds} is not allowed: expected an integer in [1, 10000]")
+    if args.seeds is not None:
+        check_range(args.seeds, "--seeds", 1, 10_000)
     if args.seed is not None:
         check_seed(args.seed)
     if args.snapshot_months < 0:
@@ -80,11 +81,7 @@ def main(args: argparse.Namespace) -> int:
 
 
 def write_tables(args: argparse.Namespace, seeds: list[int], overrides: dict, out) -> pd.DataFrame:
-    """Run every seed and write model.parquet, newcomers.parquet and run.json into ``out``.
-
-    Returns:
-        The model table of every seed.
-    """
+    """Run every seed, write model.parquet, newcomers.parquet and run.json into ``out``; returns the model tables."""
     started = time.time()
     models, newcomers, timings = [], [], {}
     for seed in tqdm(seeds, desc=f"run {args.policy}", unit="run", file=sys.stderr, disable=len(seeds) == 1):
@@ -98,7 +95,7 @@ def write_tables(args: argparse.Namespace, seeds: list[int], overrides: dict, ou
     write_parquet(newcomers, out / "newcomers.parquet")
     if getattr(args, "by", None):
         table = G.by_group(newcomers, args.by, S.NEWCOMER_MEASURES)
-        G.horizons_as_written(table).to_csv(out / "by_group.csv", index=False)
+        G.as_written(table).to_csv(out / "by_group.csv", index=False)
     write_json({
         "command": "run",
         "policy": args.policy,
@@ -107,16 +104,9 @@ def write_tables(args: argparse.Namespace, seeds: list[int], overrides: dict, ou
         "snapshot_months": args.snapshot_months,
         "overrides": overrides,
         "by": [G.grouping_name(g) for g in getattr(args, "by", None) or ()],
-        "parameters": {**_policy_values(args.policy), **overrides},
+        "parameters": {**POLICY_INFO[args.policy].values(), **overrides},
         "versions": versions(),
         "seconds_per_run": timings,
         "wall_seconds": round(time.time() - started, 3),
     }, out / "run.json")
     return models
-
-
-def _policy_values(policy: str) -> dict:
-    from model.policies import POLICY_INFO
-
-    return POLICY_INFO[policy].values()
-

@@ -51,17 +51,10 @@ def run_simulation(
     params: dict | None = None,
     snapshot_every: int = 12,
 ) -> RunResult:
-    """Build a model, run it month by month and collect its tables.
+    """Run ``policy`` with ``seed`` for ``years`` (months = round(12 * years)) and collect its tables.
 
-    Args:
-        policy: Policy name.
-        seed: Random seed.
-        years: Horizon in years (months = round(12 * years)).
-        params: Parameter overrides (validated by the model).
-        snapshot_every: Months between newcomer snapshots (0: only the last month).
-
-    Returns:
-        The model table and newcomer snapshots.
+    ``params`` overrides parameters (validated by the model); newcomers are snapshotted every
+    ``snapshot_every`` months (0: only at the last month).
     """
     start = time.perf_counter()
     model_table, snapshots = run_to_columns(policy, seed, years, params, snapshot_every)
@@ -76,13 +69,10 @@ def run_to_columns(
     snapshot_every: int = 12,
     on_snapshot: Callable[[IntegrationModel], None] | None = None,
 ) -> tuple[pd.DataFrame, NewcomerColumns]:
-    """Like `run_simulation`, with the newcomer snapshots as arrays (one table's worth, not one per snapshot).
+    """Like `run_simulation`, with every snapshot's newcomer columns concatenated in month order.
 
-    ``on_snapshot(model)``, if given, is called at every snapshot month (to read what the
+    ``on_snapshot(model)``, if given, reads the model at every snapshot month (what the
     tables do not hold, e.g. the cost items by payer); it must not change the model.
-
-    Returns:
-        The model table, and every snapshot's newcomer columns concatenated in month order.
     """
     snapshots = []
 
@@ -112,19 +102,10 @@ def run_model(
     stops: Iterable[int] = (),
     at_stop: Callable[[IntegrationModel], None] | None = None,
 ) -> IntegrationModel:
-    """Build the model of one run and run it for ``months`` months.
+    """Build the model of one run (`build_model`), run it for ``months`` months and return it.
 
-    Args:
-        policy: Policy name.
-        seed: Random seed.
-        months: Horizon in months.
-        params: Parameter overrides (validated by the model).
-        stops: Months (ascending, within the horizon) at which ``at_stop(model)`` reads the model,
-            which it must not change: snapshots, a cohort's outcomes, every month's queues.
-        at_stop: Called at every month of ``stops``.
-
-    Returns:
-        The model at the end of the horizon (its tables: ``model.model_table()``, ...).
+    At every month of ``stops`` (ascending, within the horizon) ``at_stop(model)`` reads the model,
+    which it must not change: snapshots, a cohort's outcomes, every month's queues.
     """
     model = build_model(policy, seed, params)
     for month in stops:

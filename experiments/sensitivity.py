@@ -15,7 +15,6 @@ Y over each point's seeds and writes:
 from __future__ import annotations
 
 import argparse
-import difflib
 import sys
 from pathlib import Path
 
@@ -24,7 +23,7 @@ import pandas as pd
 
 from experiments.errors import UsageError
 from experiments.executors import add_backend_arguments
-from experiments.inputs import number_type
+from experiments.inputs import did_you_mean, number_type
 from experiments.store import atomic_write
 from experiments.sweep_spec import SweepSpec, read_spec
 from experiments.sweeping import point_means, run_sweep
@@ -50,18 +49,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def check_request(spec: SweepSpec, metric: str, year: float) -> None:
-    """The sweep file, metric and year suit a sensitivity analysis.
-
-    Raises:
-        UsageError: Otherwise, naming what to change.
-    """
+    """Check that the sweep file, metric and year suit a sensitivity analysis (else `UsageError`)."""
     if spec.method not in ("morris", "sobol"):
         raise UsageError(f"{spec.path.name}: sensitivity needs [sample] method = \"morris\" or "
                          f"\"sobol\" (this file has {spec.method!r})")
     if metric not in spec.metrics:
-        hint = difflib.get_close_matches(metric, spec.metrics, n=3, cutoff=0.6)
-        tail = f"; did you mean {', '.join(hint)}?" if hint else f"; stored: {', '.join(spec.metrics)}"
-        raise UsageError(f"--metric {metric!r} is not a metric of this sweep{tail}")
+        raise UsageError(f"--metric {metric!r} is not a metric of this sweep"
+                         + did_you_mean(metric, spec.metrics, f"; stored: {', '.join(spec.metrics)}"))
     month = 12 * year
     if not np.isclose(month, round(month)) or not 0 < round(month) <= round(12 * spec.years):
         raise UsageError(f"--year {year:g} is not allowed: expected whole months in (0, {spec.years:g}]")
@@ -92,20 +86,18 @@ def analyse(spec: SweepSpec, outputs: np.ndarray) -> pd.DataFrame:
                          "(NaN: e.g. nobody in the denominator yet); choose a later year or another metric")
     if np.ptp(y) == 0:
         raise ValueError("the metric is the same at every point: there is no variation to attribute")
+    from SALib.analyze import morris, sobol
+
     seed = spec.root_seed % 2**32
     names = spec.problem["names"]
     rows = []
     if spec.method == "sobol":
-        from SALib.analyze import sobol
-
         result = sobol.analyze(spec.problem, y, calc_second_order=spec.sample["second_order"],
                                num_resamples=RESAMPLES, conf_level=CONF_LEVEL, seed=seed)
         for index in ("S1", "ST"):
             for name, value, conf in zip(names, result[index], result[f"{index}_conf"], strict=True):
                 rows.append((name, index, value, conf))
     else:
-        from SALib.analyze import morris
-
         result = morris.analyze(spec.problem, spec.design, y, num_resamples=RESAMPLES,
                                 conf_level=CONF_LEVEL, num_levels=spec.sample["levels"], seed=seed)
         for i, name in enumerate(names):

@@ -109,13 +109,11 @@ class Mark:
         files: Relative path -> ``{"size": ..., "sha256": ...}`` of every file it wrote;
             None for a folder that grows as the command runs (a sweep, a calibration).
         complete: False while files are being moved in one by one.
-        legacy: A mark written before marks were signed (a list of names, no sizes).
     """
 
     command: str
     files: dict[str, dict] | None
     complete: bool = True
-    legacy: bool = False
 
 
 def _signature(body: dict) -> str:
@@ -123,17 +121,19 @@ def _signature(body: dict) -> str:
     return hashlib.sha256(_SALT + text.encode("utf-8")).hexdigest()
 
 
+def file_sha256(path: str | os.PathLike) -> str:
+    """The SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def file_record(path: Path) -> dict:
     """Size and (up to `HASHED_UP_TO`) SHA-256 of a file, as the mark keeps them."""
     size = path.stat().st_size
-    record: dict = {"size": size}
-    if size <= HASHED_UP_TO:
-        digest = hashlib.sha256()
-        with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-        record["sha256"] = digest.hexdigest()
-    return record
+    return {"size": size, "sha256": file_sha256(path)} if size <= HASHED_UP_TO else {"size": size}
 
 
 def write_mark(folder: Path, command: str, files: dict[str, dict] | None = None,
@@ -156,9 +156,9 @@ def read_mark(folder: Path) -> Mark | None:
     files = data.get("files")
     if signature is None:  # written before marks were signed: a list of names, or a sweep's bare mark
         if files is None and data.keys() == {"command"} and data["command"] == "sweep":
-            return Mark("sweep", None, legacy=True)
+            return Mark("sweep", None)
         if isinstance(files, list) and all(isinstance(f, str) for f in files) and data.keys() == {"command", "files"}:
-            return Mark(data["command"], {f: {} for f in files}, legacy=True)
+            return Mark(data["command"], {f: {} for f in files})
         return None
     if signature != _signature(data):
         return None
@@ -310,11 +310,7 @@ def _staging_folders(out: Path) -> list[tuple[Path, str]]:
 
 
 def live_writer(out: str | os.PathLike, ignore: Path | None = None) -> dict | None:
-    """The process writing ``out`` right now (``{"command": ..., "pid": ...}``), or None.
-
-    Looks for a held lock in ``out`` (a sweep, a calibration) and in its staging
-    folders (``ignore``: one's own).
-    """
+    """The process holding a lock in ``out`` or its staging folders (``ignore``: one's own), or None."""
     out = Path(out)
     candidates = [out / LOCK_FILE, out / SWEEP_LOCK]
     candidates += [folder / LOCK_FILE for folder, _ in _staging_folders(out) if folder != ignore]
@@ -342,15 +338,10 @@ def _just_made(lock: Path) -> bool:
 
 
 def remove_stale_staging(out: str | os.PathLike, command: str) -> list[Path]:
-    """Remove the staging folders of ``out`` left by a command that was killed, and say so on stderr.
+    """Remove (and name on stderr) the staging folders of ``out`` whose lock nobody holds; returns them.
 
-    A staging folder is ours by its name *and* the lock file in it; it is stale
-    when nobody holds that lock. If a command was killed half-way through
-    swapping its output in (``out`` gone, the earlier output aside in
-    ``.NAME.old-*``), the earlier output is put back.
-
-    Returns:
-        The folders removed.
+    A staging folder is ours by its name *and* its lock file. If a command was killed half-way
+    through a swap (``out`` gone, the earlier output aside in ``.NAME.old-*``), that is put back.
     """
     out = Path(os.path.abspath(out))
     removed = []
@@ -385,22 +376,15 @@ MAX_NAME = 240  # characters of --out's last part: room for the staging folder's
 
 def check_out_dir(path: str | os.PathLike, command: str, force: bool = False,
                   ignore: Path | None = None) -> Path:
-    """Check that ``--out`` may receive the output of ``command``.
+    """``--out`` as a Path, checked to receive the output of ``command`` (the rules of the module).
 
-    Args:
-        path: The ``--out`` folder.
-        command: The command about to write ("run", "compare", ...).
-        force: Accept a folder that holds other files (they will be deleted).
-        ignore: One's own staging folder (its lock is one's own).
-
-    Returns:
-        The folder as a Path.
+    ``force`` accepts a folder that holds other files (they will be deleted); ``ignore`` is one's
+    own staging folder (its lock is one's own).
 
     Raises:
-        UsageError: If it is a file, cannot be used (a name too long, no access),
-            is the current folder (or holds it), is being written by a live process
-            (even with ``force``), or holds anything but this command's own marked
-            output (without ``force``).
+        UsageError: If it is a file, cannot be used (a name too long, no access), is or holds the
+            current folder, is being written by a live process (even with ``force``), or holds
+            anything but this command's own marked output (without ``force``).
     """
     out = Path(path)
     shown = _out_text(out)
@@ -459,11 +443,8 @@ class OutputFolder:
             write_json(record, folder.staging / "run.json")
         print(f"wrote {folder.path}")
 
-    Where ``--out`` cannot be swapped (a mount point, a parent folder that is
-    not writable, a file system that refuses the rename), the staging folder is
-    made inside ``--out`` and its files are moved in one by one, each
-    atomically; the earlier output's files that this run does not write again
-    are deleted after, and the mark comes last.
+    Where ``--out`` cannot be swapped, the staging folder is made inside it and the files move in
+    one by one; the earlier output's files not written again are deleted after, the mark last.
 
     Attributes:
         path: The ``--out`` folder.
@@ -537,8 +518,7 @@ class OutputFolder:
     def _elsewhere(self, target: Path, why: UsageError) -> Path:
         """Keep this run's files when ``--out`` was taken meanwhile: beside it, under a new name."""
         number = 1
-        while (target.parent / f"{target.name}-{number}").exists() or \
-                (target.parent / f"{target.name}-{number}").is_symlink():
+        while os.path.lexists(target.parent / f"{target.name}-{number}"):  # a broken link counts too
             number += 1
         instead = target.parent / f"{target.name}-{number}"
         if self.in_place:  # the staging folder is inside --out: make it visible there
@@ -707,11 +687,7 @@ def move_in(staging: Path, out: Path) -> None:
 
 
 def prepare_out_dir(path: str | os.PathLike) -> Path:
-    """Create ``path`` if needed and check that it can be written to.
-
-    Raises:
-        UsageError: If it is not a directory or not writable.
-    """
+    """Create ``path`` if needed and check that it can be written to (else `UsageError`)."""
     out = Path(path)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -724,11 +700,7 @@ def prepare_out_dir(path: str | os.PathLike) -> Path:
 
 @contextlib.contextmanager
 def holding(folder: Path, command: str, lock_name: str = LOCK_FILE):
-    """Hold the lock of a folder that a command writes as it goes (a sweep, a calibration).
-
-    Raises:
-        UsageError: If another process holds it.
-    """
+    """Hold the lock of a folder that a command writes as it goes (a sweep, a calibration), or `UsageError`."""
     path = Path(folder) / lock_name
     try:
         lock = Lock(path, command)
@@ -779,11 +751,9 @@ def write_json(data: dict, path: str | os.PathLike) -> Path:
 def rewrite_readme_block(readme: Path, markers: tuple[str, str], block: str, figure: Path, image: Path) -> Path:
     """``--readme`` (compare, stress, design): the README's generated block and its figure, rewritten.
 
-    What lies between the markers (kept; `experiments.inputs.check_readme` found them before the
-    runs) becomes ``block``, and ``figure`` is copied to ``image``, relative to the README's folder.
-
-    Returns:
-        The path the figure was copied to.
+    What lies between the markers (`experiments.inputs.check_readme` found them before the runs)
+    becomes ``block``; ``figure`` is copied to ``image`` (relative to the README's folder), and that
+    path is returned.
     """
     target = readme.parent / image
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -31,7 +31,6 @@ import time
 from pathlib import Path
 
 from experiments import for_whom as G
-from experiments.errors import UsageError
 from experiments.executors import add_backend_arguments, open_backend
 from experiments.inputs import (
     NUMBERS_HELP,
@@ -40,6 +39,7 @@ from experiments.inputs import (
     add_reference_argument,
     check_common,
     check_language,
+    check_range,
     check_readme,
     number_type,
     parse_overrides,
@@ -90,8 +90,7 @@ def main(args: argparse.Namespace) -> int:
 
     check_common(args)
     check_language(args.lang)
-    if not 2 <= args.seeds <= 10_000:
-        raise UsageError(f"--seeds {args.seeds} is not allowed: expected an integer in [2, 10000]")
+    check_range(args.seeds, "--seeds", 2, 10_000)
     settings = make_stress_settings(split_list(args.policies, "--policies"), args.seeds, args.years,
                                     args.inflow, parse_overrides(args.set), args.by, args.reference)
     readme = check_readme(args.readme, README_START, README_END) if args.readme else None

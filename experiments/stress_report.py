@@ -406,7 +406,7 @@ def for_whom_section(summary: StressSummary, lang: str = "en") -> list[str]:
                 for policy, group in pairs]
         header = [text(h, lang) for h in ("policy", "group", "steady")] + [
             inflow, text("effect, steady", lang), text("effect, {inflow}", lang, inflow=inflow)]
-        title = " × ".join(text(G.GROUPINGS[n].label, lang) for n in grouping)
+        title = G.grouping_title(grouping, lambda w: text(w, lang))
         lines += [f"### {text('By {title}', lang, title=title)}", "", md_table(header, rows, "llrrrr"), ""]
     return lines
 

@@ -99,13 +99,10 @@ def make_stress_settings(policies: list[str] | None, seeds: int, years: float, i
     """
     reference = check_reference(reference) or REFERENCE
     chosen, _ = policies_to_compare(policies, reference)
-    chosen = list(chosen or POLICIES)
-    for name in chosen:
+    for name in chosen or ():
         if name not in POLICIES:
             raise UsageError(unknown_policy_message(name))
-    if reference in chosen:
-        chosen.remove(reference)
-    chosen.insert(0, reference)
+    chosen = [reference, *(p for p in chosen or POLICIES if p != reference)]
     if inflow not in INFLOWS:
         raise UsageError(f"--inflow {inflow!r} is not allowed: expected {' | '.join(INFLOWS)}")
     try:

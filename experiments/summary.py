@@ -100,9 +100,6 @@ def add_per_newcomer(model_table: pd.DataFrame, n_newcomers: int) -> pd.DataFram
 # --- the same outcomes, one newcomer at a time ------------------------------------
 
 
-NEWCOMER_KEY_METRICS: tuple[str, ...] = tuple(n for n in KEY_METRICS if n in NEWCOMER_MEASURES)
-
-
 def permit_adults(newcomers: pd.DataFrame) -> pd.Series:
     """Rows in the metrics' denominator: holding a permit and aged 18-64."""
     return (newcomers["status"] == "permit") & (newcomers["age"] >= 18) & (newcomers["age"] < 65)
@@ -171,46 +168,33 @@ def long_model_table(model_table: pd.DataFrame, metrics: Iterable[str]) -> pd.Da
 
 def summarise_over_time(model_table: pd.DataFrame, metrics: Iterable[str],
                         months: Iterable[int] | None = None) -> pd.DataFrame:
-    """Mean and 95% CI across seeds per policy, metric and month.
-
-    Args:
-        model_table: Model tables of many runs (with per-newcomer columns if asked for).
-        metrics: Metric columns to summarise.
-        months: Only these months (default: every month).
-
-    Returns:
-        ``policy, metric, month, year, mean, ci_low, ci_high, n_seeds``.
-    """
+    """Mean and 95% CI across seeds of the model tables' ``metrics`` per policy, metric and month
+    (``months``: only these): ``policy, metric, month, year, mean, ci_low, ci_high, n_seeds``."""
     table = model_table if months is None else model_table[model_table["month"].isin(list(months))]
     long = long_model_table(table, metrics)
     return clip_to_range(mean_ci(long, ["policy", "metric", "month", "year"]))
 
 
+def minus_reference(per_run: pd.DataFrame, on: list[str], reference: str) -> pd.DataFrame:
+    """The rows of every policy but ``reference``, ``value`` less the reference's on the same ``on`` columns."""
+    ref = per_run[per_run["policy"] == reference][[*on, "value"]].rename(columns={"value": "ref"})
+    other = per_run[per_run["policy"] != reference].merge(ref, on=on, how="inner")
+    other["value"] = other["value"] - other["ref"]
+    return other
+
+
 def paired(per_run: pd.DataFrame, keys: list[str], reference: str) -> pd.DataFrame:
     """Each policy minus ``reference`` seed by seed, then mean and 95% CI across seeds.
 
-    Args:
-        per_run: One row per policy, seed and ``keys`` with a ``value`` column.
-        keys: What identifies a value within a run (e.g. metric and month).
-        reference: The policy subtracted.
-
-    Returns:
-        ``policy, *keys, mean, ci_low, ci_high, n_seeds`` for every other policy.
+    ``per_run`` has one ``value`` per policy, seed and ``keys`` (what identifies a value within a
+    run, e.g. metric and month); returns ``policy, *keys, mean, ci_low, ci_high, n_seeds``.
     """
-    ref = per_run[per_run["policy"] == reference][["seed", *keys, "value"]].rename(columns={"value": "ref"})
-    other = per_run[per_run["policy"] != reference].merge(ref, on=["seed", *keys], how="inner")
-    other["value"] = other["value"] - other["ref"]
-    return mean_ci(other, ["policy", *keys])
+    return mean_ci(minus_reference(per_run, ["seed", *keys], reference), ["policy", *keys])
 
 
 def paired_differences(model_table: pd.DataFrame, metrics: Iterable[str], reference: str,
                        months: Iterable[int] | None = None) -> pd.DataFrame:
-    """Each policy minus ``reference``, seed by seed, summarised across seeds.
-
-    Returns:
-        ``policy, metric, month, year, mean, ci_low, ci_high, n_seeds`` for every
-        policy other than the reference.
-    """
+    """`summarise_over_time` of each policy minus ``reference``, seed by seed (`paired`)."""
     table = model_table if months is None else model_table[model_table["month"].isin(list(months))]
     return paired(long_model_table(table, metrics), ["metric", "month", "year"], reference)
 
@@ -244,27 +228,15 @@ def per_run_by_years_since_permit(newcomers: pd.DataFrame, metrics: Iterable[str
     """
     metrics = check_newcomer_metrics(metrics)
     sel = newcomers[permit_adults(newcomers)]
-    return _means_per_run(sel, metrics, years_since_permit=years_since_permit(sel["months_since_permit"]))
-
-
-def _means_per_run(sel: pd.DataFrame, metrics: list[str], **groups: pd.Series) -> pd.DataFrame:
-    """Mean of each per-newcomer measure in ``sel`` per policy, seed and ``groups``, in long form."""
-    values = per_newcomer_values(sel, metrics)
-    return _long_means(values, metrics, policy=sel["policy"], seed=sel["seed"], **groups)
-
-
-def _long_means(measures: pd.DataFrame, metrics: list[str], **keys) -> pd.DataFrame:
-    """Mean of each measure per combination of ``keys`` (Series on its index, or arrays as long), in long form."""
-    frame = measures.copy()
-    for name, values in keys.items():
-        frame[name] = values if isinstance(values, pd.Series) else np.asarray(values)
-    names = list(keys)
-    g = frame.groupby(names, sort=True, observed=True)
+    frame = per_newcomer_values(sel, metrics).assign(
+        policy=sel["policy"], seed=sel["seed"], years_since_permit=years_since_permit(sel["months_since_permit"]))
+    keys = ["policy", "seed", "years_since_permit"]
+    g = frame.groupby(keys, sort=True, observed=True)
     means = g[metrics].mean()
     # In long form, metric after metric (what DataFrame.melt gives, without its overhead).
     k = len(means)
     repeat = np.tile(np.arange(k), len(metrics))
-    out = {key: means.index.get_level_values(key).take(repeat) for key in names}
+    out = {key: means.index.get_level_values(key).take(repeat) for key in keys}
     out["metric"] = np.repeat(np.array(metrics, dtype=object), k)
     out["value"] = means.to_numpy().ravel(order="F")
     out["n_newcomers"] = np.tile(g.size().to_numpy(), len(metrics))
@@ -370,11 +342,9 @@ def summarise_runs(per_run: pd.DataFrame, keys: list[str], reference: str | None
         levels = levels.merge(n.reset_index(), on=["policy", *keys], how="left")
     columns = ["policy", *keys, "value", "ci_low", "ci_high"]
     if reference is not None:
-        pair = ["seed", *(["draw"] if "draw" in per_run.columns else [])]
-        ref = per_run[per_run["policy"] == reference][[*pair, *keys, "value"]].rename(columns={"value": "ref"})
-        other = per_run[per_run["policy"] != reference].merge(ref, on=[*pair, *keys], how="inner")
-        other["value"] = other["value"] - other["ref"]
-        diff = mean_interval(other, ["policy", *keys]).drop(columns=["n_runs", "interval"]).rename(
+        pair = ["seed", *(["draw"] if "draw" in per_run.columns else []), *keys]
+        diff = mean_interval(minus_reference(per_run, pair, reference), ["policy", *keys]).drop(
+            columns=["n_runs", "interval"]).rename(
             columns={"mean": "difference", "ci_low": "diff_ci_low", "ci_high": "diff_ci_high"})
         levels = levels.merge(diff, on=["policy", *keys], how="left")
         columns += ["difference", "diff_ci_low", "diff_ci_high"]
@@ -393,9 +363,7 @@ RESULT_METRICS: dict[str, str] = {"share_employed": "employed", "share_a2_plus":
 def run_result_line(model_table: pd.DataFrame, n_newcomers: int) -> str:
     """What a run came to at its last month, mean over its seeds, in one line.
 
-    Args:
-        model_table: The model table of one policy, one or more seeds.
-        n_newcomers: The cohort size, for the net cost per newcomer.
+    ``model_table``: one policy, one or more seeds; ``n_newcomers``: the cohort, for the net cost per newcomer.
     """
     from experiments.comparison.formatting import format_value
 

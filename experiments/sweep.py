@@ -1,26 +1,12 @@
 """`nieuwkomers sweep`: many runs over a grid or a sample of parameters, stored as they finish.
 
 ``nieuwkomers sweep CONFIG.toml --out DIR [--workers N | --scheduler ADDRESS] [--resume]``
-writes:
-
-- ``DIR/points.csv``: ``point_id`` and the swept values of every point;
-- ``DIR/results/``: a Parquet dataset (``pd.read_parquet(DIR / "results")``),
-  one row per point x replicate x kept month: ``point_id``, ``replicate``, the
-  swept values and the model-table columns (``policy, seed, month, year`` and
-  the kept metrics);
-- ``DIR/by_group/`` with the sweep file's ``by``: a Parquet dataset of each run's outcomes
-  per group of newcomers (``point_id``, ``replicate``, the swept values, ``policy, seed,
-  grouping, group, metric, horizon_kind, horizon, value, n_newcomers``), written in parts
-  numbered like ``results/``'s (`load_by_group`);
-- ``DIR/failures.csv``: one row per run that raised (its parameters and error);
-- ``DIR/sweep.toml`` (a copy of the sweep file) and ``DIR/sweep.json`` (what
-  ran, where, versions, counts).
-
-Runs are written in parts as they finish (``results/part-NNNNN.parquet``, each
-written under a hidden temporary name and renamed), so a sweep killed at any
-moment, even with SIGKILL, keeps every part already written and never leaves a
-corrupt one; ``--resume`` then runs only the (point, replicate) pairs not
-stored. See ``docs/sweeps.md``.
+writes ``DIR/points.csv``, ``DIR/results/`` (a Parquet dataset, one row per point x
+replicate x kept month), ``DIR/by_group/`` (with the sweep file's ``by``),
+``DIR/failures.csv``, ``DIR/sweep.toml`` and ``DIR/sweep.json``, as ``docs/sweeps.md``
+describes. Runs are written in parts as they finish, so a sweep killed at any moment, even
+with SIGKILL, keeps every part already written and never leaves a corrupt one; ``--resume``
+then runs only the (point, replicate) pairs not stored.
 
 The sweep itself (running, storing, reading back: `run_sweep`, `load_sweep`,
 `load_by_group`) is `experiments.sweeping`; the sweep file's rules are in

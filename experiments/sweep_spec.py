@@ -34,7 +34,6 @@ message live here, key by key, so the file format has one place to read.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import itertools
 import json
@@ -54,6 +53,7 @@ from experiments.inputs import (
     MAX_SWEEP_FILE_BYTES,
     check_sweep_numbers,
     check_toml_nesting,
+    did_you_mean,
     read_user_text,
 )
 from experiments.summary import REPORT_METRICS as METRICS
@@ -80,15 +80,10 @@ class RunTask:
     Attributes:
         point_id: Row of ``points.csv``.
         replicate: 0 .. seeds-1 within the point.
-        seed: The model's seed (derived from the root seed).
-        policy: Policy name.
-        years: Horizon in years.
+        seed: The model's seed (`derive_seed`).
         params: Parameter values passed to the model (fixed and swept).
         swept: The swept values of this point, stored as columns.
-        metrics: Metric columns to keep.
-        months: Months to keep (None: every month).
-        by: Groupings whose per-group outcomes to store (empty: none); tuples of
-            `model.outcomes.GROUPINGS` names, several a crossing.
+        policy, years, metrics, months, by: As in `SweepSpec`.
     """
 
     point_id: int
@@ -131,7 +126,8 @@ class SweepSpec:
         figures: Figures drawn when the sweep completes: dicts with ``metric``,
             ``x``, optional ``y``, ``year`` and ``kind`` (``[[figures]]`` tables).
         by: Groupings whose per-group outcomes each run stores in ``DIR/by_group/``
-            (``by = [...]``; empty: none).
+            (``by = [...]``; empty: none): tuples of `model.outcomes.GROUPINGS` names, several
+            a crossing.
     """
 
     path: Path
@@ -216,13 +212,9 @@ class SweepSpec:
 
 
 def derive_seed(root_seed: int, point_id: int, replicate: int, common: bool = False) -> int:
-    """The model seed of (point, replicate), from one root seed (63 bits, fits int64).
+    """The model seed of (point, replicate) from the sweep's root seed (63 bits, fits int64).
 
-    Args:
-        root_seed: The sweep's root seed.
-        point_id: The point.
-        replicate: The replicate within the point.
-        common: If True, the seed depends on the replicate only (common random numbers).
+    With ``common`` the seed depends on the replicate only (common random numbers).
     """
     key = (replicate,) if common else (point_id, replicate)
     state = np.random.SeedSequence(root_seed, spawn_key=key).generate_state(1, dtype=np.uint64)
@@ -266,14 +258,12 @@ def spec_from_dict(data: dict[str, Any], path: str | Path = "<sweep>", text: str
     policy = data.get("policy", "baseline_2013")
     if not isinstance(policy, str) or policy not in POLICIES:
         raise fail(f"policy: {unknown_policy_message(str(policy))}")
-    years = data.get("years", 10)
-    if isinstance(years, bool) or not isinstance(years, int | float) or not 0 < years <= 50:
-        raise fail(f"years = {years!r} is not allowed: expected a number in (0, 50]")
+    years = _number(data.get("years", 10), "years", 0, 50, fail, float, low_open=True)
     months_total = int(round(12 * years))
     if months_total < 1:
         raise fail(f"years = {years!r} is shorter than one month")
-    seeds = _integer(data.get("seeds", 1), "seeds", 1, MAX_SEEDS, fail)
-    root_seed = _integer(data.get("root_seed", 0), "root_seed", 0, 2**63 - 1, fail)
+    seeds = _number(data.get("seeds", 1), "seeds", 1, MAX_SEEDS, fail)
+    root_seed = _number(data.get("root_seed", 0), "root_seed", 0, 2**63 - 1, fail)
     common_seeds = data.get("common_seeds", False)
     if not isinstance(common_seeds, bool):
         raise fail(f"common_seeds = {common_seeds!r} is not allowed: expected true or false")
@@ -329,15 +319,24 @@ def _unknown_top_key(key: str) -> str:
     if key in PARAMS:
         return (f"{key!r} at the top level: put it under [parameters] (fixed), [grid] or "
                 "[sample.ranges] (swept)")
-    hint = difflib.get_close_matches(key, TOP_KEYS, n=3, cutoff=0.6)
-    if hint:
-        return f"unknown key {key!r}; did you mean {', '.join(hint)}?"
-    return f"unknown key {key!r}; expected one of: {', '.join(TOP_KEYS)}"
+    return f"unknown key {key!r}" + did_you_mean(key, TOP_KEYS, f"; expected one of: {', '.join(TOP_KEYS)}")
 
 
-def _integer(value: Any, name: str, low: int, high: int, fail) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise fail(f"{name} = {value!r} is not allowed: expected an integer in [{low}, {high}]")
+def _check_keys(table: dict, allowed: tuple[str, ...], where: str, fail, parameter_hint: str = "") -> None:
+    """Refuse a key of ``table`` that is not ``allowed`` (a parameter's name: ``parameter_hint``, if given)."""
+    for key in table:
+        if key not in allowed:
+            tail = did_you_mean(key, allowed, f"; expected {', '.join(allowed)}", n=2)
+            raise fail(f"{where} unknown key {key!r}" + (parameter_hint if parameter_hint and key in PARAMS else tail))
+
+
+def _number(value: Any, name: str, low: float, high: float, fail, kind: type = int, low_open: bool = False):
+    """``value`` if it is an integer (``kind`` float: any number) in [low, high] ((low, high] if ``low_open``)."""
+    if isinstance(value, bool) or not isinstance(value, kind | int) or not (
+            (low < value if low_open else low <= value) and value <= high):
+        what = "an integer" if kind is int else "a number"
+        bounds = f"{'(' if low_open else '['}{low}, {high}]"
+        raise fail(f"{name} = {value!r} is not allowed: expected {what} in {bounds}")
     return value
 
 
@@ -390,9 +389,7 @@ def _metrics(value: Any, fail) -> tuple[str, ...]:
                    "metrics = [\"share_employed\"]")
     for name in value:
         if not isinstance(name, str) or name not in METRICS:
-            hint = difflib.get_close_matches(str(name), METRICS, n=3, cutoff=0.6)
-            tail = f"; did you mean {', '.join(hint)}?" if hint else ""
-            raise fail(f"metrics: unknown metric {name!r}{tail}")
+            raise fail(f"metrics: unknown metric {name!r}{did_you_mean(name, METRICS)}")
     if len(set(value)) != len(value):
         raise fail("metrics: a metric is listed twice")
     return tuple(m for m in METRICS if m in value)  # the model table's order
@@ -436,15 +433,9 @@ def _months(value: Any, years: float, months_total: int, fail) -> tuple[int, ...
 
 def _storage(table: Any, fail) -> tuple[int, float]:
     table = _table(table, "storage", fail)
-    for key in table:
-        if key not in STORAGE_KEYS:
-            hint = difflib.get_close_matches(key, STORAGE_KEYS, n=2, cutoff=0.6)
-            tail = f"; did you mean {', '.join(hint)}?" if hint else f"; expected {', '.join(STORAGE_KEYS)}"
-            raise fail(f"[storage] unknown key {key!r}{tail}")
-    part_runs = _integer(table.get("part_runs", 200), "[storage] part_runs", 1, 100_000, fail)
-    part_seconds = table.get("part_seconds", 0.0)
-    if isinstance(part_seconds, bool) or not isinstance(part_seconds, int | float) or not 0 <= part_seconds <= 3600:
-        raise fail(f"[storage] part_seconds = {part_seconds!r} is not allowed: expected a number in [0, 3600]")
+    _check_keys(table, STORAGE_KEYS, "[storage]", fail)
+    part_runs = _number(table.get("part_runs", 200), "[storage] part_runs", 1, 100_000, fail)
+    part_seconds = _number(table.get("part_seconds", 0.0), "[storage] part_seconds", 0, 3600, fail, float)
     return part_runs, float(part_seconds)
 
 
@@ -456,15 +447,10 @@ def _figures(value: Any, swept: tuple[str, ...], metrics: tuple[str, ...],
     figures = []
     for i, fig in enumerate(value, start=1):
         where = f"[[figures]] #{i}"
-        for key in fig:
-            if key not in FIGURE_KEYS:
-                hint = difflib.get_close_matches(key, FIGURE_KEYS, n=2, cutoff=0.6)
-                tail = f"; did you mean {', '.join(hint)}?" if hint else f"; expected {', '.join(FIGURE_KEYS)}"
-                raise fail(f"{where}: unknown key {key!r}{tail}")
+        _check_keys(fig, FIGURE_KEYS, f"{where}:", fail)
         metric = fig.get("metric")
         if metric not in metrics:
-            hint = difflib.get_close_matches(str(metric), metrics, n=3, cutoff=0.6)
-            tail = f"; did you mean {', '.join(hint)}?" if hint else f"; stored metrics: {', '.join(metrics)}"
+            tail = did_you_mean(metric, metrics, f"; stored metrics: {', '.join(metrics)}")
             raise fail(f"{where}: metric {metric!r} is not stored by this sweep{tail}")
         for axis in ("x", "y"):
             name = fig.get(axis)
@@ -507,8 +493,7 @@ def _grid(table: Any, fail) -> tuple[pd.DataFrame, tuple[str, ...]]:
     if n_points > MAX_POINTS:
         raise fail(f"[grid] has {n_points:,} points; at most {MAX_POINTS:,} are allowed")
     names = tuple(axes)
-    rows = itertools.product(*axes.values())
-    points = pd.DataFrame(list(rows), columns=list(names))
+    points = pd.DataFrame(list(itertools.product(*axes.values())), columns=list(names))
     return _with_types(points, names), names
 
 
@@ -525,16 +510,7 @@ def _example(name: str) -> str:
 
 def _sample(table: Any, root_seed: int, fail):
     table = _table(table, "sample", fail)
-    for key in table:
-        if key not in SAMPLE_KEYS:
-            hint = difflib.get_close_matches(key, SAMPLE_KEYS, n=2, cutoff=0.6)
-            if key in PARAMS:
-                tail = "; parameter ranges go under [sample.ranges]"
-            elif hint:
-                tail = f"; did you mean {', '.join(hint)}?"
-            else:
-                tail = f"; expected {', '.join(SAMPLE_KEYS)}"
-            raise fail(f"[sample] unknown key {key!r}{tail}")
+    _check_keys(table, SAMPLE_KEYS, "[sample]", fail, "; parameter ranges go under [sample.ranges]")
     method = table.get("method")
     if method not in METHODS:
         raise fail(f"[sample] method = {method!r} is not allowed: expected one of "
@@ -542,13 +518,13 @@ def _sample(table: Any, root_seed: int, fail):
     if "n" not in table:
         raise fail("[sample] needs n (the number of points for lhs, base samples for sobol, "
                    "trajectories for morris)")
-    n = _integer(table["n"], "[sample] n", 2 if method != "lhs" else 1, 1_000_000, fail)
+    n = _number(table["n"], "[sample] n", 2 if method != "lhs" else 1, 1_000_000, fail)
     if method == "sobol" and n & (n - 1):
         raise fail(f"[sample] n = {n} must be a power of 2 for sobol (e.g. {1 << n.bit_length()})")
     levels = table.get("levels", 4)
     if "levels" in table and method != "morris":
         raise fail("[sample] levels applies to method = \"morris\" only")
-    levels = _integer(levels, "[sample] levels", 2, 100, fail)
+    levels = _number(levels, "[sample] levels", 2, 100, fail)
     second_order = table.get("second_order", False)
     if "second_order" in table and method != "sobol":
         raise fail("[sample] second_order applies to method = \"sobol\" only")
@@ -625,17 +601,13 @@ def _range(name: str, value: Any, fail):
 
 def _draw(method: str, problem: dict, n: int, levels: int, second_order: bool, root_seed: int) -> np.ndarray:
     """The raw design from SALib, seeded from the root seed."""
+    from SALib.sample import latin, morris, sobol
+
     seed = root_seed % 2**32
     if method == "lhs":
-        from SALib.sample import latin
-
         return latin.sample(problem, n, seed=seed)
     if method == "sobol":
-        from SALib.sample import sobol
-
         return sobol.sample(problem, n, calc_second_order=second_order, seed=seed)
-    from SALib.sample import morris
-
     return morris.sample(problem, n, num_levels=levels, seed=seed)
 
 
@@ -651,6 +623,4 @@ def _with_types(points: pd.DataFrame, names: tuple[str, ...]) -> pd.DataFrame:
 
 def _plain(value: Any) -> Any:
     """numpy scalars to Python ones (for JSON and for the model)."""
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
+    return value.item() if isinstance(value, np.generic) else value

@@ -70,15 +70,13 @@ def run_task(task, simulate: Callable = simulate) -> RunOutcome:
 
     Args:
         task: An `experiments.sweep_spec.RunTask`.
-        simulate: Runs the model and returns its model table, or (with ``task.by``)
-            the model table and the per-group table (tests swap in one that fails on
-            purpose; it must be importable by workers).
+        simulate: `simulate` or a stand-in (tests swap in one that fails on purpose; it must be
+            importable by workers).
 
     Returns:
-        The rows to store: ``point_id``, ``replicate``, the swept values, then
-        the model-table columns restricted to the task's metrics and months; with
-        ``task.by`` also ``by_group``: the same first columns, then ``policy, seed,
-        grouping, group, metric, horizon_kind, horizon, value, n_newcomers``.
+        The rows to store: ``point_id``, ``replicate``, the swept values, then the model-table
+        columns restricted to the task's metrics and months; with ``task.by`` also ``by_group``,
+        the per-group table with the same first columns.
     """
     start = time.perf_counter()
     try:
@@ -107,9 +105,7 @@ def per_newcomer_costs(df: pd.DataFrame, task) -> pd.DataFrame:
     from experiments import summary as S
 
     wanted = set(task.metrics) - set(df.columns)
-    if not wanted:
-        return df
-    return S.add_per_newcomer(df, S.cohort_size(task.params))
+    return S.add_per_newcomer(df, S.cohort_size(task.params)) if wanted else df
 
 
 def _with_point_columns(df: pd.DataFrame, task) -> pd.DataFrame:
@@ -131,6 +127,4 @@ def _where(err: BaseException) -> str:
     if not frames:
         return ""
     frame = frames[-1]
-    path = Path(frame.filename)
-    short = "/".join(path.parts[-2:]) if len(path.parts) >= 2 else path.name
-    return f"{short}:{frame.lineno} in {frame.name}"
+    return f"{'/'.join(Path(frame.filename).parts[-2:])}:{frame.lineno} in {frame.name}"

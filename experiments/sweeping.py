@@ -2,13 +2,8 @@
 
 `run_sweep` runs every (point, replicate) pair of a checked sweep file
 (`experiments.sweep_spec`) on a backend (`experiments.executors`) and stores
-each run as it finishes (`ResultStore`): ``points.csv``, ``results/`` (a
-Parquet dataset in parts), ``by_group/``, ``failures.csv``, ``sweep.toml``
-and ``sweep.json``, as described in `experiments.sweep`, the command. Runs are
-written in parts (``results/part-NNNNN.parquet``, each under a hidden
-temporary name and renamed), so a sweep killed at any moment, even with
-SIGKILL, keeps every part already written and never leaves a corrupt one;
-``resume`` then runs only the pairs not stored. `load_sweep`, `load_by_group`
+each run as it finishes (`ResultStore`), in the files and parts that
+``docs/sweeps.md`` describes. `load_sweep`, `load_by_group`
 and `point_means` read a stored sweep back (sensitivity analysis reads the
 last). See ``docs/sweeps.md``.
 
@@ -21,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import hashlib
 import io
 import json
 import os
@@ -47,6 +41,7 @@ from experiments.store import (
     atomic_write,
     check_out_dir,
     clear_out_dir,
+    file_sha256,
     holding,
     prepare_out_dir,
     remove_stale_staging,
@@ -113,17 +108,12 @@ def run_sweep(
     Args:
         spec: The checked sweep file.
         out: Output directory.
-        workers: Local worker processes (None: all cores; 1: this process).
-        scheduler: Dask scheduler address (instead of local workers).
+        workers, scheduler: Where to run (`experiments.executors.open_backend`).
         resume: Continue the sweep already in ``out``.
         run: The worker function (``run_task`` or a partial of it).
         progress: Show a progress bar on stderr.
-        backend: An open backend to reuse (from `experiments.executors.open_backend`),
-            left open afterwards; ``workers`` and ``scheduler`` are then ignored.
+        backend: An open backend to reuse, left open afterwards (``workers`` and ``scheduler`` ignored).
         force: Delete whatever ``out`` holds first (another sweep, other files) and start afresh.
-
-    Returns:
-        Counts and timing.
 
     Raises:
         UsageError: If ``out`` holds another sweep, holds this one without
@@ -137,7 +127,7 @@ def run_sweep(
     cancel = True
     try:
         out = claim_sweep_dir(out, force)
-        with _exclusive(out):
+        with holding(out, "sweep", SWEEP_LOCK):  # no second sweep (or any command) writes here meanwhile
             store = ResultStore(out, spec)
             done = store.prepare(resume)
             summary = SweepSummary(out, spec.n_runs, already=len(done), backend=backend.description)
@@ -198,12 +188,7 @@ def _lost(task, err: BaseException) -> RunOutcome:
 
 @dataclass
 class ResultStore:
-    """The output folder of one sweep: parts, points, failures and the sweep record.
-
-    Attributes:
-        out: Output directory.
-        spec: The sweep.
-    """
+    """The output folder ``out`` of the sweep ``spec``: parts, points, failures and the sweep record."""
 
     out: Path
     spec: SweepSpec
@@ -229,11 +214,8 @@ class ResultStore:
         return self.out / "by_group"
 
     def prepare(self, resume: bool) -> set[tuple[int, int]]:
-        """Check the folder against the sweep and return the (point, replicate) pairs stored.
-
-        Raises:
-            UsageError: If the folder holds another sweep, or this one without ``resume``.
-        """
+        """The (point, replicate) pairs stored; a `UsageError` if the folder holds another sweep, or this one
+        without ``resume``."""
         record_path = self.out / "sweep.json"
         has_parts = self.results.is_dir() and any(self.results.glob("part-*.parquet"))
         if record_path.exists():
@@ -254,13 +236,11 @@ class ResultStore:
             check_plan(self.out, old)
         elif has_parts:
             raise UsageError(f"--out {self.out} holds results but no sweep.json; use a new --out")
-        self.results.mkdir(exist_ok=True)
-        for stale in self.results.glob(".part-*.tmp"):  # a part being written when killed
-            stale.unlink(missing_ok=True)
-        if self.spec.by:
-            self.by_group.mkdir(exist_ok=True)
-            for stale in self.by_group.glob(".part-*.tmp"):
+        for folder in (self.results, self.by_group) if self.spec.by else (self.results,):
+            folder.mkdir(exist_ok=True)
+            for stale in folder.glob(".part-*.tmp"):  # a part being written when killed
                 stale.unlink(missing_ok=True)
+        if self.spec.by:
             # A per-group part is written just before its results part: one without it (killed in
             # between) holds runs that count as not done, and that will run again.
             for orphan in self.by_group.glob("part-*.parquet"):
@@ -415,34 +395,14 @@ class ResultStore:
 def claim_sweep_dir(out: str | os.PathLike, force: bool) -> Path:
     """The sweep's ``--out``: new, empty, or marked by a sweep; with ``force``, emptied first.
 
-    A sweep is stored as it runs (so that it can ``--resume``), so unlike the
-    other commands it is not written aside and swapped in: ``--force`` deletes
-    the folder's contents before the first run instead, never while another
-    command is writing the folder (`experiments.store.check_out_dir`).
-
-    Raises:
-        UsageError: If ``out`` holds files that no sweep wrote (without ``force``),
-            or is being written by a live process.
+    A sweep is stored as it runs (so that it can ``--resume``), so unlike the other commands it is
+    not written aside and swapped in; `experiments.store.check_out_dir` says what is refused.
     """
     remove_stale_staging(out, "sweep")
     out = check_out_dir(out, "sweep", force)
     if force:
         clear_out_dir(out, "sweep")
     return prepare_out_dir(out)
-
-
-def _exclusive(out: Path):
-    """Refuse a second sweep (or any command) writing to the same folder at the same time."""
-    return holding(out, "sweep", SWEEP_LOCK)
-
-
-def file_sha256(path: Path) -> str:
-    """The SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def check_plan(out: Path, record: dict) -> None:
@@ -582,11 +542,8 @@ def load_by_group(out: str | os.PathLike) -> pd.DataFrame:
 
 
 def point_means(out: str | os.PathLike, metric: str, year: float) -> pd.DataFrame:
-    """Mean of one metric at one year over each point's replicates (for sensitivity analysis).
-
-    Returns:
-        One row per stored point: ``point_id``, the swept values, ``mean``, ``replicates``.
-    """
+    """Mean of one metric at one year over each point's replicates (for sensitivity analysis): one row per
+    stored point, ``point_id``, the swept values, ``mean``, ``replicates``."""
     df = load_sweep(out, [metric], [year], tidy=False)
     if df.empty:
         raise UsageError(f"no stored rows at year {year:g} in {out}")

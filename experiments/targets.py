@@ -91,10 +91,9 @@ def validate(seeds: int = 20, workers: int | None = 1, progress: bool = True, pa
 
     Args:
         seeds: Seeds 0 .. seeds-1.
-        workers: Worker processes (None: every core).
+        workers, scheduler: Where to run (`experiments.executors.open_backend`).
         progress: Show a progress bar on stderr.
         params: Parameter overrides for every scenario (default: the model's defaults).
-        scheduler: A Dask scheduler's address, instead of local workers.
     """
     per_seed = _measure_all([(seed, params) for seed in range(seeds)], workers, scheduler, progress, "seed")
     rows = []
@@ -124,11 +123,9 @@ def posterior_check(draws: int = 20, workers: int | None = 1, progress: bool = T
                     scheduler: str | None = None) -> pd.DataFrame:
     """Each target's posterior-predictive distribution under the shipped posterior (see `posterior_values`).
 
-    Raises:
-        ValueError: If no posterior ships with the installation.
+    A `ValueError` if no posterior ships with the installation.
     """
-    posterior = shipped_posterior()
-    return posterior_values(posterior, draws, workers, progress, scheduler=scheduler)[0]
+    return posterior_values(shipped_posterior(), draws, workers, progress, scheduler=scheduler)[0]
 
 
 def posterior_values(posterior: Posterior, draws: int, workers: int | None = 1, progress: bool = True,
@@ -139,14 +136,8 @@ def posterior_values(posterior: Posterior, draws: int, workers: int | None = 1, 
     Draw ``i`` runs seed ``i``, so the spread holds seed noise as well as
     parameter uncertainty: it is where a new run of the calibrated model lands.
 
-    Args:
-        posterior: The posterior to draw from.
-        draws: Parameter sets.
-        workers: Worker processes (None: every core).
-        progress: Show a progress bar.
-        base: Overrides under every draw (e.g. the world size of a calibration).
-        scheduler: A Dask scheduler's address, instead of local workers.
-        backend: An open backend to run on (then ``workers`` and ``scheduler`` are ignored).
+    ``base`` overrides parameters under every draw (e.g. the world size of a calibration); the
+    runs go to ``backend`` if given, else to ``workers`` or ``scheduler`` as in `validate`.
 
     Returns:
         One row per target (band, predictive mean, median and 90% interval, share

@@ -26,7 +26,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from experiments.summary import CONFIDENCE, REPORT_METRICS, clip_to_range, long_model_table
+from experiments import summary as S
 
 MARGIN = 0.01  # "beats the reference by at least 1 percentage point"
 COLUMNS = ["mean", "ci_low_seeds", "ci_high_seeds", "ci_low", "ci_high", "param_share", "n_draws", "n_seeds"]
@@ -55,8 +55,8 @@ def decompose(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     from scipy import stats  # here, not at the top: the command line starts without it
 
     with np.errstate(invalid="ignore", divide="ignore"):
-        t_seeds = stats.t.ppf(0.5 + CONFIDENCE / 2, np.maximum(n - k, 1))
-        t_total = stats.t.ppf(0.5 + CONFIDENCE / 2, np.maximum(k - 1, 1))
+        t_seeds = stats.t.ppf(0.5 + S.CONFIDENCE / 2, np.maximum(n - k, 1))
+        t_total = stats.t.ppf(0.5 + S.CONFIDENCE / 2, np.maximum(k - 1, 1))
         out["param_share"] = np.where(total_var > 0, between / total_var, 0.0)
     half_seeds, half_total = t_seeds * np.sqrt(seed_var), t_total * np.sqrt(total_var)
     mean = out["mean"].to_numpy()
@@ -66,13 +66,6 @@ def decompose(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return out[[*by, *COLUMNS, "sd_total"]]
 
 
-def _t_cdf(z: np.ndarray, draws: np.ndarray) -> np.ndarray:
-    """Student-t CDF with K-1 degrees of freedom, as the seeds-plus-parameters interval uses."""
-    from scipy import stats
-
-    return stats.t.cdf(z, np.maximum(draws - 1, 1))
-
-
 def level_uncertainty(model_table: pd.DataFrame, metrics: Iterable[str],
                       months: Iterable[int] | None = None) -> pd.DataFrame:
     """Each policy's outcomes with both intervals, per metric and month."""
@@ -80,7 +73,7 @@ def level_uncertainty(model_table: pd.DataFrame, metrics: Iterable[str],
     long = table.melt(id_vars=["policy", "draw", "seed", "month", "year"], value_vars=list(metrics),
                       var_name="metric", value_name="value")
     out = decompose(long, ["policy", "metric", "month", "year"]).drop(columns="sd_total")
-    return clip_to_range(out)
+    return S.clip_to_range(out)
 
 
 def effect_uncertainty(model_table: pd.DataFrame, metrics: Iterable[str], reference: str,
@@ -92,19 +85,19 @@ def effect_uncertainty(model_table: pd.DataFrame, metrics: Iterable[str], refere
         where the metric is not a share with a better direction).
     """
     table = model_table if months is None else model_table[model_table["month"].isin(list(months))]
-    long = long_model_table(table, metrics).merge(table[["policy", "seed", "month", "draw"]],
+    long = S.long_model_table(table, metrics).merge(table[["policy", "seed", "month", "draw"]],
                                                   on=["policy", "seed", "month"])
-    ref = long[long["policy"] == reference][["draw", "seed", "metric", "month", "value"]]
-    other = long[long["policy"] != reference].merge(ref.rename(columns={"value": "ref"}),
-                                                    on=["draw", "seed", "metric", "month"])
-    other["value"] = other["value"] - other["ref"]
+    other = S.minus_reference(long, ["draw", "seed", "metric", "month"], reference)
     out = decompose(other, ["policy", "metric", "month", "year"])
     if out.empty:  # nothing to compare with the reference
         return out.drop(columns="sd_total").assign(p_beats=pd.Series(dtype=float))
-    better = out["metric"].map(lambda m: REPORT_METRICS[m].better if REPORT_METRICS[m].is_share else 0)
+    from scipy import stats
+
+    better = out["metric"].map(lambda m: S.REPORT_METRICS[m].better if S.REPORT_METRICS[m].is_share else 0)
     with np.errstate(invalid="ignore", divide="ignore"):
         z = (better * out["mean"] - MARGIN) / out["sd_total"]
-        p = np.where(out["sd_total"] > 0, _t_cdf(z, out["n_draws"].to_numpy(float)),
+        # The Student-t CDF with K-1 degrees of freedom, as the seeds-plus-parameters interval uses.
+        p = np.where(out["sd_total"] > 0, stats.t.cdf(z, np.maximum(out["n_draws"].to_numpy(float) - 1, 1)),
                      (better * out["mean"] >= MARGIN).astype(float))
     out["p_beats"] = np.where(better != 0, p, np.nan)
     return out.drop(columns="sd_total")

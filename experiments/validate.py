@@ -14,11 +14,12 @@ and do not change the exit code.
 from __future__ import annotations
 
 import argparse
+import contextlib
 
 import pandas as pd
 
-from experiments.errors import UsageError
 from experiments.executors import add_backend_arguments
+from experiments.inputs import check_range
 from experiments.store import OutputFolder, add_out_arguments, write_text
 from experiments.targets import posterior_check, validate
 
@@ -75,12 +76,10 @@ def format_table(table: pd.DataFrame) -> str:
 
 def main(args: argparse.Namespace) -> int:
     """Run, print, and exit 1 if a target is missed."""
-    if not 2 <= args.seeds <= 1000:
-        raise UsageError(f"--seeds {args.seeds} is not allowed: expected an integer in [2, 1000]")
-    if args.posterior and not 2 <= args.posterior <= 1000:
-        raise UsageError(f"--posterior {args.posterior} is not allowed: expected 0 or an integer in [2, 1000]")
-    folder = OutputFolder(args.out, "validate", args.force) if args.out else None  # checked and locked now
-    try:
+    check_range(args.seeds, "--seeds", 2, 1000)
+    check_range(args.posterior, "--posterior", 2, 1000, or_zero=True)
+    # --out is checked and locked now, written whole at the end
+    with OutputFolder(args.out, "validate", args.force) if args.out else contextlib.nullcontext() as folder:
         if args.posterior:
             table = posterior_check(args.posterior, args.workers, scheduler=args.scheduler)
             text = format_posterior_table(table)
@@ -103,8 +102,4 @@ def main(args: argparse.Namespace) -> int:
         if folder is not None:
             write_text(table.to_csv(index=False), folder.staging / f"{name}.csv")
             write_text("```\n" + text + "\n```\n", folder.staging / f"{name}.md")
-            folder.commit()
-    finally:
-        if folder is not None:
-            folder.discard()
     return 1 if missed else 0

@@ -14,10 +14,11 @@ from experiments import for_whom as G
 from experiments import summary as S
 from experiments.comparison.figures import group_figure_name
 from experiments.comparison.formatting import (
+    effect_cell,
+    estimate,
     format_ci,
     format_interval,
     format_value,
-    is_significant,
     md_table,
     number,
     text,
@@ -40,12 +41,6 @@ def _interval_words(st: ComparisonSettings, short: bool = False, lang: str = "en
     return text("95% interval across {n} seeds", lang, n=len(st.seeds))
 
 
-def _title(grouping, lang: str) -> str:
-    """A grouping's title in ``lang``: "gender × age on arrival"."""
-    names = grouping.split(",") if isinstance(grouping, str) else grouping
-    return " × ".join(text(G.GROUPINGS[n].label, lang) for n in names)
-
-
 def _levels_table(result: ComparisonResult, grouping: str, groups: list[str], lang: str = "en") -> list[str]:
     """Under the reference: each group's size and its level of each key outcome, with its interval."""
     st = result.settings
@@ -64,10 +59,8 @@ def _levels_table(result: ComparisonResult, grouping: str, groups: list[str], la
 
 
 def _helped_cell(m: Metric, row: pd.Series, which: str, lang: str = "en") -> str:
-    d = pd.Series({"mean": row[f"{which}_difference"], "ci_low": row[f"{which}_ci_low"],
-                   "ci_high": row[f"{which}_ci_high"]})
-    cell = format_ci(m, d, difference=True, lang=lang)
-    return f"{text(row[f'{which}_group'], lang)}: " + (f"**{cell}**" if is_significant(d) else cell)
+    d = estimate(row, f"{which}_difference", f"{which}_ci_low", f"{which}_ci_high")
+    return f"{text(row[f'{which}_group'], lang)}: " + effect_cell(m, d, lang)
 
 
 def for_whom_section(result: ComparisonResult, lang: str = "en") -> list[str]:
@@ -85,9 +78,9 @@ def for_whom_section(result: ComparisonResult, lang: str = "en") -> list[str]:
     if sentence:
         out += [sentence, ""]
     for grouping in st.groupings:
-        name = G.grouping_name(grouping)
+        name, title = G.grouping_name(grouping), G.grouping_title(grouping, lambda w: text(w, lang))
         groups = G.group_order(grouping, result.by_group.loc[result.by_group["grouping"] == name, "group"])
-        out += [f"### {text('By {title}', lang, title=_title(grouping, lang))}", "",
+        out += [f"### {text('By {title}', lang, title=title)}", "",
                 text("Under `{reference}`, {when}:", lang, reference=st.reference, when=when), "",
                 *_levels_table(result, name, groups, lang)]
         mine = helped[helped["grouping"] == name].set_index(["policy", "metric"])
@@ -106,8 +99,7 @@ def for_whom_section(result: ComparisonResult, lang: str = "en") -> list[str]:
         out += _gap_table(result, name, lang)
         if len(st.policies) > 1:
             figure = group_figure_name(grouping)
-            title = text("Effect of each policy by", lang) + " " + _title(grouping, lang)
-            out += [f"![{title}](figures/{figure})", ""]
+            out += [f"![{text('Effect of each policy by', lang)} {title}](figures/{figure})", ""]
     return out
 
 
@@ -132,13 +124,8 @@ def _gap_table(result: ComparisonResult, grouping: str, lang: str = "en") -> lis
                 row.append("–")
                 continue
             r = gaps.loc[(p, n)]
-            if p == st.reference:
-                row.append(format_ci(m, pd.Series({"mean": r["value"], "ci_low": r["ci_low"],
-                                                   "ci_high": r["ci_high"]}), difference=True, lang=lang))
-                continue
-            d = pd.Series({"mean": r["difference"], "ci_low": r["diff_ci_low"], "ci_high": r["diff_ci_high"]})
-            cell = format_ci(m, d, difference=True, lang=lang)
-            row.append(f"**{cell}**" if is_significant(d) else cell)
+            row.append(format_ci(m, estimate(r, "value"), difference=True, lang=lang) if p == st.reference
+                       else effect_cell(m, estimate(r, "difference", "diff_ci_low", "diff_ci_high"), lang))
         rows.append(row)
     return [text("The gap between the highest and the lowest group under `{reference}` (first row), and how much "
                  "each policy changes it (negative: narrows), run by run:", lang, reference=st.reference), "",

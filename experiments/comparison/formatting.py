@@ -97,6 +97,17 @@ def is_significant(row: pd.Series) -> bool:
     return bool(row["ci_low"] > 0 or row["ci_high"] < 0)
 
 
+def estimate(row: pd.Series, mean: str = "mean", low: str = "ci_low", high: str = "ci_high") -> pd.Series:
+    """The columns ``mean, low, high`` of ``row`` under the names `format_ci` reads."""
+    return pd.Series({"mean": row[mean], "ci_low": row[low], "ci_high": row[high]})
+
+
+def effect_cell(metric: Metric, difference: pd.Series, lang: str = "en") -> str:
+    """A difference with its interval (`format_ci`), **bold** where the interval excludes zero."""
+    cell = format_ci(metric, difference, difference=True, lang=lang)
+    return f"**{cell}**" if is_significant(difference) else cell
+
+
 def md_table(header: list[str], rows: list[list[str]], align: str | None = None) -> str:
     """A Markdown table; ``align`` has one letter per column, "l" or "r" (default: the first left)."""
     align = align or "l" + "r" * (len(header) - 1)

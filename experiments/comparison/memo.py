@@ -89,20 +89,12 @@ def payer_table(result: ComparisonResult, intake: Intake | None, year: float | N
     return t.reset_index(drop=True)
 
 
-def _when(y: int, lang: str) -> str:
-    return text("1 year", lang) if y == 1 else text("{n} years", lang, n=y)
-
-
 def _people(value: float, lang: str = "en", sign: str = "") -> str:
     return "–" if pd.isna(value) else number(round(value) + 0.0, f"{sign},.0f", lang)  # -0.2 people: 0, not -0
 
 
-def _interval(low: float, high: float, lang: str = "en", scale: float = 1.0, digits: int = 0) -> str:
-    if pd.isna(low):
-        return "–"
-    spec = f",.{digits}f"
-    low, high = (round(scale * x, digits) + 0.0 for x in (low, high))  # no "-0"
-    return interval(number(low, spec, lang), number(high, spec, lang), lang)
+def _interval(low: float, high: float, lang: str = "en") -> str:
+    return "–" if pd.isna(low) else interval(_people(low, lang), _people(high, lang), lang)
 
 
 def _label(metric: str, lang: str) -> str:
@@ -132,7 +124,8 @@ def answer(result: ComparisonResult, people: pd.DataFrame, payers: pd.DataFrame,
         r = mine[mine["years_since_permit"] == y].iloc[0]
         sentence = text("{years} after the permit, `{policy}` has {people} {more_fewer} of {intake} permit holders "
                         "in work than `{reference}` (between {low} and {high}); {sure}.", lang,
-                        years=_when(y, lang), policy=policy, people=_people(abs(r["people_difference"]), lang),
+                        years=text("1 year", lang) if y == 1 else text("{n} years", lang, n=y), policy=policy,
+                        people=_people(abs(r["people_difference"]), lang),
                         more_fewer=text("more" if r["people_difference"] >= 0 else "fewer", lang),
                         intake=_people(intake.people, lang), reference=st.reference,
                         low=_people(r["people_low"], lang), high=_people(r["people_high"], lang),

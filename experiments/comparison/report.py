@@ -10,6 +10,8 @@ from experiments import for_whom as G
 from experiments import summary as S
 from experiments.comparison.for_whom import for_whom_section, gap_sentence
 from experiments.comparison.formatting import (
+    effect_cell,
+    estimate,
     format_ci,
     format_interval,
     format_value,
@@ -25,11 +27,6 @@ from model import POLICY_INFO
 README_START, README_END = "<!-- compare:start -->", "<!-- compare:end -->"
 README_FIGURE = "overview.png"  # the figure the README shows
 README_IMAGE = Path("docs") / "img" / "compare_overview.png"  # where the README shows it
-
-
-def _diff_row(row: pd.Series) -> pd.Series:
-    """The paired-difference columns of a by-years-since-permit row, named like a summary row."""
-    return pd.Series({"mean": row["diff_mean"], "ci_low": row["diff_ci_low"], "ci_high": row["diff_ci_high"]})
 
 
 def _year_label(year: float, lang: str = "en") -> str:
@@ -52,10 +49,22 @@ def _uncertainty_text(st: ComparisonSettings, lang: str = "en") -> str:
     return text("uncertainty_parameters", lang, k=k, s=s, runs=k * s)
 
 
+def _uncertainty(result: ComparisonResult) -> pd.DataFrame:
+    return result.uncertainty.assign(year=result.uncertainty["month"] / 12).set_index(["policy", "metric", "year"])
+
+
+def _uncertainty_cells(m, r: pd.Series, lang: str = "en") -> list[str]:
+    """An effect, its intervals from seeds alone and from seeds plus parameters, the parameters' share, P(beats)."""
+    return [format_value(m, r["mean"], difference=True, lang=lang),
+            format_interval(m, r["ci_low_seeds"], r["ci_high_seeds"], lang),
+            format_interval(m, r["ci_low"], r["ci_high"], lang), f"{r['param_share']:.0%}",
+            "–" if pd.isna(r["p_beats"]) else f"{r['p_beats']:.0%}"]
+
+
 def uncertainty_section(result: ComparisonResult, years: list[float], lang: str = "en") -> list[str]:
     """The report's table of effects with seed-only and seed-plus-parameter intervals."""
     st = result.settings
-    u = result.uncertainty.assign(year=result.uncertainty["month"] / 12).set_index(["policy", "metric", "year"])
+    u = _uncertainty(result)
     out = [f"## {text('How sure are we? Seeds alone, and seeds plus parameters', lang)}", "",
            text("how_sure_intro", lang, reference=st.reference), ""]
     header = [text(h, lang) for h in ("policy", "year", "effect", "seeds alone", "seeds + parameters",
@@ -69,20 +78,9 @@ def uncertainty_section(result: ComparisonResult, years: list[float], lang: str 
             for y in years:
                 if (p, name, y) not in u.index:
                     continue
-                r = u.loc[(p, name, y)]
-                chance = "–" if pd.isna(r["p_beats"]) else f"{r['p_beats']:.0%}"
-                rows.append([f"`{p}`", f"{y:g}", format_value(m, r["mean"], difference=True, lang=lang),
-                             format_interval(m, r["ci_low_seeds"], r["ci_high_seeds"], lang),
-                             format_interval(m, r["ci_low"], r["ci_high"], lang),
-                             f"{r['param_share']:.0%}", chance])
+                rows.append([f"`{p}`", f"{y:g}", *_uncertainty_cells(m, u.loc[(p, name, y)], lang)])
         out += [f"### {text(m.label, lang)}", "", md_table(header, rows, "llrrrrr"), ""]
     return out
-
-
-def _effect_cell(m, d: pd.Series, lang: str) -> str:
-    """A difference with its interval, **bold** where the interval excludes zero."""
-    cell = format_ci(m, d, difference=True, lang=lang)
-    return f"**{cell}**" if is_significant(d) else cell
 
 
 def report_markdown(result: ComparisonResult, figures: list[str], lang: str = "en") -> str:
@@ -128,7 +126,7 @@ def report_markdown(result: ComparisonResult, figures: list[str], lang: str = "e
             row = [f"`{p}`"]
             for y in years:
                 row.append(format_ci(m, summary.loc[(p, name, y)], lang=lang))
-                row.append("" if p == st.reference else _effect_cell(m, diffs.loc[(p, name, y)], lang))
+                row.append("" if p == st.reference else effect_cell(m, diffs.loc[(p, name, y)], lang))
             rows.append(row)
         out += [md_table(header, rows), ""]
 
@@ -154,7 +152,8 @@ def report_markdown(result: ComparisonResult, figures: list[str], lang: str = "e
                         continue
                     cell = bp.loc[(p, name, y)]
                     row.append(format_ci(m, cell, lang=lang))
-                    row.append("" if p == st.reference else _effect_cell(m, _diff_row(cell), lang))
+                    row.append("" if p == st.reference else effect_cell(
+                        m, estimate(cell, "diff_mean", "diff_ci_low", "diff_ci_high"), lang))
                 rows.append(row)
             out += [f"### {text(m.label, lang)}", "", md_table(header, rows), ""]
     else:
@@ -211,14 +210,13 @@ def _short(name: str) -> str:
 
 def _header_lines(name: str, width: int = 11) -> list[str]:
     """A policy name split after underscores into lines of about ``width`` characters."""
-    lines: list[str] = []
-    for word in name.split("_"):
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
+    first, *words = name.split("_")
+    lines = [first]
+    for word in words:
+        if len(lines[-1]) + 1 + len(word) <= width:
             lines[-1] += "_" + word
-        elif lines:
-            lines[-1] += "_"
-            lines.append(word)
         else:
+            lines[-1] += "_"
             lines.append(word)
     return lines
 
@@ -314,17 +312,10 @@ def readme_block(result: ComparisonResult, image: str) -> str:
 def _readme_uncertainty(result: ComparisonResult, year: float) -> list[str]:
     """The README's "how sure" table: each policy's employment effect with both intervals."""
     st = result.settings
-    u = result.uncertainty.assign(year=result.uncertainty["month"] / 12).set_index(["policy", "metric", "year"])
+    u = _uncertainty(result)
     m = S.REPORT_METRICS["share_employed"]
-    rows = []
-    for p in st.policies:
-        if p == st.reference or (p, m.name, year) not in u.index:
-            continue
-        r = u.loc[(p, m.name, year)]
-        rows.append([f"`{p}`", format_value(m, r["mean"], difference=True),
-                     format_interval(m, r["ci_low_seeds"], r["ci_high_seeds"]),
-                     format_interval(m, r["ci_low"], r["ci_high"]), f"{r['param_share']:.0%}",
-                     f"{r['p_beats']:.0%}"])
+    rows = [[f"`{p}`", *_uncertainty_cells(m, u.loc[(p, m.name, year)])] for p in st.policies
+            if p != st.reference and (p, m.name, year) in u.index]
     header = ["policy", "employment effect", "95% interval, seeds alone", "95% interval, seeds + parameters",
               "share from parameters", "P(≥ 1 pp better)"]
     return [f"How sure: the employment effect at year {year:g}, with the uncertainty of the calibrated "

@@ -5,11 +5,11 @@ Also the constants every part of the comparison shares (horizon, report years, s
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 
 from experiments import for_whom as G
 from experiments import summary as S
+from experiments.inputs import did_you_mean
 from model import POLICIES
 from model.inflow import surge_outside_horizon
 from model.parameters import as_parameters, validate_params
@@ -60,9 +60,7 @@ class ComparisonSettings:
 
     def run_params(self, seed: int) -> dict:
         """The parameters of seed ``seed``'s runs: its posterior draw, then the overrides."""
-        if not self.draws:
-            return self.params
-        return {**self.draws[seed // self.seeds_per_draw], **self.params}
+        return {**self.draws[seed // self.seeds_per_draw], **self.params} if self.draws else self.params
 
     def draw_of(self, seed: int) -> int:
         """The posterior draw seed ``seed`` runs (0 without a posterior)."""
@@ -129,9 +127,8 @@ def make_settings(policies: list[str] | None, seeds: int, years: float, params: 
     metrics = list(dict.fromkeys(metrics or S.REPORT_KEY_METRICS))
     for m in metrics:
         if m not in S.REPORT_METRICS:
-            hint = difflib.get_close_matches(m, S.REPORT_METRICS, n=3)
-            tail = f"; did you mean {', '.join(hint)}?" if hint else f"; choose from: {', '.join(S.REPORT_METRICS)}"
-            raise ValueError(f"unknown metric {m!r}{tail}")
+            raise ValueError(f"unknown metric {m!r}"
+                             + did_you_mean(m, S.REPORT_METRICS, f"; choose from: {', '.join(S.REPORT_METRICS)}"))
     params = validate_params(params)
     for p in policies:
         problem = surge_outside_horizon({**POLICIES[p], **params}, int(round(12 * years)))

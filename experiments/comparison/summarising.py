@@ -38,21 +38,13 @@ class ComparisonResult:
         over_time: Like ``summary`` but monthly, for the report's metrics (figures).
         by_permit: ``policy, metric, years_since_permit, mean, ci_low, ci_high,
             n_seeds, n_newcomers``.
-        by_group: Per policy, grouping (gender and those of ``--by``), group, metric and
-            horizon (every whole year of the run, every whole year since the permit): the
-            mean over runs, its interval, the paired difference from the reference and its
-            interval (`experiments.for_whom.summarise_by_group`; with a posterior the
-            intervals are from seeds and parameters).
-        gaps: Per grouping and key outcome, at the ``for_whom`` horizon: the gap between the
-            highest and the lowest group under the reference and each policy's change of it
-            (`experiments.for_whom.group_gaps`).
+        by_group: For whom, per grouping (gender and those of ``--by``):
+            `experiments.for_whom.summarise_by_group`.
+        gaps: The gaps between groups at the ``for_whom`` horizon: `experiments.for_whom.group_gaps`.
         for_whom: The horizon the report's "For whom" reads: (horizon_kind, horizon).
-        uncertainty: With a posterior: each effect per whole year with intervals from seeds
-            alone and from seeds plus parameters, the parameters' share of the variance and
-            the probability of beating the reference by 1 pp (`experiments.uncertainty`).
-        by_payer: Net public cost per newcomer (cumulative) per payer (`model.welfare.PAYERS`, and
-            ``total``, their sum) and whole year: ``policy, payer, year, value, ci_low, ci_high,
-            difference, diff_ci_low, diff_ci_high, n_runs, interval`` (`by_payer`).
+        uncertainty: With a posterior: each effect per whole year with both intervals and
+            P(beats by 1 pp) (`experiments.uncertainty.effect_uncertainty`).
+        by_payer: Net public cost per newcomer per payer and whole year (`by_payer`).
         newcomers: Newcomer snapshots of every run (only from `compare`, not the CLI).
         same_population: True if, for every seed, every policy started from the
             same newcomers (checked on their fingerprints at the first snapshot).

@@ -77,33 +77,37 @@ def run_package(params: dict, seed: int, years: float, months: tuple[int, ...]) 
     return model[model["month"].isin(months)][["seed", "month", "year", *METRICS]].reset_index(drop=True)
 
 
+def months_read(objectives: tuple[Objective, ...], years: float) -> tuple[int, ...]:
+    """The months a package's runs are read at: the objectives' and the horizon."""
+    return tuple(sorted({o.month for o in objectives} | {int(round(12 * years))}))
+
+
+def stage_frame(tables: list[pd.DataFrame], names: list[str], stage: Stage, overrides: dict) -> pd.DataFrame:
+    """`run_package`'s tables of the packages ``names`` on every run of ``stage`` (in package, run order)
+    as one frame with ``package, draw`` in front and the per-newcomer costs."""
+    frame = pd.concat(tables, ignore_index=True)
+    runs = stage.runs()
+    per_run = len(frame) // (len(names) * len(runs))
+    frame.insert(0, "package", np.repeat(names, len(runs) * per_run))
+    frame.insert(1, "draw", np.tile(np.repeat([k for k, _ in runs], per_run), len(names)))
+    return S.add_per_newcomer(frame, S.cohort_size(overrides))
+
+
 def run_stage(stage: Stage, packages: list[Package], overrides: dict, years: float,
               objectives: tuple[Objective, ...], backend: Backend, progress: bool = True) -> pd.DataFrame:
-    """Every package on every run of the stage, in package, run order (the same on every backend).
-
-    Returns:
-        One row per package, run and month with ``package, draw, seed, month, year``, every
-        model metric, and the per-newcomer costs.
-    """
-    months = tuple(sorted({o.month for o in objectives} | {int(round(12 * years))}))
-    runs = stage.runs()
-    jobs = [({**stage.draws[k], **overrides, **p.values()}, seed, years, months) for p in packages for k, seed in runs]
+    """Every package on every run of the stage (`stage_frame`; the same on every backend)."""
+    months = months_read(objectives, years)
+    jobs = [({**stage.draws[k], **overrides, **p.values()}, seed, years, months)
+            for p in packages for k, seed in stage.runs()]
     started = time.perf_counter()
     tables = run_in_order(backend, run_package, jobs, f"design {stage.name}", unit="run", progress=progress)
-    frame = pd.concat(tables, ignore_index=True)
-    per_run = len(months)
-    frame.insert(0, "package", np.repeat([p.name for p in packages], len(runs) * per_run))
-    frame.insert(1, "draw", np.tile(np.repeat([k for k, _ in runs], per_run), len(packages)))
-    frame = S.add_per_newcomer(frame, S.cohort_size(overrides))
+    frame = stage_frame(tables, [p.name for p in packages], stage, overrides)
     frame.attrs["seconds"] = time.perf_counter() - started
     return frame
 
 
 def paired_effects(frame: pd.DataFrame, objectives: tuple[Objective, ...], reference: str = REFERENCE) -> pd.DataFrame:
-    """Each package's effect per objective and run: its value minus the reference's on the same draw and seed.
-
-    Args:
-        reference: The package the effects are taken against (``baseline_2013`` unless ``--reference``).
+    """Each package's effect per objective and run: its value minus ``reference``'s on the same draw and seed.
 
     Returns:
         ``package, objective, draw, seed, effect`` (in the metric's units; not oriented).

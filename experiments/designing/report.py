@@ -148,16 +148,13 @@ def _surge_table(result: DesignResult) -> str:
 
 def prim_intro(result: DesignResult) -> str:
     """What a scenario is in the PRIM boxes."""
-    ref = reference_words(result)
-    if result.inflow is None:
-        return (f"Each fresh draw is a scenario; a package fails in it when it does not beat {ref} on "
-                f"{result.objectives[0].name}. PRIM over the posterior's parameters (prim.csv):")
-    if len(result.surge.inflows) == 1:
-        return (f"Each fresh draw under the surge is a scenario; a package fails in it when it does not beat {ref} "
-                f"on {result.objectives[0].name}. PRIM over the posterior's parameters (prim.csv):")
-    return (f"Each fresh draw under each inflow is a scenario; a package fails in it when it does not beat {ref} on "
-            f"{result.objectives[0].name} (for the surge's cohort). PRIM over the posterior's parameters and the "
-            f"inflow (prim.csv; `inflow` 1 is steady, {result.surge.factor:g} the surge):")
+    both = result.inflow is not None and len(result.surge.inflows) == 2
+    where = "" if result.inflow is None else " under each inflow" if both else " under the surge"
+    return (f"Each fresh draw{where} is a scenario; a package fails in it when it does not beat "
+            f"{reference_words(result)} on {result.objectives[0].name}"
+            + (" (for the surge's cohort). PRIM over the posterior's parameters and the inflow (prim.csv; "
+               f"`inflow` 1 is steady, {result.surge.factor:g} the surge):" if both
+               else ". PRIM over the posterior's parameters (prim.csv):"))
 
 
 def nothing_left(result: DesignResult) -> str:

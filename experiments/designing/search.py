@@ -113,8 +113,7 @@ def search(study, space: dict, objectives: tuple[Objective, ...], params: dict, 
            reference: Package | None = None) -> list:
     """Ask, run and tell until ``trials`` packages are complete; returns the complete trials in order.
 
-    Args:
-        reference: The package every effect is paired with (default: ``baseline_2013``'s levers).
+    Every effect is paired with ``reference`` (default: ``baseline_2013``'s levers).
     """
     _optuna()
     from optuna.distributions import CategoricalDistribution
@@ -154,7 +153,7 @@ def search(study, space: dict, objectives: tuple[Objective, ...], params: dict, 
                     to_run.append(trial)
             runs = stage.runs()
             jobs = [({**stage.draws[k], **params, **DEFAULTS_SEARCHED, **fixed, **t.params}, seed, years,
-                     _months(objectives, years)) for t in to_run for k, seed in runs]
+                     E.months_read(objectives, years)) for t in to_run for k, seed in runs]
             tables: dict[int, list] = {}
             for i, table in execute(backend, jobs, E.run_package):
                 t = i // len(runs)
@@ -172,10 +171,6 @@ def search(study, space: dict, objectives: tuple[Objective, ...], params: dict, 
 DEFAULTS_SEARCHED = {k: DEFAULTS[k] for k in SEARCHABLE}
 
 
-def _months(objectives, years: float) -> tuple[int, ...]:
-    return tuple(sorted({o.month for o in objectives} | {int(round(12 * years))}))
-
-
 def _key(params: dict) -> str:
     return json.dumps(params, sort_keys=True)
 
@@ -184,11 +179,7 @@ def _evaluate(tables: list, reference, stage: E.Stage, params: dict, objectives,
     """A trial's per-draw scores and costs from its runs and the baseline's on the same draws and seeds."""
     import pandas as pd
 
-    frame = pd.concat(tables, ignore_index=True)
-    per_run = len(frame) // len(stage.runs())
-    frame.insert(0, "package", "candidate")
-    frame.insert(1, "draw", np.repeat([k for k, _ in stage.runs()], per_run))
-    frame = E.S.add_per_newcomer(frame, E.S.cohort_size(params))
+    frame = E.stage_frame(tables, ["candidate"], stage, params)
     both = pd.concat([reference.assign(package=REFERENCE), frame], ignore_index=True)
     effects, costs = E.paired_effects(both, objectives), E.net_cost(both, years)
     scores, cost = F.draw_means(effects, costs, objectives, ["candidate"])

@@ -9,13 +9,13 @@ often), drawn from a fixed seed so that the same settings give the same packages
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 
 import numpy as np
 
 from experiments import summary as S
 from experiments.errors import UsageError
+from experiments.inputs import did_you_mean
 from model.parameters import DEFAULTS, PARAMS, SEARCHABLE, Value
 from model.policies import POLICIES
 
@@ -127,9 +127,8 @@ def parse_levers(items: list[str] | None) -> dict[str, tuple[Value, ...]]:
     for item in items:
         name, _, text = item.partition("=")
         if name not in SEARCHABLE:
-            hint = difflib.get_close_matches(name, SEARCHABLE, n=3)
-            tail = f"did you mean {', '.join(hint)}?" if hint else f"choose from: {', '.join(SEARCHABLE)}"
-            raise UsageError(f"--levers: {name!r} is not a searchable lever; {tail}")
+            raise UsageError(f"--levers: {name!r} is not a searchable lever"
+                             + did_you_mean(name, SEARCHABLE, f"; choose from: {', '.join(SEARCHABLE)}"))
         p = PARAMS[name]
         try:
             if not text:
@@ -209,9 +208,8 @@ def parse_objectives(items: list[str] | None, years: float) -> tuple[Objective, 
             raise UsageError(f"--objectives: {COST} is always reported and limited by --budget; "
                              "choose outcomes to improve")
         if metric not in judged:
-            hint = difflib.get_close_matches(metric, judged, n=3)
-            tail = f"did you mean {', '.join(hint)}?" if hint else f"choose from: {', '.join(judged)}"
-            raise UsageError(f"--objectives: unknown objective {metric!r}; {tail}")
+            raise UsageError(f"--objectives: unknown objective {metric!r}"
+                             + did_you_mean(metric, judged, f"; choose from: {', '.join(judged)}"))
         try:
             year = float(year_text) if year_text else min(5.0, years)
         except ValueError:
