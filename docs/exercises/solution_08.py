@@ -20,7 +20,7 @@ from model.posterior import read_posterior
 POLICIES = ["baseline_2013", "early_language", "two_track", "startpunten"]
 METRICS = ["share_employed", "share_a2_plus", "share_isolated"]
 YEAR = 5
-DRAWS = {"full": 10, "quick": 3}  # the sheet's --posterior 10 (quick: a small check)
+DRAWS = {"full": 10, "quick": 2}  # the sheet's --posterior 10 (quick: a small check)
 SEEDS_PER_DRAW = 2
 SURE = 0.9  # "we are sure of the direction" when P(>= 1 pp better) reaches this
 

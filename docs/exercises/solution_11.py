@@ -26,7 +26,7 @@ COMMANDS = {
     "design": "nieuwkomers design --budget 60000 --years 5 --samples 16 --draws 4 --seeds 2 --final-draws 8 "
               "--final-seeds 2 --finalists 6 --out results/ex11-design",
 }
-QUICK = {"samples": 2, "draws": 2, "seeds": 2, "final_draws": 2, "final_seeds": 2, "finalists": 2}
+QUICK = {"samples": 1, "draws": 2, "seeds": 2, "final_draws": 2, "final_seeds": 2, "finalists": 1}
 WORK = "share_employed@5"
 AIMS = {"share_employed": "work", "share_a2_plus": "Dutch (A2 or higher)", "share_isolated": "contact (fewest isolated)"}
 
