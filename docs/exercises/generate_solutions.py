@@ -1,7 +1,7 @@
 """Generate the instructor solutions of the teaching module from real runs of the model.
 
     python docs/exercises/generate_solutions.py             # full size: what `make exercises` runs
-    python docs/exercises/generate_solutions.py --quick     # small world, few seeds: seconds, for trying it out
+    python docs/exercises/generate_solutions.py --quick     # small world, few seeds: about two minutes, for trying it out
     python docs/exercises/generate_solutions.py --out DIR   # write somewhere else
     python docs/exercises/generate_solutions.py --only 10   # one sheet (or a list: --only 8,9); the others stay
 
@@ -1686,7 +1686,7 @@ def generate(setup: Setup, out: Path, workers: int, only: set[int] | None = None
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="small world and few seeds (seconds; not for teaching)")
+    parser.add_argument("--quick", action="store_true", help="small world and few seeds (about two minutes on 2 cores; not for teaching)")
     parser.add_argument("--out", type=Path, default=SOLUTIONS, help=f"output folder (default {SOLUTIONS})")
     parser.add_argument("--workers", type=int, default=None, help="worker processes (default: every core)")
     parser.add_argument("--only", metavar="N,M", help="regenerate only these sheets (numbers, e.g. 9 or 8,9); "
